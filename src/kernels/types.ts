@@ -1,0 +1,65 @@
+// The fused-kernel seam (design.md "The fused-kernel seam"). One op, `lstmSequence`, whose forward and
+// backward every backend (pure TS, native CPU, cuDNN) implements on plain typed arrays; the autograd op in
+// lstm-sequence.ts wraps whichever backend selection picked.
+//
+// Semantics (Keras LSTM with a strictly right-padded mask, keras-tf-semantics.md §3.1, §3.4):
+//  * x is time-major [T, B, I] in natural time order; weights in Keras layout and gate order i, f, c, o:
+//    kernel [I, 4H], recurrentKernel [H, 4H], bias [4H]; h0, c0 [B, H].
+//  * z = (x_t·K + h·R) + b;  i,f,o = σ(z);  g = tanh(z_c);  c' = f⊙c + i⊙g;  h' = o⊙tanh(c')   (eq. 1.2)
+//  * seqLengths (optional, one per row, 0 ≤ len ≤ T): the mask is true for time steps t < len[b].
+//  * goBackwards: steps are processed from t = T−1 down to 0 and y is returned in processing order
+//    (y[s] is the output of the s-th processed step, i.e. time T−1−s), exactly as Keras returns it.
+//  * At a masked step the states are carried unchanged; the output is the previous output (zeros before the
+//    first valid step) — or zeros when zeroOutputForMask is true.
+//  * hT, cT are the final (carried) states.
+
+import type { TypedArray, DType } from '../tensor/tensor.js';
+
+export type LstmBackendName = 'ts' | 'native-cpu' | 'cudnn';
+
+export interface LstmSeqArgs {
+  T: number;
+  B: number;
+  I: number;
+  H: number;
+  dtype: DType;
+  x: TypedArray; // [T, B, I]
+  h0: TypedArray; // [B, H]
+  c0: TypedArray; // [B, H]
+  kernel: TypedArray; // [I, 4H]
+  recurrentKernel: TypedArray; // [H, 4H]
+  bias: TypedArray; // [4H]
+  seqLengths: Int32Array | null; // [B] or null (= all T)
+  goBackwards: boolean;
+  zeroOutputForMask: boolean;
+}
+
+export interface LstmSeqResult {
+  y: TypedArray; // [T, B, H]
+  hT: TypedArray; // [B, H]
+  cT: TypedArray; // [B, H]
+  /** Whatever the backend must keep from forward for backward (gate activations, cell states, a native handle). */
+  saved: unknown;
+}
+
+export interface LstmSeqGrads {
+  dx: TypedArray;
+  dh0: TypedArray;
+  dc0: TypedArray;
+  dKernel: TypedArray;
+  dRecurrentKernel: TypedArray;
+  dBias: TypedArray;
+}
+
+export interface LstmBackend {
+  readonly name: LstmBackendName;
+  /** Whether this backend can run at all here (addon built, GPU present ...), and why not. */
+  availability(): { ok: true } | { ok: false; reason: string };
+  /** null if this backend accepts these arguments, else the reason it does not (e.g. float64 on cuDNN). */
+  rejects(args: LstmSeqArgs): string | null;
+  forward(args: LstmSeqArgs, training: boolean): LstmSeqResult;
+  /** dy [T,B,H] (processing order, like y), dhT, dcT [B,H]; any of them may be all zeros. */
+  backward(args: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArray, dhT: TypedArray, dcT: TypedArray): LstmSeqGrads;
+  /** Frees what forward saved (native reserve space) when no backward will come. Optional. */
+  release?(fwd: LstmSeqResult): void;
+}

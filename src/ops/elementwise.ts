@@ -1,0 +1,119 @@
+// Shared machinery for element-wise ops: dtype agreement, NumPy broadcasting in the forward pass, and
+// its adjoint in the backward pass (sum the gradient over the broadcast axes: `sumToShape`).
+
+import { Tensor, allocate } from '../tensor/tensor.js';
+import { broadcastShapes, broadcastStrides, sameShape, sizeOf, shapeStr, fail, type Shape } from '../tensor/shape.js';
+
+export function checkDtypes(op: string, a: Tensor, b: Tensor): void {
+  if (!(a instanceof Tensor) || !(b instanceof Tensor)) fail(op, 'both arguments must be Tensors');
+  if (a.dtype !== b.dtype) fail(op, `dtypes differ: ${a.dtype} and ${b.dtype} (cast one of them first)`);
+}
+
+/** out = f(a, b) with broadcasting. Fast paths for equal shapes and a scalar/row operand. */
+export function broadcastBinary(op: string, a: Tensor, b: Tensor, f: (x: number, y: number) => number): Tensor {
+  checkDtypes(op, a, b);
+  if (sameShape(a.shape, b.shape)) {
+    const out = allocate(a.dtype, a.size);
+    const ad = a.data;
+    const bd = b.data;
+    for (let i = 0; i < out.length; i++) out[i] = f(ad[i], bd[i]);
+    return new Tensor(out, a.shape);
+  }
+  const shape = broadcastShapes(op, a.shape, b.shape);
+  const n = sizeOf(shape);
+  const out = allocate(a.dtype, n);
+  const ad = a.data;
+  const bd = b.data;
+  // Trailing-suffix fast path: b is a suffix of a (e.g. bias [4H] added to [B, 4H]) or vice versa.
+  if (shape.length === a.shape.length && sameShape(shape, a.shape) && isSuffix(b.shape, a.shape)) {
+    const m = b.size;
+    for (let i = 0; i < n; i += m) for (let j = 0; j < m; j++) out[i + j] = f(ad[i + j], bd[j]);
+    return new Tensor(out, shape);
+  }
+  if (shape.length === b.shape.length && sameShape(shape, b.shape) && isSuffix(a.shape, b.shape)) {
+    const m = a.size;
+    for (let i = 0; i < n; i += m) for (let j = 0; j < m; j++) out[i + j] = f(ad[j], bd[i + j]);
+    return new Tensor(out, shape);
+  }
+  const sa = broadcastStrides(a.shape, shape);
+  const sb = broadcastStrides(b.shape, shape);
+  const idx = new Array<number>(shape.length).fill(0);
+  let ia = 0;
+  let ib = 0;
+  for (let i = 0; i < n; i++) {
+    out[i] = f(ad[ia], bd[ib]);
+    for (let k = shape.length - 1; k >= 0; k--) {
+      idx[k]++;
+      ia += sa[k];
+      ib += sb[k];
+      if (idx[k] < shape[k]) break;
+      ia -= sa[k] * shape[k];
+      ib -= sb[k] * shape[k];
+      idx[k] = 0;
+    }
+  }
+  return new Tensor(out, shape);
+}
+
+/** True if `s` equals the trailing axes of `full` (leading 1s in `s` allowed). */
+function isSuffix(s: Shape, full: Shape): boolean {
+  let i = s.length - 1;
+  let j = full.length - 1;
+  for (; i >= 0; i--, j--) {
+    if (j < 0) {
+      if (s[i] !== 1) return false;
+      continue;
+    }
+    if (s[i] !== full[j]) return false;
+  }
+  return true;
+}
+
+/** out = f(x) element-wise. */
+export function mapUnary(x: Tensor, f: (v: number) => number): Tensor {
+  const out = allocate(x.dtype, x.size);
+  const d = x.data;
+  for (let i = 0; i < out.length; i++) out[i] = f(d[i]);
+  return new Tensor(out, x.shape);
+}
+
+/** out[i] = f(a[i], b[i]) for same-shape tensors (used by backward closures). */
+export function zipSame(a: Tensor, b: Tensor, f: (x: number, y: number) => number): Tensor {
+  const out = allocate(a.dtype, a.size);
+  const ad = a.data;
+  const bd = b.data;
+  for (let i = 0; i < out.length; i++) out[i] = f(ad[i], bd[i]);
+  return new Tensor(out, a.shape);
+}
+
+/**
+ * The adjoint of broadcasting `shape` up to `g.shape`: sums g over the axes that were added or stretched.
+ * Returns g itself when no reduction is needed.
+ */
+export function sumToShape(g: Tensor, shape: Shape): Tensor {
+  if (sameShape(g.shape, shape)) return g;
+  const n = sizeOf(shape);
+  const out = allocate(g.dtype, n);
+  const gs = g.shape;
+  if (sizeOf(shape) === 0 || g.size === 0) return new Tensor(out, shape);
+  // Suffix fast path (bias gradients): sum over leading rows.
+  if (isSuffix(shape, gs)) {
+    for (let i = 0; i < g.size; i += n) for (let j = 0; j < n; j++) out[j] += g.data[i + j];
+    return new Tensor(out, shape);
+  }
+  if (shape.length > gs.length) fail('sumToShape', `cannot reduce ${shapeStr(gs)} to larger rank ${shapeStr(shape)}`);
+  const st = broadcastStrides(shape, gs);
+  const idx = new Array<number>(gs.length).fill(0);
+  let io = 0;
+  for (let i = 0; i < g.size; i++) {
+    out[io] += g.data[i];
+    for (let k = gs.length - 1; k >= 0; k--) {
+      idx[k]++;
+      io += st[k];
+      if (idx[k] < gs[k]) break;
+      io -= st[k] * gs[k];
+      idx[k] = 0;
+    }
+  }
+  return new Tensor(out, shape);
+}

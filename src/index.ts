@@ -7,3 +7,5 @@ export { noGrad, enableGrad, isGradEnabled } from './autograd/mode.js';
 export { gradcheck, assertGradcheck } from './autograd/gradcheck.js';
 export * as ops from './ops/index.js';
 export * from './ops/index.js';
+export * as keras from './keras/index.js';
+export * as tf1 from './tf1/index.js';

@@ -1,0 +1,3 @@
+// lt.keras.layers: re-exports of every layer class (recurrent layers, Dense, Embedding, Dropout, ...).
+// Shared registry file: add one export line per module, never rewrite.
+export {};

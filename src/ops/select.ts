@@ -1,0 +1,58 @@
+// where(cond, a, b): element-wise choice, the masking primitive (an RNN keeps its previous state where the
+// mask is 0). All three operands broadcast together. The gradient goes to `a` where cond is nonzero and to
+// `b` elsewhere (each summed back over its broadcast axes); `cond` is a selector, not a value, and gets none.
+
+import { Tensor, allocate } from '../tensor/tensor.js';
+import { type Shape, broadcastShapes, broadcastStrides, fail, sameShape, sizeOf } from '../tensor/shape.js';
+import { record } from '../autograd/node.js';
+import { sumToShape } from './elementwise.js';
+
+export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
+  if (!(cond instanceof Tensor)) fail('where', 'cond must be a Tensor (of 0/1 values)');
+  if (!(a instanceof Tensor) || !(b instanceof Tensor)) fail('where', 'a and b must be Tensors');
+  if (a.dtype !== b.dtype) fail('where', `dtypes of a and b differ: ${a.dtype} and ${b.dtype} (cast one of them first)`);
+  const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, a.shape), b.shape);
+  const n = sizeOf(shape);
+  const out = allocate(a.dtype, n);
+  const c = cond.data, ad = a.data, bd = b.data;
+  const same = sameShape(cond.shape, shape) && sameShape(a.shape, shape) && sameShape(b.shape, shape);
+  if (same) {
+    for (let i = 0; i < n; i++) out[i] = c[i] !== 0 ? ad[i] : bd[i];
+  } else {
+    walk3(shape, cond.shape, a.shape, b.shape, (i, ic, ia, ib) => { out[i] = c[ic] !== 0 ? ad[ia] : bd[ib]; });
+  }
+  const y = new Tensor(out, shape);
+  return record('where', [cond, a, b], y, (gy) => {
+    const ga = a.requiresGrad ? allocate(gy.dtype, n) : null;
+    const gb = b.requiresGrad ? allocate(gy.dtype, n) : null;
+    const g = gy.data;
+    walk3(shape, cond.shape, shape, shape, (i, ic) => {
+      if (c[ic] !== 0) { if (ga) ga[i] = g[i]; } else if (gb) gb[i] = g[i];
+    });
+    return [
+      null,
+      ga ? sumToShape(new Tensor(ga, shape), a.shape) : null,
+      gb ? sumToShape(new Tensor(gb, shape), b.shape) : null,
+    ];
+  });
+}
+
+/** Visits every element of `shape` with the flat offsets of three operands broadcast into it. */
+function walk3(shape: Shape, s0: Shape, s1: Shape, s2: Shape, f: (i: number, i0: number, i1: number, i2: number) => void): void {
+  const n = sizeOf(shape);
+  if (n === 0) return;
+  const r = shape.length;
+  const t0 = broadcastStrides(s0, shape), t1 = broadcastStrides(s1, shape), t2 = broadcastStrides(s2, shape);
+  const idx = new Array<number>(r).fill(0);
+  let i0 = 0, i1 = 0, i2 = 0;
+  for (let i = 0; i < n; i++) {
+    f(i, i0, i1, i2);
+    for (let k = r - 1; k >= 0; k--) {
+      idx[k]++;
+      i0 += t0[k]; i1 += t1[k]; i2 += t2[k];
+      if (idx[k] < shape[k]) break;
+      i0 -= t0[k] * shape[k]; i1 -= t1[k] * shape[k]; i2 -= t2[k] * shape[k];
+      idx[k] = 0;
+    }
+  }
+}

@@ -1,0 +1,267 @@
+// The pure-TypeScript fused LSTM kernel: the reference backend every other backend (native CPU, cuDNN) is
+// property-tested against. It implements exactly the semantics written down in types.ts.
+//
+// Why "fused": the generic cell loop builds ~15 tensors and graph nodes per time step; this kernel does the
+// same maths on preallocated typed arrays with
+//   * ONE input GEMM for all time steps   xK = x[T·B, I] · kernel[I, 4H]   (the input does not depend on h),
+//   * one recurrent GEMM per step          hR = h[B, H] · recurrentKernel[H, 4H],
+//   * the gate non-linearities, the cell update and the masking in a single loop over [B, H],
+// and a hand-written backward pass (BPTT) whose weight gradients are again single GEMMs over all steps.
+//
+// Rounding order. For float32 every intermediate is rounded to float32 exactly where TensorFlow/Keras
+// (implementation 2, keras-tf-semantics.md §1.2, §11.11) rounds it, so the fused path reproduces the
+// op-by-op generic path bit for bit when both use the same sigmoid/tanh:
+//   z = fround(fround(fround(xK) + fround(hR)) + b)          — "(xK + hR) + b"
+//   c' = fround(fround(f·c) + fround(i·g));  h' = fround(o · fround(tanh(c')))
+// For float64 the same expressions run without rounding.
+
+import type { LstmBackend, LstmSeqArgs, LstmSeqResult, LstmSeqGrads } from './types.js';
+import type { TypedArray } from '../tensor/tensor.js';
+import { allocate } from '../tensor/tensor.js';
+import { gemm } from '../ops/gemm.js';
+
+/** What forward keeps for backward (training only). All in processing order s = 0..T−1. */
+export interface TsLstmSaved {
+  /** h entering each step: hs[s] = h_{s−1} (after masking), hs[0] = h0, hs[T] = hT.  [(T+1), B, H] */
+  hs: TypedArray;
+  /** c entering each step, same layout as hs.  [(T+1), B, H] */
+  cs: TypedArray;
+  /** Gate activations i, f, g, o of each step (rows of masked steps are unused).  [T, B, 4H] */
+  gates: TypedArray;
+  /** tanh(c') of each step (the un-masked new cell state).  [T, B, H] */
+  tanhC: TypedArray;
+}
+
+/** float32 rounding when `f32`, identity for float64 (small enough for V8 to inline everywhere). */
+function rnd(v: number, f32: boolean): number {
+  return f32 ? Math.fround(v) : v;
+}
+
+/**
+ * σ(v), written exactly as the sigmoid op (src/ops/unary.ts) writes it — e^v/(1+e^v) for v < 0 so e^−v never
+ * overflows — so that fused and generic paths round identically.
+ */
+function sigmoid(v: number): number {
+  if (v >= 0) return 1 / (1 + Math.exp(-v));
+  const e = Math.exp(v);
+  return e / (1 + e);
+}
+
+/** Time index of processing step s (goBackwards walks t = T−1 … 0). */
+function timeOf(s: number, T: number, goBackwards: boolean): number {
+  return goBackwards ? T - 1 - s : s;
+}
+
+export function tsLstmForward(a: LstmSeqArgs, training: boolean): LstmSeqResult {
+  const { T, B, I, H, dtype, x, h0, c0, kernel, recurrentKernel, bias, seqLengths, goBackwards, zeroOutputForMask } = a;
+  const f32 = dtype === 'float32';
+  const G = 4 * H;
+  const BH = B * H;
+  const BG = B * G;
+
+  // (1) One GEMM for the input projection of every step: xK[t, b, :] = x[t, b, :] · kernel.
+  const xk = allocate(dtype, T * BG);
+  gemm(x, 0, kernel, 0, xk, 0, T * B, I, G, false);
+
+  // State history: in training every step's entering (h, c) is kept for backward; in inference two slots
+  // are enough (ping-pong), which keeps the working set in cache.
+  const slots = training ? T + 1 : 2;
+  const hs = allocate(dtype, slots * BH);
+  const cs = allocate(dtype, slots * BH);
+  hs.set(h0);
+  cs.set(c0);
+  const gates = allocate(dtype, training ? T * BG : 0);
+  const tanhC = allocate(dtype, training ? T * BH : 0);
+  const hr = allocate(dtype, BG);
+  const y = allocate(dtype, T * BH);
+  // prevOut[b] is the output of the last valid step of row b (zeros before the first one): Keras repeats it
+  // at masked steps (keras-tf-semantics.md §3.1). With right padding it is simply the latest valid h.
+  const needPrev = seqLengths !== null && !zeroOutputForMask;
+  const prevOut = allocate(dtype, needPrev ? BH : 0);
+
+  for (let s = 0; s < T; s++) {
+    const t = timeOf(s, T, goBackwards);
+    const inOff = (training ? s : s & 1) * BH; // h, c entering this step
+    const outOff = (training ? s + 1 : (s + 1) & 1) * BH; // h, c leaving it
+    // (2) The recurrent GEMM of this step: hR = h_{s−1} · recurrentKernel (rounded once per element).
+    gemm(hs, inOff, recurrentKernel, 0, hr, 0, B, H, G, false);
+    const gOff = training ? s * BG : -1;
+    for (let b = 0; b < B; b++) {
+      const hIn = inOff + b * H;
+      const hOut = outOff + b * H;
+      const yOff = s * BH + b * H;
+      if (seqLengths !== null && t >= seqLengths[b]) {
+        // Masked step: states carried unchanged, output = previous output (or zeros).
+        for (let j = 0; j < H; j++) {
+          hs[hOut + j] = hs[hIn + j];
+          cs[hOut + j] = cs[hIn + j];
+        }
+        if (needPrev) for (let j = 0; j < H; j++) y[yOff + j] = prevOut[b * H + j];
+        // (y is freshly zeroed, so zeroOutputForMask needs nothing.)
+        continue;
+      }
+      // (3) Fused gate maths for one row (eq. 1.2; gate blocks i, f, c, o along the 4H axis).
+      const xo = (t * B + b) * G;
+      const ro = b * G;
+      for (let j = 0; j < H; j++) {
+        const zi = rnd(rnd(xk[xo + j] + hr[ro + j], f32) + bias[j], f32);
+        const zf = rnd(rnd(xk[xo + H + j] + hr[ro + H + j], f32) + bias[H + j], f32);
+        const zc = rnd(rnd(xk[xo + 2 * H + j] + hr[ro + 2 * H + j], f32) + bias[2 * H + j], f32);
+        const zo = rnd(rnd(xk[xo + 3 * H + j] + hr[ro + 3 * H + j], f32) + bias[3 * H + j], f32);
+        const ig = rnd(sigmoid(zi), f32); // i = σ(z_i)
+        const fg = rnd(sigmoid(zf), f32); // f = σ(z_f)
+        const gg = rnd(Math.tanh(zc), f32); // g = c̃ = tanh(z_c)
+        const og = rnd(sigmoid(zo), f32); // o = σ(z_o)
+        const cNew = rnd(rnd(fg * cs[hIn + j], f32) + rnd(ig * gg, f32), f32); // c_t = f⊙c_{t−1} + i⊙g
+        const tc = rnd(Math.tanh(cNew), f32);
+        const hNew = rnd(og * tc, f32); //                 h_t = o⊙tanh(c_t)
+        cs[hOut + j] = cNew;
+        hs[hOut + j] = hNew;
+        y[yOff + j] = hNew;
+        if (gOff >= 0) {
+          const go = gOff + b * G;
+          gates[go + j] = ig;
+          gates[go + H + j] = fg;
+          gates[go + 2 * H + j] = gg;
+          gates[go + 3 * H + j] = og;
+          tanhC[s * BH + b * H + j] = tc;
+        }
+      }
+      if (needPrev) for (let j = 0; j < H; j++) prevOut[b * H + j] = hs[hOut + j];
+    }
+  }
+  const last = (training ? T : T & 1) * BH;
+  const hT = hs.slice(last, last + BH);
+  const cT = cs.slice(last, last + BH);
+  const saved: TsLstmSaved | null = training ? { hs, cs, gates, tanhC } : null;
+  return { y, hT, cT, saved };
+}
+
+/**
+ * BPTT. With δh, δc the gradients w.r.t. the states leaving step s (initially dhT, dcT), for a valid row:
+ *   δh' = δh + dy_s (+ the dy of later masked steps that repeated this output)
+ *   do = δh'⊙tanh(c');  δc' = δc + δh'⊙o⊙(1 − tanh²c')
+ *   di = δc'⊙g;  df = δc'⊙c_{s−1};  dg = δc'⊙i;  δc_{s−1} = δc'⊙f
+ *   dz = [di⊙i(1−i), df⊙f(1−f), dg⊙(1−g²), do⊙o(1−o)]
+ *   δh_{s−1} = dz · Rᵀ   (one GEMM per step)
+ * A masked row passes δh, δc through unchanged and has dz = 0. After the loop, over all steps at once:
+ *   dKernel = xᵀ·dZ,  dR = Hprevᵀ·dZ,  dBias = Σ dZ,  dx = dZ·Kᵀ.
+ */
+export function tsLstmBackward(a: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArray, dhT: TypedArray, dcT: TypedArray): LstmSeqGrads {
+  const { T, B, I, H, dtype, x, kernel, recurrentKernel, seqLengths, goBackwards, zeroOutputForMask } = a;
+  const saved = fwd.saved as TsLstmSaved | null;
+  if (saved === null || saved === undefined || !('gates' in saved)) {
+    throw new Error('lstmSequence(ts) backward: forward was run without training=true, nothing was saved for backward');
+  }
+  const { hs, cs, gates, tanhC } = saved;
+  const G = 4 * H;
+  const BH = B * H;
+  const BG = B * G;
+
+  // dZ is stored in TIME order (row t·B + b) so that dKernel = xᵀ·dZ and dx = dZ·Kᵀ are single GEMMs on x's
+  // own layout; only Hprev has to be permuted (once) for goBackwards.
+  const dZ = allocate(dtype, T * BG);
+  const dh = Float64Array.from(dhT); // carried state gradients, accumulated in float64
+  const dc = Float64Array.from(dcT);
+  const needPrev = seqLengths !== null && !zeroOutputForMask;
+  const dPrev = new Float64Array(needPrev ? BH : 0);
+  const dhTmp = allocate(dtype, BH);
+  const rT = transpose(recurrentKernel, H, G); // [4H, H], once
+
+  for (let s = T - 1; s >= 0; s--) {
+    const t = timeOf(s, T, goBackwards);
+    const gOff = s * BG;
+    const zOff = t * BG;
+    let anyValid = false;
+    for (let b = 0; b < B; b++) {
+      const bh = b * H;
+      const yOff = s * BH + bh;
+      if (seqLengths !== null && t >= seqLengths[b]) {
+        // Masked: y_s repeated the previous output, so its gradient belongs to that step's output.
+        if (needPrev) for (let j = 0; j < H; j++) dPrev[bh + j] += dy[yOff + j];
+        continue;
+      }
+      anyValid = true;
+      const go = gOff + b * G;
+      const zo = zOff + b * G;
+      const cIn = s * BH + bh;
+      for (let j = 0; j < H; j++) {
+        let dhn = dh[bh + j] + dy[yOff + j];
+        if (needPrev) {
+          dhn += dPrev[bh + j];
+          dPrev[bh + j] = 0;
+        }
+        const ig = gates[go + j];
+        const fg = gates[go + H + j];
+        const gg = gates[go + 2 * H + j];
+        const og = gates[go + 3 * H + j];
+        const tc = tanhC[cIn + j];
+        const dO = dhn * tc;
+        const dcn = dc[bh + j] + dhn * og * (1 - tc * tc);
+        dc[bh + j] = dcn * fg;
+        dZ[zo + j] = dcn * gg * ig * (1 - ig);
+        dZ[zo + H + j] = dcn * cs[cIn + j] * fg * (1 - fg);
+        dZ[zo + 2 * H + j] = dcn * ig * (1 - gg * gg);
+        dZ[zo + 3 * H + j] = dO * og * (1 - og);
+      }
+    }
+    if (!anyValid) continue;
+    // δh_{s−1} = dz_s · Rᵀ for valid rows; masked rows keep δh.
+    gemm(dZ, zOff, rT, 0, dhTmp, 0, B, G, H, false);
+    for (let b = 0; b < B; b++) {
+      if (seqLengths !== null && t >= seqLengths[b]) continue;
+      const bh = b * H;
+      for (let j = 0; j < H; j++) dh[bh + j] = dhTmp[bh + j];
+    }
+  }
+
+  // Weight gradients: one GEMM each over all T·B rows.
+  const dKernel = allocate(dtype, I * G);
+  gemm(transpose(x, T * B, I), 0, dZ, 0, dKernel, 0, I, T * B, G, false);
+  // Hprev in time order: row t·B + b holds the h that entered the step processing time t.
+  const hPrevT = allocate(dtype, H * T * B); // [H, T·B]
+  const TB = T * B;
+  for (let s = 0; s < T; s++) {
+    const t = timeOf(s, T, goBackwards);
+    for (let b = 0; b < B; b++) {
+      const src = s * BH + b * H;
+      const col = t * B + b;
+      for (let j = 0; j < H; j++) hPrevT[j * TB + col] = hs[src + j];
+    }
+  }
+  const dRecurrentKernel = allocate(dtype, H * G);
+  gemm(hPrevT, 0, dZ, 0, dRecurrentKernel, 0, H, TB, G, false);
+  const dBiasAcc = new Float64Array(G);
+  for (let r = 0; r < TB; r++) {
+    const o = r * G;
+    for (let k = 0; k < G; k++) dBiasAcc[k] += dZ[o + k];
+  }
+  const dBias = allocate(dtype, G);
+  dBias.set(dBiasAcc);
+  const dx = allocate(dtype, TB * I);
+  gemm(dZ, 0, transpose(kernel, I, G), 0, dx, 0, TB, G, I, false);
+  const dh0 = allocate(dtype, BH);
+  dh0.set(dh);
+  const dc0 = allocate(dtype, BH);
+  dc0.set(dc);
+  return { dx, dh0, dc0, dKernel, dRecurrentKernel, dBias };
+}
+
+/** [rows, cols] → [cols, rows], same element type. */
+function transpose(A: TypedArray, rows: number, cols: number): TypedArray {
+  const out = allocate(A instanceof Float64Array ? 'float64' : 'float32', rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const ro = r * cols;
+    for (let c = 0; c < cols; c++) out[c * rows + r] = A[ro + c];
+  }
+  return out;
+}
+
+/** The pure-TS backend: always available, accepts float32 and float64 and every shape. */
+export const tsLstmBackend: LstmBackend = {
+  name: 'ts',
+  availability: () => ({ ok: true }),
+  rejects: () => null,
+  forward: tsLstmForward,
+  backward: tsLstmBackward,
+};

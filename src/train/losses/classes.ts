@@ -1,0 +1,189 @@
+// Keras loss objects (keras.losses.MeanSquaredError, ...): a per-sample function plus a reduction.
+// `call(yTrue, yPred)` gives the per-sample values (Keras `Loss.call`); `apply(yTrue, yPred, opts)` reduces
+// them (Keras `Loss.__call__`). getConfig() matches Keras 3's serialized config keys.
+
+import type { Tensor } from '../../tensor/tensor.js';
+import { fail } from '../../tensor/shape.js';
+import { checkReduction, combineWeights, reduceLoss, type Reduction } from './reduction.js';
+import * as fns from './functions.js';
+
+export interface LossArgs {
+  reduction?: Reduction | 'mean';
+  name?: string;
+}
+
+export interface LossApplyOptions {
+  /** Weights per sample (shape [B] or the per-sample values' shape). */
+  sampleWeight?: Tensor | null;
+  /** 0/1 mask over the per-sample values (Keras propagates the model output's mask here). */
+  mask?: Tensor | null;
+}
+
+export type JsonConfig = { [k: string]: unknown };
+
+export abstract class Loss {
+  readonly name: string;
+  readonly reduction: Reduction;
+  constructor(args: LossArgs, defaultName: string) {
+    this.name = args.name ?? defaultName;
+    this.reduction = checkReduction(this.constructor.name, args.reduction);
+  }
+
+  /** Per-sample loss values (reduced over the last axis only). */
+  abstract call(yTrue: Tensor, yPred: Tensor): Tensor;
+
+  /** The reduced loss (a scalar unless reduction is 'none'), differentiable w.r.t. yPred. */
+  apply(yTrue: Tensor, yPred: Tensor, opts: LossApplyOptions = {}): Tensor {
+    const values = this.call(yTrue, yPred);
+    return reduceLoss(values, this.reduction, combineWeights(values, this.reduction, opts.sampleWeight, opts.mask));
+  }
+
+  getConfig(): JsonConfig {
+    return { name: this.name, reduction: this.reduction };
+  }
+
+  /** Keras `serialize_keras_object` form. */
+  serialize(): JsonConfig {
+    return { module: 'keras.losses', class_name: this.constructor.name, config: this.getConfig(), registered_name: null };
+  }
+}
+
+export class MeanSquaredError extends Loss {
+  constructor(args: LossArgs = {}) {
+    super(args, 'mean_squared_error');
+  }
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    return fns.meanSquaredError(yTrue, yPred);
+  }
+  static fromConfig(cfg: JsonConfig): MeanSquaredError {
+    return new MeanSquaredError({ name: cfg.name as string, reduction: cfg.reduction as Reduction });
+  }
+}
+
+export class MeanAbsoluteError extends Loss {
+  constructor(args: LossArgs = {}) {
+    super(args, 'mean_absolute_error');
+  }
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    return fns.meanAbsoluteError(yTrue, yPred);
+  }
+  static fromConfig(cfg: JsonConfig): MeanAbsoluteError {
+    return new MeanAbsoluteError({ name: cfg.name as string, reduction: cfg.reduction as Reduction });
+  }
+}
+
+export interface CrossentropyArgs extends LossArgs {
+  fromLogits?: boolean;
+  labelSmoothing?: number;
+  /** Only −1 (the last axis) is supported, as in Keras's TF backend for sparse labels. */
+  axis?: number;
+}
+
+function checkAxis(op: string, axis: number | undefined): void {
+  if (axis !== undefined && axis !== -1) fail(op, `only axis=-1 is supported, got axis=${axis}`);
+}
+
+export class BinaryCrossentropy extends Loss {
+  readonly fromLogits: boolean;
+  readonly labelSmoothing: number;
+  constructor(args: CrossentropyArgs = {}) {
+    super(args, 'binary_crossentropy');
+    checkAxis('BinaryCrossentropy', args.axis);
+    this.fromLogits = args.fromLogits ?? false;
+    this.labelSmoothing = args.labelSmoothing ?? 0;
+  }
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    return fns.binaryCrossentropy(yTrue, yPred, { fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing });
+  }
+  override getConfig(): JsonConfig {
+    return { ...super.getConfig(), from_logits: this.fromLogits, label_smoothing: this.labelSmoothing, axis: -1 };
+  }
+  static fromConfig(cfg: JsonConfig): BinaryCrossentropy {
+    return new BinaryCrossentropy({ name: cfg.name as string, reduction: cfg.reduction as Reduction,
+      fromLogits: cfg.from_logits as boolean, labelSmoothing: cfg.label_smoothing as number, axis: cfg.axis as number });
+  }
+}
+
+export class CategoricalCrossentropy extends Loss {
+  readonly fromLogits: boolean;
+  readonly labelSmoothing: number;
+  constructor(args: CrossentropyArgs = {}) {
+    super(args, 'categorical_crossentropy');
+    checkAxis('CategoricalCrossentropy', args.axis);
+    this.fromLogits = args.fromLogits ?? false;
+    this.labelSmoothing = args.labelSmoothing ?? 0;
+  }
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    return fns.categoricalCrossentropy(yTrue, yPred, { fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing });
+  }
+  override getConfig(): JsonConfig {
+    return { ...super.getConfig(), from_logits: this.fromLogits, label_smoothing: this.labelSmoothing, axis: -1 };
+  }
+  static fromConfig(cfg: JsonConfig): CategoricalCrossentropy {
+    return new CategoricalCrossentropy({ name: cfg.name as string, reduction: cfg.reduction as Reduction,
+      fromLogits: cfg.from_logits as boolean, labelSmoothing: cfg.label_smoothing as number, axis: cfg.axis as number });
+  }
+}
+
+export interface SparseCrossentropyArgs extends LossArgs {
+  fromLogits?: boolean;
+}
+
+export class SparseCategoricalCrossentropy extends Loss {
+  readonly fromLogits: boolean;
+  constructor(args: SparseCrossentropyArgs = {}) {
+    super(args, 'sparse_categorical_crossentropy');
+    this.fromLogits = args.fromLogits ?? false;
+  }
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    return fns.sparseCategoricalCrossentropy(yTrue, yPred, { fromLogits: this.fromLogits });
+  }
+  override getConfig(): JsonConfig {
+    return { ...super.getConfig(), from_logits: this.fromLogits, ignore_class: null };
+  }
+  static fromConfig(cfg: JsonConfig): SparseCategoricalCrossentropy {
+    if (cfg.ignore_class !== undefined && cfg.ignore_class !== null) {
+      fail('SparseCategoricalCrossentropy', 'ignore_class is not supported');
+    }
+    return new SparseCategoricalCrossentropy({ name: cfg.name as string, reduction: cfg.reduction as Reduction, fromLogits: cfg.from_logits as boolean });
+  }
+}
+
+const BY_NAME: Record<string, () => Loss> = {
+  mse: () => new MeanSquaredError(),
+  mean_squared_error: () => new MeanSquaredError(),
+  MeanSquaredError: () => new MeanSquaredError(),
+  mae: () => new MeanAbsoluteError(),
+  mean_absolute_error: () => new MeanAbsoluteError(),
+  MeanAbsoluteError: () => new MeanAbsoluteError(),
+  binary_crossentropy: () => new BinaryCrossentropy(),
+  BinaryCrossentropy: () => new BinaryCrossentropy(),
+  categorical_crossentropy: () => new CategoricalCrossentropy(),
+  CategoricalCrossentropy: () => new CategoricalCrossentropy(),
+  sparse_categorical_crossentropy: () => new SparseCategoricalCrossentropy(),
+  SparseCategoricalCrossentropy: () => new SparseCategoricalCrossentropy(),
+};
+
+const FROM_CONFIG: Record<string, (cfg: JsonConfig) => Loss> = {
+  MeanSquaredError: MeanSquaredError.fromConfig,
+  MeanAbsoluteError: MeanAbsoluteError.fromConfig,
+  BinaryCrossentropy: BinaryCrossentropy.fromConfig,
+  CategoricalCrossentropy: CategoricalCrossentropy.fromConfig,
+  SparseCategoricalCrossentropy: SparseCategoricalCrossentropy.fromConfig,
+};
+
+/** keras.losses.get: a Loss instance, a Keras name ('mse', 'binary_crossentropy', ...), or a serialized config. */
+export function get(id: Loss | string | JsonConfig): Loss {
+  if (id instanceof Loss) return id;
+  if (typeof id === 'string') {
+    const make = BY_NAME[id];
+    if (!make) fail('losses.get', `unknown loss '${id}'; known: ${Object.keys(BY_NAME).join(', ')}`);
+    return make();
+  }
+  if (typeof id === 'object' && id !== null && typeof id.class_name === 'string') {
+    const make = FROM_CONFIG[id.class_name];
+    if (!make) fail('losses.get', `unknown loss class '${id.class_name}'`);
+    return make((id.config ?? {}) as JsonConfig);
+  }
+  return fail('losses.get', `expected a Loss, a name or a serialized config, got ${String(id)}`);
+}

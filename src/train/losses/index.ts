@@ -1,0 +1,6 @@
+// lt.keras.losses: Keras losses (functions give per-sample values; classes add the reduction).
+export { meanSquaredError, meanAbsoluteError, binaryCrossentropy, categoricalCrossentropy, sparseCategoricalCrossentropy } from './functions.js';
+export type { BinaryCrossentropyOptions, CategoricalCrossentropyOptions, SparseCategoricalCrossentropyOptions } from './functions.js';
+export { Loss, MeanSquaredError, MeanAbsoluteError, BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy, get } from './classes.js';
+export type { LossArgs, CrossentropyArgs, SparseCrossentropyArgs, LossApplyOptions } from './classes.js';
+export { reduceLoss, type Reduction } from './reduction.js';

@@ -1,0 +1,68 @@
+// Keras 3 Adam (keras/src/optimizers/adam.py, update_step). With t = iterations + 1:
+//   α  = lr·sqrt(1 − β₂ᵗ) / (1 − β₁ᵗ)          (bias correction folded into the step size)
+//   m ← m + (g − m)(1 − β₁);   v ← v + (g² − v)(1 − β₂)
+//   amsgrad: v̂ ← max(v̂, v) and v̂ replaces v below
+//   w ← w − m·α / (sqrt(v) + ε)
+// ε is added to the *uncorrected* sqrt(v) (the "ε-hat" form of Kingma & Ba §2): equivalent to textbook Adam
+// with ε/sqrt(1−β₂ᵗ). So the first step is lr·g/(|g| + ε/sqrt(1−β₂)), ≈ lr·sign(g) but not exactly.
+import type { TypedArray, DType } from '../../tensor/tensor.js';
+import { fail } from '../../tensor/shape.js';
+import { Optimizer, baseArgsFromConfig, type OptimizerArgs, type JsonConfig } from './optimizer.js';
+
+export interface AdamArgs extends OptimizerArgs {
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  amsgrad?: boolean;
+}
+
+export class Adam extends Optimizer {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly amsgrad: boolean;
+  constructor(args: AdamArgs = {}) {
+    super(args, 0.001, 'adam');
+    this.beta1 = args.beta1 ?? 0.9;
+    this.beta2 = args.beta2 ?? 0.999;
+    this.epsilon = args.epsilon ?? 1e-7;
+    this.amsgrad = args.amsgrad ?? false;
+    for (const [k, v] of [['beta1', this.beta1], ['beta2', this.beta2]] as const) {
+      if (!(v >= 0 && v < 1)) fail('Adam', `${k} must be in [0, 1), got ${v}`);
+    }
+  }
+  protected slotCount(): number {
+    return this.amsgrad ? 3 : 2;
+  }
+  protected updateStep(g: TypedArray, w: TypedArray, slots: TypedArray[], lrIn: number, dtype: DType): void {
+    const r = this.rounder(dtype);
+    const lr = r(lrIn);
+    const t = this.iterations + 1;
+    const b1p = r(Math.pow(r(this.beta1), t));
+    const b2p = r(Math.pow(r(this.beta2), t));
+    const alpha = r(r(lr * r(Math.sqrt(r(1 - b2p)))) / r(1 - b1p));
+    const c1 = r(1 - this.beta1);
+    const c2 = r(1 - this.beta2);
+    const eps = r(this.epsilon);
+    const [m, v] = slots;
+    const vhat = this.amsgrad ? slots[2] : null;
+    for (let i = 0; i < w.length; i++) {
+      const gi = g[i];
+      m[i] = r(m[i] + r(r(gi - m[i]) * c1));
+      v[i] = r(v[i] + r(r(r(gi * gi) - v[i]) * c2));
+      let vi = v[i];
+      if (vhat) {
+        vhat[i] = Math.max(vhat[i], v[i]);
+        vi = vhat[i];
+      }
+      w[i] = r(w[i] - r(r(m[i] * alpha) / r(r(Math.sqrt(vi)) + eps)));
+    }
+  }
+  override getConfig(): JsonConfig {
+    return { ...super.getConfig(), beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
+  }
+  static fromConfig(cfg: JsonConfig): Adam {
+    return new Adam({ ...baseArgsFromConfig(cfg), beta1: cfg.beta_1 as number, beta2: cfg.beta_2 as number,
+      epsilon: cfg.epsilon as number, amsgrad: cfg.amsgrad as boolean });
+  }
+}

@@ -1,0 +1,180 @@
+// Base optimizer with Keras 3 semantics (keras/src/optimizers/base_optimizer.py):
+//   apply(grads, vars): clip the gradients (clipnorm | global_clipnorm | clipvalue), run each subclass's
+//   `update_step` on the variables that got a gradient, then apply each variable's constraint
+//   (`var.assign(constraint(var))`, keras-tf-semantics.md §7.3), then iterations += 1.
+// Updates run under noGrad and write the variables' data in place, so layers keep their weight tensors.
+//
+// float32 variables: Keras computes every update op in the variable's dtype, rounding after each op. The
+// subclasses reproduce that with `this.r` (Math.fround for float32, identity for float64), so a few steps
+// match TF to the last bit or two instead of drifting by float64-vs-float32 differences.
+
+import { Tensor, allocate, type TypedArray, type DType } from '../../tensor/tensor.js';
+import { noGrad } from '../../autograd/mode.js';
+import { fail, shapeStr, sameShape } from '../../tensor/shape.js';
+import { clipByGlobalNorm, clipByNorm, clipByValue } from './clip.js';
+
+/** A constraint as layers hold it: a function or an object with `apply`/`call` mapping a weight to its projection. */
+export type ConstraintLike = ((w: Tensor) => Tensor) | { apply(w: Tensor): Tensor } | { call(w: Tensor): Tensor };
+
+export function applyConstraint(c: ConstraintLike, w: Tensor): Tensor {
+  if (typeof c === 'function') return c(w);
+  if ('apply' in c && typeof c.apply === 'function') return c.apply(w);
+  if ('call' in c && typeof c.call === 'function') return c.call(w);
+  return fail('optimizer', 'constraint must be a function or have apply()/call()');
+}
+
+export type LearningRate = number | ((iteration: number) => number);
+
+export interface OptimizerArgs {
+  learningRate?: LearningRate;
+  /** Clip each gradient to this L2 norm. */
+  clipnorm?: number | null;
+  /** Clip each gradient element to [−v, v]. */
+  clipvalue?: number | null;
+  /** Clip all gradients together to this global L2 norm. */
+  globalClipnorm?: number | null;
+  name?: string;
+}
+
+export type JsonConfig = { [k: string]: unknown };
+
+export abstract class Optimizer {
+  readonly name: string;
+  learningRate: LearningRate;
+  readonly clipnorm: number | null;
+  readonly clipvalue: number | null;
+  readonly globalClipnorm: number | null;
+  /** Number of update steps applied so far (Keras `optimizer.iterations`). */
+  iterations = 0;
+  /** Constraints to apply after each update, keyed by variable (Sequential fills this from its layers). */
+  constraints = new Map<Tensor, ConstraintLike>();
+  private slotStore = new Map<Tensor, TypedArray[]>();
+
+  constructor(args: OptimizerArgs, defaultLr: number, defaultName: string) {
+    this.name = args.name ?? defaultName;
+    this.learningRate = args.learningRate ?? defaultLr;
+    if (typeof this.learningRate === 'number' && !(this.learningRate >= 0)) {
+      fail(this.constructor.name, `learningRate must be a non-negative number, got ${this.learningRate}`);
+    }
+    this.clipnorm = args.clipnorm ?? null;
+    this.clipvalue = args.clipvalue ?? null;
+    this.globalClipnorm = args.globalClipnorm ?? null;
+    const set = [this.clipnorm, this.clipvalue, this.globalClipnorm].filter((v) => v !== null).length;
+    if (set > 1) {
+      fail(this.constructor.name, `only one of clipnorm, clipvalue and globalClipnorm can be set; got clipnorm=${this.clipnorm}, ` +
+        `clipvalue=${this.clipvalue}, globalClipnorm=${this.globalClipnorm}`);
+    }
+  }
+
+  /** The learning rate used by the next step (schedules see the iteration count before the step). */
+  currentLearningRate(): number {
+    return typeof this.learningRate === 'function' ? this.learningRate(this.iterations) : this.learningRate;
+  }
+
+  /** Number of per-variable slots (m, v, ...) the subclass needs. */
+  protected abstract slotCount(): number;
+
+  /** Updates `variable.data` in place from its (clipped) gradient. `slots` are zero-initialised per variable. */
+  protected abstract updateStep(g: TypedArray, w: TypedArray, slots: TypedArray[], lr: number, dtype: DType): void;
+
+  /** Per-op rounding to the variable's dtype (see the header comment). */
+  protected rounder(dtype: DType): (x: number) => number {
+    return dtype === 'float32' ? Math.fround : (x: number) => x;
+  }
+
+  /** The slot arrays of a variable (created as zeros on first use), e.g. for tests or saving. */
+  slots(variable: Tensor): TypedArray[] {
+    let s = this.slotStore.get(variable);
+    if (!s) {
+      s = Array.from({ length: this.slotCount() }, () => allocate(variable.dtype, variable.size));
+      this.slotStore.set(variable, s);
+    }
+    return s;
+  }
+
+  /**
+   * Applies one update. `grads[i]` is the gradient of `variables[i]` (null = no gradient, skipped as Keras
+   * skips None gradients). Shapes must match.
+   */
+  apply(grads: (Tensor | null)[], variables: Tensor[]): void {
+    if (grads.length !== variables.length) {
+      fail('optimizer.apply', `got ${grads.length} gradients for ${variables.length} variables`);
+    }
+    noGrad(() => {
+      let gs: (TypedArray | null)[] = grads.map((g, i) => {
+        if (g === null) return null;
+        const v = variables[i];
+        if (!sameShape(g.shape, v.shape)) {
+          fail('optimizer.apply', `gradient ${i} has shape ${shapeStr(g.shape)} but variable ${v.name ?? i} has shape ${shapeStr(v.shape)}`);
+        }
+        if (g.dtype === v.dtype) return g.data;
+        const c = allocate(v.dtype, g.size);
+        c.set(g.data);
+        return c;
+      });
+      if (this.clipnorm !== null && this.clipnorm > 0) gs = gs.map((g) => (g ? clipByNorm(g, this.clipnorm!) : g));
+      else if (this.globalClipnorm !== null && this.globalClipnorm > 0) gs = clipByGlobalNorm(gs, this.globalClipnorm);
+      else if (this.clipvalue !== null && this.clipvalue > 0) gs = gs.map((g) => (g ? clipByValue(g, this.clipvalue!) : g));
+      const lr = this.currentLearningRate();
+      for (let i = 0; i < variables.length; i++) {
+        const g = gs[i];
+        if (g === null) continue;
+        const v = variables[i];
+        this.updateStep(g, v.data, this.slots(v), lr, v.dtype);
+      }
+      for (let i = 0; i < variables.length; i++) {
+        if (gs[i] === null) continue;
+        const c = this.constraints.get(variables[i]);
+        if (c) variables[i].assign(applyConstraint(c, variables[i]));
+      }
+    });
+    this.iterations++;
+  }
+
+  /** Keras `apply_gradients([(grad, var), ...])`. */
+  applyGradients(pairs: [Tensor | null, Tensor][]): void {
+    this.apply(pairs.map((p) => p[0]), pairs.map((p) => p[1]));
+  }
+
+  /** Applies the accumulated `.grad` of each variable (PyTorch style), then clears those gradients. */
+  step(variables: Tensor[]): void {
+    this.apply(variables.map((v) => v.grad), variables);
+    for (const v of variables) v.zeroGrad();
+  }
+
+  getConfig(): JsonConfig {
+    const lr = typeof this.learningRate === 'number' ? Math.fround(this.learningRate) : null;
+    return {
+      name: this.name,
+      learning_rate: lr,
+      weight_decay: null,
+      clipnorm: this.clipnorm,
+      global_clipnorm: this.globalClipnorm,
+      clipvalue: this.clipvalue,
+      use_ema: false,
+      ema_momentum: 0.99,
+      ema_overwrite_frequency: null,
+      loss_scale_factor: null,
+      gradient_accumulation_steps: null,
+    };
+  }
+
+  serialize(): JsonConfig {
+    return { module: 'keras.optimizers', class_name: this.constructor.name, config: this.getConfig(), registered_name: null };
+  }
+}
+
+/** Reads the base keys of a Keras optimizer config. */
+export function baseArgsFromConfig(cfg: JsonConfig): OptimizerArgs {
+  for (const k of ['weight_decay', 'loss_scale_factor', 'gradient_accumulation_steps']) {
+    if (cfg[k] !== undefined && cfg[k] !== null) fail('optimizers.fromConfig', `${k} is not supported (got ${String(cfg[k])})`);
+  }
+  if (cfg.use_ema) fail('optimizers.fromConfig', 'use_ema is not supported');
+  return {
+    name: cfg.name as string | undefined,
+    learningRate: typeof cfg.learning_rate === 'number' ? cfg.learning_rate : undefined,
+    clipnorm: (cfg.clipnorm as number | null) ?? null,
+    clipvalue: (cfg.clipvalue as number | null) ?? null,
+    globalClipnorm: (cfg.global_clipnorm as number | null) ?? null,
+  };
+}

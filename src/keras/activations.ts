@@ -1,0 +1,120 @@
+// lt.keras.activations (keras/src/activations/activations.py). `getActivation(id)` resolves a Keras
+// identifier to `{name, fn}` where `name` is what Keras serialises (`activations.serialize` gives a plain
+// string: 'tanh', 'linear' for None, 'silu' for 'swish', 'hard_silu' for 'hard_swish') and `fn` the op.
+// Every function is built from autograd ops (src/ops), so each has its backward.
+// hard_sigmoid follows the compatibility switch (src/keras/compat.ts): Keras 3 relu6(x+3)/6, Keras 2
+// clip(0.2x+0.5, 0, 1).
+
+import { Tensor } from '../tensor/tensor.js';
+import { fail } from '../tensor/shape.js';
+import { full } from '../tensor/create.js';
+import * as u from '../ops/unary.js';
+import { add, mul, div } from '../ops/arithmetic.js';
+import { softmax as softmaxOp, logSoftmax as logSoftmaxOp } from '../ops/softmax.js';
+import { where } from '../ops/select.js';
+import { getKerasCompat } from './compat.js';
+
+export type ActivationFn = (x: Tensor) => Tensor;
+
+export interface Activation {
+  /** The Keras serialised name ('tanh', 'hard_sigmoid', 'linear', ...); a custom function's own name. */
+  readonly name: string;
+  readonly fn: ActivationFn;
+  /** Same as `fn` (kept for callers that say `apply`). */
+  readonly apply: ActivationFn;
+}
+
+export type ActivationIdentifier = string | ActivationFn | Activation | null | undefined;
+
+/** 0/1 tensor of x's dtype: 1 where x > 0 (a constant condition for `where`). */
+function positive(x: Tensor): Tensor {
+  const c = full(x.shape, 0, x.dtype);
+  for (let i = 0; i < x.size; i++) c.data[i] = x.data[i] > 0 ? 1 : 0;
+  return c;
+}
+
+const zerosLikeC = (x: Tensor): Tensor => full(x.shape, 0, x.dtype);
+
+export const tanh: ActivationFn = (x) => u.tanh(x);
+export const sigmoid: ActivationFn = (x) => u.sigmoid(x);
+export const relu: ActivationFn = (x) => u.relu(x);
+export const linear: ActivationFn = (x) => u.linear(x);
+export const exponential: ActivationFn = (x) => u.exp(x);
+export const softmax: ActivationFn = (x) => softmaxOp(x, -1);
+export const logSoftmax: ActivationFn = (x) => logSoftmaxOp(x, -1);
+/** Keras 3: relu6(x+3)/6; Keras 2 (compat switch): clip(0.2x+0.5, 0, 1). */
+export const hardSigmoid: ActivationFn = (x) => (getKerasCompat() === 'keras2' ? u.hardSigmoidKeras2(x) : u.hardSigmoid(x));
+/** min(max(x, 0), 6). */
+export const relu6: ActivationFn = (x) => u.clip(x, 0, 6);
+/** x / (1 + |x|). */
+export const softsign: ActivationFn = (x) => div(x, u.addScalar(u.abs(x), 1));
+/** log(1 + eˣ), computed stably as relu(x) + log(1 + e^(−|x|)). */
+export const softplus: ActivationFn = (x) => add(u.relu(x), u.log(u.addScalar(u.exp(u.scale(u.abs(x), -1)), 1)));
+/**
+ * elu(x) = x for x > 0, alpha·(eˣ − 1) otherwise (alpha = 1). exp is taken of min(x, 0) so the unused
+ * branch never overflows (an inf there would turn its zero gradient into NaN).
+ */
+export function elu(x: Tensor, alpha = 1.0): Tensor {
+  const neg = u.scale(u.addScalar(u.exp(u.minimum(x, zerosLikeC(x))), -1), alpha);
+  return where(positive(x), x, neg);
+}
+// TF's tf.nn.selu constants.
+const SELU_ALPHA = 1.6732632423543772848170429916717;
+const SELU_SCALE = 1.0507009873554804934193349852946;
+/** scale · elu(x, alpha) with TF's constants. */
+export const selu: ActivationFn = (x) => u.scale(elu(x, SELU_ALPHA), SELU_SCALE);
+/** silu / swish: x · sigmoid(x). */
+export const silu: ActivationFn = (x) => mul(x, u.sigmoid(x));
+/** hard_silu / hard_swish: x · relu6(x+3)/6 (Keras 3). */
+export const hardSilu: ActivationFn = (x) => mul(x, u.hardSigmoid(x));
+/** leaky_relu with Keras 3's default negative_slope 0.2. */
+export const leakyRelu: ActivationFn = (x) => where(positive(x), x, u.scale(x, 0.2));
+/** mish: x · tanh(softplus(x)). */
+export const mish: ActivationFn = (x) => mul(x, u.tanh(softplus(x)));
+
+const table: Record<string, ActivationFn> = {
+  tanh, sigmoid, relu, linear, exponential, softmax, log_softmax: logSoftmax, hard_sigmoid: hardSigmoid, relu6,
+  softsign, softplus, elu: (x) => elu(x), selu, silu, hard_silu: hardSilu, leaky_relu: leakyRelu, mish,
+};
+// Keras names that resolve to another function (and serialise as that function's name).
+const aliases: Record<string, string> = { swish: 'silu', hard_swish: 'hard_silu', none: 'linear' };
+
+/** The known Keras activation names (for error messages and docs). */
+export const activationNames: readonly string[] = Object.keys(table);
+
+function normName(id: string): string {
+  // Accept 'hard_sigmoid', 'hardSigmoid', 'HardSigmoid', 'None'.
+  const snake = id.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  return aliases[snake] ?? snake;
+}
+
+/**
+ * Keras `activations.get`: null/undefined/'linear'/'None' → linear (semantics notes §12.1); a string → the
+ * named function; a function → itself (named by its JS name, else 'custom'); an Activation → itself.
+ */
+export function getActivation(identifier: ActivationIdentifier): Activation {
+  if (identifier === null || identifier === undefined) return { name: 'linear', fn: linear, apply: linear };
+  if (typeof identifier === 'function') {
+    for (const [n, f] of Object.entries(table)) if (f === identifier) return { name: n, fn: f, apply: f };
+    const name = identifier.name && identifier.name !== 'anonymous' ? identifier.name : 'custom';
+    return { name, fn: identifier, apply: identifier };
+  }
+  if (typeof identifier === 'object') {
+    if (typeof identifier.fn !== 'function' || typeof identifier.name !== 'string') fail('activations.get', 'an Activation object needs {name, fn}');
+    return identifier;
+  }
+  if (typeof identifier !== 'string') fail('activations.get', `Could not interpret activation function identifier: ${String(identifier)}`);
+  const name = normName(identifier);
+  const fn = table[name];
+  if (!fn) fail('activations.get', `Unknown activation function '${identifier}'; known: ${activationNames.join(', ')}`);
+  return { name, fn, apply: fn };
+}
+
+/** Keras 3 serialises activations as their plain name. */
+export function serializeActivation(a: Activation | ActivationIdentifier): string {
+  return getActivation(a as ActivationIdentifier).name;
+}
+
+export const get = getActivation;
+export const serialize = serializeActivation;
+export const deserialize = (name: string): Activation => getActivation(name);

@@ -1,11 +1,11 @@
 // Losses vs values computed by hand here (plain Math, from Keras's documented formulas and examples in
 // keras/src/losses/losses.py docstrings), and float64 finite-difference gradient checks.
 import { expect } from 'chai';
-import { tensor, assertGradcheck, Tensor, LstmTsError } from '../../src/index.js';
+import { tensor, assertGradcheck, Tensor, LstmTsError, type NestedArray } from '../../src/index.js';
 import * as losses from '../../src/train/losses/index.js';
 import { expectClose } from './helpers.js';
 
-const f64 = (v: number[][] | number[]): Tensor => tensor(v as number[][], { dtype: 'float64' });
+const f64 = (v: NestedArray): Tensor => tensor(v, { dtype: 'float64' });
 const sig = (x: number): number => 1 / (1 + Math.exp(-x));
 
 describe('train/losses: values', () => {

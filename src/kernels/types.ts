@@ -55,7 +55,11 @@ export interface LstmBackend {
   readonly name: LstmBackendName;
   /** Whether this backend can run at all here (addon built, GPU present ...), and why not. */
   availability(): { ok: true } | { ok: false; reason: string };
-  /** null if this backend accepts these arguments, else the reason it does not (e.g. float64 on cuDNN). */
+  /**
+   * null if this backend accepts these arguments, else the reason it does not (e.g. float64 on cuDNN).
+   * Must decide from the sizes, dtype, seqLengths and flags only: selectLstmBackend calls it before the data
+   * exists, with empty placeholder arrays (lstmSequence calls it again with the real ones).
+   */
   rejects(args: LstmSeqArgs): string | null;
   forward(args: LstmSeqArgs, training: boolean): LstmSeqResult;
   /** dy [T,B,H] (processing order, like y), dhT, dcT [B,H]; any of them may be all zeros. */

@@ -1,0 +1,241 @@
+// Which kernel runs an LSTM layer call, and why (design.md "Selection"; keras-tf-semantics.md §3.6, §5).
+//
+// The fused kernels (cuDNN, native CPU, pure-TS) all compute exactly the maths of types.ts, so they may run
+// only where Keras itself would take its fused cuDNN path — the six rules Keras checks:
+//   1. activation is tanh            2. recurrent_activation is sigmoid     3. recurrent_dropout == 0
+//   4. unroll is false               5. use_bias is true
+//   6. the mask is absent, or strictly right-padded (True…True False…False per row) with no fully masked row
+// (rules 1–5: K2 lstm.py `_could_use_gpu_kernel`, K3 `cudnn_ok`; rule 6: K2 gru_lstm_utils
+// `is_cudnn_supported_inputs`). A fully masked row is excluded because cuDNN fails on it
+// (tensorflow/tensorflow#33148); we keep the rule for every fused kernel so that the choice never depends on
+// which backends happen to be installed. On top of the rules each backend must be available (addon built,
+// GPU present) and accept the call (the native ones need float32).
+//
+// 'auto' tries cudnn > native-cpu > ts (fused) and falls back to the generic cell loop. Forcing a backend
+// ('native-cpu', 'cudnn') that cannot run throws, naming every reason — as Keras 3's `use_cudnn=True` raises
+// instead of silently falling back. 'ts' means pure TypeScript: the fused TS kernel when the rules allow,
+// else the generic loop.
+
+import type { DType } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
+import { fail, shapeStr } from '../tensor/shape.js';
+import type { LstmBackend, LstmBackendName, LstmSeqArgs } from './types.js';
+import { tsLstmBackend } from './ts.js';
+
+export type LstmBackendPreference = 'auto' | LstmBackendName;
+export type LstmKernelName = LstmBackendName | 'generic';
+
+/** A mask reduced to what selection and the fused kernels need (see maskToSeqLengths). */
+export interface MaskSummary {
+  /** Number of valid (true) steps per batch row. */
+  lengths: Int32Array;
+  /** Every row is True…True False…False (a row may be all True or all False). */
+  rightPadded: boolean;
+  /** Some row has no valid step at all. */
+  fullyMaskedRow: boolean;
+}
+
+/**
+ * What the Keras LSTM layer knows at call time. Activation names are Keras's serialised names
+ * ('tanh', 'sigmoid', 'hard_sigmoid', 'linear' ...); pass null for None (= linear) and any other string
+ * (e.g. 'custom') for a user function — only 'tanh' and 'sigmoid' qualify.
+ */
+export interface LstmSelectRequest {
+  activation: string | null;
+  recurrentActivation: string | null;
+  recurrentDropout: number;
+  unroll: boolean;
+  useBias: boolean;
+  /** The call's mask summarised by maskToSeqLengths; null/undefined when there is no mask. */
+  mask?: MaskSummary | null;
+  dtype: DType;
+  /** Sizes of the call, handed to each backend's `rejects` (absurd sizes, memory limits ...). */
+  dims?: { T: number; B: number; I: number; H: number };
+  goBackwards?: boolean;
+  zeroOutputForMask?: boolean;
+  /** The user's choice (layer argument `backend`); default 'auto'. */
+  backend?: LstmBackendPreference;
+  /** Backends the user ruled out (never chosen by 'auto'; forcing one of them throws). */
+  forbid?: readonly LstmBackendName[];
+}
+
+export interface LstmSelection {
+  /** The fused backend to hand to lstmSequence, or null for the generic cell loop. */
+  backend: LstmBackend | null;
+  name: LstmKernelName;
+  /** One line per option not taken, saying why, e.g. "cudnn: recurrent_dropout=0.2 (cuDNN needs 0)". */
+  reasons: string[];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Registry
+
+const registry = new Map<LstmBackendName, LstmBackend>([['ts', tsLstmBackend]]);
+
+/** Registers (or replaces) a backend under its name; the native addon registers 'native-cpu' and 'cudnn'. */
+export function registerLstmBackend(backend: LstmBackend): void {
+  const valid: LstmBackendName[] = ['ts', 'native-cpu', 'cudnn'];
+  if (!backend || !valid.includes(backend.name)) {
+    fail('registerLstmBackend', `backend.name must be one of ${valid.join(', ')}, got ${String(backend?.name)}`);
+  }
+  for (const m of ['availability', 'rejects', 'forward', 'backward'] as const) {
+    if (typeof backend[m] !== 'function') fail('registerLstmBackend', `backend '${backend.name}' has no ${m}() method`);
+  }
+  registry.set(backend.name, backend);
+}
+
+/** The registered backend of that name, or undefined. */
+export function getLstmBackend(name: LstmBackendName): LstmBackend | undefined {
+  return registry.get(name);
+}
+
+/** Removes a registered backend (tests; a native backend that failed to load). 'ts' cannot be removed. */
+export function unregisterLstmBackend(name: LstmBackendName): void {
+  if (name === 'ts') fail('unregisterLstmBackend', "the pure-TS backend 'ts' is always registered");
+  registry.delete(name);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Mask → sequence lengths
+
+/**
+ * Reduces a Keras mask (1/true = valid step) to per-row lengths plus the two facts rule 6 needs.
+ * `mask` is [B, T] (Keras's batch-major mask) or, with `timeMajor`, [T, B]. A Tensor (values 0/1) or nested
+ * arrays of booleans/numbers. Any non-zero value counts as true, as tf.cast(mask, bool) does.
+ */
+export function maskToSeqLengths(mask: Tensor | ArrayLike<ArrayLike<number | boolean>>, opts: { timeMajor?: boolean } = {}): MaskSummary {
+  const op = 'maskToSeqLengths';
+  let rows: number;
+  let cols: number;
+  let at: (r: number, c: number) => boolean;
+  if (mask instanceof Tensor) {
+    if (mask.rank !== 2) fail(op, `mask must be 2-D ([B, T], or [T, B] with timeMajor), got shape ${shapeStr(mask.shape)}`);
+    [rows, cols] = mask.shape;
+    const d = mask.data;
+    at = (r, c) => d[r * cols + c] !== 0;
+  } else {
+    if (!mask || typeof mask.length !== 'number') fail(op, 'mask must be a Tensor or a 2-D array');
+    rows = mask.length;
+    cols = rows > 0 ? mask[0].length : 0;
+    for (let r = 0; r < rows; r++) {
+      if (mask[r].length !== cols) fail(op, `mask rows must all have length ${cols}, row ${r} has ${mask[r].length}`);
+    }
+    at = (r, c) => Boolean(mask[r][c]);
+  }
+  const B = opts.timeMajor ? cols : rows;
+  const T = opts.timeMajor ? rows : cols;
+  const valid = opts.timeMajor ? (b: number, t: number) => at(t, b) : (b: number, t: number) => at(b, t);
+  const lengths = new Int32Array(B);
+  let rightPadded = true;
+  let fullyMaskedRow = false;
+  for (let b = 0; b < B; b++) {
+    let n = 0;
+    for (let t = 0; t < T; t++) if (valid(b, t)) n++;
+    lengths[b] = n;
+    // Right-padded iff mask == sequence_mask(count_true(mask), T) (K2 is_sequence_right_padded).
+    for (let t = 0; t < T && rightPadded; t++) if (valid(b, t) !== t < n) rightPadded = false;
+    if (n === 0) fullyMaskedRow = true;
+  }
+  return { lengths, rightPadded, fullyMaskedRow };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Selection
+
+function fmt(v: string | null): string {
+  return v === null ? 'None' : `'${v}'`;
+}
+
+/** Keras's six rules; each failure in words a user understands. Empty = eligible. */
+export function kerasFusedRuleFailures(req: LstmSelectRequest): string[] {
+  const out: string[] = [];
+  if (req.activation !== 'tanh') out.push(`activation=${fmt(req.activation)} (the fused kernel needs 'tanh')`);
+  if (req.recurrentActivation !== 'sigmoid') {
+    out.push(`recurrent_activation=${fmt(req.recurrentActivation)} (the fused kernel needs 'sigmoid')`);
+  }
+  if (req.recurrentDropout !== 0) out.push(`recurrent_dropout=${req.recurrentDropout} (the fused kernel needs 0)`);
+  if (req.unroll) out.push('unroll=True (the fused kernel needs unroll=False)');
+  if (!req.useBias) out.push('use_bias=False (the fused kernel needs a bias)');
+  const m = req.mask;
+  if (m) {
+    if (!m.rightPadded) out.push('the mask is not strictly right-padded (each row must be valid steps then padding)');
+    if (m.fullyMaskedRow) out.push('the mask has a fully masked row (a sequence of length 0; cuDNN rejects it, Keras uses the generic loop)');
+  }
+  return out;
+}
+
+function probeArgs(req: LstmSelectRequest): LstmSeqArgs {
+  // Placeholder arrays: `rejects` judges from sizes, dtype and flags (types.ts), never from the data.
+  const empty = req.dtype === 'float64' ? new Float64Array(0) : new Float32Array(0);
+  const d = req.dims ?? { T: 1, B: 1, I: 1, H: 1 };
+  return {
+    ...d, dtype: req.dtype, x: empty, h0: empty, c0: empty, kernel: empty, recurrentKernel: empty, bias: empty,
+    seqLengths: req.mask ? req.mask.lengths : null,
+    goBackwards: req.goBackwards === true, zeroOutputForMask: req.zeroOutputForMask === true,
+  };
+}
+
+/** Why this backend cannot run this call ([] if it can), ignoring Keras's rules. */
+function backendProblems(name: LstmBackendName, req: LstmSelectRequest): string[] {
+  const be = registry.get(name);
+  if (!be) {
+    return [name === 'ts' ? 'not registered' : 'not registered (the native addon was not built or not loaded; see lt.native.info())'];
+  }
+  const out: string[] = [];
+  const av = be.availability();
+  if (!av.ok) out.push(av.reason);
+  if (name !== 'ts' && req.dtype !== 'float32') out.push(`dtype ${req.dtype} (${name} computes in float32 only)`);
+  if (out.length === 0) {
+    const r = be.rejects(probeArgs(req));
+    if (r !== null) out.push(r);
+  }
+  return out;
+}
+
+const ORDER: LstmBackendName[] = ['cudnn', 'native-cpu', 'ts'];
+
+/**
+ * Picks the kernel for one LSTM call. 'auto': the first of cudnn > native-cpu > ts that is allowed, available
+ * and satisfies Keras's rules, else 'generic'. 'ts': the fused TS kernel if the rules hold, else 'generic'.
+ * 'native-cpu' / 'cudnn': that backend or an error listing why it cannot run.
+ */
+export function selectLstmBackend(req: LstmSelectRequest): LstmSelection {
+  const pref = req.backend ?? 'auto';
+  const allowed: LstmBackendPreference[] = ['auto', 'ts', 'native-cpu', 'cudnn'];
+  if (!allowed.includes(pref)) fail('selectLstmBackend', `backend must be one of ${allowed.map((s) => `'${s}'`).join(', ')}, got '${String(pref)}'`);
+  const forbid = req.forbid ?? [];
+  const rules = kerasFusedRuleFailures(req);
+  const reasons: string[] = [];
+
+  if (pref === 'native-cpu' || pref === 'cudnn') {
+    const problems = [...(forbid.includes(pref) ? ['it is also listed in forbid'] : []), ...rules, ...backendProblems(pref, req)];
+    if (problems.length > 0) {
+      fail('LSTM', `backend '${pref}' was requested but cannot run this call: ${problems.join('; ')}`);
+    }
+    for (const other of ORDER) if (other !== pref) reasons.push(`${other}: not considered (backend '${pref}' was requested)`);
+    reasons.push(`generic: not needed (backend '${pref}' was requested)`);
+    return { backend: registry.get(pref)!, name: pref, reasons };
+  }
+
+  const candidates = pref === 'ts' ? (['ts'] as LstmBackendName[]) : ORDER;
+  if (pref === 'ts') {
+    reasons.push("cudnn: not considered (backend 'ts' = pure TypeScript was requested)");
+    reasons.push("native-cpu: not considered (backend 'ts' = pure TypeScript was requested)");
+  }
+  let chosen: LstmBackendName | null = null;
+  for (const name of candidates) {
+    const problems = [...(forbid.includes(name) ? ['forbidden by the forbid option'] : []), ...rules, ...backendProblems(name, req)];
+    if (chosen !== null) {
+      reasons.push(`${name}: not needed (${chosen} was chosen first)`);
+    } else if (problems.length > 0) {
+      reasons.push(`${name}: ${problems.join('; ')}`);
+    } else {
+      chosen = name;
+    }
+  }
+  if (chosen !== null) {
+    reasons.push(`generic: not needed (${chosen} was chosen)`);
+    return { backend: registry.get(chosen)!, name: chosen, reasons };
+  }
+  return { backend: null, name: 'generic', reasons };
+}

@@ -108,15 +108,25 @@ export function toNdarray(t: Tensor): NdArray<TypedArray> {
   return ndarray(t.data.slice(), t.shape.slice());
 }
 
-export function full(shape: Shape, value: number, dtype: DType = 'float32'): Tensor {
+/** A dtype given directly or as an options object (`zeros(s, 'float64')` or `zeros(s, { dtype })`). */
+export type DTypeArg = DType | { dtype?: DType } | undefined;
+
+function dtypeArg(op: string, d: DTypeArg): DType {
+  const v = typeof d === 'object' && d !== null ? d.dtype : d;
+  if (v === undefined) return 'float32';
+  if (v !== 'float32' && v !== 'float64') fail(op, `dtype must be 'float32' or 'float64', got ${String(v)}`);
+  return v;
+}
+
+export function full(shape: Shape, value: number, dtype: DTypeArg = 'float32'): Tensor {
   checkShape('full', 'shape', shape);
-  const d = allocate(dtype, sizeOf(shape));
+  const d = allocate(dtypeArg('full', dtype), sizeOf(shape));
   if (value !== 0) d.fill(value);
   return new Tensor(d, shape);
 }
 
-export const zeros = (shape: Shape, dtype: DType = 'float32'): Tensor => full(shape, 0, dtype);
-export const ones = (shape: Shape, dtype: DType = 'float32'): Tensor => full(shape, 1, dtype);
+export const zeros = (shape: Shape, dtype: DTypeArg = 'float32'): Tensor => full(shape, 0, dtype);
+export const ones = (shape: Shape, dtype: DTypeArg = 'float32'): Tensor => full(shape, 1, dtype);
 export const zerosLike = (t: Tensor): Tensor => full(t.shape, 0, t.dtype);
 export const onesLike = (t: Tensor): Tensor => full(t.shape, 1, t.dtype);
 export const scalar = (v: number, dtype: DType = 'float32'): Tensor => full([], v, dtype);

@@ -1,2 +1,3 @@
 // lt.tf1: TensorFlow 1 `tf.nn` recurrent API (rnn_cell, dynamicRnn, bidirectionalDynamicRnn).
-export {};
+export * as nn from './nn.js';
+export { LSTMStateTuple, type RnnState, type StateSize } from './state.js';

@@ -1,0 +1,159 @@
+// TF1 `tf.nn.dynamic_rnn` and `tf.nn.bidirectional_dynamic_rnn` (tensorflow/python/ops/rnn.py,
+// keras-tf-semantics.md §9), composed from the cell's own `call` and primitive ops, so everything is
+// differentiable through the autograd engine.
+//
+// sequence_length semantics (rnn.py `_rnn_step`): for t ≥ len[b] the output row is **zero** and the state
+// row is **copied through**, so the final state is the state after each row's last valid step and a row
+// of length 0 keeps its initial state. TF's loop stops after max(len) steps; the remaining outputs are the
+// zeros its TensorArray stacks — the same values we produce by not running those steps.
+
+import { Tensor, type DType } from '../tensor/tensor.js';
+import { fail, shapeStr } from '../tensor/shape.js';
+import { zeros } from '../tensor/create.js';
+import { stack, unstack } from '../ops/layout.js';
+import { where } from '../ops/select.js';
+import { reverse, reverseSequence } from '../ops/sequence.js';
+import { RNNCell } from './rnn_cell/rnn-cell.js';
+import { type RnnState, checkState, flattenState, packState, describe } from './state.js';
+
+export interface DynamicRnnOptions {
+  /** Valid length of each batch row (int vector of size batch); omitted = every row has T steps. */
+  sequenceLength?: ArrayLike<number> | Tensor | null;
+  /** Initial state with the structure of cell.stateSize; omitted = cell.zeroState(batch, dtype). */
+  initialState?: RnnState | null;
+  /** Required when initialState is not given (as in TF). */
+  dtype?: DType | null;
+  /** inputs/outputs are [T, B, D] instead of [B, T, D]. */
+  timeMajor?: boolean;
+  /** Variable scope the cell is built under (default 'rnn', as TF). */
+  scope?: string;
+}
+
+export interface BidirectionalDynamicRnnOptions {
+  sequenceLength?: ArrayLike<number> | Tensor | null;
+  initialStateFw?: RnnState | null;
+  initialStateBw?: RnnState | null;
+  dtype?: DType | null;
+  timeMajor?: boolean;
+  /** Default 'bidirectional_rnn'; the directions are built under '<scope>/fw' and '<scope>/bw'. */
+  scope?: string;
+}
+
+/** Validates sequence_length as an integer vector of size `batch` with entries in [0, T]. */
+function readLengths(op: string, seq: ArrayLike<number> | Tensor, batch: number, T: number): Int32Array {
+  let values: ArrayLike<number>;
+  if (seq instanceof Tensor) {
+    if (seq.rank !== 1) fail(op, `sequenceLength must be a vector of length batch_size (${batch}), got a tensor of shape ${shapeStr(seq.shape)}`);
+    values = seq.data;
+  } else if (typeof seq === 'object' && seq !== null && typeof (seq as ArrayLike<number>).length === 'number') {
+    values = seq;
+  } else {
+    return fail(op, `sequenceLength must be an array of integers, got ${describe(seq)}`);
+  }
+  if (values.length !== batch) fail(op, `sequenceLength has ${values.length} entries but the batch size is ${batch}`);
+  const out = new Int32Array(batch);
+  for (let b = 0; b < batch; b++) {
+    const v = values[b];
+    // TF does not check the range: a length > T behaves as T and a negative one as 0. Both are always a
+    // caller's bug, so they are rejected here instead.
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > T) {
+      fail(op, `sequenceLength[${b}] = ${String(v)} must be an integer in [0, ${T}] (the number of time steps)`);
+    }
+    out[b] = v;
+  }
+  return out;
+}
+
+/**
+ * Runs `cell` over `inputs` ([B, T, D], or [T, B, D] with timeMajor). Returns `[outputs, finalState]`:
+ * outputs [B, T, cell.outputSize] (or time-major), zero past each row's length; finalState with the
+ * structure of cell.stateSize.
+ */
+export function dynamicRnn(cell: RNNCell, inputs: Tensor, opts: DynamicRnnOptions = {}): [Tensor, RnnState] {
+  const op = 'dynamicRnn';
+  if (!(cell instanceof RNNCell)) fail(op, `cell must be an RNN cell (BasicRNNCell, BasicLSTMCell, LSTMCell, MultiRNNCell), got ${describe(cell)}`);
+  if (!(inputs instanceof Tensor)) fail(op, `inputs must be a Tensor, got ${describe(inputs)}`);
+  const timeMajor = opts.timeMajor ?? false;
+  if (inputs.rank !== 3) {
+    fail(op, `inputs must be 3-D ${timeMajor ? '[time, batch, depth] (timeMajor)' : '[batch, time, depth]'}, got shape ${shapeStr(inputs.shape)}`);
+  }
+  const [T, B, D] = timeMajor ? inputs.shape : [inputs.shape[1], inputs.shape[0], inputs.shape[2]];
+  if (T === 0) fail(op, `inputs must have at least one time step, got shape ${shapeStr(inputs.shape)}`);
+  if (D === 0) fail(op, `inputs must have a non-zero depth, got shape ${shapeStr(inputs.shape)}`);
+
+  const { initialState } = opts;
+  const dtype = opts.dtype ?? null;
+  if ((initialState === undefined || initialState === null) && !dtype) {
+    fail(op, 'If no initial_state is provided, argument `dtype` must be specified');
+  }
+  if (dtype !== null && dtype !== 'float32' && dtype !== 'float64') fail(op, `dtype must be 'float32' or 'float64', got ${String(dtype)}`);
+  if (dtype !== null && dtype !== inputs.dtype) fail(op, `dtype is ${dtype} but inputs are ${inputs.dtype}; cast the inputs first`);
+  const lengths = opts.sequenceLength === undefined || opts.sequenceLength === null ? null : readLengths(op, opts.sequenceLength, B, T);
+
+  cell.build(D, { dtype: inputs.dtype, scope: opts.scope ?? 'rnn' });
+  if (cell.dtype !== inputs.dtype) fail(op, `inputs are ${inputs.dtype} but the cell's variables are ${cell.dtype}`);
+
+  let state: RnnState;
+  if (initialState === undefined || initialState === null) state = cell.zeroState(B, inputs.dtype);
+  else {
+    checkState(op, 'initialState', initialState, cell.stateSize, B, inputs.dtype);
+    state = initialState;
+  }
+
+  const xs = unstack(inputs, timeMajor ? 0 : 1);
+  const steps = lengths === null ? T : Math.max(0, ...lengths);
+  const minLen = lengths === null ? T : Math.min(...lengths);
+  const outs: Tensor[] = [];
+  for (let t = 0; t < steps; t++) {
+    const [out, next] = cell.call(xs[t], state);
+    if (t < minLen) {
+      // Every row is still inside its sequence: no selection needed.
+      outs.push(out);
+      state = next;
+      continue;
+    }
+    const mask = new Tensor(new (inputs.dtype === 'float64' ? Float64Array : Float32Array)(B), [B, 1]);
+    for (let b = 0; b < B; b++) mask.data[b] = t < lengths![b] ? 1 : 0;
+    outs.push(where(mask, out, zeros(out.shape, out.dtype)));
+    const prev = flattenState(state);
+    const cur = flattenState(next);
+    state = packState(cell.stateSize, cur.map((n, k) => where(mask, n, prev[k])));
+  }
+  const outSize = cell.outputSize;
+  for (let t = steps; t < T; t++) outs.push(zeros([B, outSize], inputs.dtype));
+  return [stack(outs, timeMajor ? 0 : 1), state];
+}
+
+/**
+ * Forward and backward RNNs over the same inputs. The backward direction reads each row's valid prefix
+ * reversed (tf.reverse_sequence by sequenceLength, a plain reverse without it) and its outputs are
+ * reversed back, so both outputs are time-aligned with the inputs and zero on padding (§9.3).
+ * Returns `[[outputFw, outputBw], [stateFw, stateBw]]` (not concatenated).
+ */
+export function bidirectionalDynamicRnn(
+  cellFw: RNNCell,
+  cellBw: RNNCell,
+  inputs: Tensor,
+  opts: BidirectionalDynamicRnnOptions = {},
+): [[Tensor, Tensor], [RnnState, RnnState]] {
+  const op = 'bidirectionalDynamicRnn';
+  if (!(cellFw instanceof RNNCell)) fail(op, `cellFw must be an RNN cell, got ${describe(cellFw)}`);
+  if (!(cellBw instanceof RNNCell)) fail(op, `cellBw must be an RNN cell, got ${describe(cellBw)}`);
+  if (!(inputs instanceof Tensor) || inputs.rank !== 3) {
+    fail(op, `inputs must be a 3-D Tensor, got ${inputs instanceof Tensor ? `shape ${shapeStr(inputs.shape)}` : describe(inputs)}`);
+  }
+  const timeMajor = opts.timeMajor ?? false;
+  const scope = opts.scope ?? 'bidirectional_rnn';
+  const [timeAxis, batchAxis] = timeMajor ? [0, 1] : [1, 0];
+  const seq = opts.sequenceLength ?? null;
+  const [outFw, stFw] = dynamicRnn(cellFw, inputs, {
+    sequenceLength: seq, initialState: opts.initialStateFw, dtype: opts.dtype, timeMajor, scope: `${scope}/fw`,
+  });
+  // Lengths were validated by the forward call; reverseSequence wants plain numbers.
+  const lens = seq === null ? null : seq instanceof Tensor ? Array.from(seq.data) : Array.from(seq);
+  const rev = (x: Tensor): Tensor => (lens === null ? reverse(x, timeAxis) : reverseSequence(x, lens, timeAxis, batchAxis));
+  const [tmp, stBw] = dynamicRnn(cellBw, rev(inputs), {
+    sequenceLength: seq, initialState: opts.initialStateBw, dtype: opts.dtype, timeMajor, scope: `${scope}/bw`,
+  });
+  return [[outFw, rev(tmp)], [stFw, stBw]];
+}

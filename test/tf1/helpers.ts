@@ -1,0 +1,96 @@
+// Shared by the TF1 tests: reading test/fixtures/tf1.json (written by generate_tf1.py from real TF 2.21),
+// building lstm-ts cells from a fixture's cell spec, and comparing arrays with explicit tolerances.
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { Tensor, tensor, type DType } from '../../src/index.js';
+import { BasicRNNCell, BasicLSTMCell, LSTMCell, MultiRNNCell, type RNNCell } from '../../src/tf1/rnn_cell/index.js';
+
+export interface Enc { shape: number[]; data: number[] }
+export interface CellSpec {
+  type: 'BasicRNNCell' | 'BasicLSTMCell' | 'LSTMCell' | 'MultiRNNCell';
+  numUnits?: number;
+  forgetBias?: number;
+  stateIsTuple?: boolean;
+  activation?: 'tanh' | 'relu' | 'sigmoid';
+  usePeepholes?: boolean;
+  cellClip?: number;
+  numProj?: number;
+  projClip?: number;
+  cells?: CellSpec[];
+}
+export interface Tf1Case {
+  name: string;
+  note: string;
+  cell: CellSpec;
+  cellBw: CellSpec | null;
+  bidirectional: boolean;
+  dtype: DType;
+  timeMajor: boolean;
+  sequenceLength: number[] | null;
+  x: Enc;
+  weights: (Enc & { name: string })[];
+  initialState: Enc[] | null;
+  outputs: Enc[];
+  finalState: Enc[];
+  lossWeights: { outputs: Enc[]; finalState: Enc[] };
+  grads: { x: Enc; weights: Enc[]; initialState: Enc[] | null };
+}
+
+export function loadTf1Fixtures(): { tensorflow: string; cases: Tf1Case[] } {
+  const path = fileURLToPath(new URL('../fixtures/tf1.json', import.meta.url));
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+export function fromEnc(e: Enc, dtype: DType, requiresGrad = false): Tensor {
+  return tensor(dtype === 'float64' ? Float64Array.from(e.data) : Float32Array.from(e.data), { shape: e.shape, requiresGrad });
+}
+
+export function makeCell(spec: CellSpec, seed = 1): RNNCell {
+  switch (spec.type) {
+    case 'BasicRNNCell':
+      return new BasicRNNCell({ numUnits: spec.numUnits!, activation: spec.activation, seed });
+    case 'BasicLSTMCell':
+      return new BasicLSTMCell({ numUnits: spec.numUnits!, forgetBias: spec.forgetBias, stateIsTuple: spec.stateIsTuple, activation: spec.activation, seed });
+    case 'LSTMCell':
+      return new LSTMCell({
+        numUnits: spec.numUnits!, forgetBias: spec.forgetBias, stateIsTuple: spec.stateIsTuple, activation: spec.activation,
+        usePeepholes: spec.usePeepholes, cellClip: spec.cellClip, numProj: spec.numProj, projClip: spec.projClip, seed,
+      });
+    case 'MultiRNNCell':
+      return new MultiRNNCell(spec.cells!.map((c, i) => makeCell(c, seed + i + 1)), spec.stateIsTuple ?? true);
+  }
+}
+
+/** Max |a − b| after checking the shapes agree. */
+export function maxAbsDiff(a: Tensor | { shape: readonly number[]; data: ArrayLike<number> }, b: Enc | Tensor): number {
+  expect([...a.shape]).to.deep.equal([...b.shape]);
+  let m = 0;
+  for (let i = 0; i < a.data.length; i++) {
+    const d = Math.abs(a.data[i] - b.data[i]);
+    if (!(d <= m)) m = Number.isNaN(d) ? Infinity : d;
+  }
+  return m;
+}
+
+export function expectClose(a: Tensor, b: Enc | Tensor, atol: number, what: string): void {
+  const d = maxAbsDiff(a, b);
+  expect(d, `${what}: max |diff| ${d.toExponential(3)} > ${atol}`).to.be.at.most(atol);
+}
+
+/** Deterministic pseudo-random values in [-s, s) (LCG), so tests need no seed plumbing. */
+export function lcg(n: number, seed: number, s = 1): number[] {
+  let k = seed >>> 0 || 1;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    k = (Math.imul(k, 1664525) + 1013904223) >>> 0;
+    out.push((k / 4294967296) * 2 * s - s);
+  }
+  return out;
+}
+
+export function randTensor(shape: number[], seed: number, dtype: DType = 'float64', s = 1, requiresGrad = false): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tensor(dtype === 'float64' ? Float64Array.from(lcg(n, seed, s)) : Float32Array.from(lcg(n, seed, s)), { shape, requiresGrad });
+}

@@ -9,3 +9,10 @@ export * as ops from './ops/index.js';
 export * from './ops/index.js';
 export * as keras from './keras/index.js';
 export * as tf1 from './tf1/index.js';
+// Fused LSTM kernel seam (src/kernels): the autograd op, backend registry and Keras-rule selection.
+export { lstmSequence, type LstmSequenceOptions } from './kernels/lstm-sequence.js';
+export {
+  selectLstmBackend, registerLstmBackend, getLstmBackend, unregisterLstmBackend, maskToSeqLengths, kerasFusedRuleFailures,
+  type LstmSelectRequest, type LstmSelection, type LstmBackendPreference, type LstmKernelName, type MaskSummary,
+} from './kernels/select.js';
+export type { LstmBackend, LstmBackendName, LstmSeqArgs, LstmSeqResult, LstmSeqGrads } from './kernels/types.js';

@@ -10,11 +10,16 @@
 import { Tensor, type DType } from '../tensor/tensor.js';
 import { fail, shapeStr } from '../tensor/shape.js';
 import { zeros } from '../tensor/create.js';
-import { stack, unstack } from '../ops/layout.js';
+import { concat, split, stack, transpose, unstack } from '../ops/layout.js';
 import { where } from '../ops/select.js';
 import { reverse, reverseSequence } from '../ops/sequence.js';
 import { RNNCell } from './rnn_cell/rnn-cell.js';
-import { type RnnState, checkState, flattenState, packState, describe } from './state.js';
+import { type RnnState, LSTMStateTuple, checkState, flattenState, packState, describe } from './state.js';
+import { BasicLSTMCell } from './rnn_cell/basic-lstm-cell.js';
+import { LSTMCell } from './rnn_cell/lstm-cell.js';
+import { kerasIncompatibility, tf1LstmToKeras } from './convert.js';
+import { lstmSequence } from '../kernels/lstm-sequence.js';
+import { selectLstmBackend, type LstmBackendPreference, type LstmSelection } from '../kernels/select.js';
 
 export interface DynamicRnnOptions {
   /** Valid length of each batch row (int vector of size batch); omitted = every row has T steps. */
@@ -27,6 +32,29 @@ export interface DynamicRnnOptions {
   timeMajor?: boolean;
   /** Variable scope the cell is built under (default 'rnn', as TF). */
   scope?: string;
+  /**
+   * Which kernel runs an LSTM cell: 'auto' (default) uses the fused LSTM kernel (after converting the
+   * weights to Keras layout) for a float32 BasicLSTMCell / plain LSTMCell with tanh when Keras's fused rules
+   * hold; 'ts' / 'native-cpu' / 'cudnn' ask for that fused backend (also in float64 for 'ts'); 'generic'
+   * always runs the cell step by step. The choice and its reasons land in `cell.lastRnnPath` and
+   * `lastDynamicRnnPath()`.
+   */
+  backend?: DynamicRnnBackend;
+}
+
+export type DynamicRnnBackend = LstmBackendPreference | 'generic';
+
+/** Which kernel a dynamicRnn call used ('generic' = the cell's own step, or a fused backend) and why. */
+export interface DynamicRnnPath {
+  kernel: 'generic' | LstmSelection['name'];
+  reasons: string[];
+}
+
+let lastPath: DynamicRnnPath | null = null;
+
+/** The path of the most recent dynamicRnn call (bidirectional: of its backward direction). */
+export function lastDynamicRnnPath(): DynamicRnnPath | null {
+  return lastPath;
 }
 
 export interface BidirectionalDynamicRnnOptions {
@@ -37,6 +65,8 @@ export interface BidirectionalDynamicRnnOptions {
   timeMajor?: boolean;
   /** Default 'bidirectional_rnn'; the directions are built under '<scope>/fw' and '<scope>/bw'. */
   scope?: string;
+  /** As in dynamicRnn, for both directions. */
+  backend?: DynamicRnnBackend;
 }
 
 /** Validates sequence_length as an integer vector of size `batch` with entries in [0, T]. */
@@ -100,6 +130,12 @@ export function dynamicRnn(cell: RNNCell, inputs: Tensor, opts: DynamicRnnOption
     state = initialState;
   }
 
+  const choice = chooseKernel(cell, inputs.dtype, lengths, { T, B, D }, opts.backend ?? 'auto');
+  const path: DynamicRnnPath = { kernel: choice.selection?.name ?? 'generic', reasons: choice.reasons };
+  cell.lastRnnPath = path;
+  lastPath = path;
+  if (choice.selection?.backend) return runFused(cell as BasicLSTMCell | LSTMCell, inputs, state, lengths, timeMajor, choice.selection);
+
   const xs = unstack(inputs, timeMajor ? 0 : 1);
   const steps = lengths === null ? T : Math.max(0, ...lengths);
   const minLen = lengths === null ? T : Math.min(...lengths);
@@ -125,6 +161,60 @@ export function dynamicRnn(cell: RNNCell, inputs: Tensor, opts: DynamicRnnOption
 }
 
 /**
+ * Decides between the generic step loop and the fused LSTM kernel. The fused kernel computes Keras's LSTM
+ * (types.ts); a BasicLSTMCell / LSTMCell without peepholes, clipping or projection is the same function of
+ * converted weights (convert.ts), and dynamic_rnn's "zero output, carried state past the length" is the
+ * kernel's right-padded mask with zeroOutputForMask. Keras's fused rules apply on top (selectLstmBackend):
+ * tanh activation, and no fully masked row (a length-0 row).
+ */
+function chooseKernel(
+  cell: RNNCell, dtype: DType, lengths: Int32Array | null, dims: { T: number; B: number; D: number }, pref: DynamicRnnBackend,
+): { selection: LstmSelection | null; reasons: string[] } {
+  const allowed: DynamicRnnBackend[] = ['auto', 'generic', 'ts', 'native-cpu', 'cudnn'];
+  if (!allowed.includes(pref)) fail('dynamicRnn', `backend must be one of ${allowed.map((b) => `'${b}'`).join(', ')}, got '${String(pref)}'`);
+  if (pref === 'generic') return { selection: null, reasons: ["fused: not considered (backend 'generic' was requested)"] };
+  const why = kerasIncompatibility(cell);
+  const forced = pref === 'native-cpu' || pref === 'cudnn';
+  if (why !== null) {
+    if (forced) fail('dynamicRnn', `backend '${pref}' was requested but cannot run this cell: ${why}`);
+    return { selection: null, reasons: [`fused: ${why} (the fused kernel computes a plain LSTM)`] };
+  }
+  const lstm = cell as BasicLSTMCell | LSTMCell;
+  if (pref === 'auto' && dtype !== 'float32') {
+    return {
+      selection: null,
+      reasons: [`fused: dtype ${dtype} (backend 'auto' uses the fused kernel for float32 only; float64 runs the TF1 cell maths step by step — pass backend: 'ts' to force the fused TS kernel)`],
+    };
+  }
+  let anyEmpty = false;
+  if (lengths) for (const l of lengths) if (l === 0) anyEmpty = true;
+  const sel = selectLstmBackend({
+    activation: lstm.activationName, recurrentActivation: 'sigmoid', recurrentDropout: 0, unroll: false, useBias: true,
+    mask: lengths ? { lengths, rightPadded: true, fullyMaskedRow: anyEmpty } : null,
+    dtype, dims: { T: dims.T, B: dims.B, I: dims.D, H: lstm.numUnits }, zeroOutputForMask: true, backend: pref,
+  });
+  const reasons = [...sel.reasons];
+  if (sel.backend) reasons.unshift(`${sel.name}: chosen (${lstm.constructor.name} weights converted to Keras layout, forget_bias folded into the bias)`);
+  return { selection: sel.backend ? sel : null, reasons };
+}
+
+/** dynamicRnn of an LSTM cell through lstmSequence on converted weights (differentiable to the TF1 variables). */
+function runFused(
+  cell: BasicLSTMCell | LSTMCell, inputs: Tensor, state: RnnState, lengths: Int32Array | null, timeMajor: boolean, sel: LstmSelection,
+): [Tensor, RnnState] {
+  const D = cell.inputDepth!;
+  const [K, R, b] = tf1LstmToKeras(cell.kernel!, cell.bias!, D, cell.forgetBias);
+  let c0: Tensor;
+  let h0: Tensor;
+  if (cell.stateIsTuple) ({ c: c0, h: h0 } = state as LSTMStateTuple);
+  else [c0, h0] = split(state as Tensor, 2, 1);
+  const x = timeMajor ? inputs : transpose(inputs, [1, 0, 2]);
+  const [y, hT, cT] = lstmSequence(x, h0, c0, K, R, b, { seqLengths: lengths, zeroOutputForMask: true, backend: sel.backend! });
+  const outputs = timeMajor ? y : transpose(y, [1, 0, 2]);
+  return [outputs, cell.stateIsTuple ? new LSTMStateTuple(cT, hT) : concat([cT, hT], 1)];
+}
+
+/**
  * Forward and backward RNNs over the same inputs. The backward direction reads each row's valid prefix
  * reversed (tf.reverse_sequence by sequenceLength, a plain reverse without it) and its outputs are
  * reversed back, so both outputs are time-aligned with the inputs and zero on padding (§9.3).
@@ -147,13 +237,13 @@ export function bidirectionalDynamicRnn(
   const [timeAxis, batchAxis] = timeMajor ? [0, 1] : [1, 0];
   const seq = opts.sequenceLength ?? null;
   const [outFw, stFw] = dynamicRnn(cellFw, inputs, {
-    sequenceLength: seq, initialState: opts.initialStateFw, dtype: opts.dtype, timeMajor, scope: `${scope}/fw`,
+    sequenceLength: seq, initialState: opts.initialStateFw, dtype: opts.dtype, timeMajor, scope: `${scope}/fw`, backend: opts.backend,
   });
   // Lengths were validated by the forward call; reverseSequence wants plain numbers.
   const lens = seq === null ? null : seq instanceof Tensor ? Array.from(seq.data) : Array.from(seq);
   const rev = (x: Tensor): Tensor => (lens === null ? reverse(x, timeAxis) : reverseSequence(x, lens, timeAxis, batchAxis));
   const [tmp, stBw] = dynamicRnn(cellBw, rev(inputs), {
-    sequenceLength: seq, initialState: opts.initialStateBw, dtype: opts.dtype, timeMajor, scope: `${scope}/bw`,
+    sequenceLength: seq, initialState: opts.initialStateBw, dtype: opts.dtype, timeMajor, scope: `${scope}/bw`, backend: opts.backend,
   });
   return [[outFw, rev(tmp)], [stFw, stBw]];
 }

@@ -11,7 +11,8 @@ import { Tensor, ops } from '../../src/index.js';
 import * as lt from '../../src/index.js';
 import { flattenState, type RnnState } from '../../src/tf1/state.js';
 import { type RNNCell } from '../../src/tf1/rnn_cell/index.js';
-import { loadTf1Fixtures, fromEnc, makeCell, expectClose, type Tf1Case } from './helpers.js';
+import type { DynamicRnnBackend } from '../../src/tf1/rnn.js';
+import { loadTf1Fixtures, fromEnc, makeCell, expectClose, type Tf1Case, type CellSpec } from './helpers.js';
 
 const fixtures = loadTf1Fixtures();
 
@@ -26,7 +27,7 @@ function setWeights(c: Tf1Case, cells: RNNCell[]): Tensor[] {
   return vars;
 }
 
-function run(c: Tf1Case): { outs: Tensor[]; states: Tensor[]; x: Tensor; vars: Tensor[]; init: Tensor[] | null } {
+function run(c: Tf1Case, backend: DynamicRnnBackend): { outs: Tensor[]; states: Tensor[]; x: Tensor; vars: Tensor[]; init: Tensor[] | null; paths: string[] } {
   const x = fromEnc(c.x, c.dtype, true);
   const init = c.initialState ? c.initialState.map((e) => fromEnc(e, c.dtype, true)) : null;
   const depth = x.shape[2];
@@ -36,9 +37,9 @@ function run(c: Tf1Case): { outs: Tensor[]; states: Tensor[]; x: Tensor; vars: T
     const vars = setWeights(c, [cell]);
     const initialState = init ? packLike(cell, init) : undefined;
     const [out, st] = lt.tf1.nn.dynamicRnn(cell, x, {
-      sequenceLength: c.sequenceLength, initialState, dtype: init ? undefined : c.dtype, timeMajor: c.timeMajor,
+      sequenceLength: c.sequenceLength, initialState, dtype: init ? undefined : c.dtype, timeMajor: c.timeMajor, backend,
     });
-    return { outs: [out], states: flattenState(st), x, vars, init };
+    return { outs: [out], states: flattenState(st), x, vars, init, paths: [cell.lastRnnPath!.kernel] };
   }
   const fw = makeCell(c.cell, 1);
   const bw = makeCell(c.cellBw!, 50);
@@ -53,9 +54,9 @@ function run(c: Tf1Case): { outs: Tensor[]; states: Tensor[]; x: Tensor; vars: T
     initialStateBw = packLike(bw, init.slice(nFw));
   }
   const [[of, ob], [sf, sb]] = lt.tf1.nn.bidirectionalDynamicRnn(fw, bw, x, {
-    sequenceLength: c.sequenceLength, initialStateFw, initialStateBw, dtype: init ? undefined : c.dtype, timeMajor: c.timeMajor,
+    sequenceLength: c.sequenceLength, initialStateFw, initialStateBw, dtype: init ? undefined : c.dtype, timeMajor: c.timeMajor, backend,
   });
-  return { outs: [of, ob], states: [...flattenState(sf), ...flattenState(sb)], x, vars, init };
+  return { outs: [of, ob], states: [...flattenState(sf), ...flattenState(sb)], x, vars, init, paths: [fw.lastRnnPath!.kernel, bw.lastRnnPath!.kernel] };
 }
 
 /** Packs flat tensors into the cell's state structure (LSTMStateTuple c,h / tuples). */
@@ -74,14 +75,28 @@ function packLike(cell: RNNCell, flat: Tensor[]): RnnState {
   return s;
 }
 
+/** Whether a spec is an LSTM cell the fused kernel can run (and with no length-0 row, Keras's rule 6). */
+function fusable(spec: CellSpec | null, c: Tf1Case): boolean {
+  if (spec === null) return false;
+  const lstm = spec.type === 'BasicLSTMCell' || (spec.type === 'LSTMCell' && !spec.usePeepholes && spec.cellClip === undefined && spec.numProj === undefined);
+  return lstm && (spec.activation ?? 'tanh') === 'tanh' && !(c.sequenceLength ?? []).includes(0);
+}
+
 describe(`tf1 fixtures from real TensorFlow ${fixtures.tensorflow}`, () => {
   it('has the expected set of cases', () => {
     expect(fixtures.cases.length).to.be.at.least(18);
   });
 
+  // 'generic' runs every cell's own step (the TF1 maths op by op); 'ts' forces the fused TS LSTM kernel
+  // on converted weights wherever the cell allows it, so both paths face the same TF numbers.
+  for (const backend of ['generic', 'ts'] as const)
   for (const c of fixtures.cases) {
-    it(`${c.name}: outputs, final state and gradients match TF (${c.dtype}${c.note ? `; ${c.note}` : ''})`, () => {
-      const { outs, states, x, vars, init } = run(c);
+    it(`[${backend}] ${c.name}: outputs, final state and gradients match TF (${c.dtype}${c.note ? `; ${c.note}` : ''})`, () => {
+      const { outs, states, x, vars, init, paths } = run(c, backend);
+      const expected = (backend === 'ts' ? [c.cell, ...(c.bidirectional ? [c.cellBw] : [])] : [])
+        .map((spec) => (fusable(spec, c) ? 'ts' : 'generic'));
+      if (backend === 'ts') expect(paths).to.deep.equal(expected);
+      else expect(paths.every((p) => p === 'generic')).to.equal(true);
       const t = tol(c);
       expect(outs.length).to.equal(c.outputs.length);
       outs.forEach((o, k) => expectClose(o, c.outputs[k], t, `outputs[${k}]`));

@@ -37,6 +37,8 @@ export abstract class RNNCell {
   inputDepth: number | null = null;
   /** Full variable-scope prefix of this cell's variables, e.g. 'rnn/basic_lstm_cell' (set at build). */
   scopeName: string | null = null;
+  /** Which kernel the last dynamicRnn over this cell used, and why the others were not used. */
+  lastRnnPath: { kernel: string; reasons: string[] } | null = null;
   protected readonly rng: Random;
   private readonly vars: Tensor[] = [];
 

@@ -15,7 +15,13 @@ export type Activation = 'tanh' | 'sigmoid' | 'relu' | 'linear' | ActivationFn;
  */
 export function resolveActivation(op: string, a: Activation | null | undefined): { fn: ActivationFn; name: string } {
   if (a === undefined || a === null) return { fn: tanh, name: 'tanh' };
-  if (typeof a === 'function') return { fn: a, name: a.name || 'custom' };
+  if (typeof a === 'function') {
+    // Only the library's own functions keep their names: the fused-kernel rules test name === 'tanh', and a
+    // user function that happens to be called tanh must not qualify.
+    const own: [ActivationFn, string][] = [[tanh, 'tanh'], [sigmoid, 'sigmoid'], [relu, 'relu'], [linear, 'linear']];
+    const hit = own.find(([f]) => f === a);
+    return { fn: a, name: hit ? hit[1] : `custom:${a.name || 'anonymous'}` };
+  }
   switch (a) {
     case 'tanh':
       return { fn: tanh, name: a };

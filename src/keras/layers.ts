@@ -1,3 +1,5 @@
 // lt.keras.layers: re-exports of every layer class (recurrent layers, Dense, Embedding, Dropout, ...).
 // Shared registry file: add one export line per module, never rewrite.
 export {};
+export * from './layers/core/index.js';
+export { Layer, type LayerArgs, type CallArgs } from './engine/layer.js';

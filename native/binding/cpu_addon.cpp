@@ -1,0 +1,174 @@
+// N-API layer over native/core/lstm_cpu: validate, allocate outputs, call the core, convert its Status into a
+// JS Error. Exports: buildInfo(), setNumThreads(n), getNumThreads(), savedFloats({T,B,H}),
+// forward(args, training) -> {y, hT, cT, saved|null}, backward(args, saved, dy, dhT, dcT) -> grads.
+// args = {T, B, I, H, x, h0, c0, kernel, recurrentKernel, bias, seqLengths?, goBackwards?, zeroOutputForMask?}.
+#include <napi.h>
+
+#include "../core/lstm_cpu.h"
+#include "validate.h"
+
+using namespace lstmts_binding;
+
+namespace {
+
+struct Parsed {
+  lstmts::LstmDims d;
+  lstmts::LstmOptions o;
+  const float *x, *h0, *c0, *K, *R, *b;
+};
+
+// Validates every dimension, size product and buffer length before anything touches memory.
+Parsed parseArgs(Napi::Object a, const std::string& call, bool needStates) {
+  Napi::Env env = a.Env();
+  Parsed p;
+  p.d.T = getDim(a, "T", call);
+  p.d.B = getDim(a, "B", call);
+  p.d.I = getDim(a, "I", call);
+  p.d.H = getDim(a, "H", call);
+  const int64_t G4 = checkedProd(env, call, "4H", {4, p.d.H});
+  checkedProd(env, call, "x [T,B,I]", {p.d.T, p.d.B, p.d.I});
+  checkedProd(env, call, "saved [T,B,7H]", {p.d.T, p.d.B, 7, p.d.H});
+  checkedProd(env, call, "gates [T,B,4H]", {p.d.T, p.d.B, G4});
+  checkedProd(env, call, "kernel [I,4H]", {p.d.I, G4});
+  checkedProd(env, call, "recurrentKernel [H,4H]", {p.d.H, G4});
+  lstmts::Status st = lstmts::lstm_cpu_check_dims(p.d);
+  if (!st.ok) throwErr(env, call, st.message);
+  p.x = getF32(a, "x", p.d.T * p.d.B * p.d.I, call);
+  if (needStates) {
+    p.h0 = getF32(a, "h0", p.d.B * p.d.H, call);
+    p.c0 = getF32(a, "c0", p.d.B * p.d.H, call);
+  } else {
+    p.h0 = p.c0 = nullptr;
+  }
+  p.K = getF32(a, "kernel", p.d.I * G4, call);
+  p.R = getF32(a, "recurrentKernel", p.d.H * G4, call);
+  p.b = needStates ? getF32(a, "bias", G4, call) : nullptr;
+  p.o.seqLengths = getLengths(a, "seqLengths", p.d.B, p.d.T, call);
+  p.o.goBackwards = getBool(a, "goBackwards", call, false);
+  p.o.zeroOutputForMask = getBool(a, "zeroOutputForMask", call, false);
+  return p;
+}
+
+Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("blas", lstmts::lstm_cpu_blas_name());
+#ifdef LSTMTS_HAVE_CBLAS
+  o.Set("hasBlas", true);
+#else
+  o.Set("hasBlas", false);
+#endif
+  o.Set("napiVersion", NAPI_VERSION);
+  o.Set("compiler", __VERSION__);
+  return o;
+}
+
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  const std::string call = "lstmts.cpu.setNumThreads";
+  if (info.Length() < 1 || !info[0].IsNumber()) throwErr(info.Env(), call, "expected a thread count");
+  double n = info[0].As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(n) || n < 1 || n > 1024 || n != std::floor(n))
+    throwErr(info.Env(), call, "thread count must be an integer in [1, 1024]");
+  lstmts::lstm_cpu_set_threads(static_cast<int>(n));
+  return info.Env().Undefined();
+}
+
+Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), lstmts::lstm_cpu_get_threads());
+}
+
+Napi::Value SavedFloats(const Napi::CallbackInfo& info) {
+  const std::string call = "lstmts.cpu.savedFloats";
+  Napi::Object a = argObject(info, 0, call);
+  lstmts::LstmDims d;
+  d.T = getDim(a, "T", call);
+  d.B = getDim(a, "B", call);
+  d.H = getDim(a, "H", call);
+  return Napi::Number::New(info.Env(), static_cast<double>(
+      checkedProd(info.Env(), call, "saved", {d.T, d.B, 7, d.H})));
+}
+
+Napi::Value Forward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::string call = "lstmts.cpu.forward";
+  Napi::Object a = argObject(info, 0, call);
+  Parsed p = parseArgs(a, call, true);
+  bool training = info.Length() > 1 && info[1].ToBoolean().Value();
+  const int64_t BH = p.d.B * p.d.H;
+  Napi::Float32Array y = newF32(env, p.d.T * BH);
+  Napi::Float32Array hT = newF32(env, BH);
+  Napi::Float32Array cT = newF32(env, BH);
+  Napi::Value savedVal = env.Null();
+  float* saved = nullptr;
+  if (training) {
+    Napi::Float32Array s = newF32(env, lstmts::lstm_cpu_saved_floats(p.d));
+    saved = s.ElementLength() ? s.Data() : &kEmptyF32;
+    savedVal = s;
+  }
+  auto ptr = [](Napi::Float32Array& t) { return t.ElementLength() ? t.Data() : &kEmptyF32; };
+  lstmts::Status st = lstmts::lstm_cpu_forward(p.d, p.o, p.x, p.h0, p.c0, p.K, p.R, p.b, ptr(y), ptr(hT), ptr(cT),
+                                               saved);
+  if (!st.ok) throwErr(env, call, st.message);
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("y", y);
+  r.Set("hT", hT);
+  r.Set("cT", cT);
+  r.Set("saved", savedVal);
+  return r;
+}
+
+Napi::Value Backward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::string call = "lstmts.cpu.backward";
+  Napi::Object a = argObject(info, 0, call);
+  Parsed p = parseArgs(a, call, false);
+  Napi::Object g = argObject(info, 1, call);  // {saved, dy, dhT, dcT}
+  const int64_t BH = p.d.B * p.d.H;
+  const float* saved = getF32(g, "saved", lstmts::lstm_cpu_saved_floats(p.d), call);
+  const float* dy = getF32(g, "dy", p.d.T * BH, call);
+  const float* dhT = getF32(g, "dhT", BH, call);
+  const float* dcT = getF32(g, "dcT", BH, call);
+  Napi::Float32Array dx = newF32(env, p.d.T * p.d.B * p.d.I);
+  Napi::Float32Array dh0 = newF32(env, BH), dc0 = newF32(env, BH);
+  Napi::Float32Array dK = newF32(env, p.d.I * 4 * p.d.H), dR = newF32(env, p.d.H * 4 * p.d.H);
+  Napi::Float32Array db = newF32(env, 4 * p.d.H);
+  auto ptr = [](Napi::Float32Array& t) { return t.ElementLength() ? t.Data() : &kEmptyF32; };
+  lstmts::Status st = lstmts::lstm_cpu_backward(p.d, p.o, p.x, p.K, p.R, saved, dy, dhT, dcT, ptr(dx), ptr(dh0),
+                                                ptr(dc0), ptr(dK), ptr(dR), ptr(db));
+  if (!st.ok) throwErr(env, call, st.message);
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("dx", dx);
+  r.Set("dh0", dh0);
+  r.Set("dc0", dc0);
+  r.Set("dKernel", dK);
+  r.Set("dRecurrentKernel", dR);
+  r.Set("dBias", db);
+  return r;
+}
+
+// Any C++ exception that is not already a Napi::Error (bad_alloc from a typed-array allocation, ...) becomes
+// a JS Error naming the call instead of terminating the process.
+template <Napi::Value (*F)(const Napi::CallbackInfo&)>
+Napi::Value Guard(const Napi::CallbackInfo& info) {
+  try {
+    return F(info);
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(info.Env(), std::string("lstmts.cpu: ") + e.what());
+  }
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("buildInfo", Napi::Function::New(env, Guard<BuildInfo>, "buildInfo"));
+  exports.Set("setNumThreads", Napi::Function::New(env, Guard<SetNumThreads>, "setNumThreads"));
+  exports.Set("getNumThreads", Napi::Function::New(env, Guard<GetNumThreads>, "getNumThreads"));
+  exports.Set("savedFloats", Napi::Function::New(env, Guard<SavedFloats>, "savedFloats"));
+  exports.Set("forward", Napi::Function::New(env, Guard<Forward>, "forward"));
+  exports.Set("backward", Napi::Function::New(env, Guard<Backward>, "backward"));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(lstmts_cpu, Init)

@@ -1,0 +1,230 @@
+// N-API layer over native/core/lstm_cudnn. Exports:
+//   buildInfo() -> {cudnnCompiledVersion, cudartCompiledVersion}
+//   probe()     -> {cudnnVersion, cudartVersion, driverVersion, deviceCount, devices[], error?}  (never throws)
+//   class CudnnLstm({I, H, device?, tf32?})
+//     .setWeights({kernel, recurrentKernel, bias, version?})        uploads only if changed
+//     .forward({T, B, x, h0, c0, seqLengths?, goBackwards?, zeroOutputForMask?}, training) -> {y, hT, cT, saved}
+//     .backward(saved, {dy, dhT, dcT}) -> {dx, dh0, dc0, dKernel, dRecurrentKernel, dBias}   (frees saved)
+//     .release(saved)   frees a saved state that will get no backward
+//     .stats() -> {weightUploads, forwardCalls, backwardCalls, workspaceBytes, weightSpaceBytes, liveReserveBytes, liveSaved}
+// `saved` is a type-tagged external: anything else passed in its place is rejected, a finalizer frees it if
+// JS drops it, and using it twice is an error, not a double free.
+#include <napi.h>
+
+#include <memory>
+
+#include "../core/lstm_cudnn.h"
+#include "validate.h"
+
+using namespace lstmts_binding;
+
+namespace {
+
+const napi_type_tag kSavedTag = {0x6c73746d74735f63ULL, 0x75646e6e53617665ULL};  // "lstmts_cudnnSave"
+
+struct SavedHolder {
+  lstmts::CudnnSaved* p = nullptr;
+};
+
+class CudnnLstmWrap : public Napi::ObjectWrap<CudnnLstmWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "CudnnLstm",
+                       {InstanceMethod("setWeights", &CudnnLstmWrap::SetWeights),
+                        InstanceMethod("forward", &CudnnLstmWrap::Forward),
+                        InstanceMethod("backward", &CudnnLstmWrap::Backward),
+                        InstanceMethod("release", &CudnnLstmWrap::Release),
+                        InstanceMethod("stats", &CudnnLstmWrap::Stats)});
+  }
+
+  explicit CudnnLstmWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<CudnnLstmWrap>(info) {
+    const std::string call = "lstmts.cudnn.CudnnLstm";
+    Napi::Object a = argObject(info, 0, call);
+    const int64_t I = getDim(a, "I", call), H = getDim(a, "H", call);
+    if (I < 1 || H < 1) throwErr(info.Env(), call, "I and H must be >= 1");
+    checkedProd(info.Env(), call, "kernel [I,4H]", {I, 4, H});
+    checkedProd(info.Env(), call, "recurrentKernel [H,4H]", {H, 4, H});
+    Napi::Value dv = a.Get("device");
+    int device = 0;
+    if (!dv.IsUndefined()) device = static_cast<int>(getDim(a, "device", call));
+    const bool tf32 = getBool(a, "tf32", call, false);
+    lstm_ = std::make_unique<lstmts::CudnnLstm>();
+    lstmts::Status st = lstm_->init(device, I, H, tf32);
+    if (!st.ok) throwErr(info.Env(), call, st.message);
+  }
+
+ private:
+  std::unique_ptr<lstmts::CudnnLstm> lstm_;
+
+  Napi::Value SetWeights(const Napi::CallbackInfo& info) {
+    const std::string call = "lstmts.cudnn.setWeights";
+    Napi::Object a = argObject(info, 0, call);
+    const int64_t I = lstm_->inputSize(), H = lstm_->hiddenSize();
+    const float* K = getF32(a, "kernel", I * 4 * H, call);
+    const float* R = getF32(a, "recurrentKernel", H * 4 * H, call);
+    const float* b = getF32(a, "bias", 4 * H, call);
+    double version = -1;
+    Napi::Value v = a.Get("version");
+    if (!v.IsUndefined() && !v.IsNull()) {
+      if (!v.IsNumber() || !std::isfinite(v.As<Napi::Number>().DoubleValue()) || v.As<Napi::Number>().DoubleValue() < 0)
+        throwErr(info.Env(), call, "version must be a finite number >= 0");
+      version = v.As<Napi::Number>().DoubleValue();
+    }
+    lstmts::Status st = lstm_->setWeights(K, R, b, version);
+    if (!st.ok) throwErr(info.Env(), call, st.message);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Forward(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const std::string call = "lstmts.cudnn.forward";
+    Napi::Object a = argObject(info, 0, call);
+    const int64_t I = lstm_->inputSize(), H = lstm_->hiddenSize();
+    const int64_t T = getDim(a, "T", call), B = getDim(a, "B", call);
+    if (T < 1 || B < 1) throwErr(env, call, "T and B must be >= 1 on the cuDNN path");
+    checkedProd(env, call, "x [T,B,I]", {T, B, I}, int64_t(1) << 31);
+    checkedProd(env, call, "y [T,B,H]", {T, B, H}, int64_t(1) << 31);
+    lstmts::LstmOptions o;
+    const float* x = getF32(a, "x", T * B * I, call);
+    const float* h0 = getF32(a, "h0", B * H, call);
+    const float* c0 = getF32(a, "c0", B * H, call);
+    o.seqLengths = getLengths(a, "seqLengths", B, T, call);
+    o.goBackwards = getBool(a, "goBackwards", call, false);
+    o.zeroOutputForMask = getBool(a, "zeroOutputForMask", call, false);
+    const bool training = info.Length() > 1 && info[1].ToBoolean().Value();
+    Napi::Float32Array y = newF32(env, T * B * H), hT = newF32(env, B * H), cT = newF32(env, B * H);
+    lstmts::CudnnSaved* saved = nullptr;
+    lstmts::Status st = lstm_->forward(T, B, o, x, h0, c0, y.Data(), hT.Data(), cT.Data(), training, &saved);
+    if (!st.ok) throwErr(env, call, st.message);
+    Napi::Object r = Napi::Object::New(env);
+    r.Set("y", y);
+    r.Set("hT", hT);
+    r.Set("cT", cT);
+    if (saved) {
+      auto* holder = new SavedHolder{saved};
+      Napi::External<SavedHolder> ext = Napi::External<SavedHolder>::New(env, holder, [](Napi::Env, SavedHolder* h) {
+        lstmts::cudnn_saved_free(h->p);
+        delete h;
+      });
+      napi_type_tag_object(env, ext, &kSavedTag);
+      r.Set("saved", ext);
+    } else {
+      r.Set("saved", env.Null());
+    }
+    return r;
+  }
+
+  SavedHolder* takeSaved(const Napi::CallbackInfo& info, const std::string& call) {
+    bool ok = false;
+    if (info.Length() < 1 || !info[0].IsExternal() ||
+        napi_check_object_type_tag(info.Env(), info[0], &kSavedTag, &ok) != napi_ok || !ok)
+      throwErr(info.Env(), call, "argument 0 must be the `saved` value of a training forward of this addon");
+    SavedHolder* h = info[0].As<Napi::External<SavedHolder>>().Data();
+    if (!h->p) throwErr(info.Env(), call, "this saved state was already used by backward or released");
+    return h;
+  }
+
+  Napi::Value Backward(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const std::string call = "lstmts.cudnn.backward";
+    SavedHolder* h = takeSaved(info, call);
+    Napi::Object g = argObject(info, 1, call);
+    // Shapes come from the saved forward; read them through the public sizes of the layer.
+    const int64_t I = lstm_->inputSize(), H = lstm_->hiddenSize();
+    const int64_t T = getDim(g, "T", call), B = getDim(g, "B", call);
+    checkedProd(env, call, "dy [T,B,H]", {T, B, H}, int64_t(1) << 31);
+    checkedProd(env, call, "dx [T,B,I]", {T, B, I}, int64_t(1) << 31);
+    const float* dy = getF32(g, "dy", T * B * H, call);
+    const float* dhT = getF32(g, "dhT", B * H, call);
+    const float* dcT = getF32(g, "dcT", B * H, call);
+    Napi::Float32Array dx = newF32(env, T * B * I), dh0 = newF32(env, B * H), dc0 = newF32(env, B * H);
+    Napi::Float32Array dK = newF32(env, I * 4 * H), dR = newF32(env, H * 4 * H), db = newF32(env, 4 * H);
+    lstmts::CudnnSaved* s = h->p;
+    h->p = nullptr;  // backward consumes it whatever happens
+    lstmts::Status st = lstm_->backward(s, dy, dhT, dcT, dx.Data(), dh0.Data(), dc0.Data(), dK.Data(), dR.Data(),
+                                        db.Data(), T, B);
+    if (!st.ok) throwErr(env, call, st.message);
+    Napi::Object r = Napi::Object::New(env);
+    r.Set("dx", dx);
+    r.Set("dh0", dh0);
+    r.Set("dc0", dc0);
+    r.Set("dKernel", dK);
+    r.Set("dRecurrentKernel", dR);
+    r.Set("dBias", db);
+    return r;
+  }
+
+  Napi::Value Release(const Napi::CallbackInfo& info) {
+    SavedHolder* h = takeSaved(info, "lstmts.cudnn.release");
+    lstmts::cudnn_saved_free(h->p);
+    h->p = nullptr;
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Stats(const Napi::CallbackInfo& info) {
+    lstmts::CudnnStats s = lstm_->stats();
+    Napi::Object o = Napi::Object::New(info.Env());
+    o.Set("weightUploads", static_cast<double>(s.weightUploads));
+    o.Set("forwardCalls", static_cast<double>(s.forwardCalls));
+    o.Set("backwardCalls", static_cast<double>(s.backwardCalls));
+    o.Set("workspaceBytes", static_cast<double>(s.workspaceBytes));
+    o.Set("weightSpaceBytes", static_cast<double>(s.weightSpaceBytes));
+    o.Set("liveReserveBytes", static_cast<double>(s.liveReserveBytes));
+    o.Set("liveSaved", static_cast<double>(s.liveSaved));
+    return o;
+  }
+};
+
+Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
+  lstmts::CudnnProbe p = lstmts::cudnn_probe();
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("cudnnCompiledVersion", static_cast<double>(p.cudnnCompiledVersion));
+  o.Set("cudartCompiledVersion", p.cudartCompiledVersion);
+  return o;
+}
+
+Napi::Value Probe(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  lstmts::CudnnProbe p = lstmts::cudnn_probe();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("cudnnVersion", static_cast<double>(p.cudnnRuntimeVersion));
+  o.Set("cudnnCompiledVersion", static_cast<double>(p.cudnnCompiledVersion));
+  o.Set("cudartVersion", p.cudartRuntimeVersion);
+  o.Set("cudartCompiledVersion", p.cudartCompiledVersion);
+  o.Set("driverVersion", p.driverVersion);
+  o.Set("deviceCount", p.deviceCount);
+  Napi::Array devs = Napi::Array::New(env, p.devices.size());
+  for (size_t i = 0; i < p.devices.size(); i++) {
+    Napi::Object d = Napi::Object::New(env);
+    d.Set("name", p.devices[i].name);
+    d.Set("computeCapability", std::to_string(p.devices[i].major) + "." + std::to_string(p.devices[i].minor));
+    d.Set("memoryGiB", p.devices[i].memGiB);
+    devs.Set(static_cast<uint32_t>(i), d);
+  }
+  o.Set("devices", devs);
+  if (!p.error.empty()) o.Set("error", p.error);
+  if (!p.libraryError.empty()) o.Set("libraryError", p.libraryError);
+  return o;
+}
+
+template <Napi::Value (*F)(const Napi::CallbackInfo&)>
+Napi::Value Guard(const Napi::CallbackInfo& info) {
+  try {
+    return F(info);
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(info.Env(), std::string("lstmts.cudnn: ") + e.what());
+  }
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("buildInfo", Napi::Function::New(env, Guard<BuildInfo>, "buildInfo"));
+  exports.Set("probe", Napi::Function::New(env, Guard<Probe>, "probe"));
+  exports.Set("CudnnLstm", CudnnLstmWrap::Define(env));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(lstmts_cudnn, Init)

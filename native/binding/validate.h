@@ -1,0 +1,109 @@
+// Argument validation shared by the N-API addons. Every check runs BEFORE the core is called and throws a
+// JS Error whose message starts with the call name ("lstmts.cpu.forward: ..."). Nothing here dereferences a
+// buffer whose length has not been checked, so wrong lengths, detached buffers or absurd sizes become
+// errors, never crashes.
+#pragma once
+#include <napi.h>
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+namespace lstmts_binding {
+
+[[noreturn]] inline void throwErr(Napi::Env env, const std::string& call, const std::string& msg) {
+  throw Napi::Error::New(env, call + ": " + msg);
+}
+
+inline Napi::Object argObject(const Napi::CallbackInfo& info, size_t idx, const std::string& call) {
+  if (info.Length() <= idx || !info[idx].IsObject() || info[idx].IsArray() || info[idx].IsTypedArray())
+    throwErr(info.Env(), call, "argument " + std::to_string(idx) + " must be an options object");
+  return info[idx].As<Napi::Object>();
+}
+
+/// A non-negative integer dimension ≤ 2^31-1 (BLAS and cuDNN take int dimensions).
+inline int64_t getDim(Napi::Object o, const char* key, const std::string& call) {
+  Napi::Env env = o.Env();
+  Napi::Value v = o.Get(key);
+  if (!v.IsNumber()) throwErr(env, call, std::string(key) + " must be a number, got " + v.ToString().Utf8Value());
+  double d = v.As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(d) || d < 0 || d != std::floor(d) || d > 2147483647.0)
+    throwErr(env, call, std::string(key) + " must be an integer in [0, 2^31-1], got " + v.ToString().Utf8Value());
+  return static_cast<int64_t>(d);
+}
+
+inline bool getBool(Napi::Object o, const char* key, const std::string& call, bool dflt) {
+  Napi::Value v = o.Get(key);
+  if (v.IsUndefined() || v.IsNull()) return dflt;
+  if (!v.IsBoolean()) throwErr(o.Env(), call, std::string(key) + " must be a boolean");
+  return v.As<Napi::Boolean>().Value();
+}
+
+/// Checked product of sizes; throws when it exceeds `cap` elements.
+inline int64_t checkedProd(Napi::Env env, const std::string& call, const char* what, std::initializer_list<int64_t> xs,
+                           int64_t cap = (int64_t(1) << 32) - 1) {
+  int64_t p = 1;
+  for (int64_t x : xs) {
+    if (x != 0 && p > cap / x) throwErr(env, call, std::string(what) + " has too many elements (size overflow)");
+    p *= x;
+  }
+  return p;
+}
+
+inline const char* typeName(napi_typedarray_type t) {
+  switch (t) {
+    case napi_float32_array: return "Float32Array";
+    case napi_float64_array: return "Float64Array";
+    case napi_int32_array: return "Int32Array";
+    case napi_uint8_array: return "Uint8Array";
+    default: return "another TypedArray";
+  }
+}
+
+static float kEmptyF32 = 0.0f;
+static int32_t kEmptyI32 = 0;
+
+/// A Float32Array of exactly `len` elements; returns its data (a valid dummy pointer when len == 0).
+inline float* getF32(Napi::Object o, const char* key, int64_t len, const std::string& call) {
+  Napi::Env env = o.Env();
+  Napi::Value v = o.Get(key);
+  if (!v.IsTypedArray()) throwErr(env, call, std::string(key) + " must be a Float32Array");
+  Napi::TypedArray ta = v.As<Napi::TypedArray>();
+  if (ta.TypedArrayType() != napi_float32_array)
+    throwErr(env, call, std::string(key) + " must be a Float32Array, got " + typeName(ta.TypedArrayType()));
+  Napi::Float32Array a = v.As<Napi::Float32Array>();
+  if (static_cast<int64_t>(a.ElementLength()) != len)
+    throwErr(env, call, std::string(key) + " has " + std::to_string(a.ElementLength()) + " elements, expected " +
+                            std::to_string(len) + (a.ElementLength() == 0 ? " (empty or detached buffer)" : ""));
+  if (len == 0) return &kEmptyF32;
+  float* p = a.Data();
+  if (p == nullptr) throwErr(env, call, std::string(key) + " has a detached buffer");
+  return p;
+}
+
+/// Optional Int32Array of B lengths, each in [0, T]; nullptr when absent.
+inline const int32_t* getLengths(Napi::Object o, const char* key, int64_t B, int64_t T, const std::string& call) {
+  Napi::Env env = o.Env();
+  Napi::Value v = o.Get(key);
+  if (v.IsUndefined() || v.IsNull()) return nullptr;
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
+    throwErr(env, call, std::string(key) + " must be an Int32Array or null");
+  Napi::Int32Array a = v.As<Napi::Int32Array>();
+  if (static_cast<int64_t>(a.ElementLength()) != B)
+    throwErr(env, call, std::string(key) + " has " + std::to_string(a.ElementLength()) + " elements, expected B=" +
+                            std::to_string(B));
+  if (B == 0) return &kEmptyI32;
+  const int32_t* p = a.Data();
+  if (p == nullptr) throwErr(env, call, std::string(key) + " has a detached buffer");
+  for (int64_t b = 0; b < B; b++)
+    if (p[b] < 0 || p[b] > T)
+      throwErr(env, call, std::string(key) + "[" + std::to_string(b) + "] = " + std::to_string(p[b]) +
+                              " is outside [0, T=" + std::to_string(T) + "]");
+  return p;
+}
+
+inline Napi::Float32Array newF32(Napi::Env env, int64_t len) {
+  return Napi::Float32Array::New(env, static_cast<size_t>(len));
+}
+
+}  // namespace lstmts_binding

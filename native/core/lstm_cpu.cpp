@@ -1,0 +1,261 @@
+// Fused LSTM forward/backward on the CPU. The FLOPs live in three kinds of sgemm:
+//   1. one hoisted input GEMM for all steps: Z[T*B,4H] = X[T*B,I]·K[I,4H] (cuDNN 5 paper's optimisation 5),
+//   2. one recurrent GEMM per step: Z_t += h_{t-1}·R (the serial part),
+//   3. after backward's time loop, one GEMM each for dK = Xᵀ·dZ, dR = Hprevᵀ·dZ and dx = dZ·Kᵀ.
+// Everything else is one fused pointwise pass per step (cuDNN's FUSE_PW) with branch-free exp so that the
+// compiler vectorises it.
+#include "lstm_cpu.h"
+
+#include "blas.h"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <cstring>
+#include <new>
+#include <vector>
+
+#ifdef LSTMTS_OPENBLAS
+extern "C" {
+void openblas_set_num_threads(int num_threads);
+int openblas_get_num_threads(void);
+}
+#endif
+
+namespace lstmts {
+namespace {
+
+// exp(x) for float32, Cephes-style: x = n·ln2 + r, |r| ≤ ln2/2, e^r by a degree-6 polynomial, 2^n built in the
+// exponent bits. Max relative error ≈ 2 ulp on the clamped range; branch-free so loops vectorise. The clamp keeps
+// 2^n finite and normal; sigmoid/tanh saturate long before it matters (e^-87 ≈ 1.6e-38).
+inline float exp_approx(float x) {
+  x = std::min(88.0f, std::max(-87.0f, x));
+  const float kMagic = 12582912.0f;  // 1.5·2^23: adding it rounds to the nearest integer in float32
+  float n = (x * 1.44269504088896341f + kMagic) - kMagic;
+  float r = x - n * 0.693359375f;  // ln2 split in a high part exact in float32 ...
+  r = r - n * -2.12194440e-4f;      // ... and the low remainder
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof(scale));
+  return p * scale;
+}
+inline float sigmoid_f(float x) { return 1.0f / (1.0f + exp_approx(-x)); }
+// tanh(x) = 1 − 2/(e^{2x}+1): saturates to ±1 exactly and keeps absolute error ~1e-7 near 0.
+inline float tanh_f(float x) { return 1.0f - 2.0f / (exp_approx(2.0f * x) + 1.0f); }
+
+inline void sgemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t M, int64_t N, int64_t Kd, const float* A,
+                  int64_t lda, const float* Bm, int64_t ldb, float beta, float* C, int64_t ldc) {
+  if (M == 0 || N == 0) return;
+  if (Kd == 0) {  // BLAS leaves C untouched or scales it; define it: C = beta·C
+    for (int64_t r = 0; r < M; r++)
+      for (int64_t c = 0; c < N; c++) C[r * ldc + c] = beta == 0.0f ? 0.0f : beta * C[r * ldc + c];
+    return;
+  }
+  cblas_sgemm(CblasRowMajor, ta, tb, static_cast<int>(M), static_cast<int>(N), static_cast<int>(Kd), 1.0f, A,
+              static_cast<int>(lda), Bm, static_cast<int>(ldb), beta, C, static_cast<int>(ldc));
+}
+
+inline bool valid_step(const LstmOptions& o, int64_t t, int64_t b) {
+  return o.seqLengths == nullptr || t < static_cast<int64_t>(o.seqLengths[b]);
+}
+
+}  // namespace
+
+int64_t lstm_cpu_saved_floats(const LstmDims& d) { return d.T * d.B * d.H * 7; }
+
+Status lstm_cpu_check_dims(const LstmDims& d) {
+  if (d.T < 0 || d.B < 0 || d.I < 0 || d.H < 0) return Status::Error("lstm_cpu: negative dimension");
+  // sgemm takes int dimensions and leading dimensions: T·B rows, 4H columns, I and H inner sizes.
+  const int64_t lim = INT_MAX;
+  if (d.T > lim || d.B > lim || d.I > lim || d.H > lim / 4) return Status::Error("lstm_cpu: dimension exceeds INT_MAX");
+  if (d.B != 0 && d.T > lim / d.B) return Status::Error("lstm_cpu: T*B exceeds INT_MAX (BLAS int dimensions)");
+  const int64_t tb = d.T * d.B;
+  const int64_t cap = (int64_t(1) << 40);  // 4 TiB of floats: anything larger cannot be allocated anyway
+  if (d.H != 0 && tb > cap / (7 * d.H)) return Status::Error("lstm_cpu: T*B*H too large");
+  if (d.I != 0 && tb > cap / d.I) return Status::Error("lstm_cpu: T*B*I too large");
+  if (d.I != 0 && d.I > cap / (4 * (d.H == 0 ? 1 : d.H))) return Status::Error("lstm_cpu: I*4H too large");
+  return Status::Ok();
+}
+
+Status lstm_cpu_forward(const LstmDims& d, const LstmOptions& o, const float* x, const float* h0, const float* c0,
+                        const float* K, const float* R, const float* bias, float* y, float* hT, float* cT,
+                        float* saved) {
+  Status st = lstm_cpu_check_dims(d);
+  if (!st.ok) return st;
+  const int64_t T = d.T, B = d.B, I = d.I, H = d.H, G4 = 4 * H, BH = B * H;
+  try {
+    std::memcpy(hT, h0, sizeof(float) * BH);
+    std::memcpy(cT, c0, sizeof(float) * BH);
+    if (T == 0 || B == 0 || H == 0) return Status::Ok();
+    std::vector<float> scratch;
+    float* Z = saved;
+    if (Z == nullptr) {
+      scratch.resize(static_cast<size_t>(T * B * G4));
+      Z = scratch.data();
+    }
+    float* Hp = saved ? saved + T * B * G4 : nullptr;
+    float* Cp = saved ? Hp + T * BH : nullptr;
+    float* Tc = saved ? Cp + T * BH : nullptr;
+    // Hoisted input GEMM for every time step at once.
+    sgemm(CblasNoTrans, CblasNoTrans, T * B, G4, I, x, I, K, G4, 0.0f, Z, G4);
+    std::vector<float> tcrow(saved ? 0 : static_cast<size_t>(H));  // tanh(c') when nothing is kept
+    float* h = hT;  // running states live directly in the outputs
+    float* c = cT;
+    for (int64_t s = 0; s < T; s++) {
+      const int64_t t = o.goBackwards ? T - 1 - s : s;
+      float* Zt = Z + t * B * G4;
+      if (saved) {
+        std::memcpy(Hp + t * BH, h, sizeof(float) * BH);
+        std::memcpy(Cp + t * BH, c, sizeof(float) * BH);
+      }
+      sgemm(CblasNoTrans, CblasNoTrans, B, G4, H, h, H, R, G4, 1.0f, Zt, G4);  // (xK + hR)
+      for (int64_t b = 0; b < B; b++) {
+        float* __restrict yr = y + (s * B + b) * H;
+        if (!valid_step(o, t, b)) {
+          // Keras: masked output = previous output (zeros before any), or zeros with zero_output_for_mask.
+          if (o.zeroOutputForMask || s == 0) std::memset(yr, 0, sizeof(float) * H);
+          else std::memcpy(yr, y + ((s - 1) * B + b) * H, sizeof(float) * H);
+          continue;
+        }
+        float* __restrict zr = Zt + b * G4;
+        float* __restrict hr = h + b * H;
+        float* __restrict cr = c + b * H;
+        float* __restrict tcr = saved ? Tc + t * BH + b * H : tcrow.data();
+        for (int64_t j = 0; j < H; j++) {
+          const float ig = sigmoid_f(zr[j] + bias[j]);  // (xK + hR) + b, eq. 1.2
+          const float fg = sigmoid_f(zr[H + j] + bias[H + j]);
+          const float gg = tanh_f(zr[2 * H + j] + bias[2 * H + j]);
+          const float og = sigmoid_f(zr[3 * H + j] + bias[3 * H + j]);
+          const float cn = fg * cr[j] + ig * gg;
+          const float tc = tanh_f(cn);
+          const float hn = og * tc;
+          cr[j] = cn;
+          hr[j] = hn;
+          yr[j] = hn;
+          tcr[j] = tc;
+          zr[j] = ig;  // keep the activated gates for backward
+          zr[H + j] = fg;
+          zr[2 * H + j] = gg;
+          zr[3 * H + j] = og;
+        }
+      }
+    }
+    return Status::Ok();
+  } catch (const std::bad_alloc&) {
+    return Status::Error("lstm_cpu_forward: out of memory");
+  }
+}
+
+Status lstm_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x, const float* K, const float* R,
+                         const float* saved, const float* dy, const float* dhT, const float* dcT, float* dx,
+                         float* dh0, float* dc0, float* dK, float* dR, float* db) {
+  Status st = lstm_cpu_check_dims(d);
+  if (!st.ok) return st;
+  const int64_t T = d.T, B = d.B, I = d.I, H = d.H, G4 = 4 * H, BH = B * H;
+  try {
+    std::memcpy(dh0, dhT, sizeof(float) * BH);
+    std::memcpy(dc0, dcT, sizeof(float) * BH);
+    std::fill(dK, dK + I * G4, 0.0f);
+    std::fill(dR, dR + H * G4, 0.0f);
+    std::fill(db, db + G4, 0.0f);
+    std::fill(dx, dx + T * B * I, 0.0f);
+    if (T == 0 || B == 0 || H == 0) return Status::Ok();
+    const float* A = saved;
+    const float* Hp = saved + T * B * G4;
+    const float* Cp = Hp + T * BH;
+    const float* Tc = Cp + T * BH;
+    std::vector<float> dZ(static_cast<size_t>(T * B * G4), 0.0f);  // indexed by time t, masked rows stay 0
+    std::vector<float> carry(static_cast<size_t>(BH), 0.0f);      // dL/d(previous output) from masked steps
+    std::vector<float> tmp(static_cast<size_t>(BH));
+    std::vector<char> valid(static_cast<size_t>(B));
+    float* dh = dh0;  // running dL/dh_s and dL/dc_s (state gradients) live in the outputs
+    float* dc = dc0;
+    for (int64_t s = T - 1; s >= 0; s--) {
+      const int64_t t = o.goBackwards ? T - 1 - s : s;
+      const float* At = A + t * B * G4;
+      float* dZt = dZ.data() + t * B * G4;
+      bool any = false;
+      for (int64_t b = 0; b < B; b++) {
+        const float* __restrict dyr = dy + (s * B + b) * H;
+        float* __restrict cr = carry.data() + b * H;
+        valid[b] = valid_step(o, t, b);
+        if (!valid[b]) {
+          // y[s] = y[s-1] (or a constant): its gradient flows to the previous output; states pass through.
+          if (!o.zeroOutputForMask)
+            for (int64_t j = 0; j < H; j++) cr[j] += dyr[j];
+          continue;
+        }
+        any = true;
+        const float* __restrict ar = At + b * G4;
+        const float* __restrict cpr = Cp + t * BH + b * H;
+        const float* __restrict tcr = Tc + t * BH + b * H;
+        float* __restrict dhr = dh + b * H;
+        float* __restrict dcr = dc + b * H;
+        float* __restrict dzr = dZt + b * G4;
+        for (int64_t j = 0; j < H; j++) {
+          const float ig = ar[j], fg = ar[H + j], gg = ar[2 * H + j], og = ar[3 * H + j];
+          const float tc = tcr[j];
+          const float g_h = dhr[j] + dyr[j] + cr[j];
+          const float g_c = dcr[j] + g_h * og * (1.0f - tc * tc);
+          dzr[j] = g_c * gg * ig * (1.0f - ig);
+          dzr[H + j] = g_c * cpr[j] * fg * (1.0f - fg);
+          dzr[2 * H + j] = g_c * ig * (1.0f - gg * gg);
+          dzr[3 * H + j] = g_h * tc * og * (1.0f - og);
+          dcr[j] = g_c * fg;
+          cr[j] = 0.0f;
+        }
+      }
+      if (!any) continue;
+      // dL/dh_{prev} = dZ_t·Rᵀ for rows that stepped; masked rows keep their state gradient.
+      sgemm(CblasNoTrans, CblasTrans, B, H, G4, dZt, G4, R, G4, 0.0f, tmp.data(), H);
+      for (int64_t b = 0; b < B; b++)
+        if (valid[b]) std::memcpy(dh + b * H, tmp.data() + b * H, sizeof(float) * H);
+    }
+    const float* dz = dZ.data();
+    sgemm(CblasTrans, CblasNoTrans, I, G4, T * B, x, I, dz, G4, 0.0f, dK, G4);      // dK = Xᵀ·dZ
+    sgemm(CblasTrans, CblasNoTrans, H, G4, T * B, Hp, H, dz, G4, 0.0f, dR, G4);     // dR = H_prevᵀ·dZ
+    sgemm(CblasNoTrans, CblasTrans, T * B, I, G4, dz, G4, K, G4, 0.0f, dx, I);      // dx = dZ·Kᵀ
+    for (int64_t r = 0; r < T * B; r++) {
+      const float* __restrict zr = dz + r * G4;
+      for (int64_t j = 0; j < G4; j++) db[j] += zr[j];
+    }
+    return Status::Ok();
+  } catch (const std::bad_alloc&) {
+    return Status::Error("lstm_cpu_backward: out of memory");
+  }
+}
+
+const char* lstm_cpu_blas_name() {
+#if defined(LSTMTS_OPENBLAS)
+  return "OpenBLAS";
+#elif defined(LSTMTS_HAVE_CBLAS)
+  return "CBLAS";
+#else
+  return "none (plain-loop fallback)";
+#endif
+}
+
+void lstm_cpu_set_threads(int n) {
+#ifdef LSTMTS_OPENBLAS
+  if (n > 0) openblas_set_num_threads(n);
+#else
+  (void)n;
+#endif
+}
+
+int lstm_cpu_get_threads() {
+#ifdef LSTMTS_OPENBLAS
+  return openblas_get_num_threads();
+#else
+  return 1;
+#endif
+}
+
+}  // namespace lstmts

@@ -1,0 +1,485 @@
+// cuDNN 9 LSTM backend. See lstm_cudnn.h for the lifetime rules and docs/native.md for the layout drawing.
+//
+// Keras -> cuDNN (Keras 3 keras/src/backend/tensorflow/rnn.py `_cudnn_lstm`, cudnn.md §b):
+//   * gate order i, f, c, o is cuDNN's linLayerID order 0..3 (input matrices) and 4..7 (recurrent matrices);
+//   * cuDNN matrices are [out, in] row-major: W_g[j][k] = K[k][g·H + j], R_g[j][k] = Rk[k][g·H + j];
+//   * DOUBLE_BIAS with the Keras bias in the recurrent half (IDs 4..7) and zeros in the input half (0..3).
+// Keras masking semantics on top of cuDNN's padded I/O (which zero-fills y at padded steps):
+//   * forward order: y[s] = y'[s] for s < len, else y'[len-1] (the previous output) or 0 (zero_output_for_mask);
+//   * go_backwards: x' = reverse_sequence(x, len); Keras processes the T-len padded steps first, emitting zeros,
+//     so y[s] = 0 for s < T-len and y[s] = y'[s-(T-len)] after.
+// The gradient mapping is the transpose of these index maps.
+#include "lstm_cudnn.h"
+
+#include <cuda_runtime_api.h>
+#include <cudnn.h>
+
+#include <dlfcn.h>
+
+#include <cstring>
+#include <mutex>
+#include <new>
+
+namespace lstmts {
+
+namespace {
+
+std::string cudaErr(const char* call, cudaError_t e) {
+  return std::string(call) + " failed: " + cudaGetErrorName(e) + " (" + cudaGetErrorString(e) + ")";
+}
+std::string cudnnErr(const char* call, cudnnStatus_t s) {
+  return std::string(call) + " failed: " + cudnnGetErrorString(s) + " (status " + std::to_string(int(s)) + ")";
+}
+
+#define LSTMTS_CUDA(call)                                         \
+  do {                                                            \
+    cudaError_t _e = (call);                                      \
+    if (_e != cudaSuccess) return Status::Error(cudaErr(#call, _e)); \
+  } while (0)
+#define LSTMTS_CUDNN(call)                                                   \
+  do {                                                                       \
+    cudnnStatus_t _s = (call);                                               \
+    if (_s != CUDNN_STATUS_SUCCESS) return Status::Error(cudnnErr(#call, _s)); \
+  } while (0)
+
+// Device buffer that frees itself; `ensure` grows (never shrinks) so the workspace is reused across calls.
+struct DevBuf {
+  void* p = nullptr;
+  size_t bytes = 0;
+  DevBuf() = default;
+  DevBuf(const DevBuf&) = delete;
+  DevBuf& operator=(const DevBuf&) = delete;
+  ~DevBuf() { reset(); }
+  void reset() {
+    if (p) cudaFree(p);
+    p = nullptr;
+    bytes = 0;
+  }
+  Status ensure(size_t n, const char* what) {
+    if (n <= bytes && p) return Status::Ok();
+    reset();
+    if (n == 0) return Status::Ok();
+    cudaError_t e = cudaMalloc(&p, n);
+    if (e != cudaSuccess) {
+      p = nullptr;
+      return Status::Error(cudaErr((std::string("cudaMalloc(") + what + ", " + std::to_string(n) + " bytes)").c_str(), e));
+    }
+    bytes = n;
+    return Status::Ok();
+  }
+  float* f() const { return static_cast<float*>(p); }
+};
+
+}  // namespace
+
+struct CudnnSaved {
+  CudnnLstm* owner = nullptr;
+  int64_t T = 0, B = 0;
+  std::vector<int32_t> lens;
+  bool goBackwards = false, zeroOutputForMask = false;
+  DevBuf x, y, hx, cx, reserve, devLens;
+  std::shared_ptr<CudnnStats> stats;  // shared: a saved state may outlive its layer object
+  ~CudnnSaved() {
+    if (stats) {
+      stats->liveReserveBytes -= static_cast<int64_t>(reserve.bytes);
+      stats->liveSaved -= 1;
+    }
+  }
+};
+
+void cudnn_saved_free(CudnnSaved* s) { delete s; }
+
+// libcudnn.so.9 is a small shim that dlopens libcudnn_graph/ops/adv.so.9 on first use and ABORTS the process
+// ("Invalid handle. Cannot load symbol ...") when one is missing, e.g. when only the shim was unpacked to link
+// against (CI). So before the first cuDNN call, check that the sub-libraries next to the shim load, with their
+// own dependencies (cuBLASLt 13 for adv); if not, report why and never call cuDNN.
+bool cudnn_libs_loadable(std::string* why) {
+  static std::once_flag once;
+  static bool ok = false;
+  static std::string reason;
+  std::call_once(once, [] {
+    Dl_info info;
+    std::string dir;
+    if (dladdr(reinterpret_cast<void*>(&cudnnGetVersion), &info) && info.dli_fname) {
+      dir = info.dli_fname;
+      const size_t slash = dir.rfind('/');
+      dir = slash == std::string::npos ? std::string() : dir.substr(0, slash + 1);
+    }
+    for (const char* lib : {"libcudnn_graph.so.9", "libcudnn_ops.so.9", "libcudnn_adv.so.9"}) {
+      const std::string path = dir + lib;
+      void* h = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+      if (!h) {
+        const char* e = dlerror();
+        reason = std::string("cuDNN sub-library not loadable: ") + (e ? e : path.c_str());
+        return;
+      }
+      // keep it loaded: the shim will dlopen the same file again and get this handle
+    }
+    ok = true;
+  });
+  if (!ok && why) *why = reason;
+  return ok;
+}
+
+CudnnProbe cudnn_probe() {
+  CudnnProbe p;
+  p.cudnnCompiledVersion = CUDNN_VERSION;
+  p.cudartCompiledVersion = CUDART_VERSION;
+  std::string why;
+  if (cudnn_libs_loadable(&why)) p.cudnnRuntimeVersion = static_cast<long>(cudnnGetVersion());
+  else p.libraryError = why;
+  cudaRuntimeGetVersion(&p.cudartRuntimeVersion);
+  cudaDriverGetVersion(&p.driverVersion);
+  int n = 0;
+  cudaError_t e = cudaGetDeviceCount(&n);
+  if (e != cudaSuccess) {
+    cudaGetLastError();  // clear the sticky error so later calls are not poisoned
+    p.deviceCount = 0;
+    p.error = "no CUDA device: " + cudaErr("cudaGetDeviceCount", e);
+    return p;
+  }
+  p.deviceCount = n;
+  if (n == 0) p.error = "no CUDA device: cudaGetDeviceCount returned 0";
+  for (int i = 0; i < n; i++) {
+    cudaDeviceProp prop;
+    if (cudaGetDeviceProperties(&prop, i) != cudaSuccess) continue;
+    CudnnDevice d;
+    d.name = prop.name;
+    d.major = prop.major;
+    d.minor = prop.minor;
+    d.memGiB = static_cast<double>(prop.totalGlobalMem) / (1024.0 * 1024.0 * 1024.0);
+    p.devices.push_back(d);
+  }
+  return p;
+}
+
+struct CudnnLstm::Impl {
+  int device = 0;
+  bool tf32 = false;
+  cudnnHandle_t handle = nullptr;
+  cudnnRNNDescriptor_t rnn = nullptr;
+  cudnnDropoutDescriptor_t drop = nullptr;
+  cudnnRNNDataDescriptor_t xDesc = nullptr, yDesc = nullptr;
+  cudnnTensorDescriptor_t hDesc = nullptr, cDesc = nullptr;
+  DevBuf w, dw, work;
+  size_t wBytes = 0;
+  int64_t wOff[8] = {0}, bOff[8] = {0};  // float offsets of each linLayer matrix / bias in the weight space
+  std::vector<float> lastK, lastR, lastB;
+  double lastVersion = -1;
+  bool uploaded = false;
+  std::shared_ptr<CudnnStats> stats = std::make_shared<CudnnStats>();
+
+  ~Impl() {
+    // Buffers first (DevBuf destructors run after this body, which is fine: cudaFree needs no handle).
+    if (xDesc) cudnnDestroyRNNDataDescriptor(xDesc);
+    if (yDesc) cudnnDestroyRNNDataDescriptor(yDesc);
+    if (hDesc) cudnnDestroyTensorDescriptor(hDesc);
+    if (cDesc) cudnnDestroyTensorDescriptor(cDesc);
+    if (rnn) cudnnDestroyRNNDescriptor(rnn);
+    if (drop) cudnnDestroyDropoutDescriptor(drop);
+    if (handle) cudnnDestroy(handle);
+  }
+
+  Status setData(int64_t T, int64_t B, int64_t I, int64_t H, const std::vector<int32_t>& lens) {
+    float fill = 0.0f;  // y at padded steps (we overwrite them with Keras's values on the host anyway)
+    LSTMTS_CUDNN(cudnnSetRNNDataDescriptor(xDesc, CUDNN_DATA_FLOAT, CUDNN_RNN_DATA_LAYOUT_SEQ_MAJOR_UNPACKED,
+                                           static_cast<int>(T), static_cast<int>(B), static_cast<int>(I), lens.data(),
+                                           &fill));
+    LSTMTS_CUDNN(cudnnSetRNNDataDescriptor(yDesc, CUDNN_DATA_FLOAT, CUDNN_RNN_DATA_LAYOUT_SEQ_MAJOR_UNPACKED,
+                                           static_cast<int>(T), static_cast<int>(B), static_cast<int>(H), lens.data(),
+                                           &fill));
+    const int dims[3] = {1, static_cast<int>(B), static_cast<int>(H)};
+    const int strides[3] = {static_cast<int>(B * H), static_cast<int>(H), 1};
+    LSTMTS_CUDNN(cudnnSetTensorNdDescriptor(hDesc, CUDNN_DATA_FLOAT, 3, dims, strides));
+    LSTMTS_CUDNN(cudnnSetTensorNdDescriptor(cDesc, CUDNN_DATA_FLOAT, 3, dims, strides));
+    return Status::Ok();
+  }
+};
+
+CudnnLstm::CudnnLstm() : p_(new Impl()) {}
+CudnnLstm::~CudnnLstm() = default;
+
+Status CudnnLstm::init(int device, int64_t I, int64_t H, bool tf32) {
+  if (I < 1 || H < 1 || I > (1 << 30) || H > (1 << 28)) return Status::Error("CudnnLstm.init: I and H must be >= 1");
+  Impl& m = *p_;
+  if (m.handle) return Status::Error("CudnnLstm.init: already initialised");
+  I_ = I;
+  H_ = H;
+  m.device = device;
+  m.tf32 = tf32;
+  int count = 0;
+  cudaError_t ce = cudaGetDeviceCount(&count);
+  if (ce != cudaSuccess || count == 0) {
+    cudaGetLastError();
+    return Status::Error("CudnnLstm.init: no CUDA device (" +
+                         (ce != cudaSuccess ? cudaErr("cudaGetDeviceCount", ce) : std::string("0 devices")) + ")");
+  }
+  if (device < 0 || device >= count)
+    return Status::Error("CudnnLstm.init: device " + std::to_string(device) + " does not exist (" +
+                         std::to_string(count) + " devices)");
+  std::string why;
+  if (!cudnn_libs_loadable(&why)) return Status::Error("CudnnLstm.init: " + why);
+  LSTMTS_CUDA(cudaSetDevice(device));
+  LSTMTS_CUDNN(cudnnCreate(&m.handle));
+  LSTMTS_CUDNN(cudnnCreateDropoutDescriptor(&m.drop));
+  // No dropout: PyTorch's "set_no_dropout" (p = 0, no state buffer) and still pass the descriptor (cudnn.md §0).
+  LSTMTS_CUDNN(cudnnSetDropoutDescriptor(m.drop, m.handle, 0.0f, nullptr, 0, 0));
+  LSTMTS_CUDNN(cudnnCreateRNNDescriptor(&m.rnn));
+  // FMA_MATH = strict fp32 (parity with the CPU/TS paths); DEFAULT_MATH lets TF32 tensor cores run (Ampere+).
+  LSTMTS_CUDNN(cudnnSetRNNDescriptor_v8(m.rnn, CUDNN_RNN_ALGO_STANDARD, CUDNN_LSTM, CUDNN_RNN_DOUBLE_BIAS,
+                                        CUDNN_UNIDIRECTIONAL, CUDNN_LINEAR_INPUT, CUDNN_DATA_FLOAT, CUDNN_DATA_FLOAT,
+                                        tf32 ? CUDNN_DEFAULT_MATH : CUDNN_FMA_MATH, static_cast<int32_t>(I),
+                                        static_cast<int32_t>(H), static_cast<int32_t>(H) /* projSize = H: off */,
+                                        1, m.drop, CUDNN_RNN_PADDED_IO_ENABLED));
+  LSTMTS_CUDNN(cudnnCreateRNNDataDescriptor(&m.xDesc));
+  LSTMTS_CUDNN(cudnnCreateRNNDataDescriptor(&m.yDesc));
+  LSTMTS_CUDNN(cudnnCreateTensorDescriptor(&m.hDesc));
+  LSTMTS_CUDNN(cudnnCreateTensorDescriptor(&m.cDesc));
+  LSTMTS_CUDNN(cudnnGetRNNWeightSpaceSize(m.handle, m.rnn, &m.wBytes));
+  Status st = m.w.ensure(m.wBytes, "weight space");
+  if (!st.ok) return st;
+  st = m.dw.ensure(m.wBytes, "dweight space");
+  if (!st.ok) return st;
+  m.stats->weightSpaceBytes = static_cast<int64_t>(m.wBytes);
+  // Where each gate's matrix and bias live; check the shapes cuDNN reports against what we will copy.
+  cudnnTensorDescriptor_t mDesc = nullptr, bDesc = nullptr;
+  LSTMTS_CUDNN(cudnnCreateTensorDescriptor(&mDesc));
+  LSTMTS_CUDNN(cudnnCreateTensorDescriptor(&bDesc));
+  Status res = Status::Ok();
+  for (int id = 0; id < 8 && res.ok; id++) {
+    void *mAddr = nullptr, *bAddr = nullptr;
+    cudnnStatus_t s = cudnnGetRNNWeightParams(m.handle, m.rnn, 0, m.wBytes, m.w.p, id, mDesc, &mAddr, bDesc, &bAddr);
+    if (s != CUDNN_STATUS_SUCCESS) {
+      res = Status::Error(cudnnErr("cudnnGetRNNWeightParams", s));
+      break;
+    }
+    cudnnDataType_t dt;
+    int nb = 0, dims[8] = {0}, strides[8] = {0};
+    int64_t mElems = 1, bElems = 1;
+    if (cudnnGetTensorNdDescriptor(mDesc, 8, &dt, &nb, dims, strides) == CUDNN_STATUS_SUCCESS)
+      for (int k = 0; k < nb; k++) mElems *= dims[k];
+    if (cudnnGetTensorNdDescriptor(bDesc, 8, &dt, &nb, dims, strides) == CUDNN_STATUS_SUCCESS)
+      for (int k = 0; k < nb; k++) bElems *= dims[k];
+    const int64_t want = H * (id < 4 ? I : H);
+    if (mElems != want || bElems != H) {
+      res = Status::Error("cudnnGetRNNWeightParams: linLayer " + std::to_string(id) + " has " + std::to_string(mElems) +
+                          " matrix / " + std::to_string(bElems) + " bias elements, expected " + std::to_string(want) +
+                          " / " + std::to_string(H));
+      break;
+    }
+    m.wOff[id] = (static_cast<char*>(mAddr) - static_cast<char*>(m.w.p)) / static_cast<int64_t>(sizeof(float));
+    m.bOff[id] = (static_cast<char*>(bAddr) - static_cast<char*>(m.w.p)) / static_cast<int64_t>(sizeof(float));
+  }
+  cudnnDestroyTensorDescriptor(mDesc);
+  cudnnDestroyTensorDescriptor(bDesc);
+  return res;
+}
+
+Status CudnnLstm::setWeights(const float* K, const float* R, const float* b, double version) {
+  Impl& m = *p_;
+  if (!m.handle) return Status::Error("CudnnLstm.setWeights: not initialised");
+  const int64_t I = I_, H = H_, G4 = 4 * H;
+  const size_t nK = static_cast<size_t>(I * G4), nR = static_cast<size_t>(H * G4), nB = static_cast<size_t>(G4);
+  if (m.uploaded) {
+    if (version >= 0 && version == m.lastVersion) return Status::Ok();
+    if (std::memcmp(m.lastK.data(), K, nK * 4) == 0 && std::memcmp(m.lastR.data(), R, nR * 4) == 0 &&
+        std::memcmp(m.lastB.data(), b, nB * 4) == 0) {
+      m.lastVersion = version;
+      return Status::Ok();
+    }
+  }
+  try {
+    std::vector<float> host(m.wBytes / sizeof(float), 0.0f);  // input-half biases (IDs 0..3) stay zero
+    for (int g = 0; g < 4; g++) {
+      float* W = host.data() + m.wOff[g];
+      float* Rg = host.data() + m.wOff[4 + g];
+      float* bR = host.data() + m.bOff[4 + g];
+      for (int64_t j = 0; j < H; j++) {
+        for (int64_t k = 0; k < I; k++) W[j * I + k] = K[k * G4 + g * H + j];
+        for (int64_t k = 0; k < H; k++) Rg[j * H + k] = R[k * G4 + g * H + j];
+        bR[j] = b[g * H + j];
+      }
+    }
+    LSTMTS_CUDA(cudaSetDevice(m.device));
+    LSTMTS_CUDA(cudaMemcpy(m.w.p, host.data(), m.wBytes, cudaMemcpyHostToDevice));
+    m.lastK.assign(K, K + nK);
+    m.lastR.assign(R, R + nR);
+    m.lastB.assign(b, b + nB);
+  } catch (const std::bad_alloc&) {
+    return Status::Error("CudnnLstm.setWeights: out of host memory");
+  }
+  m.lastVersion = version;
+  m.uploaded = true;
+  m.stats->weightUploads++;
+  return Status::Ok();
+}
+
+Status CudnnLstm::forward(int64_t T, int64_t B, const LstmOptions& o, const float* x, const float* h0,
+                          const float* c0, float* y, float* hT, float* cT, bool training, CudnnSaved** savedOut) {
+  Impl& m = *p_;
+  if (!m.handle || !m.uploaded) return Status::Error("CudnnLstm.forward: weights not set");
+  if (T < 1 || B < 1) return Status::Error("CudnnLstm.forward: T and B must be >= 1");
+  const int64_t I = I_, H = H_;
+  std::unique_ptr<CudnnSaved> sv(new CudnnSaved());
+  sv->owner = this;
+  sv->T = T;
+  sv->B = B;
+  sv->goBackwards = o.goBackwards;
+  sv->zeroOutputForMask = o.zeroOutputForMask;
+  sv->lens.assign(static_cast<size_t>(B), static_cast<int32_t>(T));
+  for (int64_t b = 0; b < B; b++) {
+    if (o.seqLengths) sv->lens[b] = o.seqLengths[b];
+    if (sv->lens[b] < 1 || sv->lens[b] > T)
+      return Status::Error("CudnnLstm.forward: seqLengths[" + std::to_string(b) + "] = " + std::to_string(sv->lens[b]) +
+                           " (cuDNN needs lengths in [1, T]; Keras rejects fully masked rows on this path)");
+  }
+  LSTMTS_CUDA(cudaSetDevice(m.device));
+  Status st = m.setData(T, B, I, H, sv->lens);
+  if (!st.ok) return st;
+  const size_t xN = static_cast<size_t>(T * B * I), yN = static_cast<size_t>(T * B * H), sN = static_cast<size_t>(B * H);
+  std::vector<float> hx;
+  try {
+    // go_backwards: reverse each row's valid prefix (Keras: reverse_sequence(x, lengths)).
+    std::vector<float> xr;
+    const float* xs = x;
+    if (o.goBackwards) {
+      xr.assign(xN, 0.0f);
+      for (int64_t b = 0; b < B; b++)
+        for (int64_t k = 0; k < sv->lens[b]; k++)
+          std::memcpy(&xr[(k * B + b) * I], x + ((sv->lens[b] - 1 - k) * B + b) * I, sizeof(float) * I);
+      xs = xr.data();
+    }
+    if (!(st = sv->x.ensure(xN * 4, "x")).ok || !(st = sv->y.ensure(yN * 4, "y")).ok ||
+        !(st = sv->hx.ensure(sN * 4 * 2, "hx+hy")).ok || !(st = sv->cx.ensure(sN * 4 * 2, "cx+cy")).ok ||
+        !(st = sv->devLens.ensure(static_cast<size_t>(B) * 4, "seqLengths")).ok)
+      return st;
+    LSTMTS_CUDA(cudaMemcpy(sv->x.p, xs, xN * 4, cudaMemcpyHostToDevice));
+    LSTMTS_CUDA(cudaMemcpy(sv->hx.p, h0, sN * 4, cudaMemcpyHostToDevice));
+    LSTMTS_CUDA(cudaMemcpy(sv->cx.p, c0, sN * 4, cudaMemcpyHostToDevice));
+    LSTMTS_CUDA(cudaMemcpy(sv->devLens.p, sv->lens.data(), static_cast<size_t>(B) * 4, cudaMemcpyHostToDevice));
+    size_t workBytes = 0, reserveBytes = 0;
+    const cudnnForwardMode_t mode = training ? CUDNN_FWD_MODE_TRAINING : CUDNN_FWD_MODE_INFERENCE;
+    LSTMTS_CUDNN(cudnnGetRNNTempSpaceSizes(m.handle, m.rnn, mode, m.xDesc, &workBytes, &reserveBytes));
+    if (!(st = m.work.ensure(workBytes, "workspace")).ok) return st;
+    m.stats->workspaceBytes = static_cast<int64_t>(m.work.bytes);
+    if (training && !(st = sv->reserve.ensure(reserveBytes, "reserve space")).ok) return st;
+    float* hy = sv->hx.f() + sN;  // [hx | hy] and [cx | cy] share one allocation each
+    float* cy = sv->cx.f() + sN;
+    LSTMTS_CUDNN(cudnnRNNForward(m.handle, m.rnn, mode, static_cast<const int32_t*>(sv->devLens.p), m.xDesc, sv->x.p,
+                                 m.yDesc, sv->y.p, m.hDesc, sv->hx.p, hy, m.cDesc, sv->cx.p, cy, m.wBytes, m.w.p,
+                                 m.work.bytes, m.work.p, training ? sv->reserve.bytes : 0,
+                                 training ? sv->reserve.p : nullptr));
+    std::vector<float> yc(yN);
+    LSTMTS_CUDA(cudaMemcpy(yc.data(), sv->y.p, yN * 4, cudaMemcpyDeviceToHost));
+    LSTMTS_CUDA(cudaMemcpy(hT, hy, sN * 4, cudaMemcpyDeviceToHost));
+    LSTMTS_CUDA(cudaMemcpy(cT, cy, sN * 4, cudaMemcpyDeviceToHost));
+    // Keras's outputs from cuDNN's (see the index maps at the top of this file).
+    for (int64_t b = 0; b < B; b++) {
+      const int64_t len = sv->lens[b];
+      for (int64_t s = 0; s < T; s++) {
+        float* dst = y + (s * B + b) * H;
+        int64_t src = -1;
+        if (o.goBackwards) src = s >= T - len ? s - (T - len) : -1;
+        else src = s < len ? s : (o.zeroOutputForMask ? -1 : len - 1);
+        if (src < 0) std::memset(dst, 0, sizeof(float) * H);
+        else std::memcpy(dst, &yc[(src * B + b) * H], sizeof(float) * H);
+      }
+    }
+  } catch (const std::bad_alloc&) {
+    return Status::Error("CudnnLstm.forward: out of host memory");
+  }
+  m.stats->forwardCalls++;
+  if (training) {
+    sv->stats = m.stats;
+    m.stats->liveReserveBytes += static_cast<int64_t>(sv->reserve.bytes);
+    m.stats->liveSaved += 1;
+    *savedOut = sv.release();
+  }
+  return Status::Ok();
+}
+
+Status CudnnLstm::backward(CudnnSaved* saved, const float* dy, const float* dhT, const float* dcT, float* dx,
+                           float* dh0, float* dc0, float* dK, float* dR, float* db, int64_t expectT, int64_t expectB) {
+  std::unique_ptr<CudnnSaved> sv(saved);  // freed on every path: the reserve lives exactly until backward
+  Impl& m = *p_;
+  if (!sv || sv->owner != this) return Status::Error("CudnnLstm.backward: saved state belongs to another layer");
+  const int64_t T = sv->T, B = sv->B, I = I_, H = H_, G4 = 4 * H;
+  if (T != expectT || B != expectB)
+    return Status::Error("CudnnLstm.backward: gradients are for T=" + std::to_string(expectT) + ", B=" +
+                         std::to_string(expectB) + " but the forward had T=" + std::to_string(T) + ", B=" +
+                         std::to_string(B));
+  LSTMTS_CUDA(cudaSetDevice(m.device));
+  Status st = m.setData(T, B, I, H, sv->lens);
+  if (!st.ok) return st;
+  const size_t xN = static_cast<size_t>(T * B * I), yN = static_cast<size_t>(T * B * H), sN = static_cast<size_t>(B * H);
+  try {
+    std::vector<float> dyc(yN, 0.0f);
+    for (int64_t b = 0; b < B; b++) {
+      const int64_t len = sv->lens[b];
+      for (int64_t s = 0; s < T; s++) {
+        int64_t dst = -1;
+        if (sv->goBackwards) dst = s >= T - len ? s - (T - len) : -1;
+        else dst = s < len ? s : (sv->zeroOutputForMask ? -1 : len - 1);
+        if (dst < 0) continue;
+        const float* src = dy + (s * B + b) * H;
+        float* d = &dyc[(dst * B + b) * H];
+        for (int64_t j = 0; j < H; j++) d[j] += src[j];
+      }
+    }
+    DevBuf ddy, ddx, dhs, dcs;
+    if (!(st = ddy.ensure(yN * 4, "dy")).ok || !(st = ddx.ensure(xN * 4, "dx")).ok ||
+        !(st = dhs.ensure(sN * 4 * 2, "dhy+dhx")).ok || !(st = dcs.ensure(sN * 4 * 2, "dcy+dcx")).ok)
+      return st;
+    LSTMTS_CUDA(cudaMemcpy(ddy.p, dyc.data(), yN * 4, cudaMemcpyHostToDevice));
+    LSTMTS_CUDA(cudaMemcpy(dhs.p, dhT, sN * 4, cudaMemcpyHostToDevice));
+    LSTMTS_CUDA(cudaMemcpy(dcs.p, dcT, sN * 4, cudaMemcpyHostToDevice));
+    size_t workBytes = 0, reserveBytes = 0;
+    LSTMTS_CUDNN(cudnnGetRNNTempSpaceSizes(m.handle, m.rnn, CUDNN_FWD_MODE_TRAINING, m.xDesc, &workBytes, &reserveBytes));
+    if (reserveBytes > sv->reserve.bytes)
+      return Status::Error("CudnnLstm.backward: reserve space of the forward is too small for these shapes");
+    if (!(st = m.work.ensure(workBytes, "workspace")).ok) return st;
+    m.stats->workspaceBytes = static_cast<int64_t>(m.work.bytes);
+    const int32_t* dl = static_cast<const int32_t*>(sv->devLens.p);
+    // BackwardData must run first: it updates the reserve space that BackwardWeights reads (PyTorch RNN.cpp).
+    LSTMTS_CUDNN(cudnnRNNBackwardData_v8(m.handle, m.rnn, dl, m.yDesc, sv->y.p, ddy.p, m.xDesc, ddx.p, m.hDesc,
+                                         sv->hx.p, dhs.p, dhs.f() + sN, m.cDesc, sv->cx.p, dcs.p, dcs.f() + sN,
+                                         m.wBytes, m.w.p, m.work.bytes, m.work.p, sv->reserve.bytes, sv->reserve.p));
+    LSTMTS_CUDA(cudaMemset(m.dw.p, 0, m.wBytes));  // WGRAD_MODE_ADD accumulates
+    LSTMTS_CUDNN(cudnnRNNBackwardWeights_v8(m.handle, m.rnn, CUDNN_WGRAD_MODE_ADD, dl, m.xDesc, sv->x.p, m.hDesc,
+                                            sv->hx.p, m.yDesc, sv->y.p, m.wBytes, m.dw.p, m.work.bytes, m.work.p,
+                                            sv->reserve.bytes, sv->reserve.p));
+    std::vector<float> dxc(xN), dwh(m.wBytes / 4);
+    LSTMTS_CUDA(cudaMemcpy(dxc.data(), ddx.p, xN * 4, cudaMemcpyDeviceToHost));
+    LSTMTS_CUDA(cudaMemcpy(dh0, dhs.f() + sN, sN * 4, cudaMemcpyDeviceToHost));
+    LSTMTS_CUDA(cudaMemcpy(dc0, dcs.f() + sN, sN * 4, cudaMemcpyDeviceToHost));
+    LSTMTS_CUDA(cudaMemcpy(dwh.data(), m.dw.p, m.wBytes, cudaMemcpyDeviceToHost));
+    // dx back to natural time order; padded steps get no gradient (Keras never reads them).
+    std::memset(dx, 0, xN * 4);
+    for (int64_t b = 0; b < B; b++) {
+      const int64_t len = sv->lens[b];
+      for (int64_t k = 0; k < len; k++) {
+        const int64_t t = sv->goBackwards ? len - 1 - k : k;
+        std::memcpy(dx + (t * B + b) * I, &dxc[(k * B + b) * I], sizeof(float) * I);
+      }
+    }
+    // Per-gate transposed matrices back to Keras [in, 4H]; the Keras bias is the recurrent-half bias.
+    for (int g = 0; g < 4; g++) {
+      const float* W = dwh.data() + m.wOff[g];
+      const float* Rg = dwh.data() + m.wOff[4 + g];
+      const float* bR = dwh.data() + m.bOff[4 + g];
+      for (int64_t j = 0; j < H; j++) {
+        for (int64_t k = 0; k < I; k++) dK[k * G4 + g * H + j] = W[j * I + k];
+        for (int64_t k = 0; k < H; k++) dR[k * G4 + g * H + j] = Rg[j * H + k];
+        db[g * H + j] = bR[j];
+      }
+    }
+  } catch (const std::bad_alloc&) {
+    return Status::Error("CudnnLstm.backward: out of host memory");
+  }
+  m.stats->backwardCalls++;
+  return Status::Ok();
+}
+
+CudnnStats CudnnLstm::stats() const { return *p_->stats; }
+
+}  // namespace lstmts

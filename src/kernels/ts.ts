@@ -26,7 +26,11 @@ export interface TsLstmSaved {
   hs: TypedArray;
   /** c entering each step, same layout as hs.  [(T+1), B, H] */
   cs: TypedArray;
-  /** Gate activations i, f, g, o of each step (rows of masked steps are unused).  [T, B, 4H] */
+  /**
+   * Gate activations i, f, g, o, in TIME order (row t·B + b). It is the buffer that first held xK: each row's
+   * pre-activations are overwritten by its activations once consumed. Rows of masked steps hold stale xK and
+   * are never read.  [T, B, 4H]
+   */
   gates: TypedArray;
   /** tanh(c') of each step (the un-masked new cell state).  [T, B, H] */
   tanhC: TypedArray;
@@ -47,6 +51,21 @@ function sigmoid(v: number): number {
   return e / (1 + e);
 }
 
+// Scratch buffers that live only inside one forward or backward call (xK in inference, hR, dZ, transposes):
+// kept per dtype and slot and grown on demand, so a training loop allocates only what it returns or saves.
+// Safe because calls never interleave (JS is single-threaded and the kernel calls out to nothing re-entrant).
+const scratchPool = new Map<string, TypedArray>();
+
+function scratch(dtype: 'float32' | 'float64', slot: string, n: number): TypedArray {
+  const key = `${dtype}:${slot}`;
+  let buf = scratchPool.get(key);
+  if (buf === undefined || buf.length < n) {
+    buf = allocate(dtype, n);
+    scratchPool.set(key, buf);
+  }
+  return buf.subarray(0, n);
+}
+
 /** Time index of processing step s (goBackwards walks t = T−1 … 0). */
 function timeOf(s: number, T: number, goBackwards: boolean): number {
   return goBackwards ? T - 1 - s : s;
@@ -59,8 +78,9 @@ export function tsLstmForward(a: LstmSeqArgs, training: boolean): LstmSeqResult 
   const BH = B * H;
   const BG = B * G;
 
-  // (1) One GEMM for the input projection of every step: xK[t, b, :] = x[t, b, :] · kernel.
-  const xk = allocate(dtype, T * BG);
+  // (1) One GEMM for the input projection of every step: xK[t, b, :] = x[t, b, :] · kernel. In training
+  // this buffer is kept: each row is overwritten by its gate activations once used (saved.gates).
+  const xk = training ? allocate(dtype, T * BG) : scratch(dtype, 'xk', T * BG);
   gemm(x, 0, kernel, 0, xk, 0, T * B, I, G, false);
 
   // State history: in training every step's entering (h, c) is kept for backward; in inference two slots
@@ -70,9 +90,8 @@ export function tsLstmForward(a: LstmSeqArgs, training: boolean): LstmSeqResult 
   const cs = allocate(dtype, slots * BH);
   hs.set(h0);
   cs.set(c0);
-  const gates = allocate(dtype, training ? T * BG : 0);
   const tanhC = allocate(dtype, training ? T * BH : 0);
-  const hr = allocate(dtype, BG);
+  const hr = scratch(dtype, 'hr', BG);
   const y = allocate(dtype, T * BH);
   // prevOut[b] is the output of the last valid step of row b (zeros before the first one): Keras repeats it
   // at masked steps (keras-tf-semantics.md §3.1). With right padding it is simply the latest valid h.
@@ -85,7 +104,6 @@ export function tsLstmForward(a: LstmSeqArgs, training: boolean): LstmSeqResult 
     const outOff = (training ? s + 1 : (s + 1) & 1) * BH; // h, c leaving it
     // (2) The recurrent GEMM of this step: hR = h_{s−1} · recurrentKernel (rounded once per element).
     gemm(hs, inOff, recurrentKernel, 0, hr, 0, B, H, G, false);
-    const gOff = training ? s * BG : -1;
     for (let b = 0; b < B; b++) {
       const hIn = inOff + b * H;
       const hOut = outOff + b * H;
@@ -118,12 +136,11 @@ export function tsLstmForward(a: LstmSeqArgs, training: boolean): LstmSeqResult 
         cs[hOut + j] = cNew;
         hs[hOut + j] = hNew;
         y[yOff + j] = hNew;
-        if (gOff >= 0) {
-          const go = gOff + b * G;
-          gates[go + j] = ig;
-          gates[go + H + j] = fg;
-          gates[go + 2 * H + j] = gg;
-          gates[go + 3 * H + j] = og;
+        if (training) {
+          xk[xo + j] = ig; // this row of xK is consumed: it now keeps the gates for backward
+          xk[xo + H + j] = fg;
+          xk[xo + 2 * H + j] = gg;
+          xk[xo + 3 * H + j] = og;
           tanhC[s * BH + b * H + j] = tc;
         }
       }
@@ -133,7 +150,7 @@ export function tsLstmForward(a: LstmSeqArgs, training: boolean): LstmSeqResult 
   const last = (training ? T : T & 1) * BH;
   const hT = hs.slice(last, last + BH);
   const cT = cs.slice(last, last + BH);
-  const saved: TsLstmSaved | null = training ? { hs, cs, gates, tanhC } : null;
+  const saved: TsLstmSaved | null = training ? { hs, cs, gates: xk, tanhC } : null;
   return { y, hT, cT, saved };
 }
 
@@ -160,17 +177,17 @@ export function tsLstmBackward(a: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArra
 
   // dZ is stored in TIME order (row t·B + b) so that dKernel = xᵀ·dZ and dx = dZ·Kᵀ are single GEMMs on x's
   // own layout; only Hprev has to be permuted (once) for goBackwards.
-  const dZ = allocate(dtype, T * BG);
+  const dZ = scratch(dtype, 'dZ', T * BG);
+  dZ.fill(0); // rows of masked steps stay zero
   const dh = Float64Array.from(dhT); // carried state gradients, accumulated in float64
   const dc = Float64Array.from(dcT);
   const needPrev = seqLengths !== null && !zeroOutputForMask;
   const dPrev = new Float64Array(needPrev ? BH : 0);
-  const dhTmp = allocate(dtype, BH);
-  const rT = transpose(recurrentKernel, H, G); // [4H, H], once
+  const dhTmp = scratch(dtype, 'dhTmp', BH);
+  const rT = transpose(recurrentKernel, H, G, scratch(dtype, 'rT', H * G)); // [4H, H], once
 
   for (let s = T - 1; s >= 0; s--) {
     const t = timeOf(s, T, goBackwards);
-    const gOff = s * BG;
     const zOff = t * BG;
     let anyValid = false;
     for (let b = 0; b < B; b++) {
@@ -182,8 +199,8 @@ export function tsLstmBackward(a: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArra
         continue;
       }
       anyValid = true;
-      const go = gOff + b * G;
-      const zo = zOff + b * G;
+      const zo = zOff + b * G; // gates and dZ share the time-ordered layout
+      const go = zo;
       const cIn = s * BH + bh;
       for (let j = 0; j < H; j++) {
         let dhn = dh[bh + j] + dy[yOff + j];
@@ -217,9 +234,9 @@ export function tsLstmBackward(a: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArra
 
   // Weight gradients: one GEMM each over all T·B rows.
   const dKernel = allocate(dtype, I * G);
-  gemm(transpose(x, T * B, I), 0, dZ, 0, dKernel, 0, I, T * B, G, false);
+  gemm(transpose(x, T * B, I, scratch(dtype, 'xT', T * B * I)), 0, dZ, 0, dKernel, 0, I, T * B, G, false);
   // Hprev in time order: row t·B + b holds the h that entered the step processing time t.
-  const hPrevT = allocate(dtype, H * T * B); // [H, T·B]
+  const hPrevT = scratch(dtype, 'hPrevT', H * T * B); // [H, T·B]
   const TB = T * B;
   for (let s = 0; s < T; s++) {
     const t = timeOf(s, T, goBackwards);
@@ -239,7 +256,7 @@ export function tsLstmBackward(a: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArra
   const dBias = allocate(dtype, G);
   dBias.set(dBiasAcc);
   const dx = allocate(dtype, TB * I);
-  gemm(dZ, 0, transpose(kernel, I, G), 0, dx, 0, TB, G, I, false);
+  gemm(dZ, 0, transpose(kernel, I, G, scratch(dtype, 'kT', I * G)), 0, dx, 0, TB, G, I, false);
   const dh0 = allocate(dtype, BH);
   dh0.set(dh);
   const dc0 = allocate(dtype, BH);
@@ -247,9 +264,8 @@ export function tsLstmBackward(a: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArra
   return { dx, dh0, dc0, dKernel, dRecurrentKernel, dBias };
 }
 
-/** [rows, cols] → [cols, rows], same element type. */
-function transpose(A: TypedArray, rows: number, cols: number): TypedArray {
-  const out = allocate(A instanceof Float64Array ? 'float64' : 'float32', rows * cols);
+/** [rows, cols] → [cols, rows] into `out`. */
+function transpose(A: TypedArray, rows: number, cols: number, out: TypedArray): TypedArray {
   for (let r = 0; r < rows; r++) {
     const ro = r * cols;
     for (let c = 0; c < cols; c++) out[c * rows + r] = A[ro + c];

@@ -155,6 +155,17 @@ describe('kernels/lstmSequence: gradients (float64 finite differences w.r.t. all
     });
   }
 
+  it('gradcheck of two stacked calls (layer 2 reads layer 1\'s y): no state shared between calls', () => {
+    const c1: Case = { T: 3, B: 2, I: 2, H: 2, lens: [3, 1] };
+    const a = makeInputs(c1, 'float64', 21);
+    const b = makeInputs({ ...c1, I: 2 }, 'float64', 22).slice(1);
+    assertGradcheck('stacked lstmSequence', (x, h0, c0, K, R, bias, h02, c02, K2, R2, bias2) => {
+      const [y1] = lstmSequence(x, h0, c0, K, R, bias, { seqLengths: c1.lens });
+      const [y2, h2] = lstmSequence(y1, h02, c02, K2, R2, bias2, { seqLengths: c1.lens, goBackwards: true });
+      return [y2, h2];
+    }, [...a, ...b], { atol: 1e-7, rtol: 1e-5 });
+  });
+
   it('a row of length 0 gets exactly dh0 = dhT, dc0 = dcT and dx = 0', () => {
     const c: Case = { T: 3, B: 2, I: 2, H: 2, lens: [3, 0] };
     const ins = makeInputs(c, 'float64', 9).map((t) => t.requireGrad());

@@ -1,0 +1,120 @@
+// What every recurrent cell shares: the state/output sizes the RNN loop reads, zero initial states, and
+// Keras's dropout-mask cache (K2 dropout_rnn_cell_mixin.py / K3 dropout_rnn_cell.py, keras-tf-semantics.md §2):
+//   * one mask per layer call, drawn on the first step and shared by every time step (variational dropout);
+//   * inverted scaling: kept entries are 1/(1 − rate);
+//   * masks exist only in training and for 0 < rate < 1 (rate 1 is a silent no-op inside the cell, §2.2, §12.2);
+//   * the RNN layer resets the cache at the start and end of every call.
+// How many masks a cell draws depends on the cell and the Keras version (LSTMCell overrides the counts).
+
+import { Tensor, zeros } from './deps.js';
+import { Layer, type LayerArgs, type CallArgs, dropoutMask, Random, getGlobalRandom, type DType } from './deps.js';
+import { fail } from './deps.js';
+
+export interface DropoutCellArgs extends LayerArgs {
+  dropout?: number;
+  recurrentDropout?: number;
+  /** Seed for the dropout masks (Keras 3 `seed`). */
+  seed?: number | null;
+}
+
+/** Anything the generic RNN loop can run: a cell layer (LSTMCell, SimpleRNNCell, StackedRNNCells, user cells). */
+export abstract class RNNCellBase extends Layer {
+  /** One entry per state tensor (Keras `state_size` as a list). */
+  abstract get stateSize(): number[];
+  abstract get outputSize(): number;
+
+  /** One time step: x [B, I], states (each [B, stateSize[k]]) → (output [B, outputSize], new states). */
+  abstract step(x: Tensor, states: Tensor[], training: boolean): [Tensor, Tensor[]];
+
+  /** Zero states [B, size] for each entry of stateSize (Keras `get_initial_state(batch_size)`). */
+  getInitialState(batchSize: number, dtype: DType = this.dtype as DType): Tensor[] {
+    return this.stateSize.map((s) => zeros([batchSize, s], dtype));
+  }
+
+  /** Drops the cached dropout masks of this cell (and of nested cells). */
+  resetDropoutMasks(): void {}
+
+  /** Draws the dropout masks for a call up front from the first step's input and state (K3 rnn.py). */
+  prepareDropoutMasks(_x0: Tensor, _states: Tensor[], _training: boolean): void {}
+
+  /** Layer API for a standalone cell: `cell.apply(x, {initialState: states})` → [output, ...newStates]. */
+  override call(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor | Tensor[] {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    if (!(x instanceof Tensor) || x.rank !== 2) fail(this.className, `a cell takes one step input of shape [batch, features], got ${x instanceof Tensor ? `[${x.shape.join(', ')}]` : typeof x}`);
+    const states = kwargs.initialState ?? (Array.isArray(inputs) && inputs.length > 1 ? inputs.slice(1) : this.getInitialState(x.shape[0], x.dtype));
+    if (states.length !== this.stateSize.length) fail(this.className, `expects ${this.stateSize.length} states, got ${states.length}`);
+    const [out, ns] = this.step(x, states, kwargs.training ?? false);
+    return [out, ...ns];
+  }
+}
+
+/** The mask cache of a cell with input dropout and recurrent dropout (the DropoutRNNCell mixin). */
+export abstract class DropoutRNNCell extends RNNCellBase {
+  readonly dropout: number;
+  readonly recurrentDropout: number;
+  readonly seed: number | null;
+  /** The generator every dropout mask of this cell draws from (seeded by `seed`). */
+  readonly dropoutRng: Random;
+  private dropoutMaskCache: Tensor[] | null = null;
+  private recurrentDropoutMaskCache: Tensor[] | null = null;
+
+  constructor(args: DropoutCellArgs) {
+    super(args);
+    // Keras clips both rates to [0, 1] (K2/K3 __init__: min(1, max(0, rate))).
+    this.dropout = Math.min(1, Math.max(0, args.dropout ?? 0));
+    this.recurrentDropout = Math.min(1, Math.max(0, args.recurrentDropout ?? 0));
+    if (args.seed !== undefined && args.seed !== null && !Number.isInteger(args.seed)) fail(this.className, `seed must be an integer or null, got ${args.seed}`);
+    this.seed = args.seed ?? null;
+    this.dropoutRng = new Random(this.seed ?? getGlobalRandom().nextUint32());
+  }
+
+  /** How many independent input masks one call draws (Keras version dependent; see LSTMCell). */
+  protected dropoutMaskCount(): number {
+    return 1;
+  }
+
+  protected recurrentDropoutMaskCount(): number {
+    return 1;
+  }
+
+  private draw(like: Tensor, rate: number, count: number): Tensor[] {
+    const masks: Tensor[] = [];
+    for (let k = 0; k < count; k++) masks.push(dropoutMask(like.shape, rate, this.dropoutRng, like.dtype));
+    return masks;
+  }
+
+  /**
+   * The cached input-dropout masks for this call (created from `inputs`' shape on first use), or null when
+   * no dropout applies (not training, or rate outside (0, 1)). `count` defaults to this cell's scheme.
+   */
+  getDropoutMaskForCell(inputs: Tensor, training: boolean, count = this.dropoutMaskCount()): Tensor[] | null {
+    if (!training || !(this.dropout > 0 && this.dropout < 1)) return null;
+    if (this.dropoutMaskCache === null) this.dropoutMaskCache = this.draw(inputs, this.dropout, count);
+    return this.dropoutMaskCache;
+  }
+
+  /** As getDropoutMaskForCell, for the recurrent state h ([B, units]). */
+  getRecurrentDropoutMaskForCell(h: Tensor, training: boolean, count = this.recurrentDropoutMaskCount()): Tensor[] | null {
+    if (!training || !(this.recurrentDropout > 0 && this.recurrentDropout < 1)) return null;
+    if (this.recurrentDropoutMaskCache === null) this.recurrentDropoutMaskCache = this.draw(h, this.recurrentDropout, count);
+    return this.recurrentDropoutMaskCache;
+  }
+
+  resetDropoutMask(): void {
+    this.dropoutMaskCache = null;
+  }
+
+  resetRecurrentDropoutMask(): void {
+    this.recurrentDropoutMaskCache = null;
+  }
+
+  override resetDropoutMasks(): void {
+    this.resetDropoutMask();
+    this.resetRecurrentDropoutMask();
+  }
+
+  override prepareDropoutMasks(x0: Tensor, states: Tensor[], training: boolean): void {
+    this.getDropoutMaskForCell(x0, training);
+    if (states.length > 0) this.getRecurrentDropoutMaskForCell(states[0], training);
+  }
+}

@@ -1,0 +1,242 @@
+// Keras LSTMCell (K3 keras/src/layers/rnn/lstm.py; K2 keras/layers/rnn/lstm.py), keras-tf-semantics.md §1–2.
+//
+// Weights (Keras layout, gate blocks i, f, c, o along the last axis, §1.1):
+//   kernel [input_dim, 4·units], recurrent_kernel [units, 4·units], bias [4·units] (only when use_bias).
+// One step, σ = recurrent_activation, act = activation (eq. 1.2):
+//   implementation 2:  z = (x·K + h·R) + b                       (rounding order of K2, K3 and TFJS)
+//   implementation 1:  z_g = (x_g·K_g + b_g) + h_g·R_g per gate   (bias before the recurrent term)
+//   i = σ(z_i)  f = σ(z_f)  g = act(z_c)  o = σ(z_o)
+//   c_t = f·c_{t−1} + i·g        h_t = o·act(c_t)        output = h_t, states = [h_t, c_t]
+// Dropout (§2.5, K3 ≥ 3.8): implementation 2 multiplies x by one input mask; implementation 1 (forced by any
+// recurrent_dropout) draws 4 independent masks for x and 4 for h, one per gate. Keras 2 scheme (§2.2,
+// compat switch): 4 masks each in both implementations, implementation 2 using only the first.
+
+import {
+  Tensor, add, mul, matmul, split, dropout as applyDropout, fail,
+  getActivation, serializeActivation, type ActivationId, type Activation,
+  getInitializer, serializeInitializer, type InitializerId, Initializer, Ones,
+  getRegularizer, serializeRegularizer, type RegularizerId,
+  getConstraint, serializeConstraint, type ConstraintId, kerasCompat, baseArgsFromConfig,
+} from './deps.js';
+import { DropoutRNNCell, type DropoutCellArgs } from './cell-base.js';
+
+export interface LSTMCellArgs extends DropoutCellArgs {
+  units: number;
+  activation?: ActivationId;
+  recurrentActivation?: ActivationId;
+  useBias?: boolean;
+  kernelInitializer?: InitializerId;
+  recurrentInitializer?: InitializerId;
+  biasInitializer?: InitializerId;
+  unitForgetBias?: boolean;
+  kernelRegularizer?: RegularizerId;
+  recurrentRegularizer?: RegularizerId;
+  biasRegularizer?: RegularizerId;
+  kernelConstraint?: ConstraintId;
+  recurrentConstraint?: ConstraintId;
+  biasConstraint?: ConstraintId;
+  /** 1 or 2 (default 2); recurrent_dropout > 0 forces 1. 0 means 1 (K2 from_config). */
+  implementation?: number;
+}
+
+/**
+ * unit_forget_bias (§6.3): bias = concat(init(units), ones(units), init(2·units)); the forget block is
+ * exactly 1 and the other blocks keep the chosen initializer (called twice, as Keras does).
+ */
+class UnitForgetBias extends Initializer {
+  readonly className = 'UnitForgetBias';
+  constructor(private readonly inner: Initializer, private readonly units: number) {
+    super();
+  }
+  protected generate(shape: number[]): Float64Array {
+    const u = this.units;
+    if (shape.length !== 1 || shape[0] !== 4 * u) fail('LSTMCell', `bias shape must be [${4 * u}], got [${shape.join(', ')}]`);
+    const out = new Float64Array(4 * u);
+    out.set(this.inner.call([u], 'float64').data, 0);
+    out.set(new Ones().call([u], 'float64').data, u);
+    out.set(this.inner.call([2 * u], 'float64').data, 2 * u);
+    return out;
+  }
+  getConfig(): Record<string, unknown> {
+    return {};
+  }
+}
+
+export class LSTMCell extends DropoutRNNCell {
+  readonly units: number;
+  readonly activation: Activation;
+  readonly recurrentActivation: Activation;
+  readonly useBias: boolean;
+  readonly kernelInitializer: Initializer;
+  readonly recurrentInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  readonly unitForgetBias: boolean;
+  readonly kernelRegularizer: ReturnType<typeof getRegularizer>;
+  readonly recurrentRegularizer: ReturnType<typeof getRegularizer>;
+  readonly biasRegularizer: ReturnType<typeof getRegularizer>;
+  readonly kernelConstraint: ReturnType<typeof getConstraint>;
+  readonly recurrentConstraint: ReturnType<typeof getConstraint>;
+  readonly biasConstraint: ReturnType<typeof getConstraint>;
+  readonly implementation: 1 | 2;
+  kernel: Tensor | null = null;
+  recurrentKernel: Tensor | null = null;
+  bias: Tensor | null = null;
+
+  constructor(args: LSTMCellArgs) {
+    super(args);
+    if (!Number.isInteger(args.units) || args.units <= 0) {
+      fail('LSTMCell', `Received an invalid value for argument \`units\`, expected a positive integer, got ${args.units}.`);
+    }
+    this.units = args.units;
+    this.activation = getActivation(args.activation === undefined ? 'tanh' : args.activation);
+    this.recurrentActivation = getActivation(args.recurrentActivation === undefined ? 'sigmoid' : args.recurrentActivation);
+    this.useBias = args.useBias ?? true;
+    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorot_uniform');
+    this.recurrentInitializer = getInitializer(args.recurrentInitializer ?? 'orthogonal');
+    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
+    this.unitForgetBias = args.unitForgetBias ?? true;
+    this.kernelRegularizer = getRegularizer(args.kernelRegularizer ?? null);
+    this.recurrentRegularizer = getRegularizer(args.recurrentRegularizer ?? null);
+    this.biasRegularizer = getRegularizer(args.biasRegularizer ?? null);
+    this.kernelConstraint = getConstraint(args.kernelConstraint ?? null);
+    this.recurrentConstraint = getConstraint(args.recurrentConstraint ?? null);
+    this.biasConstraint = getConstraint(args.biasConstraint ?? null);
+    let impl = args.implementation ?? 2;
+    if (impl === 0) impl = 1; // K2 LSTM.from_config maps 0 → 1
+    if (impl !== 1 && impl !== 2) fail('LSTMCell', `implementation must be 1 or 2, got ${args.implementation}`);
+    // recurrent_dropout forces implementation 1 (K2 and K3 __init__, §2.1).
+    this.implementation = this.recurrentDropout !== 0 ? 1 : impl;
+  }
+
+  override get className(): string {
+    return 'LSTMCell';
+  }
+
+  get stateSize(): number[] {
+    return [this.units, this.units];
+  }
+
+  get outputSize(): number {
+    return this.units;
+  }
+
+  protected override dropoutMaskCount(): number {
+    // K3: implementation 1 draws one mask per gate, implementation 2 one mask; K2: always 4 (§2.2, §2.5).
+    return kerasCompat() === 'keras2' || this.implementation === 1 ? 4 : 1;
+  }
+
+  protected override recurrentDropoutMaskCount(): number {
+    return kerasCompat() === 'keras2' || this.implementation === 1 ? 4 : 1;
+  }
+
+  override build(inputShape: readonly number[]): void {
+    const inputDim = inputShape[inputShape.length - 1];
+    const u = this.units;
+    this.kernel = this.addWeight('kernel', [inputDim, 4 * u], {
+      initializer: this.kernelInitializer, regularizer: this.kernelRegularizer, constraint: this.kernelConstraint,
+    });
+    this.recurrentKernel = this.addWeight('recurrent_kernel', [u, 4 * u], {
+      initializer: this.recurrentInitializer, regularizer: this.recurrentRegularizer, constraint: this.recurrentConstraint,
+    });
+    if (this.useBias) {
+      this.bias = this.addWeight('bias', [4 * u], {
+        initializer: this.unitForgetBias ? new UnitForgetBias(this.biasInitializer, u) : this.biasInitializer,
+        regularizer: this.biasRegularizer, constraint: this.biasConstraint,
+      });
+    }
+    this.built = true;
+  }
+
+  step(x: Tensor, states: Tensor[], training: boolean): [Tensor, Tensor[]] {
+    if (!this.built || this.kernel === null || this.recurrentKernel === null) fail('LSTMCell', 'the cell is not built; call build([batch, inputDim]) or use it inside an RNN layer');
+    if (states.length !== 2) fail('LSTMCell', `expects 2 states [h, c], got ${states.length}`);
+    const [hPrev, cPrev] = states;
+    const K = this.kernel;
+    const R = this.recurrentKernel;
+    const dp = this.getDropoutMaskForCell(x, training);
+    const rdp = this.getRecurrentDropoutMaskForCell(hPrev, training);
+    const σ = this.recurrentActivation.apply;
+    const act = this.activation.apply;
+    let i: Tensor, f: Tensor, g: Tensor, o: Tensor;
+    if (this.implementation === 1) {
+      const Ks = split(K, 4, 1);
+      const Rs = split(R, 4, 1);
+      const bs = this.bias ? split(this.bias, 4, 0) : null;
+      const gate = (k: number): Tensor => {
+        const xk = dp ? applyDropout(x, dp[k]) : x;
+        let z = matmul(xk, Ks[k]);
+        if (bs) z = add(z, bs[k]);
+        const hk = rdp ? applyDropout(hPrev, rdp[k]) : hPrev;
+        return add(z, matmul(hk, Rs[k]));
+      };
+      i = σ(gate(0));
+      f = σ(gate(1));
+      g = act(gate(2));
+      o = σ(gate(3));
+    } else {
+      const xd = dp ? applyDropout(x, dp[0]) : x;
+      let z = add(matmul(xd, K), matmul(hPrev, R));
+      if (this.bias) z = add(z, this.bias);
+      const [zi, zf, zc, zo] = split(z, 4, 1);
+      i = σ(zi);
+      f = σ(zf);
+      g = act(zc);
+      o = σ(zo);
+    }
+    const c = add(mul(f, cPrev), mul(i, g));
+    const h = mul(o, act(c));
+    return [h, [h, c]];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: serializeActivation(this.activation),
+      recurrent_activation: serializeActivation(this.recurrentActivation),
+      use_bias: this.useBias,
+      unit_forget_bias: this.unitForgetBias,
+      kernel_initializer: serializeInitializer(this.kernelInitializer),
+      recurrent_initializer: serializeInitializer(this.recurrentInitializer),
+      bias_initializer: serializeInitializer(this.biasInitializer),
+      kernel_regularizer: serializeRegularizer(this.kernelRegularizer),
+      recurrent_regularizer: serializeRegularizer(this.recurrentRegularizer),
+      bias_regularizer: serializeRegularizer(this.biasRegularizer),
+      kernel_constraint: serializeConstraint(this.kernelConstraint),
+      recurrent_constraint: serializeConstraint(this.recurrentConstraint),
+      bias_constraint: serializeConstraint(this.biasConstraint),
+      dropout: this.dropout,
+      recurrent_dropout: this.recurrentDropout,
+      seed: this.seed,
+    };
+  }
+
+  static fromConfig(cfg: Record<string, unknown>): LSTMCell {
+    return new LSTMCell(lstmCellArgsFromConfig(cfg));
+  }
+}
+
+/** Keras (3 or 2) snake_case config → constructor args. Unknown keys are ignored as Keras's base does not. */
+export function lstmCellArgsFromConfig(cfg: Record<string, unknown>): LSTMCellArgs {
+  return {
+    ...baseArgsFromConfig(cfg),
+    units: cfg.units as number,
+    activation: cfg.activation as ActivationId,
+    recurrentActivation: cfg.recurrent_activation as ActivationId,
+    useBias: cfg.use_bias as boolean | undefined,
+    kernelInitializer: (cfg.kernel_initializer ?? undefined) as InitializerId | undefined,
+    recurrentInitializer: (cfg.recurrent_initializer ?? undefined) as InitializerId | undefined,
+    biasInitializer: (cfg.bias_initializer ?? undefined) as InitializerId | undefined,
+    unitForgetBias: cfg.unit_forget_bias as boolean | undefined,
+    kernelRegularizer: cfg.kernel_regularizer as RegularizerId,
+    recurrentRegularizer: cfg.recurrent_regularizer as RegularizerId,
+    biasRegularizer: cfg.bias_regularizer as RegularizerId,
+    kernelConstraint: cfg.kernel_constraint as ConstraintId,
+    recurrentConstraint: cfg.recurrent_constraint as ConstraintId,
+    biasConstraint: cfg.bias_constraint as ConstraintId,
+    dropout: cfg.dropout as number | undefined,
+    recurrentDropout: cfg.recurrent_dropout as number | undefined,
+    seed: (cfg.seed ?? null) as number | null,
+    implementation: cfg.implementation as number | undefined,
+  };
+}

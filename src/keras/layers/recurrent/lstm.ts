@@ -1,0 +1,188 @@
+// Keras LSTM layer (K3 keras/src/layers/rnn/lstm.py `LSTM`): an RNN over one LSTMCell, plus the fast path.
+//
+// Fast path (design.md "selection"; keras-tf-semantics.md §5): when selectLstmBackend says a fused kernel
+// applies — tanh/sigmoid, no recurrent dropout, a bias, no unroll, the mask absent or strictly right-padded
+// with no fully masked row — the whole sequence runs as ONE `lstmSequence` op (one input GEMM, one recurrent
+// GEMM per step, hand-written BPTT). It computes the same maths as the generic loop with implementation 2,
+// including the masking rules (carried states, previous/zero outputs), so both paths give the same numbers.
+//
+// Input dropout on the fast path (K3 ≥ 3.4 `LSTM.inner_loop`, §2.5): one mask drawn from sequences[:, 0, :]
+// and broadcast over time, i.e. x ⊙ mask[b, :] at every step — exactly what the generic implementation-2 cell
+// does with its cached per-call mask. Implementation 1 draws 4 independent per-gate masks, which the fused
+// maths cannot express, so a training call with dropout and implementation 1 takes the generic loop.
+// Keras 2 (compat switch, §2.4): when Keras 2's `_could_use_gpu_kernel` holds, its input dropout is drawn
+// i.i.d. for every time step over the whole [B, T, I] input, on either of its paths; we do the same.
+
+import {
+  Tensor, fail, zeros, dropout as applyDropout, dropoutMask, transpose, reshape, slice, baseArgsFromConfig,
+  serializeRegularizer, type CallArgs, kerasCompat,
+} from './deps.js';
+import { LSTMCell, lstmCellArgsFromConfig, type LSTMCellArgs } from './lstm-cell.js';
+import { RNN, rnnOptionsFromConfig, registerCell, type RNNOptions } from './rnn.js';
+import { readMask } from './rnn-loop.js';
+import { lstmSequence } from '../../../kernels/lstm-sequence.js';
+import { selectLstmBackend, maskToSeqLengths, type LstmBackendPreference, type LstmKernelName } from '../../../kernels/select.js';
+
+export interface LSTMArgs extends Omit<LSTMCellArgs, 'name' | 'trainable' | 'dtype'>, RNNOptions {
+  name?: string;
+  trainable?: boolean;
+  dtype?: 'float32' | 'float64';
+  batchInputShape?: (number | null)[];
+  inputShape?: (number | null)[];
+  batchSize?: number;
+  activityRegularizer?: LSTMCellArgs['kernelRegularizer'];
+  /** Which kernel may run this layer: 'auto' (default), 'ts' (pure TypeScript), 'native-cpu', 'cudnn'. */
+  backend?: LstmBackendPreference;
+}
+
+/** What `explain()` reports about the last call. */
+export interface LstmExplanation {
+  /** The path the last call took: a fused backend, or 'generic' (the cell loop). */
+  path: LstmKernelName;
+  /** Why every other option was not used. */
+  reasons: string[];
+}
+
+registerCell('LSTMCell', (cfg) => LSTMCell.fromConfig(cfg));
+
+export class LSTM extends RNN {
+  declare readonly cell: LSTMCell;
+  readonly backend: LstmBackendPreference;
+  private lastExplanation: LstmExplanation | null = null;
+
+  constructor(args: LSTMArgs) {
+    const { name, trainable, dtype, batchInputShape, inputShape, batchSize, activityRegularizer, backend, ...rest } = args;
+    const cell = new LSTMCell({ ...rest, name: 'lstm_cell', dtype, trainable });
+    super({
+      name, trainable, dtype, batchInputShape, inputShape, batchSize, activityRegularizer, cell,
+      returnSequences: args.returnSequences, returnState: args.returnState, goBackwards: args.goBackwards,
+      stateful: args.stateful, timeMajor: args.timeMajor, unroll: args.unroll, zeroOutputForMask: args.zeroOutputForMask,
+    });
+    this.backend = backend ?? 'auto';
+    const allowed: LstmBackendPreference[] = ['auto', 'ts', 'native-cpu', 'cudnn'];
+    if (!allowed.includes(this.backend)) fail('LSTM', `backend must be one of ${allowed.map((s) => `'${s}'`).join(', ')}, got '${String(backend)}'`);
+  }
+
+  override get className(): string {
+    return 'LSTM';
+  }
+
+  get units(): number {
+    return this.cell.units;
+  }
+
+  /** Which kernel the last call used and why the others were not used (null before the first call). */
+  explain(): LstmExplanation | null {
+    return this.lastExplanation;
+  }
+
+  override call(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor | Tensor[] {
+    const { x, B, T } = this.checkInputs(inputs);
+    const training = kwargs.training ?? false;
+    const initial = this.resolveInitialState(kwargs, B, x.dtype);
+    const mask = readMask(kwargs.mask, B, T, this.timeMajor, this.name);
+    const cell = this.cell;
+    const summary = kwargs.mask !== undefined && kwargs.mask !== null ? maskToSeqLengths(maskAsRows(mask!, B, T)) : null;
+    const sel = selectLstmBackend({
+      activation: cell.activation.name,
+      recurrentActivation: cell.recurrentActivation.name,
+      recurrentDropout: cell.recurrentDropout,
+      unroll: this.unroll,
+      useBias: cell.useBias,
+      mask: summary,
+      dtype: x.dtype,
+      dims: { T, B, I: x.shape[2], H: cell.units },
+      goBackwards: this.goBackwards,
+      zeroOutputForMask: this.zeroOutputForMask,
+      backend: this.backend,
+    });
+    const reasons = [...sel.reasons];
+    const dropoutActive = training && cell.dropout > 0 && cell.dropout < 1;
+    // Keras 2's per-timestep input dropout on its cuDNN-eligible code (rules 1–5 only, §2.4, §5.1).
+    const k2Eligible = kerasCompat() === 'keras2' && cell.activation.name === 'tanh' && cell.recurrentActivation.name === 'sigmoid' &&
+      cell.recurrentDropout === 0 && !this.unroll && cell.useBias;
+    let useFused = sel.backend !== null;
+    if (useFused && dropoutActive && cell.implementation === 1 && !k2Eligible) {
+      useFused = false;
+      reasons.unshift(`${sel.name}: implementation=1 with dropout in training draws 4 per-gate input masks, which the fused kernel cannot apply`);
+    }
+
+    let xIn = x;
+    let trainingForCell = training;
+    if (k2Eligible && dropoutActive) {
+      xIn = applyDropout(x, dropoutMask(x.shape, cell.dropout, cell.dropoutRng, x.dtype));
+      trainingForCell = false; // the only training behaviour of this cell (input dropout) is already applied
+    }
+
+    let output: Tensor;
+    let states: Tensor[];
+    if (useFused) {
+      const xTm = this.timeMajor ? xIn : transpose(xIn, [1, 0, 2]);
+      let xd = xTm;
+      if (!k2Eligible && dropoutActive) {
+        cell.resetDropoutMask();
+        const dp = cell.getDropoutMaskForCell(zeros([B, xTm.shape[2]], x.dtype), true, 1);
+        cell.resetDropoutMask();
+        if (dp) xd = applyDropout(xTm, dp[0]); // [B, I] broadcast over the time axis of [T, B, I]
+      }
+      const [y, hT, cT] = lstmSequence(xd, initial[0], initial[1], cell.kernel!, cell.recurrentKernel!, cell.bias!, {
+        seqLengths: summary ? summary.lengths : null,
+        goBackwards: this.goBackwards,
+        zeroOutputForMask: this.zeroOutputForMask,
+        backend: sel.backend!,
+      });
+      const H = cell.units;
+      if (this.returnSequences) output = this.timeMajor ? y : transpose(y, [1, 0, 2]);
+      else output = reshape(slice(y, [T - 1, 0, 0], [1, B, H]), [B, H]);
+      states = [hT, cT];
+      this.lastExplanation = { path: sel.name, reasons };
+    } else {
+      if (sel.backend !== null) reasons.push('generic: used');
+      ({ output, states } = this.runGeneric(xIn, B, T, initial, mask, trainingForCell));
+      this.lastExplanation = { path: 'generic', reasons };
+    }
+    this.storeStates(states);
+    return this.packResult(output, states);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const cellCfg = this.cell.getConfig();
+    delete cellCfg.name;
+    delete cellCfg.trainable;
+    delete cellCfg.dtype;
+    const cfg: Record<string, unknown> = {
+      ...baseLayerConfig(this),
+      ...this.rnnConfig(),
+      ...cellCfg,
+      activity_regularizer: serializeRegularizer(this.activityRegularizer),
+    };
+    // Keras 3 has no `implementation` key; keep it only when it carries information (1 chosen explicitly;
+    // recurrent_dropout > 0 implies 1 anyway), so fromConfig round-trips.
+    if (this.cell.implementation === 1 && this.cell.recurrentDropout === 0) cfg.implementation = 1;
+    return cfg;
+  }
+
+  static override fromConfig(cfg: Record<string, unknown>): LSTM {
+    const c = lstmCellArgsFromConfig(cfg);
+    const base = baseArgsFromConfig(cfg);
+    return new LSTM({
+      ...c, ...rnnOptionsFromConfig(cfg),
+      name: base.name, trainable: base.trainable, dtype: base.dtype as 'float32' | 'float64' | undefined,
+      batchInputShape: base.batchInputShape, activityRegularizer: (cfg.activity_regularizer ?? null) as LSTMArgs['activityRegularizer'],
+    });
+  }
+}
+
+/** The Layer base config without the RNN's `cell` entry. */
+export function baseLayerConfig(layer: RNN): Record<string, unknown> {
+  const cfg = RNN.prototype.getConfig.call(layer);
+  delete cfg.cell;
+  return cfg;
+}
+
+/** Row-major [B, T] bytes → nested rows for maskToSeqLengths. */
+function maskAsRows(mask: Uint8Array, B: number, T: number): number[][] {
+  const rows: number[][] = [];
+  for (let b = 0; b < B; b++) rows.push(Array.from(mask.subarray(b * T, (b + 1) * T)));
+  return rows;
+}

@@ -1,0 +1,297 @@
+// Keras RNN layer (K3 keras/src/layers/rnn/rnn.py; K2 keras/layers/rnn/base_rnn.py): runs any cell — or a
+// list of cells, wrapped in StackedRNNCells — over the time axis with the generic loop (rnn-loop.ts).
+//
+// Return value (§4.1): output ([B, T, units] with returnSequences, else [B, units]; time-major [T, B, units]),
+// and with returnState the final states after it, flattened in natural order: [out, h, c] for an LSTM,
+// [out, h1, c1, h2, c2] for stacked LSTM cells.
+// initial_state: one tensor per state ([B, size]), or for stacked cells nested per cell; count and shapes are
+// checked with Keras 2's messages (§4.2).
+// stateful (§4.3/§4.4): the final states are stored and used as the next call's initial state; an explicit
+// initialState wins (Keras 3). Under the Keras 2 compat switch the stored states win as soon as any is non-zero.
+
+import {
+  Tensor, fail, shapeStr, zeros, tensor, stack, unstack, transpose, noGrad,
+  Layer, baseArgsFromConfig, type LayerArgs, type CallArgs, type LayerInput, type DType, kerasCompat,
+} from './deps.js';
+import { RNNCellBase } from './cell-base.js';
+import { StackedRNNCells } from './stacked-cells.js';
+import { rnnLoop, readMask } from './rnn-loop.js';
+
+export interface RNNOptions {
+  returnSequences?: boolean;
+  returnState?: boolean;
+  goBackwards?: boolean;
+  stateful?: boolean;
+  /** Keras 2 only (K3 has no time_major): inputs, outputs and mask are [T, B, ...]. */
+  timeMajor?: boolean;
+  unroll?: boolean;
+  zeroOutputForMask?: boolean;
+}
+
+export interface RNNArgs extends LayerArgs, RNNOptions {
+  cell: RNNCellBase | RNNCellBase[];
+}
+
+/** Generic-loop call of a cell; shared by RNN, LSTM (slow path) and SimpleRNN. */
+export interface RnnRunResult {
+  output: Tensor;
+  states: Tensor[];
+}
+
+export class RNN extends Layer {
+  readonly cell: RNNCellBase;
+  returnSequences: boolean;
+  returnState: boolean;
+  goBackwards: boolean;
+  stateful: boolean;
+  timeMajor: boolean;
+  unroll: boolean;
+  zeroOutputForMask: boolean;
+  /** Stored states of a stateful layer (non-trainable, updated after each call). */
+  states: Tensor[] | null = null;
+
+  constructor(args: RNNArgs) {
+    super(args);
+    if (args.cell === undefined || args.cell === null) fail(this.className, 'cell is required');
+    const cell = Array.isArray(args.cell) ? new StackedRNNCells(args.cell) : args.cell;
+    if (!(cell instanceof RNNCellBase)) fail(this.className, 'cell must be an RNN cell (LSTMCell, SimpleRNNCell, StackedRNNCells or an RNNCellBase subclass)');
+    this.cell = this.trackLayer(cell);
+    this.returnSequences = args.returnSequences ?? false;
+    this.returnState = args.returnState ?? false;
+    this.goBackwards = args.goBackwards ?? false;
+    this.stateful = args.stateful ?? false;
+    this.timeMajor = args.timeMajor ?? false;
+    this.unroll = args.unroll ?? false;
+    this.zeroOutputForMask = args.zeroOutputForMask ?? false;
+    this.supportsMasking = true;
+  }
+
+  get stateSize(): number[] {
+    return this.cell.stateSize;
+  }
+
+  /** Static batch size of a stateful layer (from batchInputShape / batchSize, or the first call). */
+  private staticBatch(): number | null {
+    const b = this.batchInputShape?.[this.timeMajor ? 1 : 0];
+    return typeof b === 'number' ? b : null;
+  }
+
+  override build(inputShape: number[]): void {
+    if (inputShape.length !== 3) fail(this.name, `expected an input of rank 3 ([batch, time, features]${this.timeMajor ? ', time-major [time, batch, features]' : ''}), got shape ${shapeStr(inputShape)}`);
+    const B = this.timeMajor ? inputShape[1] : inputShape[0];
+    if (!this.cell.built) {
+      this.cell.build([B, inputShape[2]]);
+      this.cell.built = true;
+    }
+    if (this.stateful && this.states === null) this.createStates(B);
+    this.built = true;
+  }
+
+  private createStates(batch: number): void {
+    this.states = this.stateSize.map((s) => zeros([batch, s], this.dtype));
+  }
+
+  /**
+   * Zeroes the stored states, or sets them to `states` (Keras 2 `reset_states(states)`: count and exact
+   * shapes checked; "Layer must be stateful." on a non-stateful layer).
+   */
+  resetStates(states?: (Tensor | number[][])[] | Tensor | null): void {
+    if (!this.stateful) fail(this.name, 'Layer must be stateful.');
+    if (this.states === null) {
+      const b = this.staticBatch();
+      if (b === null) {
+        fail(this.name, 'If a RNN is stateful, it needs to know its batch size. Specify the batch size of your input tensors: ' +
+          'pass batchInputShape (or batchSize with inputShape) to the layer, or call it once on a batch.');
+      }
+      this.createStates(b);
+    }
+    const cur = this.states!;
+    if (states === undefined || states === null) {
+      for (const s of cur) s.data.fill(0);
+      return;
+    }
+    const list = Array.isArray(states) ? states : [states];
+    if (list.length !== cur.length) {
+      fail(this.name, `Layer ${this.name} expects ${cur.length} states, but it received ${list.length} state values.`);
+    }
+    list.forEach((v, i) => {
+      const t = v instanceof Tensor ? v : tensor(v as number[][], { dtype: this.dtype });
+      if (t.shape.length !== cur[i].shape.length || t.shape.some((d, k) => d !== cur[i].shape[k])) {
+        fail(this.name, `State ${i} is incompatible with layer ${this.name}: expected shape=${shapeStr(cur[i].shape)}, found shape=${shapeStr(t.shape)}`);
+      }
+      cur[i].assign(t);
+    });
+  }
+
+  /** Keras 3 name. */
+  resetState(): void {
+    this.resetStates();
+  }
+
+  override computeMask(_inputs: Tensor | Tensor[], mask: Tensor | null): Tensor | null {
+    return this.returnSequences ? mask : null;
+  }
+
+  override apply(inputs: LayerInput, kwargs: CallArgs = {}): Tensor | Tensor[] {
+    return super.apply(inputs, kwargs);
+  }
+
+  /** Validates and flattens a user initial state (flat list, or nested per cell for stacked cells). */
+  protected checkInitialState(initialState: unknown, B: number, dtype: DType): Tensor[] {
+    const flat: Tensor[] = [];
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v instanceof Tensor) flat.push(v);
+      else fail(this.name, `initial_state entries must be Tensors, got ${v === null ? 'null' : typeof v}`);
+    };
+    walk(initialState);
+    const sizes = this.stateSize;
+    if (flat.length !== sizes.length) {
+      fail(this.name, `Layer has ${sizes.length} states but was passed ${flat.length} initial states.`);
+    }
+    flat.forEach((s, i) => {
+      if (s.rank !== 2 || s.shape[0] !== B || s.shape[1] !== sizes[i]) {
+        fail(this.name, `initial_state[${i}] must have shape [${B}, ${sizes[i]}] (batch, state size), got ${shapeStr(s.shape)}`);
+      }
+      if (s.dtype !== dtype) fail(this.name, `initial_state[${i}] has dtype ${s.dtype} but the input is ${dtype}`);
+    });
+    return flat;
+  }
+
+  /** Inputs, batch size, time steps, after the checks every call makes. */
+  protected checkInputs(inputs: Tensor | Tensor[]): { x: Tensor; B: number; T: number } {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    if (!(x instanceof Tensor)) fail(this.name, 'the input must be a Tensor');
+    if (x.rank !== 3) fail(this.name, `expected an input of rank 3 ([batch, time, features]${this.timeMajor ? ', time-major' : ''}), got shape ${shapeStr(x.shape)}`);
+    const B = this.timeMajor ? x.shape[1] : x.shape[0];
+    const T = this.timeMajor ? x.shape[0] : x.shape[1];
+    if (T === 0) fail(this.name, 'the input has 0 time steps; Keras cannot run an RNN over an empty sequence (it reads inputs[0])');
+    return { x, B, T };
+  }
+
+  /** The initial states of this call, applying the stateful rules (Keras 3, or Keras 2 under the compat switch). */
+  protected resolveInitialState(kwargs: CallArgs, B: number, dtype: DType): Tensor[] {
+    const explicit = kwargs.initialState !== undefined && kwargs.initialState !== null ? this.checkInitialState(kwargs.initialState, B, dtype) : null;
+    if (this.stateful) {
+      if (this.states === null) this.createStates(B);
+      const stored = this.states!;
+      if (stored[0].shape[0] !== B) {
+        fail(this.name, `If an RNN is stateful, the batch size of the input sequences must be the same as the batch size of the initial state. \n` +
+          `- Expected batch size: ${stored[0].shape[0]}\n- Received batch size: ${B}`);
+      }
+      if (explicit) {
+        // Keras 3: an explicit initial_state always wins (§4.4). Keras 2: it is used only while every stored
+        // state is zero (tf.cond(count_nonzero > 0, stored, given), §4.3).
+        if (kerasCompat() === 'keras2' && stored.some((s) => s.data.some((v) => v !== 0))) return stored.map((s) => s.detach());
+        return explicit;
+      }
+      return stored.map((s) => s.detach());
+    }
+    return explicit ?? this.cell.getInitialState(B, dtype);
+  }
+
+  /** Stores the final states of a stateful layer (values only: no graph is kept across calls). */
+  protected storeStates(states: Tensor[]): void {
+    if (!this.stateful || this.states === null) return;
+    noGrad(() => this.states!.forEach((s, i) => s.assign(states[i].data)));
+  }
+
+  /** Packs output and states the Keras way. */
+  protected packResult(output: Tensor, states: Tensor[]): Tensor | Tensor[] {
+    return this.returnState ? [output, ...states] : output;
+  }
+
+  /** The generic cell loop over the whole call (also the LSTM's fallback path). */
+  protected runGeneric(x: Tensor, B: number, T: number, initial: Tensor[], mask: Uint8Array | null, training: boolean): RnnRunResult {
+    // Per-step inputs [B, I]: slices along the time axis (one recorded op whose backward scatters once).
+    const steps = unstack(x, this.timeMajor ? 0 : 1);
+    this.cell.resetDropoutMasks();
+    let res;
+    try {
+      res = rnnLoop((xt, st) => this.cell.step(xt, st, training), steps, initial, {
+        mask, goBackwards: this.goBackwards, zeroOutputForMask: this.zeroOutputForMask, returnAllOutputs: this.returnSequences,
+      });
+    } finally {
+      // One mask per call: the cache is cleared after the call as Keras 3 does (_maybe_reset_dropout_masks).
+      this.cell.resetDropoutMasks();
+    }
+    void B;
+    void T;
+    const output = this.returnSequences ? stack(res.outputs, this.timeMajor ? 0 : 1) : res.lastOutput;
+    return { output, states: res.states };
+  }
+
+  override call(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor | Tensor[] {
+    const { x, B, T } = this.checkInputs(inputs);
+    const initial = this.resolveInitialState(kwargs, B, x.dtype);
+    const mask = readMask(kwargs.mask, B, T, this.timeMajor, this.name);
+    const { output, states } = this.runGeneric(x, B, T, initial, mask, kwargs.training ?? false);
+    this.storeStates(states);
+    return this.packResult(output, states);
+  }
+
+  /** Keras 3 RNN config keys (time_major only when set: Keras 3 has no such argument, §4.4). */
+  protected rnnConfig(): Record<string, unknown> {
+    const cfg: Record<string, unknown> = {
+      return_sequences: this.returnSequences,
+      return_state: this.returnState,
+      go_backwards: this.goBackwards,
+      stateful: this.stateful,
+      unroll: this.unroll,
+      zero_output_for_mask: this.zeroOutputForMask,
+    };
+    if (this.timeMajor) cfg.time_major = true;
+    return cfg;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      ...this.rnnConfig(),
+      cell: { module: 'keras.layers', class_name: this.cell.className, config: this.cell.getConfig(), registered_name: null },
+    };
+  }
+
+  static fromConfig(cfg: Record<string, unknown>): RNN {
+    const cellCfg = cfg.cell as { class_name: string; config: Record<string, unknown> } | undefined;
+    if (!cellCfg) fail('RNN.fromConfig', 'config has no cell');
+    return new RNN({ ...baseArgsFromConfig(cfg), ...rnnOptionsFromConfig(cfg), cell: cellFromConfig(cellCfg) });
+  }
+}
+
+/** Keras (3 or 2) RNN keys → options. Keras 2 omits zero_output_for_mask unless true (§3.2). */
+export function rnnOptionsFromConfig(cfg: Record<string, unknown>): RNNOptions {
+  const b = (k: string): boolean | undefined => (typeof cfg[k] === 'boolean' ? (cfg[k] as boolean) : undefined);
+  return {
+    returnSequences: b('return_sequences'),
+    returnState: b('return_state'),
+    goBackwards: b('go_backwards'),
+    stateful: b('stateful'),
+    unroll: b('unroll'),
+    timeMajor: b('time_major'),
+    zeroOutputForMask: b('zero_output_for_mask'),
+  };
+}
+
+type CellFactory = (cfg: Record<string, unknown>) => RNNCellBase;
+const cellFactories = new Map<string, CellFactory>();
+
+/** Registers a cell class for RNN/StackedRNNCells deserialisation (the cell modules register themselves). */
+export function registerCell(className: string, f: CellFactory): void {
+  cellFactories.set(className, f);
+}
+
+export function cellFromConfig(c: { class_name: string; config: Record<string, unknown> }): RNNCellBase {
+  if (c.class_name === 'StackedRNNCells') {
+    const cells = (c.config.cells as { class_name: string; config: Record<string, unknown> }[]).map(cellFromConfig);
+    return new StackedRNNCells({ cells, name: c.config.name as string | undefined });
+  }
+  const f = cellFactories.get(c.class_name);
+  if (!f) fail('RNN.fromConfig', `unknown cell class '${c.class_name}'; known: StackedRNNCells, ${[...cellFactories.keys()].join(', ')}`);
+  return f(c.config);
+}
+
+/** Transposes between [B, T, ...] and [T, B, ...]. */
+export function swapBatchTime(x: Tensor): Tensor {
+  return transpose(x, [1, 0, 2]);
+}

@@ -1,0 +1,152 @@
+// Keras SimpleRNNCell (K3 keras/src/layers/rnn/simple_rnn.py; K2 keras/layers/rnn/simple_rnn.py).
+//   h_t = act((x·K + b) + h_{t−1}·R)          (bias added before the recurrent term, as both Keras versions)
+// kernel [input_dim, units], recurrent_kernel [units, units], bias [units]; state_size = output_size = units.
+// Dropout: one input mask and one recurrent mask per call, shared over time (K2 and K3 agree).
+
+import {
+  Tensor, add, matmul, dropout as applyDropout, fail,
+  getActivation, serializeActivation, type ActivationId, type Activation,
+  getInitializer, serializeInitializer, type InitializerId, type Initializer,
+  getRegularizer, serializeRegularizer, type RegularizerId,
+  getConstraint, serializeConstraint, type ConstraintId, baseArgsFromConfig,
+} from './deps.js';
+import { DropoutRNNCell, type DropoutCellArgs } from './cell-base.js';
+
+export interface SimpleRNNCellArgs extends DropoutCellArgs {
+  units: number;
+  activation?: ActivationId;
+  useBias?: boolean;
+  kernelInitializer?: InitializerId;
+  recurrentInitializer?: InitializerId;
+  biasInitializer?: InitializerId;
+  kernelRegularizer?: RegularizerId;
+  recurrentRegularizer?: RegularizerId;
+  biasRegularizer?: RegularizerId;
+  kernelConstraint?: ConstraintId;
+  recurrentConstraint?: ConstraintId;
+  biasConstraint?: ConstraintId;
+}
+
+export class SimpleRNNCell extends DropoutRNNCell {
+  readonly units: number;
+  readonly activation: Activation;
+  readonly useBias: boolean;
+  readonly kernelInitializer: Initializer;
+  readonly recurrentInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  readonly kernelRegularizer: ReturnType<typeof getRegularizer>;
+  readonly recurrentRegularizer: ReturnType<typeof getRegularizer>;
+  readonly biasRegularizer: ReturnType<typeof getRegularizer>;
+  readonly kernelConstraint: ReturnType<typeof getConstraint>;
+  readonly recurrentConstraint: ReturnType<typeof getConstraint>;
+  readonly biasConstraint: ReturnType<typeof getConstraint>;
+  kernel: Tensor | null = null;
+  recurrentKernel: Tensor | null = null;
+  bias: Tensor | null = null;
+
+  constructor(args: SimpleRNNCellArgs) {
+    super(args);
+    if (!Number.isInteger(args.units) || args.units <= 0) {
+      fail('SimpleRNNCell', `Received an invalid value for argument \`units\`, expected a positive integer, got ${args.units}.`);
+    }
+    this.units = args.units;
+    this.activation = getActivation(args.activation === undefined ? 'tanh' : args.activation);
+    this.useBias = args.useBias ?? true;
+    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorot_uniform');
+    this.recurrentInitializer = getInitializer(args.recurrentInitializer ?? 'orthogonal');
+    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
+    this.kernelRegularizer = getRegularizer(args.kernelRegularizer ?? null);
+    this.recurrentRegularizer = getRegularizer(args.recurrentRegularizer ?? null);
+    this.biasRegularizer = getRegularizer(args.biasRegularizer ?? null);
+    this.kernelConstraint = getConstraint(args.kernelConstraint ?? null);
+    this.recurrentConstraint = getConstraint(args.recurrentConstraint ?? null);
+    this.biasConstraint = getConstraint(args.biasConstraint ?? null);
+  }
+
+  override get className(): string {
+    return 'SimpleRNNCell';
+  }
+
+  get stateSize(): number[] {
+    return [this.units];
+  }
+
+  get outputSize(): number {
+    return this.units;
+  }
+
+  override build(inputShape: readonly number[]): void {
+    const inputDim = inputShape[inputShape.length - 1];
+    this.kernel = this.addWeight('kernel', [inputDim, this.units], {
+      initializer: this.kernelInitializer, regularizer: this.kernelRegularizer, constraint: this.kernelConstraint,
+    });
+    this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, this.units], {
+      initializer: this.recurrentInitializer, regularizer: this.recurrentRegularizer, constraint: this.recurrentConstraint,
+    });
+    if (this.useBias) {
+      this.bias = this.addWeight('bias', [this.units], {
+        initializer: this.biasInitializer, regularizer: this.biasRegularizer, constraint: this.biasConstraint,
+      });
+    }
+    this.built = true;
+  }
+
+  step(x: Tensor, states: Tensor[], training: boolean): [Tensor, Tensor[]] {
+    if (!this.built || this.kernel === null || this.recurrentKernel === null) fail('SimpleRNNCell', 'the cell is not built; call build([batch, inputDim]) or use it inside an RNN layer');
+    if (states.length !== 1) fail('SimpleRNNCell', `expects 1 state, got ${states.length}`);
+    let hPrev = states[0];
+    const dp = this.getDropoutMaskForCell(x, training);
+    const rdp = this.getRecurrentDropoutMaskForCell(hPrev, training);
+    let z = matmul(dp ? applyDropout(x, dp[0]) : x, this.kernel);
+    if (this.bias) z = add(z, this.bias);
+    if (rdp) hPrev = applyDropout(hPrev, rdp[0]);
+    const h = this.activation.apply(add(z, matmul(hPrev, this.recurrentKernel)));
+    return [h, [h]];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: serializeActivation(this.activation),
+      use_bias: this.useBias,
+      kernel_initializer: serializeInitializer(this.kernelInitializer),
+      recurrent_initializer: serializeInitializer(this.recurrentInitializer),
+      bias_initializer: serializeInitializer(this.biasInitializer),
+      kernel_regularizer: serializeRegularizer(this.kernelRegularizer),
+      recurrent_regularizer: serializeRegularizer(this.recurrentRegularizer),
+      bias_regularizer: serializeRegularizer(this.biasRegularizer),
+      kernel_constraint: serializeConstraint(this.kernelConstraint),
+      recurrent_constraint: serializeConstraint(this.recurrentConstraint),
+      bias_constraint: serializeConstraint(this.biasConstraint),
+      dropout: this.dropout,
+      recurrent_dropout: this.recurrentDropout,
+      seed: this.seed,
+    };
+  }
+
+  static fromConfig(cfg: Record<string, unknown>): SimpleRNNCell {
+    return new SimpleRNNCell(simpleRnnCellArgsFromConfig(cfg));
+  }
+}
+
+export function simpleRnnCellArgsFromConfig(cfg: Record<string, unknown>): SimpleRNNCellArgs {
+  return {
+    ...baseArgsFromConfig(cfg),
+    units: cfg.units as number,
+    activation: cfg.activation as ActivationId,
+    useBias: cfg.use_bias as boolean | undefined,
+    kernelInitializer: (cfg.kernel_initializer ?? undefined) as InitializerId | undefined,
+    recurrentInitializer: (cfg.recurrent_initializer ?? undefined) as InitializerId | undefined,
+    biasInitializer: (cfg.bias_initializer ?? undefined) as InitializerId | undefined,
+    kernelRegularizer: cfg.kernel_regularizer as RegularizerId,
+    recurrentRegularizer: cfg.recurrent_regularizer as RegularizerId,
+    biasRegularizer: cfg.bias_regularizer as RegularizerId,
+    kernelConstraint: cfg.kernel_constraint as ConstraintId,
+    recurrentConstraint: cfg.recurrent_constraint as ConstraintId,
+    biasConstraint: cfg.bias_constraint as ConstraintId,
+    dropout: cfg.dropout as number | undefined,
+    recurrentDropout: cfg.recurrent_dropout as number | undefined,
+    seed: (cfg.seed ?? null) as number | null,
+  };
+}

@@ -1,0 +1,58 @@
+// Keras SimpleRNN layer (K3 keras/src/layers/rnn/simple_rnn.py): an RNN over one SimpleRNNCell, always run by
+// the generic loop (there is no fused SimpleRNN kernel).
+
+import { baseArgsFromConfig, serializeRegularizer } from './deps.js';
+import { SimpleRNNCell, simpleRnnCellArgsFromConfig, type SimpleRNNCellArgs } from './simple-rnn-cell.js';
+import { RNN, rnnOptionsFromConfig, registerCell, type RNNOptions } from './rnn.js';
+import { baseLayerConfig } from './lstm.js';
+
+export interface SimpleRNNArgs extends Omit<SimpleRNNCellArgs, 'name' | 'trainable' | 'dtype'>, RNNOptions {
+  name?: string;
+  trainable?: boolean;
+  dtype?: 'float32' | 'float64';
+  batchInputShape?: (number | null)[];
+  inputShape?: (number | null)[];
+  batchSize?: number;
+  activityRegularizer?: SimpleRNNCellArgs['kernelRegularizer'];
+}
+
+registerCell('SimpleRNNCell', (cfg) => SimpleRNNCell.fromConfig(cfg));
+
+export class SimpleRNN extends RNN {
+  declare readonly cell: SimpleRNNCell;
+
+  constructor(args: SimpleRNNArgs) {
+    const { name, trainable, dtype, batchInputShape, inputShape, batchSize, activityRegularizer, ...rest } = args;
+    const cell = new SimpleRNNCell({ ...rest, name: 'simple_rnn_cell', dtype, trainable });
+    super({
+      name, trainable, dtype, batchInputShape, inputShape, batchSize, activityRegularizer, cell,
+      returnSequences: args.returnSequences, returnState: args.returnState, goBackwards: args.goBackwards,
+      stateful: args.stateful, timeMajor: args.timeMajor, unroll: args.unroll, zeroOutputForMask: args.zeroOutputForMask,
+    });
+  }
+
+  override get className(): string {
+    return 'SimpleRNN';
+  }
+
+  get units(): number {
+    return this.cell.units;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const cellCfg = this.cell.getConfig();
+    delete cellCfg.name;
+    delete cellCfg.trainable;
+    delete cellCfg.dtype;
+    return { ...baseLayerConfig(this), ...this.rnnConfig(), ...cellCfg, activity_regularizer: serializeRegularizer(this.activityRegularizer) };
+  }
+
+  static override fromConfig(cfg: Record<string, unknown>): SimpleRNN {
+    const base = baseArgsFromConfig(cfg);
+    return new SimpleRNN({
+      ...simpleRnnCellArgsFromConfig(cfg), ...rnnOptionsFromConfig(cfg),
+      name: base.name, trainable: base.trainable, dtype: base.dtype as 'float32' | 'float64' | undefined,
+      batchInputShape: base.batchInputShape, activityRegularizer: (cfg.activity_regularizer ?? null) as SimpleRNNArgs['activityRegularizer'],
+    });
+  }
+}

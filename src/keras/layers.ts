@@ -3,3 +3,4 @@
 export {};
 export * from './layers/core/index.js';
 export { Layer, type LayerArgs, type CallArgs } from './engine/layer.js';
+export * from './layers/recurrent/index.js';

@@ -16,3 +16,4 @@ export {
   type LstmSelectRequest, type LstmSelection, type LstmBackendPreference, type LstmKernelName, type MaskSummary,
 } from './kernels/select.js';
 export type { LstmBackend, LstmBackendName, LstmSeqArgs, LstmSeqResult, LstmSeqGrads } from './kernels/types.js';
+export * as native from './native.js';

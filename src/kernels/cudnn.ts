@@ -1,0 +1,85 @@
+// The 'cudnn' LSTM backend: native/core/lstm_cudnn.cpp (cuDNN 9 RNN API) behind the LstmBackend seam. float32.
+// One device-side CudnnLstm (handle, descriptors, weight space, workspace) per layer, found by the identity of
+// the layer's kernel array — optimizers update weights in place, so the array is stable for the layer's life.
+// Weights are re-uploaded only when their bytes changed (compared natively with the last upload); a training
+// forward returns the device reserve space in `saved`, which backward consumes and frees (release() frees it
+// when no backward comes). Unavailable (with the reason) without the addon, a CUDA device or cuDNN's libraries.
+
+import type { LstmBackend, LstmSeqArgs, LstmSeqGrads, LstmSeqResult } from './types.js';
+import type { TypedArray } from '../tensor/tensor.js';
+import { fail } from '../tensor/shape.js';
+import {
+  cudnnAddon, cudnnOptions, cudnnUnavailableReason, type CudnnLstmHandle, type CudnnSavedHandle,
+} from './native-addon.js';
+
+interface CudnnSaved {
+  layer: CudnnLstmHandle;
+  handle: CudnnSavedHandle;
+}
+
+const layers = new WeakMap<TypedArray, CudnnLstmHandle>();
+
+function f32(a: TypedArray, what: string): Float32Array {
+  if (a instanceof Float32Array) return a;
+  fail('cudnn', `${what} must be float32 (got ${a.constructor.name}); the cuDNN path computes in float32`);
+}
+
+function layerFor(a: LstmSeqArgs): CudnnLstmHandle {
+  const addon = cudnnAddon();
+  const why = cudnnUnavailableReason();
+  if (!addon || why !== null) fail('cudnn', `not available: ${why}`);
+  let l = layers.get(a.kernel);
+  if (!l) {
+    l = new addon.CudnnLstm({ I: a.I, H: a.H, tf32: cudnnOptions.tf32 });
+    layers.set(a.kernel, l);
+  }
+  l.setWeights({ kernel: f32(a.kernel, 'kernel'), recurrentKernel: f32(a.recurrentKernel, 'recurrentKernel'), bias: f32(a.bias, 'bias') });
+  return l;
+}
+
+export const cudnnLstmBackend: LstmBackend = {
+  name: 'cudnn',
+  availability() {
+    const why = cudnnUnavailableReason();
+    return why === null ? { ok: true } : { ok: false, reason: why };
+  },
+  rejects(a: LstmSeqArgs): string | null {
+    if (a.dtype !== 'float32') return `dtype ${a.dtype} (cuDNN runs float32 here)`;
+    if (a.T < 1 || a.B < 1 || a.I < 1 || a.H < 1) return `empty sizes T=${a.T} B=${a.B} I=${a.I} H=${a.H} (cuDNN needs all ≥ 1)`;
+    if (a.T * a.B * Math.max(a.I, a.H) > 2 ** 31 - 1) return 'T·B·max(I,H) exceeds 2^31−1 elements';
+    if (a.seqLengths) {
+      for (let b = 0; b < a.seqLengths.length; b++) {
+        if (a.seqLengths[b] < 1) return `seqLengths[${b}] = ${a.seqLengths[b]} (cuDNN rejects zero-length sequences)`;
+      }
+    }
+    return null;
+  },
+  forward(a: LstmSeqArgs, training: boolean): LstmSeqResult {
+    const layer = layerFor(a);
+    const r = layer.forward({
+      T: a.T, B: a.B, x: f32(a.x, 'x'), h0: f32(a.h0, 'h0'), c0: f32(a.c0, 'c0'),
+      seqLengths: a.seqLengths, goBackwards: a.goBackwards, zeroOutputForMask: a.zeroOutputForMask,
+    }, training);
+    const saved: CudnnSaved | null = r.saved ? { layer, handle: r.saved } : null;
+    return { y: r.y, hT: r.hT, cT: r.cT, saved };
+  },
+  backward(a: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArray, dhT: TypedArray, dcT: TypedArray): LstmSeqGrads {
+    const s = fwd.saved as CudnnSaved | null;
+    if (!s || !s.handle) fail('cudnn', 'backward needs the result of a training forward (forward(args, true))');
+    // Same weights as the forward (BackwardData reads the device weight space); a no-op when unchanged.
+    s.layer.setWeights({ kernel: f32(a.kernel, 'kernel'), recurrentKernel: f32(a.recurrentKernel, 'recurrentKernel'), bias: f32(a.bias, 'bias') });
+    const g = s.layer.backward(s.handle, { T: a.T, B: a.B, dy: f32(dy, 'dy'), dhT: f32(dhT, 'dhT'), dcT: f32(dcT, 'dcT') });
+    (fwd as { saved: unknown }).saved = null;
+    return g;
+  },
+  release(fwd: LstmSeqResult): void {
+    const s = fwd.saved as CudnnSaved | null;
+    if (s && s.handle) {
+      try {
+        s.layer.release(s.handle);
+      } catch {
+        // already consumed by backward: nothing to free
+      }
+    }
+  },
+};

@@ -1,0 +1,172 @@
+// Loads the native addons lazily from build/Release (see src/native.ts for the public view, docs/native.md).
+// Never throws for a missing or broken addon: each getter returns null and a *UnavailableReason() says why.
+// Shared by the backends (native-cpu.ts, cudnn.ts) and by src/native.ts; it imports neither, so there is no
+// import cycle.
+
+import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// ---------------------------------------------------------------------------------------------------------
+// Addon shapes (what native/binding/*.cpp export)
+
+export interface CpuAddonArgs {
+  T: number; B: number; I: number; H: number;
+  x: Float32Array; h0?: Float32Array; c0?: Float32Array;
+  kernel: Float32Array; recurrentKernel: Float32Array; bias?: Float32Array;
+  seqLengths?: Int32Array | null; goBackwards?: boolean; zeroOutputForMask?: boolean;
+}
+export interface NativeGrads {
+  dx: Float32Array; dh0: Float32Array; dc0: Float32Array;
+  dKernel: Float32Array; dRecurrentKernel: Float32Array; dBias: Float32Array;
+}
+export interface CpuAddon {
+  buildInfo(): { blas: string; hasBlas: boolean; napiVersion: number; compiler: string };
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  savedFloats(d: { T: number; B: number; H: number }): number;
+  forward(args: CpuAddonArgs, training: boolean): { y: Float32Array; hT: Float32Array; cT: Float32Array; saved: Float32Array | null };
+  backward(args: CpuAddonArgs, g: { saved: Float32Array; dy: Float32Array; dhT: Float32Array; dcT: Float32Array }): NativeGrads;
+}
+export interface CudnnProbeResult {
+  cudnnVersion: number; cudnnCompiledVersion: number; cudartVersion: number; cudartCompiledVersion: number;
+  driverVersion: number; deviceCount: number;
+  devices: { name: string; computeCapability: string; memoryGiB: number }[];
+  error?: string; libraryError?: string;
+}
+/** Opaque handle to a training forward's device state (reserve space etc.). */
+export type CudnnSavedHandle = { readonly __cudnnSaved: unique symbol };
+export interface CudnnLstmHandle {
+  setWeights(w: { kernel: Float32Array; recurrentKernel: Float32Array; bias: Float32Array; version?: number }): void;
+  forward(args: { T: number; B: number; x: Float32Array; h0: Float32Array; c0: Float32Array; seqLengths?: Int32Array | null;
+    goBackwards?: boolean; zeroOutputForMask?: boolean }, training: boolean):
+    { y: Float32Array; hT: Float32Array; cT: Float32Array; saved: CudnnSavedHandle | null };
+  backward(saved: CudnnSavedHandle, g: { T: number; B: number; dy: Float32Array; dhT: Float32Array; dcT: Float32Array }): NativeGrads;
+  release(saved: CudnnSavedHandle): void;
+  stats(): { weightUploads: number; forwardCalls: number; backwardCalls: number; workspaceBytes: number;
+    weightSpaceBytes: number; liveReserveBytes: number; liveSaved: number };
+}
+export interface CudnnAddon {
+  buildInfo(): { cudnnCompiledVersion: number; cudartCompiledVersion: number };
+  probe(): CudnnProbeResult;
+  CudnnLstm: new (o: { I: number; H: number; device?: number; tf32?: boolean }) => CudnnLstmHandle;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Loading
+
+type Loaded<T> = { addon: T; path: string } | { addon: null; reason: string };
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require_ = createRequire(import.meta.url);
+
+/** build/Release of the package: src/ (tsx) and dist/src/ (compiled) both live below the package root. */
+export function releaseDir(): string | null {
+  if (process.env.LSTM_TS_NATIVE_DIR) return resolve(process.env.LSTM_TS_NATIVE_DIR);
+  let d = here;
+  for (let i = 0; i < 4; i++) {
+    const cand = join(d, 'build', 'Release');
+    if (existsSync(cand)) return cand;
+    d = dirname(d);
+  }
+  return null;
+}
+
+function packageRoot(): string | null {
+  let d = here;
+  for (let i = 0; i < 4; i++) {
+    if (existsSync(join(d, 'package.json')) && existsSync(join(d, 'CMakeLists.txt'))) return d;
+    d = dirname(d);
+  }
+  return null;
+}
+
+function load<T>(file: string): Loaded<T> {
+  if (process.env.LSTM_TS_DISABLE_NATIVE === '1') return { addon: null, reason: 'disabled by LSTM_TS_DISABLE_NATIVE=1' };
+  const dir = releaseDir();
+  if (dir === null) return { addon: null, reason: 'no build/Release folder: the addon was not built (npm run build:native; see build/native-report.json)' };
+  const path = join(dir, file);
+  if (!existsSync(path)) {
+    const why = reportReasons();
+    return { addon: null, reason: `${file} was not built${why ? ` (${why})` : ''}` };
+  }
+  try {
+    return { addon: require_(path) as T, path };
+  } catch (e) {
+    return { addon: null, reason: `${file} failed to load: ${(e as Error).message}` };
+  }
+}
+
+let cpuLoaded: Loaded<CpuAddon> | undefined;
+let cudnnLoaded: Loaded<CudnnAddon> | undefined;
+let cudnnProbeCache: CudnnProbeResult | undefined;
+
+/** The CPU addon, or null (see cpuUnavailableReason()). */
+export function cpuAddon(): CpuAddon | null {
+  cpuLoaded ??= load<CpuAddon>('lstmts_cpu.node');
+  return cpuLoaded.addon;
+}
+export function cpuUnavailableReason(): string | null {
+  cpuAddon();
+  return cpuLoaded!.addon ? null : (cpuLoaded as { reason: string }).reason;
+}
+
+/** The cuDNN addon, or null (see cudnnUnavailableReason()). Loaded ≠ usable: see cudnnProbe(). */
+export function cudnnAddon(): CudnnAddon | null {
+  cudnnLoaded ??= load<CudnnAddon>('lstmts_cudnn.node');
+  return cudnnLoaded.addon;
+}
+
+/** Why the cuDNN addon did not load, or null when it did. */
+export function cudnnLoadReason(): string | null {
+  cudnnAddon();
+  return cudnnLoaded!.addon ? null : (cudnnLoaded as { reason: string }).reason;
+}
+
+/** Device / library probe of the cuDNN addon (cached), or null when the addon is not loaded. */
+export function cudnnProbe(): CudnnProbeResult | null {
+  const a = cudnnAddon();
+  if (!a) return null;
+  cudnnProbeCache ??= a.probe();
+  return cudnnProbeCache;
+}
+
+/** Why the cuDNN backend cannot run here (addon missing, no CUDA device, cuDNN libraries missing), or null. */
+export function cudnnUnavailableReason(): string | null {
+  const a = cudnnAddon();
+  if (!a) return (cudnnLoaded as { reason: string }).reason;
+  const p = cudnnProbe()!;
+  if (p.deviceCount === 0) return p.error ?? 'no CUDA device';
+  if (p.libraryError) return p.libraryError;
+  return null;
+}
+
+export function buildReportPath(): string | null {
+  const root = packageRoot();
+  return root ? join(root, 'build', 'native-report.json') : null;
+}
+
+let reportCache: Record<string, unknown> | null | undefined;
+export function buildReport(): Record<string, unknown> | null {
+  if (reportCache !== undefined) return reportCache;
+  reportCache = null;
+  const root = packageRoot();
+  const p = root ? join(root, 'build', 'native-report.json') : null;
+  if (p && existsSync(p)) {
+    try {
+      reportCache = JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>;
+    } catch {
+      reportCache = null;
+    }
+  }
+  return reportCache;
+}
+function reportReasons(): string {
+  const r = buildReport();
+  const reasons = (r?.reasons ?? {}) as Record<string, string>;
+  return Object.entries(reasons).map(([k, v]) => `${k}: ${v}`).join('; ');
+}
+
+/** cuDNN math: strict FP32 (FMA, default) or TF32 tensor cores. Applies to cuDNN layers created afterwards. */
+export const cudnnOptions = { tf32: process.env.LSTM_TS_CUDNN_TF32 === '1' };

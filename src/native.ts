@@ -1,0 +1,97 @@
+// lt.native: the native addons (docs/native.md) — lstmts_cpu.node (fused LSTM on OpenBLAS) and lstmts_cudnn.node
+// (cuDNN 9) — as seen from JS. Nothing here throws when they are missing: `info()` says what was built, what
+// loaded, which devices exist, and why anything is missing; kernel selection then uses the TypeScript backend.
+// Importing this module registers the 'native-cpu' and 'cudnn' backends with the kernel registry
+// (src/kernels/select.ts); the addons load lazily, when selection first asks a backend for availability().
+//
+// Environment: LSTM_TS_DISABLE_NATIVE=1 (never load), LSTM_TS_NATIVE_DIR=<dir with the .node files>,
+// LSTM_TS_CUDNN_TF32=1 (allow TF32 tensor-core math on the cuDNN path; default is strict FP32 FMA math).
+
+import { fail } from './tensor/shape.js';
+import { registerLstmBackend } from './kernels/select.js';
+import { nativeCpuLstmBackend } from './kernels/native-cpu.js';
+import { cudnnLstmBackend } from './kernels/cudnn.js';
+import {
+  buildReport, buildReportPath, cpuAddon, cpuUnavailableReason, cudnnAddon, cudnnLoadReason, cudnnProbe, releaseDir,
+} from './kernels/native-addon.js';
+
+export { cudnnOptions, cudnnUnavailableReason, cpuUnavailableReason } from './kernels/native-addon.js';
+export type { CpuAddon, CudnnAddon, CudnnProbeResult } from './kernels/native-addon.js';
+
+// ---------------------------------------------------------------------------------------------------------
+// Public API (lt.native)
+
+export interface NativeInfo {
+  /** The CPU addon loaded (the cuDNN addon is reported under built.cudnn / devices / reasons). */
+  loaded: boolean;
+  reason?: string;
+  built: { cpu: boolean; blas: boolean; cuda: boolean; cudnn: boolean };
+  loadedAddons: { cpu: boolean; cudnn: boolean };
+  versions: Record<string, string | number>;
+  devices: { name: string; computeCapability: string; memoryGiB: number }[];
+  /** Why each missing piece is missing (keys: cpu, blas, cuda, cudnn, device, ...). */
+  reasons: Record<string, string>;
+  /** Where the addons were looked for, and the build report. */
+  paths: { release: string | null; report: string | null };
+}
+
+/** What the addon was built with (cpu/blas/cuda/cudnn), what loaded, devices, versions, and why anything is missing. */
+export function info(): NativeInfo {
+  const report = buildReport();
+  const rb = (report?.built ?? {}) as Record<string, boolean>;
+  const reasons: Record<string, string> = { ...((report?.reasons ?? {}) as Record<string, string>) };
+  const versions: Record<string, string | number> = { ...((report?.versions ?? {}) as Record<string, string>) };
+  const cpu = cpuAddon();
+  const cudnn = cudnnAddon();
+  const cpuReason = cpuUnavailableReason();
+  if (cpuReason) reasons.cpu = cpuReason;
+  let blas = rb.blas === true;
+  if (cpu) {
+    const bi = cpu.buildInfo();
+    blas = bi.hasBlas;
+    versions.blas = bi.blas;
+    versions.blasThreads = cpu.getNumThreads();
+    versions.napiBuilt = bi.napiVersion;
+    if (!bi.hasBlas) reasons.blas ??= 'built without a CBLAS: plain-loop sgemm (install libopenblas-dev and rebuild)';
+  }
+  let devices: NativeInfo['devices'] = [];
+  if (cudnn) {
+    const p = cudnnProbe()!;
+    devices = p.devices;
+    versions.cudnnCompiled = p.cudnnCompiledVersion;
+    if (p.cudnnVersion) versions.cudnnRuntime = p.cudnnVersion;
+    versions.cudartCompiled = p.cudartCompiledVersion;
+    versions.cudartRuntime = p.cudartVersion;
+    versions.cudaDriver = p.driverVersion;
+    if (p.deviceCount === 0) reasons.device = p.error ?? 'no CUDA device';
+    if (p.libraryError) reasons.cudnnRuntime = p.libraryError;
+  } else if (!reasons.cudnn) {
+    reasons.cudnn = cudnnLoadReason() ?? 'not loaded';
+  }
+  const out: NativeInfo = {
+    loaded: cpu !== null,
+    built: { cpu: cpu !== null || rb.cpu === true, blas, cuda: rb.cuda === true || cudnn !== null, cudnn: cudnn !== null || rb.cudnn === true },
+    loadedAddons: { cpu: cpu !== null, cudnn: cudnn !== null },
+    versions,
+    devices,
+    reasons,
+    paths: { release: releaseDir(), report: buildReportPath() },
+  };
+  if (cpuReason) out.reason = cpuReason;
+  return out;
+}
+
+/** Threads of the CPU addon's BLAS (OpenBLAS); throws if the addon is not loaded. */
+export function setNumThreads(n: number): void {
+  const a = cpuAddon();
+  if (!a) fail('native.setNumThreads', `the CPU addon is not loaded: ${cpuUnavailableReason()}`);
+  a.setNumThreads(n);
+}
+export function getNumThreads(): number | null {
+  return cpuAddon()?.getNumThreads() ?? null;
+}
+
+
+// Register the native backends (lazy: nothing loads until selection asks for availability()).
+registerLstmBackend(nativeCpuLstmBackend);
+registerLstmBackend(cudnnLstmBackend);

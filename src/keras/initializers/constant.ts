@@ -55,7 +55,8 @@ export class Identity extends Initializer {
     for (let i = 0; i < Math.min(r, c); i++) out[i * c + i] = this.gain;
     return out;
   }
+  /** Keras 3 quirk kept for JSON parity: Identity has no get_config, so `gain` is not serialised ({}). */
   getConfig(): Record<string, unknown> {
-    return { gain: this.gain };
+    return {};
   }
 }

@@ -12,11 +12,11 @@ import {
   LecunUniform, LecunNormal, type RandomNormalArgs, type RandomUniformArgs, type VarianceScalingArgs, type SeedArgs,
   type FanMode, type VarianceDistribution,
 } from './random.js';
-import { Orthogonal, householderQR, type OrthogonalArgs } from './orthogonal.js';
+import { Orthogonal, householderQR, orthogonalFromGaussian, type OrthogonalArgs } from './orthogonal.js';
 
 export {
   Initializer, RandomInitializer, computeFans, Zeros, Ones, Constant, Identity, RandomNormal, RandomUniform, TruncatedNormal,
-  VarianceScaling, GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal, Orthogonal, householderQR,
+  VarianceScaling, GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal, Orthogonal, householderQR, orthogonalFromGaussian,
   type RandomNormalArgs, type RandomUniformArgs, type VarianceScalingArgs, type SeedArgs, type OrthogonalArgs, type FanMode,
   type VarianceDistribution,
 };

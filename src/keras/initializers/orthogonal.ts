@@ -64,6 +64,28 @@ export function householderQR(a: Float64Array, m: number, n: number): { q: Float
   return { q, rDiag };
 }
 
+/**
+ * The deterministic core of Keras's Orthogonal: given the Gaussian draw `a` ([max(rows,cols), min(rows,cols)],
+ * row-major), returns gain · (q · sign(diag r)), transposed when rows < cols, as a row-major [rows, cols].
+ */
+export function orthogonalFromGaussian(a: Float64Array, rows: number, cols: number, gain: number): Float64Array {
+  const m = Math.max(rows, cols);
+  const n = Math.min(rows, cols);
+  if (a.length !== m * n) fail('Orthogonal', `expected ${m * n} Gaussian values for a ${m}x${n} draw, got ${a.length}`);
+  const { q, rDiag } = householderQR(a, m, n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) q[i * n + j] *= Math.sign(rDiag[j]);
+  }
+  const out = new Float64Array(rows * cols);
+  if (rows < cols) {
+    // q is [cols, rows]; the result is qᵀ: [rows, cols] with orthonormal rows.
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = gain * q[j * n + i];
+  } else {
+    for (let i = 0; i < out.length; i++) out[i] = gain * q[i];
+  }
+  return out;
+}
+
 export class Orthogonal extends RandomInitializer {
   readonly className = 'Orthogonal';
   readonly gain: number;
@@ -79,23 +101,10 @@ export class Orthogonal extends RandomInitializer {
     }
     const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
     const cols = shape[shape.length - 1];
-    const m = Math.max(rows, cols);
-    const n = Math.min(rows, cols);
     const rng = this.rng();
-    const a = new Float64Array(m * n);
+    const a = new Float64Array(Math.max(rows, cols) * Math.min(rows, cols));
     for (let i = 0; i < a.length; i++) a[i] = rng.normal();
-    const { q, rDiag } = householderQR(a, m, n);
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) q[i * n + j] *= Math.sign(rDiag[j]);
-    }
-    const out = new Float64Array(rows * cols);
-    if (rows < cols) {
-      // q is [cols, rows]; the result is qᵀ: [rows, cols] with orthonormal rows.
-      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = this.gain * q[j * n + i];
-    } else {
-      for (let i = 0; i < out.length; i++) out[i] = this.gain * q[i];
-    }
-    return out;
+    return orthogonalFromGaussian(a, rows, cols, this.gain);
   }
 
   override getConfig(): Record<string, unknown> {

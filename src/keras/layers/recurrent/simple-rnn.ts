@@ -44,6 +44,8 @@ export class SimpleRNN extends RNN {
     delete cellCfg.name;
     delete cellCfg.trainable;
     delete cellCfg.dtype;
+    // Keras 3's SimpleRNN.get_config has no `seed` (its cell's has); we keep it only when set, to round-trip.
+    if (cellCfg.seed === null) delete cellCfg.seed;
     return { ...baseLayerConfig(this), ...this.rnnConfig(), ...cellCfg, activity_regularizer: serializeRegularizer(this.activityRegularizer) };
   }
 

@@ -19,6 +19,7 @@ import type { LstmBackend, LstmSeqArgs, LstmSeqResult, LstmSeqGrads } from './ty
 import type { TypedArray } from '../tensor/tensor.js';
 import { allocate } from '../tensor/tensor.js';
 import { gemm } from '../ops/gemm.js';
+import { packB, gemmPacked } from './packed-gemm.js';
 
 /** What forward keeps for backward (training only). All in processing order s = 0..T−1. */
 export interface TsLstmSaved {
@@ -92,6 +93,8 @@ export function tsLstmForward(a: LstmSeqArgs, training: boolean): LstmSeqResult 
   cs.set(c0);
   const tanhC = allocate(dtype, training ? T * BH : 0);
   const hr = scratch(dtype, 'hr', BG);
+  // R is the same at every step: pack it once (packed-gemm.ts) instead of once per step.
+  const rPacked = packB(recurrentKernel, H, G, false, scratch('float64', 'rPacked', H * G) as Float64Array);
   const y = allocate(dtype, T * BH);
   // prevOut[b] is the output of the last valid step of row b (zeros before the first one): Keras repeats it
   // at masked steps (keras-tf-semantics.md §3.1). With right padding it is simply the latest valid h.
@@ -103,7 +106,7 @@ export function tsLstmForward(a: LstmSeqArgs, training: boolean): LstmSeqResult 
     const inOff = (training ? s : s & 1) * BH; // h, c entering this step
     const outOff = (training ? s + 1 : (s + 1) & 1) * BH; // h, c leaving it
     // (2) The recurrent GEMM of this step: hR = h_{s−1} · recurrentKernel (rounded once per element).
-    gemm(hs, inOff, recurrentKernel, 0, hr, 0, B, H, G, false);
+    gemmPacked(hs, inOff, rPacked, hr, 0, B);
     for (let b = 0; b < B; b++) {
       const hIn = inOff + b * H;
       const hOut = outOff + b * H;
@@ -184,7 +187,8 @@ export function tsLstmBackward(a: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArra
   const needPrev = seqLengths !== null && !zeroOutputForMask;
   const dPrev = new Float64Array(needPrev ? BH : 0);
   const dhTmp = scratch(dtype, 'dhTmp', BH);
-  const rT = transpose(recurrentKernel, H, G, scratch(dtype, 'rT', H * G)); // [4H, H], once
+  // Rᵀ [4H, H], packed once for the T per-step GEMMs straight from R's [H, 4H] layout.
+  const rT = packB(recurrentKernel, G, H, true, scratch('float64', 'rTPacked', Math.ceil(H / 4) * 4 * G) as Float64Array);
 
   for (let s = T - 1; s >= 0; s--) {
     const t = timeOf(s, T, goBackwards);
@@ -224,7 +228,7 @@ export function tsLstmBackward(a: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArra
     }
     if (!anyValid) continue;
     // δh_{s−1} = dz_s · Rᵀ for valid rows; masked rows keep δh.
-    gemm(dZ, zOff, rT, 0, dhTmp, 0, B, G, H, false);
+    gemmPacked(dZ, zOff, rT, dhTmp, 0, B);
     for (let b = 0; b < B; b++) {
       if (seqLengths !== null && t >= seqLengths[b]) continue;
       const bh = b * H;

@@ -3,6 +3,7 @@
 //   npx tsx bench/run.ts [--configs tiny,small,medium] [--peers tfjs-cpu,tfjs-wasm|none]
 //                        [--impls layer-ts,layer-native-cpu,kernel-ts,generic] [--what train,infer] [--reps N]
 //                        [--budget-s S] [--in-process] [--md] [--out FILE | --no-save] [--slow-peers]
+//   npx tsx bench/run.ts --report bench/results/FILE.json     (markdown tables of a saved run)
 //
 // Per config it prints ms per op (median of --reps samples after warm-up) and GFLOP/s (bench/peers/common.ts
 // lstmFlops: forward 2·T·B·(I+H)·4H, training step 3× forward), the speed-up of each lstm-ts variant over each
@@ -187,7 +188,7 @@ function runChild(job: ChildJob, threads: number): BenchResult[] {
 
 const fmt = (v: number | undefined, d = 1): string =>
   v === undefined || !Number.isFinite(v) ? '—' : v >= 100 ? v.toFixed(0) : v > 0 && v < 0.1 ? v.toPrecision(2) : v.toFixed(d);
-const fmtMs = (v: number | undefined): string => (v === undefined ? '—' : v < 1 ? v.toFixed(3) : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0));
+const fmtMs = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '—' : v < 1 ? v.toFixed(3) : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0));
 
 function ratio(peer: BenchResult | undefined, r: BenchResult): string {
   if (!peer || peer.status !== 'ok' || r.status !== 'ok' || !peer.msPerOp || !r.msPerOp) return '—';
@@ -199,12 +200,12 @@ function table(results: BenchResult[], config: string, what: What, md: boolean):
   const rows = results.filter((r) => r.config === config && r.what === what);
   const cpu = rows.find((r) => r.impl === 'tfjs-cpu');
   const wasm = rows.find((r) => r.impl === 'tfjs-wasm');
-  const head = ['implementation', 'ms/op', 'GFLOP/s', 'speed-up vs tfjs-cpu', 'speed-up vs tfjs-wasm', 'peak RSS MiB (after setup)', 'wasm heap MiB', 'samples', 'load avg (1m)', 'note'];
+  const head = ['implementation', 'ms/op', 'CPU ms/op', 'GFLOP/s', 'speed-up vs tfjs-cpu', 'speed-up vs tfjs-wasm', 'peak RSS MiB (after setup)', 'wasm heap MiB', 'samples', 'load avg (1m)', 'note'];
   const body = rows.map((r) => {
-    if (r.status !== 'ok') return [r.label, r.status, '', '', '', '', '', '', '', (r.reason ?? '').split('\n')[0]!.slice(0, 90)];
+    if (r.status !== 'ok') return [r.label, r.status, '', '', '', '', '', '', '', '', (r.reason ?? '').split('\n')[0]!.slice(0, 90)];
     const t = r.timing!;
     return [
-      r.label, fmtMs(r.msPerOp), fmt(r.gflops, 2), ratio(cpu, r), ratio(wasm, r),
+      r.label, fmtMs(r.msPerOp), fmtMs(t.cpuMsPerOp), fmt(r.gflops, 2), ratio(cpu, r), ratio(wasm, r),
       `${fmt(r.memory?.peakRssMiB, 0)} (${fmt(r.memory?.baselineRssMiB, 0)})`,
       r.memory?.wasmHeapMiB !== undefined ? fmt(r.memory.wasmHeapMiB, 0) : '', `${t.samples.length}×${t.opsPerSample}`,
       String(r.loadAvgBefore?.[0] ?? ''), t.note ?? '',
@@ -223,6 +224,21 @@ async function main(): Promise<void> {
   if (argv[0] === '--child') {
     const job = JSON.parse(argv[1]!) as ChildJob;
     for (const r of await runJob(job)) process.stdout.write(RESULT_TAG + JSON.stringify(r) + '\n');
+    return;
+  }
+  if (argv[0] === '--report') {
+    // Re-render the tables of a saved results file (markdown), e.g. for docs/benchmarks.md.
+    const doc = JSON.parse(fs.readFileSync(argv[1]!, 'utf8')) as { command: string; started: string; machine: unknown; results: BenchResult[] };
+    console.log(`Command: \`${doc.command}\` — started ${doc.started}`);
+    const configs = [...new Set(doc.results.map((r) => r.config))];
+    for (const config of configs) {
+      for (const what of ['train', 'infer'] as What[]) {
+        if (!doc.results.some((r) => r.config === config && r.what === what)) continue;
+        const c = CONFIGS[config]!;
+        console.log(`\n**${config}** (B${c.B} T${c.T} I${c.I} H${c.H}), ${what === 'train' ? 'training step' : 'inference'}, ${(lstmFlops(c, what) / 1e9).toFixed(3)} GFLOP/op\n`);
+        console.log(table(doc.results, config, what, true));
+      }
+    }
     return;
   }
   const o = parseArgs(argv);

@@ -35,8 +35,15 @@ export function lstmFlops(c: BenchConfig, what: What): number {
 }
 
 export interface Timing {
-  /** Median milliseconds per op over the samples. */
+  /** Median wall-clock milliseconds per op over the samples. */
   msPerOp: number;
+  /**
+   * Median process CPU time (user + system, process.cpuUsage) per op. On a loaded shared machine wall time
+   * includes waiting for a core; CPU time of a single-threaded workload does not, so it is the steadier number
+   * (it also counts V8's GC helper threads, which is part of the cost).
+   */
+  cpuMsPerOp: number;
+  cpuSamples: number[];
   /** Per-op milliseconds of each sample (each sample averages `opsPerSample` back-to-back ops). */
   samples: number[];
   opsPerSample: number;
@@ -71,7 +78,7 @@ export function measure(fn: () => void, opts: MeasureOptions): Timing {
   fn();
   const firstCallMs = performance.now() - t;
   if (firstCallMs > opts.budgetMs) {
-    return { msPerOp: firstCallMs, samples: [firstCallMs], opsPerSample: 1, firstCallMs, warmupCalls: 0, note: 'single cold call (over the time budget)' };
+    return { msPerOp: firstCallMs, samples: [firstCallMs], cpuMsPerOp: NaN, cpuSamples: [], opsPerSample: 1, firstCallMs, warmupCalls: 0, note: 'single cold call (over the time budget)' };
   }
   let warmMs = firstCallMs;
   let warmupCalls = 1;
@@ -86,13 +93,17 @@ export function measure(fn: () => void, opts: MeasureOptions): Timing {
   const affordable = Math.floor((opts.budgetMs - spent) / Math.max(warmMs * k, 1e-3));
   const reps = Math.max(1, Math.min(opts.reps, affordable));
   const samples: number[] = [];
+  const cpuSamples: number[] = [];
   for (let r = 0; r < reps; r++) {
+    const cpu0 = process.cpuUsage();
     t = performance.now();
     for (let j = 0; j < k; j++) fn();
     samples.push((performance.now() - t) / k);
+    const cpu = process.cpuUsage(cpu0);
+    cpuSamples.push((cpu.user + cpu.system) / 1000 / k);
   }
   const note = reps < opts.reps ? `reps cut to ${reps} by the time budget` : undefined;
-  return { msPerOp: median(samples), samples, opsPerSample: k, firstCallMs, warmupCalls, ...(note ? { note } : {}) };
+  return { msPerOp: median(samples), samples, cpuMsPerOp: median(cpuSamples), cpuSamples, opsPerSample: k, firstCallMs, warmupCalls, ...(note ? { note } : {}) };
 }
 
 export const MiB = 1024 * 1024;

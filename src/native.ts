@@ -1,14 +1,14 @@
 // lt.native: the native addons (docs/native.md) — lstmts_cpu.node (fused LSTM on OpenBLAS) and lstmts_cudnn.node
 // (cuDNN 9) — as seen from JS. Nothing here throws when they are missing: `info()` says what was built, what
 // loaded, which devices exist, and why anything is missing; kernel selection then uses the TypeScript backend.
-// Importing this module registers the 'native-cpu' and 'cudnn' backends with the kernel registry
+// `enable()` (or LSTM_TS_NATIVE=1) registers the 'native-cpu' and 'cudnn' backends with the kernel registry
 // (src/kernels/select.ts); the addons load lazily, when selection first asks a backend for availability().
 //
 // Environment: LSTM_TS_DISABLE_NATIVE=1 (never load), LSTM_TS_NATIVE_DIR=<dir with the .node files>,
 // LSTM_TS_CUDNN_TF32=1 (allow TF32 tensor-core math on the cuDNN path; default is strict FP32 FMA math).
 
 import { fail } from './tensor/shape.js';
-import { registerLstmBackend } from './kernels/select.js';
+import { registerLstmBackend, unregisterLstmBackend } from './kernels/select.js';
 import { nativeCpuLstmBackend } from './kernels/native-cpu.js';
 import { cudnnLstmBackend } from './kernels/cudnn.js';
 import {
@@ -92,6 +92,40 @@ export function getNumThreads(): number | null {
 }
 
 
-// Register the native backends (lazy: nothing loads until selection asks for availability()).
-registerLstmBackend(nativeCpuLstmBackend);
-registerLstmBackend(cudnnLstmBackend);
+let enabled = false;
+
+/**
+ * Registers the 'native-cpu' and 'cudnn' backends with the kernel selector, so that backend 'auto' prefers
+ * cudnn > native-cpu > ts and layers may force them. Nothing loads yet: the addons load when selection first
+ * asks a backend for availability(). Returns info(). Idempotent.
+ *
+ * Not done at import by default (yet): other areas' tests assert that 'auto' picks the TS fused kernel.
+ * LSTM_TS_NATIVE=1 in the environment enables it at import.
+ */
+export function enable(): NativeInfo {
+  if (!enabled) {
+    registerLstmBackend(nativeCpuLstmBackend);
+    registerLstmBackend(cudnnLstmBackend);
+    enabled = true;
+  }
+  return info();
+}
+
+/** Removes the native backends from the selector again ('auto' then uses the TS kernels). */
+export function disable(): void {
+  if (enabled) {
+    unregisterLstmBackend('native-cpu');
+    unregisterLstmBackend('cudnn');
+    enabled = false;
+  }
+}
+
+export function isEnabled(): boolean {
+  return enabled;
+}
+
+if (process.env.LSTM_TS_NATIVE === '1') {
+  registerLstmBackend(nativeCpuLstmBackend);
+  registerLstmBackend(cudnnLstmBackend);
+  enabled = true;
+}

@@ -18,7 +18,7 @@
 import type { LstmBackend, LstmSeqArgs, LstmSeqResult, LstmSeqGrads } from './types.js';
 import type { TypedArray } from '../tensor/tensor.js';
 import { allocate } from '../tensor/tensor.js';
-import { gemm } from '../ops/gemm.js';
+import { gemm, gemmNT } from '../ops/gemm.js';
 import { packB, gemmPacked } from './packed-gemm.js';
 
 /** What forward keeps for backward (training only). All in processing order s = 0..T−1. */
@@ -67,6 +67,16 @@ function scratch(dtype: 'float32' | 'float64', slot: string, n: number): TypedAr
   return buf.subarray(0, n);
 }
 
+/**
+ * Whether to pack R once per sequence (packed-gemm.ts) rather than let gemm() pack it per step. Packed R is
+ * float64, H·4H·8 bytes: up to ~1 MiB (H ≤ 181) it stays in this machine's L2 and the packed GEMM is ~20–30%
+ * faster (small config); beyond, streaming the doubled float64 copy from L3/RAM every step is slower than
+ * gemm()'s per-panel repacking from the float32 original (medium config, H = 512). Measured, see docs/lstm.md.
+ */
+function packRecurrent(H: number): boolean {
+  return H * 4 * H * 8 <= 1 << 20;
+}
+
 /** Time index of processing step s (goBackwards walks t = T−1 … 0). */
 function timeOf(s: number, T: number, goBackwards: boolean): number {
   return goBackwards ? T - 1 - s : s;
@@ -94,7 +104,7 @@ export function tsLstmForward(a: LstmSeqArgs, training: boolean): LstmSeqResult 
   const tanhC = allocate(dtype, training ? T * BH : 0);
   const hr = scratch(dtype, 'hr', BG);
   // R is the same at every step: pack it once (packed-gemm.ts) instead of once per step.
-  const rPacked = packB(recurrentKernel, H, G, false, scratch('float64', 'rPacked', H * G) as Float64Array);
+  const rPacked = packRecurrent(H) ? packB(recurrentKernel, H, G, false, scratch('float64', 'rPacked', H * G) as Float64Array) : null;
   const y = allocate(dtype, T * BH);
   // prevOut[b] is the output of the last valid step of row b (zeros before the first one): Keras repeats it
   // at masked steps (keras-tf-semantics.md §3.1). With right padding it is simply the latest valid h.
@@ -106,7 +116,8 @@ export function tsLstmForward(a: LstmSeqArgs, training: boolean): LstmSeqResult 
     const inOff = (training ? s : s & 1) * BH; // h, c entering this step
     const outOff = (training ? s + 1 : (s + 1) & 1) * BH; // h, c leaving it
     // (2) The recurrent GEMM of this step: hR = h_{s−1} · recurrentKernel (rounded once per element).
-    gemmPacked(hs, inOff, rPacked, hr, 0, B);
+    if (rPacked !== null) gemmPacked(hs, inOff, rPacked, hr, 0, B);
+    else gemm(hs, inOff, recurrentKernel, 0, hr, 0, B, H, G, false);
     for (let b = 0; b < B; b++) {
       const hIn = inOff + b * H;
       const hOut = outOff + b * H;
@@ -188,7 +199,7 @@ export function tsLstmBackward(a: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArra
   const dPrev = new Float64Array(needPrev ? BH : 0);
   const dhTmp = scratch(dtype, 'dhTmp', BH);
   // Rᵀ [4H, H], packed once for the T per-step GEMMs straight from R's [H, 4H] layout.
-  const rT = packB(recurrentKernel, G, H, true, scratch('float64', 'rTPacked', Math.ceil(H / 4) * 4 * G) as Float64Array);
+  const rT = packRecurrent(H) ? packB(recurrentKernel, G, H, true, scratch('float64', 'rTPacked', Math.ceil(H / 4) * 4 * G) as Float64Array) : null;
 
   for (let s = T - 1; s >= 0; s--) {
     const t = timeOf(s, T, goBackwards);
@@ -228,7 +239,8 @@ export function tsLstmBackward(a: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArra
     }
     if (!anyValid) continue;
     // δh_{s−1} = dz_s · Rᵀ for valid rows; masked rows keep δh.
-    gemmPacked(dZ, zOff, rT, dhTmp, 0, B);
+    if (rT !== null) gemmPacked(dZ, zOff, rT, dhTmp, 0, B);
+    else gemmNT(dZ, zOff, recurrentKernel, 0, dhTmp, 0, B, G, H, false);
     for (let b = 0; b < B; b++) {
       if (seqLengths !== null && t >= seqLengths[b]) continue;
       const bh = b * H;

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { Tensor, tensor, Random, assertGradcheck, ops } from '../../src/index.js';
 import { lstmSequence } from '../../src/kernels/lstm-sequence.js';
 import { oracleLstm } from './oracle.js';
+import { composedLstm } from './composed.js';
 
 type DT = 'float32' | 'float64';
 
@@ -164,6 +165,22 @@ describe('kernels/lstmSequence: gradients (float64 finite differences w.r.t. all
       const [y2, h2] = lstmSequence(y1, h02, c02, K2, R2, bias2, { seqLengths: c1.lens, goBackwards: true });
       return [y2, h2];
     }, [...a, ...b], { atol: 1e-7, rtol: 1e-5 });
+  });
+
+  it('H = 190 (recurrent GEMM through gemm()/gemmNT instead of the packed copy): values and gradients equal the composed ops in float64', () => {
+    const c: Case = { T: 3, B: 2, I: 3, H: 190, lens: [3, 2], goBackwards: true };
+    const opts = { seqLengths: c.lens, goBackwards: true };
+    const run = (f: typeof lstmSequence | typeof composedLstm): { out: Tensor[]; grads: Tensor[] } => {
+      const ins = makeInputs(c, 'float64', 4).map((t) => t.requireGrad());
+      const [x, h0, c0, K, R, b] = ins;
+      const out = f(x, h0, c0, K, R, b, opts);
+      ops.add(ops.add(ops.sum(ops.mul(out[0], out[0])), ops.sum(out[1])), ops.sum(ops.mul(out[2], out[1]))).backward();
+      return { out, grads: ins.map((t) => t.grad!) };
+    };
+    const F = run(lstmSequence);
+    const C = run(composedLstm);
+    F.out.forEach((o, k) => expect(maxAbsDiff(o.data, C.out[k].data)).to.be.below(1e-12));
+    F.grads.forEach((g, k) => expect(maxAbsDiff(g.data, C.grads[k].data), `grad ${k}`).to.be.below(1e-10));
   });
 
   it('a row of length 0 gets exactly dh0 = dhT, dc0 = dcT and dx = 0', () => {

@@ -11,3 +11,6 @@ export { Layer, clearSession, getKerasMask, setKerasMask, type LayerArgs, type C
 export { serializeLayer, deserializeLayer, registerLayerClass } from './engine/registry.js';
 export { setKerasCompat, getKerasCompat, withKerasCompat, type KerasCompat } from './compat.js';
 export * as layers from './layers.js';
+export * as metrics from '../train/metrics/index.js';
+export * as callbacks from '../train/callbacks.js';
+export { Sequential, History } from '../train/sequential.js';

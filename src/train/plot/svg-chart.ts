@@ -1,0 +1,178 @@
+// A small, dependency-free SVG line chart for loss curves: several series on shared axes, "nice" tick
+// values, axis labels, a legend, optional log-scale y axis and horizontal reference lines (e.g. the
+// adding problem's trivial baseline). Output is a self-contained SVG document string.
+
+import { fail } from '../../tensor/shape.js';
+
+export interface Series {
+  name: string;
+  /** [x, y] points; non-finite y values are skipped (a gap). */
+  points: [number, number][];
+  color?: string;
+  dashed?: boolean;
+}
+
+export interface HLine {
+  y: number;
+  label: string;
+  color?: string;
+}
+
+export interface ChartOptions {
+  title?: string;
+  xLabel?: string;
+  yLabel?: string;
+  width?: number;
+  height?: number;
+  logY?: boolean;
+  hlines?: HLine[];
+}
+
+const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'];
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** Ticks at 1, 2 or 5 × 10^k covering [lo, hi] (about `count` of them). */
+export function niceTicks(lo: number, hi: number, count = 6): number[] {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / Math.max(1, count - 1);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  return out;
+}
+
+function fmt(v: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e4 || a < 1e-3) return v.toExponential(0);
+  return String(Number(v.toPrecision(4)));
+}
+
+export function lineChartSvg(series: Series[], opts: ChartOptions = {}): string {
+  if (series.length === 0) fail('lineChartSvg', 'need at least one series');
+  const W = opts.width ?? 800;
+  const H = opts.height ?? 480;
+  const m = { left: 80, right: 24, top: opts.title ? 48 : 24, bottom: 64 };
+  const pw = W - m.left - m.right;
+  const ph = H - m.top - m.bottom;
+  const logY = opts.logY ?? false;
+  const ty = (y: number): number => (logY ? Math.log10(y) : y);
+  const usable = (y: number): boolean => Number.isFinite(y) && (!logY || y > 0);
+
+  let xmin = Infinity;
+  let xmax = -Infinity;
+  let ymin = Infinity;
+  let ymax = -Infinity;
+  for (const s of series) {
+    for (const [x, y] of s.points) {
+      if (!Number.isFinite(x) || !usable(y)) continue;
+      xmin = Math.min(xmin, x);
+      xmax = Math.max(xmax, x);
+      ymin = Math.min(ymin, ty(y));
+      ymax = Math.max(ymax, ty(y));
+    }
+  }
+  for (const h of opts.hlines ?? []) {
+    if (usable(h.y)) {
+      ymin = Math.min(ymin, ty(h.y));
+      ymax = Math.max(ymax, ty(h.y));
+    }
+  }
+  if (!Number.isFinite(xmin)) {
+    xmin = 0;
+    xmax = 1;
+  }
+  if (!Number.isFinite(ymin)) {
+    ymin = 0;
+    ymax = 1;
+  }
+  if (xmax === xmin) xmax = xmin + 1;
+  if (ymax === ymin) {
+    ymin -= 0.5;
+    ymax += 0.5;
+  }
+  if (logY) {
+    ymin = Math.floor(ymin);
+    ymax = Math.ceil(ymax);
+  } else {
+    const pad = (ymax - ymin) * 0.05;
+    ymin = ymin >= 0 && ymin - pad < 0 ? 0 : ymin - pad;
+    ymax += pad;
+  }
+  const sx = (x: number): number => m.left + ((x - xmin) / (xmax - xmin)) * pw;
+  const sy = (v: number): number => m.top + ph - ((v - ymin) / (ymax - ymin)) * ph;
+
+  const parts: string[] = [];
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
+  parts.push(`<rect width="${W}" height="${H}" fill="white"/>`);
+  if (opts.title) parts.push(`<text x="${W / 2}" y="28" text-anchor="middle" font-size="16" font-weight="bold">${esc(opts.title)}</text>`);
+
+  // grid + ticks
+  const xt = niceTicks(xmin, xmax);
+  const yt = logY ? Array.from({ length: ymax - ymin + 1 }, (_, i) => ymin + i) : niceTicks(ymin, ymax);
+  for (const x of xt) {
+    const px = sx(x).toFixed(1);
+    parts.push(`<line x1="${px}" y1="${m.top}" x2="${px}" y2="${m.top + ph}" stroke="#e5e5e5"/>`);
+    parts.push(`<text x="${px}" y="${m.top + ph + 18}" text-anchor="middle">${fmt(x)}</text>`);
+  }
+  for (const v of yt) {
+    const py = sy(v).toFixed(1);
+    parts.push(`<line x1="${m.left}" y1="${py}" x2="${m.left + pw}" y2="${py}" stroke="#e5e5e5"/>`);
+    parts.push(`<text x="${m.left - 8}" y="${py}" text-anchor="end" dominant-baseline="middle">${fmt(logY ? 10 ** v : v)}</text>`);
+  }
+  parts.push(`<rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`);
+  if (opts.xLabel) parts.push(`<text x="${m.left + pw / 2}" y="${H - 18}" text-anchor="middle" font-size="13">${esc(opts.xLabel)}</text>`);
+  if (opts.yLabel) {
+    parts.push(`<text x="18" y="${m.top + ph / 2}" text-anchor="middle" font-size="13" transform="rotate(-90 18 ${m.top + ph / 2})">${esc(opts.yLabel)}</text>`);
+  }
+
+  // reference lines
+  for (const h of opts.hlines ?? []) {
+    if (!usable(h.y)) continue;
+    const py = sy(ty(h.y)).toFixed(1);
+    const c = h.color ?? '#777';
+    parts.push(`<line x1="${m.left}" y1="${py}" x2="${m.left + pw}" y2="${py}" stroke="${c}" stroke-dasharray="6 4"/>`);
+    parts.push(`<text x="${m.left + pw - 6}" y="${Number(py) - 6}" text-anchor="end" fill="${c}">${esc(h.label)}</text>`);
+  }
+
+  // series: one polyline per contiguous run of usable points
+  series.forEach((s, i) => {
+    const c = s.color ?? PALETTE[i % PALETTE.length];
+    let run: string[] = [];
+    const flush = (): void => {
+      if (run.length > 1) {
+        parts.push(`<polyline fill="none" stroke="${c}" stroke-width="1.8"${s.dashed ? ' stroke-dasharray="5 3"' : ''} points="${run.join(' ')}"/>`);
+      } else if (run.length === 1) {
+        const [x, y] = run[0].split(',');
+        parts.push(`<circle cx="${x}" cy="${y}" r="2.5" fill="${c}"/>`);
+      }
+      run = [];
+    };
+    for (const [x, y] of s.points) {
+      if (!Number.isFinite(x) || !usable(y)) {
+        flush();
+        continue;
+      }
+      run.push(`${sx(x).toFixed(1)},${sy(ty(y)).toFixed(1)}`);
+    }
+    flush();
+  });
+
+  // legend (top right, inside the plot)
+  const lw = 14 + Math.max(...series.map((s) => s.name.length)) * 7 + 30;
+  const lx = m.left + pw - lw - 8;
+  const ly = m.top + 8;
+  parts.push(`<rect x="${lx}" y="${ly}" width="${lw}" height="${series.length * 20 + 8}" fill="white" fill-opacity="0.9" stroke="#999"/>`);
+  series.forEach((s, i) => {
+    const c = s.color ?? PALETTE[i % PALETTE.length];
+    const y = ly + 16 + i * 20;
+    parts.push(`<line x1="${lx + 8}" y1="${y}" x2="${lx + 32}" y2="${y}" stroke="${c}" stroke-width="2.5"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`);
+    parts.push(`<text x="${lx + 38}" y="${y}" dominant-baseline="middle">${esc(s.name)}</text>`);
+  });
+  parts.push('</svg>');
+  return parts.join('\n') + '\n';
+}

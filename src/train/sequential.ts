@@ -1,0 +1,364 @@
+// keras.Sequential: a linear stack of layers with compile / fit / evaluate / predict (Keras 3 trainer
+// semantics, keras/src/trainers/trainer.py and the TF trainer):
+//  * a training step runs the stack with training=true, computes the compiled loss on the output (with the
+//    output's Keras mask, e.g. from Embedding(mask_zero) through return_sequences layers), adds every layer
+//    loss (weight regularizers, activity regularizers), backpropagates, and lets the optimizer update the
+//    trainable weights (then the constraints);
+//  * epoch logs: the loss is the batch losses' mean weighted by batch size, metrics are averaged over every
+//    sample seen in the epoch, val_* come from evaluate() on the validation data after the epoch;
+//  * validationSplit takes the LAST fraction of the samples, before any shuffling (floor(N·(1−split)) rows
+//    train); shuffle reorders the training rows every epoch with a seeded generator.
+// Masks flow between layers through the Layer base: each layer's apply() attaches computeMask's result to
+// its output and the next layer picks it up.
+
+import { Tensor } from '../tensor/tensor.js';
+import { fail, shapeStr } from '../tensor/shape.js';
+import { Random } from '../tensor/random.js';
+import { noGrad } from '../autograd/mode.js';
+import { add } from '../ops/arithmetic.js';
+import { Layer, getKerasMask, baseArgsFromConfig, type CallArgs, type LayerArgs } from '../keras/engine/layer.js';
+import { serializeDtype } from '../keras/engine/serialization.js';
+import * as lossesMod from './losses/index.js';
+import * as optimizersMod from './optimizers/index.js';
+import { resolveMetric, type MeanMetric } from './metrics/metric.js';
+import { takeRows, concatRows, checkXY } from './data.js';
+import { ProgressPrinter, type Verbosity, type ProgressStream } from './progress.js';
+import type { Callback, CallbackModel, Logs } from './callbacks.js';
+
+export interface CompileArgs {
+  optimizer?: optimizersMod.Optimizer | string;
+  loss: lossesMod.Loss | string;
+  metrics?: string[];
+}
+
+export interface FitArgs {
+  batchSize?: number;
+  epochs?: number;
+  /** Reshuffle the training rows before every epoch (default true). */
+  shuffle?: boolean;
+  /** Seed of the shuffling generator (default 0), so runs are reproducible. */
+  seed?: number;
+  validationSplit?: number;
+  validationData?: [Tensor, Tensor];
+  callbacks?: Callback[];
+  verbose?: Verbosity;
+  initialEpoch?: number;
+  /** Where progress goes (default process.stdout). */
+  stream?: ProgressStream;
+}
+
+export interface EvaluateArgs {
+  batchSize?: number;
+  verbose?: Verbosity;
+  stream?: ProgressStream;
+}
+
+export class History {
+  readonly history: Record<string, number[]> = {};
+  readonly epoch: number[] = [];
+  record(epoch: number, logs: Logs): void {
+    this.epoch.push(epoch);
+    for (const [k, v] of Object.entries(logs)) (this.history[k] ??= []).push(v);
+  }
+}
+
+export interface SequentialArgs extends LayerArgs {
+  layers?: Layer[];
+}
+
+export class Sequential extends Layer implements CallbackModel {
+  private readonly stack: Layer[] = [];
+  /** [null, ...input shape] seen by each layer on its first call (Keras build_config). */
+  private readonly layerInputShapes: ((number | null)[] | null)[] = [];
+  optimizer: optimizersMod.Optimizer | null = null;
+  loss: lossesMod.Loss | null = null;
+  private metricIds: string[] = [];
+  private metrics: MeanMetric[] | null = null;
+  private compileLossId: string | Record<string, unknown> | null = null;
+  stopTraining = false;
+
+  constructor(layersOrArgs: Layer[] | SequentialArgs = {}, args: LayerArgs = {}) {
+    const a: SequentialArgs = Array.isArray(layersOrArgs) ? { ...args, layers: layersOrArgs } : layersOrArgs;
+    super(a);
+    for (const l of a.layers ?? []) this.add(l);
+  }
+
+  override get className(): string {
+    return 'Sequential';
+  }
+
+  /** Appends a layer (Keras `add`). */
+  add(layer: Layer): void {
+    if (!(layer instanceof Layer)) fail('Sequential.add', `expected a Layer, got ${String(layer)}`);
+    if (this.stack.includes(layer)) fail('Sequential.add', `layer '${layer.name}' is already in the model`);
+    if (this.stack.some((l) => l.name === layer.name)) {
+      fail('Sequential.add', `all layers added to a Sequential model should have unique names; '${layer.name}' is already used`);
+    }
+    this.trackLayer(layer);
+    this.stack.push(layer);
+    this.layerInputShapes.push(null);
+  }
+
+  /** The model's layers in order. */
+  override get layers(): Layer[] {
+    return [...this.stack];
+  }
+
+  call(inputs: Tensor | Tensor[], kwargs: CallArgs): Tensor {
+    if (this.stack.length === 0) fail(this.name, 'the model has no layers; add() some first');
+    let x = inputs;
+    this.stack.forEach((layer, i) => {
+      const first = Array.isArray(x) ? x[0] : x;
+      if (this.layerInputShapes[i] === null && first) this.layerInputShapes[i] = [null, ...first.shape.slice(1)];
+      // The first layer gets the caller's mask; later ones pick up the mask attached to their input.
+      const out = layer.apply(x, i === 0 && kwargs.mask ? { training: kwargs.training, mask: kwargs.mask } : { training: kwargs.training });
+      if (Array.isArray(out) && i < this.stack.length - 1) {
+        fail(this.name, `layer '${layer.name}' returned ${out.length} tensors; only single-output layers can be stacked in a Sequential model`);
+      }
+      x = out;
+    });
+    if (Array.isArray(x)) fail(this.name, `the last layer returned ${x.length} tensors; Sequential models have one output`);
+    return x as Tensor;
+  }
+
+  // ---- compile ---------------------------------------------------------------------------------------
+
+  compile(args: CompileArgs): void {
+    this.optimizer = optimizersMod.get(args.optimizer ?? 'rmsprop');
+    if (args.loss === undefined || args.loss === null) fail('Sequential.compile', 'a loss is required');
+    this.loss = lossesMod.get(args.loss);
+    this.compileLossId = typeof args.loss === 'string' ? args.loss : this.loss.serialize();
+    this.metricIds = [...(args.metrics ?? [])];
+    this.metrics = null; // resolved from the first batch's shapes (Keras builds compiled metrics lazily too)
+  }
+
+  private requireCompiled(op: string): { optimizer: optimizersMod.Optimizer; loss: lossesMod.Loss } {
+    if (!this.optimizer || !this.loss) fail(op, 'you must call compile() before fit/evaluate/trainOnBatch');
+    return { optimizer: this.optimizer, loss: this.loss };
+  }
+
+  private ensureMetrics(y: Tensor, out: Tensor): MeanMetric[] {
+    if (this.metrics === null) this.metrics = this.metricIds.map((id) => resolveMetric(id, y.shape, out.shape));
+    return this.metrics;
+  }
+
+  metricDirection(name: string): 'up' | 'down' | undefined {
+    if (name === 'loss') return 'down';
+    const m = this.metrics?.find((x) => x.name === name);
+    if (m) return m.direction;
+    if (this.metricIds.includes(name)) return /acc/.test(name) ? 'up' : 'down';
+    return undefined;
+  }
+
+  /** Data loss + every layer loss (regularizers), as a differentiable scalar. */
+  private totalLoss(loss: lossesMod.Loss, y: Tensor, out: Tensor): Tensor {
+    let total = loss.apply(y, out, { mask: getKerasMask(out) });
+    for (const l of this.losses) total = add(total, l.dtype === total.dtype ? l : l.cast(total.dtype));
+    return total;
+  }
+
+  /** One optimisation step on one batch; returns the batch loss. */
+  trainOnBatch(x: Tensor, y: Tensor): number {
+    const { optimizer, loss } = this.requireCompiled('trainOnBatch');
+    checkXY('trainOnBatch', x, y);
+    const out = this.apply(x, { training: true }) as Tensor;
+    const total = this.totalLoss(loss, y, out);
+    const vars = this.trainableWeights;
+    for (const v of vars) v.zeroGrad();
+    if (total.requiresGrad) total.backward();
+    optimizer.constraints = new Map(this.allConstraints);
+    optimizer.apply(vars.map((v) => v.grad), vars);
+    for (const v of vars) v.zeroGrad();
+    noGrad(() => {
+      const mask = getKerasMask(out);
+      for (const m of this.ensureMetrics(y, out)) m.update(y, out, mask);
+    });
+    return total.item();
+  }
+
+  // ---- fit -------------------------------------------------------------------------------------------
+
+  fit(x: Tensor, y: Tensor, args: FitArgs = {}): History {
+    this.requireCompiled('fit');
+    let n = checkXY('fit', x, y);
+    const batchSize = args.batchSize ?? 32;
+    const epochs = args.epochs ?? 1;
+    const verbose = args.verbose ?? 1;
+    if (!Number.isInteger(batchSize) || batchSize < 1) fail('fit', `batchSize must be a positive integer, got ${batchSize}`);
+    if (!Number.isInteger(epochs) || epochs < 0) fail('fit', `epochs must be a non-negative integer, got ${epochs}`);
+    let valData = args.validationData ?? null;
+    if (valData) checkXY('fit (validationData)', valData[0], valData[1]);
+    if (args.validationSplit !== undefined && args.validationSplit !== 0) {
+      const s = args.validationSplit;
+      if (!(s > 0 && s < 1)) fail('fit', `validationSplit must be in (0, 1), got ${s}`);
+      if (valData) fail('fit', 'pass either validationSplit or validationData, not both');
+      // Keras: split_at = floor(N·(1 − split)); the last rows validate. Both parts must be non-empty.
+      const splitAt = Math.floor(n * (1 - s));
+      if (splitAt === 0 || splitAt === n) fail('fit', `validationSplit ${s} of ${n} samples leaves an empty training or validation set`);
+      valData = [takeRows(x, null, splitAt, n), takeRows(y, null, splitAt, n)];
+      x = takeRows(x, null, 0, splitAt);
+      y = takeRows(y, null, 0, splitAt);
+      n = splitAt;
+    }
+    const steps = Math.ceil(n / batchSize);
+    const rng = new Random(args.seed ?? 0);
+    const history = new History();
+    const callbacks = args.callbacks ?? [];
+    for (const cb of callbacks) cb.setModel?.(this);
+    const progress = new ProgressPrinter(verbose, epochs, steps, args.stream);
+    this.stopTraining = false;
+    for (const cb of callbacks) cb.onTrainBegin?.();
+    try {
+      for (let epoch = args.initialEpoch ?? 0; epoch < epochs && !this.stopTraining; epoch++) {
+        for (const cb of callbacks) cb.onEpochBegin?.(epoch);
+        progress.epochBegin(epoch);
+        const order = args.shuffle === false ? null : rng.permutation(n);
+        for (const m of this.metrics ?? []) m.reset();
+        let lossSum = 0;
+        let seen = 0;
+        let logs: Logs = {};
+        for (let b = 0; b < steps; b++) {
+          for (const cb of callbacks) cb.onBatchBegin?.(b);
+          const start = b * batchSize;
+          const end = Math.min(n, start + batchSize);
+          const xb = takeRows(x, order, start, end);
+          const yb = takeRows(y, order, start, end);
+          const l = this.trainOnBatch(xb, yb);
+          lossSum += l * (end - start);
+          seen += end - start;
+          logs = { loss: lossSum / seen };
+          for (const m of this.metrics ?? []) logs[m.name] = m.result();
+          progress.batchEnd(b, logs);
+          for (const cb of callbacks) cb.onBatchEnd?.(b, { ...logs });
+          if (this.stopTraining) break;
+        }
+        if (valData) {
+          const v = this.evaluate(valData[0], valData[1], { batchSize, verbose: 0 });
+          for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
+        }
+        progress.epochEnd(epoch, logs);
+        history.record(epoch, logs);
+        for (const cb of callbacks) cb.onEpochEnd?.(epoch, { ...logs });
+      }
+    } finally {
+      progress.close();
+    }
+    for (const cb of callbacks) cb.onTrainEnd?.();
+    return history;
+  }
+
+  // ---- evaluate / predict ----------------------------------------------------------------------------
+
+  /** Loss (including layer losses, as Keras 3) and metrics over the data, batch by batch. */
+  evaluate(x: Tensor, y: Tensor, args: EvaluateArgs = {}): Logs {
+    const { loss } = this.requireCompiled('evaluate');
+    const n = checkXY('evaluate', x, y);
+    const batchSize = args.batchSize ?? 32;
+    let ms: MeanMetric[] = [];
+    let lossSum = 0;
+    noGrad(() => {
+      for (let start = 0; start < n; start += batchSize) {
+        const end = Math.min(n, start + batchSize);
+        const xb = takeRows(x, null, start, end);
+        const yb = takeRows(y, null, start, end);
+        const out = this.apply(xb, { training: false }) as Tensor;
+        if (start === 0) {
+          // Fresh metric objects: evaluate must not disturb the running training metrics.
+          ms = this.metricIds.map((id) => resolveMetric(id, yb.shape, out.shape));
+        }
+        lossSum += this.totalLoss(loss, yb, out).item() * (end - start);
+        const mask = getKerasMask(out);
+        for (const m of ms) m.update(yb, out, mask);
+      }
+    });
+    const logs: Logs = { loss: n === 0 ? 0 : lossSum / n };
+    for (const m of ms) logs[m.name] = m.result();
+    if ((args.verbose ?? 0) > 0) (args.stream ?? process.stdout).write(`${Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ')}\n`);
+    return logs;
+  }
+
+  /** Outputs for every row of x, computed in batches with training=false. */
+  predict(x: Tensor, args: { batchSize?: number } = {}): Tensor {
+    if (!(x instanceof Tensor)) fail('predict', 'x must be a Tensor');
+    if (x.rank === 0) fail('predict', `x needs a batch axis, got ${shapeStr(x.shape)}`);
+    const batchSize = args.batchSize ?? 32;
+    const n = x.shape[0];
+    const parts: Tensor[] = [];
+    noGrad(() => {
+      for (let start = 0; start < n; start += batchSize) {
+        parts.push(this.apply(takeRows(x, null, start, Math.min(n, start + batchSize)), { training: false }) as Tensor);
+      }
+    });
+    return concatRows(parts);
+  }
+
+  // ---- config ----------------------------------------------------------------------------------------
+
+  /** Keras 3 Sequential config: an InputLayer entry (when the input shape is known), then each layer. */
+  override getConfig(): Record<string, unknown> {
+    const inputShape = this.buildInputShape();
+    const layers: Record<string, unknown>[] = [];
+    if (inputShape) {
+      layers.push({
+        module: 'keras.layers',
+        class_name: 'InputLayer',
+        config: { batch_shape: inputShape, dtype: this.dtype, sparse: false, ragged: false, name: 'input_layer', optional: false },
+        registered_name: null,
+      });
+    }
+    this.stack.forEach((l, i) => {
+      const entry: Record<string, unknown> = { module: 'keras.layers', class_name: l.className, config: l.getConfig(), registered_name: null };
+      const s = this.layerInputShapes[i];
+      if (s) entry.build_config = { input_shape: s };
+      layers.push(entry);
+    });
+    const cfg: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: serializeDtype(this.dtype), layers };
+    if (inputShape) cfg.build_input_shape = inputShape;
+    return cfg;
+  }
+
+  /** The full `model.to_json()` object (module/class_name/config + build and compile configs). */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = { module: 'keras', class_name: 'Sequential', config: this.getConfig(), registered_name: null };
+    const inputShape = this.buildInputShape();
+    if (inputShape) out.build_config = { input_shape: inputShape };
+    if (this.optimizer && this.loss) {
+      out.compile_config = {
+        optimizer: this.optimizer.serialize(),
+        loss: this.compileLossId,
+        loss_weights: null,
+        metrics: this.metricIds.length ? this.metricIds : null,
+        weighted_metrics: null,
+        run_eagerly: false,
+        steps_per_execution: 1,
+        jit_compile: false,
+      };
+    }
+    return out;
+  }
+
+  private buildInputShape(): (number | null)[] | null {
+    return this.layerInputShapes[0] ?? this.stack[0]?.batchInputShape ?? this.batchInputShape ?? null;
+  }
+
+  /** Rebuilds a Sequential from its config, given a resolver from class_name+config to a layer. */
+  static fromConfigWith(cfg: Record<string, unknown>, makeLayer: (className: string, config: Record<string, unknown>) => Layer): Sequential {
+    const model = new Sequential({ ...baseArgsFromConfig(cfg), batchInputShape: undefined });
+    const entries = (cfg.layers ?? []) as { class_name: string; config: Record<string, unknown> }[];
+    let inputShape: (number | null)[] | null = (cfg.build_input_shape as (number | null)[] | undefined) ?? null;
+    for (const e of entries) {
+      if (e.class_name === 'InputLayer') {
+        inputShape = (e.config.batch_shape ?? e.config.batch_input_shape) as (number | null)[];
+        continue;
+      }
+      model.add(makeLayer(e.class_name, e.config));
+    }
+    if (inputShape) model.layerInputShapes[0] = inputShape;
+    return model;
+  }
+
+  /** The input shape recorded for the first layer ([null, ...]) or null. */
+  get inputShape(): (number | null)[] | null {
+    return this.buildInputShape();
+  }
+}

@@ -140,7 +140,7 @@ export abstract class Layer {
 
   /** Tracks a sublayer (e.g. an RNN's cell): its weights, losses and trainable flag become part of this layer. */
   protected trackLayer<L extends Layer>(layer: L): L {
-    if (layer === this) fail(this.name, 'a layer cannot track itself');
+    if ((layer as Layer) === this) fail(this.name, 'a layer cannot track itself');
     if (!this.sublayers.includes(layer)) this.sublayers.push(layer);
     // A shared layer (Keras allows one layer in several models) keeps its first owner for its weight paths.
     if (!layer.parent) layer.parent = this;

@@ -26,7 +26,7 @@ import {
 
 const PEERS = ['tfjs-cpu', 'tfjs-wasm'] as const;
 type Peer = (typeof PEERS)[number];
-const DEFAULT_IMPLS = ['layer-ts', 'layer-native-cpu', 'kernel-ts', 'generic'];
+const DEFAULT_IMPLS = ['layer-auto', 'layer-native-cpu', 'layer-generic', 'kernel-ts', 'kernel-native-cpu', 'generic'];
 
 interface ChildJob {
   impl: string; // an lstm-ts impl id or a peer name
@@ -190,17 +190,22 @@ const fmt = (v: number | undefined, d = 1): string =>
   v === undefined || !Number.isFinite(v) ? '—' : v >= 100 ? v.toFixed(0) : v > 0 && v < 0.1 ? v.toPrecision(2) : v.toFixed(d);
 const fmtMs = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '—' : v < 1 ? v.toFixed(3) : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0));
 
+/** Speed-up of r over the peer (peer time / r's time; > 1: r is faster), by wall time and by CPU time. */
 function ratio(peer: BenchResult | undefined, r: BenchResult): string {
   if (!peer || peer.status !== 'ok' || r.status !== 'ok' || !peer.msPerOp || !r.msPerOp) return '—';
   if (peer.impl === r.impl) return '1';
-  return `${(peer.msPerOp / r.msPerOp).toFixed(2)}×`;
+  const wall = (peer.msPerOp / r.msPerOp).toFixed(2);
+  const pc = peer.timing?.cpuMsPerOp;
+  const rc = r.timing?.cpuMsPerOp;
+  const cpu = pc !== undefined && rc !== undefined && Number.isFinite(pc) && Number.isFinite(rc) && rc > 0 ? (pc / rc).toFixed(2) : '—';
+  return `${wall}× / ${cpu}×`;
 }
 
 function table(results: BenchResult[], config: string, what: What, md: boolean): string {
   const rows = results.filter((r) => r.config === config && r.what === what);
   const cpu = rows.find((r) => r.impl === 'tfjs-cpu');
   const wasm = rows.find((r) => r.impl === 'tfjs-wasm');
-  const head = ['implementation', 'ms/op', 'CPU ms/op', 'GFLOP/s', 'speed-up vs tfjs-cpu', 'speed-up vs tfjs-wasm', 'peak RSS MiB (after setup)', 'wasm heap MiB', 'samples', 'load avg (1m)', 'note'];
+  const head = ['implementation', 'ms/op', 'CPU ms/op', 'GFLOP/s', 'vs tfjs-cpu (wall / CPU)', 'vs tfjs-wasm (wall / CPU)', 'peak RSS MiB (after setup)', 'wasm heap MiB', 'samples', 'load avg (1m)', 'note'];
   const body = rows.map((r) => {
     if (r.status !== 'ok') return [r.label, r.status, '', '', '', '', '', '', '', '', (r.reason ?? '').split('\n')[0]!.slice(0, 90)];
     const t = r.timing!;
@@ -270,7 +275,7 @@ async function main(): Promise<void> {
       console.log(`${((performance.now() - t0) / 1000).toFixed(1)} s  ${rs.map((r) => `${r.what}: ${r.status === 'ok' ? fmtMs(r.msPerOp) + ' ms' : r.status + ' (' + (r.reason ?? '').split('\n')[0] + ')'}`).join(', ')}`);
       results.push(...rs);
       // The layer is the number users get; while it does not exist yet, fall back to the fused autograd op.
-      if (impl === 'layer-ts' && rs.every((r) => r.status === 'skipped') && !jobs.includes('seq-ts')) jobs.splice(j + 1, 0, 'seq-ts');
+      if ((impl === 'layer-auto' || impl === 'layer-ts') && rs.every((r) => r.status === 'skipped') && !jobs.includes('seq-ts')) jobs.splice(j + 1, 0, 'seq-ts');
     }
     for (const what of o.whats) {
       console.log(`\n### ${config} ${what === 'train' ? 'training step (forward + backward of mean(y²))' : 'inference (forward)'}`);

@@ -4,9 +4,12 @@
 //
 //   layer-<backend>  public API: new lt.keras.layers.LSTM({units, returnSequences: true, backend}) — the number
 //                    users get ('auto' | 'ts' | 'native-cpu'); needs src/keras LSTM.
+//   layer-generic    the same layer with unroll: true, which Keras's fused-path rules exclude, so the layer runs its
+//                    generic cell loop (LSTMCell per step on the tape) — the path masks/dropout configs take.
 //   seq-ts           the fused autograd op lstmSequence (src/kernels/lstm-sequence.ts) with the TS backend.
 //   kernel-ts        the raw TS kernel tsLstmBackend.forward/backward on typed arrays (no tensors, no tape): the
 //                    floor under seq-ts / layer-ts.
+//   kernel-native-cpu  the same for the native CPU backend (OpenBLAS addon): the floor under layer-native-cpu.
 //   generic          the LSTM composed from public primitive ops (matmul, split, sigmoid, tanh, mul, add) with
 //                    the autograd tape — what issue #2 asks to beat tfjs-cpu with.
 //
@@ -16,7 +19,9 @@
 import type { BenchConfig, Workload } from './common.js';
 import { fillRandom } from './common.js';
 
-export const LSTM_TS_IMPLS = ['layer-auto', 'layer-ts', 'layer-native-cpu', 'seq-ts', 'kernel-ts', 'generic'] as const;
+export const LSTM_TS_IMPLS = [
+  'layer-auto', 'layer-ts', 'layer-native-cpu', 'layer-generic', 'seq-ts', 'kernel-ts', 'kernel-native-cpu', 'generic',
+] as const;
 export type LstmTsImpl = (typeof LSTM_TS_IMPLS)[number];
 
 // Loose view of a module: members are looked up by name and checked before use.
@@ -58,7 +63,7 @@ function summarizeExplain(v: unknown): string | null {
   if (v == null) return null;
   if (typeof v === 'string') return v.split('\n')[0]!.slice(0, 60);
   const o = v as Loose;
-  for (const k of ['name', 'kernel', 'backend', 'used', 'chosen']) {
+  for (const k of ['path', 'name', 'kernel', 'backend', 'used', 'chosen']) {
     if (typeof o[k] === 'string') return o[k] as string;
     if (o[k] && typeof o[k].name === 'string') return o[k].name as string;
   }
@@ -77,14 +82,18 @@ export async function makeLstmTsWorkload(impl: LstmTsImpl, c: BenchConfig): Prom
   const lossOf = (y: Loose): Loose => mean(square(y));
 
   if (impl.startsWith('layer-')) {
-    const backend = impl.slice('layer-'.length);
+    const generic = impl === 'layer-generic';
+    const backend = generic ? 'auto' : impl.slice('layer-'.length);
     const LSTM = lt.keras?.layers?.LSTM;
     if (typeof LSTM !== 'function') throw new Unavailable('lt.keras.layers.LSTM is not available in this checkout');
     if (backend === 'native-cpu') {
       const info = (await nativeInfo()) as Loose | null;
       if (!info) throw new Unavailable('lt.native.info() is not available (no addon support in this checkout)');
+      if (info.loadedAddons && !info.loadedAddons.cpu) throw new Unavailable(`native CPU addon not loaded: ${JSON.stringify(info.reasons ?? {})}`);
+      // The native backends join kernel selection only once enabled (lt.native.enable(), or LSTM_TS_NATIVE=1).
+      fn(lt.native, 'enable', 'lt.native').call(lt.native);
     }
-    const layer = new LSTM({ units: H, returnSequences: true, backend }) as Loose;
+    const layer = new LSTM({ units: H, returnSequences: true, backend, ...(generic ? { unroll: true } : {}) }) as Loose;
     const x = tensor(fillRandom(new Float32Array(B * T * I), 11), { shape: [B, T, I], dtype: 'float32' });
     let chosen: string | null = null;
     const noteChoice = (): void => {
@@ -97,7 +106,10 @@ export async function makeLstmTsWorkload(impl: LstmTsImpl, c: BenchConfig): Prom
       }
     };
     return {
-      label: () => `lstm-ts layer backend=${backend}${chosen && chosen !== backend ? ` (used: ${chosen})` : ''}`,
+      label: () =>
+        generic
+          ? `lstm-ts layer unroll=true (used: ${chosen ?? '?'})`
+          : `lstm-ts layer backend=${backend}${chosen && chosen !== backend ? ` (used: ${chosen})` : ''}`,
       infer() {
         noGrad(() => layer.apply(x, { training: false }));
         noteChoice();
@@ -117,10 +129,13 @@ export async function makeLstmTsWorkload(impl: LstmTsImpl, c: BenchConfig): Prom
   const b0 = new Float32Array(G);
   const xTBI = fillRandom(new Float32Array(T * B * I), 3);
 
-  if (impl === 'kernel-ts') {
-    const ts = await importOptional('../../src/kernels/ts.js');
-    const be = ts?.tsLstmBackend as Loose | undefined;
-    if (!be) throw new Unavailable('src/kernels/ts.ts (tsLstmBackend) is not available');
+  if (impl === 'kernel-ts' || impl === 'kernel-native-cpu') {
+    const native = impl === 'kernel-native-cpu';
+    const mod = await importOptional(native ? '../../src/kernels/native-cpu.js' : '../../src/kernels/ts.js');
+    const be = mod?.[native ? 'nativeCpuLstmBackend' : 'tsLstmBackend'] as Loose | undefined;
+    if (!be) throw new Unavailable(`${native ? 'nativeCpuLstmBackend' : 'tsLstmBackend'} is not available in this checkout`);
+    const avail = be.availability() as { ok: boolean; reason?: string };
+    if (!avail.ok) throw new Unavailable(`${be.name}: ${avail.reason}`);
     const args = {
       T, B, I, H, dtype: 'float32', x: xTBI,
       h0: new Float32Array(B * H), c0: new Float32Array(B * H),
@@ -129,7 +144,7 @@ export async function makeLstmTsWorkload(impl: LstmTsImpl, c: BenchConfig): Prom
     };
     const zeros = new Float32Array(B * H);
     return {
-      label: () => 'lstm-ts kernel-ts (raw typed-array kernel, no tape)',
+      label: () => `lstm-ts ${impl} (raw typed-array kernel, no tape)`,
       infer() {
         be.forward(args, false);
       },

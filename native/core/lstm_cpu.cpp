@@ -29,7 +29,8 @@ namespace {
 // exponent bits. Max relative error ≈ 2 ulp on the clamped range; branch-free so loops vectorise. The clamp keeps
 // 2^n finite and normal; sigmoid/tanh saturate long before it matters (e^-87 ≈ 1.6e-38).
 inline float exp_approx(float x) {
-  x = std::min(88.0f, std::max(-87.0f, x));
+  // Written with comparisons so that NaN falls through both and propagates (std::min/max would clamp it).
+  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
   const float kMagic = 12582912.0f;  // 1.5·2^23: adding it rounds to the nearest integer in float32
   float n = (x * 1.44269504088896341f + kMagic) - kMagic;
   float r = x - n * 0.693359375f;  // ln2 split in a high part exact in float32 ...

@@ -79,6 +79,8 @@ describe('keras-foundation: Layer base', () => {
     // nothing was written by the failing call
     expect(d.kernel!.data[0]).to.not.equal(0);
     d.setWeights([[[1, 2], [3, 4], [5, 6]], [7, 8]]);
+    expect(d.countParams()).to.equal(8);
+    expect(() => new L.Dense({ units: 2, name: 'nb' }).countParams()).to.throw(/nb: .*not built/);
     expect(d.kernel!.toArray()).to.deep.equal([[1, 2], [3, 4], [5, 6]]);
     expect(d.bias!.toArray()).to.deep.equal([7, 8]);
   });

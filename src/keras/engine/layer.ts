@@ -219,6 +219,12 @@ export abstract class Layer {
     return true;
   }
 
+  /** Number of scalars in all weights (Keras `count_params`). */
+  countParams(): number {
+    if (!this.built) fail(this.name, 'You tried to call countParams but the layer is not built yet; call it on an input first');
+    return this.weights.reduce((n, w) => n + w.size, 0);
+  }
+
   /** Copies of the weights' values (Keras `get_weights` returns NumPy copies). */
   getWeights(): Tensor[] {
     return this.weights.map((w) => w.clone());

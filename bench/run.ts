@@ -3,7 +3,7 @@
 //   npx tsx bench/run.ts [--configs tiny,small,medium] [--peers tfjs-cpu,tfjs-wasm|none]
 //                        [--impls layer-ts,layer-native-cpu,kernel-ts,generic] [--what train,infer] [--reps N]
 //                        [--budget-s S] [--in-process] [--md] [--out FILE | --no-save] [--slow-peers]
-//   npx tsx bench/run.ts --report bench/results/FILE.json     (markdown tables of a saved run)
+//   npx tsx bench/run.ts --report bench/results/FILE.json [--summary]   (markdown tables / targets of a saved run)
 //
 // Per config it prints ms per op (median of --reps samples after warm-up) and GFLOP/s (bench/peers/common.ts
 // lstmFlops: forward 2·T·B·(I+H)·4H, training step 3× forward), the speed-up of each lstm-ts variant over each
@@ -175,7 +175,7 @@ function runChild(job: ChildJob, threads: number): BenchResult[] {
   const self = fileURLToPath(import.meta.url);
   const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
   const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--child', JSON.stringify(job)], {
-    encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024, cwd: path.resolve(path.dirname(self), '..'),
+    encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024, timeout: job.budgetMs * 2 * job.whats.length + 120_000, killSignal: 'SIGKILL', cwd: path.resolve(path.dirname(self), '..'),
   });
   const lines = (r.stdout ?? '').split('\n');
   const results = lines.filter((l) => l.startsWith(RESULT_TAG)).map((l) => JSON.parse(l.slice(RESULT_TAG.length)) as BenchResult);
@@ -224,6 +224,67 @@ function table(results: BenchResult[], config: string, what: What, md: boolean):
   return [line(head), line(w.map((n) => '-'.repeat(n))), ...body.map(line)].join('\n');
 }
 
+interface Target {
+  issue: string;
+  text: string;
+  config: string;
+  what: What;
+  peer: string;
+  /** lstm-ts impls to report, the first one present is the headline (the public layer first). */
+  impls: string[];
+  kind: 'speed' | 'memory';
+  /** Required speed-up (peer ms / ours) or memory ratio (peer peak RSS / ours). */
+  factor: number;
+}
+
+// The speed and memory targets of issues #2, #3, #5 that this runner measures (the matmul, onnxruntime and
+// torch targets are measured by bench/matmul.ts and bench/native.ts).
+const TARGETS: Target[] = [
+  { issue: '#3', text: 'small training step ≥ 5× faster than tfjs-cpu', config: 'small', what: 'train', peer: 'tfjs-cpu', impls: ['layer-auto', 'layer-ts', 'seq-ts', 'generic'], kind: 'speed', factor: 5 },
+  { issue: '#2', text: 'small training step composed from primitive ops faster than tfjs-cpu', config: 'small', what: 'train', peer: 'tfjs-cpu', impls: ['generic', 'layer-generic'], kind: 'speed', factor: 1 },
+  { issue: '#3', text: 'small training step faster than tfjs-wasm', config: 'small', what: 'train', peer: 'tfjs-wasm', impls: ['layer-auto', 'layer-ts', 'seq-ts'], kind: 'speed', factor: 1 },
+  { issue: '#3', text: 'small inference faster than tfjs-wasm', config: 'small', what: 'infer', peer: 'tfjs-wasm', impls: ['layer-auto', 'layer-ts', 'seq-ts'], kind: 'speed', factor: 1 },
+  { issue: '#3', text: 'medium training step memory far below tfjs-wasm (≥ 4× less peak RSS)', config: 'medium', what: 'train', peer: 'tfjs-wasm', impls: ['layer-auto', 'layer-ts', 'seq-ts'], kind: 'memory', factor: 4 },
+  { issue: '#5', text: 'native CPU training step ≥ 10× faster than tfjs-wasm (small)', config: 'small', what: 'train', peer: 'tfjs-wasm', impls: ['layer-native-cpu'], kind: 'speed', factor: 10 },
+  { issue: '#5', text: 'native CPU training step ≥ 10× faster than tfjs-wasm (medium)', config: 'medium', what: 'train', peer: 'tfjs-wasm', impls: ['layer-native-cpu'], kind: 'speed', factor: 10 },
+];
+
+/** Markdown rows: target, peer figure, lstm-ts figure, ratio (wall / CPU), verdict. */
+function summary(results: BenchResult[]): string {
+  const rows: string[] = [
+    '| issue | target | peer | lstm-ts | ratio (wall / CPU time) | met? |',
+    '|---|---|---|---|---|---|',
+  ];
+  const find = (impl: string, t: Target): BenchResult | undefined =>
+    results.find((r) => r.impl === impl && r.config === t.config && r.what === t.what && r.status === 'ok');
+  for (const t of TARGETS) {
+    const peer = find(t.peer, t);
+    const impl = t.impls.map((i) => find(i, t)).find((r) => r !== undefined);
+    if (!peer || !impl) {
+      rows.push(`| ${t.issue} | ${t.text} | ${peer ? t.peer : `${t.peer}: not measured`} | ${impl ? impl.label : 'not measured'} | — | not measured |`);
+      continue;
+    }
+    if (t.kind === 'memory') {
+      const p = peer.memory?.peakRssMiB ?? NaN;
+      const o = impl.memory?.peakRssMiB ?? NaN;
+      const f = p / o;
+      const heap = peer.memory?.wasmHeapMiB !== undefined ? `, wasm heap ${peer.memory.wasmHeapMiB.toFixed(0)}` : '';
+      rows.push(`| ${t.issue} | ${t.text} | ${t.peer}: peak RSS ${p.toFixed(0)} MiB${heap} | ${impl.label}: peak RSS ${o.toFixed(0)} MiB | ${f.toFixed(1)}× less | ${f >= t.factor ? 'yes' : 'no'} |`);
+      continue;
+    }
+    const wall = peer.msPerOp! / impl.msPerOp!;
+    const pc = peer.timing?.cpuMsPerOp ?? NaN;
+    const ic = impl.timing?.cpuMsPerOp ?? NaN;
+    const cpu = pc / ic;
+    const okWall = wall >= t.factor;
+    const okCpu = Number.isFinite(cpu) ? cpu >= t.factor : okWall;
+    const verdict = okWall && okCpu ? 'yes' : !okWall && !okCpu ? 'no' : okCpu ? 'yes by CPU time, no by wall time' : 'yes by wall time, no by CPU time';
+    const fig = (r: BenchResult): string => `${fmtMs(r.msPerOp)} ms (CPU ${fmtMs(r.timing?.cpuMsPerOp)} ms)`;
+    rows.push(`| ${t.issue} | ${t.text} | ${t.peer}: ${fig(peer)} | ${impl.label}: ${fig(impl)} | ${wall.toFixed(2)}× / ${Number.isFinite(cpu) ? cpu.toFixed(2) : '—'}× | ${verdict} |`);
+  }
+  return rows.join('\n');
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === '--child') {
@@ -235,6 +296,10 @@ async function main(): Promise<void> {
     // Re-render the tables of a saved results file (markdown), e.g. for docs/benchmarks.md.
     const doc = JSON.parse(fs.readFileSync(argv[1]!, 'utf8')) as { command: string; started: string; machine: unknown; results: BenchResult[] };
     console.log(`Command: \`${doc.command}\` — started ${doc.started}`);
+    if (argv.includes('--summary')) {
+      console.log(summary(doc.results));
+      return;
+    }
     const configs = [...new Set(doc.results.map((r) => r.config))];
     for (const config of configs) {
       for (const what of ['train', 'infer'] as What[]) {
@@ -283,6 +348,7 @@ async function main(): Promise<void> {
     }
   }
 
+  console.log('\n### targets\n' + summary(results));
   const finished = new Date();
   const doc = { started: started.toISOString(), finished: finished.toISOString(), command, machine, options: o, loadAvgEnd: loadAvg(), results };
   if (o.out !== null) {

@@ -234,3 +234,38 @@ describe('keras-recurrent: errors name the layer, the argument and expected vs a
     void ops;
   });
 });
+
+describe('keras-recurrent: regularizers, constraints, trainable', () => {
+  it('weight regularizer losses (Keras l2 = 0.01·Σw², no ½) and activity regularizer on every output / batch (§7)', () => {
+    const l = new LSTM({ units: 2, kernelRegularizer: 'l2', biasRegularizer: keras.regularizers.l1(0.5), activityRegularizer: keras.regularizers.l2(0.1), returnState: true });
+    const x = rand([3, 4, 2], 1);
+    const outs = l.apply(x) as Tensor[];
+    const [k, , b] = l.getWeights();
+    const sumSq = (t: Tensor) => Array.from(t.data).reduce((a, v) => a + v * v, 0);
+    const sumAbs = (t: Tensor) => Array.from(t.data).reduce((a, v) => a + Math.abs(v), 0);
+    const losses = l.losses.map((t) => t.item());
+    expect(losses.length, '3 activity losses (output, h, c) + 2 weight losses').to.equal(5);
+    const act = outs.map((o) => (0.1 * sumSq(o)) / 3);
+    act.forEach((v, i) => expect(losses[i]).to.be.closeTo(v, 1e-6));
+    expect(losses[3]).to.be.closeTo(0.01 * sumSq(k), 1e-6);
+    expect(losses[4]).to.be.closeTo(0.5 * sumAbs(b), 1e-5);
+  });
+
+  it('constraints are registered per weight for the optimizer (applied after updates, §7.3)', () => {
+    const l = new SimpleRNN({ units: 2, kernelConstraint: 'non_neg', recurrentConstraint: keras.constraints.maxNorm({ maxValue: 1 }) });
+    l.apply(rand([1, 2, 3], 2));
+    const cons = l.allConstraints;
+    expect(cons.size).to.equal(2);
+    l.applyConstraints();
+    expect(Array.from(l.getWeights()[0].data).every((v) => v >= 0)).to.equal(true);
+  });
+
+  it('trainable=false: no gradients for the cell weights; weights listed in Keras order with Keras names', () => {
+    const l = new LSTM({ units: 2, name: 'lstm_named' });
+    l.build([1, 2, 3]);
+    expect(l.weights.map((w) => w.name)).to.deep.equal(['lstm_named/lstm_cell/kernel', 'lstm_named/lstm_cell/recurrent_kernel', 'lstm_named/lstm_cell/bias']);
+    l.trainable = false;
+    expect(l.trainableWeights.length).to.equal(0);
+    expect(l.weights.every((w) => !w.requiresGrad)).to.equal(true);
+  });
+});

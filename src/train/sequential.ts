@@ -24,6 +24,7 @@ import { resolveMetric, type MeanMetric } from './metrics/metric.js';
 import { takeRows, concatRows, checkXY } from './data.js';
 import { ProgressPrinter, type Verbosity, type ProgressStream } from './progress.js';
 import type { Callback, CallbackModel, Logs } from './callbacks.js';
+import { saveModel } from './save-model.js';
 
 export interface CompileArgs {
   optimizer?: optimizersMod.Optimizer | string;
@@ -355,6 +356,11 @@ export class Sequential extends Layer implements CallbackModel {
     }
     if (inputShape) model.layerInputShapes[0] = inputShape;
     return model;
+  }
+
+  /** Writes config.json + weights.bin + manifest.json into `dir` (see saving.ts; load with loadModel). */
+  save(dir: string): void {
+    saveModel(this, dir);
   }
 
   /** The input shape recorded for the first layer ([null, ...]) or null. */

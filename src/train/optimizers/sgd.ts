@@ -15,7 +15,7 @@ export class SGD extends Optimizer {
   readonly momentum: number;
   readonly nesterov: boolean;
   constructor(args: SGDArgs = {}) {
-    super(args, 0.01, 'SGD');
+    super(args, 0.01, 'sgd');
     this.momentum = args.momentum ?? 0;
     this.nesterov = args.nesterov ?? false;
     if (!(this.momentum >= 0 && this.momentum <= 1)) fail('SGD', `momentum must be in [0, 1], got ${this.momentum}`);

@@ -1,0 +1,68 @@
+// Writing a model folder (config.json + weights.bin + manifest.json); see saving.ts for the format and the
+// loaders. Kept apart from saving.ts so Sequential.save can use it without an import cycle.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Tensor, DType } from '../tensor/tensor.js';
+import { fail } from '../tensor/shape.js';
+
+/** What saveModel needs from a model. */
+export interface SavableModel {
+  readonly built: boolean;
+  readonly weights: Tensor[];
+  toJSON(): Record<string, unknown>;
+}
+
+export const WEIGHTS_FORMAT = 'lstm-ts-weights';
+
+export interface ManifestEntry {
+  name: string;
+  shape: number[];
+  dtype: DType;
+  offset: number;
+  byte_length: number;
+}
+
+export interface Manifest {
+  format: string;
+  version: number;
+  weights: ManifestEntry[];
+}
+
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function toLittleEndianBytes(data: Float32Array | Float64Array): Uint8Array {
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+  if (!littleEndian) {
+    const w = data.BYTES_PER_ELEMENT;
+    for (let i = 0; i < bytes.length; i += w) bytes.subarray(i, i + w).reverse();
+  }
+  return bytes;
+}
+
+/** Writes config.json, weights.bin and manifest.json into `dir` (created if needed). */
+export function saveModel(model: SavableModel, dir: string): void {
+  if (!model.built) {
+    fail('saveModel', 'the model has not been built yet: call it (predict / fit) once before saving');
+  }
+  mkdirSync(dir, { recursive: true });
+  const entries: ManifestEntry[] = [];
+  const chunks: Uint8Array[] = [];
+  let offset = 0;
+  for (const w of model.weights) {
+    const bytes = toLittleEndianBytes(w.data);
+    entries.push({ name: w.name ?? `weight_${entries.length}`, shape: [...w.shape], dtype: w.dtype, offset, byte_length: bytes.length });
+    chunks.push(bytes);
+    offset += bytes.length;
+  }
+  const all = new Uint8Array(offset);
+  let p = 0;
+  for (const c of chunks) {
+    all.set(c, p);
+    p += c.length;
+  }
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(model.toJSON(), null, 1));
+  writeFileSync(join(dir, 'weights.bin'), all);
+  const manifest: Manifest = { format: WEIGHTS_FORMAT, version: 1, weights: entries };
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 1));
+}
+

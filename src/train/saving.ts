@@ -1,0 +1,167 @@
+// Saving and loading Sequential models.
+//
+// model.save(dir) / saveModel(model, dir) writes a folder:
+//   config.json    — the model in Keras 3's `model.to_json()` format: {module, class_name: 'Sequential',
+//                    config: {name, layers: [InputLayer, {class_name, config, build_config}, ...]},
+//                    build_config, compile_config}; the layer configs are the layers' own Keras getConfig().
+//   weights.bin    — every weight's raw values, little-endian, in Keras `model.weights` order, back to back.
+//   manifest.json  — {format, version, weights: [{name, shape, dtype, offset, byte_length}]}: what is where
+//                    in weights.bin, so the binary file needs no header and can be memory-mapped elsewhere.
+// loadModel(dir) rebuilds the layers from config.json through the layer registry (each layer class's
+// fromConfig), builds them with the recorded input shape, and assigns the weights (count, shapes and dtypes
+// checked). The optimizer and loss are restored from compile_config; optimizer slot state is not saved.
+//
+// loadKerasWeightsH5(model, file) imports weights written by real Keras 3 `model.save_weights('x.weights.h5')`
+// (h5wasm reads the HDF5 file): each layer's datasets live under layers/<layer name>/.../vars/<i>.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Tensor, allocate } from '../tensor/tensor.js';
+import { fail, shapeStr, sameShape, sizeOf } from '../tensor/shape.js';
+import { zeros } from '../tensor/create.js';
+import { deserializeLayer } from '../keras/engine/registry.js';
+import '../keras/layers.js'; // registers every built-in layer class for deserializeLayer
+import type { Layer } from '../keras/engine/layer.js';
+import { Sequential } from './sequential.js';
+import { WEIGHTS_FORMAT, type Manifest } from './save-model.js';
+export { saveModel, WEIGHTS_FORMAT } from './save-model.js';
+import * as optimizersMod from './optimizers/index.js';
+import * as lossesMod from './losses/index.js';
+
+function readJson(path: string, what: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    return fail('loadModel', `cannot read ${what} at ${path}: ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (e) {
+    return fail('loadModel', `${what} at ${path} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Builds every layer by running the model once on zeros of the recorded input shape (batch 1). */
+function buildFromInputShape(model: Sequential): void {
+  const s = model.inputShape;
+  if (!s) fail('loadModel', 'the config has no input shape (no InputLayer / build_input_shape); cannot build the layers');
+  if (s.slice(1).some((d) => d === null)) {
+    fail('loadModel', `cannot build from input shape ${JSON.stringify(s)}: only the batch dimension may be unknown`);
+  }
+  model.predict(zeros([1, ...(s.slice(1) as number[])], model.dtype));
+}
+
+/** Rebuilds a Sequential model from a folder written by saveModel: identical predictions. */
+export function loadModel(dir: string, opts: { compile?: boolean } = {}): Sequential {
+  const json = readJson(join(dir, 'config.json'), 'config.json');
+  if (json.class_name !== 'Sequential') fail('loadModel', `only Sequential models can be loaded, got class_name '${String(json.class_name)}'`);
+  const model = Sequential.fromConfigWith(json.config as Record<string, unknown>, (className, config) =>
+    deserializeLayer({ class_name: className, config }));
+  buildFromInputShape(model);
+  const manifest = readJson(join(dir, 'manifest.json'), 'manifest.json') as unknown as Manifest;
+  if (manifest.format !== WEIGHTS_FORMAT) fail('loadModel', `manifest.json has format '${manifest.format}', expected '${WEIGHTS_FORMAT}'`);
+  const buf = readFileSync(join(dir, 'weights.bin'));
+  const ws = model.weights;
+  if (manifest.weights.length !== ws.length) {
+    fail('loadModel', `weights.bin holds ${manifest.weights.length} weights but the rebuilt model has ${ws.length}`);
+  }
+  manifest.weights.forEach((e, i) => {
+    const w = ws[i];
+    if (!sameShape(e.shape, w.shape)) fail('loadModel', `weight ${i} ('${e.name}') has shape ${shapeStr(e.shape)} in the file but ${shapeStr(w.shape)} in the model ('${w.name}')`);
+    const n = sizeOf(e.shape);
+    const width = e.dtype === 'float64' ? 8 : 4;
+    if (e.byte_length !== n * width || e.offset + e.byte_length > buf.length) {
+      fail('loadModel', `weight ${i} ('${e.name}'): byte range ${e.offset}+${e.byte_length} does not fit ${n} ${e.dtype} values in a ${buf.length}-byte weights.bin`);
+    }
+    const vals = allocate(e.dtype, n);
+    const view = new DataView(buf.buffer, buf.byteOffset + e.offset, e.byte_length);
+    for (let k = 0; k < n; k++) vals[k] = width === 8 ? view.getFloat64(k * 8, true) : view.getFloat32(k * 4, true);
+    w.assign(vals);
+  });
+  const cc = json.compile_config as Record<string, unknown> | undefined;
+  if ((opts.compile ?? true) && cc && cc.optimizer && cc.loss) {
+    model.compile({
+      optimizer: optimizersMod.get(cc.optimizer as Record<string, unknown>),
+      loss: lossesMod.get(cc.loss as string | Record<string, unknown>),
+      metrics: (cc.metrics as string[] | null) ?? undefined,
+    });
+  }
+  return model;
+}
+
+// ---- Keras .weights.h5 import ---------------------------------------------------------------------------
+
+interface H5Node {
+  type: string;
+  keys?(): string[];
+  get?(k: string): H5Node | null;
+  value?: unknown;
+  shape?: number[] | null;
+}
+
+/** Datasets of one saved Keras object: its own vars/0..n, then its children (cell, forward/backward layers). */
+function collectVars(g: H5Node): { path: string; node: H5Node }[] {
+  const out: { path: string; node: H5Node }[] = [];
+  const walk = (node: H5Node, path: string): void => {
+    const keys = node.keys?.() ?? [];
+    if (keys.includes('vars')) {
+      const vars = node.get!('vars')!;
+      const idx = (vars.keys?.() ?? []).filter((k) => /^\d+$/.test(k)).sort((a, b) => Number(a) - Number(b));
+      for (const k of idx) out.push({ path: `${path}/vars/${k}`, node: vars.get!(k)! });
+    }
+    // Keras weight order: a wrapper's forward layer before its backward layer, a layer's cell after its own vars.
+    const rank = (k: string): number => (k === 'cell' ? 0 : k === 'forward_layer' ? 1 : k === 'backward_layer' ? 2 : 3);
+    const children = keys.filter((k) => k !== 'vars').sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
+    for (const k of children) {
+      const c = node.get!(k);
+      if (c && c.type === 'Group') walk(c, `${path}/${k}`);
+    }
+  };
+  walk(g, '');
+  return out;
+}
+
+/**
+ * Loads weights saved by Keras 3 (`model.save_weights('m.weights.h5')`) into a built lstm-ts Sequential model.
+ * Layers are matched by name (layers/<name> in the file), weights by Keras order within each layer; every
+ * shape is checked.
+ */
+export async function loadKerasWeightsH5(model: Sequential, file: string): Promise<void> {
+  const h5mod = (await import('h5wasm/node')) as unknown as {
+    default: { ready: Promise<unknown>; File: new (path: string, mode: string) => H5Node & { close(): void } };
+  };
+  const h5 = h5mod.default;
+  await h5.ready;
+  let f: H5Node & { close(): void };
+  try {
+    f = new h5.File(file, 'r');
+  } catch (e) {
+    return fail('loadKerasWeightsH5', `cannot open ${file} as HDF5: ${(e as Error).message}`);
+  }
+  try {
+    const layersGroup = f.get?.('layers');
+    if (!layersGroup) fail('loadKerasWeightsH5', `${file} has no 'layers' group: not a Keras 3 .weights.h5 file`);
+    const available = layersGroup.keys?.() ?? [];
+    for (const layer of model.layers as Layer[]) {
+      const ws = layer.weights;
+      if (ws.length === 0) continue;
+      const g = available.includes(layer.name) ? layersGroup.get!(layer.name) : null;
+      if (!g) fail('loadKerasWeightsH5', `layer '${layer.name}' not found in ${file}; the file has layers: ${available.join(', ')}`);
+      const vars = collectVars(g);
+      if (vars.length !== ws.length) {
+        fail('loadKerasWeightsH5', `layer '${layer.name}' has ${ws.length} weights but the file stores ${vars.length} (${vars.map((v) => v.path).join(', ')})`);
+      }
+      vars.forEach((v, i) => {
+        const shape = v.node.shape ?? [];
+        if (!sameShape(shape, ws[i].shape)) {
+          fail('loadKerasWeightsH5', `layer '${layer.name}' weight ${ws[i].name}: file has shape ${shapeStr(shape)} at ${v.path}, model needs ${shapeStr(ws[i].shape)}`);
+        }
+        const value = v.node.value as ArrayLike<number>;
+        ws[i].assign(value instanceof Tensor ? value : Array.from(value));
+      });
+    }
+  } finally {
+    f.close();
+  }
+}

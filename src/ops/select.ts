@@ -15,25 +15,34 @@ export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
   const n = sizeOf(shape);
   const out = allocate(a.dtype, n);
   const c = cond.data, ad = a.data, bd = b.data;
-  const same = sameShape(cond.shape, shape) && sameShape(a.shape, shape) && sameShape(b.shape, shape);
-  if (same) {
-    for (let i = 0; i < n; i++) out[i] = c[i] !== 0 ? ad[i] : bd[i];
+  // pick[i] = 1 where the output takes a: computed once, reused by the backward pass.
+  const pick = new Uint8Array(n);
+  if (sameShape(cond.shape, shape)) {
+    for (let i = 0; i < n; i++) pick[i] = c[i] !== 0 ? 1 : 0;
   } else {
-    walk3(shape, cond.shape, a.shape, b.shape, (i, ic, ia, ib) => { out[i] = c[ic] !== 0 ? ad[ia] : bd[ib]; });
+    walk3(shape, cond.shape, shape, shape, (i, ic) => { pick[i] = c[ic] !== 0 ? 1 : 0; });
+  }
+  if (sameShape(a.shape, shape) && sameShape(b.shape, shape)) {
+    for (let i = 0; i < n; i++) out[i] = pick[i] !== 0 ? ad[i] : bd[i];
+  } else {
+    walk3(shape, shape, a.shape, b.shape, (i, _, ia, ib) => { out[i] = pick[i] !== 0 ? ad[ia] : bd[ib]; });
   }
   const y = new Tensor(out, shape);
   return record('where', [cond, a, b], y, (gy) => {
-    const ga = a.requiresGrad ? allocate(gy.dtype, n) : null;
-    const gb = b.requiresGrad ? allocate(gy.dtype, n) : null;
     const g = gy.data;
-    walk3(shape, cond.shape, shape, shape, (i, ic) => {
-      if (c[ic] !== 0) { if (ga) ga[i] = g[i]; } else if (gb) gb[i] = g[i];
-    });
-    return [
-      null,
-      ga ? sumToShape(new Tensor(ga, shape), a.shape) : null,
-      gb ? sumToShape(new Tensor(gb, shape), b.shape) : null,
-    ];
+    let ga: Tensor | null = null;
+    let gb: Tensor | null = null;
+    if (a.requiresGrad) {
+      const d = allocate(gy.dtype, n);
+      for (let i = 0; i < n; i++) if (pick[i] !== 0) d[i] = g[i];
+      ga = sumToShape(new Tensor(d, shape), a.shape);
+    }
+    if (b.requiresGrad) {
+      const d = allocate(gy.dtype, n);
+      for (let i = 0; i < n; i++) if (pick[i] === 0) d[i] = g[i];
+      gb = sumToShape(new Tensor(d, shape), b.shape);
+    }
+    return [null, ga, gb];
   });
 }
 

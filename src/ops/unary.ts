@@ -25,14 +25,6 @@ function mapInto(x: Tensor, fill: (src: TypedArray, dst: TypedArray) => void): T
   return new Tensor(out, x.shape);
 }
 
-/** gx[i] = gy[i] * d[i], where d is a derivative computed from saved forward values. */
-function gradTimes(gy: Tensor, deriv: (i: number) => number): Tensor {
-  const out = allocate(gy.dtype, gy.size);
-  const g = gy.data;
-  for (let i = 0; i < out.length; i++) out[i] = g[i] * deriv(i);
-  return new Tensor(out, gy.shape);
-}
-
 /** y = eˣ;  dy/dx = y. */
 export function exp(x: Tensor): Tensor {
   checkTensor('exp', x);
@@ -126,8 +118,13 @@ export function hardSigmoid(x: Tensor): Tensor {
     }
   });
   return record('hardSigmoid', [x], y, (gy) => {
-    const xd = x.data;
-    return [gradTimes(gy, (i) => { const r = xd[i] + 3; return r > 0 && r < 6 ? 1 / 6 : 0; })];
+    const out = allocate(gy.dtype, gy.size);
+    const g = gy.data, xd = x.data;
+    for (let i = 0; i < out.length; i++) {
+      const r = xd[i] + 3;
+      out[i] = r > 0 && r < 6 ? g[i] / 6 : 0;
+    }
+    return [new Tensor(out, gy.shape)];
   });
 }
 
@@ -144,8 +141,13 @@ export function hardSigmoidKeras2(x: Tensor): Tensor {
     }
   });
   return record('hardSigmoidKeras2', [x], y, (gy) => {
-    const xd = x.data;
-    return [gradTimes(gy, (i) => { const r = 0.2 * xd[i] + 0.5; return r >= 0 && r <= 1 ? 0.2 : 0; })];
+    const out = allocate(gy.dtype, gy.size);
+    const g = gy.data, xd = x.data;
+    for (let i = 0; i < out.length; i++) {
+      const r = 0.2 * xd[i] + 0.5;
+      out[i] = r >= 0 && r <= 1 ? 0.2 * g[i] : 0;
+    }
+    return [new Tensor(out, gy.shape)];
   });
 }
 
@@ -162,8 +164,10 @@ export function clip(x: Tensor, lo: number, hi: number): Tensor {
     }
   });
   return record('clip', [x], y, (gy) => {
-    const xd = x.data;
-    return [gradTimes(gy, (i) => (xd[i] >= lo && xd[i] <= hi ? 1 : 0))];
+    const out = allocate(gy.dtype, gy.size);
+    const g = gy.data, xd = x.data;
+    for (let i = 0; i < out.length; i++) out[i] = xd[i] >= lo && xd[i] <= hi ? g[i] : 0;
+    return [new Tensor(out, gy.shape)];
   });
 }
 
@@ -172,8 +176,10 @@ export function abs(x: Tensor): Tensor {
   checkTensor('abs', x);
   const y = mapInto(x, (s, d) => { for (let i = 0; i < d.length; i++) d[i] = Math.abs(s[i]); });
   return record('abs', [x], y, (gy) => {
-    const xd = x.data;
-    return [gradTimes(gy, (i) => (xd[i] > 0 ? 1 : xd[i] < 0 ? -1 : 0))];
+    const out = allocate(gy.dtype, gy.size);
+    const g = gy.data, xd = x.data;
+    for (let i = 0; i < out.length; i++) out[i] = xd[i] > 0 ? g[i] : xd[i] < 0 ? -g[i] : 0;
+    return [new Tensor(out, gy.shape)];
   });
 }
 
@@ -182,8 +188,10 @@ export function square(x: Tensor): Tensor {
   checkTensor('square', x);
   const y = mapInto(x, (s, d) => { for (let i = 0; i < d.length; i++) d[i] = s[i] * s[i]; });
   return record('square', [x], y, (gy) => {
-    const xd = x.data;
-    return [gradTimes(gy, (i) => 2 * xd[i])];
+    const out = allocate(gy.dtype, gy.size);
+    const g = gy.data, xd = x.data;
+    for (let i = 0; i < out.length; i++) out[i] = 2 * xd[i] * g[i];
+    return [new Tensor(out, gy.shape)];
   });
 }
 
@@ -192,8 +200,10 @@ export function sqrt(x: Tensor): Tensor {
   checkTensor('sqrt', x);
   const y = mapInto(x, (s, d) => { for (let i = 0; i < d.length; i++) d[i] = Math.sqrt(s[i]); });
   return record('sqrt', [x], y, (gy) => {
-    const yd = y.data;
-    return [gradTimes(gy, (i) => 0.5 / yd[i])];
+    const out = allocate(gy.dtype, gy.size);
+    const g = gy.data, yd = y.data;
+    for (let i = 0; i < out.length; i++) out[i] = (0.5 / yd[i]) * g[i];
+    return [new Tensor(out, gy.shape)];
   });
 }
 

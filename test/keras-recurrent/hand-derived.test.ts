@@ -220,3 +220,25 @@ describe('keras-recurrent: hand-derived values (constant initializers)', () => {
     }
   });
 });
+
+describe('keras-recurrent: Keras mask propagation', () => {
+  it('Embedding(maskZero) → LSTM picks the mask up by itself; return_sequences passes it on, the last output does not', () => {
+    const emb = new keras.layers.Embedding({ inputDim: 5, outputDim: 3 , maskZero: true });
+    const ids = [[1, 2, 0, 0], [3, 0, 4, 1]];
+    const e = emb.apply(tensor(ids)) as Tensor;
+    const seqLayer = constLstm(2, { returnSequences: true });
+    const auto = seqLayer.apply(e) as Tensor;
+    const explicit = seqLayer.apply(e, { mask: tensor(ids.map((r) => r.map((v) => (v !== 0 ? 1 : 0)))) }) as Tensor;
+    expectClose('implicit mask == explicit mask', auto, explicit, 0);
+    expect(keras.getKerasMask(auto)?.toArray()).to.deep.equal([[1, 1, 0, 0], [1, 0, 1, 1]]);
+    const last = constLstm(2).apply(e) as Tensor;
+    expect(keras.getKerasMask(last)).to.equal(null);
+  });
+
+  it('a NaN produced at a masked step does not leak into the outputs or states (row select, like tf.where)', () => {
+    const x = t32([[[1, 1, 1], [NaN, 0, 0], [1, 1, 1]]]);
+    const [seq, h] = constLstm(2, { returnSequences: true, returnState: true }).apply(x, { mask: tensor([[1, 0, 1]]) }) as Tensor[];
+    expect(Array.from(seq.data).every(Number.isFinite)).to.equal(true);
+    expect(Array.from(h.data).every(Number.isFinite)).to.equal(true);
+  });
+});

@@ -1,0 +1,106 @@
+// The backward engine beyond the basics in autograd.test.ts: diamonds (a tensor reaching the loss along two
+// paths), repeated backward over the same graph, backward on a leaf, custom ops built with record /
+// recordMulti (the API other areas use for fused kernels), and the engine's own error messages.
+
+import { expect } from 'chai';
+import { Tensor, tensor, ops, assertGradcheck, gradcheck } from '../../src/index.js';
+import { record, recordMulti } from '../../src/autograd/node.js';
+import { f64, expectClose, rand64 } from './helpers.js';
+
+describe('autograd engine: graph shapes and custom ops', () => {
+  it('diamond: L = exp(x) · tanh(x) gets both paths (d/dx = eˣ tanh x + eˣ (1 − tanh² x))', () => {
+    const x = f64([0.3, -0.7]);
+    x.requiresGrad = true;
+    ops.sum(ops.mul(ops.exp(x), ops.tanh(x))).backward();
+    const want = [0.3, -0.7].map((v) => Math.exp(v) * Math.tanh(v) + Math.exp(v) * (1 - Math.tanh(v) ** 2));
+    expectClose(x.grad!, want, 1e-15);
+  });
+  it('an intermediate used by several later ops accumulates before it is propagated', () => {
+    const x = f64([2]);
+    x.requiresGrad = true;
+    const h = ops.square(x); // 4
+    const L = ops.add(ops.add(h, ops.scale(h, 3)), ops.mul(h, h)); // h + 3h + h² → dL/dh = 4 + 2h = 12
+    L.backward();
+    expectClose(x.grad!, [12 * 2 * 2]); // dh/dx = 2x = 4
+  });
+  it('backward twice over the same graph accumulates into .grad', () => {
+    const x = f64([1, 2]);
+    x.requiresGrad = true;
+    const L = ops.sum(ops.scale(x, 3));
+    L.backward();
+    L.backward();
+    expectClose(x.grad!, [6, 6]);
+  });
+  it('backward on a leaf with a seed copies the seed into .grad', () => {
+    const w = f64([1, 2]);
+    w.requiresGrad = true;
+    const seed = f64([0.5, -1]);
+    w.backward(seed);
+    expectClose(w.grad!, [0.5, -1]);
+    seed.data[0] = 9;
+    expect(w.grad!.data[0]).to.equal(0.5);
+  });
+  it('a float32 seed on a float64 graph is cast; inputs without requiresGrad get no .grad', () => {
+    const w = f64([1, 2]);
+    w.requiresGrad = true;
+    const c = f64([3, 4]);
+    const y = ops.mul(w, c);
+    y.backward(tensor([1, 1]));
+    expectClose(w.grad!, [3, 4]);
+    expect(c.grad).to.equal(null);
+  });
+  it('custom single-output op via record(): cube with d/dx = 3x²', () => {
+    const cube = (x: Tensor): Tensor => {
+      const out = new Float64Array(x.size);
+      for (let i = 0; i < out.length; i++) out[i] = x.data[i] ** 3;
+      const y = new Tensor(out, x.shape);
+      return record('cube', [x], y, (gy) => {
+        const g = new Float64Array(gy.size);
+        for (let i = 0; i < g.length; i++) g[i] = gy.data[i] * 3 * x.data[i] ** 2;
+        return [new Tensor(g, x.shape)];
+      });
+    };
+    assertGradcheck('cube', cube, [rand64([3, 2], 1)]);
+  });
+  it('custom multi-output op via recordMulti(): (sum, difference) with one output unused', () => {
+    const sumDiff = (a: Tensor, b: Tensor): Tensor[] => {
+      const s = ops.add(a, b).detach();
+      const d = ops.sub(a, b).detach();
+      return recordMulti('sumDiff', [a, b], [s, d], ([gs, gd]) => {
+        const z = new Float64Array(a.size);
+        const gS = gs?.data ?? z;
+        const gD = gd?.data ?? z;
+        const ga = new Float64Array(a.size);
+        const gb = new Float64Array(a.size);
+        for (let i = 0; i < ga.length; i++) { ga[i] = gS[i] + gD[i]; gb[i] = gS[i] - gD[i]; }
+        return [new Tensor(ga, a.shape), new Tensor(gb, b.shape)];
+      });
+    };
+    assertGradcheck('sumDiff both', sumDiff, [rand64([4], 2), rand64([4], 3)]);
+    const a = f64([1, 2]);
+    const b = f64([3, 4]);
+    a.requiresGrad = true;
+    b.requiresGrad = true;
+    ops.sum(sumDiff(a, b)[1]).backward(); // only the difference is used
+    expectClose(a.grad!, [1, 1]);
+    expectClose(b.grad!, [-1, -1]);
+  });
+  it('the engine rejects a backward that returns the wrong number or shape of gradients', () => {
+    const x = f64([1, 2]);
+    x.requiresGrad = true;
+    const bad = record('badShape', [x], new Tensor(Float64Array.from([1, 2]), [2]), () => [f64([1, 2, 3])]);
+    expect(() => bad.backward(f64([1, 1]))).to.throw(/backward: op 'badShape' returned a gradient of shape \[3\] for an input of shape \[2\]/);
+    const bad2 = record('badCount', [x], new Tensor(Float64Array.from([1, 2]), [2]), () => []);
+    expect(() => bad2.backward(f64([1, 1]))).to.throw(/backward: op 'badCount' returned 0 gradients for 1 inputs/);
+  });
+  it('gradcheck reports a wrong gradient (it can fail) and refuses float32 inputs', () => {
+    const wrong = (x: Tensor): Tensor => {
+      const y = new Tensor(Float64Array.from(x.data, (v) => v * v), x.shape);
+      return record('wrongSquare', [x], y, (gy) => [gy]); // claims d/dx x² = 1 (right only at x = 0.5)
+    };
+    const r = gradcheck(wrong, [f64([0.5, 2])]);
+    expect(r.ok).to.equal(false);
+    expect(() => assertGradcheck('wrong', wrong, [f64([0.5, 2])])).to.throw(/gradcheck\(wrong\) failed: input 0 element 1: analytic \S+ vs numeric \S+/);
+    expect(() => gradcheck(ops.exp, [tensor([1])])).to.throw(/gradcheck: inputs must be float64/);
+  });
+});

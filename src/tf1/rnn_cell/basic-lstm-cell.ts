@@ -11,7 +11,9 @@ import { concat, split } from '../../ops/layout.js';
 import { sigmoid, addScalar } from '../../ops/unary.js';
 import { zeros } from '../../tensor/create.js';
 import { RNNCell, type CellOptions } from './rnn-cell.js';
-import { type Activation, type ActivationFn, TF1GlorotUniform, checkFiniteNumber, checkPositiveInt, resolveActivation } from './support.js';
+import {
+  type Activation, type ActivationFn, TF1GlorotUniform, checkFiniteNumber, checkPositiveInt, resolveActivation, cfgGet, baseFromConfig,
+} from './support.js';
 import { LSTMStateTuple, type RnnState } from '../state.js';
 
 export interface BasicLSTMCellArgs extends CellOptions {
@@ -52,6 +54,22 @@ export class BasicLSTMCell extends RNNCell {
 
   get outputSize(): number {
     return this.numUnits;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(), num_units: this.numUnits, forget_bias: this.forgetBias, state_is_tuple: this.stateIsTuple,
+      activation: this.activationName, reuse: null,
+    };
+  }
+
+  static fromConfig(cfg: Record<string, unknown>): BasicLSTMCell {
+    const c = 'BasicLSTMCell';
+    return new BasicLSTMCell({
+      ...baseFromConfig(c, cfg), numUnits: cfgGet<number>(c, cfg, 'num_units', 'number')!,
+      forgetBias: cfgGet(c, cfg, 'forget_bias', 'number'), stateIsTuple: cfgGet(c, cfg, 'state_is_tuple', 'boolean'),
+      activation: cfgGet<string>(c, cfg, 'activation', 'string') as Activation | undefined,
+    });
   }
 
   protected buildVariables(inputDepth: number, dtype: DType): void {

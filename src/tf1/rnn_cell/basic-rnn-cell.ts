@@ -7,7 +7,7 @@ import { matmul } from '../../ops/matmul.js';
 import { concat } from '../../ops/layout.js';
 import { zeros } from '../../tensor/create.js';
 import { RNNCell, type CellOptions } from './rnn-cell.js';
-import { type Activation, type ActivationFn, TF1GlorotUniform, checkPositiveInt, resolveActivation } from './support.js';
+import { type Activation, type ActivationFn, TF1GlorotUniform, checkPositiveInt, resolveActivation, cfgGet, baseFromConfig } from './support.js';
 import type { RnnState } from '../state.js';
 
 export interface BasicRNNCellArgs extends CellOptions {
@@ -39,6 +39,18 @@ export class BasicRNNCell extends RNNCell {
 
   get outputSize(): number {
     return this.numUnits;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), num_units: this.numUnits, activation: this.activationName, reuse: null };
+  }
+
+  static fromConfig(cfg: Record<string, unknown>): BasicRNNCell {
+    const c = 'BasicRNNCell';
+    return new BasicRNNCell({
+      ...baseFromConfig(c, cfg), numUnits: cfgGet<number>(c, cfg, 'num_units', 'number')!,
+      activation: cfgGet<string>(c, cfg, 'activation', 'string') as Activation | undefined,
+    });
   }
 
   protected buildVariables(inputDepth: number, dtype: DType): void {

@@ -15,8 +15,10 @@ import { fail } from '../../tensor/shape.js';
 import { RNNCell, type CellOptions } from './rnn-cell.js';
 import {
   type Activation, type ActivationFn, type InitializerLike, TF1GlorotUniform,
-  checkClip, checkFiniteNumber, checkPositiveInt, resolveActivation,
+  checkClip, checkFiniteNumber, checkPositiveInt, resolveActivation, cfgGet, baseFromConfig,
 } from './support.js';
+import { Initializer } from '../../keras/initializers/initializer.js';
+import { get as getInitializer, serialize as serializeInitializer } from '../../keras/initializers/index.js';
 import { LSTMStateTuple, type RnnState } from '../state.js';
 
 export interface LSTMCellArgs extends CellOptions {
@@ -48,6 +50,8 @@ export class LSTMCell extends RNNCell {
   readonly activationName: string;
   private readonly act: ActivationFn;
   private readonly initializer: InitializerLike | null;
+  private readonly numUnitShards: number | null;
+  private readonly numProjShards: number | null;
   kernel: Tensor | null = null;
   bias: Tensor | null = null;
   wFDiag: Tensor | null = null;
@@ -70,6 +74,8 @@ export class LSTMCell extends RNNCell {
       fail('LSTMCell', 'initializer must be an initializer object with call(shape, dtype) (e.g. lt.keras.initializers.*)');
     }
     this.initializer = init;
+    this.numUnitShards = args.numUnitShards ?? null;
+    this.numProjShards = args.numProjShards ?? null;
     const a = resolveActivation('LSTMCell', args.activation);
     this.act = a.fn;
     this.activationName = a.name;
@@ -86,6 +92,31 @@ export class LSTMCell extends RNNCell {
 
   get outputSize(): number {
     return this.hDepth;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const init = this.initializer;
+    return {
+      ...super.getConfig(), num_units: this.numUnits, use_peepholes: this.usePeepholes, cell_clip: this.cellClip,
+      // Keras-serialisable initializers only; a plain { call } object has no config.
+      initializer: init instanceof Initializer ? serializeInitializer(init) : null,
+      num_proj: this.numProj, proj_clip: this.projClip, num_unit_shards: this.numUnitShards, num_proj_shards: this.numProjShards,
+      forget_bias: this.forgetBias, state_is_tuple: this.stateIsTuple, activation: this.activationName, reuse: null,
+    };
+  }
+
+  static fromConfig(cfg: Record<string, unknown>): LSTMCell {
+    const c = 'LSTMCell';
+    const init = cfg.initializer;
+    return new LSTMCell({
+      ...baseFromConfig(c, cfg), numUnits: cfgGet<number>(c, cfg, 'num_units', 'number')!,
+      usePeepholes: cfgGet(c, cfg, 'use_peepholes', 'boolean'), cellClip: cfgGet(c, cfg, 'cell_clip', 'number'),
+      initializer: init === null || init === undefined ? null : getInitializer(init as Parameters<typeof getInitializer>[0]),
+      numProj: cfgGet(c, cfg, 'num_proj', 'number'), projClip: cfgGet(c, cfg, 'proj_clip', 'number'),
+      numUnitShards: cfgGet(c, cfg, 'num_unit_shards', 'number'), numProjShards: cfgGet(c, cfg, 'num_proj_shards', 'number'),
+      forgetBias: cfgGet(c, cfg, 'forget_bias', 'number'), stateIsTuple: cfgGet(c, cfg, 'state_is_tuple', 'boolean'),
+      activation: cfgGet<string>(c, cfg, 'activation', 'string') as Activation | undefined,
+    });
   }
 
   protected buildVariables(inputDepth: number, dtype: DType): void {

@@ -173,6 +173,14 @@ export abstract class RNNCell {
     return v;
   }
 
+  /**
+   * TF1 `get_config()` (legacy_cells.py): the base layer keys name, trainable, dtype, then the cell's own
+   * snake_case keys. `reuse` is always null (variable reuse is a graph-mode concept with no equivalent here).
+   */
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, trainable: this.trainable, dtype: this.dtype };
+  }
+
   /** Registers variables created by child cells (MultiRNNCell). */
   protected adoptVariables(vs: readonly Tensor[]): void {
     this.vars.push(...vs);

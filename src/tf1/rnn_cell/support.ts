@@ -86,3 +86,19 @@ export function checkClip(op: string, arg: string, v: unknown): number | null {
   if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) fail(op, `${arg} must be a positive finite number or null, got ${String(v)}`);
   return v;
 }
+
+/** Reads an optional config value, rejecting the wrong type with the class and key in the message. */
+export function cfgGet<T>(cls: string, cfg: Record<string, unknown>, key: string, type: 'number' | 'boolean' | 'string'): T | undefined {
+  const v = cfg[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== type) fail(`${cls}.fromConfig`, `${key} must be a ${type}, got ${JSON.stringify(v)}`);
+  return v as T;
+}
+
+/** Base keys (name, trainable, dtype) of a TF1 cell config. */
+export function baseFromConfig(cls: string, cfg: Record<string, unknown>): { name?: string; trainable?: boolean; dtype?: DType } {
+  if (cfg === null || typeof cfg !== 'object') fail(`${cls}.fromConfig`, 'config must be an object');
+  const dtype = cfgGet<string>(cls, cfg, 'dtype', 'string');
+  if (dtype !== undefined && dtype !== 'float32' && dtype !== 'float64') fail(`${cls}.fromConfig`, `dtype must be 'float32' or 'float64', got '${dtype}'`);
+  return { name: cfgGet(cls, cfg, 'name', 'string'), trainable: cfgGet(cls, cfg, 'trainable', 'boolean'), dtype: dtype as DType | undefined };
+}

@@ -165,7 +165,7 @@ function splitData(x: Tensor, sizes: number[], ax: number): Tensor[] {
  * Splits `x` along `axis` into `count` equal parts (a number, which must divide the axis) or into parts of
  * the given sizes (which must sum to the axis length; one size may be −1, as in tf.split).
  */
-export function split(x: Tensor, sizesOrCount: number | readonly number[], axis: number): Tensor[] {
+export function split(x: Tensor, sizesOrCount: number | readonly number[], axis = 0): Tensor[] {
   checkTensor('split', 'x', x);
   if (x.rank === 0) fail('split', 'cannot split a scalar');
   const ax = normAxis('split', axis, x.rank);

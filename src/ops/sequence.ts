@@ -28,13 +28,16 @@ function reverseData(x: TypedArray, shape: Shape, ax: number): TypedArray {
   return out;
 }
 
-/** Flips `x` along `axis` (tf.reverse with one axis). */
-export function reverse(x: Tensor, axis: number): Tensor {
+/** Flips `x` along `axis`, or along each of several axes (tf.reverse). */
+export function reverse(x: Tensor, axis: number | readonly number[]): Tensor {
   checkTensor('reverse', x);
   if (x.rank === 0) fail('reverse', 'cannot reverse a scalar');
-  const ax = normAxis('reverse', axis, x.rank);
-  const y = new Tensor(reverseData(x.data, x.shape, ax), x.shape);
-  return record('reverse', [x], y, (gy) => [new Tensor(reverseData(gy.data, gy.shape, ax), x.shape)]);
+  const list = typeof axis === 'number' ? [axis] : Array.from(axis);
+  const axes = list.map((a) => normAxis('reverse', a, x.rank));
+  if (new Set(axes).size !== axes.length) fail('reverse', `axis ${JSON.stringify(list)} names an axis twice`);
+  const flip = (d: TypedArray): TypedArray => axes.reduce((acc, ax) => reverseData(acc, x.shape, ax), d);
+  const y = new Tensor(axes.length === 0 ? x.data.slice() : flip(x.data), x.shape);
+  return record('reverse', [x], y, (gy) => [new Tensor(axes.length === 0 ? gy.data : flip(gy.data), x.shape)]);
 }
 
 function reverseSeqData(x: TypedArray, shape: Shape, lens: Int32Array, seqAx: number, batchAx: number): TypedArray {

@@ -16,6 +16,7 @@ describe('reverse / reverseSequence', () => {
     expectClose(ops.reverse(x, 1), [[3, 2, 1], [6, 5, 4]]);
     expectClose(ops.reverse(x, 0), [[4, 5, 6], [1, 2, 3]]);
     expectClose(ops.reverse(x, -1), [[3, 2, 1], [6, 5, 4]]);
+    expectClose(ops.reverse(x, [0, 1]), [[6, 5, 4], [3, 2, 1]]);
   });
   it('reverseSequence flips only the first lengths[b] steps (tf.reverse_sequence)', () => {
     // tf.reverse_sequence(reshape(range(12), [3, 4]), [2, 0, 4], seq_axis=1, batch_axis=0)
@@ -27,6 +28,7 @@ describe('reverse / reverseSequence', () => {
   });
   it('gradient checks', () => {
     assertGradcheck('reverse', (t) => ops.reverse(t, 1), [rand64([2, 3, 4], 1)]);
+    assertGradcheck('reverse two axes', (t) => ops.reverse(t, [2, 0]), [rand64([2, 3, 4], 11)]);
     assertGradcheck('reverseSequence', (t) => ops.reverseSequence(t, [3, 1, 0], 1, 0), [rand64([3, 4, 2], 2)]);
     assertGradcheck('reverseSequence time-major', (t) => ops.reverseSequence(t, [4, 2], 0, 1), [rand64([4, 2, 3], 3)]);
   });
@@ -66,6 +68,7 @@ describe('reverse / reverseSequence', () => {
     expect(() => ops.reverseSequence(x, [1, 1], 1, 1)).to.throw(/reverseSequence: seqAxis and batchAxis must differ/);
     expect(() => ops.reverseSequence(f64([1]), [1], 0, 0)).to.throw(/reverseSequence: x must have rank ≥ 2/);
     expect(() => ops.reverse(x, 2)).to.throw(/reverse: axis 2 is out of range for a tensor of rank 2/);
+    expect(() => ops.reverse(x, [1, -1])).to.throw(/reverse: axis \[1,-1\] names an axis twice/);
   });
 });
 

@@ -12,6 +12,7 @@
 #include <climits>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <new>
 #include <vector>
 
@@ -63,6 +64,49 @@ inline void sgemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t M, int64_t N, 
               static_cast<int>(lda), Bm, static_cast<int>(ldb), beta, C, static_cast<int>(ldc));
 }
 
+// One batch row of one step, forward: z (4H pre-activations without bias) → activated gates (kept in z for
+// backward), new c, h, y and tanh(c'). A separate function with restrict-qualified pointers so that GCC
+// vectorises it (with -fno-trapping-math for the branch-free clamps in exp_approx).
+void pointwise_forward(int64_t H, float* __restrict z, const float* __restrict bias, float* __restrict c,
+                       float* __restrict h, float* __restrict y, float* __restrict tcOut) {
+  for (int64_t j = 0; j < H; j++) {
+    const float ig = sigmoid_f(z[j] + bias[j]);  // (xK + hR) + b, eq. 1.2
+    const float fg = sigmoid_f(z[H + j] + bias[H + j]);
+    const float gg = tanh_f(z[2 * H + j] + bias[2 * H + j]);
+    const float og = sigmoid_f(z[3 * H + j] + bias[3 * H + j]);
+    const float cn = fg * c[j] + ig * gg;
+    const float tc = tanh_f(cn);
+    const float hn = og * tc;
+    c[j] = cn;
+    h[j] = hn;
+    y[j] = hn;
+    tcOut[j] = tc;
+    z[j] = ig;
+    z[H + j] = fg;
+    z[2 * H + j] = gg;
+    z[3 * H + j] = og;
+  }
+}
+
+// One batch row of one valid step, backward. g_h = dL/dh' = state gradient + dy + carried output gradient;
+// g_c = dL/dc'. Writes dZ (pre-activation gradients), the new state gradient dL/dc (= g_c·f), clears carry.
+void pointwise_backward(int64_t H, const float* __restrict a, const float* __restrict cPrev,
+                        const float* __restrict tcv, const float* __restrict dy, float* __restrict carry,
+                        float* __restrict dh, float* __restrict dc, float* __restrict dz) {
+  for (int64_t j = 0; j < H; j++) {
+    const float ig = a[j], fg = a[H + j], gg = a[2 * H + j], og = a[3 * H + j];
+    const float tc = tcv[j];
+    const float g_h = dh[j] + dy[j] + carry[j];
+    const float g_c = dc[j] + g_h * og * (1.0f - tc * tc);
+    dz[j] = g_c * gg * ig * (1.0f - ig);
+    dz[H + j] = g_c * cPrev[j] * fg * (1.0f - fg);
+    dz[2 * H + j] = g_c * ig * (1.0f - gg * gg);
+    dz[3 * H + j] = g_h * tc * og * (1.0f - og);
+    dc[j] = g_c * fg;
+    carry[j] = 0.0f;
+  }
+}
+
 inline bool valid_step(const LstmOptions& o, int64_t t, int64_t b) {
   return o.seqLengths == nullptr || t < static_cast<int64_t>(o.seqLengths[b]);
 }
@@ -95,23 +139,31 @@ Status lstm_cpu_forward(const LstmDims& d, const LstmOptions& o, const float* x,
     std::memcpy(hT, h0, sizeof(float) * BH);
     std::memcpy(cT, c0, sizeof(float) * BH);
     if (T == 0 || B == 0 || H == 0) return Status::Ok();
-    std::vector<float> scratch;
+    // Training keeps all of Z (the activated gates) in `saved`. Inference computes the hoisted input GEMM in
+    // blocks of `chunk` steps into a scratch of ~8 MB that stays in cache while the steps consume it.
+    const int64_t chunk = saved ? T : std::max<int64_t>(1, std::min<int64_t>(T, (int64_t(2) << 20) / (B * G4)));
+    std::unique_ptr<float[]> scratch;  // uninitialised on purpose: every element is written by the GEMM first
     float* Z = saved;
     if (Z == nullptr) {
-      scratch.resize(static_cast<size_t>(T * B * G4));
-      Z = scratch.data();
+      scratch.reset(new float[static_cast<size_t>(chunk * B * G4)]);
+      Z = scratch.get();
     }
     float* Hp = saved ? saved + T * B * G4 : nullptr;
     float* Cp = saved ? Hp + T * BH : nullptr;
     float* Tc = saved ? Cp + T * BH : nullptr;
-    // Hoisted input GEMM for every time step at once.
-    sgemm(CblasNoTrans, CblasNoTrans, T * B, G4, I, x, I, K, G4, 0.0f, Z, G4);
     std::vector<float> tcrow(saved ? 0 : static_cast<size_t>(H));  // tanh(c') when nothing is kept
     float* h = hT;  // running states live directly in the outputs
     float* c = cT;
+    int64_t blockT0 = 0;  // first time index held in Z
     for (int64_t s = 0; s < T; s++) {
       const int64_t t = o.goBackwards ? T - 1 - s : s;
-      float* Zt = Z + t * B * G4;
+      if (s % chunk == 0) {
+        // Hoisted input GEMM for steps s .. s+n-1, which cover the times [blockT0, blockT0 + n).
+        const int64_t n = std::min(chunk, T - s);
+        blockT0 = saved ? 0 : (o.goBackwards ? T - s - n : s);
+        sgemm(CblasNoTrans, CblasNoTrans, n * B, G4, I, x + blockT0 * B * I, I, K, G4, 0.0f, Z, G4);
+      }
+      float* Zt = Z + (t - blockT0) * B * G4;
       if (saved) {
         std::memcpy(Hp + t * BH, h, sizeof(float) * BH);
         std::memcpy(Cp + t * BH, c, sizeof(float) * BH);
@@ -125,27 +177,7 @@ Status lstm_cpu_forward(const LstmDims& d, const LstmOptions& o, const float* x,
           else std::memcpy(yr, y + ((s - 1) * B + b) * H, sizeof(float) * H);
           continue;
         }
-        float* __restrict zr = Zt + b * G4;
-        float* __restrict hr = h + b * H;
-        float* __restrict cr = c + b * H;
-        float* __restrict tcr = saved ? Tc + t * BH + b * H : tcrow.data();
-        for (int64_t j = 0; j < H; j++) {
-          const float ig = sigmoid_f(zr[j] + bias[j]);  // (xK + hR) + b, eq. 1.2
-          const float fg = sigmoid_f(zr[H + j] + bias[H + j]);
-          const float gg = tanh_f(zr[2 * H + j] + bias[2 * H + j]);
-          const float og = sigmoid_f(zr[3 * H + j] + bias[3 * H + j]);
-          const float cn = fg * cr[j] + ig * gg;
-          const float tc = tanh_f(cn);
-          const float hn = og * tc;
-          cr[j] = cn;
-          hr[j] = hn;
-          yr[j] = hn;
-          tcr[j] = tc;
-          zr[j] = ig;  // keep the activated gates for backward
-          zr[H + j] = fg;
-          zr[2 * H + j] = gg;
-          zr[3 * H + j] = og;
-        }
+        pointwise_forward(H, Zt + b * G4, bias, c + b * H, h + b * H, yr, saved ? Tc + t * BH + b * H : tcrow.data());
       }
     }
     return Status::Ok();
@@ -172,7 +204,9 @@ Status lstm_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x
     const float* Hp = saved + T * B * G4;
     const float* Cp = Hp + T * BH;
     const float* Tc = Cp + T * BH;
-    std::vector<float> dZ(static_cast<size_t>(T * B * G4), 0.0f);  // indexed by time t, masked rows stay 0
+    // dZ indexed by time t; uninitialised: every (t, b) row is visited once below (masked rows zeroed there).
+    std::unique_ptr<float[]> dZbuf(new float[static_cast<size_t>(T * B * G4)]);
+    float* const dZp = dZbuf.get();
     std::vector<float> carry(static_cast<size_t>(BH), 0.0f);      // dL/d(previous output) from masked steps
     std::vector<float> tmp(static_cast<size_t>(BH));
     std::vector<char> valid(static_cast<size_t>(B));
@@ -181,37 +215,22 @@ Status lstm_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x
     for (int64_t s = T - 1; s >= 0; s--) {
       const int64_t t = o.goBackwards ? T - 1 - s : s;
       const float* At = A + t * B * G4;
-      float* dZt = dZ.data() + t * B * G4;
+      float* dZt = dZp + t * B * G4;
       bool any = false;
       for (int64_t b = 0; b < B; b++) {
         const float* __restrict dyr = dy + (s * B + b) * H;
         float* __restrict cr = carry.data() + b * H;
         valid[b] = valid_step(o, t, b);
         if (!valid[b]) {
+          std::memset(dZt + b * G4, 0, sizeof(float) * G4);
           // y[s] = y[s-1] (or a constant): its gradient flows to the previous output; states pass through.
           if (!o.zeroOutputForMask)
             for (int64_t j = 0; j < H; j++) cr[j] += dyr[j];
           continue;
         }
         any = true;
-        const float* __restrict ar = At + b * G4;
-        const float* __restrict cpr = Cp + t * BH + b * H;
-        const float* __restrict tcr = Tc + t * BH + b * H;
-        float* __restrict dhr = dh + b * H;
-        float* __restrict dcr = dc + b * H;
-        float* __restrict dzr = dZt + b * G4;
-        for (int64_t j = 0; j < H; j++) {
-          const float ig = ar[j], fg = ar[H + j], gg = ar[2 * H + j], og = ar[3 * H + j];
-          const float tc = tcr[j];
-          const float g_h = dhr[j] + dyr[j] + cr[j];
-          const float g_c = dcr[j] + g_h * og * (1.0f - tc * tc);
-          dzr[j] = g_c * gg * ig * (1.0f - ig);
-          dzr[H + j] = g_c * cpr[j] * fg * (1.0f - fg);
-          dzr[2 * H + j] = g_c * ig * (1.0f - gg * gg);
-          dzr[3 * H + j] = g_h * tc * og * (1.0f - og);
-          dcr[j] = g_c * fg;
-          cr[j] = 0.0f;
-        }
+        pointwise_backward(H, At + b * G4, Cp + t * BH + b * H, Tc + t * BH + b * H, dyr, cr, dh + b * H, dc + b * H,
+                           dZt + b * G4);
       }
       if (!any) continue;
       // dL/dh_{prev} = dZ_t·Rᵀ for rows that stepped; masked rows keep their state gradient.
@@ -219,7 +238,7 @@ Status lstm_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x
       for (int64_t b = 0; b < B; b++)
         if (valid[b]) std::memcpy(dh + b * H, tmp.data() + b * H, sizeof(float) * H);
     }
-    const float* dz = dZ.data();
+    const float* dz = dZp;
     sgemm(CblasTrans, CblasNoTrans, I, G4, T * B, x, I, dz, G4, 0.0f, dK, G4);      // dK = Xᵀ·dZ
     sgemm(CblasTrans, CblasNoTrans, H, G4, T * B, Hp, H, dz, G4, 0.0f, dR, G4);     // dR = H_prevᵀ·dZ
     sgemm(CblasNoTrans, CblasTrans, T * B, I, G4, dz, G4, K, G4, 0.0f, dx, I);      // dx = dZ·Kᵀ

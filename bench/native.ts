@@ -1,0 +1,189 @@
+// Native CPU kernel benchmark, side by side in one run, all at ONE thread:
+//   native-cpu   the addon's fused kernel (OpenBLAS with openblas_set_num_threads(1)), raw typed arrays
+//   onnxruntime  onnxruntime-node's ONNX LSTM op (intra/inter-op threads 1) on the same weights (model bytes
+//                built by bench/onnx-lstm.ts); inference only (ORT has no LSTM training); its output is also
+//                compared with ours (an independent oracle)
+//   torch        PyTorch CPU nn.LSTM, torch.set_num_threads(1), via a python subprocess (bench/torch_lstm.py;
+//                python from $TORCH_PYTHON, default /opt/torchenv/bin/python)
+//   tfjs-wasm    @tensorflow/tfjs-backend-wasm tf.layers.lstm (bench/peers/tfjs.ts)
+// Inference = forward of the whole sequence; training step = forward + backward of mean(y²) (all weight and
+// input gradients; no optimizer update), the same work for every implementation.
+//
+//   npx tsx bench/native.ts [--configs small,medium] [--peers ort,torch,wasm] [--budget-ms 20000] [--json out.json]
+
+import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { CONFIGS, type BenchConfig, lstmFlops, measure, machineInfo, fillRandom, loadAvg, type Timing } from './peers/common.js';
+import { buildOnnxLstm } from './onnx-lstm.js';
+import { cpuAddon, cpuUnavailableReason } from '../src/kernels/native-addon.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const argv = process.argv.slice(2);
+const opt = (name: string, dflt: string): string => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] ? argv[i + 1] : dflt;
+};
+const configs = opt('configs', 'small,medium').split(',').map((n) => {
+  const c = CONFIGS[n];
+  if (!c) throw new Error(`unknown config ${n}`);
+  return c;
+});
+const peers = new Set(opt('peers', 'ort,torch,wasm').split(','));
+const budgetMs = Number(opt('budget-ms', '20000'));
+const jsonOut = opt('json', '');
+
+interface Row { impl: string; config: string; what: 'infer' | 'train'; ms: number; cpuMs: number; gflops: number; samples: number; note?: string }
+const rows: Row[] = [];
+const notes: string[] = [];
+
+function record(impl: string, c: BenchConfig, what: 'infer' | 'train', t: Timing | { msPerOp: number; cpuMsPerOp: number; samples: number[]; note?: string }): void {
+  const gflops = lstmFlops(c, what) / (t.msPerOp / 1000) / 1e9;
+  rows.push({ impl, config: c.name, what, ms: t.msPerOp, cpuMs: t.cpuMsPerOp, gflops, samples: t.samples.length, ...(t.note ? { note: t.note } : {}) });
+  console.log(`${impl.padEnd(12)} ${c.name.padEnd(7)} ${what.padEnd(6)} ${t.msPerOp.toFixed(2).padStart(9)} ms  (cpu ${Number.isFinite(t.cpuMsPerOp) ? t.cpuMsPerOp.toFixed(2) : '-'} ms, ${gflops.toFixed(1)} GFLOP/s, ${t.samples.length} samples)${t.note ? ' ' + t.note : ''}`);
+}
+
+function weights(c: BenchConfig) {
+  const { B, T, I, H } = c;
+  const s = 1 / Math.sqrt(H);
+  const scale = (a: Float32Array, k: number) => a.map((v) => v * k);
+  return {
+    x: fillRandom(new Float32Array(T * B * I), 1),
+    h0: new Float32Array(B * H),
+    c0: new Float32Array(B * H),
+    kernel: scale(fillRandom(new Float32Array(I * 4 * H), 2), 2 * s),
+    recurrentKernel: scale(fillRandom(new Float32Array(H * 4 * H), 3), 2 * s),
+    bias: scale(fillRandom(new Float32Array(4 * H), 4), 0.2),
+  };
+}
+
+async function main(): Promise<void> {
+  console.log(`machine: ${JSON.stringify(machineInfo())}`);
+  console.log(`load average at start: ${loadAvg().join(' ')}`);
+  const addon = cpuAddon();
+  if (!addon) {
+    console.log(`native CPU addon not available: ${cpuUnavailableReason()}`);
+    process.exit(0);
+  }
+  addon.setNumThreads(1);
+  console.log(`native: ${JSON.stringify(addon.buildInfo())}, BLAS threads ${addon.getNumThreads()}`);
+  const mopts = { reps: 9, budgetMs, minSampleMs: 200 };
+
+  for (const c of configs) {
+    const { B, T, I, H } = c;
+    const w = weights(c);
+    const args = { T, B, I, H, ...w, seqLengths: null, goBackwards: false, zeroOutputForMask: false };
+    // ---- native-cpu
+    let yNative: Float32Array | null = null;
+    record('native-cpu', c, 'infer', measure(() => { yNative = addon.forward(args, false).y; }, mopts));
+    const n = T * B * H;
+    record('native-cpu', c, 'train', measure(() => {
+      const f = addon.forward(args, true);
+      const dy = new Float32Array(n);
+      for (let i = 0; i < n; i++) dy[i] = (2 / n) * f.y[i]; // d mean(y²) / dy
+      addon.backward(args, { saved: f.saved!, dy, dhT: new Float32Array(B * H), dcT: new Float32Array(B * H) });
+    }, mopts));
+
+    // ---- onnxruntime
+    if (peers.has('ort')) {
+      try {
+        const ort = await import('onnxruntime-node');
+        const model = buildOnnxLstm({ I, H, kernel: w.kernel, recurrentKernel: w.recurrentKernel, bias: w.bias }, T, B);
+        const sess = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+        const feeds = {
+          X: new ort.Tensor('float32', w.x, [T, B, I]),
+          initial_h: new ort.Tensor('float32', w.h0, [1, B, H]),
+          initial_c: new ort.Tensor('float32', w.c0, [1, B, H]),
+        };
+        let y: Float32Array | null = null;
+        // ORT's run() is async; time it with the same measure() by awaiting inside a synchronous-looking
+        // loop is impossible, so measure sequential awaited runs directly with the same warm-up/median rule.
+        const samples: number[] = [];
+        const cpuS: number[] = [];
+        const first = performance.now();
+        await sess.run(feeds);
+        const firstMs = performance.now() - first;
+        const reps = Math.max(3, Math.min(9, Math.floor(budgetMs / Math.max(firstMs, 1))));
+        for (let r = 0; r < reps; r++) {
+          const c0 = process.cpuUsage();
+          const t0 = performance.now();
+          const out = await sess.run(feeds);
+          samples.push(performance.now() - t0);
+          const cu = process.cpuUsage(c0);
+          cpuS.push((cu.user + cu.system) / 1000);
+          y = out.Y.data as Float32Array;
+        }
+        const med = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1];
+        record('onnxruntime', c, 'infer', { msPerOp: med(samples), cpuMsPerOp: med(cpuS), samples });
+        if (y && yNative) {
+          let d = 0;
+          for (let i = 0; i < n; i++) d = Math.max(d, Math.abs(y[i] - (yNative as Float32Array)[i]));
+          notes.push(`${c.name}: max |y_native − y_onnxruntime| = ${d.toExponential(2)}`);
+          console.log(`  max |y_native − y_onnxruntime| = ${d.toExponential(2)}`);
+        }
+        await sess.release();
+      } catch (e) {
+        notes.push(`onnxruntime ${c.name}: ${(e as Error).message}`);
+        console.log(`onnxruntime: ${(e as Error).message}`);
+      }
+    }
+
+    // ---- torch (subprocess)
+    if (peers.has('torch')) {
+      const py = process.env.TORCH_PYTHON ?? '/opt/torchenv/bin/python';
+      const r = spawnSync(py, [join(here, 'torch_lstm.py'), String(B), String(T), String(I), String(H), String(Math.round(budgetMs / 1000))], { encoding: 'utf8', timeout: 10 * 60_000 });
+      if (r.status === 0) {
+        const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { version: string; threads: number; infer: number[]; train: number[]; inferCpu: number[]; trainCpu: number[] };
+        const med = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1];
+        console.log(`  torch ${j.version}, threads ${j.threads}`);
+        record('torch', c, 'infer', { msPerOp: med(j.infer), cpuMsPerOp: med(j.inferCpu), samples: j.infer });
+        record('torch', c, 'train', { msPerOp: med(j.train), cpuMsPerOp: med(j.trainCpu), samples: j.train });
+        notes.push(`torch ${j.version} (${py}), ${j.threads} thread`);
+      } else {
+        notes.push(`torch ${c.name}: not run (${(r.error?.message ?? r.stderr).slice(-300)})`);
+        console.log(`torch: not run: ${(r.error?.message ?? r.stderr).slice(-300)}`);
+      }
+    }
+
+    // ---- tfjs wasm
+    if (peers.has('wasm')) {
+      try {
+        const { makeTfjsWorkload } = await import('./peers/tfjs.js');
+        const { work, info } = await makeTfjsWorkload('wasm', c);
+        console.log(`  tfjs ${JSON.stringify(info)}`);
+        record('tfjs-wasm', c, 'infer', measure(() => work.infer(), { ...mopts, reps: 3 }));
+        record('tfjs-wasm', c, 'train', measure(() => work.train(), { ...mopts, reps: 3 }));
+        work.dispose?.();
+      } catch (e) {
+        notes.push(`tfjs-wasm ${c.name}: ${(e as Error).message}`);
+        console.log(`tfjs-wasm: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  // ---- ratios
+  console.log('\nratios (wall ms of the peer / native-cpu; > 1 means native is faster):');
+  const lines: string[] = [];
+  for (const c of configs) {
+    for (const what of ['infer', 'train'] as const) {
+      const me = rows.find((r) => r.impl === 'native-cpu' && r.config === c.name && r.what === what);
+      if (!me) continue;
+      for (const peer of ['onnxruntime', 'torch', 'tfjs-wasm']) {
+        const p = rows.find((r) => r.impl === peer && r.config === c.name && r.what === what);
+        if (p) {
+          const l = `${c.name} ${what}: ${peer} ${p.ms.toFixed(1)} ms / native ${me.ms.toFixed(1)} ms = ${(p.ms / me.ms).toFixed(2)}×`;
+          lines.push(l);
+          console.log('  ' + l);
+        }
+      }
+    }
+  }
+  console.log(`load average at end: ${loadAvg().join(' ')}`);
+  if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine: machineInfo(), rows, ratios: lines, notes, loadAvg: loadAvg() }, null, 2));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

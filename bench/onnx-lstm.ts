@@ -1,0 +1,115 @@
+// A one-node ONNX model (LSTM, opset 14) built by hand-encoding the protobuf, so bench/native.ts can time
+// onnxruntime-node's LSTM on exactly the weights the native kernel uses — and check its output against ours
+// (onnxruntime is an independent implementation: a free oracle for the forward values).
+//
+// Keras → ONNX layout: ONNX W [1, 4H, I] and R [1, 4H, H] hold per-gate [out, in] matrices in gate order
+// i, o, f, c; B [1, 8H] = Wb (i,o,f,c) then Rb. Keras K [I, 4H] / R [H, 4H] are [in, out] in gate order i, f, c, o.
+
+// ---- minimal protobuf writer (wire types 0 = varint, 2 = length-delimited) ----
+type Bytes = number[];
+function varint(out: Bytes, v: number | bigint): void {
+  let x = BigInt(v);
+  if (x < 0n) x += 1n << 64n;
+  do {
+    let b = Number(x & 0x7fn);
+    x >>= 7n;
+    if (x > 0n) b |= 0x80;
+    out.push(b);
+  } while (x > 0n);
+}
+function fieldVarint(out: Bytes, field: number, v: number | bigint): void {
+  varint(out, (field << 3) | 0);
+  varint(out, v);
+}
+function fieldBytes(out: Bytes, field: number, data: Bytes | Uint8Array): void {
+  varint(out, (field << 3) | 2);
+  varint(out, data.length);
+  for (let i = 0; i < data.length; i++) out.push(data[i]);
+}
+const str = (s: string): Bytes => [...Buffer.from(s, 'utf8')];
+function msg(build: (o: Bytes) => void): Bytes {
+  const o: Bytes = [];
+  build(o);
+  return o;
+}
+
+const FLOAT = 1; // TensorProto.DataType.FLOAT
+const INT32 = 6;
+
+function tensorProto(name: string, dims: number[], data: Float32Array | Int32Array): Bytes {
+  return msg((o) => {
+    for (const d of dims) fieldVarint(o, 1, d);
+    fieldVarint(o, 2, data instanceof Float32Array ? FLOAT : INT32);
+    fieldBytes(o, 8, str(name));
+    fieldBytes(o, 9, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  });
+}
+function valueInfo(name: string, dims: number[], elemType = FLOAT): Bytes {
+  return msg((o) => {
+    fieldBytes(o, 1, str(name));
+    fieldBytes(o, 2, msg((t) => fieldBytes(t, 1, msg((tt) => {
+      fieldVarint(tt, 1, elemType);
+      fieldBytes(tt, 2, msg((sh) => { for (const d of dims) fieldBytes(sh, 1, msg((dd) => fieldVarint(dd, 1, d))); }));
+    }))));
+  });
+}
+function attrInt(name: string, v: number): Bytes {
+  return msg((o) => {
+    fieldBytes(o, 1, str(name));
+    fieldVarint(o, 3, v);
+    fieldVarint(o, 20, 2); // AttributeType.INT
+  });
+}
+
+export interface KerasLstmWeights {
+  I: number; H: number;
+  kernel: Float32Array; // [I, 4H]
+  recurrentKernel: Float32Array; // [H, 4H]
+  bias: Float32Array; // [4H]
+}
+
+/** Keras gate index (i, f, c, o) for ONNX gate slot (i, o, f, c). */
+const ONNX_FROM_KERAS = [0, 3, 1, 2];
+
+/** ONNX model bytes: inputs X [T,B,I], initial_h/initial_c [1,B,H]; outputs Y [T,1,B,H], Y_h, Y_c [1,B,H]. */
+export function buildOnnxLstm(w: KerasLstmWeights, T: number, B: number): Uint8Array {
+  const { I, H } = w;
+  const W = new Float32Array(4 * H * I);
+  const R = new Float32Array(4 * H * H);
+  const Bb = new Float32Array(8 * H);
+  for (let slot = 0; slot < 4; slot++) {
+    const g = ONNX_FROM_KERAS[slot];
+    for (let j = 0; j < H; j++) {
+      for (let k = 0; k < I; k++) W[(slot * H + j) * I + k] = w.kernel[k * 4 * H + g * H + j];
+      for (let k = 0; k < H; k++) R[(slot * H + j) * H + k] = w.recurrentKernel[k * 4 * H + g * H + j];
+      Bb[slot * H + j] = w.bias[g * H + j]; // Wb; Rb stays 0 (Keras has one bias)
+    }
+  }
+  const node = msg((o) => {
+    for (const i of ['X', 'W', 'R', 'B', '', 'initial_h', 'initial_c']) fieldBytes(o, 1, str(i));
+    for (const out of ['Y', 'Y_h', 'Y_c']) fieldBytes(o, 2, str(out));
+    fieldBytes(o, 3, str('lstm'));
+    fieldBytes(o, 4, str('LSTM'));
+    fieldBytes(o, 5, attrInt('hidden_size', H));
+  });
+  const graph = msg((o) => {
+    fieldBytes(o, 1, node);
+    fieldBytes(o, 2, str('keras_lstm'));
+    fieldBytes(o, 5, tensorProto('W', [1, 4 * H, I], W));
+    fieldBytes(o, 5, tensorProto('R', [1, 4 * H, H], R));
+    fieldBytes(o, 5, tensorProto('B', [1, 8 * H], Bb));
+    fieldBytes(o, 11, valueInfo('X', [T, B, I]));
+    fieldBytes(o, 11, valueInfo('initial_h', [1, B, H]));
+    fieldBytes(o, 11, valueInfo('initial_c', [1, B, H]));
+    fieldBytes(o, 12, valueInfo('Y', [T, 1, B, H]));
+    fieldBytes(o, 12, valueInfo('Y_h', [1, B, H]));
+    fieldBytes(o, 12, valueInfo('Y_c', [1, B, H]));
+  });
+  const model = msg((o) => {
+    fieldVarint(o, 1, 8); // ir_version
+    fieldBytes(o, 2, str('lstm-ts bench'));
+    fieldBytes(o, 7, graph);
+    fieldBytes(o, 8, msg((op) => { fieldBytes(op, 1, []); fieldVarint(op, 2, 14); })); // opset ai.onnx 14
+  });
+  return Uint8Array.from(model);
+}

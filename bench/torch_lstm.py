@@ -1,0 +1,54 @@
+"""PyTorch CPU nn.LSTM timing peer for bench/native.ts (one thread).
+
+usage: python bench/torch_lstm.py B T I H [budget_seconds]
+Prints one JSON line: {"version", "threads", "infer": [ms...], "train": [ms...], "inferCpu": [...], "trainCpu": [...]}.
+Inference = forward of the whole [T, B, I] sequence under no_grad; training step = forward + backward of
+mean(y**2) (gradients of all weights and of x; no optimizer update) — the same work as the native side.
+"""
+import json
+import sys
+import time
+
+import torch
+
+
+def main() -> None:
+    B, T, I, H = (int(v) for v in sys.argv[1:5])
+    budget = float(sys.argv[5]) if len(sys.argv) > 5 else 20.0
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    lstm = torch.nn.LSTM(I, H)  # time-major input [T, B, I], as the native kernel
+    x = torch.rand(T, B, I) - 0.5
+    xg = x.clone().requires_grad_(True)
+
+    def infer() -> None:
+        with torch.no_grad():
+            lstm(x)
+
+    def train() -> None:
+        lstm.zero_grad(set_to_none=True)
+        xg.grad = None
+        y, _ = lstm(xg)
+        (y * y).mean().backward()
+
+    out = {"version": torch.__version__, "threads": torch.get_num_threads()}
+    for name, fn in (("infer", infer), ("train", train)):
+        t0 = time.perf_counter()
+        fn()  # warm-up (oneDNN primitive creation)
+        first = time.perf_counter() - t0
+        fn()
+        reps = max(3, min(9, int(budget / max(first, 1e-3))))
+        wall, cpu = [], []
+        for _ in range(reps):
+            c0 = time.process_time()
+            t0 = time.perf_counter()
+            fn()
+            wall.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
+        out[name] = wall
+        out[name + "Cpu"] = cpu
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

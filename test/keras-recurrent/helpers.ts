@@ -29,6 +29,7 @@ export interface RnnFixtures {
   tensorflow: string;
   keras: string;
   cases: RnnCase[];
+  cases64: RnnCase[];
   const_cases: { name: string; x: NestedArray; mask: number[][] | null; weights: NestedArray[]; outputs: NestedArray[]; config: Record<string, unknown> }[];
   configs: Record<string, Record<string, unknown>>;
   activation_probe: { x: number[]; tanh: number[]; sigmoid: number[]; hard_sigmoid: number[] };

@@ -8,14 +8,14 @@
 // another order; both differences stay ~1e-7 per op and ~1e-6 after 5 steps.
 
 import { expect } from 'chai';
-import { Tensor, tensor, keras, ops } from '../../src/index.js';
-import { loadFixtures, expectClose, t32, maxAbsDiff, type RnnCase } from './helpers.js';
+import { Tensor, tensor, keras, ops, type NestedArray } from '../../src/index.js';
+import { loadFixtures, expectClose, maxAbsDiff, type RnnCase } from './helpers.js';
 
 const { LSTM, SimpleRNN, RNN, Bidirectional } = keras.layers;
 type AnyLayer = InstanceType<typeof LSTM> | InstanceType<typeof SimpleRNN> | InstanceType<typeof RNN> | InstanceType<typeof Bidirectional>;
 
-const OUT_TOL = 1e-5;
-const GRAD_TOL = 1e-4;
+const OUT_TOL32 = 1e-5;
+const GRAD_TOL32 = 1e-4;
 
 /** `generic`: rebuild an LSTM with unroll=True, which has the same numbers but rules out the fused kernel (§4.6). */
 function layerFromCase(c: RnnCase, generic = false): AnyLayer {
@@ -65,7 +65,21 @@ describe('keras-recurrent: real TensorFlow 2.21 fixtures', function () {
     if (c.name.startsWith('lstm_') && !c.x2 && !(c.config.unroll as boolean)) runs.push({ c, generic: true });
   }
   for (const { c, generic } of runs) {
-    it(`${c.name}${generic ? ' [generic loop]' : ''}`, () => {
+    it(`${c.name}${generic ? ' [generic loop]' : ''}`, () => runCase(c, generic, 'float32'));
+  }
+
+  // float64: TF's float64 tanh/sigmoid are the standard library's, so formulas, rounding-free structure and
+  // masking logic agree to ~1e-15; tolerance 1e-12 (outputs) / 1e-11 (gradients).
+  for (const c of fx.cases64) {
+    for (const generic of c.name.startsWith('lstm_') ? [false, true] : [false]) {
+      it(`float64 ${c.name}${generic ? ' [generic loop]' : ''}`, () => runCase(c, generic, 'float64'));
+    }
+  }
+
+  function runCase(c: RnnCase, generic: boolean, dtype: 'float32' | 'float64'): void {
+      const OUT_TOL = dtype === 'float64' ? 1e-12 : OUT_TOL32;
+      const GRAD_TOL = dtype === 'float64' ? 1e-11 : GRAD_TOL32;
+      const t32 = (v: NestedArray, requiresGrad = false): Tensor => tensor(v, { dtype, requiresGrad });
       const layer = layerFromCase(c, generic);
       const x = t32(c.x, !c.x2);
       const mask = c.mask ? tensor(c.mask) : undefined;
@@ -105,7 +119,7 @@ describe('keras-recurrent: real TensorFlow 2.21 fixtures', function () {
         const term = ops.sum(ops.mul(y, t32(c.loss_weights![k])));
         loss = loss === null ? term : ops.add(loss, term);
       });
-      expectClose(`${c.name} loss`, [loss!.item()], [c.loss!], 1e-4);
+      expectClose(`${c.name} loss`, [loss!.item()], [c.loss!], dtype === 'float64' ? 1e-11 : 1e-4);
       loss!.backward();
       expectClose(`${c.name} dL/dx`, x.grad!, c.grad_x!, GRAD_TOL);
       if (c.grad_initial_state && init) {
@@ -123,6 +137,5 @@ describe('keras-recurrent: real TensorFlow 2.21 fixtures', function () {
           expect(ws[k].name!.endsWith(tail), `weight ${k} name ${ws[k].name} ends with ${tail}`).to.equal(true);
         });
       }
-    });
   }
 });

@@ -66,6 +66,10 @@ function permuteData(x: TypedArray, shape: Shape, perm: number[]): TypedArray {
   const rank = shape.length;
   const out = allocate(x instanceof Float64Array ? 'float64' : 'float32', x.length);
   if (out.length === 0) return out;
+  if (rank <= 1) {
+    out.set(x); // a scalar or a vector: the only permutation is the identity
+    return out;
+  }
   if (rank === 2 && perm[0] === 1) {
     const R = shape[0];
     const C = shape[1];

@@ -38,6 +38,9 @@ describe('transpose / permute', () => {
     // y[i][j][k] = x[j][k][i] for perm [2, 0, 1]: y.shape = [2, 2, 3]
     expectClose(ops.transpose(x, [2, 0, 1]), [[[1, 3, 5], [7, 9, 11]], [[2, 4, 6], [8, 10, 12]]]);
     expect(ops.permute).to.equal(ops.transpose);
+    expect(ops.transpose(f64(3)).item()).to.equal(3);
+    expectClose(ops.transpose(f64([1, 2])), [1, 2]);
+    expectClose(ops.transpose(f64([[1, 2]]), [0, 1]), [[1, 2]]);
   });
   it('gradient check for several permutations', () => {
     for (const p of [[1, 0, 2], [2, 0, 1], [0, 2, 1], [2, 1, 0]]) assertGradcheck(`transpose ${p}`, (t) => ops.transpose(t, p), [rand64([2, 3, 4], 2)]);
@@ -78,6 +81,13 @@ describe('concat / split', () => {
     expectClose(q, [[3, 4], [7, 8]]);
     const parts = ops.split(f64([1, 2, 3, 4, 5]), [1, -1, 2], 0);
     expect(parts.map((t) => t.toArray())).to.deep.equal([[1], [2, 3], [4, 5]]);
+  });
+  it('the same tensor twice in concat / stack receives both gradients', () => {
+    const x = f64([1, 2]);
+    x.requiresGrad = true;
+    ops.sum(ops.mul(ops.concat([x, x], 0), f64([1, 2, 3, 4]))).backward();
+    expectClose(x.grad!, [1 + 3, 2 + 4]);
+    assertGradcheck('stack twice', (t) => ops.stack([t, t, ops.scale(t, 2)], 1), [rand64([2, 3], 9)]);
   });
   it('gradient checks (split with an unused output gets zero gradient there)', () => {
     assertGradcheck('concat', (a, b, c) => ops.concat([a, b, c], 1), [rand64([2, 1, 3], 1), rand64([2, 3, 3], 2), rand64([2, 2, 3], 3)]);

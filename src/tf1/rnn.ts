@@ -17,6 +17,7 @@ import { RNNCell } from './rnn_cell/rnn-cell.js';
 import { type RnnState, LSTMStateTuple, checkState, flattenState, packState, describe } from './state.js';
 import { BasicLSTMCell } from './rnn_cell/basic-lstm-cell.js';
 import { LSTMCell } from './rnn_cell/lstm-cell.js';
+import { MultiRNNCell } from './rnn_cell/multi-rnn-cell.js';
 import { kerasIncompatibility, tf1LstmToKeras } from './convert.js';
 import { lstmSequence } from '../kernels/lstm-sequence.js';
 import { selectLstmBackend, type LstmBackendPreference, type LstmSelection } from '../kernels/select.js';
@@ -134,7 +135,7 @@ export function dynamicRnn(cell: RNNCell, inputs: Tensor, opts: DynamicRnnOption
   const path: DynamicRnnPath = { kernel: choice.selection?.name ?? 'generic', reasons: choice.reasons };
   cell.lastRnnPath = path;
   lastPath = path;
-  if (choice.selection?.backend) return runFused(cell as BasicLSTMCell | LSTMCell, inputs, state, lengths, timeMajor, choice.selection);
+  if (choice.selection?.backend) return runFused(cell, choice.layers, inputs, state, lengths, timeMajor, choice.selection);
 
   const xs = unstack(inputs, timeMajor ? 0 : 1);
   const steps = lengths === null ? T : Math.max(0, ...lengths);
@@ -160,58 +161,107 @@ export function dynamicRnn(cell: RNNCell, inputs: Tensor, opts: DynamicRnnOption
   return [stack(outs, timeMajor ? 0 : 1), state];
 }
 
+/** The LSTM layers a cell stands for: itself, or a tuple-state MultiRNNCell's children; null if not all LSTMs. */
+function lstmLayers(cell: RNNCell): { layers: (BasicLSTMCell | LSTMCell)[] | null; why: string | null } {
+  if (cell instanceof MultiRNNCell) {
+    if (!cell.stateIsTuple) return { layers: null, why: 'MultiRNNCell with stateIsTuple=false holds no LSTM cells' };
+    for (const [i, c] of cell.cells.entries()) {
+      const w = kerasIncompatibility(c);
+      if (w !== null) return { layers: null, why: `MultiRNNCell cell ${i}: ${w}` };
+    }
+    return { layers: cell.cells as (BasicLSTMCell | LSTMCell)[], why: null };
+  }
+  const w = kerasIncompatibility(cell);
+  return w === null ? { layers: [cell as BasicLSTMCell | LSTMCell], why: null } : { layers: null, why: w };
+}
+
 /**
  * Decides between the generic step loop and the fused LSTM kernel. The fused kernel computes Keras's LSTM
  * (types.ts); a BasicLSTMCell / LSTMCell without peepholes, clipping or projection is the same function of
  * converted weights (convert.ts), and dynamic_rnn's "zero output, carried state past the length" is the
- * kernel's right-padded mask with zeroOutputForMask. Keras's fused rules apply on top (selectLstmBackend):
- * tanh activation, and no fully masked row (a length-0 row).
+ * kernel's right-padded mask with zeroOutputForMask. A MultiRNNCell of such cells runs layer by layer: past
+ * a row's length every layer's step is discarded (state carried, output zeroed), so it does not matter that
+ * the upper layer then reads zeros instead of the lower layer's unmasked output. Keras's fused rules apply on
+ * top (selectLstmBackend): tanh activation, and no fully masked row (a length-0 row).
  */
 function chooseKernel(
   cell: RNNCell, dtype: DType, lengths: Int32Array | null, dims: { T: number; B: number; D: number }, pref: DynamicRnnBackend,
-): { selection: LstmSelection | null; reasons: string[] } {
+): { selection: LstmSelection | null; layers: (BasicLSTMCell | LSTMCell)[]; reasons: string[] } {
   const allowed: DynamicRnnBackend[] = ['auto', 'generic', 'ts', 'native-cpu', 'cudnn'];
   if (!allowed.includes(pref)) fail('dynamicRnn', `backend must be one of ${allowed.map((b) => `'${b}'`).join(', ')}, got '${String(pref)}'`);
-  if (pref === 'generic') return { selection: null, reasons: ["fused: not considered (backend 'generic' was requested)"] };
-  const why = kerasIncompatibility(cell);
+  if (pref === 'generic') return { selection: null, layers: [], reasons: ["fused: not considered (backend 'generic' was requested)"] };
+  const { layers, why } = lstmLayers(cell);
   const forced = pref === 'native-cpu' || pref === 'cudnn';
-  if (why !== null) {
+  if (layers === null) {
     if (forced) fail('dynamicRnn', `backend '${pref}' was requested but cannot run this cell: ${why}`);
-    return { selection: null, reasons: [`fused: ${why} (the fused kernel computes a plain LSTM)`] };
+    return { selection: null, layers: [], reasons: [`fused: ${why} (the fused kernel computes a plain LSTM)`] };
   }
-  const lstm = cell as BasicLSTMCell | LSTMCell;
   if (pref === 'auto' && dtype !== 'float32') {
     return {
       selection: null,
+      layers: [],
       reasons: [`fused: dtype ${dtype} (backend 'auto' uses the fused kernel for float32 only; float64 runs the TF1 cell maths step by step — pass backend: 'ts' to force the fused TS kernel)`],
     };
   }
   let anyEmpty = false;
   if (lengths) for (const l of lengths) if (l === 0) anyEmpty = true;
-  const sel = selectLstmBackend({
-    activation: lstm.activationName, recurrentActivation: 'sigmoid', recurrentDropout: 0, unroll: false, useBias: true,
-    mask: lengths ? { lengths, rightPadded: true, fullyMaskedRow: anyEmpty } : null,
-    dtype, dims: { T: dims.T, B: dims.B, I: dims.D, H: lstm.numUnits }, zeroOutputForMask: true, backend: pref,
-  });
-  const reasons = [...sel.reasons];
-  if (sel.backend) reasons.unshift(`${sel.name}: chosen (${lstm.constructor.name} weights converted to Keras layout, forget_bias folded into the bias)`);
-  return { selection: sel.backend ? sel : null, reasons };
+  let depth = dims.D;
+  let first: LstmSelection | null = null;
+  for (const [k, lstm] of layers.entries()) {
+    const sel = selectLstmBackend({
+      activation: lstm.activationName, recurrentActivation: 'sigmoid', recurrentDropout: 0, unroll: false, useBias: true,
+      mask: lengths ? { lengths, rightPadded: true, fullyMaskedRow: anyEmpty } : null,
+      dtype, dims: { T: dims.T, B: dims.B, I: depth, H: lstm.numUnits }, zeroOutputForMask: true, backend: pref,
+    });
+    const label = layers.length > 1 ? `MultiRNNCell cell ${k}: ` : '';
+    if (!sel.backend) return { selection: null, layers: [], reasons: sel.reasons.map((r) => label + r) };
+    if (first !== null && sel.name !== first.name) {
+      return { selection: null, layers: [], reasons: [`fused: the layers would run on different backends (${first.name}, ${sel.name})`] };
+    }
+    first = first ?? sel;
+    depth = lstm.outputSize;
+  }
+  const what = layers.length > 1
+    ? `MultiRNNCell of ${layers.length} LSTM cells run layer by layer, weights converted to Keras layout, forget_bias folded into the bias`
+    : `${layers[0].constructor.name} weights converted to Keras layout, forget_bias folded into the bias`;
+  return { selection: first, layers, reasons: [`${first!.name}: chosen (${what})`, ...first!.reasons] };
 }
 
-/** dynamicRnn of an LSTM cell through lstmSequence on converted weights (differentiable to the TF1 variables). */
-function runFused(
-  cell: BasicLSTMCell | LSTMCell, inputs: Tensor, state: RnnState, lengths: Int32Array | null, timeMajor: boolean, sel: LstmSelection,
+/** One LSTM layer through lstmSequence on converted weights (differentiable to the TF1 variables); x is [T,B,D]. */
+function runFusedLayer(
+  cell: BasicLSTMCell | LSTMCell, x: Tensor, state: RnnState, lengths: Int32Array | null, sel: LstmSelection,
 ): [Tensor, RnnState] {
-  const D = cell.inputDepth!;
-  const [K, R, b] = tf1LstmToKeras(cell.kernel!, cell.bias!, D, cell.forgetBias);
+  const [K, R, b] = tf1LstmToKeras(cell.kernel!, cell.bias!, cell.inputDepth!, cell.forgetBias);
   let c0: Tensor;
   let h0: Tensor;
   if (cell.stateIsTuple) ({ c: c0, h: h0 } = state as LSTMStateTuple);
   else [c0, h0] = split(state as Tensor, 2, 1);
-  const x = timeMajor ? inputs : transpose(inputs, [1, 0, 2]);
   const [y, hT, cT] = lstmSequence(x, h0, c0, K, R, b, { seqLengths: lengths, zeroOutputForMask: true, backend: sel.backend! });
-  const outputs = timeMajor ? y : transpose(y, [1, 0, 2]);
-  return [outputs, cell.stateIsTuple ? new LSTMStateTuple(cT, hT) : concat([cT, hT], 1)];
+  return [y, cell.stateIsTuple ? new LSTMStateTuple(cT, hT) : concat([cT, hT], 1)];
+}
+
+/** dynamicRnn of an LSTM cell, or a MultiRNNCell of them, through the fused kernel. */
+function runFused(
+  cell: RNNCell, layers: (BasicLSTMCell | LSTMCell)[], inputs: Tensor, state: RnnState, lengths: Int32Array | null,
+  timeMajor: boolean, sel: LstmSelection,
+): [Tensor, RnnState] {
+  let x = timeMajor ? inputs : transpose(inputs, [1, 0, 2]);
+  let finalState: RnnState;
+  if (cell instanceof MultiRNNCell) {
+    const states = state as readonly RnnState[];
+    const out: RnnState[] = [];
+    layers.forEach((layer, k) => {
+      const [y, st] = runFusedLayer(layer, x, states[k], lengths, sel);
+      x = y;
+      out.push(st);
+    });
+    finalState = out;
+  } else {
+    const [y, st] = runFusedLayer(layers[0], x, state, lengths, sel);
+    x = y;
+    finalState = st;
+  }
+  return [timeMajor ? x : transpose(x, [1, 0, 2]), finalState];
 }
 
 /**

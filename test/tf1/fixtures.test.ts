@@ -75,9 +75,10 @@ function packLike(cell: RNNCell, flat: Tensor[]): RnnState {
   return s;
 }
 
-/** Whether a spec is an LSTM cell the fused kernel can run (and with no length-0 row, Keras's rule 6). */
+/** Whether a spec is an LSTM cell (or a MultiRNNCell of them) the fused kernel can run, with no length-0 row (Keras's rule 6). */
 function fusable(spec: CellSpec | null, c: Tf1Case): boolean {
   if (spec === null) return false;
+  if (spec.type === 'MultiRNNCell') return (spec.stateIsTuple ?? true) && spec.cells!.every((s) => fusable(s, c));
   const lstm = spec.type === 'BasicLSTMCell' || (spec.type === 'LSTMCell' && !spec.usePeepholes && spec.cellClip === undefined && spec.numProj === undefined);
   return lstm && (spec.activation ?? 'tanh') === 'tanh' && !(c.sequenceLength ?? []).includes(0);
 }

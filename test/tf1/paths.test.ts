@@ -49,13 +49,24 @@ describe('tf1 dynamicRnn kernel path', () => {
     dynamicRnn(rnn, x32, { dtype: 'float32' });
     expect(rnn.lastRnnPath!.reasons[0]).to.match(/only BasicLSTMCell and LSTMCell convert to a Keras LSTM, got BasicRNNCell/);
 
-    const multi = new MultiRNNCell([new BasicLSTMCell({ numUnits: 2 })]);
+    const multi = new MultiRNNCell([new BasicLSTMCell({ numUnits: 2 }), new BasicRNNCell({ numUnits: 2 })]);
     dynamicRnn(multi, x32, { dtype: 'float32' });
     expect(multi.lastRnnPath!.kernel).to.equal('generic');
+    expect(multi.lastRnnPath!.reasons[0]).to.match(/MultiRNNCell cell 1: only BasicLSTMCell and LSTMCell convert/);
 
     const forced = new BasicLSTMCell({ numUnits: 2 });
     dynamicRnn(forced, x32, { dtype: 'float32', backend: 'generic' });
     expect(forced.lastRnnPath).to.deep.equal({ kernel: 'generic', reasons: ["fused: not considered (backend 'generic' was requested)"] });
+  });
+
+  it('a MultiRNNCell of LSTM cells runs layer by layer through the fused kernel', () => {
+    const multi = new MultiRNNCell([new BasicLSTMCell({ numUnits: 3 }), new LSTMCell({ numUnits: 2 })]);
+    dynamicRnn(multi, x32, { dtype: 'float32', sequenceLength: [2, 3] });
+    expect(multi.lastRnnPath!.kernel).to.not.equal('generic');
+    expect(multi.lastRnnPath!.reasons[0]).to.match(/chosen \(MultiRNNCell of 2 LSTM cells run layer by layer/);
+    const flat = new MultiRNNCell([new BasicRNNCell({ numUnits: 2 })], false);
+    dynamicRnn(flat, x32, { dtype: 'float32' });
+    expect(flat.lastRnnPath!.reasons[0]).to.match(/stateIsTuple=false/);
   });
 
   it("a plain LSTMCell (no peepholes/clip/projection) with a user function named tanh is not treated as tanh", () => {

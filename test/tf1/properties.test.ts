@@ -122,6 +122,26 @@ describe('tf1 properties (fast-check)', () => {
     }), RUNS);
   });
 
+  it('fused path == generic loop for a MultiRNNCell of LSTMs, layer by layer (float64 values and gradients, 1e-12)', () => {
+    fc.assert(fc.property(dims, fc.boolean(), ({ B, T, D, U, seed }, timeMajor) => {
+      const len = lengthsFor(B, T, seed).map((l) => Math.max(1, l));
+      const run = (backend: 'ts' | 'generic') => {
+        const cells = [new BasicLSTMCell({ numUnits: U, seed }), new LSTMCell({ numUnits: 2, forgetBias: 0, seed: seed + 1 })];
+        const cell = new MultiRNNCell(cells);
+        cell.build(D, { dtype: 'float64' });
+        const x = randTensor(timeMajor ? [T, B, D] : [B, T, D], seed + 1, 'float64', 1, true);
+        const [out, st] = lt.tf1.nn.dynamicRnn(cell, x, { sequenceLength: len, dtype: 'float64', timeMajor, backend });
+        expect(cell.lastRnnPath!.kernel).to.equal(backend);
+        const outs = [out, ...flattenState(st)];
+        let loss = ops.sum(ops.mul(outs[0], randTensor([...outs[0].shape], seed + 20, 'float64')));
+        outs.slice(1).forEach((o, i) => (loss = ops.add(loss, ops.sum(ops.mul(o, randTensor([...o.shape], seed + 30 + i, 'float64'))))));
+        loss.backward();
+        return [...outs, x.grad!, ...cell.variables.map((v) => v.grad!)];
+      };
+      expectAllClose(run('ts'), run('generic'), 1e-12);
+    }), RUNS);
+  });
+
   it('fused kernel path == generic loop for BasicLSTMCell / plain LSTMCell (float64 values and gradients, 1e-12)', () => {
     fc.assert(fc.property(dims, fc.boolean(), fc.boolean(), fc.boolean(), ({ B, T, D, U, seed }, basic, tuple, timeMajor) => {
       const len = lengthsFor(B, T, seed).map((l) => Math.max(1, l)); // no length-0 row: Keras's fused rule 6

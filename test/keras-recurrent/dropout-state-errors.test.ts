@@ -187,6 +187,20 @@ describe('keras-recurrent: explain() and backend choice', () => {
     expect(fm.explain()!.reasons.join('\n')).to.match(/fully masked row/);
   });
 
+  it('SimpleRNN/RNN always report the generic loop; Bidirectional reports both directions', () => {
+    const x = rand([2, 3, 2], 1);
+    const s = new SimpleRNN({ units: 2 });
+    s.apply(x);
+    expect(s.explain()!.path).to.equal('generic');
+    expect(s.explain()!.reasons[0]).to.match(/fused kernels exist for LSTM only; SimpleRNNCell/);
+    const b = new Bidirectional({ layer: new LSTM({ units: 2, returnSequences: true, backend: 'ts' }) });
+    b.apply(x, { mask: tensor([[1, 1, 0], [1, 0, 1]]) });
+    expect(b.explain().forward!.path).to.equal('generic');
+    b.apply(x);
+    expect(b.explain().forward!.path).to.equal('ts');
+    expect(b.explain().backward!.path).to.equal('ts');
+  });
+
   it("forcing backend 'cudnn' where it cannot run throws with the reasons", () => {
     expect(() => new LSTM({ units: 2, backend: 'cudnn', activation: 'relu' }).apply(rand([1, 2, 2], 1))).to.throw(/backend 'cudnn' was requested but cannot run this call: activation='relu'/);
     expect(() => new LSTM({ units: 2, backend: 'gpu' as 'cudnn' })).to.throw(/backend must be one of/);

@@ -96,6 +96,11 @@ export class Bidirectional extends Layer {
     this.built = true;
   }
 
+  /** The forward and backward layers' explain() of the last call. */
+  explain(): { forward: ReturnType<RNN['explain']>; backward: ReturnType<RNN['explain']> } {
+    return { forward: this.forwardLayer.explain(), backward: this.backwardLayer.explain() };
+  }
+
   resetStates(): void {
     if (!this.stateful) fail(this.name, 'Layer must be stateful.');
     this.forwardLayer.resetStates();

@@ -48,7 +48,6 @@ registerCell('LSTMCell', (cfg) => LSTMCell.fromConfig(cfg));
 export class LSTM extends RNN {
   declare readonly cell: LSTMCell;
   readonly backend: LstmBackendPreference;
-  private lastExplanation: LstmExplanation | null = null;
 
   constructor(args: LSTMArgs) {
     const { name, trainable, dtype, batchInputShape, inputShape, batchSize, activityRegularizer, backend, ...rest } = args;
@@ -72,7 +71,7 @@ export class LSTM extends RNN {
   }
 
   /** Which kernel the last call used and why the others were not used (null before the first call). */
-  explain(): LstmExplanation | null {
+  override explain(): LstmExplanation | null {
     return this.lastExplanation;
   }
 

@@ -16,6 +16,7 @@ import {
 import { RNNCellBase } from './cell-base.js';
 import { StackedRNNCells } from './stacked-cells.js';
 import { rnnLoop, readMask } from './rnn-loop.js';
+import type { LstmKernelName } from '../../../kernels/select.js';
 
 export interface RNNOptions {
   returnSequences?: boolean;
@@ -49,6 +50,8 @@ export class RNN extends Layer {
   zeroOutputForMask: boolean;
   /** Stored states of a stateful layer (non-trainable, updated after each call). */
   states: Tensor[] | null = null;
+  /** What the last call ran (LSTM fills in the kernel selection; other cells always use the generic loop). */
+  protected lastExplanation: { path: LstmKernelName; reasons: string[] } | null = null;
 
   constructor(args: RNNArgs) {
     super(args);
@@ -226,8 +229,14 @@ export class RNN extends Layer {
     const initial = this.resolveInitialState(kwargs, B, x.dtype);
     const mask = readMask(kwargs.mask, B, T, this.timeMajor, this.name);
     const { output, states } = this.runGeneric(x, B, T, initial, mask, kwargs.training ?? false);
+    this.lastExplanation = { path: 'generic', reasons: [`fused kernels exist for LSTM only; ${this.cell.className} runs in the generic cell loop`] };
     this.storeStates(states);
     return this.packResult(output, states);
+  }
+
+  /** Which kernel the last call used and why the others were not used (null before the first call). */
+  explain(): { path: LstmKernelName; reasons: string[] } | null {
+    return this.lastExplanation;
   }
 
   /** Keras 3 RNN config keys (time_major only when set: Keras 3 has no such argument, §4.4). */

@@ -37,11 +37,12 @@ function esc(s: string): string {
 /** Ticks at 1, 2 or 5 × 10^k covering [lo, hi] (about `count` of them). */
 export function niceTicks(lo: number, hi: number, count = 6): number[] {
   if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / Math.max(1, count - 1);
+  const raw = (hi - lo) / Math.max(1, count);
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
   const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  // k·step rounded to 12 digits, so 3 × 0.05 prints as 0.15, not 0.15000000000000002
+  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) out.push(k === 0 ? 0 : Number((k * step).toPrecision(12)));
   return out;
 }
 
@@ -90,6 +91,8 @@ export function lineChartSvg(series: Series[], opts: ChartOptions = {}): string 
     ymin = 0;
     ymax = 1;
   }
+  // Curves over steps or epochs read best from 0 when every x is non-negative.
+  if (xmin > 0 && xmin <= 0.2 * xmax) xmin = 0;
   if (xmax === xmin) xmax = xmin + 1;
   if (ymax === ymin) {
     ymin -= 0.5;
@@ -162,9 +165,10 @@ export function lineChartSvg(series: Series[], opts: ChartOptions = {}): string 
     flush();
   });
 
-  // legend (top right, inside the plot)
+  // legend (top left, inside the plot: loss curves start high on the left but rarely near the top of the
+  // range, and the reference-line labels sit at the right)
   const lw = 14 + Math.max(...series.map((s) => s.name.length)) * 7 + 30;
-  const lx = m.left + pw - lw - 8;
+  const lx = m.left + 8;
   const ly = m.top + 8;
   parts.push(`<rect x="${lx}" y="${ly}" width="${lw}" height="${series.length * 20 + 8}" fill="white" fill-opacity="0.9" stroke="#999"/>`);
   series.forEach((s, i) => {

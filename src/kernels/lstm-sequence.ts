@@ -16,7 +16,7 @@ export interface LstmSequenceOptions {
    * Per-row valid lengths (0 ≤ len ≤ T) of a strictly right-padded mask: time step t of row b is valid iff
    * t < seqLengths[b]. Omit (or null) when there is no mask. Use maskToSeqLengths (select.ts) to get them.
    */
-  seqLengths?: ArrayLike<number> | null;
+  seqLengths?: ArrayLike<number> | Tensor | null;
   /** Process t = T−1 … 0; y comes back in processing order (Keras go_backwards). */
   goBackwards?: boolean;
   /** Masked steps output zeros instead of repeating the previous output (Keras zero_output_for_mask). */
@@ -34,7 +34,10 @@ function expectShape(arg: string, t: Tensor, want: number[], meaning: string): v
 }
 
 /** Validates and converts seqLengths; every entry an integer in 0..T. */
-function toSeqLengths(v: ArrayLike<number>, B: number, T: number): Int32Array {
+function toSeqLengths(arg: ArrayLike<number> | Tensor, B: number, T: number): Int32Array {
+  if (arg instanceof Tensor && arg.rank !== 1) fail(OP, `seqLengths must be 1-D [B], got shape ${shapeStr(arg.shape)}`);
+  const v: ArrayLike<number> = arg instanceof Tensor ? arg.data : arg;
+  if (typeof v !== 'object' || typeof v.length !== 'number') fail(OP, `seqLengths must be an array of B integers, got ${typeof v}`);
   if (v.length !== B) fail(OP, `seqLengths must have one entry per batch row (B=${B}), got ${v.length}`);
   const out = new Int32Array(B);
   for (let b = 0; b < B; b++) {

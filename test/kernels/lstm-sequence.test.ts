@@ -216,5 +216,14 @@ describe('kernels/lstmSequence: argument validation', () => {
     expect(() => lstmSequence(x, h0, c0, K, R, b, { seqLengths: [1, -1, 0] })).to.throw(/seqLengths\[1\]/);
     expect(() => lstmSequence(x, h0, c0, K, R, b, { seqLengths: [1, 1.5, 0] })).to.throw(/seqLengths\[1\]/);
     expect(() => lstmSequence(tensor(new Float32Array(0), { shape: [0, 3, 4] }), h0, c0, K, R, b)).to.throw(/T=0/);
+    expect(() => lstmSequence(x, h0, c0, K, R, b, { seqLengths: tensor([[1, 2, 0]]) })).to.throw(/seqLengths must be 1-D \[B\], got shape \[1, 3\]/);
+    expect(() => lstmSequence(x, h0, c0, K, R, b, { seqLengths: 3 as never })).to.throw(/seqLengths must be an array of B integers/);
+  });
+  it('accepts seqLengths as an array, an Int32Array or a 1-D tensor, with identical results', () => {
+    const a = lstmSequence(x, h0, c0, K, R, b, { seqLengths: [2, 1, 0] })[0].data;
+    const i = lstmSequence(x, h0, c0, K, R, b, { seqLengths: Int32Array.from([2, 1, 0]) })[0].data;
+    const t = lstmSequence(x, h0, c0, K, R, b, { seqLengths: tensor([2, 1, 0]) })[0].data;
+    expect(Array.from(i)).to.deep.equal(Array.from(a));
+    expect(Array.from(t)).to.deep.equal(Array.from(a));
   });
 });

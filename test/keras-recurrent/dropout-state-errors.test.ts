@@ -225,6 +225,10 @@ describe('keras-recurrent: errors name the layer, the argument and expected vs a
     expect(() => new LSTM({ units: 0 })).to.throw(/expected a positive integer, got 0/);
     expect(() => new LSTM({ units: 2, activation: 'nope' })).to.throw(/Unknown activation function 'nope'/);
     expect(() => new LSTMCell({ units: 2, implementation: 3 })).to.throw(/implementation must be 1 or 2, got 3/);
+    const built = new LSTM({ units: 2 });
+    built.apply(x);
+    expect(() => built.apply(rand([2, 3, 5], 1))).to.throw(/the input has 5 features \(shape \[2, 3, 5\]\) but the layer was built for 4/);
+    expect(() => new LSTM({ units: 2, dtype: 'float64' }).apply(x)).to.throw(/the input is float32 but the layer computes in float64/);
   });
 
   it('cells: not built, wrong state count; RNN needs an RNN cell', () => {

@@ -26,6 +26,11 @@ export abstract class RNNCellBase extends Layer {
   /** One time step: x [B, I], states (each [B, stateSize[k]]) → (output [B, outputSize], new states). */
   abstract step(x: Tensor, states: Tensor[], training: boolean): [Tensor, Tensor[]];
 
+  /** The input feature size the cell was built for (null before build or when unknown). */
+  get inputDim(): number | null {
+    return null;
+  }
+
   /** Zero states [B, size] for each entry of stateSize (Keras `get_initial_state(batch_size)`). */
   getInitialState(batchSize: number, dtype: DType = this.dtype as DType): Tensor[] {
     return this.stateSize.map((s) => zeros([batchSize, s], dtype));

@@ -120,6 +120,10 @@ export class LSTMCell extends DropoutRNNCell {
     return this.units;
   }
 
+  override get inputDim(): number | null {
+    return this.kernel ? this.kernel.shape[0] : null;
+  }
+
   protected override dropoutMaskCount(): number {
     // K3: implementation 1 draws one mask per gate, implementation 2 one mask; K2: always 4 (§2.2, §2.5).
     return kerasCompat() === 'keras2' || this.implementation === 1 ? 4 : 1;

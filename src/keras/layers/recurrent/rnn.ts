@@ -169,6 +169,13 @@ export class RNN extends Layer {
     const B = this.timeMajor ? x.shape[1] : x.shape[0];
     const T = this.timeMajor ? x.shape[0] : x.shape[1];
     if (T === 0) fail(this.name, 'the input has 0 time steps; Keras cannot run an RNN over an empty sequence (it reads inputs[0])');
+    const I = this.cell.inputDim;
+    if (I !== null && x.shape[2] !== I) {
+      fail(this.name, `the input has ${x.shape[2]} features (shape ${shapeStr(x.shape)}) but the layer was built for ${I}`);
+    }
+    if (x.dtype !== this.dtype) {
+      fail(this.name, `the input is ${x.dtype} but the layer computes in ${this.dtype}; create the layer with dtype: '${x.dtype}' or cast the input`);
+    }
     return { x, B, T };
   }
 

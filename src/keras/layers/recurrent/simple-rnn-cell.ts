@@ -75,6 +75,10 @@ export class SimpleRNNCell extends DropoutRNNCell {
     return this.units;
   }
 
+  override get inputDim(): number | null {
+    return this.kernel ? this.kernel.shape[0] : null;
+  }
+
   override build(inputShape: readonly number[]): void {
     const inputDim = inputShape[inputShape.length - 1];
     this.kernel = this.addWeight('kernel', [inputDim, this.units], {

@@ -44,6 +44,10 @@ export class StackedRNNCells extends RNNCellBase {
     return this.cells[this.cells.length - 1].outputSize;
   }
 
+  override get inputDim(): number | null {
+    return this.cells[0].inputDim;
+  }
+
   override build(inputShape: readonly number[]): void {
     let shape = [...inputShape];
     for (const c of this.cells) {

@@ -90,6 +90,9 @@ const el = (name: string, f: () => Tensor): void => {
 el('add (same shape)', () => ops.add(x, y));
 el('add (bias broadcast [2048])', () => ops.add(x, bias));
 el('mul (same shape)', () => ops.mul(x, y));
+const mask = randomUniform([32, 1], 0, 1, { seed: 4 });
+el('mul by a [32, 1] mask', () => ops.mul(x, mask));
+el('where with a [32, 1] mask', () => ops.where(mask, x, y));
 el('sigmoid', () => ops.sigmoid(x));
 el('tanh', () => ops.tanh(x));
 el('sum over axis 0', () => ops.sum(x, 0));

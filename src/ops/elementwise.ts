@@ -95,6 +95,23 @@ export function binaryArith(op: ArithOp, a: Tensor, b: Tensor, name: string = op
     for (let i = 0; i < n; i += m) loop(op, ad, bd, out, 0, i, i, m);
     return new Tensor(out, shape);
   }
+  // b constant over trailing axes (a mask [B, 1] against states [B, H]): one b value per block of `inner`.
+  if (sameShape(shape, a.shape) && a.size > 0) {
+    const inner = prefixInner(b.shape, a.shape);
+    if (inner > 0) {
+      const out = allocate(a.dtype, n);
+      for (let o = 0, i = 0; i < n; o++, i += inner) loopScalarAt(op, ad, bd[o], out, i, inner, false);
+      return new Tensor(out, shape);
+    }
+  }
+  if (sameShape(shape, b.shape) && b.size > 0) {
+    const inner = prefixInner(a.shape, b.shape);
+    if (inner > 0) {
+      const out = allocate(a.dtype, n);
+      for (let o = 0, i = 0; i < n; o++, i += inner) loopScalarAt(op, bd, ad[o], out, i, inner, true);
+      return new Tensor(out, shape);
+    }
+  }
   return broadcastBinary(name, a, b, ARITH[op]);
 }
 
@@ -116,6 +133,39 @@ function loopScalarB(op: ArithOp, a: TypedArray, s: number, out: TypedArray): vo
     case 'mul': for (let i = 0; i < n; i++) out[i] = a[i] * s; break;
     case 'div': for (let i = 0; i < n; i++) out[i] = a[i] / s; break;
   }
+}
+
+/**
+ * out[o+i] = v[o+i] (op) s for i < n, or s (op) v[o+i] when `scalarFirst` (the scalar is the left operand).
+ */
+function loopScalarAt(op: ArithOp, v: TypedArray, s: number, out: TypedArray, o: number, n: number, scalarFirst: boolean): void {
+  const end = o + n;
+  switch (op) {
+    case 'add': for (let i = o; i < end; i++) out[i] = v[i] + s; break;
+    case 'mul': for (let i = o; i < end; i++) out[i] = v[i] * s; break;
+    case 'sub':
+      if (scalarFirst) for (let i = o; i < end; i++) out[i] = s - v[i];
+      else for (let i = o; i < end; i++) out[i] = v[i] - s;
+      break;
+    case 'div':
+      if (scalarFirst) for (let i = o; i < end; i++) out[i] = s / v[i];
+      else for (let i = o; i < end; i++) out[i] = v[i] / s;
+      break;
+  }
+}
+
+/**
+ * If `s` (same rank as `full`) equals full's leading axes followed only by 1s — so each element of s covers
+ * one contiguous block of the broadcast result — the block length; else 0.
+ */
+export function prefixInner(s: Shape, full: Shape): number {
+  if (s.length !== full.length) return 0;
+  let k = s.length;
+  while (k > 0 && s[k - 1] === 1) k--;
+  for (let i = 0; i < k; i++) if (s[i] !== full[i]) return 0;
+  let inner = 1;
+  for (let i = k; i < full.length; i++) inner *= full[i];
+  return inner;
 }
 
 /** −x element-wise (a plain loop; see binaryArith for why not mapUnary). */
@@ -170,6 +220,17 @@ export function sumToShape(g: Tensor, shape: Shape): Tensor {
   // Suffix fast path (bias gradients): sum over leading rows.
   if (isSuffix(shape, gs)) {
     for (let i = 0; i < g.size; i += n) for (let j = 0; j < n; j++) out[j] += g.data[i + j];
+    return new Tensor(out, shape);
+  }
+  // Prefix fast path (a [B, 1] mask's gradient): sum each contiguous block.
+  const inner = prefixInner(shape, gs);
+  if (inner > 0) {
+    const gd = g.data;
+    for (let o = 0, i = 0; o < n; o++) {
+      let acc = 0;
+      for (const end = i + inner; i < end; i++) acc += gd[i];
+      out[o] = acc;
+    }
     return new Tensor(out, shape);
   }
   if (shape.length > gs.length) fail('sumToShape', `cannot reduce ${shapeStr(gs)} to larger rank ${shapeStr(shape)}`);

@@ -5,7 +5,7 @@
 import { Tensor, allocate } from '../tensor/tensor.js';
 import { type Shape, broadcastShapes, broadcastStrides, fail, sameShape, sizeOf } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
-import { sumToShape } from './elementwise.js';
+import { prefixInner, sumToShape } from './elementwise.js';
 
 export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
   if (!(cond instanceof Tensor)) fail('where', 'cond must be a Tensor (of 0/1 values)');
@@ -17,8 +17,12 @@ export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
   const c = cond.data, ad = a.data, bd = b.data;
   // pick[i] = 1 where the output takes a: computed once, reused by the backward pass.
   const pick = new Uint8Array(n);
+  const inner = n > 0 ? prefixInner(cond.shape, shape) : 0;
   if (sameShape(cond.shape, shape)) {
     for (let i = 0; i < n; i++) pick[i] = c[i] !== 0 ? 1 : 0;
+  } else if (inner > 0) {
+    // cond constant over trailing axes (a [B, 1] mask): fill whole blocks.
+    for (let o = 0, i = 0; i < n; o++, i += inner) if (c[o] !== 0) pick.fill(1, i, i + inner);
   } else {
     walk3(shape, cond.shape, shape, shape, (i, ic) => { pick[i] = c[ic] !== 0 ? 1 : 0; });
   }

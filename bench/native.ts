@@ -10,6 +10,9 @@
 // input gradients; no optimizer update), the same work for every implementation.
 //
 //   npx tsx bench/native.ts [--configs small,medium] [--peers ort,torch,wasm] [--budget-ms 20000] [--json out.json]
+//   npx tsx bench/native.ts --gpu [--configs medium,large]      cuDNN backend vs torch.nn.LSTM on cuda (GPU machine)
+// GPU mode: forward+backward through the 'cudnn' backend (host arrays in and out, as the library uses it) and
+// torch.nn.LSTM on cuda (data resident on the device), both FP32 without TF32; reports TFLOP/s.
 
 import { writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -25,14 +28,15 @@ const opt = (name: string, dflt: string): string => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 && argv[i + 1] ? argv[i + 1] : dflt;
 };
-const configs = opt('configs', 'small,medium').split(',').map((n) => {
-  const c = CONFIGS[n];
+const configs = opt('configs', process.argv.includes('--gpu') ? 'medium,large' : 'small,medium').split(',').map((n) => {
+  const c = ({ ...CONFIGS, large: { name: 'large', B: 128, T: 200, I: 1024, H: 1024 } } as Record<string, BenchConfig>)[n];
   if (!c) throw new Error(`unknown config ${n}`);
   return c;
 });
 const peers = new Set(opt('peers', 'ort,torch,wasm').split(','));
 const budgetMs = Number(opt('budget-ms', '20000'));
 const jsonOut = opt('json', '');
+const gpu = argv.includes('--gpu');
 
 interface Row { impl: string; config: string; what: 'infer' | 'train'; ms: number; cpuMs: number; gflops: number; samples: number; note?: string }
 const rows: Row[] = [];
@@ -58,7 +62,45 @@ function weights(c: BenchConfig) {
   };
 }
 
+async function gpuMain(): Promise<void> {
+  const { cudnnLstmBackend } = await import('../src/kernels/cudnn.js');
+  const { cudnnUnavailableReason, cudnnProbe } = await import('../src/kernels/native-addon.js');
+  const why = cudnnUnavailableReason();
+  if (why !== null) {
+    console.log(`cuDNN backend not available: ${why}`);
+    return;
+  }
+  console.log(`cuDNN probe: ${JSON.stringify(cudnnProbe())}`);
+  const mopts = { reps: 9, budgetMs, minSampleMs: 200 };
+  for (const c of configs) {
+    const { B, T, I, H } = c;
+    const w = weights(c);
+    const args = { T, B, I, H, dtype: 'float32' as const, ...w, seqLengths: null, goBackwards: false, zeroOutputForMask: false };
+    const n = T * B * H;
+    record('cudnn', c, 'infer', measure(() => { cudnnLstmBackend.forward(args, false); }, mopts));
+    record('cudnn', c, 'train', measure(() => {
+      const f = cudnnLstmBackend.forward(args, true);
+      const dy = new Float32Array(n);
+      for (let i = 0; i < n; i++) dy[i] = (2 / n) * f.y[i];
+      cudnnLstmBackend.backward(args, f, dy, new Float32Array(B * H), new Float32Array(B * H));
+    }, mopts));
+    const py = process.env.TORCH_PYTHON ?? 'python3';
+    const r = spawnSync(py, [join(here, 'torch_lstm.py'), String(B), String(T), String(I), String(H), String(Math.round(budgetMs / 1000)), 'cuda'], { encoding: 'utf8', timeout: 10 * 60_000 });
+    if (r.status === 0) {
+      const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { version: string; infer: number[]; train: number[]; inferCpu: number[]; trainCpu: number[] };
+      const med = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1];
+      record('torch-cuda', c, 'infer', { msPerOp: med(j.infer), cpuMsPerOp: med(j.inferCpu), samples: j.infer });
+      record('torch-cuda', c, 'train', { msPerOp: med(j.train), cpuMsPerOp: med(j.trainCpu), samples: j.train });
+    } else {
+      console.log(`torch cuda: not run: ${(r.error?.message ?? r.stderr).slice(-300)}`);
+    }
+  }
+  for (const r of rows) console.log(`${r.impl} ${r.config} ${r.what}: ${r.ms.toFixed(2)} ms = ${(r.gflops / 1000).toFixed(2)} TFLOP/s`);
+  if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine: machineInfo(), rows }, null, 2));
+}
+
 async function main(): Promise<void> {
+  if (gpu) return gpuMain();
   console.log(`machine: ${JSON.stringify(machineInfo())}`);
   console.log(`load average at start: ${loadAvg().join(' ')}`);
   const addon = cpuAddon();
@@ -163,7 +205,7 @@ async function main(): Promise<void> {
   }
 
   // ---- ratios
-  console.log('\nratios (wall ms of the peer / native-cpu; > 1 means native is faster):');
+  console.log('\nratios (peer / native-cpu, wall ms and process-CPU ms; > 1 means native is faster):');
   const lines: string[] = [];
   for (const c of configs) {
     for (const what of ['infer', 'train'] as const) {
@@ -172,7 +214,7 @@ async function main(): Promise<void> {
       for (const peer of ['onnxruntime', 'torch', 'tfjs-wasm']) {
         const p = rows.find((r) => r.impl === peer && r.config === c.name && r.what === what);
         if (p) {
-          const l = `${c.name} ${what}: ${peer} ${p.ms.toFixed(1)} ms / native ${me.ms.toFixed(1)} ms = ${(p.ms / me.ms).toFixed(2)}×`;
+          const l = `${c.name} ${what}: ${peer} ${p.ms.toFixed(1)} ms / native ${me.ms.toFixed(1)} ms = ${(p.ms / me.ms).toFixed(2)}× wall; CPU ${p.cpuMs.toFixed(1)} / ${me.cpuMs.toFixed(1)} ms = ${(p.cpuMs / me.cpuMs).toFixed(2)}×`;
           lines.push(l);
           console.log('  ' + l);
         }

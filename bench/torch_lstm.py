@@ -1,6 +1,6 @@
 """PyTorch CPU nn.LSTM timing peer for bench/native.ts (one thread).
 
-usage: python bench/torch_lstm.py B T I H [budget_seconds]
+usage: python bench/torch_lstm.py B T I H [budget_seconds] [cpu|cuda]
 Prints one JSON line: {"version", "threads", "infer": [ms...], "train": [ms...], "inferCpu": [...], "trainCpu": [...]}.
 Inference = forward of the whole [T, B, I] sequence under no_grad; training step = forward + backward of
 mean(y**2) (gradients of all weights and of x; no optimizer update) — the same work as the native side.
@@ -15,23 +15,29 @@ import torch
 def main() -> None:
     B, T, I, H = (int(v) for v in sys.argv[1:5])
     budget = float(sys.argv[5]) if len(sys.argv) > 5 else 20.0
+    device = sys.argv[6] if len(sys.argv) > 6 else "cpu"
     torch.set_num_threads(1)
+    torch.backends.cudnn.allow_tf32 = False  # strict fp32, like the cuDNN backend's default FMA math
+    torch.backends.cuda.matmul.allow_tf32 = False
     torch.manual_seed(0)
-    lstm = torch.nn.LSTM(I, H)  # time-major input [T, B, I], as the native kernel
-    x = torch.rand(T, B, I) - 0.5
+    lstm = torch.nn.LSTM(I, H).to(device)  # time-major input [T, B, I], as the native kernel
+    x = (torch.rand(T, B, I) - 0.5).to(device)
     xg = x.clone().requires_grad_(True)
+    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
 
     def infer() -> None:
         with torch.no_grad():
             lstm(x)
+        sync()
 
     def train() -> None:
         lstm.zero_grad(set_to_none=True)
         xg.grad = None
         y, _ = lstm(xg)
         (y * y).mean().backward()
+        sync()
 
-    out = {"version": torch.__version__, "threads": torch.get_num_threads()}
+    out = {"version": torch.__version__, "threads": torch.get_num_threads(), "device": device}
     for name, fn in (("infer", infer), ("train", train)):
         t0 = time.perf_counter()
         fn()  # warm-up (oneDNN primitive creation)

@@ -96,6 +96,15 @@ describe('tf1 cells: sizes, zero states, variables', () => {
     }
   });
 
+  it('an initializer that returns one cached tensor does not make variables share a buffer', () => {
+    const cached = lt.full([4], 0.5, 'float32');
+    const cell = new LSTMCell({ numUnits: 4, usePeepholes: true, initializer: { call: (shape) => (shape.length === 1 ? cached : lt.full(shape, 0.5)) } });
+    cell.build(1);
+    cell.wFDiag!.assign([1, 2, 3, 4]);
+    expect(Array.from(cell.wIDiag!.data)).to.deep.equal([0.5, 0.5, 0.5, 0.5]);
+    expect(Array.from(cached.data)).to.deep.equal([0.5, 0.5, 0.5, 0.5]);
+  });
+
   it('MultiRNNCell: tuple of per-cell states, last output size, variables under multi_rnn_cell/cell_i', () => {
     const cell = new MultiRNNCell([new BasicLSTMCell({ numUnits: 3 }), new BasicRNNCell({ numUnits: 2 })]);
     const ss = cell.stateSize as unknown[];

@@ -101,7 +101,8 @@ export abstract class RNNCell {
     if (!(v0 instanceof Tensor) || !sameShape(v0.shape, shape)) {
       fail(`${this.className}.build`, `initializer for '${localName}' must return a Tensor of shape ${shapeStr(shape)}`);
     }
-    const v = v0.dtype === dtype && v0.isLeaf ? new Tensor(v0.data, shape) : v0.cast(dtype);
+    // Always a fresh buffer: an initializer that hands back a cached tensor must not alias two variables.
+    const v = v0.cast(dtype);
     v.requiresGrad = this.trainable;
     v.name = `${this.scopeName}/${localName}`;
     this.vars.push(v);

@@ -8,7 +8,7 @@
 // another order; both differences stay ~1e-7 per op and ~1e-6 after 5 steps.
 
 import { expect } from 'chai';
-import { Tensor, tensor, keras, ops, type NestedArray } from '../../src/index.js';
+import { Tensor, tensor, keras, ops, native, type NestedArray } from '../../src/index.js';
 import { loadFixtures, expectClose, maxAbsDiff, type RnnCase } from './helpers.js';
 
 const { LSTM, SimpleRNN, RNN, Bidirectional } = keras.layers;
@@ -17,10 +17,18 @@ type AnyLayer = InstanceType<typeof LSTM> | InstanceType<typeof SimpleRNN> | Ins
 const OUT_TOL32 = 1e-5;
 const GRAD_TOL32 = 1e-4;
 
-/** `generic`: rebuild an LSTM with unroll=True, which has the same numbers but rules out the fused kernel (§4.6). */
-function layerFromCase(c: RnnCase, generic = false): AnyLayer {
+/**
+ * `generic`: rebuild an LSTM with unroll=True, which has the same numbers but rules out the fused kernel (§4.6).
+ * `native`: force the native CPU kernel (only where Keras's fused rules hold).
+ */
+function layerFromCase(c: RnnCase, generic = false, native = false): AnyLayer {
   const cfg = structuredClone(c.config) as Record<string, unknown>;
   if (generic) cfg.unroll = true;
+  if (native) {
+    const l = LSTM.fromConfig(cfg);
+    (l as { backend: string }).backend = 'native-cpu';
+    return l;
+  }
   // Keras 3 configs drop `implementation`; the generator asked for implementation 1 in these cases.
   if (c.name.includes('_i1_')) cfg.implementation = 1;
   if (c.name === 'rnn_stacked_lstm_cells_mask_init') {
@@ -70,17 +78,39 @@ describe('keras-recurrent: real TensorFlow 2.21 fixtures', function () {
 
   // float64: TF's float64 tanh/sigmoid are the standard library's, so formulas, rounding-free structure and
   // masking logic agree to ~1e-15; tolerance 1e-12 (outputs) / 1e-11 (gradients).
+  // The native CPU kernel (when the addon is built here) through the same layer, on every case Keras's rules allow.
+  describe('through the native CPU kernel (when built)', () => {
+    let ok = false;
+    before(function () {
+      const info = native.enable();
+      ok = info.loaded;
+      if (!ok) {
+        native.disable();
+        this.skip();
+      }
+    });
+    after(() => native.disable());
+    const fusedOk = (c: RnnCase): boolean => c.name.startsWith('lstm_') && !c.x2 && c.config.unroll !== true &&
+      c.config.activation === 'tanh' && c.config.recurrent_activation === 'sigmoid' && c.config.use_bias === true &&
+      (!c.mask || c.mask.every((r) => r.some(Boolean) && r.every((v, t) => v === (t < r.filter(Boolean).length ? 1 : 0))));
+    for (const c of fx.cases.filter(fusedOk)) {
+      it(`${c.name} [native-cpu]`, () => {
+        if (ok) runCase(c, false, 'float32', true);
+      });
+    }
+  });
+
   for (const c of fx.cases64) {
     for (const generic of c.name.startsWith('lstm_') ? [false, true] : [false]) {
       it(`float64 ${c.name}${generic ? ' [generic loop]' : ''}`, () => runCase(c, generic, 'float64'));
     }
   }
 
-  function runCase(c: RnnCase, generic: boolean, dtype: 'float32' | 'float64'): void {
+  function runCase(c: RnnCase, generic: boolean, dtype: 'float32' | 'float64', useNative = false): void {
       const OUT_TOL = dtype === 'float64' ? 1e-12 : OUT_TOL32;
       const GRAD_TOL = dtype === 'float64' ? 1e-11 : GRAD_TOL32;
       const t32 = (v: NestedArray, requiresGrad = false): Tensor => tensor(v, { dtype, requiresGrad });
-      const layer = layerFromCase(c, generic);
+      const layer = layerFromCase(c, generic, useNative);
       const x = t32(c.x, !c.x2);
       const mask = c.mask ? tensor(c.mask) : undefined;
       const init = c.initial_state ? c.initial_state.map((s) => t32(s, true)) : undefined;
@@ -109,7 +139,8 @@ describe('keras-recurrent: real TensorFlow 2.21 fixtures', function () {
         const rightPadded = !m || m.every((r) => r.every((v, t) => v === (t < r.filter(Boolean).length ? 1 : 0)) && r.some(Boolean));
         const eligible = !generic && cfg.unroll !== true && cfg.activation === 'tanh' && cfg.recurrent_activation === 'sigmoid' && cfg.use_bias === true && rightPadded;
         const path = layer.explain()!.path;
-        if (eligible) expect(path, 'path').to.not.equal('generic');
+        if (useNative) expect(path, 'path').to.equal('native-cpu');
+        else if (eligible) expect(path, 'path').to.not.equal('generic');
         else expect(path, 'path').to.equal('generic');
       }
 

@@ -1,0 +1,77 @@
+// Primitive ops against real TensorFlow 2.21 in float64: values and gradients of Σ w ⊙ op(inputs), read from
+// test/core/fixtures/core_ops.json (written by generate_core_ops.py next to it). The inputs include kinks
+// (relu at 0, clip bounds, max/min ties, hard_sigmoid corners), so TF's conventions there are checked too.
+
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ops, tensor, Tensor } from '../../src/index.js';
+
+interface Enc { shape: number[]; data: number[] }
+interface Case {
+  name: string;
+  op: string;
+  attrs: Record<string, unknown>;
+  inputs: Enc[];
+  outputs: Enc[];
+  weights: Enc[];
+  grads: (Enc | null)[];
+}
+
+const fixture = JSON.parse(readFileSync(fileURLToPath(new URL('./fixtures/core_ops.json', import.meta.url)), 'utf8')) as { tensorflow: string; cases: Case[] };
+const TOL = 1e-12;
+
+type Fn = (xs: Tensor[], a: Record<string, unknown>) => Tensor | Tensor[];
+const num = (v: unknown) => v as number;
+const OPS: Record<string, Fn> = {
+  exp: ([x]) => ops.exp(x), log: ([x]) => ops.log(x), sigmoid: ([x]) => ops.sigmoid(x), tanh: ([x]) => ops.tanh(x),
+  relu: ([x]) => ops.relu(x), hardSigmoid: ([x]) => ops.hardSigmoid(x), hardSigmoidKeras2: ([x]) => ops.hardSigmoidKeras2(x),
+  clip: ([x], a) => ops.clip(x, num(a.lo), num(a.hi)), abs: ([x]) => ops.abs(x), square: ([x]) => ops.square(x),
+  sqrt: ([x]) => ops.sqrt(x), scale: ([x], a) => ops.scale(x, num(a.s)), addScalar: ([x], a) => ops.addScalar(x, num(a.s)),
+  maximum: ([p, q]) => ops.maximum(p, q), minimum: ([p, q]) => ops.minimum(p, q),
+  add: ([p, q]) => ops.add(p, q), sub: ([p, q]) => ops.sub(p, q), mul: ([p, q]) => ops.mul(p, q), div: ([p, q]) => ops.div(p, q),
+  neg: ([x]) => ops.neg(x), matmul: ([p, q]) => ops.matmul(p, q),
+  softmax: ([x], a) => ops.softmax(x, num(a.axis)), logSoftmax: ([x], a) => ops.logSoftmax(x, num(a.axis)),
+  sum: ([x], a) => ops.sum(x, (a.axes ?? undefined) as number[] | undefined, a.keepDims as boolean),
+  mean: ([x], a) => ops.mean(x, (a.axes ?? undefined) as number[] | undefined, a.keepDims as boolean),
+  reshape: ([x], a) => ops.reshape(x, a.shape as number[]), transpose: ([x], a) => ops.transpose(x, a.perm as number[]),
+  concat: (xs, a) => ops.concat(xs, num(a.axis)), split: ([x], a) => ops.split(x, a.sizes as number | number[], num(a.axis)),
+  slice: ([x], a) => ops.slice(x, a.begin as number[], a.size as number[]), stack: (xs, a) => ops.stack(xs, num(a.axis)),
+  unstack: ([x], a) => ops.unstack(x, num(a.axis)), reverse: ([x], a) => ops.reverse(x, num(a.axis)),
+  reverseSequence: ([x], a) => ops.reverseSequence(x, a.lengths as number[], num(a.seqAxis), num(a.batchAxis)),
+  where: ([c, p, q]) => ops.where(c, p, q),
+  gather: ([p], a) => ops.gather(p, Array.isArray((a.indices as unknown[])[0]) ? tensor(a.indices as number[][]) : (a.indices as number[]), num(a.axis)),
+  dropout: ([x, m]) => ops.dropout(x, m),
+};
+
+function expectEnc(actual: Tensor, want: Enc, what: string): void {
+  expect(actual.shape, `${what} shape`).to.deep.equal(want.shape);
+  for (let i = 0; i < want.data.length; i++) {
+    const a = actual.data[i];
+    const w = want.data[i];
+    if (!(Math.abs(a - w) <= TOL * Math.max(1, Math.abs(w)))) throw new Error(`${what}[${i}]: lstm-ts ${a} vs TensorFlow ${w}`);
+  }
+}
+
+describe(`ops vs real TensorFlow ${fixture.tensorflow} (float64 fixtures, tolerance ${TOL})`, () => {
+  it('the fixture covers every op family', () => {
+    expect(new Set(fixture.cases.map((c) => c.op))).to.include.members(Object.keys(OPS));
+  });
+  for (const c of fixture.cases) {
+    it(c.name, () => {
+      const fn = OPS[c.op];
+      expect(fn, `no mapping for op ${c.op}`).to.be.a('function');
+      const xs = c.inputs.map((e, i) => tensor(Float64Array.from(e.data), { shape: e.shape, requiresGrad: c.grads[i] !== null }));
+      const r = fn(xs, c.attrs);
+      const outs = Array.isArray(r) ? r : [r];
+      expect(outs.length).to.equal(c.outputs.length);
+      outs.forEach((o, k) => expectEnc(o, c.outputs[k], `output ${k}`));
+      outs.forEach((o, k) => o.backward(tensor(Float64Array.from(c.weights[k].data), { shape: c.weights[k].shape })));
+      c.grads.forEach((g, i) => {
+        if (g === null) return;
+        const got = xs[i].grad ?? tensor(new Float64Array(xs[i].size), { shape: xs[i].shape.slice() });
+        expectEnc(got, g, `grad of input ${i}`);
+      });
+    });
+  }
+});

@@ -1,5 +1,5 @@
 // LSTM LAYER training step, side by side in ONE run: lt.keras.layers.LSTM (its 'auto' choice, the pure-TS fused
-// kernel, and the generic cell loop) beside tf.layers.lstm on tfjs's CPU and WASM backends.
+// kernel, the generic cell loop, and the native CPU kernel when built) beside tf.layers.lstm on tfjs's CPU and WASM backends.
 //
 //   npx tsx bench/layers.ts [--config small|tiny|medium] [--reps N] [--skip tfjs-cpu,...]
 //
@@ -11,7 +11,7 @@
 // (rss only grows): bench/run.ts isolates each implementation in its own process for the official table.
 
 import os from 'node:os';
-import { keras, ops, Tensor, tensor } from '../src/index.js';
+import { keras, ops, Tensor, tensor, native } from '../src/index.js';
 import { CONFIGS, fillRandom, MiB, type BenchConfig, type Workload } from './peers/common.js';
 import { makeTfjsWorkload } from './peers/tfjs.js';
 
@@ -24,7 +24,7 @@ const cfg: BenchConfig = CONFIGS[opt('config', 'small')];
 const reps = Number(opt('reps', '5'));
 const skip = new Set(opt('skip', '').split(',').filter(Boolean));
 
-function ourWorkload(c: BenchConfig, backend: 'auto' | 'ts' | 'generic'): Workload {
+function ourWorkload(c: BenchConfig, backend: 'auto' | 'ts' | 'generic' | 'native-cpu'): Workload {
   const layer = new keras.layers.LSTM({ units: c.H, returnSequences: true, backend: backend === 'generic' ? 'ts' : backend, unroll: backend === 'generic' });
   const x = tensor(fillRandom(new Float32Array(c.B * c.T * c.I), 7), { shape: [c.B, c.T, c.I] });
   layer.build([c.B, c.T, c.I]);
@@ -86,6 +86,13 @@ async function main(): Promise<void> {
   for (const b of ['auto', 'ts', 'generic'] as const) {
     if (skip.has(`lstm-ts-${b}`)) continue;
     rows.push(measure(ourWorkload(cfg, b)));
+  }
+  // The native CPU kernel (OpenBLAS) through the same layer, when the addon is built here.
+  if (!skip.has('lstm-ts-native-cpu')) {
+    const info = native.enable();
+    if (info.loaded) rows.push(measure(ourWorkload(cfg, 'native-cpu')));
+    else console.log(`(native CPU addon not loaded: ${info.reason ?? 'unknown reason'})`);
+    native.disable();
   }
   for (const be of ['cpu', 'wasm'] as const) {
     if (skip.has(`tfjs-${be}`)) continue;

@@ -178,7 +178,9 @@ export function tsLstmForward(a: LstmSeqArgs, training: boolean): LstmSeqResult 
  * A masked row passes δh, δc through unchanged and has dz = 0. After the loop, over all steps at once:
  *   dKernel = xᵀ·dZ,  dR = Hprevᵀ·dZ,  dBias = Σ dZ,  dx = dZ·Kᵀ.
  */
-export function tsLstmBackward(a: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArray, dhT: TypedArray, dcT: TypedArray): LstmSeqGrads {
+export function tsLstmBackward(
+  a: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArray, dhT: TypedArray, dcT: TypedArray, opts: { skipDx?: boolean } = {},
+): LstmSeqGrads {
   const { T, B, I, H, dtype, x, kernel, recurrentKernel, seqLengths, goBackwards, zeroOutputForMask } = a;
   const saved = fwd.saved as TsLstmSaved | null;
   if (saved === null || saved === undefined || !('gates' in saved)) {
@@ -271,8 +273,9 @@ export function tsLstmBackward(a: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArra
   }
   const dBias = allocate(dtype, G);
   dBias.set(dBiasAcc);
-  const dx = allocate(dtype, TB * I);
-  gemm(dZ, 0, transpose(kernel, I, G, scratch(dtype, 'kT', I * G)), 0, dx, 0, TB, G, I, false);
+  // dx = dZ·Kᵀ, unless nobody wants it (x is the data): that saves one of the six training GEMMs.
+  const dx = allocate(dtype, opts.skipDx === true ? 0 : TB * I);
+  if (opts.skipDx !== true) gemm(dZ, 0, transpose(kernel, I, G, scratch(dtype, 'kT', I * G)), 0, dx, 0, TB, G, I, false);
   const dh0 = allocate(dtype, BH);
   dh0.set(dh);
   const dc0 = allocate(dtype, BH);

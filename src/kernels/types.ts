@@ -62,8 +62,12 @@ export interface LstmBackend {
    */
   rejects(args: LstmSeqArgs): string | null;
   forward(args: LstmSeqArgs, training: boolean): LstmSeqResult;
-  /** dy [T,B,H] (processing order, like y), dhT, dcT [B,H]; any of them may be all zeros. */
-  backward(args: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArray, dhT: TypedArray, dcT: TypedArray): LstmSeqGrads;
+  /**
+   * dy [T,B,H] (processing order, like y), dhT, dcT [B,H]; any of them may be all zeros.
+   * `opts.skipDx`: x needs no gradient (the usual case: x is the data), so the backend may skip the dZ·Kᵀ
+   * GEMM and return dx as a zero-length array. Backends that ignore it simply compute dx.
+   */
+  backward(args: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArray, dhT: TypedArray, dcT: TypedArray, opts?: { skipDx?: boolean }): LstmSeqGrads;
   /** Frees what forward saved (native reserve space) when no backward will come. Optional. */
   release?(fwd: LstmSeqResult): void;
 }

@@ -183,6 +183,22 @@ describe('kernels/lstmSequence: gradients (float64 finite differences w.r.t. all
     F.grads.forEach((g, k) => expect(maxAbsDiff(g.data, C.grads[k].data), `grad ${k}`).to.be.below(1e-10));
   });
 
+  it('x without requiresGrad: dx is skipped, every other gradient is unchanged', () => {
+    const c: Case = { T: 4, B: 3, I: 3, H: 2, lens: [4, 2, 0] };
+    const run = (xGrad: boolean): Tensor[] => {
+      const ins = makeInputs(c, 'float32', 8);
+      ins.forEach((t, i) => t.requireGrad(i > 0 || xGrad));
+      const [y, h] = lstmSequence(ins[0], ins[1], ins[2], ins[3], ins[4], ins[5], { seqLengths: c.lens });
+      ops.add(ops.sum(ops.mul(y, y)), ops.sum(h)).backward();
+      return ins;
+    };
+    const withX = run(true);
+    const noX = run(false);
+    expect(noX[0].grad).to.equal(null);
+    expect(withX[0].grad!.size).to.equal(4 * 3 * 3);
+    for (let i = 1; i < 6; i++) expect(Array.from(noX[i].grad!.data)).to.deep.equal(Array.from(withX[i].grad!.data));
+  });
+
   it('a row of length 0 gets exactly dh0 = dhT, dc0 = dcT and dx = 0', () => {
     const c: Case = { T: 3, B: 2, I: 2, H: 2, lens: [3, 0] };
     const ins = makeInputs(c, 'float64', 9).map((t) => t.requireGrad());

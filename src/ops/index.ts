@@ -3,7 +3,7 @@ export * from './arithmetic.js';
 export * from './matmul.js';
 export * from './unary.js';
 export * from './softmax.js';
-export * from './reduce.js';
+export { sum, mean } from './reduce.js'; // (normAxes, expandTo stay internal helpers)
 export * from './layout.js';
 export * from './sequence.js';
 export * from './select.js';

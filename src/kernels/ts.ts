@@ -21,7 +21,7 @@ import { allocate } from '../tensor/tensor.js';
 import { gemm, gemmNT } from '../ops/gemm.js';
 import { packB, gemmPacked } from './packed-gemm.js';
 
-/** What forward keeps for backward (training only). All in processing order s = 0..T−1. */
+/** What forward keeps for backward (training only): hs, cs, tanhC in processing order s = 0..T−1. */
 export interface TsLstmSaved {
   /** h entering each step: hs[s] = h_{s−1} (after masking), hs[0] = h0, hs[T] = hT.  [(T+1), B, H] */
   hs: TypedArray;

@@ -69,3 +69,6 @@ function walk3(shape: Shape, s0: Shape, s1: Shape, s2: Shape, f: (i: number, i0:
     }
   }
 }
+
+/** Alias of `where` (tf.compat.v1 `select` vocabulary). */
+export const select = where;

@@ -79,6 +79,7 @@ describe('where', () => {
     expectClose(ops.where(f64([[1], [0]]), f64([[1, 2], [3, 4]]), f64(0)), [[1, 2], [0, 0]]);
     // a float32 mask may select between float64 operands
     expectClose(ops.where(tensor([0, 1]), f64([1, 2]), f64([5, 6])), [5, 2]);
+    expect(ops.select).to.equal(ops.where);
   });
   it('gradient goes to a where cond ≠ 0, to b elsewhere, none to cond', () => {
     const cond = f64([[1, 0, 1], [0, 0, 1]]);

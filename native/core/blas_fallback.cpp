@@ -1,6 +1,7 @@
 // Row-major sgemm by plain loops, used only when CMake found no CBLAS. C = alpha·op(A)·op(B) + beta·C.
 #include "blas.h"
 #ifndef LSTMTS_HAVE_CBLAS
+#include <cstddef>
 #include <vector>
 void lstmts_fallback_sgemm(CBLAS_ORDER, CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int M, int N, int K, float alpha,
                            const float* A, int lda, const float* B, int ldb, float beta, float* C, int ldc) {

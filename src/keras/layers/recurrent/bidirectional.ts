@@ -133,7 +133,7 @@ export class Bidirectional extends Layer {
       y = ya[0];
       yRev = yb[0];
     }
-    let yf = y as Tensor;
+    const yf = y as Tensor;
     let yb = yRev as Tensor;
     if (this.returnSequences) yb = reverse(yb, this.forwardLayer.timeMajor ? 0 : 1);
     let out: Tensor | Tensor[];
@@ -144,7 +144,6 @@ export class Bidirectional extends Layer {
       case 'mul': out = mul(yf, yb); break;
       default: out = [yf, yb];
     }
-    void yf;
     if (this.returnState) return Array.isArray(out) ? [...out, ...states] : [out, ...states];
     return out;
   }

@@ -39,9 +39,6 @@ export abstract class RNNCellBase extends Layer {
   /** Drops the cached dropout masks of this cell (and of nested cells). */
   resetDropoutMasks(): void {}
 
-  /** Draws the dropout masks for a call up front from the first step's input and state (K3 rnn.py). */
-  prepareDropoutMasks(_x0: Tensor, _states: Tensor[], _training: boolean): void {}
-
   /** Layer API for a standalone cell: `cell.apply(x, {initialState: states})` → [output, ...newStates]. */
   override call(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor | Tensor[] {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
@@ -116,10 +113,5 @@ export abstract class DropoutRNNCell extends RNNCellBase {
   override resetDropoutMasks(): void {
     this.resetDropoutMask();
     this.resetRecurrentDropoutMask();
-  }
-
-  override prepareDropoutMasks(x0: Tensor, states: Tensor[], training: boolean): void {
-    this.getDropoutMaskForCell(x0, training);
-    if (states.length > 0) this.getRecurrentDropoutMaskForCell(states[0], training);
   }
 }

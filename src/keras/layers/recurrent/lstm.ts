@@ -95,7 +95,7 @@ export class LSTM extends RNN {
       zeroOutputForMask: this.zeroOutputForMask,
       backend: this.backend,
     });
-    const reasons = [...sel.reasons];
+    let reasons = [...sel.reasons];
     const dropoutActive = training && cell.dropout > 0 && cell.dropout < 1;
     // Keras 2's per-timestep input dropout on its cuDNN-eligible code (rules 1–5 only, §2.4, §5.1).
     const k2Eligible = kerasCompat() === 'keras2' && cell.activation.name === 'tanh' && cell.recurrentActivation.name === 'sigmoid' &&
@@ -103,7 +103,8 @@ export class LSTM extends RNN {
     let useFused = sel.backend !== null;
     if (useFused && dropoutActive && cell.implementation === 1 && !k2Eligible) {
       useFused = false;
-      reasons.unshift(`${sel.name}: implementation=1 with dropout in training draws 4 per-gate input masks, which the fused kernel cannot apply`);
+      reasons = reasons.filter((r) => !r.startsWith('generic:'));
+      reasons.push(`${sel.name}: implementation=1 with dropout in training draws 4 per-gate input masks, which the fused kernel cannot apply`);
     }
 
     let xIn = x;
@@ -136,8 +137,7 @@ export class LSTM extends RNN {
       states = [hT, cT];
       this.lastExplanation = { path: sel.name, reasons };
     } else {
-      if (sel.backend !== null) reasons.push('generic: used');
-      ({ output, states } = this.runGeneric(xIn, B, T, initial, mask, trainingForCell));
+      ({ output, states } = this.runGeneric(xIn, initial, mask, trainingForCell));
       this.lastExplanation = { path: 'generic', reasons };
     }
     this.storeStates(states);

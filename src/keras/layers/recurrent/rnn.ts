@@ -11,7 +11,7 @@
 
 import {
   Tensor, fail, shapeStr, zeros, tensor, stack, unstack, transpose, noGrad,
-  Layer, baseArgsFromConfig, type LayerArgs, type CallArgs, type LayerInput, type DType, kerasCompat,
+  Layer, baseArgsFromConfig, type LayerArgs, type CallArgs, type DType, kerasCompat,
 } from './deps.js';
 import { RNNCellBase } from './cell-base.js';
 import { StackedRNNCells } from './stacked-cells.js';
@@ -135,10 +135,6 @@ export class RNN extends Layer {
     return this.returnSequences ? mask : null;
   }
 
-  override apply(inputs: LayerInput, kwargs: CallArgs = {}): Tensor | Tensor[] {
-    return super.apply(inputs, kwargs);
-  }
-
   /** Validates and flattens a user initial state (flat list, or nested per cell for stacked cells). */
   protected checkInitialState(initialState: unknown, B: number, dtype: DType): Tensor[] {
     const flat: Tensor[] = [];
@@ -212,7 +208,7 @@ export class RNN extends Layer {
   }
 
   /** The generic cell loop over the whole call (also the LSTM's fallback path). */
-  protected runGeneric(x: Tensor, B: number, T: number, initial: Tensor[], mask: Uint8Array | null, training: boolean): RnnRunResult {
+  protected runGeneric(x: Tensor, initial: Tensor[], mask: Uint8Array | null, training: boolean): RnnRunResult {
     // Per-step inputs [B, I]: slices along the time axis (one recorded op whose backward scatters once).
     const steps = unstack(x, this.timeMajor ? 0 : 1);
     this.cell.resetDropoutMasks();
@@ -225,8 +221,6 @@ export class RNN extends Layer {
       // One mask per call: the cache is cleared after the call as Keras 3 does (_maybe_reset_dropout_masks).
       this.cell.resetDropoutMasks();
     }
-    void B;
-    void T;
     const output = this.returnSequences ? stack(res.outputs, this.timeMajor ? 0 : 1) : res.lastOutput;
     return { output, states: res.states };
   }
@@ -235,7 +229,7 @@ export class RNN extends Layer {
     const { x, B, T } = this.checkInputs(inputs);
     const initial = this.resolveInitialState(kwargs, B, x.dtype);
     const mask = readMask(kwargs.mask, B, T, this.timeMajor, this.name);
-    const { output, states } = this.runGeneric(x, B, T, initial, mask, kwargs.training ?? false);
+    const { output, states } = this.runGeneric(x, initial, mask, kwargs.training ?? false);
     this.lastExplanation = { path: 'generic', reasons: [`fused kernels exist for LSTM only; ${this.cell.className} runs in the generic cell loop`] };
     this.storeStates(states);
     return this.packResult(output, states);

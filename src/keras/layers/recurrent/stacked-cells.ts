@@ -3,7 +3,7 @@
 // ([[h1, c1], [h2, c2]], §4.1; TFJS reverses this order, §11.6). The RNN loop sees them flattened in the same
 // order (h1, c1, h2, c2); the output is the last cell's output.
 
-import { Tensor, fail, type CallArgs } from './deps.js';
+import { Tensor, fail } from './deps.js';
 import { RNNCellBase } from './cell-base.js';
 
 export interface StackedRNNCellsArgs {
@@ -76,10 +76,6 @@ export class StackedRNNCells extends RNNCellBase {
 
   override resetDropoutMasks(): void {
     for (const c of this.cells) c.resetDropoutMasks();
-  }
-
-  override call(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor | Tensor[] {
-    return super.call(inputs, kwargs);
   }
 
   override getConfig(): Record<string, unknown> {

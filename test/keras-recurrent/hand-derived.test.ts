@@ -72,6 +72,29 @@ describe('keras-recurrent: hand-derived values (constant initializers)', () => {
     expectClose('last output', y, [[hh]], TOL);
   });
 
+  it('LSTM hard_sigmoid gates: Keras 3 relu6(x+3)/6 by default, Keras 2 clip(0.2x+0.5, 0, 1) under the compat switch', () => {
+    const hs3 = (v: number): number => Math.min(Math.max(v + 3, 0), 6) / 6;
+    const hs2 = (v: number): number => Math.min(Math.max(0.2 * v + 0.5, 0), 1);
+    // Large inputs so that the two formulas clearly differ (slope 1/6 vs 0.2, saturation at ±3 vs ±2.5).
+    const Xb = [[[20, -30, 45], [5, 5, 5], [-60, 10, 0]]];
+    const sx = Xb[0].map((r) => r[0] + r[1] + r[2]);
+    for (const [mode, hs] of [['keras3', hs3], ['keras2', hs2]] as const) {
+      const y = keras.withKerasCompat(mode, () => constLstm(1, { recurrentActivation: 'hard_sigmoid' }).apply(t32(Xb)) as Tensor);
+      let hh = 0;
+      let cc = 0;
+      for (const v of sx) {
+        const zr = 0.01 * v + 0.02 * hh;
+        const i = hs(zr + 0.03);
+        const f = hs(zr + 1);
+        const g = Math.tanh(zr + 0.03);
+        const o = hs(zr + 0.03);
+        cc = f * cc + i * g;
+        hh = o * Math.tanh(cc);
+      }
+      expectClose(`${mode} last output`, y, [[hh]], TOL);
+    }
+  });
+
   it('LSTM implementation 1 gives the same values (different rounding order only)', () => {
     const y = constLstm(2, { implementation: 1 }).apply(t32(X)) as Tensor;
     let hh = 0;

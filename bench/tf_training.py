@@ -1,6 +1,6 @@
 """TF 2.21 / Keras 3 CPU training-throughput peer for bench/training.ts (the adding problem).
 
-usage: /opt/tfenv/bin/python bench/tf_training.py T H B [seconds]
+usage: [BENCH_THREADS=n] /opt/tfenv/bin/python bench/tf_training.py T H B [seconds]
 Model: Input((T, 2)) -> LSTM(H) -> Dense(1), MSE, Adam(1e-3). One training step = forward + backward + Adam
 update on one batch of B sequences, run as a compiled tf.function (the fastest way Keras 3 trains on TF;
 jit_compile off, as model.fit's default on CPU). Batches are pre-generated (the adding problem with two
@@ -18,6 +18,10 @@ os.environ.setdefault("CUDA_VISIBLE_DEVICES", "-1")
 import numpy as np
 import tensorflow as tf
 import keras
+
+if os.environ.get("BENCH_THREADS"):  # set before any op runs
+    tf.config.threading.set_intra_op_parallelism_threads(int(os.environ["BENCH_THREADS"]))
+    tf.config.threading.set_inter_op_parallelism_threads(int(os.environ["BENCH_THREADS"]))
 
 
 def adding(rng, B, T):

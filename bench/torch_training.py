@@ -1,6 +1,6 @@
 """PyTorch CPU training-throughput peer for bench/training.ts (the adding problem).
 
-usage: /opt/torchenv/bin/python bench/torch_training.py T H B [seconds]
+usage: [BENCH_THREADS=n] /opt/torchenv/bin/python bench/torch_training.py T H B [seconds]
 Model: nn.LSTM(2, H, batch_first) -> last h -> nn.Linear(H, 1), MSE, Adam(1e-3). One training step = forward +
 backward + Adam update on one batch of B sequences; torch's default thread count (all cores). Batches are
 pre-generated, so data generation is not timed. Prints one JSON line (same keys as tf_training.py).
@@ -40,6 +40,8 @@ class Model(torch.nn.Module):
 def main():
     T, H, B = (int(v) for v in sys.argv[1:4])
     seconds = float(sys.argv[4]) if len(sys.argv) > 4 else 20.0
+    if os.environ.get("BENCH_THREADS"):
+        torch.set_num_threads(int(os.environ["BENCH_THREADS"]))
     torch.manual_seed(0)
     model = Model(H)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)

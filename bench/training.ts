@@ -25,7 +25,7 @@ const H = opt('H', 128);
 const B = opt('B', 64);
 const seconds = opt('seconds', 15);
 
-function benchLstmTs(backend: 'ts' | 'native-cpu'): Row {
+function benchLstmTs(backend: 'ts' | 'native-cpu', label = ''): Row {
   lt.keras.clearSession();
   const model = new Sequential([new lt.keras.layers.LSTM({ units: H, backend }), new lt.keras.layers.Dense({ units: 1 })]);
   model.compile({ optimizer: new Adam({ learningRate: 1e-3 }), loss: 'mse' });
@@ -43,12 +43,14 @@ function benchLstmTs(backend: 'ts' | 'native-cpu'): Row {
   const dt = (performance.now() - t0) / 1000;
   const info = lt.native.info();
   const threads = backend === 'ts' ? '1 (JS)' : `BLAS ${String(info.versions.blasThreads ?? '?')}`;
-  return { name: `lstm-ts ${backend} (kernel: ${path})`, threads, steps: n, seconds: dt, seqPerS: (n * B) / dt, msPerStep: (1000 * dt) / n };
+  return { name: `lstm-ts ${backend} (kernel: ${path})${label}`, threads, steps: n, seconds: dt, seqPerS: (n * B) / dt, msPerStep: (1000 * dt) / n };
 }
 
-function peer(python: string, script: string, name: string): Row {
+function peer(python: string, script: string, name: string, env: Record<string, string> = {}): Row {
   if (!existsSync(python)) return { name, threads: '-', steps: 0, seconds: 0, seqPerS: NaN, msPerStep: NaN, note: `${python} not found` };
-  const r = spawnSync(python, [script, String(T), String(H), String(B), String(seconds)], { encoding: 'utf8', timeout: (seconds + 120) * 1000 });
+  const r = spawnSync(python, [script, String(T), String(H), String(B), String(seconds)], {
+    encoding: 'utf8', timeout: (seconds + 120) * 1000, env: { ...process.env, ...env },
+  });
   const line = (r.stdout ?? '').trim().split('\n').pop() ?? '';
   try {
     const j = JSON.parse(line);
@@ -66,10 +68,26 @@ const log = (r: Row): void => {
 console.log(`Adding-problem training throughput: T=${T}, H=${H}, batch ${B}, ~${seconds}s per framework; ${os.cpus().length} CPUs (${os.cpus()[0]?.model}); load average ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}`);
 log(benchLstmTs('ts'));
 const info = lt.native.enable();
-if (info.loadedAddons.cpu) log(benchLstmTs('native-cpu'));
-else console.log(`lstm-ts native-cpu: skipped (${info.reason ?? 'addon not loaded'})`);
-if (!args.includes('--skip-tf')) log(peer('/opt/tfenv/bin/python', 'bench/tf_training.py', 'TensorFlow 2.21 CPU (Keras 3, tf.function)'));
-if (!args.includes('--skip-torch')) log(peer('/opt/torchenv/bin/python', 'bench/torch_training.py', 'PyTorch CPU'));
+// Each multi-threaded implementation also runs on one thread: on a shared 2-core machine, spinning worker
+// threads (OpenMP in PyTorch, OpenBLAS) can lose badly to busy cores, and one thread is the fair peer of the
+// single-threaded TS path.
+if (info.loadedAddons.cpu) {
+  log(benchLstmTs('native-cpu'));
+  const before = lt.native.getNumThreads();
+  lt.native.setNumThreads(1);
+  log(benchLstmTs('native-cpu', ', 1 thread'));
+  if (before !== null) lt.native.setNumThreads(before);
+} else {
+  console.log(`lstm-ts native-cpu: skipped (${info.reason ?? 'addon not loaded'})`);
+}
+if (!args.includes('--skip-tf')) {
+  log(peer('/opt/tfenv/bin/python', 'bench/tf_training.py', 'TensorFlow 2.21 CPU (Keras 3, tf.function)'));
+  log(peer('/opt/tfenv/bin/python', 'bench/tf_training.py', 'TensorFlow 2.21 CPU, 1 thread', { BENCH_THREADS: '1' }));
+}
+if (!args.includes('--skip-torch')) {
+  log(peer('/opt/torchenv/bin/python', 'bench/torch_training.py', 'PyTorch CPU'));
+  log(peer('/opt/torchenv/bin/python', 'bench/torch_training.py', 'PyTorch CPU, 1 thread', { BENCH_THREADS: '1', OMP_NUM_THREADS: '1' }));
+}
 console.log(`load average after: ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}`);
 const ji = args.indexOf('--json');
 if (ji >= 0) writeFileSync(args[ji + 1], JSON.stringify({ T, H, B, seconds, cpus: os.cpus().length, rows }, null, 1));

@@ -266,7 +266,7 @@ function runAddingWith(o: AddingOptions, log: Log): AddingResult {
   writeFileSync(join(outDir, 'results.json'), JSON.stringify(result, null, 1));
 
   const row = (r: ModelResult): string =>
-    `${r.name.padEnd(10)} ${r.testMse.toFixed(5).padStart(10)} ${(r.testMse / baselineMse).toFixed(3).padStart(12)} ` +
+    `${r.name.padEnd(10)} ${r.testMse.toFixed(5).padStart(10)} ${(r.testMse / baselineMse).toPrecision(3).padStart(12)} ` +
     `${String(r.steps).padStart(7)} ${r.msPerStep.toFixed(1).padStart(8)} ${String(r.params).padStart(7)}`;
   log('');
   log(`Final test MSE on ${o.testSize} fresh sequences (T=${o.seqLen}):`);

@@ -11,7 +11,7 @@
 // (rss only grows): bench/run.ts isolates each implementation in its own process for the official table.
 
 import os from 'node:os';
-import { keras, ops, Tensor, tensor, native } from '../src/index.js';
+import { keras, ops, Tensor, tensor, native, noGrad } from '../src/index.js';
 import { CONFIGS, fillRandom, MiB, type BenchConfig, type Workload } from './peers/common.js';
 import { makeTfjsWorkload } from './peers/tfjs.js';
 
@@ -32,7 +32,7 @@ function ourWorkload(c: BenchConfig, backend: 'auto' | 'ts' | 'generic' | 'nativ
   return {
     label: () => `lstm-ts LSTM layer (${backend}${path !== '?' ? ` → ${path}` : ''})`,
     infer() {
-      layer.apply(x);
+      noGrad(() => layer.apply(x));
     },
     train() {
       for (const w of layer.trainableWeights) w.zeroGrad();
@@ -44,7 +44,7 @@ function ourWorkload(c: BenchConfig, backend: 'auto' | 'ts' | 'generic' | 'nativ
   };
 }
 
-interface Row { label: string; trainMs: number; cpuMs: number; firstMs: number; rssMiB: number; heapMiB: number; abMiB: number; extra: string }
+interface Row { label: string; trainMs: number; cpuMs: number; inferMs: number; firstMs: number; rssMiB: number; heapMiB: number; abMiB: number; extra: string }
 
 function median(a: number[]): number {
   const s = [...a].sort((p, q) => p - q);
@@ -75,8 +75,17 @@ function measure(w: Workload): Row {
     cpu.push((u.user + u.system) / 1000);
     sample();
   }
+  // Inference forward: ours under noGrad (no graph), tfjs model.predict (no tape).
+  w.infer();
+  const inf: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t = performance.now();
+    w.infer();
+    inf.push(performance.now() - t);
+    sample();
+  }
   const extra = w.extraMemory ? Object.entries(w.extraMemory()).map(([k, v]) => `${k}=${v.toFixed(0)}`).join(' ') : '';
-  return { label: w.label(), trainMs: median(times), cpuMs: median(cpu), firstMs, rssMiB: peak.rss / MiB, heapMiB: peak.heap / MiB, abMiB: peak.ab / MiB, extra };
+  return { label: w.label(), trainMs: median(times), cpuMs: median(cpu), inferMs: median(inf), firstMs, rssMiB: peak.rss / MiB, heapMiB: peak.heap / MiB, abMiB: peak.ab / MiB, extra };
 }
 
 async function main(): Promise<void> {
@@ -102,10 +111,10 @@ async function main(): Promise<void> {
   }
   const ref = rows.find((r) => r.label.includes('(auto'));
   // Wall time includes waiting for a core on a shared machine; CPU time (user+system of this process) does not.
-  console.log('\nimplementation                                  train ms   cpu ms  first ms  cpu vs ours(auto)  Δrss MiB  ΔheapUsed  ΔarrayBuffers  extra');
+  console.log('\nimplementation                                  train ms   cpu ms  first ms  cpu vs ours(auto)  infer ms  Δrss MiB  ΔheapUsed  ΔarrayBuffers  extra');
   for (const r of rows) {
     const ratio = ref ? (r.cpuMs / ref.cpuMs).toFixed(2) + '×' : '';
-    console.log(`${r.label.padEnd(46)} ${r.trainMs.toFixed(1).padStart(9)} ${r.cpuMs.toFixed(1).padStart(8)} ${r.firstMs.toFixed(0).padStart(9)} ${ratio.padStart(18)} ${r.rssMiB.toFixed(0).padStart(9)} ${r.heapMiB.toFixed(0).padStart(10)} ${r.abMiB.toFixed(0).padStart(14)}  ${r.extra}`);
+    console.log(`${r.label.padEnd(46)} ${r.trainMs.toFixed(1).padStart(9)} ${r.cpuMs.toFixed(1).padStart(8)} ${r.firstMs.toFixed(0).padStart(9)} ${ratio.padStart(18)} ${r.inferMs.toFixed(1).padStart(9)} ${r.rssMiB.toFixed(0).padStart(9)} ${r.heapMiB.toFixed(0).padStart(10)} ${r.abMiB.toFixed(0).padStart(14)}  ${r.extra}`);
   }
 }
 

@@ -17,7 +17,7 @@ interface CudnnSaved {
   handle: CudnnSavedHandle;
 }
 
-const layers = new WeakMap<TypedArray, CudnnLstmHandle>();
+const layers = new WeakMap<TypedArray, { I: number; H: number; tf32: boolean; layer: CudnnLstmHandle }>();
 
 function f32(a: TypedArray, what: string): Float32Array {
   if (a instanceof Float32Array) return a;
@@ -28,11 +28,14 @@ function layerFor(a: LstmSeqArgs): CudnnLstmHandle {
   const addon = cudnnAddon();
   const why = cudnnUnavailableReason();
   if (!addon || why !== null) fail('cudnn', `not available: ${why}`);
-  let l = layers.get(a.kernel);
-  if (!l) {
-    l = new addon.CudnnLstm({ I: a.I, H: a.H, tf32: cudnnOptions.tf32 });
-    layers.set(a.kernel, l);
+  // The same array could be reinterpreted with other sizes (I·4H is all its length says), or the math mode
+  // may have changed: then a new device layer is made.
+  let e = layers.get(a.kernel);
+  if (!e || e.I !== a.I || e.H !== a.H || e.tf32 !== cudnnOptions.tf32) {
+    e = { I: a.I, H: a.H, tf32: cudnnOptions.tf32, layer: new addon.CudnnLstm({ I: a.I, H: a.H, tf32: cudnnOptions.tf32 }) };
+    layers.set(a.kernel, e);
   }
+  const l = e.layer;
   l.setWeights({ kernel: f32(a.kernel, 'kernel'), recurrentKernel: f32(a.recurrentKernel, 'recurrentKernel'), bias: f32(a.bias, 'bias') });
   return l;
 }

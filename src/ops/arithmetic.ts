@@ -28,8 +28,8 @@ export function div(a: Tensor, b: Tensor): Tensor {
   const y = binaryArith('div', a, b);
   return record('div', [a, b], y, (gy) => [
     a.requiresGrad ? sumToShape(binaryArith('div', gy, b), a.shape) : null,
-    // ∂(a/b)/∂b = −(a/b)/b = −y/b
-    b.requiresGrad ? sumToShape(binaryArith('div', negData(binaryArith('mul', gy, y)), b), b.shape) : null,
+    // ∂(a/b)/∂b = −a/b², evaluated as TF's RealDivGrad does, gy · ((−a / b) / b), each op rounded to the dtype
+    b.requiresGrad ? sumToShape(binaryArith('mul', gy, binaryArith('div', binaryArith('div', negData(a), b), b)), b.shape) : null,
   ]);
 }
 

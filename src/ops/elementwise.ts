@@ -218,8 +218,13 @@ export function sumToShape(g: Tensor, shape: Shape): Tensor {
   const gs = g.shape;
   if (sizeOf(shape) === 0 || g.size === 0) return new Tensor(out, shape);
   // Suffix fast path (bias gradients): sum over leading rows.
+  // Accumulate in float64 and round once, as `sum` does (TF's Eigen reductions use a tree order that cannot be
+  // reproduced element for element; a float64 sum is the more accurate and, measured, the closer choice).
   if (isSuffix(shape, gs)) {
-    for (let i = 0; i < g.size; i += n) for (let j = 0; j < n; j++) out[j] += g.data[i + j];
+    const acc = new Float64Array(n);
+    const gd = g.data;
+    for (let i = 0; i < g.size; i += n) for (let j = 0; j < n; j++) acc[j] += gd[i + j];
+    out.set(acc);
     return new Tensor(out, shape);
   }
   // Prefix fast path (a [B, 1] mask's gradient): sum each contiguous block.
@@ -236,9 +241,10 @@ export function sumToShape(g: Tensor, shape: Shape): Tensor {
   if (shape.length > gs.length) fail('sumToShape', `cannot reduce ${shapeStr(gs)} to larger rank ${shapeStr(shape)}`);
   const st = broadcastStrides(shape, gs);
   const idx = new Array<number>(gs.length).fill(0);
+  const acc = new Float64Array(n);
   let io = 0;
   for (let i = 0; i < g.size; i++) {
-    out[io] += g.data[i];
+    acc[io] += g.data[i];
     for (let k = gs.length - 1; k >= 0; k--) {
       idx[k]++;
       io += st[k];
@@ -247,5 +253,6 @@ export function sumToShape(g: Tensor, shape: Shape): Tensor {
       idx[k] = 0;
     }
   }
+  out.set(acc);
   return new Tensor(out, shape);
 }

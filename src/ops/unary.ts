@@ -42,9 +42,14 @@ export function log(x: Tensor): Tensor {
   checkTensor('log', x);
   const y = mapInto(x, (s, d) => { for (let i = 0; i < d.length; i++) d[i] = Math.log(s[i]); });
   return record('log', [x], y, (gy) => {
+    // TF: gy · reciprocal(x), two ops, each rounded to the dtype.
     const out = allocate(gy.dtype, gy.size);
     const g = gy.data, xd = x.data;
-    for (let i = 0; i < out.length; i++) out[i] = g[i] / xd[i];
+    const f32 = x.dtype === 'float32';
+    for (let i = 0; i < out.length; i++) {
+      const r = 1 / xd[i];
+      out[i] = g[i] * (f32 ? Math.fround(r) : r);
+    }
     return [new Tensor(out, gy.shape)];
   });
 }
@@ -68,7 +73,12 @@ export function sigmoid(x: Tensor): Tensor {
   return record('sigmoid', [x], y, (gy) => {
     const out = allocate(gy.dtype, gy.size);
     const g = gy.data, yd = y.data;
-    for (let i = 0; i < out.length; i++) out[i] = g[i] * yd[i] * (1 - yd[i]);
+    // Eigen's sigmoid gradient (gy·y)·(1 − y), with float32 rounding after each step for float32 tensors.
+    if (gy.dtype === 'float32') {
+      for (let i = 0; i < out.length; i++) out[i] = Math.fround(g[i] * yd[i]) * Math.fround(1 - yd[i]);
+    } else {
+      for (let i = 0; i < out.length; i++) out[i] = g[i] * yd[i] * (1 - yd[i]);
+    }
     return [new Tensor(out, gy.shape)];
   });
 }
@@ -80,7 +90,12 @@ export function tanh(x: Tensor): Tensor {
   return record('tanh', [x], y, (gy) => {
     const out = allocate(gy.dtype, gy.size);
     const g = gy.data, yd = y.data;
-    for (let i = 0; i < out.length; i++) out[i] = g[i] * (1 - yd[i] * yd[i]);
+    // Eigen's tanh gradient gy·(1 − y·y), with float32 rounding after each step for float32 tensors.
+    if (gy.dtype === 'float32') {
+      for (let i = 0; i < out.length; i++) out[i] = g[i] * Math.fround(1 - Math.fround(yd[i] * yd[i]));
+    } else {
+      for (let i = 0; i < out.length; i++) out[i] = g[i] * (1 - yd[i] * yd[i]);
+    }
     return [new Tensor(out, gy.shape)];
   });
 }
@@ -111,9 +126,12 @@ export function linear(x: Tensor): Tensor {
  */
 export function hardSigmoid(x: Tensor): Tensor {
   checkTensor('hardSigmoid', x);
+  const f32 = x.dtype === 'float32';
+  // TF runs three ops, each rounding to the tensor's dtype: t = x + 3, relu6(t), / 6. For float32 we round t
+  // like TF's float32 add (the division is rounded when stored).
   const y = mapInto(x, (s, d) => {
     for (let i = 0; i < d.length; i++) {
-      const r = s[i] + 3;
+      const r = f32 ? Math.fround(s[i] + 3) : s[i] + 3;
       d[i] = (r <= 0 ? 0 : r >= 6 ? 6 : r) / 6;
     }
   });
@@ -121,7 +139,7 @@ export function hardSigmoid(x: Tensor): Tensor {
     const out = allocate(gy.dtype, gy.size);
     const g = gy.data, xd = x.data;
     for (let i = 0; i < out.length; i++) {
-      const r = xd[i] + 3;
+      const r = f32 ? Math.fround(xd[i] + 3) : xd[i] + 3;
       out[i] = r > 0 && r < 6 ? g[i] / 6 : 0;
     }
     return [new Tensor(out, gy.shape)];
@@ -134,9 +152,14 @@ export function hardSigmoid(x: Tensor): Tensor {
  */
 export function hardSigmoidKeras2(x: Tensor): Tensor {
   checkTensor('hardSigmoidKeras2', x);
+  // TF (Keras 2 backend.hard_sigmoid) runs x * 0.2, + 0.5, clip — each op rounded to the dtype, with 0.2 as
+  // a constant of that dtype; the float32 path reproduces those roundings.
+  const f32 = x.dtype === 'float32';
+  const c = f32 ? Math.fround(0.2) : 0.2;
+  const pre = (v: number): number => (f32 ? Math.fround(Math.fround(v * c) + 0.5) : v * c + 0.5);
   const y = mapInto(x, (s, d) => {
     for (let i = 0; i < d.length; i++) {
-      const r = 0.2 * s[i] + 0.5;
+      const r = pre(s[i]);
       d[i] = r < 0 ? 0 : r > 1 ? 1 : r;
     }
   });
@@ -144,8 +167,8 @@ export function hardSigmoidKeras2(x: Tensor): Tensor {
     const out = allocate(gy.dtype, gy.size);
     const g = gy.data, xd = x.data;
     for (let i = 0; i < out.length; i++) {
-      const r = 0.2 * xd[i] + 0.5;
-      out[i] = r >= 0 && r <= 1 ? 0.2 * g[i] : 0;
+      const r = pre(xd[i]);
+      out[i] = r >= 0 && r <= 1 ? c * g[i] : 0;
     }
     return [new Tensor(out, gy.shape)];
   });
@@ -202,15 +225,24 @@ export function sqrt(x: Tensor): Tensor {
   return record('sqrt', [x], y, (gy) => {
     const out = allocate(gy.dtype, gy.size);
     const g = gy.data, yd = y.data;
-    for (let i = 0; i < out.length; i++) out[i] = (0.5 / yd[i]) * g[i];
+    // TF's SqrtGrad (vectorised Eigen path) computes gy · (0.5 / y), rounding 0.5 / y to the dtype first.
+    const f32 = gy.dtype === 'float32';
+    for (let i = 0; i < out.length; i++) {
+      const r = 0.5 / yd[i];
+      out[i] = g[i] * (f32 ? Math.fround(r) : r);
+    }
     return [new Tensor(out, gy.shape)];
   });
 }
 
-/** y = s·x for a plain number s;  dy/dx = s. */
-export function scale(x: Tensor, s: number): Tensor {
+/**
+ * y = s·x for a plain number s;  dy/dx = s. On a float32 tensor s is first rounded to float32, as TF turns a
+ * Python constant into a tensor of x's dtype before multiplying.
+ */
+export function scale(x: Tensor, s0: number): Tensor {
   checkTensor('scale', x);
-  checkNumber('scale', 's', s);
+  checkNumber('scale', 's', s0);
+  const s = x.dtype === 'float32' ? Math.fround(s0) : s0;
   const y = mapInto(x, (src, d) => { for (let i = 0; i < d.length; i++) d[i] = s * src[i]; });
   return record('scale', [x], y, (gy) => {
     const out = allocate(gy.dtype, gy.size);
@@ -220,10 +252,11 @@ export function scale(x: Tensor, s: number): Tensor {
   });
 }
 
-/** y = x + s for a plain number s;  dy/dx = 1. */
-export function addScalar(x: Tensor, s: number): Tensor {
+/** y = x + s for a plain number s (rounded to float32 first on a float32 tensor, as in scale);  dy/dx = 1. */
+export function addScalar(x: Tensor, s0: number): Tensor {
   checkTensor('addScalar', x);
-  checkNumber('addScalar', 's', s);
+  checkNumber('addScalar', 's', s0);
+  const s = x.dtype === 'float32' ? Math.fround(s0) : s0;
   const y = mapInto(x, (src, d) => { for (let i = 0; i < d.length; i++) d[i] = src[i] + s; });
   return record('addScalar', [x], y, (gy) => [gy]);
 }

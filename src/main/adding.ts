@@ -168,7 +168,7 @@ type Log = (s: string) => void;
 function train(kind: 'LSTM' | 'SimpleRNN', o: AddingOptions, budget: number, val: { x: Tensor; y: Tensor }, test: { x: Tensor; y: Tensor }, log: Log): ModelResult {
   lt.keras.clearSession();
   const model = buildModel(kind, o);
-  model.predict(val.x.shape[0] > 0 ? val.x : val.x); // builds the weights
+  model.predict(addingBatch(new lt.Random(0), 1, o.seqLen).x); // builds the weights (to count them)
   const params = model.weights.reduce((s, w) => s + w.size, 0);
   const data = new lt.Random(o.seed); // same batch stream for both models
   const curve: CurvePoint[] = [];

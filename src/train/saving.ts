@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { Tensor, allocate } from '../tensor/tensor.js';
 import { fail, shapeStr, sameShape, sizeOf } from '../tensor/shape.js';
 import { zeros } from '../tensor/create.js';
-import { deserializeLayer } from '../keras/engine/registry.js';
+import { deserializeLayer, registerLayerClass } from '../keras/engine/registry.js';
 import '../keras/layers.js'; // registers every built-in layer class for deserializeLayer
 import type { Layer } from '../keras/engine/layer.js';
 import { Sequential } from './sequential.js';
@@ -27,6 +27,9 @@ import { WEIGHTS_FORMAT, type Manifest } from './save-model.js';
 export { saveModel, WEIGHTS_FORMAT } from './save-model.js';
 import * as optimizersMod from './optimizers/index.js';
 import * as lossesMod from './losses/index.js';
+
+// A Sequential nested in a config (e.g. inside another Sequential) deserializes like any layer.
+registerLayerClass('Sequential', (cfg) => Sequential.fromConfigWith(cfg, (className, config) => deserializeLayer({ class_name: className, config })));
 
 function readJson(path: string, what: string): Record<string, unknown> {
   let text: string;

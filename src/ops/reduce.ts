@@ -61,8 +61,11 @@ function sumInto(x: Tensor, kept: Shape): Float64Array {
   return acc;
 }
 
-/** out[shape] = g[kept] broadcast (times `factor`): the adjoint of summing `shape` down to `kept`. */
-export function expandTo(g: Tensor, kept: Shape, shape: Shape, factor = 1): Tensor {
+/**
+ * out[shape] = g[kept] broadcast, divided by `divisor`: the adjoint of summing `shape` down to `kept` (÷ count
+ * for a mean; TF's MeanGrad divides, so we divide rather than multiply by 1/count).
+ */
+export function expandTo(g: Tensor, kept: Shape, shape: Shape, divisor = 1): Tensor {
   const out = allocate(g.dtype, sizeOf(shape));
   const gd = g.data;
   if (out.length === 0) return new Tensor(out, shape);
@@ -70,7 +73,7 @@ export function expandTo(g: Tensor, kept: Shape, shape: Shape, factor = 1): Tens
   const idx = new Array<number>(shape.length).fill(0);
   let io = 0;
   for (let i = 0; i < out.length; i++) {
-    out[i] = gd[io] * factor;
+    out[i] = divisor === 1 ? gd[io] : gd[io] / divisor;
     for (let k = shape.length - 1; k >= 0; k--) {
       idx[k]++;
       io += st[k];
@@ -91,11 +94,11 @@ function reduce(op: 'sum' | 'mean', x: Tensor, axes: number | readonly number[] 
   for (const a of ax) count *= x.shape[a];
   if (op === 'mean' && count === 0) fail('mean', `cannot average over an empty axis of shape ${shapeStr(x.shape)}`);
   const acc = sumInto(x, kept);
-  const factor = op === 'mean' ? 1 / count : 1;
+  const divisor = op === 'mean' ? count : 1;
   const out = allocate(x.dtype, acc.length);
-  for (let i = 0; i < out.length; i++) out[i] = acc[i] * factor;
+  for (let i = 0; i < out.length; i++) out[i] = acc[i] / divisor;
   const y = new Tensor(out, outShape);
-  return record(op, [x], y, (gy) => [expandTo(gy, kept, x.shape, factor)]);
+  return record(op, [x], y, (gy) => [expandTo(gy, kept, x.shape, divisor)]);
 }
 
 /** Σ over `axes` (all axes when omitted); `keepDims` keeps reduced axes as size 1. */

@@ -80,3 +80,20 @@ describe('train parity vs TF 2.21: train_on_batch runs (weights after every step
     });
   }
 });
+
+describe('train parity vs TF 2.21: model.fit aggregation', () => {
+  it('fit(batch 4, 2 epochs, no shuffle, validationSplit 0.25, mae) on 13 samples: history and final weights equal Keras', () => {
+    const f = (fx as unknown as { fit: { x: NestedArray; y: NestedArray; initial_weights: NestedArray[]; history: Record<string, number[]>; final_weights: NestedArray[];
+      optimizer: Record<string, number>; args: Record<string, unknown> } }).fit;
+    lt.keras.clearSession();
+    const L = lt.keras.layers;
+    const model = new Sequential([new L.LSTM({ units: 4 }), new L.Dense({ units: 1 })]);
+    model.predict(tensor(f.x));
+    model.setWeights(f.initial_weights.map((w) => tensor(w)));
+    model.compile({ optimizer: new optimizers.SGD(f.optimizer), loss: 'mse', metrics: ['mae'] });
+    const h = model.fit(tensor(f.x), tensor(f.y), { ...f.args, verbose: 0 });
+    expect(Object.keys(h.history).sort()).to.deep.equal(Object.keys(f.history).sort());
+    for (const k of Object.keys(f.history)) expectClose(h.history[k], f.history[k], 1e-6, 1e-5, `history.${k}`);
+    model.weights.forEach((w, i) => expectClose(w.toFlatArray(), flat(f.final_weights[i]), 2e-6, 1e-5, `final ${w.name}`));
+  });
+});

@@ -96,7 +96,9 @@ function reduce(op: 'sum' | 'mean', x: Tensor, axes: number | readonly number[] 
   const acc = sumInto(x, kept);
   const divisor = op === 'mean' ? count : 1;
   const out = allocate(x.dtype, acc.length);
-  for (let i = 0; i < out.length; i++) out[i] = acc[i] / divisor;
+  // A float32 mean rounds the sum to float32 before dividing, as TF's float32 reduce_mean does.
+  const f32 = x.dtype === 'float32';
+  for (let i = 0; i < out.length; i++) out[i] = (f32 ? Math.fround(acc[i]) : acc[i]) / divisor;
   const y = new Tensor(out, outShape);
   return record(op, [x], y, (gy) => [expandTo(gy, kept, x.shape, divisor)]);
 }

@@ -175,7 +175,7 @@ function train(kind: 'LSTM' | 'SimpleRNN', o: AddingOptions, budget: number, val
   const tty = !o.quiet && process.stdout.isTTY === true;
   const bar = tty
     ? new cliProgress.SingleBar({
-      format: `${kind.padEnd(9)} [{bar}] {elapsed} / ${formatSeconds(budget)} | step {step} | loss {loss} | val MSE {val}`,
+      format: `${kind.padEnd(9)} [{bar}] {elapsed} / ${o.epochs !== null ? `${o.epochs} epochs` : formatSeconds(budget)} | step {step} | loss {loss} | val MSE {val}`,
       hideCursor: true, barsize: 24,
     }, cliProgress.Presets.legacy)
     : null;

@@ -107,6 +107,19 @@ void pointwise_backward(int64_t H, const float* __restrict a, const float* __res
   }
 }
 
+// Per-thread scratch kept between calls (grow-only), so repeated calls do not pay page faults and zeroing for
+// fresh multi-MB buffers each time (a noticeable share of a small training step). Contents are undefined.
+float* scratch_floats(int slot, size_t n) {
+  thread_local std::vector<float> bufs[2];
+  std::vector<float>& v = bufs[slot];
+  if (v.size() < n) {
+    v.clear();
+    v.shrink_to_fit();
+    v.resize(n);
+  }
+  return v.data();
+}
+
 inline bool valid_step(const LstmOptions& o, int64_t t, int64_t b) {
   return o.seqLengths == nullptr || t < static_cast<int64_t>(o.seqLengths[b]);
 }
@@ -142,12 +155,8 @@ Status lstm_cpu_forward(const LstmDims& d, const LstmOptions& o, const float* x,
     // Training keeps all of Z (the activated gates) in `saved`. Inference computes the hoisted input GEMM in
     // blocks of `chunk` steps into a scratch of ~8 MB that stays in cache while the steps consume it.
     const int64_t chunk = saved ? T : std::max<int64_t>(1, std::min<int64_t>(T, (int64_t(2) << 20) / (B * G4)));
-    std::unique_ptr<float[]> scratch;  // uninitialised on purpose: every element is written by the GEMM first
-    float* Z = saved;
-    if (Z == nullptr) {
-      scratch.reset(new float[static_cast<size_t>(chunk * B * G4)]);
-      Z = scratch.get();
-    }
+    float* Z = saved;  // inference: scratch whose every element is written by the GEMM before it is read
+    if (Z == nullptr) Z = scratch_floats(0, static_cast<size_t>(chunk * B * G4));
     float* Hp = saved ? saved + T * B * G4 : nullptr;
     float* Cp = saved ? Hp + T * BH : nullptr;
     float* Tc = saved ? Cp + T * BH : nullptr;
@@ -204,9 +213,8 @@ Status lstm_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x
     const float* Hp = saved + T * B * G4;
     const float* Cp = Hp + T * BH;
     const float* Tc = Cp + T * BH;
-    // dZ indexed by time t; uninitialised: every (t, b) row is visited once below (masked rows zeroed there).
-    std::unique_ptr<float[]> dZbuf(new float[static_cast<size_t>(T * B * G4)]);
-    float* const dZp = dZbuf.get();
+    // dZ indexed by time t; not cleared: every (t, b) row is written once below (masked rows zeroed there).
+    float* const dZp = scratch_floats(1, static_cast<size_t>(T * B * G4));
     std::vector<float> carry(static_cast<size_t>(BH), 0.0f);      // dL/d(previous output) from masked steps
     std::vector<float> tmp(static_cast<size_t>(BH));
     std::vector<char> valid(static_cast<size_t>(B));

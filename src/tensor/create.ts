@@ -3,7 +3,7 @@
 
 import ndarray from 'ndarray';
 import type { NdArray } from 'ndarray';
-import { Tensor, allocate, dtypeOf, type DType, type NestedArray, type TypedArray } from './tensor.js';
+import { Tensor, allocate, type DType, type NestedArray, type TypedArray } from './tensor.js';
 import { type Shape, sizeOf, shapeStr, fail, checkShape } from './shape.js';
 import { Random, getGlobalRandom } from './random.js';
 
@@ -45,7 +45,10 @@ function isNdarray(v: unknown): v is NdArray {
  * Makes a tensor from a number, nested arrays, a flat array / TypedArray with `shape`, an ndarray, or a Tensor
  * (copied). A Float64Array keeps float64 unless `dtype` says otherwise; everything else defaults to float32.
  */
-export function tensor(values: NestedArray | TypedArray | NdArray | Tensor | readonly number[], opts: TensorOptions = {}): Tensor {
+/** Integer typed arrays (token ids, masks) are accepted too; their values are converted to the float dtype. */
+export type IntTypedArray = Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array;
+
+export function tensor(values: NestedArray | TypedArray | IntTypedArray | NdArray | Tensor | readonly number[], opts: TensorOptions = {}): Tensor {
   if (values instanceof Tensor) {
     const t = values.cast(opts.dtype ?? values.dtype);
     if (opts.shape) fail('tensor', 'shape cannot be given when copying a Tensor; use reshape');
@@ -53,13 +56,13 @@ export function tensor(values: NestedArray | TypedArray | NdArray | Tensor | rea
     return t;
   }
   if (isNdarray(values)) return fromNdarray(values, opts);
-  if (values instanceof Float32Array || values instanceof Float64Array) {
-    const dtype = opts.dtype ?? dtypeOf(values);
+  if (ArrayBuffer.isView(values) && !(values instanceof DataView) && !(values instanceof BigInt64Array) && !(values instanceof BigUint64Array)) {
+    const dtype = opts.dtype ?? (values instanceof Float64Array ? 'float64' : 'float32');
     const shape = opts.shape ?? [values.length];
     checkShape('tensor', 'shape', shape);
     if (sizeOf(shape) !== values.length) fail('tensor', `${values.length} values do not fill shape ${shapeStr(shape)} (${sizeOf(shape)} elements)`);
     const data = allocate(dtype, values.length);
-    data.set(values);
+    data.set(values as ArrayLike<number>);
     return new Tensor(data, shape, opts.requiresGrad ?? false);
   }
   const dtype = opts.dtype ?? 'float32';

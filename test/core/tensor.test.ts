@@ -35,6 +35,10 @@ describe('Tensor creation', () => {
     expect(t.data[0]).to.equal(1);
     expect(tensor(Float32Array.from([1, 2]), { dtype: 'float64' }).dtype).to.equal('float64');
     expect(tensor([1, 2, 3, 4], { shape: [2, 2] }).toArray()).to.deep.equal([[1, 2], [3, 4]]);
+    const ids = tensor(Int32Array.from([3, 0, 7, 1]), { shape: [2, 2] });
+    expect(ids.dtype).to.equal('float32');
+    expect(ids.toArray()).to.deep.equal([[3, 0], [7, 1]]);
+    expect(tensor(Uint8Array.from([1, 0]), { dtype: 'float64' }).toArray()).to.deep.equal([1, 0]);
   });
   it('scalars, item(), and the constant fills', () => {
     const s = tensor(3.5);

@@ -20,6 +20,7 @@ import type { TypedArray } from '../tensor/tensor.js';
 import { allocate } from '../tensor/tensor.js';
 import { gemm, gemmNT } from '../ops/gemm.js';
 import { packB, gemmPacked } from './packed-gemm.js';
+import { useWasmGemm, packBWasm, sgemmPackedWasm } from '../ops/wasm-simd/index.js';
 
 /** What forward keeps for backward (training only): hs, cs, tanhC in processing order s = 0..T−1. */
 export interface TsLstmSaved {
@@ -104,7 +105,10 @@ export function tsLstmForward(a: LstmSeqArgs, training: boolean): LstmSeqResult 
   const tanhC = allocate(dtype, training ? T * BH : 0);
   const hr = scratch(dtype, 'hr', BG);
   // R is the same at every step: pack it once (packed-gemm.ts) instead of once per step.
-  const rPacked = packRecurrent(H) ? packB(recurrentKernel, H, G, false, scratch('float64', 'rPacked', H * G) as Float64Array) : null;
+  // With the wasm SIMD GEMM (float32, src/ops/wasm-simd/) R is instead packed once into wasm memory and stays
+  // resident for the T steps; only h goes in and hR comes out per step.
+  const rWasm = useWasmGemm(hs, recurrentKernel, hr, B, H, G) ? packBWasm(recurrentKernel, 0, H, G, false, 'lstm:R') : null;
+  const rPacked = packRecurrent(H) ? (rWasm === null ? packB(recurrentKernel, H, G, false, scratch('float64', 'rPacked', H * G) as Float64Array) : null) : null;
   const y = allocate(dtype, T * BH);
   // prevOut[b] is the output of the last valid step of row b (zeros before the first one): Keras repeats it
   // at masked steps (keras-tf-semantics.md §3.1). With right padding it is simply the latest valid h.
@@ -117,7 +121,7 @@ export function tsLstmForward(a: LstmSeqArgs, training: boolean): LstmSeqResult 
     const outOff = (training ? s + 1 : (s + 1) & 1) * BH; // h, c leaving it
     // (2) The recurrent GEMM of this step: hR = h_{s−1} · recurrentKernel (rounded once per element).
     if (rPacked !== null) gemmPacked(hs, inOff, rPacked, hr, 0, B);
-    else gemm(hs, inOff, recurrentKernel, 0, hr, 0, B, H, G, false);
+    else if (rWasm === null || !sgemmPackedWasm(hs, inOff, rWasm, hr, 0, B)) gemm(hs, inOff, recurrentKernel, 0, hr, 0, B, H, G, false);
     for (let b = 0; b < B; b++) {
       const hIn = inOff + b * H;
       const hOut = outOff + b * H;
@@ -201,7 +205,8 @@ export function tsLstmBackward(
   const dPrev = new Float64Array(needPrev ? BH : 0);
   const dhTmp = scratch(dtype, 'dhTmp', BH);
   // Rᵀ [4H, H], packed once for the T per-step GEMMs straight from R's [H, 4H] layout.
-  const rT = packRecurrent(H) ? packB(recurrentKernel, G, H, true, scratch('float64', 'rTPacked', Math.ceil(H / 4) * 4 * G) as Float64Array) : null;
+  const rTWasm = useWasmGemm(dZ, recurrentKernel, dhTmp, B, G, H) ? packBWasm(recurrentKernel, 0, G, H, true, 'lstm:RT') : null;
+  const rT = packRecurrent(H) && rTWasm === null ? packB(recurrentKernel, G, H, true, scratch('float64', 'rTPacked', Math.ceil(H / 4) * 4 * G) as Float64Array) : null;
 
   for (let s = T - 1; s >= 0; s--) {
     const t = timeOf(s, T, goBackwards);
@@ -242,7 +247,7 @@ export function tsLstmBackward(
     if (!anyValid) continue;
     // δh_{s−1} = dz_s · Rᵀ for valid rows; masked rows keep δh.
     if (rT !== null) gemmPacked(dZ, zOff, rT, dhTmp, 0, B);
-    else gemmNT(dZ, zOff, recurrentKernel, 0, dhTmp, 0, B, G, H, false);
+    else if (rTWasm === null || !sgemmPackedWasm(dZ, zOff, rTWasm, dhTmp, 0, B)) gemmNT(dZ, zOff, recurrentKernel, 0, dhTmp, 0, B, G, H, false);
     for (let b = 0; b < B; b++) {
       if (seqLengths !== null && t >= seqLengths[b]) continue;
       const bh = b * H;

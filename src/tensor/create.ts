@@ -49,6 +49,7 @@ function isNdarray(v: unknown): v is NdArray {
 export type IntTypedArray = Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array;
 
 export function tensor(values: NestedArray | TypedArray | IntTypedArray | NdArray | Tensor | readonly number[], opts: TensorOptions = {}): Tensor {
+  if (opts.dtype !== undefined) dtypeArg('tensor', opts.dtype);
   if (values instanceof Tensor) {
     const t = values.cast(opts.dtype ?? values.dtype);
     if (opts.shape) fail('tensor', 'shape cannot be given when copying a Tensor; use reshape');

@@ -73,6 +73,7 @@ describe('Tensor creation', () => {
     expect(() => tensor([[1, 2], [3, 4]], { shape: [4, 1] })).to.throw(/tensor: nested array has shape \[2, 2\] but shape \[4, 1\] was given/);
     expect(() => zeros([2, -1])).to.throw(/full: shape must be a shape of non-negative integers, got \[2, -1\]/);
     expect(() => zeros([2], 'int32' as unknown as 'float32')).to.throw(/full: dtype must be 'float32' or 'float64', got int32/);
+    expect(() => tensor([1], { dtype: 'int32' as unknown as 'float32' })).to.throw(/tensor: dtype must be 'float32' or 'float64', got int32/);
     expect(() => new Tensor(new Float32Array(3), [2, 2])).to.throw(/Tensor: data has 3 elements but shape \[2, 2\] needs 4/);
     expect(() => tensor([1, 2]).item()).to.throw(/item: tensor must have exactly one element, got shape \[2\]/);
   });

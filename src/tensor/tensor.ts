@@ -108,6 +108,7 @@ export class Tensor {
 
   /** Copies of the data in another dtype (a new leaf). */
   cast(dtype: DType): Tensor {
+    if (dtype !== 'float32' && dtype !== 'float64') fail('cast', `dtype must be 'float32' or 'float64', got ${String(dtype)}`);
     if (dtype === this.dtype) return this.clone();
     const out = allocate(dtype, this.size);
     out.set(this.data);

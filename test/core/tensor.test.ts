@@ -61,6 +61,7 @@ describe('Tensor creation', () => {
     c.data[0] = 5;
     expect(t.data[0]).to.equal(1);
     expect(t.cast('float32').dtype).to.equal('float32');
+    expect(() => t.cast('int8' as unknown as 'float32')).to.throw(/cast: dtype must be 'float32' or 'float64', got int8/);
     t.assign([3, 4]);
     expect(t.toArray()).to.deep.equal([3, 4]);
     t.assign(tensor([5, 6]));

@@ -1,8 +1,9 @@
 // lt.native: the native addons (docs/native.md) — lstmts_cpu.node (fused LSTM on OpenBLAS) and lstmts_cudnn.node
 // (cuDNN 9) — as seen from JS. Nothing here throws when they are missing: `info()` says what was built, what
 // loaded, which devices exist, and why anything is missing; kernel selection then uses the TypeScript backend.
-// `enable()` (or LSTM_TS_NATIVE=1) registers the 'native-cpu' and 'cudnn' backends with the kernel registry
-// (src/kernels/select.ts); the addons load lazily, when selection first asks a backend for availability().
+// The 'native-cpu' and 'cudnn' backends are registered with the kernel registry (src/kernels/select.ts) at
+// import (LSTM_TS_NATIVE=0 opts out; disable()/enable() switch at run time); the addons load lazily, when
+// selection first asks a backend for availability().
 //
 // Environment: LSTM_TS_DISABLE_NATIVE=1 (never load), LSTM_TS_NATIVE_DIR=<dir with the .node files>,
 // LSTM_TS_CUDNN_TF32=1 (allow TF32 tensor-core math on the cuDNN path; default is strict FP32 FMA math).
@@ -99,8 +100,7 @@ let enabled = false;
  * cudnn > native-cpu > ts and layers may force them. Nothing loads yet: the addons load when selection first
  * asks a backend for availability(). Returns info(). Idempotent.
  *
- * Not done at import by default (yet): other areas' tests assert that 'auto' picks the TS fused kernel.
- * LSTM_TS_NATIVE=1 in the environment enables it at import.
+ * Done at import unless LSTM_TS_NATIVE=0; call it again after disable().
  */
 export function enable(): NativeInfo {
   if (!enabled) {
@@ -124,7 +124,10 @@ export function isEnabled(): boolean {
   return enabled;
 }
 
-if (process.env.LSTM_TS_NATIVE === '1') {
+// Registered by default, so backend 'auto' uses cuDNN or the CPU addon whenever they are built and usable
+// (issue: "selected automatically"); registering loads nothing. LSTM_TS_NATIVE=0 (or
+// LSTM_TS_DISABLE_NATIVE=1) keeps 'auto' on the TypeScript kernels.
+if (process.env.LSTM_TS_NATIVE !== '0' && process.env.LSTM_TS_DISABLE_NATIVE !== '1') {
   registerLstmBackend(nativeCpuLstmBackend);
   registerLstmBackend(cudnnLstmBackend);
   enabled = true;

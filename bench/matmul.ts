@@ -1,6 +1,7 @@
 // Matmul micro-benchmark: the plain i-k-j loop vs lstm-ts's gemm (and gemmNT / gemmTN, used by matmul's
-// backward) at float32 32×768·768×2048 (a batch of 32 rows through an LSTM-sized kernel) and a few other
-// shapes, plus the element-wise ops an LSTM step composed from primitives runs.
+// backward) — both the scalar JS kernel and the default float32 dispatch (WebAssembly SIMD) — at float32
+// 32×768·768×2048 (a batch of 32 rows through an LSTM-sized kernel) and a few other shapes, plus the
+// element-wise ops an LSTM step composed from primitives runs.
 //
 //   npx tsx bench/matmul.ts            (single-threaded: JS runs on one core)
 //
@@ -10,6 +11,7 @@
 
 import os from 'node:os';
 import { gemm, gemmNT, gemmTN } from '../src/ops/gemm.js';
+import { withGemmBackend, wasmSimdStatus } from '../src/ops/wasm-simd/index.js';
 import { Tensor } from '../src/tensor/tensor.js';
 import { randomUniform } from '../src/tensor/create.js';
 import * as ops from '../src/ops/index.js';
@@ -71,11 +73,18 @@ for (const [M, K, N] of only) {
   const flops = 2 * M * K * N;
   console.log(`\nfloat32 ${M}×${K} · ${K}×${N}`);
   row('plain i-k-j loop', timeMs(() => plainIKJ(A, B, C, M, K, N)), flops);
-  row('gemm        A·B', timeMs(() => gemm(A, 0, B, 0, C, 0, M, K, N, false)), flops);
   const Bt = fill(N * K, 3);
-  row('gemmNT      A·Bᵀ (matmul backward dA)', timeMs(() => gemmNT(A, 0, Bt, 0, C, 0, M, K, N, false)), flops);
   const At = fill(K * M, 4);
-  row('gemmTN      Aᵀ·B (matmul backward dB)', timeMs(() => gemmTN(At, 0, B, 0, C, 0, M, K, N, false)), flops);
+  // The scalar JS kernel (the issue #2 target: ≥ 2 GFLOP/s single-threaded), then the default dispatch, which
+  // sends float32 products of this size to the WebAssembly SIMD kernel (src/ops/wasm-simd) when available.
+  for (const backend of ['js', 'auto'] as const) {
+    const tag = backend === 'js' ? 'JS kernel' : `default (${wasmSimdStatus().ok ? 'wasm SIMD' : 'JS'})`;
+    withGemmBackend(backend, () => {
+      row(`gemm   A·B   ${tag}`, timeMs(() => gemm(A, 0, B, 0, C, 0, M, K, N, false)), flops);
+      row(`gemmNT A·Bᵀ  ${tag}`, timeMs(() => gemmNT(A, 0, Bt, 0, C, 0, M, K, N, false)), flops);
+      row(`gemmTN Aᵀ·B  ${tag}`, timeMs(() => gemmTN(At, 0, B, 0, C, 0, M, K, N, false)), flops);
+    });
+  }
 }
 
 console.log('\nelement-wise, float32 [32, 2048] (65536 elements)');

@@ -17,3 +17,5 @@ export {
 } from './kernels/select.js';
 export type { LstmBackend, LstmBackendName, LstmSeqArgs, LstmSeqResult, LstmSeqGrads } from './kernels/types.js';
 export * as native from './native.js';
+// float32 GEMM backend: generated WebAssembly SIMD kernel or the scalar JS one (src/ops/wasm-simd/).
+export { setGemmBackend, getGemmBackend, withGemmBackend, wasmSimdAvailable, wasmSimdStatus, type GemmBackend } from './ops/wasm-simd/index.js';

@@ -7,6 +7,7 @@ import {
 } from '../../src/ops/wasm-simd/runtime.js';
 import { setGemmBackend, getGemmBackend, withGemmBackend, useWasmGemm } from '../../src/ops/wasm-simd/backend.js';
 import { gemm, gemmNT, gemmTN } from '../../src/ops/gemm.js';
+import * as lt from '../../src/index.js';
 import { LstmTsError } from '../../src/index.js';
 
 // The WebAssembly SIMD sgemm (src/ops/wasm-simd/) against a float64 triple loop.
@@ -206,6 +207,13 @@ describe('wasm-simd: resident packed operand (packBWasm / sgemmPackedWasm)', () 
 
 describe('wasm-simd: backend switch and gemm dispatch', () => {
   afterEach(() => setGemmBackend('auto'));
+
+  it('the switch is public API (lt.setGemmBackend, lt.wasmSimdAvailable, …)', () => {
+    expect(lt.setGemmBackend).to.equal(setGemmBackend);
+    expect(lt.getGemmBackend).to.equal(getGemmBackend);
+    expect(lt.wasmSimdAvailable).to.equal(wasmSimdAvailable);
+    expect(lt.wasmSimdStatus().ok).to.equal(true);
+  });
 
   it('setGemmBackend validates its argument and returns the previous backend', () => {
     expect(getGemmBackend()).to.equal('auto');

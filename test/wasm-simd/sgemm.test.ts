@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { uleb, sleb } from '../../src/ops/wasm-simd/encoder.js';
 import { sgemmModuleBytes, simdProbeBytes, DEFAULT_TILE } from '../../src/ops/wasm-simd/sgemm-module.js';
@@ -21,6 +24,7 @@ import { LstmTsError } from '../../src/index.js';
 // much tighter u·|c| + K·2⁻⁵³·Σ|a·b|.
 
 const U = 2 ** -24;
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 // @types/node types WebAssembly only partly; validate() is all these tests need.
 const validate = (bytes: Uint8Array): boolean => (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(bytes);
 
@@ -277,5 +281,18 @@ describe('wasm-simd: backend switch and gemm dispatch', () => {
     const C = new Float64Array(1);
     gemm(A, 0, B, 0, C, 0, 1, 2, 1, false);
     expect(C[0]).to.equal(1 / 3 * 3 + 2 / 3 * 3); // float64 arithmetic, not float32
+  });
+});
+
+describe('wasm-simd: LSTM_TS_GEMM environment variable', () => {
+  // A child process, because the variable is read once when the module loads.
+  const probe = "import('./src/ops/wasm-simd/backend.ts').then((m) => console.log('backend=' + m.getGemmBackend())).catch((e) => console.log('error=' + e.message))";
+  const runWith = (value: string): string => execFileSync(process.execPath, ['--import', 'tsx', '-e', probe], {
+    cwd: root, env: { ...process.env, LSTM_TS_GEMM: value }, encoding: 'utf8',
+  }).trim();
+
+  it("LSTM_TS_GEMM=js selects the JS kernel; an unknown value is an error naming the variable", () => {
+    expect(runWith('js')).to.equal('backend=js');
+    expect(runWith('fast')).to.equal('error=LSTM_TS_GEMM: must be one of auto, js, wasm-simd, got "fast"');
   });
 });

@@ -9,6 +9,10 @@
 import { Tensor, zeros } from './deps.js';
 import { Layer, type LayerArgs, type CallArgs, dropoutMask, Random, getGlobalRandom, type DType } from './deps.js';
 import { fail } from './deps.js';
+import {
+  serializeInitializer, type InitializerId, type Initializer, serializeRegularizer, type RegularizerId,
+  serializeConstraint, type ConstraintId, getRegularizer, getConstraint,
+} from './deps.js';
 
 export interface DropoutCellArgs extends LayerArgs {
   dropout?: number;
@@ -114,4 +118,56 @@ export abstract class DropoutRNNCell extends RNNCellBase {
     this.resetDropoutMask();
     this.resetRecurrentDropoutMask();
   }
+}
+
+/** The weight options every Keras cell with kernel / recurrent_kernel / bias shares (LSTMCell, SimpleRNNCell). */
+export interface CellWeightOptions {
+  readonly kernelInitializer: Initializer;
+  readonly recurrentInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  readonly kernelRegularizer: ReturnType<typeof getRegularizer>;
+  readonly recurrentRegularizer: ReturnType<typeof getRegularizer>;
+  readonly biasRegularizer: ReturnType<typeof getRegularizer>;
+  readonly kernelConstraint: ReturnType<typeof getConstraint>;
+  readonly recurrentConstraint: ReturnType<typeof getConstraint>;
+  readonly biasConstraint: ReturnType<typeof getConstraint>;
+  readonly dropout: number;
+  readonly recurrentDropout: number;
+  readonly seed: number | null;
+}
+
+/** Keras 3's snake_case keys for those options (initializers/regularizers/constraints serialized, rates, seed). */
+export function cellWeightConfig(c: CellWeightOptions): Record<string, unknown> {
+  return {
+    kernel_initializer: serializeInitializer(c.kernelInitializer),
+    recurrent_initializer: serializeInitializer(c.recurrentInitializer),
+    bias_initializer: serializeInitializer(c.biasInitializer),
+    kernel_regularizer: serializeRegularizer(c.kernelRegularizer),
+    recurrent_regularizer: serializeRegularizer(c.recurrentRegularizer),
+    bias_regularizer: serializeRegularizer(c.biasRegularizer),
+    kernel_constraint: serializeConstraint(c.kernelConstraint),
+    recurrent_constraint: serializeConstraint(c.recurrentConstraint),
+    bias_constraint: serializeConstraint(c.biasConstraint),
+    dropout: c.dropout,
+    recurrent_dropout: c.recurrentDropout,
+    seed: c.seed,
+  };
+}
+
+/** The inverse: Keras (3 or 2) snake_case config → the camelCase constructor arguments for those options. */
+export function cellWeightArgsFromConfig(cfg: Record<string, unknown>) {
+  return {
+    kernelInitializer: (cfg.kernel_initializer ?? undefined) as InitializerId | undefined,
+    recurrentInitializer: (cfg.recurrent_initializer ?? undefined) as InitializerId | undefined,
+    biasInitializer: (cfg.bias_initializer ?? undefined) as InitializerId | undefined,
+    kernelRegularizer: cfg.kernel_regularizer as RegularizerId,
+    recurrentRegularizer: cfg.recurrent_regularizer as RegularizerId,
+    biasRegularizer: cfg.bias_regularizer as RegularizerId,
+    kernelConstraint: cfg.kernel_constraint as ConstraintId,
+    recurrentConstraint: cfg.recurrent_constraint as ConstraintId,
+    biasConstraint: cfg.bias_constraint as ConstraintId,
+    dropout: cfg.dropout as number | undefined,
+    recurrentDropout: cfg.recurrent_dropout as number | undefined,
+    seed: (cfg.seed ?? null) as number | null,
+  };
 }

@@ -14,11 +14,11 @@
 import {
   Tensor, add, mul, matmul, split, dropout as applyDropout, fail,
   getActivation, serializeActivation, type ActivationId, type Activation,
-  getInitializer, serializeInitializer, type InitializerId, Initializer, Ones,
-  getRegularizer, serializeRegularizer, type RegularizerId,
-  getConstraint, serializeConstraint, type ConstraintId, kerasCompat, baseArgsFromConfig,
+  getInitializer, type InitializerId, Initializer, Ones,
+  getRegularizer, type RegularizerId,
+  getConstraint, type ConstraintId, kerasCompat, baseArgsFromConfig,
 } from './deps.js';
-import { DropoutRNNCell, type DropoutCellArgs } from './cell-base.js';
+import { DropoutRNNCell, type DropoutCellArgs, cellWeightConfig, cellWeightArgsFromConfig } from './cell-base.js';
 
 export interface LSTMCellArgs extends DropoutCellArgs {
   units: number;
@@ -200,18 +200,7 @@ export class LSTMCell extends DropoutRNNCell {
       recurrent_activation: serializeActivation(this.recurrentActivation),
       use_bias: this.useBias,
       unit_forget_bias: this.unitForgetBias,
-      kernel_initializer: serializeInitializer(this.kernelInitializer),
-      recurrent_initializer: serializeInitializer(this.recurrentInitializer),
-      bias_initializer: serializeInitializer(this.biasInitializer),
-      kernel_regularizer: serializeRegularizer(this.kernelRegularizer),
-      recurrent_regularizer: serializeRegularizer(this.recurrentRegularizer),
-      bias_regularizer: serializeRegularizer(this.biasRegularizer),
-      kernel_constraint: serializeConstraint(this.kernelConstraint),
-      recurrent_constraint: serializeConstraint(this.recurrentConstraint),
-      bias_constraint: serializeConstraint(this.biasConstraint),
-      dropout: this.dropout,
-      recurrent_dropout: this.recurrentDropout,
-      seed: this.seed,
+      ...cellWeightConfig(this),
     };
   }
 
@@ -228,19 +217,8 @@ export function lstmCellArgsFromConfig(cfg: Record<string, unknown>): LSTMCellAr
     activation: cfg.activation as ActivationId,
     recurrentActivation: cfg.recurrent_activation as ActivationId,
     useBias: cfg.use_bias as boolean | undefined,
-    kernelInitializer: (cfg.kernel_initializer ?? undefined) as InitializerId | undefined,
-    recurrentInitializer: (cfg.recurrent_initializer ?? undefined) as InitializerId | undefined,
-    biasInitializer: (cfg.bias_initializer ?? undefined) as InitializerId | undefined,
     unitForgetBias: cfg.unit_forget_bias as boolean | undefined,
-    kernelRegularizer: cfg.kernel_regularizer as RegularizerId,
-    recurrentRegularizer: cfg.recurrent_regularizer as RegularizerId,
-    biasRegularizer: cfg.bias_regularizer as RegularizerId,
-    kernelConstraint: cfg.kernel_constraint as ConstraintId,
-    recurrentConstraint: cfg.recurrent_constraint as ConstraintId,
-    biasConstraint: cfg.bias_constraint as ConstraintId,
-    dropout: cfg.dropout as number | undefined,
-    recurrentDropout: cfg.recurrent_dropout as number | undefined,
-    seed: (cfg.seed ?? null) as number | null,
+    ...cellWeightArgsFromConfig(cfg),
     implementation: cfg.implementation as number | undefined,
   };
 }

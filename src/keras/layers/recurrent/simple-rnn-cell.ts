@@ -6,11 +6,11 @@
 import {
   Tensor, add, matmul, dropout as applyDropout, fail,
   getActivation, serializeActivation, type ActivationId, type Activation,
-  getInitializer, serializeInitializer, type InitializerId, type Initializer,
-  getRegularizer, serializeRegularizer, type RegularizerId,
-  getConstraint, serializeConstraint, type ConstraintId, baseArgsFromConfig,
+  getInitializer, type InitializerId, type Initializer,
+  getRegularizer, type RegularizerId,
+  getConstraint, type ConstraintId, baseArgsFromConfig,
 } from './deps.js';
-import { DropoutRNNCell, type DropoutCellArgs } from './cell-base.js';
+import { DropoutRNNCell, type DropoutCellArgs, cellWeightConfig, cellWeightArgsFromConfig } from './cell-base.js';
 
 export interface SimpleRNNCellArgs extends DropoutCellArgs {
   units: number;
@@ -114,18 +114,7 @@ export class SimpleRNNCell extends DropoutRNNCell {
       units: this.units,
       activation: serializeActivation(this.activation),
       use_bias: this.useBias,
-      kernel_initializer: serializeInitializer(this.kernelInitializer),
-      recurrent_initializer: serializeInitializer(this.recurrentInitializer),
-      bias_initializer: serializeInitializer(this.biasInitializer),
-      kernel_regularizer: serializeRegularizer(this.kernelRegularizer),
-      recurrent_regularizer: serializeRegularizer(this.recurrentRegularizer),
-      bias_regularizer: serializeRegularizer(this.biasRegularizer),
-      kernel_constraint: serializeConstraint(this.kernelConstraint),
-      recurrent_constraint: serializeConstraint(this.recurrentConstraint),
-      bias_constraint: serializeConstraint(this.biasConstraint),
-      dropout: this.dropout,
-      recurrent_dropout: this.recurrentDropout,
-      seed: this.seed,
+      ...cellWeightConfig(this),
     };
   }
 
@@ -140,17 +129,6 @@ export function simpleRnnCellArgsFromConfig(cfg: Record<string, unknown>): Simpl
     units: cfg.units as number,
     activation: cfg.activation as ActivationId,
     useBias: cfg.use_bias as boolean | undefined,
-    kernelInitializer: (cfg.kernel_initializer ?? undefined) as InitializerId | undefined,
-    recurrentInitializer: (cfg.recurrent_initializer ?? undefined) as InitializerId | undefined,
-    biasInitializer: (cfg.bias_initializer ?? undefined) as InitializerId | undefined,
-    kernelRegularizer: cfg.kernel_regularizer as RegularizerId,
-    recurrentRegularizer: cfg.recurrent_regularizer as RegularizerId,
-    biasRegularizer: cfg.bias_regularizer as RegularizerId,
-    kernelConstraint: cfg.kernel_constraint as ConstraintId,
-    recurrentConstraint: cfg.recurrent_constraint as ConstraintId,
-    biasConstraint: cfg.bias_constraint as ConstraintId,
-    dropout: cfg.dropout as number | undefined,
-    recurrentDropout: cfg.recurrent_dropout as number | undefined,
-    seed: (cfg.seed ?? null) as number | null,
+    ...cellWeightArgsFromConfig(cfg),
   };
 }

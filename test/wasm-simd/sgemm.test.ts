@@ -205,7 +205,7 @@ describe('wasm-simd: resident packed operand (packBWasm / sgemmPackedWasm)', () 
     const first = packBWasm(B, 0, 4, 4, false, 'test:stale')!;
     packBWasm(B, 0, 4, 4, false, 'test:stale');
     expect(() => sgemmPackedWasm(rand(16, 2), 0, first, new Float32Array(16), 0, 4)).to.throw(/overwritten by a later packBWasm/);
-    expect(() => packBWasm(B, 0, 4, 4, false, 'B')).to.throw(LstmTsError, /reserved/);
+    expect(() => packBWasm(B, 0, 4, 4, false, 'work')).to.throw(LstmTsError, /reserved/);
   });
 });
 

@@ -8,9 +8,9 @@
 // costs O(MK + KN + MN) element moves against O(MKN) multiply-adds, and the copy is where the operands get
 // their SIMD-friendly packed layout (and where transposes are absorbed: the kernel itself only does A·B).
 //
-// Memory: named slots (A, B, C and the resident ones) bump-allocated in the one Memory, 64-byte aligned. A slot
-// that must grow moves to the end (its old bytes are abandoned); capacities grow by ≥ 1.5× so the waste stays
-// bounded. Calls never interleave (JS is single-threaded and nothing here calls back out), so slots are safe.
+// Memory: named slots ('B'; 'work' = B's staging copy, later A and C; the resident ones) bump-allocated in the
+// one Memory, 64-byte aligned. A slot that must grow moves to the end (its old bytes are abandoned);
+// capacities grow by ≥ 1.5× so the waste stays bounded. Calls never interleave (JS is single-threaded and nothing here calls back out), so slots are safe.
 
 import type { TypedArray } from '../../tensor/tensor.js';
 import { fail } from '../../tensor/shape.js';
@@ -104,7 +104,8 @@ export class WasmSgemm {
     const full = Math.floor(N / NR);
     // Row-major B: one memcpy into a staging slot, then the module's own SIMD packB for the full panels
     // (a JS loop writing wasm memory element by element was ~4× slower, measured at 768×2048).
-    const stage = !transposed && full > 0 ? this.slot('Bstage', K * N * 4) : null;
+    // The staging copy lives in the 'work' slot, which gemmPacked reuses for A and C afterwards.
+    const stage = !transposed && full > 0 ? this.slot('work', K * N * 4) : null;
     const s = this.slot(key, P * K * NR * 4);
     if (s === null || (!transposed && full > 0 && stage === null)) return null;
     const W = this.heap;
@@ -146,9 +147,12 @@ export class WasmSgemm {
     const { MR, NV } = this.tile;
     const NR = 4 * NV;
     const P = Math.ceil(N / NR);
-    const sa = this.slot('A', M * K * 4);
-    const sc = sa === null ? null : this.slot('C', M * P * NR * 4);
-    if (sa === null || sc === null) return false;
+    // A and C share the 'work' slot (A first, C after it at a 64-byte boundary).
+    const aBytes = Math.ceil((M * K) / 16) * 64;
+    const work = this.slot('work', aBytes + M * P * NR * 4);
+    if (work === null) return false;
+    const sa = { off: work.off };
+    const sc = { off: work.off + aBytes };
     // Pack A: full blocks of MR rows as [K][MR], then the tail rows as [K] each.
     const W = this.heap;
     const mBlocks = Math.floor(M / MR);
@@ -270,7 +274,7 @@ export function sgemmWasm(
  */
 export function packBWasm(B: TypedArray, bOff: number, K: number, N: number, transposed: boolean, slot: string): WasmPackedB | null {
   checkF32('packBWasm', { B });
-  if (slot === 'A' || slot === 'B' || slot === 'C') fail('packBWasm', `slot '${slot}' is reserved for sgemmWasm's own operands`);
+  if (slot === 'B' || slot === 'work') fail('packBWasm', `slot '${slot}' is reserved for sgemmWasm's own operands`);
   return kernel('packBWasm').packB(B, bOff, K, N, transposed, slot);
 }
 

@@ -71,6 +71,8 @@ export class Sequential extends Layer implements CallbackModel {
   private readonly stack: Layer[] = [];
   /** [null, ...input shape] seen by each layer on its first call (Keras build_config). */
   private readonly layerInputShapes: ((number | null)[] | null)[] = [];
+  /** [null, ...output shape] of each layer's last call (for summary()). */
+  private readonly layerOutputShapes: ((number | null)[] | null)[] = [];
   optimizer: optimizersMod.Optimizer | null = null;
   loss: lossesMod.Loss | null = null;
   private metricIds: string[] = [];
@@ -98,6 +100,7 @@ export class Sequential extends Layer implements CallbackModel {
     this.trackLayer(layer);
     this.stack.push(layer);
     this.layerInputShapes.push(null);
+    this.layerOutputShapes.push(null);
   }
 
   /** The model's layers in order. */
@@ -116,6 +119,8 @@ export class Sequential extends Layer implements CallbackModel {
       if (Array.isArray(out) && i < this.stack.length - 1) {
         fail(this.name, `layer '${layer.name}' returned ${out.length} tensors; only single-output layers can be stacked in a Sequential model`);
       }
+      const firstOut = Array.isArray(out) ? out[0] : out;
+      if (firstOut) this.layerOutputShapes[i] = [null, ...firstOut.shape.slice(1)];
       x = out;
     });
     if (Array.isArray(x)) fail(this.name, `the last layer returned ${x.length} tensors; Sequential models have one output`);
@@ -356,6 +361,28 @@ export class Sequential extends Layer implements CallbackModel {
     }
     if (inputShape) model.layerInputShapes[0] = inputShape;
     return model;
+  }
+
+  /**
+   * Keras-style summary table (layer name and class, output shape, parameter count), returned as a string and
+   * printed unless `print` is false. Shapes are known once the model has been called.
+   */
+  summary(print = true): string {
+    const rows = this.stack.map((l, i) => {
+      const shape = this.layerOutputShapes[i];
+      const params = l.weights.reduce((s, w) => s + w.size, 0);
+      return [`${l.name} (${l.className})`, shape ? `(${shape.map((d) => (d === null ? 'None' : d)).join(', ')})` : '?', String(params)];
+    });
+    const head = ['Layer (type)', 'Output Shape', 'Param #'];
+    const w = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)) + 2);
+    const line = (r: string[]): string => r.map((v, c) => (c === 2 ? v.padStart(w[c]) : v.padEnd(w[c]))).join('');
+    const total = this.weights.reduce((s, x) => s + x.size, 0);
+    const trainable = this.trainableWeights.reduce((s, x) => s + x.size, 0);
+    const rule = '─'.repeat(w.reduce((a, b) => a + b, 0));
+    const text = [`Model: "${this.name}"`, rule, line(head), rule, ...rows.map(line), rule,
+      `Total params: ${total}`, `Trainable params: ${trainable}`, `Non-trainable params: ${total - trainable}`].join('\n');
+    if (print) console.log(text);
+    return text;
   }
 
   /** Writes config.json + weights.bin + manifest.json into `dir` (see saving.ts; load with loadModel). */

@@ -176,3 +176,17 @@ describe('train/Sequential', () => {
     expect(() => new EarlyStopping({ monitor: 'foo' }).onEpochEnd(0, { foo: 1 })).to.throw(LstmTsError, /mode/);
   });
 });
+
+describe('train/Sequential.summary', () => {
+  it('lists each layer with its output shape and parameter count, and the totals', () => {
+    lt.keras.clearSession();
+    const model = new Sequential([new L.LSTM({ units: 4, returnSequences: true }), new L.Dense({ units: 2 })]);
+    model.predict(tensor([[[1, 2, 3]]]));
+    const s = model.summary(false);
+    // LSTM params 4·4·(3 + 4 + 1) = 128; Dense 4·2 + 2 = 10
+    expect(s).to.match(/lstm \(LSTM\) +\(None, 1, 4\) +128/);
+    expect(s).to.match(/dense \(Dense\) +\(None, 1, 2\) +10/);
+    expect(s).to.include('Total params: 138');
+    expect(s).to.include('Trainable params: 138');
+  });
+});

@@ -40,7 +40,11 @@ export interface FitArgs {
   /** Seed of the shuffling generator (default 0), so runs are reproducible. */
   seed?: number;
   validationSplit?: number;
-  validationData?: [Tensor, Tensor];
+  validationData?: [Tensor, Tensor] | [Tensor, Tensor, Tensor];
+  /** One weight per sample [N]: the loss becomes Σ w·loss / (number of values) per batch (Keras sample_weight). */
+  sampleWeight?: Tensor;
+  /** Weight per class id (Keras class_weight): turned into sample weights from y (argmax for one-hot y). */
+  classWeight?: Record<number, number>;
   callbacks?: Callback[];
   verbose?: Verbosity;
   initialEpoch?: number;
@@ -50,6 +54,7 @@ export interface FitArgs {
 
 export interface EvaluateArgs {
   batchSize?: number;
+  sampleWeight?: Tensor;
   verbose?: Verbosity;
   stream?: ProgressStream;
 }
@@ -61,6 +66,24 @@ export class History {
     this.epoch.push(epoch);
     for (const [k, v] of Object.entries(logs)) (this.history[k] ??= []).push(v);
   }
+}
+
+/** Keras class_weight → per-sample weights: class = round(y) for [N] / [N, 1] labels, argmax for one-hot rows. */
+export function classWeightsToSampleWeights(y: Tensor, classWeight: Record<number, number>): Tensor {
+  const n = y.shape[0];
+  const row = y.size / n;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let cls: number;
+    if (row === 1) {
+      cls = Math.round(y.data[i]);
+    } else {
+      cls = 0;
+      for (let j = 1; j < row; j++) if (y.data[i * row + j] > y.data[i * row + cls]) cls = j;
+    }
+    out[i] = classWeight[cls] ?? 1;
+  }
+  return new Tensor(out, [n]);
 }
 
 export interface SequentialArgs extends LayerArgs {
@@ -157,18 +180,19 @@ export class Sequential extends Layer implements CallbackModel {
   }
 
   /** Data loss + every layer loss (regularizers), as a differentiable scalar. */
-  private totalLoss(loss: lossesMod.Loss, y: Tensor, out: Tensor): Tensor {
-    let total = loss.apply(y, out, { mask: getKerasMask(out) });
+  private totalLoss(loss: lossesMod.Loss, y: Tensor, out: Tensor, sampleWeight: Tensor | null = null): Tensor {
+    let total = loss.apply(y, out, { mask: getKerasMask(out), sampleWeight });
     for (const l of this.losses) total = add(total, l.dtype === total.dtype ? l : l.cast(total.dtype));
     return total;
   }
 
-  /** One optimisation step on one batch; returns the batch loss. */
-  trainOnBatch(x: Tensor, y: Tensor): number {
+  /** One optimisation step on one batch; returns the batch loss. Metrics are not sample-weighted (Keras `metrics`). */
+  trainOnBatch(x: Tensor, y: Tensor, sampleWeight: Tensor | null = null): number {
     const { optimizer, loss } = this.requireCompiled('trainOnBatch');
     checkXY('trainOnBatch', x, y);
+    if (sampleWeight) checkXY('trainOnBatch (sampleWeight)', x, sampleWeight);
     const out = this.apply(x, { training: true }) as Tensor;
-    const total = this.totalLoss(loss, y, out);
+    const total = this.totalLoss(loss, y, out, sampleWeight);
     const vars = this.trainableWeights;
     for (const v of vars) v.zeroGrad();
     if (total.requiresGrad) total.backward();
@@ -192,8 +216,15 @@ export class Sequential extends Layer implements CallbackModel {
     const verbose = args.verbose ?? 1;
     if (!Number.isInteger(batchSize) || batchSize < 1) fail('fit', `batchSize must be a positive integer, got ${batchSize}`);
     if (!Number.isInteger(epochs) || epochs < 0) fail('fit', `epochs must be a non-negative integer, got ${epochs}`);
-    let valData = args.validationData ?? null;
+    let valData: [Tensor, Tensor, Tensor | null] | null = args.validationData
+      ? [args.validationData[0], args.validationData[1], args.validationData[2] ?? null] : null;
     if (valData) checkXY('fit (validationData)', valData[0], valData[1]);
+    if (args.sampleWeight && args.classWeight) fail('fit', 'pass either sampleWeight or classWeight, not both');
+    let sw: Tensor | null = args.sampleWeight ?? null;
+    if (sw) {
+      checkXY('fit (sampleWeight)', x, sw);
+      if (sw.rank !== 1) fail('fit', `sampleWeight must have shape [N] (one weight per sample), got ${shapeStr(sw.shape)}`);
+    }
     if (args.validationSplit !== undefined && args.validationSplit !== 0) {
       const s = args.validationSplit;
       if (!(s > 0 && s < 1)) fail('fit', `validationSplit must be in (0, 1), got ${s}`);
@@ -201,11 +232,14 @@ export class Sequential extends Layer implements CallbackModel {
       // Keras: split_at = floor(N·(1 − split)); the last rows validate. Both parts must be non-empty.
       const splitAt = Math.floor(n * (1 - s));
       if (splitAt === 0 || splitAt === n) fail('fit', `validationSplit ${s} of ${n} samples leaves an empty training or validation set`);
-      valData = [takeRows(x, null, splitAt, n), takeRows(y, null, splitAt, n)];
+      valData = [takeRows(x, null, splitAt, n), takeRows(y, null, splitAt, n), sw ? takeRows(sw, null, splitAt, n) : null];
       x = takeRows(x, null, 0, splitAt);
       y = takeRows(y, null, 0, splitAt);
+      if (sw) sw = takeRows(sw, null, 0, splitAt);
       n = splitAt;
     }
+    // Keras applies class_weight to the training data only (data_adapter_utils.class_weight_to_sample_weights).
+    if (args.classWeight) sw = classWeightsToSampleWeights(y, args.classWeight);
     const steps = Math.ceil(n / batchSize);
     const rng = new Random(args.seed ?? 0);
     const history = new History();
@@ -229,7 +263,7 @@ export class Sequential extends Layer implements CallbackModel {
           const end = Math.min(n, start + batchSize);
           const xb = takeRows(x, order, start, end);
           const yb = takeRows(y, order, start, end);
-          const l = this.trainOnBatch(xb, yb);
+          const l = this.trainOnBatch(xb, yb, sw ? takeRows(sw, order, start, end) : null);
           lossSum += l * (end - start);
           seen += end - start;
           logs = { loss: lossSum / seen };
@@ -239,7 +273,7 @@ export class Sequential extends Layer implements CallbackModel {
           if (this.stopTraining) break;
         }
         if (valData) {
-          const v = this.evaluate(valData[0], valData[1], { batchSize, verbose: 0 });
+          const v = this.evaluate(valData[0], valData[1], { batchSize, verbose: 0, sampleWeight: valData[2] ?? undefined });
           for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
         }
         progress.epochEnd(epoch, logs);
@@ -260,6 +294,8 @@ export class Sequential extends Layer implements CallbackModel {
     const { loss } = this.requireCompiled('evaluate');
     const n = checkXY('evaluate', x, y);
     const batchSize = args.batchSize ?? 32;
+    const sw = args.sampleWeight ?? null;
+    if (sw) checkXY('evaluate (sampleWeight)', x, sw);
     let ms: MeanMetric[] = [];
     let lossSum = 0;
     noGrad(() => {
@@ -272,7 +308,7 @@ export class Sequential extends Layer implements CallbackModel {
           // Fresh metric objects: evaluate must not disturb the running training metrics.
           ms = this.metricIds.map((id) => resolveMetric(id, yb.shape, out.shape));
         }
-        lossSum += this.totalLoss(loss, yb, out).item() * (end - start);
+        lossSum += this.totalLoss(loss, yb, out, sw ? takeRows(sw, null, start, end) : null).item() * (end - start);
         const mask = getKerasMask(out);
         for (const m of ms) m.update(yb, out, mask);
       }

@@ -97,3 +97,36 @@ describe('train parity vs TF 2.21: model.fit aggregation', () => {
     model.weights.forEach((w, i) => expectClose(w.toFlatArray(), flat(f.final_weights[i]), 2e-6, 1e-5, `final ${w.name}`));
   });
 });
+
+describe('train parity vs TF 2.21: fit with sample_weight / class_weight', () => {
+  type W = { initial_weights: NestedArray[]; history: Record<string, number[]>; final_weights: NestedArray[] };
+  const f = (fx as unknown as { fit: { x: NestedArray; y: NestedArray; sample_weight: W & { sample_weight: number[] }; class_weight: W & { y: NestedArray; class_weight: Record<string, number> } } }).fit;
+  const check = (model: Sequential, h: { history: Record<string, number[]> }, want: W): void => {
+    expect(Object.keys(h.history).sort()).to.deep.equal(Object.keys(want.history).sort());
+    for (const k of Object.keys(want.history)) expectClose(h.history[k], want.history[k], 1e-6, 1e-5, `history.${k}`);
+    model.weights.forEach((w, i) => expectClose(w.toFlatArray(), flat(want.final_weights[i]), 2e-6, 1e-5, `final ${w.name}`));
+  };
+
+  it('sampleWeight: weighted loss (Σ w·l / count), split with validationSplit like x and y; metrics unweighted', () => {
+    lt.keras.clearSession();
+    const L = lt.keras.layers;
+    const model = new Sequential([new L.LSTM({ units: 4 }), new L.Dense({ units: 1 })]);
+    model.predict(tensor(f.x));
+    model.setWeights(f.sample_weight.initial_weights.map((w) => tensor(w)));
+    model.compile({ optimizer: new optimizers.SGD({ learningRate: 0.1 }), loss: 'mse', metrics: ['mae'] });
+    const h = model.fit(tensor(f.x), tensor(f.y), { sampleWeight: tensor(f.sample_weight.sample_weight), batchSize: 4, epochs: 2, shuffle: false, validationSplit: 0.25, verbose: 0 });
+    check(model, h, f.sample_weight);
+  });
+
+  it('classWeight {0: 0.3, 1: 2}: binary cross-entropy on a sigmoid output, accuracy unweighted', () => {
+    lt.keras.clearSession();
+    const L = lt.keras.layers;
+    const model = new Sequential([new L.LSTM({ units: 4 }), new L.Dense({ units: 1, activation: 'sigmoid' })]);
+    model.predict(tensor(f.x));
+    model.setWeights(f.class_weight.initial_weights.map((w) => tensor(w)));
+    model.compile({ optimizer: new optimizers.SGD({ learningRate: 0.5 }), loss: 'binary_crossentropy', metrics: ['accuracy'] });
+    const cw = Object.fromEntries(Object.entries(f.class_weight.class_weight).map(([k, v]) => [Number(k), v]));
+    const h = model.fit(tensor(f.x), tensor(f.class_weight.y), { classWeight: cw, batchSize: 4, epochs: 2, shuffle: false, verbose: 0 });
+    check(model, h, f.class_weight);
+  });
+});

@@ -70,9 +70,27 @@ function summarizeExplain(v: unknown): string | null {
   return null;
 }
 
-export async function makeLstmTsWorkload(impl: LstmTsImpl, c: BenchConfig): Promise<Workload> {
+/**
+ * `impl` may carry a GEMM backend suffix, e.g. 'layer-auto@js': the float32 GEMMs then run on the pure-JS kernel
+ * instead of the default dispatch (the generated WebAssembly SIMD sgemm when available; src/ops/wasm-simd).
+ */
+export async function makeLstmTsWorkload(implWithGemm: string, c: BenchConfig): Promise<Workload> {
   const lt = await importOptional('../../src/index.js');
   if (!lt) throw new Unavailable('src/index.ts could not be loaded');
+  const [implName, gemm] = implWithGemm.split('@') as [string, string | undefined];
+  const impl = implName as LstmTsImpl;
+  if (!(LSTM_TS_IMPLS as readonly string[]).includes(impl)) throw new Unavailable(`unknown lstm-ts impl ${implName}`);
+  if (gemm !== undefined) fn(lt, 'setGemmBackend', 'lt')(gemm);
+  const gemmNow = typeof lt.getGemmBackend === 'function' ? String(lt.getGemmBackend()) : 'js';
+  const simd = typeof lt.wasmSimdAvailable === 'function' ? Boolean(lt.wasmSimdAvailable()) : false;
+  // What the float32 GEMMs of the TS paths run on ('auto' dispatches to wasm-simd when the module loads).
+  const gemmLabel = gemmNow === 'auto' ? (simd ? 'wasm-simd' : 'js') : gemmNow;
+  const inner = await makeInner(lt, impl, c);
+  const native = impl.includes('native');
+  return { ...inner, label: () => `${inner.label()}${native ? '' : ` [GEMM ${gemmLabel}]`}` };
+}
+
+async function makeInner(lt: Loose, impl: LstmTsImpl, c: BenchConfig): Promise<Workload> {
   const { B, T, I, H } = c;
   const G = 4 * H;
   const mean = fn(lt, 'mean', 'lt');

@@ -38,10 +38,18 @@ function plainIKJ(): void {
 
 console.log(`# ${machineInfo().cpuModel}, node ${process.version}; load avg ${loadAvg().join(' ')}; float32 ${M}×${K}·${K}×${N}`);
 rows.push({ name: 'plain i-k-j loop (baseline)', t: measure(plainIKJ, opts) });
-rows.push({ name: 'lstm-ts gemm (raw kernel)', t: measure(() => gemmMod.gemm(A, 0, B, 0, C, 0, M, K, N, false), opts) });
 const ta = lt.tensor(A, { shape: [M, K] });
 const tb = lt.tensor(B, { shape: [K, N] });
-rows.push({ name: 'lstm-ts matmul (Tensor op)', t: measure(() => lt.matmul(ta, tb), opts) });
+// The float32 GEMM dispatch (src/ops/wasm-simd): 'js' = the pure-JS register-blocked kernel, 'wasm-simd' = the
+// generated WebAssembly SIMD sgemm that 'auto' (the default) picks when it loads.
+const backends = typeof lt.withGemmBackend === 'function' ? ['js', 'wasm-simd'] : [null];
+for (const be of backends) {
+  const run = (f: () => void) => (be === null ? f : () => lt.withGemmBackend(be, f));
+  if (be === 'wasm-simd' && typeof lt.wasmSimdAvailable === 'function' && !lt.wasmSimdAvailable()) continue;
+  const tag = be === null ? '' : ` [GEMM ${be}]`;
+  rows.push({ name: `lstm-ts gemm (raw kernel)${tag}`, t: measure(run(() => gemmMod.gemm(A, 0, B, 0, C, 0, M, K, N, false)), opts) });
+  rows.push({ name: `lstm-ts matmul (Tensor op)${tag}`, t: measure(run(() => lt.matmul(ta, tb)), opts) });
+}
 
 if (peers) {
   const tf = await import('@tensorflow/tfjs');

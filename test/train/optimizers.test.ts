@@ -197,3 +197,36 @@ describe('train/optimizers: clipping, constraints, schedules, errors', () => {
     expect(new optimizers.RMSprop().getConfig().name).to.equal('rm_sprop');
   });
 });
+
+describe('train/optimizers: weight decay (Keras 3 weight_decay, AdamW)', () => {
+  it('AdamW: w ← w − w·wd·lr, then the Adam step (defaults: weight_decay 0.004, name adam_w)', () => {
+    const [lr, b1, b2, eps, wd] = [0.01, 0.9, 0.999, 1e-7, 0.1];
+    const w = [...w0];
+    const m = w.map(() => 0);
+    const v = w.map(() => 0);
+    const exp = grads.map((g, k) => {
+      const t = k + 1;
+      const alpha = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+      return w.map((_, i) => {
+        w[i] -= w[i] * wd * lr;
+        m[i] += (g[i] - m[i]) * (1 - b1);
+        v[i] += (g[i] * g[i] - v[i]) * (1 - b2);
+        return (w[i] -= (m[i] * alpha) / (Math.sqrt(v[i]) + eps));
+      });
+    });
+    run(new optimizers.AdamW({ learningRate: lr, weightDecay: wd })).forEach((row, k) => expectClose(row, exp[k], 1e-14, 1e-12, `step ${k}`));
+    const d = new optimizers.AdamW();
+    expect(d.weightDecay).to.equal(0.004);
+    expect(d.getConfig()).to.deep.include({ name: 'adam_w', weight_decay: 0.004 });
+    expect(optimizers.get(d.serialize())).to.be.instanceOf(optimizers.AdamW);
+  });
+
+  it('SGD with weightDecay decays before the plain step; variables without a gradient are not decayed', () => {
+    const opt = new optimizers.SGD({ learningRate: 0.1, weightDecay: 0.5 });
+    const a = tensor([2], { dtype: 'float64' });
+    const b = tensor([2], { dtype: 'float64' });
+    opt.apply([tensor([1], { dtype: 'float64' }), null], [a, b]);
+    expectClose(a.toFlatArray(), [2 - 2 * 0.5 * 0.1 - 0.1 * 1], 1e-15);
+    expect(b.toFlatArray()).to.deep.equal([2]);
+  });
+});

@@ -21,8 +21,8 @@ export class Adam extends Optimizer {
   readonly beta2: number;
   readonly epsilon: number;
   readonly amsgrad: boolean;
-  constructor(args: AdamArgs = {}) {
-    super(args, 0.001, 'adam');
+  constructor(args: AdamArgs = {}, defaultName = 'adam') {
+    super(args, 0.001, defaultName);
     this.beta1 = args.beta1 ?? 0.9;
     this.beta2 = args.beta2 ?? 0.999;
     this.epsilon = args.epsilon ?? 1e-7;
@@ -63,6 +63,21 @@ export class Adam extends Optimizer {
   }
   static fromConfig(cfg: JsonConfig): Adam {
     return new Adam({ ...baseArgsFromConfig(cfg), beta1: cfg.beta_1 as number, beta2: cfg.beta_2 as number,
+      epsilon: cfg.epsilon as number, amsgrad: cfg.amsgrad as boolean });
+  }
+}
+
+/**
+ * Keras 3 AdamW (keras/src/optimizers/adamw.py): Adam with decoupled weight decay, default weight_decay 0.004
+ * (w ← w − w·wd·lr before each Adam step, Loshchilov & Hutter 2019).
+ */
+export class AdamW extends Adam {
+  constructor(args: AdamArgs = {}) {
+    super({ ...args, weightDecay: args.weightDecay ?? 0.004 }, 'adam_w');
+    if (this.weightDecay === null) fail('AdamW', 'weightDecay must be a number (use Adam for no weight decay)');
+  }
+  static override fromConfig(cfg: JsonConfig): AdamW {
+    return new AdamW({ ...baseArgsFromConfig(cfg), beta1: cfg.beta_1 as number, beta2: cfg.beta_2 as number,
       epsilon: cfg.epsilon as number, amsgrad: cfg.amsgrad as boolean });
   }
 }

@@ -2,17 +2,18 @@
 import { fail } from '../../tensor/shape.js';
 import { Optimizer, type JsonConfig } from './optimizer.js';
 import { SGD } from './sgd.js';
-import { Adam } from './adam.js';
+import { Adam, AdamW } from './adam.js';
 import { RMSprop } from './rmsprop.js';
 
 export { Optimizer, applyConstraint, type OptimizerArgs, type ConstraintLike, type LearningRate } from './optimizer.js';
 export { SGD, type SGDArgs } from './sgd.js';
-export { Adam, type AdamArgs } from './adam.js';
+export { Adam, AdamW, type AdamArgs } from './adam.js';
 export { RMSprop, type RMSpropArgs } from './rmsprop.js';
 
 const FROM_CONFIG: Record<string, (cfg: JsonConfig) => Optimizer> = {
   SGD: SGD.fromConfig,
   Adam: Adam.fromConfig,
+  AdamW: AdamW.fromConfig,
   RMSprop: RMSprop.fromConfig,
 };
 
@@ -23,8 +24,9 @@ export function get(id: Optimizer | string | JsonConfig): Optimizer {
     switch (id.toLowerCase()) {
       case 'sgd': return new SGD();
       case 'adam': return new Adam();
+      case 'adamw': return new AdamW();
       case 'rmsprop': return new RMSprop();
-      default: return fail('optimizers.get', `unknown optimizer '${id}'; known: sgd, adam, rmsprop`);
+      default: return fail('optimizers.get', `unknown optimizer '${id}'; known: sgd, adam, adamw, rmsprop`);
     }
   }
   if (typeof id === 'object' && id !== null && typeof id.class_name === 'string') {

@@ -33,6 +33,8 @@ export interface OptimizerArgs {
   clipvalue?: number | null;
   /** Clip all gradients together to this global L2 norm. */
   globalClipnorm?: number | null;
+  /** Decoupled weight decay (Keras 3 `weight_decay`): w ← w − w·wd·lr before each update step. */
+  weightDecay?: number | null;
   name?: string;
 }
 
@@ -44,6 +46,7 @@ export abstract class Optimizer {
   readonly clipnorm: number | null;
   readonly clipvalue: number | null;
   readonly globalClipnorm: number | null;
+  readonly weightDecay: number | null;
   /** Number of update steps applied so far (Keras `optimizer.iterations`). */
   iterations = 0;
   /** Constraints to apply after each update, keyed by variable (Sequential fills this from its layers). */
@@ -59,6 +62,8 @@ export abstract class Optimizer {
     this.clipnorm = args.clipnorm ?? null;
     this.clipvalue = args.clipvalue ?? null;
     this.globalClipnorm = args.globalClipnorm ?? null;
+    this.weightDecay = args.weightDecay ?? null;
+    if (this.weightDecay !== null && !(this.weightDecay >= 0)) fail(this.constructor.name, `weightDecay must be ≥ 0, got ${this.weightDecay}`);
     const set = [this.clipnorm, this.clipvalue, this.globalClipnorm].filter((v) => v !== null).length;
     if (set > 1) {
       fail(this.constructor.name, `only one of clipnorm, clipvalue and globalClipnorm can be set; got clipnorm=${this.clipnorm}, ` +
@@ -116,6 +121,17 @@ export abstract class Optimizer {
       else if (this.globalClipnorm !== null && this.globalClipnorm > 0) gs = clipByGlobalNorm(gs, this.globalClipnorm);
       else if (this.clipvalue !== null && this.clipvalue > 0) gs = gs.map((g) => (g ? clipByValue(g, this.clipvalue!) : g));
       const lr = this.currentLearningRate();
+      // Keras order: clip, then weight decay on every variable being updated, then update_step.
+      if (this.weightDecay !== null) {
+        for (let i = 0; i < variables.length; i++) {
+          if (gs[i] === null) continue;
+          const w = variables[i].data;
+          const r = this.rounder(variables[i].dtype);
+          const wd = r(this.weightDecay);
+          const lrr = r(lr);
+          for (let k = 0; k < w.length; k++) w[k] = r(w[k] - r(r(w[k] * wd) * lrr));
+        }
+      }
       for (let i = 0; i < variables.length; i++) {
         const g = gs[i];
         if (g === null) continue;
@@ -147,7 +163,7 @@ export abstract class Optimizer {
     return {
       name: this.name,
       learning_rate: lr,
-      weight_decay: null,
+      weight_decay: this.weightDecay,
       clipnorm: this.clipnorm,
       global_clipnorm: this.globalClipnorm,
       clipvalue: this.clipvalue,
@@ -166,7 +182,7 @@ export abstract class Optimizer {
 
 /** Reads the base keys of a Keras optimizer config. */
 export function baseArgsFromConfig(cfg: JsonConfig): OptimizerArgs {
-  for (const k of ['weight_decay', 'loss_scale_factor', 'gradient_accumulation_steps']) {
+  for (const k of ['loss_scale_factor', 'gradient_accumulation_steps']) {
     if (cfg[k] !== undefined && cfg[k] !== null) fail('optimizers.fromConfig', `${k} is not supported (got ${String(cfg[k])})`);
   }
   if (cfg.use_ema) fail('optimizers.fromConfig', 'use_ema is not supported');
@@ -176,5 +192,6 @@ export function baseArgsFromConfig(cfg: JsonConfig): OptimizerArgs {
     clipnorm: (cfg.clipnorm as number | null) ?? null,
     clipvalue: (cfg.clipvalue as number | null) ?? null,
     globalClipnorm: (cfg.global_clipnorm as number | null) ?? null,
+    weightDecay: (cfg.weight_decay as number | null) ?? null,
   };
 }

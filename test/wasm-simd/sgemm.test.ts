@@ -228,12 +228,13 @@ describe('wasm-simd: backend switch and gemm dispatch', () => {
     expect(getGemmBackend()).to.equal('js');
   });
 
-  it("'auto' picks wasm only for float32 products large enough to repay the copies; float64 never", () => {
+  it("'auto' picks wasm only for float32 products with ≥ 4096 multiply-adds; float64 never", () => {
     const f = new Float32Array(1);
     const d = new Float64Array(1);
     expect(useWasmGemm(f, f, f, 32, 128, 512)).to.equal(true);
-    expect(useWasmGemm(f, f, f, 2, 128, 512)).to.equal(false); // too few rows
-    expect(useWasmGemm(f, f, f, 8, 8, 8)).to.equal(false); // too little work
+    expect(useWasmGemm(f, f, f, 2, 128, 512)).to.equal(true);
+    expect(useWasmGemm(f, f, f, 16, 16, 16)).to.equal(true); // 4096 multiply-adds
+    expect(useWasmGemm(f, f, f, 8, 8, 8)).to.equal(false); // too little work to repay the call and copies
     expect(useWasmGemm(d, d, d, 32, 128, 512)).to.equal(false);
     withGemmBackend('wasm-simd', () => {
       expect(useWasmGemm(f, f, f, 1, 1, 1)).to.equal(true);

@@ -49,17 +49,17 @@ if (envValue !== undefined && envValue !== '') {
 }
 
 /**
- * 'auto' threshold. Measured on this machine (bench/matmul.ts): copying in/out costs ~1 ns per element of
- * A, B and C, the JS kernel ~0.4 ns per multiply-add and the SIMD kernel ~0.1 ns. With fewer than ~4 rows or
- * columns the copies of the large operand are not repaid, and below ~16K multiply-adds the call overhead
- * dominates. The rule depends only on the shape, so the same product always runs on the same kernel.
+ * 'auto' threshold, measured on this machine (CPU time per gemm call, JS kernel vs wasm incl. copies):
+ * 8×8×8 (512 multiply-adds) 0.9 vs 2.1 µs — the call and copy overhead loses; 16×16×16 (4096) 3.5 vs 2.1 µs;
+ * 4×64×64 16 vs 6.7 µs; 2×128×512 293 vs 79 µs; 1×512×2048 1384 vs 1307 µs (one row: break-even, the copy of
+ * B dominates). So wasm from 4096 multiply-adds on, whatever the shape. The rule depends only on the shape, so
+ * the same product always runs on the same kernel.
  */
-const MIN_DIM = 4;
-const MIN_MACS = 1 << 14;
+const MIN_MACS = 4096;
 
 /** Whether a float32 product of this shape runs on the wasm SIMD kernel under the current backend. */
 export function useWasmGemm(A: TypedArray, B: TypedArray, C: TypedArray, M: number, K: number, N: number): boolean {
   if (current === 'js' || !(A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array)) return false;
   if (current === 'wasm-simd') return true;
-  return M >= MIN_DIM && N >= MIN_DIM && K >= MIN_DIM && M * K * N >= MIN_MACS && wasmSimdStatus().ok;
+  return M * K * N >= MIN_MACS && wasmSimdStatus().ok;
 }

@@ -49,7 +49,10 @@ export function niceTicks(lo: number, hi: number, count = 6): number[] {
 function fmt(v: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a >= 1e4 || a < 1e-3) return v.toExponential(0);
+  // Step counts read better as 10000 / 15000 than 1e+4; exponents only for large or tiny values (log axes).
+  if (a >= 1e6 || a < 1e-3) return v.toExponential(0).replace('e+', 'e');
+  if (a >= 1e4 && Number.isInteger(v)) return String(v);
+  if (a >= 1e4) return v.toExponential(0).replace('e+', 'e');
   return String(Number(v.toPrecision(4)));
 }
 

@@ -98,6 +98,10 @@ export class Code {
   v128Load32Splat(offset: number): this { return this.simd(0x09, 2, ...uleb(offset)); }
   v128Store(offset: number): this { return this.simd(0x0b, 4, ...uleb(offset)); }
   v128Zero(): this { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
+  /** i8x16.shuffle, given as four f32 lanes picked from the 8 lanes of its two operands (0–3 first, 4–7 second). */
+  shuffleF32(lanes: [number, number, number, number]): this {
+    return this.simd(0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
+  }
   f32x4Add(): this { return this.simd(0xe4); }
   f32x4Mul(): this { return this.simd(0xe6); }
 }

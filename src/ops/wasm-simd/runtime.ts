@@ -31,7 +31,8 @@ interface WasmApi {
 }
 const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
-type PackFn = (src: number, dst: number, K: number, ldb: number, panels: number) => void;
+// packB(src, dst, K, ldb, panels) and packBT(src, dst, K, panels, k4), see sgemm-module.ts.
+type PackFn = (src: number, dst: number, K: number, a: number, b: number) => void;
 type SgemmFn = (a: number, b: number, c: number, mBlocks: number, mTail: number, K: number, P: number) => void;
 
 interface Slot {
@@ -49,6 +50,7 @@ export class WasmSgemm {
   private readonly memory: WasmMemory;
   private readonly fn: SgemmFn;
   private readonly packFn: PackFn;
+  private readonly packTFn: PackFn;
   private heap: Float32Array;
   private readonly slots = new Map<string, Slot>();
   private top = 64;
@@ -61,6 +63,7 @@ export class WasmSgemm {
     const instance = new wasm.Instance(module, { env: { memory: this.memory } });
     this.fn = instance.exports.sgemm as unknown as SgemmFn;
     this.packFn = instance.exports.packB as unknown as PackFn;
+    this.packTFn = instance.exports.packBT as unknown as PackFn;
     this.heap = new Float32Array(this.memory.buffer);
   }
 
@@ -102,16 +105,21 @@ export class WasmSgemm {
     const NR = 4 * this.tile.NV;
     const P = Math.ceil(N / NR);
     const full = Math.floor(N / NR);
-    // Row-major B: one memcpy into a staging slot, then the module's own SIMD packB for the full panels
-    // (a JS loop writing wasm memory element by element was ~4× slower, measured at 768×2048).
-    // The staging copy lives in the 'work' slot, which gemmPacked reuses for A and C afterwards.
-    const stage = !transposed && full > 0 ? this.slot('work', K * N * 4) : null;
+    // One memcpy of the full panels' part of B into a staging slot, then the module's own SIMD packB (row-major
+    // B) or packBT (B stored [N,K]: 4×4 shuffle transposes, for the first 4·⌊K/4⌋ k) — a JS loop writing wasm
+    // memory element by element was ~4× slower (measured at 768×2048). JS packs only the rest: the partial
+    // last panel and, when transposed, the K mod 4 last k of each panel. The staging copy lives in the 'work'
+    // slot, which gemmPacked reuses for A and C afterwards.
+    const k4 = transposed ? K >> 2 : K;
+    const useWasm = full > 0 && k4 > 0;
+    const stage = useWasm ? this.slot('work', K * (transposed ? full * NR : N) * 4) : null;
     const s = this.slot(key, P * K * NR * 4);
-    if (s === null || (!transposed && full > 0 && stage === null)) return null;
+    if (s === null || (useWasm && stage === null)) return null;
     const W = this.heap;
     if (stage !== null) {
-      W.set(B.subarray(bOff, bOff + K * N), stage.off / 4);
-      this.packFn(stage.off, s.off, K, N * 4, full);
+      W.set(B.subarray(bOff, bOff + K * (transposed ? full * NR : N)), stage.off / 4);
+      if (transposed) this.packTFn(stage.off, s.off, K, full, k4);
+      else this.packFn(stage.off, s.off, K, N * 4, full);
     }
     for (let p = transposed ? 0 : full; p < P; p++) {
       const j0 = p * NR;
@@ -124,9 +132,10 @@ export class WasmSgemm {
         }
       } else {
         // Column j of the logical B is row j of the stored [N,K]: read it contiguously, write with stride NR.
+        const k0 = useWasm && p < full ? 4 * k4 : 0;
         for (let c = 0; c < NR; c++) {
-          if (c < w) for (let k = 0, src = bOff + (j0 + c) * K, o = base + c; k < K; k++, o += NR) W[o] = B[src + k];
-          else for (let k = 0, o = base + c; k < K; k++, o += NR) W[o] = 0;
+          if (c < w) for (let k = k0, src = bOff + (j0 + c) * K, o = base + k0 * NR + c; k < K; k++, o += NR) W[o] = B[src + k];
+          else for (let k = k0, o = base + k0 * NR + c; k < K; k++, o += NR) W[o] = 0;
         }
       }
     }

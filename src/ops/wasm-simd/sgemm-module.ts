@@ -35,7 +35,7 @@ const A = 0, B = 1, C = 2, M_BLOCKS = 3, M_TAIL = 4, K = 5, P = 6;
 const BP = 7, CP = 8, PA = 9, PB = 10, KK = 11, CROW = 12, BLK = 13, LDC = 14, B_STEP = 15, P_LEFT = 16, ADDR = 17;
 const FIRST_V128 = 18;
 
-/** The module's bytes: exported functions `sgemm` and `packB`, memory imported as env.memory. */
+/** The module's bytes: exported functions `sgemm`, `packB` and `packBT`, memory imported as env.memory. */
 export function sgemmModuleBytes(tile: SgemmTile = DEFAULT_TILE): Uint8Array {
   const { MR, NV } = tile;
   if (!(MR >= 1 && NV >= 1 && MR * NV + NV + 1 <= 32)) throw new Error(`sgemm-module: tile ${MR}×${NV} vectors is not supported`);
@@ -104,7 +104,64 @@ export function sgemmModuleBytes(tile: SgemmTile = DEFAULT_TILE): Uint8Array {
     params: [I32, I32, I32, I32, I32],
     locals: [[5, I32], [1, V128]],
     body: packBBody(NV),
+  }, {
+    exportName: 'packBT',
+    params: [I32, I32, I32, I32, I32],
+    locals: [[4 * NV + 7, I32], [8, V128]],
+    body: packBTBody(NV),
   }]);
+}
+
+/**
+ * `packBT(src, dst, K, panels, k4)`: the same panels from a B stored transposed, [N][K] row-major at src (the
+ * gemmNT operand): panel p = rows p·NR … p·NR+NR−1 of src. Each group of 4 rows × 4 k is loaded as 4 vectors
+ * and transposed with 8 shuffles (the classic 4×4 transpose: interleave pairs, then halves), giving the 4
+ * k-rows of the panel. Handles the first 4·k4 values of k; the caller packs the K mod 4 rest.
+ */
+function packBTBody(NV: number): Code {
+  const NR = 4 * NV;
+  const SRC = 0, DST = 1, KP = 2, PANELS = 3, K4 = 4;
+  const row = (i: number): number => 5 + i; // NR row pointers
+  const S = 5 + NR, D = S + 1, DK = S + 2, KL = S + 3, PL = S + 4, PSTEP = S + 5, ROWB = S + 6;
+  const v = (i: number): number => 0 + ROWB + 1 + i; // v0..v3, then t0..t3
+  const c = new Code();
+  c.get(KP).i32(4 * NR).i32Mul().set(PSTEP);
+  c.get(KP).i32(4).i32Mul().set(ROWB);
+  c.get(SRC).set(S).get(DST).set(D).get(PANELS).set(PL);
+  c.block().loop();
+  c.get(PL).i32Eqz().brIf(1);
+  for (let i = 0; i < NR; i++) {
+    c.get(S);
+    if (i > 0) c.get(ROWB).i32(i).i32Mul().i32Add();
+    c.set(row(i));
+  }
+  c.get(D).set(DK).get(K4).set(KL);
+  c.block().loop();
+  c.get(KL).i32Eqz().brIf(1);
+  for (let g = 0; g < NV; g++) {
+    for (let q = 0; q < 4; q++) c.get(row(4 * g + q)).v128Load(0).set(v(q));
+    // t0 = (v0[0], v1[0], v0[1], v1[1]), t1 = (v0[2], v1[2], v0[3], v1[3]); t2, t3 likewise from v2, v3.
+    c.get(v(0)).get(v(1)).shuffleF32([0, 4, 1, 5]).set(v(4));
+    c.get(v(0)).get(v(1)).shuffleF32([2, 6, 3, 7]).set(v(5));
+    c.get(v(2)).get(v(3)).shuffleF32([0, 4, 1, 5]).set(v(6));
+    c.get(v(2)).get(v(3)).shuffleF32([2, 6, 3, 7]).set(v(7));
+    // k-row q of the panel, columns 4g … 4g+3 = (v0[q], v1[q], v2[q], v3[q]).
+    c.get(DK).get(v(4)).get(v(6)).shuffleF32([0, 1, 4, 5]).v128Store(16 * g);
+    c.get(DK).get(v(4)).get(v(6)).shuffleF32([2, 3, 6, 7]).v128Store(4 * NR + 16 * g);
+    c.get(DK).get(v(5)).get(v(7)).shuffleF32([0, 1, 4, 5]).v128Store(8 * NR + 16 * g);
+    c.get(DK).get(v(5)).get(v(7)).shuffleF32([2, 3, 6, 7]).v128Store(12 * NR + 16 * g);
+  }
+  for (let i = 0; i < NR; i++) c.addTo(row(i), 16);
+  c.addTo(DK, 16 * NR);
+  c.get(KL).i32(1).i32Sub().set(KL);
+  c.br(0);
+  c.end().end();
+  c.get(S).get(ROWB).i32(NR).i32Mul().i32Add().set(S);
+  c.get(D).get(PSTEP).i32Add().set(D);
+  c.get(PL).i32(1).i32Sub().set(PL);
+  c.br(0);
+  c.end().end();
+  return c;
 }
 
 /**

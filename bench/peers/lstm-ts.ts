@@ -80,14 +80,21 @@ export async function makeLstmTsWorkload(implWithGemm: string, c: BenchConfig): 
   const [implName, gemm] = implWithGemm.split('@') as [string, string | undefined];
   const impl = implName as LstmTsImpl;
   if (!(LSTM_TS_IMPLS as readonly string[]).includes(impl)) throw new Unavailable(`unknown lstm-ts impl ${implName}`);
+  // Always set it: with --in-process an earlier '@js' row must not leak into the next one.
   if (gemm !== undefined) fn(lt, 'setGemmBackend', 'lt')(gemm);
+  else if (typeof lt.setGemmBackend === 'function') lt.setGemmBackend('auto');
   const gemmNow = typeof lt.getGemmBackend === 'function' ? String(lt.getGemmBackend()) : 'js';
   const simd = typeof lt.wasmSimdAvailable === 'function' ? Boolean(lt.wasmSimdAvailable()) : false;
   // What the float32 GEMMs of the TS paths run on ('auto' dispatches to wasm-simd when the module loads).
   const gemmLabel = gemmNow === 'auto' ? (simd ? 'wasm-simd' : 'js') : gemmNow;
   const inner = await makeInner(lt, impl, c);
-  const native = impl.includes('native');
-  return { ...inner, label: () => `${inner.label()}${native ? '' : ` [GEMM ${gemmLabel}]`}` };
+  return {
+    ...inner,
+    label: () => {
+      const l = inner.label();
+      return l.includes('native-cpu') ? l : `${l} [GEMM ${gemmLabel}]`;
+    },
+  };
 }
 
 async function makeInner(lt: Loose, impl: LstmTsImpl, c: BenchConfig): Promise<Workload> {

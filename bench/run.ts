@@ -307,7 +307,7 @@ async function main(): Promise<void> {
       for (const what of ['train', 'infer'] as What[]) {
         if (!doc.results.some((r) => r.config === config && r.what === what)) continue;
         const c = CONFIGS[config]!;
-        console.log(`\n**${config}** (B${c.B} T${c.T} I${c.I} H${c.H}), ${what === 'train' ? 'training step' : 'inference'}, ${(lstmFlops(c, what) / 1e9).toFixed(3)} GFLOP/op\n`);
+        console.log(`\n**${config}** (B${c.B} T${c.T} I${c.I} H${c.H}), ${what === 'train' ? 'training step' : 'inference'}, ${(lstmFlops(c, what) / 1e9).toPrecision(3)} GFLOP/op\n`);
         console.log(table(doc.results, config, what, true));
       }
     }
@@ -325,7 +325,7 @@ async function main(): Promise<void> {
   const results: BenchResult[] = [];
   for (const config of o.configs) {
     const c = CONFIGS[config]!;
-    console.log(`\n## ${config}  B${c.B} T${c.T} I${c.I} H${c.H}   forward ${(lstmFlops(c, 'infer') / 1e9).toFixed(3)} GFLOP, training step ${(lstmFlops(c, 'train') / 1e9).toFixed(3)} GFLOP`);
+    console.log(`\n## ${config}  B${c.B} T${c.T} I${c.I} H${c.H}   forward ${(lstmFlops(c, 'infer') / 1e9).toPrecision(3)} GFLOP, training step ${(lstmFlops(c, 'train') / 1e9).toPrecision(3)} GFLOP`);
     const impls = [...o.impls];
     const jobs: string[] = [...o.peers, ...impls];
     for (let j = 0; j < jobs.length; j++) {

@@ -36,11 +36,31 @@ function positive(x: Tensor): Tensor {
 const zerosLikeC = (x: Tensor): Tensor => full(x.shape, 0, x.dtype);
 
 export const tanh: ActivationFn = (x) => u.tanh(x);
-export const sigmoid: ActivationFn = (x) => u.sigmoid(x);
+/**
+ * Keras on TF caches an activation's input on its output (`output._keras_logits = x` in
+ * keras/src/activations/activations.py, softmax and sigmoid only; keras.ops.softmax/sigmoid do the same on
+ * the TF backend, backend/tensorflow/nn.py; log_softmax and tf.nn.* set nothing, nor do our raw ops). The TF backend's cross-entropies (keras/src/backend/tensorflow/nn.py `_get_logits`) then compute
+ * the loss from those logits with the stable `*_cross_entropy_with_logits` formulas instead of clipping the
+ * probabilities at 1e-7. We keep the same link in a WeakMap (output → logits) rather than a Tensor field, so
+ * it lives exactly as long as the output and copies (clone, detach, reshape) do not carry it, as in TF.
+ */
+const kerasLogits = new WeakMap<Tensor, Tensor>();
+
+/** The logits a softmax/sigmoid activation produced `output` from (Keras `output._keras_logits`), if any. */
+export function getKerasLogits(output: Tensor): Tensor | undefined {
+  return kerasLogits.get(output);
+}
+
+function withLogits(output: Tensor, logits: Tensor): Tensor {
+  kerasLogits.set(output, logits);
+  return output;
+}
+
+export const sigmoid: ActivationFn = (x) => withLogits(u.sigmoid(x), x);
 export const relu: ActivationFn = (x) => u.relu(x);
 export const linear: ActivationFn = (x) => u.linear(x);
 export const exponential: ActivationFn = (x) => u.exp(x);
-export const softmax: ActivationFn = (x) => softmaxOp(x, -1);
+export const softmax: ActivationFn = (x) => withLogits(softmaxOp(x, -1), x);
 export const logSoftmax: ActivationFn = (x) => logSoftmaxOp(x, -1);
 /** Keras 3: relu6(x+3)/6; Keras 2 (compat switch): clip(0.2x+0.5, 0, 1). */
 export const hardSigmoid: ActivationFn = (x) => (getKerasCompat() === 'keras2' ? u.hardSigmoidKeras2(x) : u.hardSigmoid(x));

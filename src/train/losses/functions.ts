@@ -8,11 +8,34 @@
 //    like tf.clip_by_value's gradient);
 //  * from logits: binary uses max(x,0) − x·z + log1p(exp(−|x|)) (tf.nn.sigmoid_cross_entropy_with_logits),
 //    categorical uses log-sum-exp with the row maximum subtracted (tf.nn.softmax_cross_entropy_with_logits).
+//  * a y_pred produced by the softmax/sigmoid ACTIVATION carries its logits (getKerasLogits): as Keras's TF
+//    backend (`_get_logits` in keras/src/backend/tensorflow/nn.py), the cross-entropies then use the
+//    from-logits formula on those logits, whatever fromLogits says, and the gradient flows to the logits.
 
 import { Tensor, allocate } from '../../tensor/tensor.js';
 import { record } from '../../autograd/node.js';
 import { fail, shapeStr } from '../../tensor/shape.js';
 import { alignedShape, rowsCols, clipBounds } from './align.js';
+import { getKerasLogits } from '../../keras/activations.js';
+
+const warned = new Set<string>();
+
+/**
+ * Keras TF `_get_logits`: the logits attached to y_pred by a softmax/sigmoid activation, or null.
+ * `predKept` is false when Keras's `squeeze_or_expand_to_same_rank` would reshape y_pred (a new TF tensor
+ * that no longer has `_keras_logits`, so TF clips in that case). With fromLogits already true TF still
+ * swaps in the attached logits and warns that y_pred "does not represent logits"; so do we (once per op).
+ */
+function attachedLogits(op: string, yPred: Tensor, predKept: boolean, fromLogits: boolean | undefined): Tensor | null {
+  const lg = predKept ? getKerasLogits(yPred) : undefined;
+  if (!lg || lg.dtype !== yPred.dtype || lg.shape.length !== yPred.shape.length || lg.shape.some((d, i) => d !== yPred.shape[i])) return null;
+  if (fromLogits && !warned.has(op)) {
+    warned.add(op);
+    console.warn(`${op} received fromLogits: true, but y_pred was produced by a softmax/sigmoid activation and ` +
+      'does not represent logits; using the activation\'s input as the logits (as Keras on TF does).');
+  }
+  return lg;
+}
 
 function checkTensors(op: string, yTrue: unknown, yPred: unknown): void {
   if (!(yTrue instanceof Tensor)) fail(op, 'y_true must be a Tensor');
@@ -98,7 +121,9 @@ export function binaryCrossentropy(yTrue: Tensor, yPred: Tensor, opts: BinaryCro
   const ls = opts.labelSmoothing ?? 0;
   if (!(ls >= 0 && ls <= 1)) fail('binaryCrossentropy', `labelSmoothing must be in [0, 1], got ${ls}`);
   const smooth = (z: number): number => (ls ? z * (1 - ls) + 0.5 * ls : z);
-  if (opts.fromLogits) {
+  const lg = attachedLogits('binaryCrossentropy', yPred, shape.length === yPred.rank, opts.fromLogits);
+  if (lg) yPred = lg;
+  if (opts.fromLogits || lg) {
     // tf.nn.sigmoid_cross_entropy_with_logits: max(x,0) − x·z + log1p(exp(−|x|)); derivative σ(x) − z.
     return rowwise('binaryCrossentropy', yTrue, yPred, shape,
       (t, p, c0, C) => {
@@ -153,7 +178,10 @@ export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor, opts: Cate
   const ls = opts.labelSmoothing ?? 0;
   if (!(ls >= 0 && ls <= 1)) fail('categoricalCrossentropy', `labelSmoothing must be in [0, 1], got ${ls}`);
   const smooth = (z: number, C: number): number => (ls ? z * (1 - ls) + ls / C : z);
-  if (opts.fromLogits) {
+  // Same rank is required here, so Keras never reshapes y_pred: attached logits always apply.
+  const lg = attachedLogits('categoricalCrossentropy', yPred, true, opts.fromLogits);
+  if (lg) yPred = lg;
+  if (opts.fromLogits || lg) {
     // −Σ z_j·(x_j − lse(x)),  lse(x) = m + log Σ exp(x_j − m);  ∂/∂x_k = softmax_k·Σz − z_k.
     return rowwise('categoricalCrossentropy', yTrue, yPred, shape,
       (t, p, c0, C) => {
@@ -232,7 +260,11 @@ export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, opts
   }
   const shape = [...yPred.shape];
   // Labels are indexed by row (t[c0 / C]), not by element.
-  if (opts.fromLogits) {
+  // Keras would squeeze y_pred only for [..., 1] predictions against labels one rank lower (then C = 1).
+  const predKept = !(C === 1 && yTrue.rank === yPred.rank - 1 && yTrue.rank > 1);
+  const lg = attachedLogits(op, yPred, predKept, opts.fromLogits);
+  if (lg) yPred = lg;
+  if (opts.fromLogits || lg) {
     return rowwise(op, yTrue, yPred, shape,
       (t, p, c0, C) => {
         let m = -Infinity;

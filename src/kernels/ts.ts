@@ -53,6 +53,105 @@ function sigmoid(v: number): number {
   return e / (1 + e);
 }
 
+// expF64: e^x in double precision (≤ ~2 double ulps from Math.exp, measured), for the float32 gate maths.
+// Math.exp is a call into V8's C++ fdlibm port (~18 ns here); this inlines (~4 ns). x = (k/256)·ln2 + r with
+// |r| ≤ ln2/512, e^x = 2^⌊k/256⌋ · 2^((k mod 256)/256) · e^r, e^r by its degree-5 Taylor polynomial (the
+// remainder r⁶/720 < 2^−69). Only float32 results use it: a double error of a few ulps changes the float32
+// rounding only when the exact value lies within those few ulps of a float32 rounding midpoint (probability
+// ~2^−27 per value); 2·10^7 random float32 σ/tanh arguments rounded identically to the Math.exp/Math.tanh
+// forms. x is clamped to ±700 (e^±700 is finite and σ, tanh are already 0/±1 in float32 there); NaN stays NaN.
+const EXP_TABLE_BITS = 8;
+const EXP_TABLE_N = 1 << EXP_TABLE_BITS;
+const EXP2_FRAC = new Float64Array(EXP_TABLE_N); // 2^(j/256)
+for (let j = 0; j < EXP_TABLE_N; j++) EXP2_FRAC[j] = Math.pow(2, j / EXP_TABLE_N);
+const EXP2_INT = new Float64Array(2048); // 2^m at m + 1024, |m| ≤ 1010 used
+for (let m = -1022; m <= 1023; m++) EXP2_INT[m + 1024] = Math.pow(2, m);
+const EXP_INV_STEP = EXP_TABLE_N / Math.LN2;
+const EXP_STEP_HI = 6.93147180369123816490e-1 / EXP_TABLE_N; // ln2 split (fdlibm): k·HI is exact for |k| < 2^21
+const EXP_STEP_LO = 1.90821492927058770002e-10 / EXP_TABLE_N;
+const ROUND_SHIFT = 6755399441055744; // 1.5·2^52: (y + S) − S rounds y to the nearest integer
+function expF64(x0: number): number {
+  const x = Math.min(Math.max(x0, -700), 700);
+  const k = x * EXP_INV_STEP + ROUND_SHIFT - ROUND_SHIFT;
+  const r = x - k * EXP_STEP_HI - k * EXP_STEP_LO;
+  const r2 = r * r;
+  const p = 1 + r + r2 * (0.5 + r * (1 / 6) + r2 * (1 / 24 + r * (1 / 120)));
+  const ki = k | 0; // NaN → 0: the tables are read in bounds and p carries the NaN
+  return EXP2_INT[(ki >> EXP_TABLE_BITS) + 1024] * EXP2_FRAC[ki & (EXP_TABLE_N - 1)] * p;
+}
+
+/**
+ * σ(v) for the float32 path: 1/(1 + e^−v) with expF64 (e^−v is clamped, so no overflow) and no branch on the
+ * sign of v, which is random in an LSTM (a ~50% mispredicted branch costs about as much as the exp). Rounded to
+ * float32 it equals sigmoid(v) (see expF64).
+ */
+function sigmoidF32(v: number): number {
+  return 1 / (1 + expF64(-v));
+}
+
+/**
+ * tanh(v) for the float32 path: (e^2v − 1)/(e^2v + 1) with expF64. e^2v − 1 is exact (Sterbenz) but inherits
+ * e^2v's absolute error, a relative error ~2^−52/|2v|, so below |v| = 2^−5 the odd Taylor series
+ * v·(1 − v²/3 + 2v⁴/15 − 17v⁶/315 + 62v⁸/2835) is used instead (next term < 2^−52·v). Written as v·(…) so
+ * tanh(−0) = −0. Rounded to float32 it equals Math.tanh(v) (see expF64).
+ */
+function tanhF32(v: number): number {
+  if (Math.abs(v) < 0.03125) {
+    const v2 = v * v;
+    return v * (1 + v2 * (-1 / 3 + v2 * (2 / 15 + v2 * (-17 / 315 + v2 * (62 / 2835)))));
+  }
+  const e = expF64(2 * v);
+  return (e - 1) / (e + 1);
+}
+
+/**
+ * Step (3) of the forward for one valid float32 row: the same expressions, rounded at the same places, as the
+ * generic loop in tsLstmForward (which float64 runs), in two passes. Pass 1 turns the row's 4H pre-activations
+ * z = (xK + hR) + b into the gate activations i, f, g, o in place in xk — the row is consumed, and in training
+ * these are exactly the gates backward needs. Pass 2 is the cell update. Each pass is a small function with one
+ * sigmoidF32/tanhF32 call site, so V8 inlines the exp into it (tsLstmForward itself, and a single function with
+ * all five call sites, are past TurboFan's inlining budget) and sees only Float32Array element accesses.
+ */
+function gateRowF32(
+  xk: Float32Array, xo: number, hr: Float32Array, ro: number, bias: Float32Array, cs: Float32Array, hs: Float32Array,
+  hIn: number, hOut: number, y: Float32Array, yOff: number, H: number, tanhC: Float32Array | null, tcOff: number,
+): void {
+  sigmoidRowF32(xk, xo, hr, ro, bias, 0, 2 * H); // i, f
+  tanhRowF32(xk, xo + 2 * H, hr, ro + 2 * H, bias, 2 * H, H); // g = c̃
+  sigmoidRowF32(xk, xo + 3 * H, hr, ro + 3 * H, bias, 3 * H, H); // o
+  cellRowF32(xk, xo, cs, hs, hIn, hOut, y, yOff, H, tanhC, tcOff);
+}
+
+/** xk[xo + j] ← σ(fround(fround(xk + hR) + b)) for j < n; the Float32Array store rounds σ. */
+function sigmoidRowF32(xk: Float32Array, xo: number, hr: Float32Array, ro: number, bias: Float32Array, bo: number, n: number): void {
+  for (let j = 0; j < n; j++) xk[xo + j] = sigmoidF32(Math.fround(Math.fround(xk[xo + j] + hr[ro + j]) + bias[bo + j]));
+}
+
+/** xk[xo + j] ← tanh(fround(fround(xk + hR) + b)) for j < n; the Float32Array store rounds tanh. */
+function tanhRowF32(xk: Float32Array, xo: number, hr: Float32Array, ro: number, bias: Float32Array, bo: number, n: number): void {
+  for (let j = 0; j < n; j++) xk[xo + j] = tanhF32(Math.fround(Math.fround(xk[xo + j] + hr[ro + j]) + bias[bo + j]));
+}
+
+/**
+ * c' = fround(fround(f·c) + fround(i·g)), h' = o·fround(tanh c') from the activations in xk (already float32);
+ * h' is rounded by its stores.
+ */
+function cellRowF32(
+  g: Float32Array, go: number, cs: Float32Array, hs: Float32Array, hIn: number, hOut: number, y: Float32Array, yOff: number,
+  H: number, tanhC: Float32Array | null, tcOff: number,
+): void {
+  const fr = Math.fround;
+  for (let j = 0; j < H; j++) {
+    const cNew = fr(fr(g[go + H + j] * cs[hIn + j]) + fr(g[go + j] * g[go + 2 * H + j]));
+    const tc = fr(tanhF32(cNew));
+    const hNew = g[go + 3 * H + j] * tc;
+    cs[hOut + j] = cNew;
+    hs[hOut + j] = hNew;
+    y[yOff + j] = hNew;
+    if (tanhC !== null) tanhC[tcOff + j] = tc;
+  }
+}
+
 // Scratch buffers that live only inside one forward or backward call (xK in inference, hR, dZ, transposes):
 // kept per dtype and slot and grown on demand, so a training loop allocates only what it returns or saves.
 // Safe because calls never interleave (JS is single-threaded and the kernel calls out to nothing re-entrant).
@@ -139,7 +238,10 @@ export function tsLstmForward(a: LstmSeqArgs, training: boolean): LstmSeqResult 
       // (3) Fused gate maths for one row (eq. 1.2; gate blocks i, f, c, o along the 4H axis).
       const xo = (t * B + b) * G;
       const ro = b * G;
-      for (let j = 0; j < H; j++) {
+      if (f32) {
+        const tc32 = training ? (tanhC as Float32Array) : null;
+        gateRowF32(xk as Float32Array, xo, hr as Float32Array, ro, bias as Float32Array, cs as Float32Array, hs as Float32Array, hIn, hOut, y as Float32Array, yOff, H, tc32, s * BH + b * H);
+      } else for (let j = 0; j < H; j++) {
         const zi = rnd(rnd(xk[xo + j] + hr[ro + j], f32) + bias[j], f32);
         const zf = rnd(rnd(xk[xo + H + j] + hr[ro + H + j], f32) + bias[H + j], f32);
         const zc = rnd(rnd(xk[xo + 2 * H + j] + hr[ro + 2 * H + j], f32) + bias[2 * H + j], f32);

@@ -324,27 +324,7 @@ export function tsLstmBackward(
       }
       anyValid = true;
       const zo = zOff + b * G; // gates and dZ share the time-ordered layout
-      const go = zo;
-      const cIn = s * BH + bh;
-      for (let j = 0; j < H; j++) {
-        let dhn = dh[bh + j] + dy[yOff + j];
-        if (needPrev) {
-          dhn += dPrev[bh + j];
-          dPrev[bh + j] = 0;
-        }
-        const ig = gates[go + j];
-        const fg = gates[go + H + j];
-        const gg = gates[go + 2 * H + j];
-        const og = gates[go + 3 * H + j];
-        const tc = tanhC[cIn + j];
-        const dO = dhn * tc;
-        const dcn = dc[bh + j] + dhn * og * (1 - tc * tc);
-        dc[bh + j] = dcn * fg;
-        dZ[zo + j] = dcn * gg * ig * (1 - ig);
-        dZ[zo + H + j] = dcn * cs[cIn + j] * fg * (1 - fg);
-        dZ[zo + 2 * H + j] = dcn * ig * (1 - gg * gg);
-        dZ[zo + 3 * H + j] = dO * og * (1 - og);
-      }
+      dzRow(dh, dc, dPrev, needPrev, dy, yOff, gates, tanhC, cs, s * BH + bh, dZ, zo, bh, H);
     }
     if (!anyValid) continue;
     // δh_{s−1} = dz_s · Rᵀ for valid rows; masked rows keep δh.
@@ -388,6 +368,37 @@ export function tsLstmBackward(
   const dc0 = allocate(dtype, BH);
   dc0.set(dc);
   return { dx, dh0, dc0, dKernel, dRecurrentKernel, dBias };
+}
+
+/**
+ * The backward gate maths of one valid row (see tsLstmBackward's comment): reads δh, δc of the row and writes
+ * δc_{s−1} and dz. A function of its own so that V8 optimizes it apart from the long tsLstmBackward (same
+ * reason as gateRowF32); all arithmetic is in double, as before.
+ */
+function dzRow(
+  dh: Float64Array, dc: Float64Array, dPrev: Float64Array, needPrev: boolean, dy: TypedArray, yOff: number,
+  gates: TypedArray, tanhC: TypedArray, cs: TypedArray, cIn: number, dZ: TypedArray, zo: number, bh: number, H: number,
+): void {
+  const go = zo; // gates and dZ share the time-ordered layout
+  for (let j = 0; j < H; j++) {
+    let dhn = dh[bh + j] + dy[yOff + j];
+    if (needPrev) {
+      dhn += dPrev[bh + j];
+      dPrev[bh + j] = 0;
+    }
+    const ig = gates[go + j];
+    const fg = gates[go + H + j];
+    const gg = gates[go + 2 * H + j];
+    const og = gates[go + 3 * H + j];
+    const tc = tanhC[cIn + j];
+    const dO = dhn * tc;
+    const dcn = dc[bh + j] + dhn * og * (1 - tc * tc);
+    dc[bh + j] = dcn * fg;
+    dZ[zo + j] = dcn * gg * ig * (1 - ig);
+    dZ[zo + H + j] = dcn * cs[cIn + j] * fg * (1 - fg);
+    dZ[zo + 2 * H + j] = dcn * ig * (1 - gg * gg);
+    dZ[zo + 3 * H + j] = dO * og * (1 - og);
+  }
 }
 
 /** [rows, cols] → [cols, rows] into `out`. */

@@ -56,7 +56,7 @@ function sigmoid(v: number): number {
 // expF64: e^x in double precision (≤ ~2 double ulps from Math.exp, measured), for the float32 gate maths.
 // Math.exp is a call into V8's C++ fdlibm port (~18 ns here); this inlines (~4 ns). x = (k/256)·ln2 + r with
 // |r| ≤ ln2/512, e^x = 2^⌊k/256⌋ · 2^((k mod 256)/256) · e^r, e^r by its degree-5 Taylor polynomial (the
-// remainder r⁶/720 < 2^−69). Only float32 results use it: a double error of a few ulps changes the float32
+// remainder r⁶/720 < 2^−66). Only float32 results use it: a double error of a few ulps changes the float32
 // rounding only when the exact value lies within those few ulps of a float32 rounding midpoint (probability
 // ~2^−27 per value); 2·10^7 random float32 σ/tanh arguments rounded identically to the Math.exp/Math.tanh
 // forms. x is clamped to ±700 (e^±700 is finite and σ, tanh are already 0/±1 in float32 there); NaN stays NaN.

@@ -3,22 +3,16 @@ import fc from 'fast-check';
 import { Tensor, tensor, Random } from '../../src/index.js';
 import { lstmSequence } from '../../src/kernels/lstm-sequence.js';
 import { composedLstm } from './composed.js';
+import { arbLstmCase, type LstmCase } from './lstm-cases.js';
 
 // Property: the fused kernel (hand-written BPTT) equals the same LSTM composed from primitive ops and
 // differentiated by the generic autograd engine, over random sizes, masks and directions, in float32.
 // Tolerances: values ≤ 1e-5 absolute; gradients ≤ 1e-4 relative to the largest entry of each gradient
 // (max|a − b| ≤ 1e-4 · max|b|), which is what float32 accumulation-order differences allow.
 
-interface P { T: number; B: number; I: number; H: number; lens: number[] | null; goBackwards: boolean; zeroOutputForMask: boolean; seed: number }
+type P = LstmCase;
 
-const arbCase = fc.record({ T: fc.integer({ min: 1, max: 6 }), B: fc.integer({ min: 1, max: 4 }), I: fc.integer({ min: 1, max: 5 }), H: fc.integer({ min: 1, max: 4 }) })
-  .chain((d) => fc.record({
-    T: fc.constant(d.T), B: fc.constant(d.B), I: fc.constant(d.I), H: fc.constant(d.H),
-    lens: fc.option(fc.array(fc.integer({ min: 0, max: d.T }), { minLength: d.B, maxLength: d.B }), { nil: null }),
-    goBackwards: fc.boolean(),
-    zeroOutputForMask: fc.boolean(),
-    seed: fc.integer({ min: 1, max: 1e6 }),
-  }));
+const arbCase = arbLstmCase({ T: 6, B: 4, I: 5, H: 4 });
 
 function leaves(p: P): Tensor[] {
   const rng = new Random(p.seed);

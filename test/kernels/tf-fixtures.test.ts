@@ -1,10 +1,5 @@
 import { expect } from 'chai';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Tensor, tensor, ops } from '../../src/index.js';
-import { lstmSequence } from '../../src/kernels/lstm-sequence.js';
-import { maskToSeqLengths } from '../../src/kernels/select.js';
+import { checkFixtureCase, fusedFixtureCases } from './lstm-cases.js';
 
 // The fused kernel called directly (no Keras layer in between) on the real TensorFlow 2.21 / Keras 3.15
 // fixtures of test/fixtures/generate_keras_rnn.py: every LSTM case the kernel's semantics cover (tanh/sigmoid,
@@ -14,82 +9,10 @@ import { maskToSeqLengths } from '../../src/kernels/select.js';
 // Tolerances (float32; TF's CPU tanh is a ~2-ulp approximation, §5.5e): outputs 1e-5 abs; gradients
 // 1e-5 abs + 1e-4 rel.
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-type N3 = number[][][];
-interface FixtureCase {
-  name: string; x: N3; weights: [number[][], number[][], number[]]; mask?: number[][]; initial_state?: [number[][], number[][]];
-  outputs: unknown[]; loss_weights: unknown[]; grad_x: N3; grad_weights: [number[][], number[][], number[]];
-  grad_initial_state?: [number[][], number[][]];
-  config: Record<string, unknown>;
-}
-
-const fixture = JSON.parse(fs.readFileSync(path.join(root, 'test/fixtures/keras_rnn.json'), 'utf8')) as { cases: FixtureCase[] };
-
-function covered(c: FixtureCase): boolean {
-  const k = c.config;
-  if (!c.name.startsWith('lstm_') || !('grad_x' in c)) return false;
-  if (k.activation !== 'tanh' || k.recurrent_activation !== 'sigmoid' || k.use_bias !== true) return false;
-  if (k.recurrent_dropout !== 0 || k.dropout !== 0) return false;
-  return !c.mask || maskToSeqLengths(c.mask).rightPadded;
-}
-
-const flat = (v: unknown): number[] => (Array.isArray(v) ? (v as unknown[]).flatMap(flat) : [v as number]);
-/** [B,T,F] nested → time-major [T,B,F] flat */
-function toTimeMajor(v: N3): number[] {
-  const B = v.length, T = v[0].length;
-  const out: number[] = [];
-  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) out.push(...v[b][t]);
-  return out;
-}
-function close(name: string, got: ArrayLike<number>, want: number[], atol: number, rtol: number): void {
-  expect(got.length, `${name} size`).to.equal(want.length);
-  for (let i = 0; i < want.length; i++) {
-    const d = Math.abs(got[i] - want[i]);
-    if (!(d <= atol + rtol * Math.abs(want[i]))) throw new Error(`${name}[${i}]: got ${got[i]}, TF ${want[i]} (|diff| ${d.toExponential(2)})`);
-  }
-}
-
 describe('kernels/lstmSequence vs real TF 2.21 fixtures (kernel called directly)', () => {
-  const cases = fixture.cases.filter(covered);
+  const cases = fusedFixtureCases();
   it('covers the fused-eligible LSTM fixtures', () => {
     expect(cases.length).to.be.greaterThan(15);
   });
-  for (const c of cases) {
-    it(c.name, () => {
-      const B = c.x.length, T = c.x[0].length, I = c.x[0][0].length;
-      const H = c.weights[1].length;
-      const x = tensor(toTimeMajor(c.x), { shape: [T, B, I], requiresGrad: true });
-      const [k0, r0, b0] = c.weights;
-      const K = tensor(flat(k0), { shape: [I, 4 * H], requiresGrad: true });
-      const R = tensor(flat(r0), { shape: [H, 4 * H], requiresGrad: true });
-      const bias = tensor(b0, { shape: [4 * H], requiresGrad: true });
-      const init = c.initial_state ?? [null, null];
-      const h0 = tensor(init[0] ? flat(init[0]) : new Array(B * H).fill(0), { shape: [B, H], requiresGrad: true });
-      const c0 = tensor(init[1] ? flat(init[1]) : new Array(B * H).fill(0), { shape: [B, H], requiresGrad: true });
-      const lengths = c.mask ? Array.from(maskToSeqLengths(c.mask).lengths) : null;
-      const [y, hT, cT] = lstmSequence(x, h0, c0, K, R, bias, {
-        seqLengths: lengths, goBackwards: c.config.go_backwards === true, zeroOutputForMask: c.config.zero_output_for_mask === true,
-      });
-      // Keras's outputs: the sequence [B,T,H] (or its last step), then h, c with return_state.
-      const yBT = ops.transpose(y, [1, 0, 2]);
-      const first: Tensor = c.config.return_sequences === true ? yBT : ops.reshape(ops.slice(yBT, [0, T - 1, 0], [B, 1, H]), [B, H]);
-      const outs = c.config.return_state === true ? [first, hT, cT] : [first];
-      expect(outs.length).to.equal(c.outputs.length);
-      outs.forEach((o, k) => close(`output ${k}`, o.data, flat(c.outputs[k]), 1e-5, 0));
-      let loss: Tensor | null = null;
-      outs.forEach((o, k) => {
-        const term = ops.sum(ops.mul(o, tensor(flat(c.loss_weights[k]), { shape: [...o.shape] })));
-        loss = loss === null ? term : ops.add(loss, term);
-      });
-      loss!.backward();
-      close('grad_x', x.grad!.data, toTimeMajor(c.grad_x), 1e-5, 1e-4);
-      close('grad kernel', K.grad!.data, flat(c.grad_weights[0]), 1e-5, 1e-4);
-      close('grad recurrent_kernel', R.grad!.data, flat(c.grad_weights[1]), 1e-5, 1e-4);
-      close('grad bias', bias.grad!.data, flat(c.grad_weights[2]), 1e-5, 1e-4);
-      if (c.grad_initial_state) {
-        close('grad h0', h0.grad!.data, flat(c.grad_initial_state[0]), 1e-5, 1e-4);
-        close('grad c0', c0.grad!.data, flat(c.grad_initial_state[1]), 1e-5, 1e-4);
-      }
-    });
-  }
+  for (const c of cases) it(c.name, () => checkFixtureCase(c));
 });

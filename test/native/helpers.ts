@@ -1,10 +1,11 @@
 // Shared helpers of the native tests: whether each addon is usable here, and a skip that PRINTS its reason
 // (a skipped native test must say why, never pass silently).
 import type { Context } from 'mocha';
-import fc from 'fast-check';
+import type fc from 'fast-check';
 import { Random } from '../../src/index.js';
 import { cpuAddon, cpuUnavailableReason, cudnnUnavailableReason } from '../../src/kernels/native-addon.js';
 import type { LstmSeqArgs, LstmSeqGrads, LstmSeqResult } from '../../src/kernels/types.js';
+import { arbLstmCase, type LstmCase } from '../kernels/lstm-cases.js';
 
 export function skipWithReason(ctx: Context, what: string, reason: string): never {
   console.log(`      [skipped] ${what}: ${reason}`);
@@ -25,10 +26,7 @@ export function requireCudnn(ctx: Context): void {
   if (why !== null) skipWithReason(ctx, 'cuDNN backend not available', why);
 }
 
-export interface Case {
-  T: number; B: number; I: number; H: number;
-  lens: number[] | null; goBackwards: boolean; zeroOutputForMask: boolean; seed: number;
-}
+export type Case = LstmCase;
 
 export function makeArgs(p: Case): LstmSeqArgs {
   const rng = new Random(p.seed);
@@ -95,13 +93,5 @@ export function compare(
 }
 
 /** Random cases: sizes, optional right-padded lengths (0 allowed), direction, zero_output_for_mask, seed. */
-export const arbCase: fc.Arbitrary<Case> = fc
-  .record({ T: fc.integer({ min: 1, max: 9 }), B: fc.integer({ min: 1, max: 6 }), I: fc.integer({ min: 1, max: 7 }), H: fc.integer({ min: 1, max: 9 }) })
-  .chain((d) => fc.record({
-    T: fc.constant(d.T), B: fc.constant(d.B), I: fc.constant(d.I), H: fc.constant(d.H),
-    lens: fc.option(fc.array(fc.integer({ min: 0, max: d.T }), { minLength: d.B, maxLength: d.B }), { nil: null }),
-    goBackwards: fc.boolean(),
-    zeroOutputForMask: fc.boolean(),
-    seed: fc.integer({ min: 1, max: 1e6 }),
-  }));
+export const arbCase: fc.Arbitrary<Case> = arbLstmCase({ T: 9, B: 6, I: 7, H: 9 });
 

@@ -10,7 +10,7 @@ import { Tensor, zeros } from './deps.js';
 import { Layer, type LayerArgs, type CallArgs, dropoutMask, Random, getGlobalRandom, type DType } from './deps.js';
 import { fail } from './deps.js';
 import {
-  serializeInitializer, type InitializerId, type Initializer, serializeRegularizer, type RegularizerId,
+  serializeInitializer, type InitializerId, type Initializer, getInitializer, serializeRegularizer, type RegularizerId,
   serializeConstraint, type ConstraintId, getRegularizer, getConstraint,
 } from './deps.js';
 
@@ -170,4 +170,59 @@ export function cellWeightArgsFromConfig(cfg: Record<string, unknown>) {
     recurrentDropout: cfg.recurrent_dropout as number | undefined,
     seed: (cfg.seed ?? null) as number | null,
   };
+}
+
+/** Constructor arguments every Keras cell with kernel / recurrent_kernel / bias takes. */
+export interface KerasCellArgs extends DropoutCellArgs {
+  units: number;
+  useBias?: boolean;
+  kernelInitializer?: InitializerId;
+  recurrentInitializer?: InitializerId;
+  biasInitializer?: InitializerId;
+  kernelRegularizer?: RegularizerId;
+  recurrentRegularizer?: RegularizerId;
+  biasRegularizer?: RegularizerId;
+  kernelConstraint?: ConstraintId;
+  recurrentConstraint?: ConstraintId;
+  biasConstraint?: ConstraintId;
+}
+
+/**
+ * LSTMCell and SimpleRNNCell: `units`, `use_bias` and the nine weight options with Keras's defaults
+ * (glorot_uniform kernel, orthogonal recurrent kernel, zero bias, no regularizers or constraints), and the
+ * three weights they create in build().
+ */
+export abstract class KerasRNNCell extends DropoutRNNCell implements CellWeightOptions {
+  readonly units: number;
+  readonly useBias: boolean;
+  readonly kernelInitializer: Initializer;
+  readonly recurrentInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  readonly kernelRegularizer: ReturnType<typeof getRegularizer>;
+  readonly recurrentRegularizer: ReturnType<typeof getRegularizer>;
+  readonly biasRegularizer: ReturnType<typeof getRegularizer>;
+  readonly kernelConstraint: ReturnType<typeof getConstraint>;
+  readonly recurrentConstraint: ReturnType<typeof getConstraint>;
+  readonly biasConstraint: ReturnType<typeof getConstraint>;
+  kernel: Tensor | null = null;
+  recurrentKernel: Tensor | null = null;
+  bias: Tensor | null = null;
+
+  constructor(args: KerasCellArgs) {
+    super(args);
+    if (!Number.isInteger(args.units) || args.units <= 0) {
+      fail(this.className, `Received an invalid value for argument \`units\`, expected a positive integer, got ${args.units}.`);
+    }
+    this.units = args.units;
+    this.useBias = args.useBias ?? true;
+    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorot_uniform');
+    this.recurrentInitializer = getInitializer(args.recurrentInitializer ?? 'orthogonal');
+    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
+    this.kernelRegularizer = getRegularizer(args.kernelRegularizer ?? null);
+    this.recurrentRegularizer = getRegularizer(args.recurrentRegularizer ?? null);
+    this.biasRegularizer = getRegularizer(args.biasRegularizer ?? null);
+    this.kernelConstraint = getConstraint(args.kernelConstraint ?? null);
+    this.recurrentConstraint = getConstraint(args.recurrentConstraint ?? null);
+    this.biasConstraint = getConstraint(args.biasConstraint ?? null);
+  }
 }

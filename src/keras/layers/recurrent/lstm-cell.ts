@@ -14,27 +14,14 @@
 import {
   Tensor, add, mul, matmul, split, dropout as applyDropout, fail,
   getActivation, serializeActivation, type ActivationId, type Activation,
-  getInitializer, type InitializerId, Initializer, Ones,
-  getRegularizer, type RegularizerId,
-  getConstraint, type ConstraintId, kerasCompat, baseArgsFromConfig,
+  Initializer, Ones, kerasCompat, baseArgsFromConfig,
 } from './deps.js';
-import { DropoutRNNCell, type DropoutCellArgs, cellWeightConfig, cellWeightArgsFromConfig } from './cell-base.js';
+import { KerasRNNCell, type KerasCellArgs, cellWeightConfig, cellWeightArgsFromConfig } from './cell-base.js';
 
-export interface LSTMCellArgs extends DropoutCellArgs {
-  units: number;
+export interface LSTMCellArgs extends KerasCellArgs {
   activation?: ActivationId;
   recurrentActivation?: ActivationId;
-  useBias?: boolean;
-  kernelInitializer?: InitializerId;
-  recurrentInitializer?: InitializerId;
-  biasInitializer?: InitializerId;
   unitForgetBias?: boolean;
-  kernelRegularizer?: RegularizerId;
-  recurrentRegularizer?: RegularizerId;
-  biasRegularizer?: RegularizerId;
-  kernelConstraint?: ConstraintId;
-  recurrentConstraint?: ConstraintId;
-  biasConstraint?: ConstraintId;
   /** 1 or 2 (default 2); recurrent_dropout > 0 forces 1. 0 means 1 (K2 from_config). */
   implementation?: number;
 }
@@ -62,45 +49,17 @@ class UnitForgetBias extends Initializer {
   }
 }
 
-export class LSTMCell extends DropoutRNNCell {
-  readonly units: number;
+export class LSTMCell extends KerasRNNCell {
   readonly activation: Activation;
   readonly recurrentActivation: Activation;
-  readonly useBias: boolean;
-  readonly kernelInitializer: Initializer;
-  readonly recurrentInitializer: Initializer;
-  readonly biasInitializer: Initializer;
   readonly unitForgetBias: boolean;
-  readonly kernelRegularizer: ReturnType<typeof getRegularizer>;
-  readonly recurrentRegularizer: ReturnType<typeof getRegularizer>;
-  readonly biasRegularizer: ReturnType<typeof getRegularizer>;
-  readonly kernelConstraint: ReturnType<typeof getConstraint>;
-  readonly recurrentConstraint: ReturnType<typeof getConstraint>;
-  readonly biasConstraint: ReturnType<typeof getConstraint>;
   readonly implementation: 1 | 2;
-  kernel: Tensor | null = null;
-  recurrentKernel: Tensor | null = null;
-  bias: Tensor | null = null;
 
   constructor(args: LSTMCellArgs) {
     super(args);
-    if (!Number.isInteger(args.units) || args.units <= 0) {
-      fail('LSTMCell', `Received an invalid value for argument \`units\`, expected a positive integer, got ${args.units}.`);
-    }
-    this.units = args.units;
     this.activation = getActivation(args.activation === undefined ? 'tanh' : args.activation);
     this.recurrentActivation = getActivation(args.recurrentActivation === undefined ? 'sigmoid' : args.recurrentActivation);
-    this.useBias = args.useBias ?? true;
-    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorot_uniform');
-    this.recurrentInitializer = getInitializer(args.recurrentInitializer ?? 'orthogonal');
-    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
     this.unitForgetBias = args.unitForgetBias ?? true;
-    this.kernelRegularizer = getRegularizer(args.kernelRegularizer ?? null);
-    this.recurrentRegularizer = getRegularizer(args.recurrentRegularizer ?? null);
-    this.biasRegularizer = getRegularizer(args.biasRegularizer ?? null);
-    this.kernelConstraint = getConstraint(args.kernelConstraint ?? null);
-    this.recurrentConstraint = getConstraint(args.recurrentConstraint ?? null);
-    this.biasConstraint = getConstraint(args.biasConstraint ?? null);
     let impl = args.implementation ?? 2;
     if (impl === 0) impl = 1; // K2 LSTM.from_config maps 0 → 1
     if (impl !== 1 && impl !== 2) fail('LSTMCell', `implementation must be 1 or 2, got ${args.implementation}`);

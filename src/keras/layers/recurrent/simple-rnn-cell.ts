@@ -5,62 +5,20 @@
 
 import {
   Tensor, add, matmul, dropout as applyDropout, fail,
-  getActivation, serializeActivation, type ActivationId, type Activation,
-  getInitializer, type InitializerId, type Initializer,
-  getRegularizer, type RegularizerId,
-  getConstraint, type ConstraintId, baseArgsFromConfig,
+  getActivation, serializeActivation, type ActivationId, type Activation, baseArgsFromConfig,
 } from './deps.js';
-import { DropoutRNNCell, type DropoutCellArgs, cellWeightConfig, cellWeightArgsFromConfig } from './cell-base.js';
+import { KerasRNNCell, type KerasCellArgs, cellWeightConfig, cellWeightArgsFromConfig } from './cell-base.js';
 
-export interface SimpleRNNCellArgs extends DropoutCellArgs {
-  units: number;
+export interface SimpleRNNCellArgs extends KerasCellArgs {
   activation?: ActivationId;
-  useBias?: boolean;
-  kernelInitializer?: InitializerId;
-  recurrentInitializer?: InitializerId;
-  biasInitializer?: InitializerId;
-  kernelRegularizer?: RegularizerId;
-  recurrentRegularizer?: RegularizerId;
-  biasRegularizer?: RegularizerId;
-  kernelConstraint?: ConstraintId;
-  recurrentConstraint?: ConstraintId;
-  biasConstraint?: ConstraintId;
 }
 
-export class SimpleRNNCell extends DropoutRNNCell {
-  readonly units: number;
+export class SimpleRNNCell extends KerasRNNCell {
   readonly activation: Activation;
-  readonly useBias: boolean;
-  readonly kernelInitializer: Initializer;
-  readonly recurrentInitializer: Initializer;
-  readonly biasInitializer: Initializer;
-  readonly kernelRegularizer: ReturnType<typeof getRegularizer>;
-  readonly recurrentRegularizer: ReturnType<typeof getRegularizer>;
-  readonly biasRegularizer: ReturnType<typeof getRegularizer>;
-  readonly kernelConstraint: ReturnType<typeof getConstraint>;
-  readonly recurrentConstraint: ReturnType<typeof getConstraint>;
-  readonly biasConstraint: ReturnType<typeof getConstraint>;
-  kernel: Tensor | null = null;
-  recurrentKernel: Tensor | null = null;
-  bias: Tensor | null = null;
 
   constructor(args: SimpleRNNCellArgs) {
     super(args);
-    if (!Number.isInteger(args.units) || args.units <= 0) {
-      fail('SimpleRNNCell', `Received an invalid value for argument \`units\`, expected a positive integer, got ${args.units}.`);
-    }
-    this.units = args.units;
     this.activation = getActivation(args.activation === undefined ? 'tanh' : args.activation);
-    this.useBias = args.useBias ?? true;
-    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorot_uniform');
-    this.recurrentInitializer = getInitializer(args.recurrentInitializer ?? 'orthogonal');
-    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
-    this.kernelRegularizer = getRegularizer(args.kernelRegularizer ?? null);
-    this.recurrentRegularizer = getRegularizer(args.recurrentRegularizer ?? null);
-    this.biasRegularizer = getRegularizer(args.biasRegularizer ?? null);
-    this.kernelConstraint = getConstraint(args.kernelConstraint ?? null);
-    this.recurrentConstraint = getConstraint(args.recurrentConstraint ?? null);
-    this.biasConstraint = getConstraint(args.biasConstraint ?? null);
   }
 
   override get className(): string {

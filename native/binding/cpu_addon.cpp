@@ -146,26 +146,15 @@ Napi::Value Backward(const Napi::CallbackInfo& info) {
   return r;
 }
 
-// Any C++ exception that is not already a Napi::Error (bad_alloc from a typed-array allocation, ...) becomes
-// a JS Error naming the call instead of terminating the process.
-template <Napi::Value (*F)(const Napi::CallbackInfo&)>
-Napi::Value Guard(const Napi::CallbackInfo& info) {
-  try {
-    return F(info);
-  } catch (const Napi::Error&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw Napi::Error::New(info.Env(), std::string("lstmts.cpu: ") + e.what());
-  }
-}
+constexpr char kAddon[] = "lstmts.cpu";  // prefix of errors raised by Guard (validate.h)
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("buildInfo", Napi::Function::New(env, Guard<BuildInfo>, "buildInfo"));
-  exports.Set("setNumThreads", Napi::Function::New(env, Guard<SetNumThreads>, "setNumThreads"));
-  exports.Set("getNumThreads", Napi::Function::New(env, Guard<GetNumThreads>, "getNumThreads"));
-  exports.Set("savedFloats", Napi::Function::New(env, Guard<SavedFloats>, "savedFloats"));
-  exports.Set("forward", Napi::Function::New(env, Guard<Forward>, "forward"));
-  exports.Set("backward", Napi::Function::New(env, Guard<Backward>, "backward"));
+  exports.Set("buildInfo", Napi::Function::New(env, Guard<kAddon, BuildInfo>, "buildInfo"));
+  exports.Set("setNumThreads", Napi::Function::New(env, Guard<kAddon, SetNumThreads>, "setNumThreads"));
+  exports.Set("getNumThreads", Napi::Function::New(env, Guard<kAddon, GetNumThreads>, "getNumThreads"));
+  exports.Set("savedFloats", Napi::Function::New(env, Guard<kAddon, SavedFloats>, "savedFloats"));
+  exports.Set("forward", Napi::Function::New(env, Guard<kAddon, Forward>, "forward"));
+  exports.Set("backward", Napi::Function::New(env, Guard<kAddon, Backward>, "backward"));
   return exports;
 }
 

@@ -207,20 +207,11 @@ Napi::Value Probe(const Napi::CallbackInfo& info) {
   return o;
 }
 
-template <Napi::Value (*F)(const Napi::CallbackInfo&)>
-Napi::Value Guard(const Napi::CallbackInfo& info) {
-  try {
-    return F(info);
-  } catch (const Napi::Error&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw Napi::Error::New(info.Env(), std::string("lstmts.cudnn: ") + e.what());
-  }
-}
+constexpr char kAddon[] = "lstmts.cudnn";  // prefix of errors raised by Guard (validate.h)
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("buildInfo", Napi::Function::New(env, Guard<BuildInfo>, "buildInfo"));
-  exports.Set("probe", Napi::Function::New(env, Guard<Probe>, "probe"));
+  exports.Set("buildInfo", Napi::Function::New(env, Guard<kAddon, BuildInfo>, "buildInfo"));
+  exports.Set("probe", Napi::Function::New(env, Guard<kAddon, Probe>, "probe"));
   exports.Set("CudnnLstm", CudnnLstmWrap::Define(env));
   return exports;
 }

@@ -106,4 +106,18 @@ inline Napi::Float32Array newF32(Napi::Env env, int64_t len) {
   return Napi::Float32Array::New(env, static_cast<size_t>(len));
 }
 
+/// Wraps an exported function: any C++ exception that is not already a Napi::Error (bad_alloc from a
+/// typed-array allocation, ...) becomes a JS Error starting with the addon's name ("lstmts.cpu: ...") instead of
+/// terminating the process. `Addon` is a namespace-scope char array of the addon's name.
+template <const char* Addon, Napi::Value (*F)(const Napi::CallbackInfo&)>
+Napi::Value Guard(const Napi::CallbackInfo& info) {
+  try {
+    return F(info);
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(info.Env(), std::string(Addon) + ": " + e.what());
+  }
+}
+
 }  // namespace lstmts_binding

@@ -102,12 +102,11 @@ Napi::Value Forward(const Napi::CallbackInfo& info) {
   float* saved = nullptr;
   if (training) {
     Napi::Float32Array s = newF32(env, lstmts::lstm_cpu_saved_floats(p.d));
-    saved = s.ElementLength() ? s.Data() : &kEmptyF32;
+    saved = outData(s);
     savedVal = s;
   }
-  auto ptr = [](Napi::Float32Array& t) { return t.ElementLength() ? t.Data() : &kEmptyF32; };
-  lstmts::Status st = lstmts::lstm_cpu_forward(p.d, p.o, p.x, p.h0, p.c0, p.K, p.R, p.b, ptr(y), ptr(hT), ptr(cT),
-                                               saved);
+  lstmts::Status st = lstmts::lstm_cpu_forward(p.d, p.o, p.x, p.h0, p.c0, p.K, p.R, p.b, outData(y), outData(hT),
+                                               outData(cT), saved);
   if (!st.ok) throwErr(env, call, st.message);
   Napi::Object r = Napi::Object::New(env);
   r.Set("y", y);
@@ -128,22 +127,12 @@ Napi::Value Backward(const Napi::CallbackInfo& info) {
   const float* dy = getF32(g, "dy", p.d.T * BH, call);
   const float* dhT = getF32(g, "dhT", BH, call);
   const float* dcT = getF32(g, "dcT", BH, call);
-  Napi::Float32Array dx = newF32(env, p.d.T * p.d.B * p.d.I);
-  Napi::Float32Array dh0 = newF32(env, BH), dc0 = newF32(env, BH);
-  Napi::Float32Array dK = newF32(env, p.d.I * 4 * p.d.H), dR = newF32(env, p.d.H * 4 * p.d.H);
-  Napi::Float32Array db = newF32(env, 4 * p.d.H);
-  auto ptr = [](Napi::Float32Array& t) { return t.ElementLength() ? t.Data() : &kEmptyF32; };
-  lstmts::Status st = lstmts::lstm_cpu_backward(p.d, p.o, p.x, p.K, p.R, saved, dy, dhT, dcT, ptr(dx), ptr(dh0),
-                                                ptr(dc0), ptr(dK), ptr(dR), ptr(db));
+  LstmGradArrays gr(env, p.d.T, p.d.B, p.d.I, p.d.H);
+  lstmts::Status st = lstmts::lstm_cpu_backward(p.d, p.o, p.x, p.K, p.R, saved, dy, dhT, dcT, outData(gr.dx),
+                                                outData(gr.dh0), outData(gr.dc0), outData(gr.dKernel),
+                                                outData(gr.dRecurrentKernel), outData(gr.dBias));
   if (!st.ok) throwErr(env, call, st.message);
-  Napi::Object r = Napi::Object::New(env);
-  r.Set("dx", dx);
-  r.Set("dh0", dh0);
-  r.Set("dc0", dc0);
-  r.Set("dKernel", dK);
-  r.Set("dRecurrentKernel", dR);
-  r.Set("dBias", db);
-  return r;
+  return gr.toObject(env);
 }
 
 constexpr char kAddon[] = "lstmts.cpu";  // prefix of errors raised by Guard (validate.h)

@@ -137,21 +137,13 @@ class CudnnLstmWrap : public Napi::ObjectWrap<CudnnLstmWrap> {
     const float* dy = getF32(g, "dy", T * B * H, call);
     const float* dhT = getF32(g, "dhT", B * H, call);
     const float* dcT = getF32(g, "dcT", B * H, call);
-    Napi::Float32Array dx = newF32(env, T * B * I), dh0 = newF32(env, B * H), dc0 = newF32(env, B * H);
-    Napi::Float32Array dK = newF32(env, I * 4 * H), dR = newF32(env, H * 4 * H), db = newF32(env, 4 * H);
+    LstmGradArrays gr(env, T, B, I, H);
     lstmts::CudnnSaved* s = h->p;
     h->p = nullptr;  // backward consumes it whatever happens
-    lstmts::Status st = lstm_->backward(s, dy, dhT, dcT, dx.Data(), dh0.Data(), dc0.Data(), dK.Data(), dR.Data(),
-                                        db.Data(), T, B);
+    lstmts::Status st = lstm_->backward(s, dy, dhT, dcT, gr.dx.Data(), gr.dh0.Data(), gr.dc0.Data(),
+                                        gr.dKernel.Data(), gr.dRecurrentKernel.Data(), gr.dBias.Data(), T, B);
     if (!st.ok) throwErr(env, call, st.message);
-    Napi::Object r = Napi::Object::New(env);
-    r.Set("dx", dx);
-    r.Set("dh0", dh0);
-    r.Set("dc0", dc0);
-    r.Set("dKernel", dK);
-    r.Set("dRecurrentKernel", dR);
-    r.Set("dBias", db);
-    return r;
+    return gr.toObject(env);
   }
 
   Napi::Value Release(const Napi::CallbackInfo& info) {

@@ -106,6 +106,32 @@ inline Napi::Float32Array newF32(Napi::Env env, int64_t len) {
   return Napi::Float32Array::New(env, static_cast<size_t>(len));
 }
 
+/// The data of a freshly allocated output array (a valid dummy pointer when it is empty).
+inline float* outData(Napi::Float32Array& t) {
+  return t.ElementLength() ? t.Data() : &kEmptyF32;
+}
+
+/// The six gradients of lstmSequence's inputs (src/kernels/types.ts LstmSeqGrads), allocated for [T,B,I,H]
+/// and handed back to JS as one object with the same keys.
+struct LstmGradArrays {
+  Napi::Float32Array dx, dh0, dc0, dKernel, dRecurrentKernel, dBias;
+
+  LstmGradArrays(Napi::Env env, int64_t T, int64_t B, int64_t I, int64_t H)
+      : dx(newF32(env, T * B * I)), dh0(newF32(env, B * H)), dc0(newF32(env, B * H)),
+        dKernel(newF32(env, I * 4 * H)), dRecurrentKernel(newF32(env, H * 4 * H)), dBias(newF32(env, 4 * H)) {}
+
+  Napi::Object toObject(Napi::Env env) const {
+    Napi::Object r = Napi::Object::New(env);
+    r.Set("dx", dx);
+    r.Set("dh0", dh0);
+    r.Set("dc0", dc0);
+    r.Set("dKernel", dKernel);
+    r.Set("dRecurrentKernel", dRecurrentKernel);
+    r.Set("dBias", dBias);
+    return r;
+  }
+};
+
 /// Wraps an exported function: any C++ exception that is not already a Napi::Error (bad_alloc from a
 /// typed-array allocation, ...) becomes a JS Error starting with the addon's name ("lstmts.cpu: ...") instead of
 /// terminating the process. `Addon` is a namespace-scope char array of the addon's name.

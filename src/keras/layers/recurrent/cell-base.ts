@@ -120,24 +120,9 @@ export abstract class DropoutRNNCell extends RNNCellBase {
   }
 }
 
-/** The weight options every Keras cell with kernel / recurrent_kernel / bias shares (LSTMCell, SimpleRNNCell). */
-export interface CellWeightOptions {
-  readonly kernelInitializer: Initializer;
-  readonly recurrentInitializer: Initializer;
-  readonly biasInitializer: Initializer;
-  readonly kernelRegularizer: ReturnType<typeof getRegularizer>;
-  readonly recurrentRegularizer: ReturnType<typeof getRegularizer>;
-  readonly biasRegularizer: ReturnType<typeof getRegularizer>;
-  readonly kernelConstraint: ReturnType<typeof getConstraint>;
-  readonly recurrentConstraint: ReturnType<typeof getConstraint>;
-  readonly biasConstraint: ReturnType<typeof getConstraint>;
-  readonly dropout: number;
-  readonly recurrentDropout: number;
-  readonly seed: number | null;
-}
 
 /** Keras 3's snake_case keys for those options (initializers/regularizers/constraints serialized, rates, seed). */
-export function cellWeightConfig(c: CellWeightOptions): Record<string, unknown> {
+export function cellWeightConfig(c: KerasRNNCell): Record<string, unknown> {
   return {
     kernel_initializer: serializeInitializer(c.kernelInitializer),
     recurrent_initializer: serializeInitializer(c.recurrentInitializer),
@@ -192,7 +177,7 @@ export interface KerasCellArgs extends DropoutCellArgs {
  * (glorot_uniform kernel, orthogonal recurrent kernel, zero bias, no regularizers or constraints), and the
  * three weights they create in build().
  */
-export abstract class KerasRNNCell extends DropoutRNNCell implements CellWeightOptions {
+export abstract class KerasRNNCell extends DropoutRNNCell {
   readonly units: number;
   readonly useBias: boolean;
   readonly kernelInitializer: Initializer;

@@ -18,19 +18,12 @@ import {
   serializeRegularizer, type CallArgs, kerasCompat,
 } from './deps.js';
 import { LSTMCell, lstmCellArgsFromConfig, type LSTMCellArgs } from './lstm-cell.js';
-import { RNN, rnnOptionsFromConfig, registerCell, type RNNOptions } from './rnn.js';
+import { RNN, rnnOptionsFromConfig, registerCell, type RecurrentLayerArgs } from './rnn.js';
 import { readMask } from './rnn-loop.js';
 import { lstmSequence } from '../../../kernels/lstm-sequence.js';
 import { selectLstmBackend, maskToSeqLengths, type LstmBackendPreference, type LstmKernelName } from '../../../kernels/select.js';
 
-export interface LSTMArgs extends Omit<LSTMCellArgs, 'name' | 'trainable' | 'dtype'>, RNNOptions {
-  name?: string;
-  trainable?: boolean;
-  dtype?: 'float32' | 'float64';
-  batchInputShape?: (number | null)[];
-  inputShape?: (number | null)[];
-  batchSize?: number;
-  activityRegularizer?: LSTMCellArgs['kernelRegularizer'];
+export interface LSTMArgs extends Omit<LSTMCellArgs, 'name' | 'trainable' | 'dtype' | 'activityRegularizer'>, RecurrentLayerArgs {
   /** Which kernel may run this layer: 'auto' (default), 'ts' (pure TypeScript), 'native-cpu', 'cudnn'. */
   backend?: LstmBackendPreference;
 }

@@ -11,7 +11,7 @@
 
 import {
   Tensor, fail, shapeStr, zeros, tensor, stack, unstack, transpose, noGrad,
-  Layer, baseArgsFromConfig, type LayerArgs, type CallArgs, type DType, kerasCompat,
+  Layer, baseArgsFromConfig, type LayerArgs, type CallArgs, type DType, kerasCompat, type RegularizerId,
 } from './deps.js';
 import { RNNCellBase } from './cell-base.js';
 import { StackedRNNCells } from './stacked-cells.js';
@@ -27,6 +27,17 @@ export interface RNNOptions {
   timeMajor?: boolean;
   unroll?: boolean;
   zeroOutputForMask?: boolean;
+}
+
+/** The Layer-level arguments LSTM and SimpleRNN take beside their cell's arguments and the RNN options. */
+export interface RecurrentLayerArgs extends RNNOptions {
+  name?: string;
+  trainable?: boolean;
+  dtype?: 'float32' | 'float64';
+  batchInputShape?: (number | null)[];
+  inputShape?: (number | null)[];
+  batchSize?: number;
+  activityRegularizer?: RegularizerId;
 }
 
 export interface RNNArgs extends LayerArgs, RNNOptions {

@@ -3,18 +3,10 @@
 
 import { baseArgsFromConfig, serializeRegularizer } from './deps.js';
 import { SimpleRNNCell, simpleRnnCellArgsFromConfig, type SimpleRNNCellArgs } from './simple-rnn-cell.js';
-import { RNN, rnnOptionsFromConfig, registerCell, type RNNOptions } from './rnn.js';
+import { RNN, rnnOptionsFromConfig, registerCell, type RecurrentLayerArgs } from './rnn.js';
 import { baseLayerConfig } from './lstm.js';
 
-export interface SimpleRNNArgs extends Omit<SimpleRNNCellArgs, 'name' | 'trainable' | 'dtype'>, RNNOptions {
-  name?: string;
-  trainable?: boolean;
-  dtype?: 'float32' | 'float64';
-  batchInputShape?: (number | null)[];
-  inputShape?: (number | null)[];
-  batchSize?: number;
-  activityRegularizer?: SimpleRNNCellArgs['kernelRegularizer'];
-}
+export type SimpleRNNArgs = Omit<SimpleRNNCellArgs, 'name' | 'trainable' | 'dtype' | 'activityRegularizer'> & RecurrentLayerArgs;
 
 registerCell('SimpleRNNCell', (cfg) => SimpleRNNCell.fromConfig(cfg));
 

@@ -1,6 +1,7 @@
 // N-API layer over native/core/lstm_cpu: validate, allocate outputs, call the core, convert its Status into a
 // JS Error. Exports: buildInfo(), setNumThreads(n), getNumThreads(), savedFloats({T,B,H}),
-// forward(args, training) -> {y, hT, cT, saved|null}, backward(args, saved, dy, dhT, dcT) -> grads.
+// forward(args, training) -> {y, hT, cT, saved|null}, backward(args, {saved, dy, dhT, dcT, skipDx?}) -> grads
+// (dx empty when skipDx).
 // args = {T, B, I, H, x, h0, c0, kernel, recurrentKernel, bias, seqLengths?, goBackwards?, zeroOutputForMask?}.
 #include <napi.h>
 
@@ -127,8 +128,10 @@ Napi::Value Backward(const Napi::CallbackInfo& info) {
   const float* dy = getF32(g, "dy", p.d.T * BH, call);
   const float* dhT = getF32(g, "dhT", BH, call);
   const float* dcT = getF32(g, "dcT", BH, call);
-  LstmGradArrays gr(env, p.d.T, p.d.B, p.d.I, p.d.H);
-  lstmts::Status st = lstmts::lstm_cpu_backward(p.d, p.o, p.x, p.K, p.R, saved, dy, dhT, dcT, outData(gr.dx),
+  const bool skipDx = getBool(g, "skipDx", call, false);
+  LstmGradArrays gr(env, p.d.T, p.d.B, p.d.I, p.d.H, skipDx);
+  lstmts::Status st = lstmts::lstm_cpu_backward(p.d, p.o, p.x, p.K, p.R, saved, dy, dhT, dcT,
+                                                skipDx ? nullptr : outData(gr.dx),
                                                 outData(gr.dh0), outData(gr.dc0), outData(gr.dKernel),
                                                 outData(gr.dRecurrentKernel), outData(gr.dBias));
   if (!st.ok) throwErr(env, call, st.message);

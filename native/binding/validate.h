@@ -116,8 +116,9 @@ inline float* outData(Napi::Float32Array& t) {
 struct LstmGradArrays {
   Napi::Float32Array dx, dh0, dc0, dKernel, dRecurrentKernel, dBias;
 
-  LstmGradArrays(Napi::Env env, int64_t T, int64_t B, int64_t I, int64_t H)
-      : dx(newF32(env, T * B * I)), dh0(newF32(env, B * H)), dc0(newF32(env, B * H)),
+  /// skipDx: dx is returned empty (length 0) because the caller does not need it (LstmBackend opts.skipDx).
+  LstmGradArrays(Napi::Env env, int64_t T, int64_t B, int64_t I, int64_t H, bool skipDx = false)
+      : dx(newF32(env, skipDx ? 0 : T * B * I)), dh0(newF32(env, B * H)), dc0(newF32(env, B * H)),
         dKernel(newF32(env, I * 4 * H)), dRecurrentKernel(newF32(env, H * 4 * H)), dBias(newF32(env, 4 * H)) {}
 
   Napi::Object toObject(Napi::Env env) const {

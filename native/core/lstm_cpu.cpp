@@ -207,7 +207,7 @@ Status lstm_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x
     std::fill(dK, dK + I * G4, 0.0f);
     std::fill(dR, dR + H * G4, 0.0f);
     std::fill(db, db + G4, 0.0f);
-    std::fill(dx, dx + T * B * I, 0.0f);
+    if (dx) std::fill(dx, dx + T * B * I, 0.0f);
     if (T == 0 || B == 0 || H == 0) return Status::Ok();
     const float* A = saved;
     const float* Hp = saved + T * B * G4;
@@ -249,7 +249,7 @@ Status lstm_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x
     const float* dz = dZp;
     sgemm(CblasTrans, CblasNoTrans, I, G4, T * B, x, I, dz, G4, 0.0f, dK, G4);      // dK = Xᵀ·dZ
     sgemm(CblasTrans, CblasNoTrans, H, G4, T * B, Hp, H, dz, G4, 0.0f, dR, G4);     // dR = H_prevᵀ·dZ
-    sgemm(CblasNoTrans, CblasTrans, T * B, I, G4, dz, G4, K, G4, 0.0f, dx, I);      // dx = dZ·Kᵀ
+    if (dx) sgemm(CblasNoTrans, CblasTrans, T * B, I, G4, dz, G4, K, G4, 0.0f, dx, I);  // dx = dZ·Kᵀ
     for (int64_t r = 0; r < T * B; r++) {
       const float* __restrict zr = dz + r * G4;
       for (int64_t j = 0; j < G4; j++) db[j] += zr[j];

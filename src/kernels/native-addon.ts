@@ -27,7 +27,7 @@ export interface CpuAddon {
   getNumThreads(): number;
   savedFloats(d: { T: number; B: number; H: number }): number;
   forward(args: CpuAddonArgs, training: boolean): { y: Float32Array; hT: Float32Array; cT: Float32Array; saved: Float32Array | null };
-  backward(args: CpuAddonArgs, g: { saved: Float32Array; dy: Float32Array; dhT: Float32Array; dcT: Float32Array }): NativeGrads;
+  backward(args: CpuAddonArgs, g: { saved: Float32Array; dy: Float32Array; dhT: Float32Array; dcT: Float32Array; skipDx?: boolean }): NativeGrads;
 }
 export interface CudnnProbeResult {
   cudnnVersion: number; cudnnCompiledVersion: number; cudartVersion: number; cudartCompiledVersion: number;

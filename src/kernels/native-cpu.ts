@@ -44,14 +44,14 @@ export const nativeCpuLstmBackend: LstmBackend = {
     const r = addon.forward(addonArgs(a), training);
     return { y: r.y, hT: r.hT, cT: r.cT, saved: r.saved };
   },
-  backward(a: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArray, dhT: TypedArray, dcT: TypedArray): LstmSeqGrads {
+  backward(a: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArray, dhT: TypedArray, dcT: TypedArray, opts: { skipDx?: boolean } = {}): LstmSeqGrads {
     const addon = cpuAddon();
     if (!addon) fail('native-cpu', `the addon is not loaded: ${cpuUnavailableReason()}`);
     if (!(fwd.saved instanceof Float32Array)) fail('native-cpu', 'backward needs the result of a training forward (forward(args, true))');
     const { x, kernel, recurrentKernel, T, B, I, H, seqLengths, goBackwards, zeroOutputForMask } = addonArgs(a);
     return addon.backward(
       { T, B, I, H, x, kernel, recurrentKernel, seqLengths, goBackwards, zeroOutputForMask },
-      { saved: fwd.saved, dy: f32(dy, 'dy'), dhT: f32(dhT, 'dhT'), dcT: f32(dcT, 'dcT') },
+      { saved: fwd.saved, dy: f32(dy, 'dy'), dhT: f32(dhT, 'dhT'), dcT: f32(dcT, 'dcT'), skipDx: opts.skipDx === true },
     );
   },
 };

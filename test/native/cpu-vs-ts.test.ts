@@ -53,6 +53,22 @@ describe('native: CPU kernel vs TypeScript (fast-check)', function () {
     }
   });
 
+  it('backward with skipDx returns an empty dx and bit-identical other gradients (the dZ·Kᵀ GEMM is skipped)', function () {
+    requireCpu(this);
+    fc.assert(fc.property(arbCase, (p) => {
+      const a = makeArgs(p);
+      const s = seeds(p);
+      const f = nativeCpuLstmBackend.forward(a, true);
+      const full = nativeCpuLstmBackend.backward(a, f, s.dy, s.dhT, s.dcT);
+      const skip = nativeCpuLstmBackend.backward(a, f, s.dy, s.dhT, s.dcT, { skipDx: true });
+      expect(full.dx.length).to.equal(p.T * p.B * p.I);
+      expect(skip.dx.length).to.equal(0);
+      for (const k of ['dh0', 'dc0', 'dKernel', 'dRecurrentKernel', 'dBias'] as const) {
+        expect(maxAbs(skip[k], full[k]), k).to.equal(0);
+      }
+    }), { numRuns: 30, seed: 11 });
+  });
+
   it('through lstmSequence (autograd op) native-cpu == composed primitive ops with generic autograd', function () {
     requireCpu(this);
     fc.assert(fc.property(arbCase, (p) => {

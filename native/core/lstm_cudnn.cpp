@@ -166,6 +166,7 @@ struct CudnnLstm::Impl {
   int64_t wOff[8] = {0}, bOff[8] = {0};  // float offsets of each linLayer matrix / bias in the weight space
   std::vector<float> lastK, lastR, lastB;
   double lastVersion = -1;
+  bool ready = false;  // init() ran to the end; a failed init leaves the handle but no weight offsets
   bool uploaded = false;
   std::shared_ptr<CudnnStats> stats = std::make_shared<CudnnStats>();
 
@@ -272,12 +273,15 @@ Status CudnnLstm::init(int device, int64_t I, int64_t H, bool tf32) {
   }
   cudnnDestroyTensorDescriptor(mDesc);
   cudnnDestroyTensorDescriptor(bDesc);
+  m.ready = res.ok;
   return res;
 }
 
 Status CudnnLstm::setWeights(const float* K, const float* R, const float* b, double version) {
   Impl& m = *p_;
-  if (!m.handle) return Status::Error("CudnnLstm.setWeights: not initialised");
+  // `ready`, not `handle`: after an init that failed past cudnnCreate, wOff/bOff are still zero and an upload
+  // would silently scramble the weights.
+  if (!m.ready) return Status::Error("CudnnLstm.setWeights: not initialised (init failed or was not called)");
   const int64_t I = I_, H = H_, G4 = 4 * H;
   const size_t nK = static_cast<size_t>(I * G4), nR = static_cast<size_t>(H * G4), nB = static_cast<size_t>(G4);
   if (m.uploaded) {
@@ -317,7 +321,7 @@ Status CudnnLstm::setWeights(const float* K, const float* R, const float* b, dou
 Status CudnnLstm::forward(int64_t T, int64_t B, const LstmOptions& o, const float* x, const float* h0,
                           const float* c0, float* y, float* hT, float* cT, bool training, CudnnSaved** savedOut) {
   Impl& m = *p_;
-  if (!m.handle || !m.uploaded) return Status::Error("CudnnLstm.forward: weights not set");
+  if (!m.ready || !m.uploaded) return Status::Error("CudnnLstm.forward: weights not set");
   if (T < 1 || B < 1) return Status::Error("CudnnLstm.forward: T and B must be >= 1");
   const int64_t I = I_, H = H_;
   std::unique_ptr<CudnnSaved> sv(new CudnnSaved());

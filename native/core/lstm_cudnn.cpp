@@ -243,9 +243,17 @@ Status CudnnLstm::init(int device, int64_t I, int64_t H, bool tf32) {
   if (!st.ok) return st;
   m.stats->weightSpaceBytes = static_cast<int64_t>(m.wBytes);
   // Where each gate's matrix and bias live; check the shapes cuDNN reports against what we will copy.
-  cudnnTensorDescriptor_t mDesc = nullptr, bDesc = nullptr;
-  LSTMTS_CUDNN(cudnnCreateTensorDescriptor(&mDesc));
-  LSTMTS_CUDNN(cudnnCreateTensorDescriptor(&bDesc));
+  // Owned by a guard: the early returns of LSTMTS_CUDNN (e.g. bDesc creation failing) must not leak mDesc.
+  struct TensorDescs {
+    cudnnTensorDescriptor_t m = nullptr, b = nullptr;
+    ~TensorDescs() {
+      if (m) cudnnDestroyTensorDescriptor(m);
+      if (b) cudnnDestroyTensorDescriptor(b);
+    }
+  } descs;
+  LSTMTS_CUDNN(cudnnCreateTensorDescriptor(&descs.m));
+  LSTMTS_CUDNN(cudnnCreateTensorDescriptor(&descs.b));
+  cudnnTensorDescriptor_t mDesc = descs.m, bDesc = descs.b;
   Status res = Status::Ok();
   for (int id = 0; id < 8 && res.ok; id++) {
     void *mAddr = nullptr, *bAddr = nullptr;
@@ -271,8 +279,6 @@ Status CudnnLstm::init(int device, int64_t I, int64_t H, bool tf32) {
     m.wOff[id] = (static_cast<char*>(mAddr) - static_cast<char*>(m.w.p)) / static_cast<int64_t>(sizeof(float));
     m.bOff[id] = (static_cast<char*>(bAddr) - static_cast<char*>(m.w.p)) / static_cast<int64_t>(sizeof(float));
   }
-  cudnnDestroyTensorDescriptor(mDesc);
-  cudnnDestroyTensorDescriptor(bDesc);
   m.ready = res.ok;
   return res;
 }

@@ -329,6 +329,8 @@ Status CudnnLstm::forward(int64_t T, int64_t B, const LstmOptions& o, const floa
   Impl& m = *p_;
   if (!m.ready || !m.uploaded) return Status::Error("CudnnLstm.forward: weights not set");
   if (T < 1 || B < 1) return Status::Error("CudnnLstm.forward: T and B must be >= 1");
+  if (training && !savedOut) return Status::Error("CudnnLstm.forward: training needs a place for the saved state");
+  if (savedOut) *savedOut = nullptr;
   const int64_t I = I_, H = H_;
   std::unique_ptr<CudnnSaved> sv(new CudnnSaved());
   sv->owner = this;

@@ -28,7 +28,15 @@ std::string cudaErr(const char* call, cudaError_t e) {
   return std::string(call) + " failed: " + cudaGetErrorName(e) + " (" + cudaGetErrorString(e) + ")";
 }
 std::string cudnnErr(const char* call, cudnnStatus_t s) {
-  return std::string(call) + " failed: " + cudnnGetErrorString(s) + " (status " + std::to_string(int(s)) + ")";
+  std::string msg = std::string(call) + " failed: " + cudnnGetErrorString(s) + " (status " + std::to_string(int(s)) + ")";
+#if CUDNN_MAJOR >= 9
+  // The status alone says little (BAD_PARAM for a dozen different causes, cudnn.md §c.3); cuDNN 9 keeps the
+  // detailed text of the last error per thread (cudnn_graph.h: cudnnGetLastErrorString).
+  char detail[512] = {0};
+  cudnnGetLastErrorString(detail, sizeof(detail));
+  if (detail[0]) msg += std::string(": ") + detail;
+#endif
+  return msg;
 }
 
 #define LSTMTS_CUDA(call)                                         \

@@ -18,7 +18,7 @@ import { writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { CONFIGS, type BenchConfig, lstmFlops, measure, machineInfo, fillRandom, loadAvg, type Timing } from './peers/common.js';
+import { CONFIGS, type BenchConfig, lstmFlops, lstmWeights, measure, machineInfo, loadAvg, type Timing } from './peers/common.js';
 import { buildOnnxLstm } from './onnx-lstm.js';
 import { cpuAddon, cpuUnavailableReason } from '../src/kernels/native-addon.js';
 
@@ -48,20 +48,6 @@ function record(impl: string, c: BenchConfig, what: 'infer' | 'train', t: Timing
   console.log(`${impl.padEnd(12)} ${c.name.padEnd(7)} ${what.padEnd(6)} ${t.msPerOp.toFixed(2).padStart(9)} ms  (cpu ${Number.isFinite(t.cpuMsPerOp) ? t.cpuMsPerOp.toFixed(2) : '-'} ms, ${gflops.toFixed(1)} GFLOP/s, ${t.samples.length} samples)${t.note ? ' ' + t.note : ''}`);
 }
 
-function weights(c: BenchConfig) {
-  const { B, T, I, H } = c;
-  const s = 1 / Math.sqrt(H);
-  const scale = (a: Float32Array, k: number) => a.map((v) => v * k);
-  return {
-    x: fillRandom(new Float32Array(T * B * I), 1),
-    h0: new Float32Array(B * H),
-    c0: new Float32Array(B * H),
-    kernel: scale(fillRandom(new Float32Array(I * 4 * H), 2), 2 * s),
-    recurrentKernel: scale(fillRandom(new Float32Array(H * 4 * H), 3), 2 * s),
-    bias: scale(fillRandom(new Float32Array(4 * H), 4), 0.2),
-  };
-}
-
 async function gpuMain(): Promise<void> {
   const { cudnnLstmBackend } = await import('../src/kernels/cudnn.js');
   const { cudnnUnavailableReason, cudnnProbe } = await import('../src/kernels/native-addon.js');
@@ -74,7 +60,7 @@ async function gpuMain(): Promise<void> {
   const mopts = { reps: 9, budgetMs, minSampleMs: 200 };
   for (const c of configs) {
     const { B, T, I, H } = c;
-    const w = weights(c);
+    const w = lstmWeights(c);
     const args = { T, B, I, H, dtype: 'float32' as const, ...w, seqLengths: null, goBackwards: false, zeroOutputForMask: false };
     const n = T * B * H;
     record('cudnn', c, 'infer', measure(() => { cudnnLstmBackend.forward(args, false); }, mopts));
@@ -114,7 +100,7 @@ async function main(): Promise<void> {
 
   for (const c of configs) {
     const { B, T, I, H } = c;
-    const w = weights(c);
+    const w = lstmWeights(c);
     const args = { T, B, I, H, ...w, seqLengths: null, goBackwards: false, zeroOutputForMask: false };
     // ---- native-cpu
     let yNative: Float32Array | null = null;

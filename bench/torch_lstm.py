@@ -1,9 +1,13 @@
 """PyTorch CPU nn.LSTM timing peer for bench/native.ts (one thread).
 
-usage: python bench/torch_lstm.py B T I H [budget_seconds] [cpu|cuda]
+usage: python bench/torch_lstm.py B T I H [budget_seconds] [cpu|cuda] [serve]
 Prints one JSON line: {"version", "threads", "infer": [ms...], "train": [ms...], "inferCpu": [...], "trainCpu": [...]}.
 Inference = forward of the whole [T, B, I] sequence under no_grad; training step = forward + backward of
 mean(y**2) (gradients of all weights and of x; no optimizer update) — the same work as the native side.
+
+With the 7th argument `serve` (used by bench/paired.ts) it warms both ops up, prints {"ready": ...} and then
+answers each stdin line "infer" or "train" by running that op once and printing {"ms", "cpuMs"}, so that the
+caller can interleave single torch ops with its own and compare them under the same machine load.
 """
 import json
 import sys
@@ -38,6 +42,20 @@ def main() -> None:
         sync()
 
     out = {"version": torch.__version__, "threads": torch.get_num_threads(), "device": device}
+    if len(sys.argv) > 7 and sys.argv[7] == "serve":
+        for fn in (infer, infer, train, train):  # warm-up (oneDNN primitive creation)
+            fn()
+        print(json.dumps({"ready": out}), flush=True)
+        ops = {"infer": infer, "train": train}
+        for line in sys.stdin:
+            fn = ops.get(line.strip())
+            if fn is None:
+                break
+            c0 = time.process_time()
+            t0 = time.perf_counter()
+            fn()
+            print(json.dumps({"ms": (time.perf_counter() - t0) * 1000, "cpuMs": (time.process_time() - c0) * 1000}), flush=True)
+        return
     for name, fn in (("infer", infer), ("train", train)):
         t0 = time.perf_counter()
         fn()  # warm-up (oneDNN primitive creation)

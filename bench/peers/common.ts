@@ -169,6 +169,22 @@ export function fillRandom(a: Float32Array, seed: number): Float32Array {
   return a;
 }
 
+/** Keras-layout LSTM weights and inputs for timing runs (x [T,B,I] time-major, zero initial states; weights
+ *  scaled like glorot so that gates neither saturate nor vanish). Shared by bench/native.ts and bench/paired.ts. */
+export function lstmWeights(c: BenchConfig) {
+  const { B, T, I, H } = c;
+  const s = 1 / Math.sqrt(H);
+  const scale = (a: Float32Array, k: number) => a.map((v) => v * k);
+  return {
+    x: fillRandom(new Float32Array(T * B * I), 1),
+    h0: new Float32Array(B * H),
+    c0: new Float32Array(B * H),
+    kernel: scale(fillRandom(new Float32Array(I * 4 * H), 2), 2 * s),
+    recurrentKernel: scale(fillRandom(new Float32Array(H * 4 * H), 3), 2 * s),
+    bias: scale(fillRandom(new Float32Array(4 * H), 4), 0.2),
+  };
+}
+
 /** What one implementation offers the runner for one config. */
 export interface Workload {
   /** Human label, e.g. 'lstm-ts layer (ts)'. May be refined after the first call (e.g. which backend was chosen). */

@@ -132,6 +132,9 @@ function collect() {
     report.built.cppTest = true;
     report.files.cppTest = testBin;
   }
+  // C++ test of the cuDNN core (built when cuDNN is found; exits 77 with "SKIP: no CUDA device" without a GPU).
+  const cudnnTestBin = [join(buildDir, 'test_lstm_cudnn'), join(rel, 'test_lstm_cudnn')].find((p) => existsSync(p));
+  if (cudnnTestBin) report.files.cudnnCppTest = cudnnTestBin;
 }
 
 try {

@@ -12,7 +12,8 @@ describe('native: C++ test of the cuDNN core (test_lstm_cudnn)', function () {
   it('exits 0 (all passed) with a CUDA device, or 77 with "SKIP: no CUDA device: ..." without one', function () {
     this.timeout(600000);
     const report = buildReport() as { built?: { cudnn?: boolean }; files?: { cudnnCppTest?: string } } | null;
-    const bin = report?.files?.cudnnCppTest ?? join(process.cwd(), 'build', 'test_lstm_cudnn');
+    // LSTMTS_CUDNN_CPP_TEST: a binary built elsewhere (scripts/gpu-check.sh builds with plain CMake in build/gpu).
+    const bin = process.env.LSTMTS_CUDNN_CPP_TEST ?? report?.files?.cudnnCppTest ?? join(process.cwd(), 'build', 'test_lstm_cudnn');
     if (!existsSync(bin)) {
       const why = report?.built?.cudnn ? `${bin} missing although the cuDNN addon was built` : 'cuDNN was not found at build time';
       if (report?.built?.cudnn) expect.fail(why);

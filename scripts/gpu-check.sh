@@ -14,7 +14,8 @@
 #             cmake-js) and runs the mocha cuDNN tests (test/native/cudnn*.test.ts)
 #   compare   only with node: bench/torch_compare_dump.ts + bench/torch_compare.py (vs torch.nn.LSTM on cuda)
 #   bench     only with node: bench/native.ts --gpu --configs medium (cuDNN backend vs torch cuda)
-# Every log goes to ${OUT:-/tmp/gpu-out}; summary.txt there lists each stage as PASS / FAIL / SKIP with why.
+# Logs go to $GPU_CHECK_LOGS (/tmp/gpu-check-logs); ${OUT:-/tmp/gpu-out} gets summary.txt (each stage PASS / FAIL /
+# SKIP with why), the key logs and logs.tar.gz (all logs).
 # Exit status: 0 when no stage failed. Environment knobs: GPU_CHECK_BUDGET_S (540), GPU_CHECK_STAGES
 # (default "env core node compare bench"), PYTHON (python3), CUDNN_ROOT (else from python), BUILD_DIR.
 set -uo pipefail
@@ -49,18 +50,34 @@ fi
 
 OUT=${OUT:-/tmp/gpu-out}
 mkdir -p "$OUT"
+# The device tool brings back at most 8 files of <= 16 MiB from $OUT (device README, Limits), so the logs are
+# written to $LOGS and publish() copies the summary, a few key logs and one logs.tar.gz to $OUT after each stage
+# (a call killed at its time limit still returns what was published).
+LOGS=${GPU_CHECK_LOGS:-/tmp/gpu-check-logs}
+rm -rf "$LOGS"
+mkdir -p "$LOGS"
 BUDGET=${GPU_CHECK_BUDGET_S:-540}
 STAGES=" ${GPU_CHECK_STAGES:-env core node compare bench} "
 BUILD_DIR=${BUILD_DIR:-$ROOT/build/gpu}
 START=$(date +%s)
-SUMMARY="$OUT/summary.txt"
+SUMMARY="$LOGS/summary.txt"
 : > "$SUMMARY"
 FAILED=0
 
-log() { echo "[gpu-check $(($(date +%s) - START))s] $*" | tee -a "$OUT/gpu-check.log"; }
+publish() {
+  local f
+  for f in summary.txt gpu-check.log test_lstm_cudnn.log mocha-cudnn.log compare-torch.log bench-gpu.log; do
+    [ -f "$LOGS/$f" ] && cp "$LOGS/$f" "$OUT/$f"
+  done
+  # everything else, without the large data files (torch_compare.json is ~30 MB)
+  (cd "$LOGS" && find . -type f -size -8M -print0 | tar --null -czf "$OUT/logs.tar.gz" -T - 2> /dev/null)
+  return 0
+}
+log() { echo "[gpu-check $(($(date +%s) - START))s] $*" | tee -a "$LOGS/gpu-check.log"; }
 result() {  # stage status text
   printf '%-8s %-5s %s\n' "$1" "$2" "$3" | tee -a "$SUMMARY"
   [ "$2" = FAIL ] && FAILED=1
+  publish
   return 0
 }
 left() { echo $((BUDGET - ($(date +%s) - START))); }
@@ -75,11 +92,11 @@ run_logged() {
   t=$((t - 15))
   [ "$t" -gt "$max" ] && t=$max
   if [ "$t" -lt 10 ]; then
-    echo "no time left for $name" > "$OUT/$name.log"
+    echo "no time left for $name" > "$LOGS/$name.log"
     return 125
   fi
   log "$name (limit ${t}s): $*"
-  timeout --kill-after=10 "$t" "$@" > "$OUT/$name.log" 2>&1
+  timeout --kill-after=10 "$t" "$@" > "$LOGS/$name.log" 2>&1
   local rc=$?
   log "$name -> exit $rc"
   return $rc
@@ -87,9 +104,9 @@ run_logged() {
 
 # ------------------------------------------------------------------------------------------- env
 GPU_PRESENT=0
-if command -v nvidia-smi > /dev/null 2>&1 && nvidia-smi -L > "$OUT/nvidia-smi-L.txt" 2>&1 && grep -q GPU "$OUT/nvidia-smi-L.txt"; then
+if command -v nvidia-smi > /dev/null 2>&1 && nvidia-smi -L > "$LOGS/nvidia-smi-L.txt" 2>&1 && grep -q GPU "$LOGS/nvidia-smi-L.txt"; then
   GPU_PRESENT=1
-  nvidia-smi > "$OUT/nvidia-smi.txt" 2>&1
+  nvidia-smi > "$LOGS/nvidia-smi.txt" 2>&1
 fi
 {
   echo "date: $(date -u +%FT%TZ)"
@@ -100,16 +117,16 @@ fi
   echo "nvcc: $(command -v nvcc || echo none) $(nvcc --version 2>/dev/null | tail -2 | head -1)"
   echo "c++: $(c++ --version 2>/dev/null | head -1)"
   echo "python: $PY $($PY --version 2>&1)"
-} > "$OUT/env.txt"
+} > "$LOGS/env.txt"
 if want env; then
-  $PY - > "$OUT/torch.txt" 2>&1 <<'EOF'
+  $PY - > "$LOGS/torch.txt" 2>&1 <<'EOF'
 import torch
 print("torch", torch.__version__, "cuda", torch.version.cuda, "available", torch.cuda.is_available())
 print("torch cudnn", torch.backends.cudnn.version())
 if torch.cuda.is_available():
     print("device", torch.cuda.get_device_name(0), torch.cuda.get_device_capability(0))
 EOF
-  result env INFO "$(tr '\n' ';' < "$OUT/torch.txt" | cut -c1-200)"
+  result env INFO "$(tr '\n' ';' < "$LOGS/torch.txt" | cut -c1-200)"
 fi
 
 # Where cuDNN is: CUDNN_ROOT, else python's nvidia.cudnn (a namespace package: __path__, no __file__),
@@ -125,7 +142,7 @@ export CUDNN_ROOT
   echo "CUDNN_ROOT=$CUDNN_ROOT"
   ls -l "$CUDNN_ROOT/lib" 2>&1
   grep -E 'define CUDNN_(MAJOR|MINOR|PATCHLEVEL) ' "$CUDNN_ROOT/include/cudnn_version.h" 2>&1
-} >> "$OUT/env.txt"
+} >> "$LOGS/env.txt"
 # libcudnn.so.9 dlopens its sub-libraries from its own folder; libcudnn_adv needs cuBLASLt 13, which the CUDA 13
 # wheels put in nvidia/cu13/lib (cudnn.md §d). Both go on LD_LIBRARY_PATH, plus the toolkit's lib64.
 NV_DIR=$(dirname "$CUDNN_ROOT")
@@ -133,17 +150,17 @@ for d in "$CUDNN_ROOT/lib" "$NV_DIR/cu13/lib" "$NV_DIR/cublas/lib" "$NV_DIR/cuda
   [ -d "$d" ] && LD_LIBRARY_PATH="$d${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 done
 export LD_LIBRARY_PATH
-echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH" >> "$OUT/env.txt"
+echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH" >> "$LOGS/env.txt"
 if [ -f "$CUDNN_ROOT/lib/libcudnn_adv.so.9" ]; then
-  ldd "$CUDNN_ROOT/lib/libcudnn_adv.so.9" > "$OUT/ldd-libcudnn_adv.txt" 2>&1
-  grep -q "not found" "$OUT/ldd-libcudnn_adv.txt" && log "WARNING: libcudnn_adv.so.9 has unresolved dependencies (see ldd-libcudnn_adv.txt)"
+  ldd "$CUDNN_ROOT/lib/libcudnn_adv.so.9" > "$LOGS/ldd-libcudnn_adv.txt" 2>&1
+  grep -q "not found" "$LOGS/ldd-libcudnn_adv.txt" && log "WARNING: libcudnn_adv.so.9 has unresolved dependencies (see ldd-libcudnn_adv.txt)"
 fi
 if ! command -v nvcc > /dev/null 2>&1; then
   for d in /usr/local/cuda/bin /usr/local/cuda-13*/bin; do [ -x "$d/nvcc" ] && PATH="$d:$PATH" && break; done
 fi
-# cuDNN's own error log (cuDNN 9: CUDNN_LOGLEVEL_DBG 1 = errors, 2 = + warnings), for a first diagnosis.
-export CUDNN_LOGLEVEL_DBG=${CUDNN_LOGLEVEL_DBG:-2}
-export CUDNN_LOGDEST_DBG=${CUDNN_LOGDEST_DBG:-$OUT/cudnn-api.log}
+# cuDNN's own error log (cuDNN 9: CUDNN_LOGLEVEL_DBG 1 = errors, 2 = + warnings, 3 = + info), for a first diagnosis.
+export CUDNN_LOGLEVEL_DBG=${CUDNN_LOGLEVEL_DBG:-1}
+export CUDNN_LOGDEST_DBG=${CUDNN_LOGDEST_DBG:-$LOGS/cudnn-api.log}
 
 # ------------------------------------------------------------------------------------------- core
 if want core; then
@@ -153,26 +170,26 @@ if want core; then
   if run_logged core-configure 180 cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release \
       -DLSTMTS_BUILD_ADDONS=OFF -DLSTMTS_BUILD_TESTS=ON -DCUDNN_ROOT="$CUDNN_ROOT" &&
      run_logged core-build 240 cmake --build "$BUILD_DIR" -j "$jobs"; then
-    cp "$BUILD_DIR/native-config.json" "$OUT/native-config.json" 2>/dev/null
+    cp "$BUILD_DIR/native-config.json" "$LOGS/native-config.json" 2>/dev/null
     if run_logged test_lstm_cpu 120 "$BUILD_DIR/test_lstm_cpu"; then
-      result test_lstm_cpu PASS "$(tail -1 "$OUT/test_lstm_cpu.log")"
+      result test_lstm_cpu PASS "$(tail -1 "$LOGS/test_lstm_cpu.log")"
     else
       result test_lstm_cpu FAIL "exit $? (see test_lstm_cpu.log)"
     fi
     if [ ! -x "$BUILD_DIR/test_lstm_cudnn" ]; then
-      result test_lstm_cudnn FAIL "not built: cuDNN/CUDA not found by CMake ($(tr -d '\n' < "$OUT/native-config.json" | grep -o '"reasons".*' | cut -c1-300))"
+      result test_lstm_cudnn FAIL "not built: cuDNN/CUDA not found by CMake ($(tr -d '\n' < "$LOGS/native-config.json" | grep -o '"reasons".*' | cut -c1-300))"
     else
-      ldd "$BUILD_DIR/test_lstm_cudnn" > "$OUT/ldd-test_lstm_cudnn.txt" 2>&1
+      ldd "$BUILD_DIR/test_lstm_cudnn" > "$LOGS/ldd-test_lstm_cudnn.txt" 2>&1
       run_logged test_lstm_cudnn 240 "$BUILD_DIR/test_lstm_cudnn"
       rc=$?
       if [ $rc = 0 ]; then
-        result test_lstm_cudnn PASS "$(grep -c '^ok' "$OUT/test_lstm_cudnn.log") checks ok; $(grep '^info' "$OUT/test_lstm_cudnn.log" | cut -c1-160)"
+        result test_lstm_cudnn PASS "$(grep -c '^ok' "$LOGS/test_lstm_cudnn.log") checks ok; $(grep '^info' "$LOGS/test_lstm_cudnn.log" | cut -c1-160)"
       elif [ $rc = 77 ] && [ "$GPU_PRESENT" = 0 ]; then
-        result test_lstm_cudnn SKIP "$(grep -m1 '^SKIP' "$OUT/test_lstm_cudnn.log")"
+        result test_lstm_cudnn SKIP "$(grep -m1 '^SKIP' "$LOGS/test_lstm_cudnn.log")"
       elif [ $rc = 77 ]; then
-        result test_lstm_cudnn FAIL "nvidia-smi sees a GPU but the test skipped: $(grep -m1 '^SKIP' "$OUT/test_lstm_cudnn.log")"
+        result test_lstm_cudnn FAIL "nvidia-smi sees a GPU but the test skipped: $(grep -m1 '^SKIP' "$LOGS/test_lstm_cudnn.log")"
       else
-        result test_lstm_cudnn FAIL "exit $rc: $(grep -m3 -E '^FAIL' "$OUT/test_lstm_cudnn.log" | cut -c1-300 | tr '\n' ' ')"
+        result test_lstm_cudnn FAIL "exit $rc: $(grep -m3 -E '^FAIL' "$LOGS/test_lstm_cudnn.log" | cut -c1-300 | tr '\n' ' ')"
         # A crash or a wrong number: once more under compute-sanitizer if there is one (quick cases only).
         if [ $rc != 1 ] && command -v compute-sanitizer > /dev/null 2>&1; then
           run_logged test_lstm_cudnn-memcheck 180 compute-sanitizer --tool memcheck "$BUILD_DIR/test_lstm_cudnn" --quick
@@ -180,7 +197,7 @@ if want core; then
       fi
     fi
   else
-    result core FAIL "configure/build failed (core-configure.log, core-build.log): $(tail -3 "$OUT/core-build.log" "$OUT/core-configure.log" 2>/dev/null | tr '\n' ' ' | cut -c1-300)"
+    result core FAIL "configure/build failed (core-configure.log, core-build.log): $(tail -3 "$LOGS/core-build.log" "$LOGS/core-configure.log" 2>/dev/null | tr '\n' ' ' | cut -c1-300)"
   fi
 fi
 
@@ -208,7 +225,7 @@ elif [ ! -d node_modules/mocha ] || [ ! -d node_modules/tsx ] || [ ! -f node_mod
 fi
 if [ $node_ok = 1 ]; then
   export PATH="$(dirname "$NODE"):$PATH"
-  echo "node: $NODE $("$NODE" --version)" >> "$OUT/env.txt"
+  echo "node: $NODE $("$NODE" --version)" >> "$LOGS/env.txt"
 fi
 export LSTM_TS_NATIVE_DIR=$BUILD_DIR/Release
 
@@ -222,10 +239,10 @@ if want node; then
     LSTMTS_CUDNN_CPP_TEST=$BUILD_DIR/test_lstm_cudnn run_logged mocha-cudnn 300 "$NODE" node_modules/mocha/bin/mocha.js \
       --no-config --node-option import=tsx --timeout 600000 test/native/cudnn.test.ts test/native/cudnn-cpp.test.ts
     rc=$?
-    passing=$(grep -E '[0-9]+ (passing|failing|pending)' "$OUT/mocha-cudnn.log" | tr -s ' ' | tr '\n' ' ')
+    passing=$(grep -E '[0-9]+ (passing|failing|pending)' "$LOGS/mocha-cudnn.log" | tr -s ' ' | tr '\n' ' ')
     if [ $rc != 0 ]; then
       result mocha FAIL "exit $rc: $passing (mocha-cudnn.log)"
-    elif [ "$GPU_PRESENT" = 1 ] && ! grep -q '✔ cudnn == ts fused' "$OUT/mocha-cudnn.log"; then
+    elif [ "$GPU_PRESENT" = 1 ] && ! grep -q '✔ cudnn == ts fused' "$LOGS/mocha-cudnn.log"; then
       result mocha FAIL "a GPU is present but the cuDNN property test did not run: $passing (mocha-cudnn.log)"
     else
       result mocha PASS "$passing"
@@ -242,12 +259,12 @@ if want compare; then
     result compare SKIP "$PY cannot import torch (set PYTHON to the torch venv's python)"
   elif [ ! -f bench/torch_compare_dump.ts ] || [ ! -f bench/torch_compare.py ]; then
     result compare SKIP "bench/torch_compare_dump.ts or bench/torch_compare.py missing"
-  elif run_logged compare-dump 120 "$NODE" --import tsx bench/torch_compare_dump.ts "$OUT/torch_compare.json"; then
-    if run_logged compare-torch 180 "$PY" bench/torch_compare.py "$OUT/torch_compare.json"; then
-      if [ "$GPU_PRESENT" = 1 ] && grep -q 'cudnn skipped' "$OUT/compare-torch.log"; then
-        result compare FAIL "a GPU is present but the cudnn rows were skipped: $(grep -m1 'cudnn skipped' "$OUT/compare-torch.log" | cut -c1-200)"
+  elif run_logged compare-dump 120 "$NODE" --import tsx bench/torch_compare_dump.ts "$LOGS/torch_compare.json"; then
+    if run_logged compare-torch 180 "$PY" bench/torch_compare.py "$LOGS/torch_compare.json"; then
+      if [ "$GPU_PRESENT" = 1 ] && grep -q 'cudnn skipped' "$LOGS/compare-torch.log"; then
+        result compare FAIL "a GPU is present but the cudnn rows were skipped: $(grep -m1 'cudnn skipped' "$LOGS/compare-torch.log" | cut -c1-200)"
       else
-        result compare PASS "$(grep -c ' ok$' "$OUT/compare-torch.log") rows ok, $(grep -c 'skipped' "$OUT/compare-torch.log") skipped; $(tail -1 "$OUT/compare-torch.log" | cut -c1-100)"
+        result compare PASS "$(grep -c ' ok$' "$LOGS/compare-torch.log") rows ok, $(grep -c 'skipped' "$LOGS/compare-torch.log") skipped; $(tail -1 "$LOGS/compare-torch.log" | cut -c1-100)"
       fi
     else
       result compare FAIL "exit $? (compare-torch.log)"
@@ -261,19 +278,20 @@ if want bench; then
   if [ $node_ok = 0 ]; then
     result bench SKIP "needs node: $why_node"
   elif TORCH_PYTHON=$PY run_logged bench-gpu 240 "$NODE" --import tsx bench/native.ts --gpu --configs "${GPU_CHECK_BENCH_CONFIGS:-medium}" \
-         --json "$OUT/bench-gpu.json"; then
-    if grep -q 'cuDNN backend not available' "$OUT/bench-gpu.log"; then
+         --json "$LOGS/bench-gpu.json"; then
+    if grep -q 'cuDNN backend not available' "$LOGS/bench-gpu.log"; then
       [ "$GPU_PRESENT" = 1 ] && st=FAIL || st=SKIP
-      result bench $st "$(grep -m1 'not available' "$OUT/bench-gpu.log" | cut -c1-200)"
+      result bench $st "$(grep -m1 'not available' "$LOGS/bench-gpu.log" | cut -c1-200)"
     else
-      result bench PASS "$(grep -E 'TFLOP/s' "$OUT/bench-gpu.log" | tr '\n' ';' | cut -c1-300)"
+      result bench PASS "$(grep -E 'TFLOP/s' "$LOGS/bench-gpu.log" | tr '\n' ';' | cut -c1-300)"
     fi
   else
     result bench FAIL "exit $? (bench-gpu.log)"
   fi
 fi
 
-log "done in $(($(date +%s) - START))s; logs in $OUT"
+log "done in $(($(date +%s) - START))s; logs in $LOGS, published to $OUT"
+publish
 echo "---------------------------------------------------------------- summary ($OUT/summary.txt)"
 cat "$SUMMARY"
 exit $FAILED

@@ -3,7 +3,7 @@
 // string: 'tanh', 'linear' for None, 'silu' for 'swish', 'hard_silu' for 'hard_swish') and `fn` the op.
 // Every function is built from autograd ops (src/ops), so each has its backward.
 // hard_sigmoid follows the compatibility switch (src/keras/compat.ts): Keras 3 relu6(x+3)/6, Keras 2
-// clip(0.2x+0.5, 0, 1).
+// clip(0.2x+0.5, 0, 1). gelu is the same in both (tf.keras 2.x and Keras 3 on TF both call tf.nn.gelu).
 
 import { Tensor } from '../tensor/tensor.js';
 import { fail } from '../tensor/shape.js';
@@ -92,9 +92,36 @@ export const leakyRelu: ActivationFn = (x) => where(positive(x), x, u.scale(x, 0
 /** mish: x · tanh(softplus(x)). */
 export const mish: ActivationFn = (x) => mul(x, u.tanh(softplus(x)));
 
+/**
+ * Keras `activations.gelu(x, approximate=False)` (keras/src/activations/activations.py → ops.gelu →
+ * tf.nn.gelu on the TF backend; tf.keras 2.x calls tf.nn.gelu too, with the same default):
+ *   exact (default):  x·Φ(x) = 0.5·x·(1 + erf(x/√2)), which tf.nn.gelu computes as 0.5·x·erfc(−x·c) with
+ *                     c = 1/√2 — the erfc form keeps its precision for large negative x (gelu(−10) ≈ −7.6e-23,
+ *                     where 1 + erf(−10/√2) is exactly 0 in floating point);
+ *   approximate:      0.5·x·(1 + tanh(0.7978845608028654·(x + k·x³))) with k = 0.044715.
+ * tf.nn.gelu makes c and k with `math_ops.cast(<python float>, dtype)`, which goes through a float32 tensor:
+ * both are float32-rounded even for float64 inputs (c = 0.7071067690849304, k = 0.044714998453855515), while
+ * 0.7978845608028654 and 0.5 enter at full precision. We use the same constants and run the same ops in the
+ * same order, so float32 rounds where TF rounds and float64 agrees with TF to a few ulps (the mathematical
+ * gelu differs from TF's float64 gelu by ~1e-8 relative; see docs/parity.md).
+ * `activations.get('gelu')` is the exact form. Note that `keras.ops.gelu` defaults to approximate=True;
+ * the activation (and this function) default to False.
+ */
+export function gelu(x: Tensor, approximate = false): Tensor {
+  if (approximate) {
+    const inner = u.scale(add(x, u.scale(mul(u.square(x), x), GELU_K)), 0.7978845608028654);
+    return mul(u.scale(x, 0.5), u.addScalar(u.tanh(inner), 1));
+  }
+  return mul(u.scale(x, 0.5), u.erfc(u.scale(x, -GELU_C)));
+}
+// tf.nn.gelu's cast(0.7071067811865476) and cast(0.044715): float32-rounded for every dtype (see above).
+const GELU_C = Math.fround(0.7071067811865476);
+const GELU_K = Math.fround(0.044715);
+
 const table: Record<string, ActivationFn> = {
   tanh, sigmoid, relu, linear, exponential, softmax, log_softmax: logSoftmax, hard_sigmoid: hardSigmoid, relu6,
   softsign, softplus, elu: (x) => elu(x), selu, silu, hard_silu: hardSilu, leaky_relu: leakyRelu, mish,
+  gelu: (x) => gelu(x),
 };
 // Keras names that resolve to another function (and serialise as that function's name).
 const aliases: Record<string, string> = { swish: 'silu', hard_swish: 'hard_silu', none: 'linear' };

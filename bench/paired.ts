@@ -138,7 +138,7 @@ async function main(): Promise<void> {
   console.log(`machine: ${JSON.stringify(machineInfo())}`);
   console.log(`load average at start: ${loadAvg().join(' ')}`);
   const results: PairResult[] = [];
-  const notes: string[] = [];
+  const notes = new Set<string>(); // versions and anything that did not run
 
   for (const c of configs) {
     const { B, T, I, H } = c;
@@ -169,19 +169,19 @@ async function main(): Promise<void> {
       await sess.run(feeds);
       contenders.push({ peer: 'onnxruntime', what: 'infer', mine: nativeInfer, theirs: () => timeAsync(async () => { await sess.run(feeds); }) });
       ortRelease = () => sess.release();
-      notes.push(`onnxruntime-node ${(await import('onnxruntime-node/package.json', { with: { type: 'json' } })).default.version}, intra/inter-op threads 1`);
+      notes.add(`onnxruntime-node ${(await import('onnxruntime-node/package.json', { with: { type: 'json' } })).default.version}, intra/inter-op threads 1`);
     }
     let torch: TorchServer | null = null;
     if (peers.has('torch')) {
       try {
         torch = new TorchServer(c);
         await torch.ready();
-        notes.push(torch.version);
+        notes.add(torch.version);
         const t = torch;
         contenders.push({ peer: 'torch', what: 'infer', mine: nativeInfer, theirs: () => t.op('infer') });
         contenders.push({ peer: 'torch', what: 'train', mine: nativeTrain, theirs: () => t.op('train') });
       } catch (e) {
-        notes.push(`torch ${c.name}: not run (${(e as Error).message})`);
+        notes.add(`torch ${c.name}: not run (${(e as Error).message})`);
         torch = null;
       }
     }
@@ -224,7 +224,7 @@ async function main(): Promise<void> {
   console.log(`load average at end: ${loadAvg().join(' ')}`);
   for (const nt of notes) console.log(`note: ${nt}`);
   if (jsonOut) {
-    writeFileSync(jsonOut, JSON.stringify({ machine: machineInfo(), command: `npx tsx bench/paired.ts ${argv.join(' ')}`, date: new Date().toISOString(), summaries: results.map(summarize), samples: results, notes, loadAvg: loadAvg() }, null, 2));
+    writeFileSync(jsonOut, JSON.stringify({ machine: machineInfo(), command: `npx tsx bench/paired.ts ${argv.join(' ')}`, date: new Date().toISOString(), summaries: results.map(summarize), samples: results, notes: [...notes], loadAvg: loadAvg() }, null, 2));
   }
 }
 

@@ -85,7 +85,7 @@ describe('keras-foundation: Embedding', () => {
     expectClose(e.embeddings!.grad!, fx.embedding.grad_table, 1e-6, 1e-6, 'd table');
   });
 
-  it('float64 gradcheck w.r.t. the table; ids truncate like a cast to int32; out-of-range ids are named', () => {
+  it('float64 gradcheck w.r.t. the table; fractional and out-of-range ids are errors naming the value (Keras truncates: docs/parity.md)', () => {
     const e = new L.Embedding({ inputDim: 4, outputDim: 2, dtype: 'float64' });
     const ids = [[1, 3, 1], [0, 2, 2]];
     e.apply(ids);
@@ -94,9 +94,10 @@ describe('keras-foundation: Embedding', () => {
       return e.call(lt.tensor(ids), {});
     }, [lt.randomUniform([4, 2], -1, 1, { dtype: 'float64', seed: 5 })]);
     const e2 = new L.Embedding({ inputDim: 4, outputDim: 2, name: 'emb', embeddingsInitializer: 'identity' });
-    expect((e2.apply([[1.9]]) as lt.Tensor).toArray()).to.deep.equal([[[0, 1]]]);
-    expect(() => e2.apply([[4]])).to.throw(/emb: Embedding id 4 .* out of range \[0, 4\)/);
-    expect(() => e2.apply([[-1]])).to.throw(/out of range/);
+    expect((e2.apply([[1]]) as lt.Tensor).toArray()).to.deep.equal([[[0, 1]]]);
+    expect(() => e2.apply([[1.9]])).to.throw(/emb: .*got 1\.9 \(not an integer\)/);
+    expect(() => e2.apply([[4]])).to.throw(/emb: Embedding argument 'inputs' must hold integer ids in \[0, 4\).*got 4 \(out of range\)/);
+    expect(() => e2.apply([[-1]])).to.throw(/got -1 \(out of range\)/);
     expect(e2.computeMask(lt.tensor([[0, 1]]))).to.equal(null);
   });
 

@@ -1,12 +1,17 @@
 // Keras Embedding (keras/src/layers/core/embedding.py): out[..., :] = embeddings[ids[...], :] with
-// embeddings [input_dim, output_dim] (default initializer RandomUniform(-0.05, 0.05)). Ids are cast to int32
-// as Keras does (float ids are truncated toward zero); out-of-range ids are an error (TF on CPU raises too).
-// With mask_zero=True, computeMask returns ids != 0 as a [B, T] 0/1 tensor, which `apply` attaches to the
-// output so the next layer (an LSTM) receives it as its mask, as in Keras.
+// embeddings [input_dim, output_dim] (default initializer RandomUniform(-0.05, 0.05)).
+// Ids may be a Tensor, nested arrays, an integer TypedArray (Int32Array, Uint16Array, ...: a 1-D list of ids),
+// or an ndarray / `{data, shape}` object whose data is any typed array; all are read exactly (through float64,
+// never float32, so ids ≥ 2²⁴ survive). Every id must be an integer in [0, input_dim): anything else is an
+// error naming the argument, the range, the value and its index. Keras 3 on TF differs (docs/parity.md):
+// it truncates fractional ids (cast to int32), wraps ids in [−input_dim, 0) like NumPy's take, and only
+// raises (tf.gather on CPU) for the rest.
+// With mask_zero=True, computeMask returns ids != 0 as a 0/1 tensor of the ids' shape, which `apply` attaches
+// to the output so the next layer (an LSTM) receives it as its mask, as in Keras.
 
 import { Tensor, type NestedArray } from '../../../tensor/tensor.js';
 import { fail, shapeStr } from '../../../tensor/shape.js';
-import { full, tensor } from '../../../tensor/create.js';
+import { full, tensor, type IntTypedArray } from '../../../tensor/create.js';
 import { gather } from '../../../ops/gather.js';
 import { reshape } from '../../../ops/layout.js';
 import { Layer, baseArgsFromConfig, type LayerArgs, type CallArgs, type LayerInput } from '../../engine/layer.js';
@@ -14,6 +19,19 @@ import { registerLayerClass } from '../../engine/registry.js';
 import { get as getInit, serialize as serInit, type Initializer, type InitializerIdentifier } from '../../initializers/index.js';
 import { get as getReg, serialize as serReg, type Regularizer, type RegularizerIdentifier } from '../../regularizers.js';
 import { get as getCon, serialize as serCon, type Constraint, type ConstraintIdentifier } from '../../constraints.js';
+
+/** A typed array of ids with its shape (an `ndarray` object also fits: its strides and offset are honoured). */
+export interface IdArray {
+  data: IntTypedArray | Float32Array | Float64Array;
+  shape: readonly number[];
+}
+
+/** What `Embedding.apply` accepts as ids: the usual layer inputs, an integer TypedArray (1-D), or an IdArray. */
+export type EmbeddingInput = LayerInput | IntTypedArray | IdArray;
+
+function isTypedArray(v: unknown): v is IntTypedArray | Float32Array | Float64Array {
+  return ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array);
+}
 
 export interface EmbeddingArgs extends LayerArgs {
   inputDim: number;
@@ -55,23 +73,56 @@ export class Embedding extends Layer {
     this.built = true;
   }
 
-  /** Ids as given (nested arrays become a float tensor of integer values; the layer dtype is irrelevant). */
-  protected override toInputs(inputs: LayerInput): Tensor | Tensor[] {
-    if (inputs instanceof Tensor) return inputs;
-    if (Array.isArray(inputs) && inputs.length > 0 && inputs.every((x) => x instanceof Tensor)) return inputs as Tensor[];
-    return tensor(inputs as NestedArray, { dtype: 'float64' });
+  /** Looks up `inputs` (ids in any form of EmbeddingInput); see Layer.apply. */
+  override apply(inputs: EmbeddingInput, kwargs: CallArgs = {}): Tensor | Tensor[] {
+    return super.apply(inputs as LayerInput, kwargs);
   }
 
+  /**
+   * Ids as a tensor holding their exact values: Tensors as given; nested arrays, typed arrays and
+   * ndarray / {data, shape} objects as float64 (exact for every integer up to 2⁵³; the layer dtype is
+   * irrelevant to ids).
+   */
+  protected override toInputs(inputs: LayerInput): Tensor | Tensor[] {
+    const v = inputs as EmbeddingInput;
+    if (v instanceof Tensor) return v;
+    if (Array.isArray(v) && v.length > 0 && v.every((x) => x instanceof Tensor)) return v as Tensor[];
+    if (isTypedArray(v)) return tensor(v, { dtype: 'float64' });
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      const o = v as Partial<IdArray> & { stride?: unknown };
+      if (!isTypedArray(o.data) || !Array.isArray(o.shape)) {
+        fail(this.name, `Embedding argument 'inputs' must be a Tensor, nested arrays, a typed array or {data: TypedArray, shape}, got an object with keys ${Object.keys(o).join(', ') || '(none)'}`);
+      }
+      if (o.stride !== undefined) return tensor(o as never, { dtype: 'float64' }); // an ndarray: strides/offset honoured
+      return tensor(o.data, { dtype: 'float64', shape: [...o.shape] });
+    }
+    return tensor(v as NestedArray, { dtype: 'float64' });
+  }
+
+  /** The ids as int32, each checked: an integer in [0, inputDim). */
   private ids(x: Tensor): Int32Array {
     const ids = new Int32Array(x.size);
+    const d = x.data;
     for (let i = 0; i < ids.length; i++) {
-      const v = Math.trunc(x.data[i]);
-      if (!(v >= 0 && v < this.inputDim)) {
-        fail(this.name, `Embedding id ${x.data[i]} at flat position ${i} of input shape ${shapeStr(x.shape)} is out of range [0, ${this.inputDim})`);
-      }
+      const v = d[i];
+      if (!(Number.isInteger(v) && v >= 0 && v < this.inputDim)) this.badId(x, i, v);
       ids[i] = v;
     }
     return ids;
+  }
+
+  private badId(x: Tensor, flat: number, v: number): never {
+    const idx: number[] = new Array<number>(x.rank);
+    for (let k = x.rank - 1, r = flat; k >= 0; k--) {
+      idx[k] = r % x.shape[k];
+      r = Math.floor(r / x.shape[k]);
+    }
+    const why = Number.isInteger(v) ? 'out of range' : 'not an integer';
+    return fail(
+      this.name,
+      `Embedding argument 'inputs' must hold integer ids in [0, ${this.inputDim}) (input_dim = ${this.inputDim}); ` +
+        `got ${v} (${why}) at index [${idx.join(', ')}] of input shape ${shapeStr(x.shape)}`,
+    );
   }
 
   call(inputs: Tensor | Tensor[], _kwargs: CallArgs = {}): Tensor {

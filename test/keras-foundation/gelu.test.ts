@@ -27,10 +27,10 @@ describe('keras-foundation: gelu activation', () => {
   // float64: the exact form differs from TF only by erfc's ulps (ours ≤ 1, TF's ≤ 4) → rtol 1e-15;
   // the approximate form by tanh/pow ulps, which 1 + tanh magnifies for x < −2 (×30 at x = −2.2), and the
   // gradient's 1 − tanh² (a few ulps of 1 once tanh saturates, x ≥ 7) multiplied by ~20 → atol 5e-14. float32: TF's Eigen float32 erfc / tanh are a few ulps off the exact values we round →
-  // rtol 5e-7 (≈ 4 float32 ulps), and for the same cancellation atol 5e-7.
+  // rtol 5e-7 (≈ 4 float32 ulps), and for the same cancellation (measured 4.8e-7 absolute) atol 1e-6.
   const tol = {
     float64: { exact: { atol: 1e-300, rtol: 1e-15 }, approx: { atol: 5e-14, rtol: 1e-15 } },
-    float32: { exact: { atol: 5e-7, rtol: 5e-7 }, approx: { atol: 5e-7, rtol: 5e-7 } },
+    float32: { exact: { atol: 5e-7, rtol: 5e-7 }, approx: { atol: 1e-6, rtol: 5e-7 } },
   } as const;
   for (const dtype of ['float32', 'float64'] as const) {
     for (const form of ['exact', 'approx'] as const) {

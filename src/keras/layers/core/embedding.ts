@@ -9,7 +9,7 @@
 // With mask_zero=True, computeMask returns ids != 0 as a 0/1 tensor of the ids' shape, which `apply` attaches
 // to the output so the next layer (an LSTM) receives it as its mask, as in Keras.
 
-import { Tensor, type NestedArray } from '../../../tensor/tensor.js';
+import { Tensor, type NestedArray, type TypedArray } from '../../../tensor/tensor.js';
 import { fail, shapeStr } from '../../../tensor/shape.js';
 import { full, tensor, type IntTypedArray } from '../../../tensor/create.js';
 import { gather } from '../../../ops/gather.js';
@@ -26,8 +26,8 @@ export interface IdArray {
   shape: readonly number[];
 }
 
-/** What `Embedding.apply` accepts as ids: the usual layer inputs, an integer TypedArray (1-D), or an IdArray. */
-export type EmbeddingInput = LayerInput | IntTypedArray | IdArray;
+/** What `Embedding.apply` accepts as ids: the usual layer inputs, a TypedArray (1-D ids), or an IdArray. */
+export type EmbeddingInput = LayerInput | IntTypedArray | TypedArray | IdArray;
 
 function isTypedArray(v: unknown): v is IntTypedArray | Float32Array | Float64Array {
   return ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array);

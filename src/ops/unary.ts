@@ -425,7 +425,7 @@ function erfcLargeDD(y: number): number {
 }
 
 /** The error function of one float64 number (Cody's CALERF, evaluated as described above). */
-export function erfScalar(x: number): number {
+function erfScalar(x: number): number {
   if (Number.isNaN(x)) return NaN;
   const y = Math.abs(x);
   if (y <= 0.46875) {
@@ -442,7 +442,7 @@ export function erfScalar(x: number): number {
 }
 
 /** The complementary error function 1 − erf(x) of one float64 number, accurate also where it is tiny. */
-export function erfcScalar(x: number): number {
+function erfcScalar(x: number): number {
   if (Number.isNaN(x)) return NaN;
   const y = Math.abs(x);
   if (y <= 0.46875) {

@@ -11,6 +11,7 @@
 //
 //   npx tsx bench/native.ts [--configs small,medium] [--peers ort,torch,wasm] [--budget-ms 20000] [--json out.json]
 //   npx tsx bench/native.ts --gpu [--configs medium,large]      cuDNN backend vs torch.nn.LSTM on cuda (GPU machine)
+// For ratios under a drifting machine load, bench/paired.ts times the same work in interleaved A/B blocks.
 // GPU mode: forward+backward through the 'cudnn' backend (host arrays in and out, as the library uses it) and
 // torch.nn.LSTM on cuda (data resident on the device), both FP32 without TF32; reports TFLOP/s.
 

@@ -20,7 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { CONFIGS, type BenchConfig, lstmFlops, lstmWeights, measure, machineInfo, loadAvg, type Timing } from './peers/common.js';
-import { buildOnnxLstm } from './onnx-lstm.js';
+import { createOrtLstm } from './onnx-lstm.js';
 import { cpuAddon, cpuUnavailableReason } from '../src/kernels/native-addon.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -117,14 +117,7 @@ async function main(): Promise<void> {
     // ---- onnxruntime
     if (peers.has('ort')) {
       try {
-        const ort = await import('onnxruntime-node');
-        const model = buildOnnxLstm({ I, H, kernel: w.kernel, recurrentKernel: w.recurrentKernel, bias: w.bias }, T, B);
-        const sess = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
-        const feeds = {
-          X: new ort.Tensor('float32', w.x, [T, B, I]),
-          initial_h: new ort.Tensor('float32', w.h0, [1, B, H]),
-          initial_c: new ort.Tensor('float32', w.c0, [1, B, H]),
-        };
+        const { sess, feeds } = await createOrtLstm({ I, H, ...w }, T, B);
         let y: Float32Array | null = null;
         // ORT's run() is async; time it with the same measure() by awaiting inside a synchronous-looking
         // loop is impossible, so measure sequential awaited runs directly with the same warm-up/median rule.

@@ -24,7 +24,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { CONFIGS, type BenchConfig, lstmWeights, machineInfo, loadAvg } from './peers/common.js';
-import { buildOnnxLstm } from './onnx-lstm.js';
+import { createOrtLstm } from './onnx-lstm.js';
 import { cpuAddon, cpuUnavailableReason } from '../src/kernels/native-addon.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -157,14 +157,7 @@ async function main(): Promise<void> {
     const contenders: { peer: string; what: 'infer' | 'train'; mine: () => void; theirs: () => Promise<Sample> }[] = [];
     let ortRelease: (() => Promise<void>) | null = null;
     if (peers.has('ort')) {
-      const ort = await import('onnxruntime-node');
-      const model = buildOnnxLstm({ I, H, kernel: w.kernel, recurrentKernel: w.recurrentKernel, bias: w.bias }, T, B);
-      const sess = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
-      const feeds = {
-        X: new ort.Tensor('float32', w.x, [T, B, I]),
-        initial_h: new ort.Tensor('float32', w.h0, [1, B, H]),
-        initial_c: new ort.Tensor('float32', w.c0, [1, B, H]),
-      };
+      const { sess, feeds } = await createOrtLstm({ I, H, ...w }, T, B);
       await sess.run(feeds);
       await sess.run(feeds);
       contenders.push({ peer: 'onnxruntime', what: 'infer', mine: nativeInfer, theirs: () => timeAsync(async () => { await sess.run(feeds); }) });

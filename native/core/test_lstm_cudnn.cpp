@@ -68,6 +68,15 @@ struct Data {
 
 struct Outputs {
   std::vector<float> y, hT, cT, dx, dh0, dc0, dK, dR, db;
+  // Zeroed gradient outputs of the sizes both backends write.
+  void zeroGrads(size_t T, size_t B, size_t I, size_t H) {
+    dx.assign(T * B * I, 0.0f);
+    dh0.assign(B * H, 0.0f);
+    dc0.assign(B * H, 0.0f);
+    dK.assign(I * 4 * H, 0.0f);
+    dR.assign(H * 4 * H, 0.0f);
+    db.assign(4 * H, 0.0f);
+  }
 };
 
 std::vector<float> rnd(std::mt19937& rng, size_t n, float scale) {
@@ -121,12 +130,7 @@ Status cpu_run(const Case& c, const Data& d, Outputs& r) {
   Status st = lstm_cpu_forward(dims, o, d.x.data(), d.h0.data(), d.c0.data(), d.K.data(), d.R.data(), d.b.data(),
                                r.y.data(), r.hT.data(), r.cT.data(), saved.data());
   if (!st.ok) return st;
-  r.dx.assign(T * B * I, 0.0f);
-  r.dh0.assign(B * H, 0.0f);
-  r.dc0.assign(B * H, 0.0f);
-  r.dK.assign(I * 4 * H, 0.0f);
-  r.dR.assign(H * 4 * H, 0.0f);
-  r.db.assign(4 * H, 0.0f);
+  r.zeroGrads(T, B, I, H);
   return lstm_cpu_backward(dims, o, d.x.data(), d.K.data(), d.R.data(), saved.data(), d.dy.data(), d.dhT.data(),
                            d.dcT.data(), r.dx.data(), r.dh0.data(), r.dc0.data(), r.dK.data(), r.dR.data(),
                            r.db.data());
@@ -143,12 +147,7 @@ Status gpu_run(CudnnLstm& L, const Case& c, const Data& d, Outputs& r, bool with
   Status st = L.forward(c.T, c.B, o, d.x.data(), d.h0.data(), d.c0.data(), r.y.data(), r.hT.data(), r.cT.data(),
                         withBackward, withBackward ? &saved : nullptr);
   if (!st.ok || !withBackward) return st;
-  r.dx.assign(T * B * I, 0.0f);
-  r.dh0.assign(B * H, 0.0f);
-  r.dc0.assign(B * H, 0.0f);
-  r.dK.assign(I * 4 * H, 0.0f);
-  r.dR.assign(H * 4 * H, 0.0f);
-  r.db.assign(4 * H, 0.0f);
+  r.zeroGrads(T, B, I, H);
   return L.backward(saved, d.dy.data(), d.dhT.data(), d.dcT.data(), r.dx.data(), r.dh0.data(), r.dc0.data(),
                     r.dK.data(), r.dR.data(), r.db.data(), c.T, c.B);
 }

@@ -181,18 +181,15 @@ async function main(): Promise<void> {
 
     for (const k of contenders) {
       const r: PairResult = { config: c.name, what: k.what, peer: k.peer, native: [], other: [] };
-      const mineBlock = async (): Promise<Sample> => {
-        for (let j = 0; j < warm; j++) k.mine();
+      // One side's sample: `warm` untimed ops (their timings are discarded), then the median of `block` timed ops.
+      const runBlock = async (timedOp: () => Promise<Sample>): Promise<Sample> => {
+        for (let j = 0; j < warm; j++) await timedOp();
         const ss: Sample[] = [];
-        for (let j = 0; j < block; j++) ss.push(await timeAsync(k.mine));
+        for (let j = 0; j < block; j++) ss.push(await timedOp());
         return medianSample(ss);
       };
-      const theirBlock = async (): Promise<Sample> => {
-        for (let j = 0; j < warm; j++) await k.theirs();
-        const ss: Sample[] = [];
-        for (let j = 0; j < block; j++) ss.push(await k.theirs());
-        return medianSample(ss);
-      };
+      const mineBlock = () => runBlock(() => timeAsync(k.mine));
+      const theirBlock = () => runBlock(k.theirs);
       for (let i = 0; i < pairs; i++) {
         // ABBA order so that neither side is always the one that runs right after the other.
         if (i % 2 === 0) {

@@ -41,13 +41,18 @@ function isNdarray(v: unknown): v is NdArray {
   return typeof v === 'object' && v !== null && 'shape' in v && 'stride' in v && 'offset' in v && 'data' in v;
 }
 
+/** Integer typed arrays (token ids, masks) are accepted too; their values are converted to the float dtype. */
+export type IntTypedArray = Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array;
+
+/** A typed array of numbers (float or integer): any ArrayBuffer view except DataView and the BigInt arrays. */
+export function isNumericTypedArray(v: unknown): v is TypedArray | IntTypedArray {
+  return ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array);
+}
+
 /**
  * Makes a tensor from a number, nested arrays, a flat array / TypedArray with `shape`, an ndarray, or a Tensor
  * (copied). A Float64Array keeps float64 unless `dtype` says otherwise; everything else defaults to float32.
  */
-/** Integer typed arrays (token ids, masks) are accepted too; their values are converted to the float dtype. */
-export type IntTypedArray = Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array;
-
 export function tensor(values: NestedArray | TypedArray | IntTypedArray | NdArray | Tensor | readonly number[], opts: TensorOptions = {}): Tensor {
   if (opts.dtype !== undefined) dtypeArg('tensor', opts.dtype);
   if (values instanceof Tensor) {
@@ -57,7 +62,7 @@ export function tensor(values: NestedArray | TypedArray | IntTypedArray | NdArra
     return t;
   }
   if (isNdarray(values)) return fromNdarray(values, opts);
-  if (ArrayBuffer.isView(values) && !(values instanceof DataView) && !(values instanceof BigInt64Array) && !(values instanceof BigUint64Array)) {
+  if (isNumericTypedArray(values)) {
     const dtype = opts.dtype ?? (values instanceof Float64Array ? 'float64' : 'float32');
     const shape = opts.shape ?? [values.length];
     checkShape('tensor', 'shape', shape);

@@ -11,7 +11,7 @@
 
 import { Tensor, type NestedArray, type TypedArray } from '../../../tensor/tensor.js';
 import { fail, shapeStr } from '../../../tensor/shape.js';
-import { full, tensor, type IntTypedArray } from '../../../tensor/create.js';
+import { full, tensor, isNumericTypedArray, type IntTypedArray } from '../../../tensor/create.js';
 import { gather } from '../../../ops/gather.js';
 import { reshape } from '../../../ops/layout.js';
 import { Layer, baseArgsFromConfig, type LayerArgs, type CallArgs, type LayerInput } from '../../engine/layer.js';
@@ -28,10 +28,6 @@ export interface IdArray {
 
 /** What `Embedding.apply` accepts as ids: the usual layer inputs, a TypedArray (1-D ids), or an IdArray. */
 export type EmbeddingInput = LayerInput | IntTypedArray | TypedArray | IdArray;
-
-function isTypedArray(v: unknown): v is IntTypedArray | Float32Array | Float64Array {
-  return ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array);
-}
 
 export interface EmbeddingArgs extends LayerArgs {
   inputDim: number;
@@ -87,10 +83,10 @@ export class Embedding extends Layer {
     const v = inputs as EmbeddingInput;
     if (v instanceof Tensor) return v;
     if (Array.isArray(v) && v.length > 0 && v.every((x) => x instanceof Tensor)) return v as Tensor[];
-    if (isTypedArray(v)) return tensor(v, { dtype: 'float64' });
+    if (isNumericTypedArray(v)) return tensor(v, { dtype: 'float64' });
     if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
       const o = v as Partial<IdArray> & { stride?: unknown };
-      if (!isTypedArray(o.data) || !Array.isArray(o.shape)) {
+      if (!isNumericTypedArray(o.data) || !Array.isArray(o.shape)) {
         fail(this.name, `Embedding argument 'inputs' must be a Tensor, nested arrays, a typed array or {data: TypedArray, shape}, got an object with keys ${Object.keys(o).join(', ') || '(none)'}`);
       }
       if (o.stride !== undefined) return tensor(o as never, { dtype: 'float64' }); // an ndarray: strides/offset honoured

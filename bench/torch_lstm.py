@@ -1,7 +1,9 @@
 """PyTorch CPU nn.LSTM timing peer for bench/native.ts (one thread).
 
 usage: python bench/torch_lstm.py B T I H [budget_seconds] [cpu|cuda] [serve]
-Prints one JSON line: {"version", "threads", "infer": [ms...], "train": [ms...], "inferCpu": [...], "trainCpu": [...]}.
+Prints one JSON line: {"version", "threads", "infer": [ms...], "train": [ms...], "inferCpu": [...], "trainCpu": [...]},
+on cuda also "inferHost"/"trainHost" (+ "...Cpu"): the same ops with host tensors in and out, as lstm-ts's cudnn
+backend is called (x up; y, hT, cT down; dy up; dx and weight gradients down).
 Inference = forward of the whole [T, B, I] sequence under no_grad; training step = forward + backward of
 mean(y**2) (gradients of all weights and of x; no optimizer update) — the same work as the native side.
 
@@ -41,6 +43,30 @@ def main() -> None:
         (y * y).mean().backward()
         sync()
 
+    # The same two ops with lstm-ts's cudnn data flow: the library's tensors are host typed arrays, so every call
+    # copies x up and y (and hT, cT) down; backward copies dy up, takes dL/dy from the host, and copies dx and the
+    # weight gradients down. Timing these beside the device-resident ops above separates cuDNN's compute from the
+    # PCIe copies that a host-resident library cannot avoid (on cpu these are the same ops, the copies no-ops).
+    x_host = x.cpu()
+
+    def infer_host() -> None:
+        with torch.no_grad():
+            y, (h, c) = lstm(x_host.to(device))
+            y.cpu(), h.cpu(), c.cpu()
+        sync()
+
+    def train_host() -> None:
+        lstm.zero_grad(set_to_none=True)
+        xd = x_host.to(device).requires_grad_(True)
+        y, _ = lstm(xd)
+        y_host = y.detach().cpu()
+        dy = y_host * (2.0 / y_host.numel())  # d mean(y²)/dy, computed on the host like the Node side
+        y.backward(dy.to(device))
+        xd.grad.cpu()
+        for p in lstm.parameters():
+            p.grad.cpu()
+        sync()
+
     out = {"version": torch.__version__, "threads": torch.get_num_threads(), "device": device}
     if len(sys.argv) > 7 and sys.argv[7] == "serve":
         for fn in (infer, infer, train, train):  # warm-up (oneDNN primitive creation)
@@ -56,7 +82,9 @@ def main() -> None:
             fn()
             print(json.dumps({"ms": (time.perf_counter() - t0) * 1000, "cpuMs": (time.process_time() - c0) * 1000}), flush=True)
         return
-    for name, fn in (("infer", infer), ("train", train)):
+    for name, fn in (("infer", infer), ("train", train), ("inferHost", infer_host), ("trainHost", train_host)):
+        if name.endswith("Host") and device == "cpu":
+            continue  # identical to the ops above on cpu
         t0 = time.perf_counter()
         fn()  # warm-up (oneDNN primitive creation)
         first = time.perf_counter() - t0

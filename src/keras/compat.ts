@@ -3,7 +3,8 @@
 // numbers, code reads `getKerasCompat()`:
 //   - activation 'hard_sigmoid': Keras 3 relu6(x+3)/6 (slope 1/6); Keras 2 clip(0.2x+0.5, 0, 1) (slope 0.2)
 //     (semantics notes §11.1);
-//   - the recurrent layers' dropout-mask scheme and stateful + initial_state rule (see their docs).
+//   - the recurrent layers' dropout-mask scheme and stateful + initial_state rule (see their docs);
+//   - Masking: Keras 3 where(mask, x, 0); Keras 2 x·mask (an infinite feature at a masked step gives NaN).
 // The switch is process-wide; `withKerasCompat` scopes it (tests).
 
 export type KerasCompat = 'keras3' | 'keras2';

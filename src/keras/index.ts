@@ -14,4 +14,4 @@ export * as layers from './layers.js';
 export * as metrics from '../train/metrics/index.js';
 export * as callbacks from '../train/callbacks.js';
 export { Sequential, History } from '../train/sequential.js';
-export { loadModel, saveModel, loadKerasWeightsH5 } from '../train/saving.js';
+export { loadModel, saveModel, loadKerasWeightsH5, loadKerasModel } from '../train/saving.js';

@@ -93,12 +93,19 @@ describe('train/saving', () => {
     expect(model.layers.map((l) => l.name)).to.deep.equal(h.layers);
     await loadKerasWeightsH5(model, fileURLToPath(new URL(`../fixtures/${h.file}`, import.meta.url)));
     expectClose(model.predict(x).toFlatArray(), flat(h.y), 2e-6, 1e-5, 'predictions');
-    const wrong = new Sequential([new L.Dense({ units: 2, name: 'not_there' })]);
-    wrong.predict(tensor([[1]]));
+    // Keras keys the file by class (layers/simple_rnn), not by layer name: a top-level SimpleRNN is not in it
+    const wrong = new Sequential([new L.SimpleRNN({ units: 2, name: 'not_there' })]);
+    wrong.predict(tensor([[[1]]]));
     let err: unknown = null;
     await loadKerasWeightsH5(wrong, fileURLToPath(new URL(`../fixtures/${h.file}`, import.meta.url))).catch((e: unknown) => (err = e));
     expect(err).to.be.instanceOf(LstmTsError);
-    expect(String(err)).to.match(/layer 'not_there' not found .*embedding/);
+    expect(String(err)).to.match(/layer 'not_there' \(stored by Keras as layers\/simple_rnn\) not found .*embedding/);
+    // a Dense with the wrong input size finds layers/dense but not its shape
+    const badShape = new Sequential([new L.Dense({ units: 2, name: 'anything' })]);
+    badShape.predict(tensor([[1]]));
+    err = null;
+    await loadKerasWeightsH5(badShape, fileURLToPath(new URL(`../fixtures/${h.file}`, import.meta.url))).catch((e: unknown) => (err = e));
+    expect(String(err)).to.match(/layer 'anything' weight .*: file has shape \[\d+, 2\] at layers\/dense\/vars\/0, model needs \[1, 2\]/);
   });
 });
 void Tensor;

@@ -14,4 +14,5 @@ export * as layers from './layers.js';
 export * as metrics from '../train/metrics/index.js';
 export * as callbacks from '../train/callbacks.js';
 export { Sequential, History } from '../train/sequential.js';
-export { loadModel, saveModel, loadKerasWeightsH5, loadKerasModel } from '../train/saving.js';
+export { loadModel, saveModel } from '../train/saving.js';
+export { loadKerasWeightsH5, loadKerasModel } from '../train/keras-import.js';

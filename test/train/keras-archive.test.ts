@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import * as lt from '../../src/index.js';
-import { kerasSaveName } from '../../src/train/saving.js';
+import { kerasSaveName } from '../../src/train/keras-import.js';
 import { crc32, zipEntries } from '../../src/train/zip.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import * as lt from '../../src/index.js';
 import { tensor, Tensor, LstmTsError, type NestedArray } from '../../src/index.js';
 import { Sequential } from '../../src/train/sequential.js';
-import { loadModel, loadKerasWeightsH5 } from '../../src/train/saving.js';
+import { loadModel } from '../../src/train/saving.js';
+import { loadKerasWeightsH5 } from '../../src/train/keras-import.js';
 import { Adam } from '../../src/train/optimizers/index.js';
 import { expectClose, flat } from './helpers.js';
 

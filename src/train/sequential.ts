@@ -380,7 +380,12 @@ export class Sequential extends Layer implements CallbackModel {
   }
 
   private buildInputShape(): (number | null)[] | null {
-    return this.layerInputShapes[0] ?? this.stack[0]?.batchInputShape ?? this.batchInputShape ?? null;
+    const declared = this.stack[0]?.batchInputShape ?? this.batchInputShape ?? null;
+    const seen = this.layerInputShapes[0] ?? null;
+    // A declared batch size (a stateful model's) stays in the shape, as in Keras's InputLayer batch_shape, so
+    // that a loaded model is built with it.
+    if (seen && seen[0] === null && declared && typeof declared[0] === 'number') return [declared[0], ...seen.slice(1)];
+    return seen ?? declared;
   }
 
   /** Rebuilds a Sequential from its config, given a resolver from class_name+config to a layer. */
@@ -426,7 +431,7 @@ export class Sequential extends Layer implements CallbackModel {
     saveModel(this, dir);
   }
 
-  /** The input shape recorded for the first layer ([null, ...]) or null. */
+  /** The input shape recorded for the first layer ([null, ...], or [batch, ...] when a batch size is declared) or null. */
   get inputShape(): (number | null)[] | null {
     return this.buildInputShape();
   }

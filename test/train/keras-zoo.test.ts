@@ -3,6 +3,7 @@
 // Bidirectional stacks with random options, fed through Masking or Embedding(mask_zero), with TimeDistributed(Dense)
 // and a final Dense. Each is loaded with loadKerasModel and must give TF's predictions, and after one
 // train_on_batch step with the archive's own compile_config (SGD(0.05) + mse) TF's loss and every weight.
+// Four fixed variants (dropout, unroll, stateful) are checked through two consecutive predicts.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,6 +52,15 @@ describe('train: a zoo of random Keras models (.keras from TF 2.21) loads to the
       const ws = model.getWeights();
       expect(ws.length).to.equal(c.weights_after.length);
       ws.forEach((w, i) => expectClose(w.data, flat(c.weights_after[i]), ATOL, RTOL, `weight ${i} after one SGD step`));
+    });
+  }
+
+  for (const c of fx.predict_only) {
+    it(`${c.name} (predict twice): ${c.description}`, async () => {
+      const model = await lt.keras.loadKerasModel(join(fixtures, 'keras_zoo', c.file));
+      const x = lt.tensor(c.x);
+      expectClose(model.predict(x, { batchSize: 3 }).data, flat(c.y_pred), ATOL, RTOL, 'first predict');
+      expectClose(model.predict(x, { batchSize: 3 }).data, flat(c.y_pred_again), ATOL, RTOL, 'second predict');
     });
   }
 });

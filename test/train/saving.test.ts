@@ -24,6 +24,27 @@ describe('train/saving', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('a stateful model loads with its fixed batch size and zero states: two predicts equal a fresh model\'s two', () => {
+    const make = (): Sequential => new Sequential([
+      new L.LSTM({ units: 3, stateful: true, returnSequences: true, batchInputShape: [2, 4, 2] }),
+      new L.SimpleRNN({ units: 2, stateful: true }),
+    ]);
+    const model = make();
+    const x = tensor([[[0.1, 0.2], [0.3, 0.4], [0.5, 0.6], [0.7, 0.8]], [[-0.1, 0], [0, 0.1], [0.1, 0], [0, -0.1]]]);
+    model.predict(x);
+    const w = model.getWeights();
+    model.save(dir);
+    const fresh = make();
+    fresh.predict(x);
+    fresh.setWeights(w);
+    for (const l of fresh.layers) (l as lt.keras.layers.RNN).resetStates();
+    const loaded = loadModel(dir);
+    const f1 = fresh.predict(x), f2 = fresh.predict(x);
+    expect(Array.from(loaded.predict(x).data)).to.deep.equal(Array.from(f1.data));
+    expect(Array.from(loaded.predict(x).data)).to.deep.equal(Array.from(f2.data));
+    expect(Array.from(f1.data)).to.not.deep.equal(Array.from(f2.data)); // the states really carry over
+  });
+
   it('save → loadModel gives bit-identical predictions (Embedding mask_zero → LSTM → Dense softmax) and restores compile', () => {
     const model = new Sequential([
       new L.Embedding({ inputDim: 9, outputDim: 4, maskZero: true }),

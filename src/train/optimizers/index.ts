@@ -9,6 +9,7 @@ export { Optimizer, applyConstraint, type OptimizerArgs, type ConstraintLike, ty
 export { SGD, type SGDArgs } from './sgd.js';
 export { Adam, AdamW, type AdamArgs } from './adam.js';
 export { RMSprop, type RMSpropArgs } from './rmsprop.js';
+export * as schedules from './schedules.js';
 
 const FROM_CONFIG: Record<string, (cfg: JsonConfig) => Optimizer> = {
   SGD: SGD.fromConfig,

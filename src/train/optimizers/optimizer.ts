@@ -12,6 +12,7 @@ import { Tensor, allocate, type TypedArray, type DType } from '../../tensor/tens
 import { noGrad } from '../../autograd/mode.js';
 import { fail, shapeStr, sameShape } from '../../tensor/shape.js';
 import { clipByGlobalNorm, clipByNorm, clipByValue } from './clip.js';
+import { LearningRateSchedule, deserializeSchedule } from './schedules.js';
 
 /** A constraint as layers hold it: a function or an object with `apply`/`call` mapping a weight to its projection. */
 export type ConstraintLike = ((w: Tensor) => Tensor) | { apply(w: Tensor): Tensor } | { call(w: Tensor): Tensor };
@@ -23,7 +24,8 @@ export function applyConstraint(c: ConstraintLike, w: Tensor): Tensor {
   return fail('optimizer', 'constraint must be a function or have apply()/call()');
 }
 
-export type LearningRate = number | ((iteration: number) => number);
+/** A fixed rate, a function of the iteration count, or a Keras schedule (schedules.ts). */
+export type LearningRate = number | ((iteration: number) => number) | LearningRateSchedule;
 
 export interface OptimizerArgs {
   learningRate?: LearningRate;
@@ -73,7 +75,9 @@ export abstract class Optimizer {
 
   /** The learning rate used by the next step (schedules see the iteration count before the step). */
   currentLearningRate(): number {
-    return typeof this.learningRate === 'function' ? this.learningRate(this.iterations) : this.learningRate;
+    const lr = this.learningRate;
+    if (lr instanceof LearningRateSchedule) return lr.at(this.iterations);
+    return typeof lr === 'function' ? lr(this.iterations) : lr;
   }
 
   /** Number of per-variable slots (m, v, ...) the subclass needs. */
@@ -159,7 +163,9 @@ export abstract class Optimizer {
   }
 
   getConfig(): JsonConfig {
-    const lr = typeof this.learningRate === 'number' ? Math.fround(this.learningRate) : null;
+    const r = this.learningRate;
+    // A schedule serializes as Keras does; a plain JS function has no Keras form.
+    const lr = typeof r === 'number' ? Math.fround(r) : r instanceof LearningRateSchedule ? r.serialize() : null;
     return {
       name: this.name,
       learning_rate: lr,
@@ -180,6 +186,14 @@ export abstract class Optimizer {
   }
 }
 
+/** Keras `learning_rate`: a number, a serialized schedule, or absent (the optimizer's default). */
+function learningRateFromConfig(v: unknown): LearningRate | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'object' && typeof (v as JsonConfig).class_name === 'string') return deserializeSchedule(v as JsonConfig);
+  return fail('optimizers.fromConfig', `learning_rate must be a number or a serialized schedule, got ${JSON.stringify(v)}`);
+}
+
 /** Reads the base keys of a Keras optimizer config. */
 export function baseArgsFromConfig(cfg: JsonConfig): OptimizerArgs {
   for (const k of ['loss_scale_factor', 'gradient_accumulation_steps']) {
@@ -188,7 +202,7 @@ export function baseArgsFromConfig(cfg: JsonConfig): OptimizerArgs {
   if (cfg.use_ema) fail('optimizers.fromConfig', 'use_ema is not supported');
   return {
     name: cfg.name as string | undefined,
-    learningRate: typeof cfg.learning_rate === 'number' ? cfg.learning_rate : undefined,
+    learningRate: learningRateFromConfig(cfg.learning_rate),
     clipnorm: (cfg.clipnorm as number | null) ?? null,
     clipvalue: (cfg.clipvalue as number | null) ?? null,
     globalClipnorm: (cfg.global_clipnorm as number | null) ?? null,

@@ -1,0 +1,169 @@
+// Keras 3 learning-rate schedules (keras/src/optimizers/schedules/learning_rate_schedule.py): the learning rate
+// of step `s` (the optimizer's iteration count before the update, base_optimizer._get_current_learning_rate).
+// Keras evaluates them with float32 tensor ops; each formula below rounds (`f`) exactly after the ops Keras
+// runs, in the same order, so that a schedule gives TF's float32 learning rate (transcendental functions aside:
+// TF's float32 pow/cos may differ from the correctly rounded value by an ulp).
+//   ExponentialDecay:    lr0 · rate^(s/steps)             (exponent floored with staircase)
+//   InverseTimeDecay:    lr0 / (1 + rate · s/steps)       (s/steps floored with staircase)
+//   PiecewiseConstantDecay: values[i] for boundaries[i−1] < s ≤ boundaries[i]
+//   PolynomialDecay:     (lr0 − end) · (1 − s'/steps')^power + end,  s' = min(s, steps), or with cycle
+//                        steps' = steps · ceil(s/steps)
+//   CosineDecay:         lr0 · ((1 − α) · ½(1 + cos(π · min(s, steps)/steps)) + α), after an optional
+//                        linear warmup from lr0 to warmup_target over warmup_steps
+
+import { fail } from '../../tensor/shape.js';
+
+const f = Math.fround;
+
+export type JsonConfig = { [k: string]: unknown };
+
+export abstract class LearningRateSchedule {
+  /** The learning rate of optimizer step `step` (0 for the first update). */
+  abstract at(step: number): number;
+  /** Keras `get_config()` (the constructor arguments, snake_case). */
+  abstract getConfig(): JsonConfig;
+  /** Keras `keras.optimizers.schedules.serialize`. */
+  serialize(): JsonConfig {
+    return { module: 'keras.optimizers.schedules', class_name: this.constructor.name, config: this.getConfig(), registered_name: null };
+  }
+}
+
+function positiveSteps(cls: string, decaySteps: number): number {
+  if (!(decaySteps > 0)) fail(cls, `Argument \`decay_steps\` must be > 0. Received: decay_steps=${decaySteps}`);
+  return decaySteps;
+}
+
+export class ExponentialDecay extends LearningRateSchedule {
+  constructor(readonly initialLearningRate: number, readonly decaySteps: number, readonly decayRate: number,
+    readonly staircase = false, readonly name = 'ExponentialDecay') {
+    super();
+    positiveSteps('ExponentialDecay', decaySteps);
+  }
+
+  at(step: number): number {
+    let p = f(f(step) / f(this.decaySteps));
+    if (this.staircase) p = Math.floor(p);
+    return f(f(this.initialLearningRate) * f(Math.pow(f(this.decayRate), p)));
+  }
+
+  getConfig(): JsonConfig {
+    return { initial_learning_rate: this.initialLearningRate, decay_steps: this.decaySteps, decay_rate: this.decayRate, staircase: this.staircase, name: this.name };
+  }
+}
+
+export class InverseTimeDecay extends LearningRateSchedule {
+  constructor(readonly initialLearningRate: number, readonly decaySteps: number, readonly decayRate: number,
+    readonly staircase = false, readonly name = 'InverseTimeDecay') {
+    super();
+    positiveSteps('InverseTimeDecay', decaySteps);
+  }
+
+  at(step: number): number {
+    let p = f(f(step) / f(this.decaySteps));
+    if (this.staircase) p = Math.floor(p);
+    return f(f(this.initialLearningRate) / f(1 + f(f(this.decayRate) * p)));
+  }
+
+  getConfig(): JsonConfig {
+    return { initial_learning_rate: this.initialLearningRate, decay_steps: this.decaySteps, decay_rate: this.decayRate, staircase: this.staircase, name: this.name };
+  }
+}
+
+export class PiecewiseConstantDecay extends LearningRateSchedule {
+  constructor(readonly boundaries: number[], readonly values: number[], readonly name = 'PiecewiseConstant') {
+    super();
+    if (boundaries.length !== values.length - 1) {
+      fail('PiecewiseConstantDecay', `The length of boundaries should be 1 less than the length of values. Received: boundaries=[${boundaries.join(', ')}] of length ${boundaries.length}, and values=[${values.join(', ')}] of length ${values.length}.`);
+    }
+  }
+
+  at(step: number): number {
+    // Keras casts the boundaries to the step's dtype (the integer iteration count), truncating fractions.
+    const b = this.boundaries.map((x) => Math.trunc(x));
+    if (step <= b[0]) return f(this.values[0]);
+    for (let i = 1; i < b.length; i++) if (step > b[i - 1] && step <= b[i]) return f(this.values[i]);
+    return f(this.values[this.values.length - 1]);
+  }
+
+  getConfig(): JsonConfig {
+    return { boundaries: [...this.boundaries], values: [...this.values], name: this.name };
+  }
+}
+
+export class PolynomialDecay extends LearningRateSchedule {
+  constructor(readonly initialLearningRate: number, readonly decaySteps: number, readonly endLearningRate = 0.0001,
+    readonly power = 1.0, readonly cycle = false, readonly name = 'PolynomialDecay') {
+    super();
+    positiveSteps('PolynomialDecay', decaySteps);
+  }
+
+  at(step: number): number {
+    let s = f(step);
+    let steps = f(this.decaySteps);
+    if (this.cycle) {
+      // the first multiple of decay_steps above the step (1 at step 0)
+      const multiplier = s === 0 ? 1 : Math.ceil(f(s / f(this.decaySteps)));
+      steps = f(steps * multiplier);
+    } else {
+      s = Math.min(s, steps);
+    }
+    const p = f(s / steps);
+    const span = f(f(this.initialLearningRate) - f(this.endLearningRate));
+    return f(f(span * f(Math.pow(f(1 - p), f(this.power)))) + f(this.endLearningRate));
+  }
+
+  getConfig(): JsonConfig {
+    return { initial_learning_rate: this.initialLearningRate, decay_steps: this.decaySteps, end_learning_rate: this.endLearningRate, power: this.power, cycle: this.cycle, name: this.name };
+  }
+}
+
+export class CosineDecay extends LearningRateSchedule {
+  constructor(readonly initialLearningRate: number, readonly decaySteps: number, readonly alpha = 0.0,
+    readonly name = 'CosineDecay', readonly warmupTarget: number | null = null, readonly warmupSteps = 0) {
+    super();
+    positiveSteps('CosineDecay', decaySteps);
+  }
+
+  private decay(step: number, decaySteps: number, from: number): number {
+    const completed = f(step / decaySteps);
+    const cosine = f(0.5 * f(1 + f(Math.cos(f(f(Math.PI) * completed)))));
+    const decayed = f(f(f(1 - this.alpha) * cosine) + f(this.alpha));
+    return f(from * decayed);
+  }
+
+  at(step: number): number {
+    const lr0 = f(this.initialLearningRate);
+    const steps = f(this.decaySteps);
+    if (this.warmupTarget === null) return this.decay(Math.min(f(step), steps), steps, lr0);
+    const target = f(this.warmupTarget);
+    const warm = f(this.warmupSteps);
+    const s = Math.min(f(step), f(steps + warm));
+    if (s < warm) return f(f(f(target - lr0) * f(s / warm)) + lr0);
+    return this.decay(f(s - warm), steps, target);
+  }
+
+  getConfig(): JsonConfig {
+    return { initial_learning_rate: this.initialLearningRate, decay_steps: this.decaySteps, alpha: this.alpha, name: this.name, warmup_target: this.warmupTarget, warmup_steps: this.warmupSteps };
+  }
+}
+
+const num = (cfg: JsonConfig, k: string, dflt?: number): number => {
+  const v = cfg[k] ?? dflt;
+  if (typeof v !== 'number') fail('schedules.deserialize', `${k} must be a number, got ${JSON.stringify(cfg[k])}`);
+  return v;
+};
+
+/** Keras `keras.optimizers.schedules.deserialize` for the schedules above; any other class is an error. */
+export function deserializeSchedule(obj: JsonConfig): LearningRateSchedule {
+  const c = (obj.config ?? {}) as JsonConfig;
+  const name = c.name as string | undefined;
+  switch (obj.class_name) {
+    case 'ExponentialDecay': return new ExponentialDecay(num(c, 'initial_learning_rate'), num(c, 'decay_steps'), num(c, 'decay_rate'), Boolean(c.staircase), name);
+    case 'InverseTimeDecay': return new InverseTimeDecay(num(c, 'initial_learning_rate'), num(c, 'decay_steps'), num(c, 'decay_rate'), Boolean(c.staircase), name);
+    case 'PiecewiseConstantDecay': return new PiecewiseConstantDecay(c.boundaries as number[], c.values as number[], name);
+    case 'PolynomialDecay': return new PolynomialDecay(num(c, 'initial_learning_rate'), num(c, 'decay_steps'), num(c, 'end_learning_rate', 0.0001), num(c, 'power', 1), Boolean(c.cycle), name);
+    case 'CosineDecay': return new CosineDecay(num(c, 'initial_learning_rate'), num(c, 'decay_steps'), num(c, 'alpha', 0), name,
+      (c.warmup_target ?? null) as number | null, num(c, 'warmup_steps', 0));
+    default: return fail('schedules.deserialize', `unknown learning-rate schedule class '${String(obj.class_name)}'; supported: ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay, PolynomialDecay, CosineDecay`);
+  }
+}

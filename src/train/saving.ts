@@ -92,13 +92,31 @@ export function loadModel(dir: string, opts: { compile?: boolean } = {}): Sequen
   return model;
 }
 
+// Keras metric classes whose serialized form (compile(metrics=[keras.metrics.MeanAbsoluteError()])) maps to one
+// of the metric names lstm-ts computes. Keras's `Accuracy` class is exact-match accuracy, not the shape-resolved
+// 'accuracy' string, so it is not in the list.
+const METRIC_CLASSES: Record<string, string> = {
+  BinaryAccuracy: 'binary_accuracy', CategoricalAccuracy: 'categorical_accuracy',
+  SparseCategoricalAccuracy: 'sparse_categorical_accuracy', MeanAbsoluteError: 'mean_absolute_error',
+  MeanSquaredError: 'mean_squared_error',
+};
+
+function metricFromConfig(m: unknown): string {
+  if (typeof m === 'string') return m;
+  const cls = (m as Record<string, unknown> | null)?.class_name;
+  if (typeof cls === 'string' && METRIC_CLASSES[cls]) return METRIC_CLASSES[cls];
+  return fail('loadModel', `compile_config metric ${JSON.stringify(typeof cls === 'string' ? cls : m)} is not supported ` +
+    `(metric classes: ${Object.keys(METRIC_CLASSES).join(', ')}, or the metric names); load with { compile: false } and call compile() yourself`);
+}
+
 /** Keras `compile_config` (optimizer, loss, metrics) → model.compile; nothing when it lacks an optimizer or loss. */
 export function restoreCompile(model: Sequential, compileConfig: unknown): void {
   const cc = compileConfig as Record<string, unknown> | undefined | null;
   if (!cc || !cc.optimizer || !cc.loss) return;
+  const metrics = cc.metrics as unknown[] | null | undefined;
   model.compile({
     optimizer: optimizersMod.get(cc.optimizer as Record<string, unknown>),
     loss: lossesMod.get(cc.loss as string | Record<string, unknown>),
-    metrics: (cc.metrics as string[] | null) ?? undefined,
+    metrics: metrics ? metrics.map(metricFromConfig) : undefined,
   });
 }

@@ -15,6 +15,15 @@ const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const fx: any = JSON.parse(readFileSync(join(fixtures, 'keras_archive.json'), 'utf8'));
 const file = (name: string): string => join(fixtures, 'keras_archive', name);
+/** Offset of the central-directory entry of `name` (signature 0x02014b50). */
+function findCentralEntry(b: Uint8Array, name: string): number {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const enc = new TextEncoder().encode(name);
+  for (let p = 0; p + 46 <= b.length; p++) {
+    if (dv.getUint32(p, true) === 0x02014b50 && dv.getUint16(p + 28, true) === enc.length && enc.every((ch, k) => b[p + 46 + k] === ch)) return p;
+  }
+  throw new Error(`no central entry for ${name}`);
+}
 const flat = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flat) : [v as number]);
 
 /** |a − b| ≤ atol + rtol·|b| for every element, naming the worst one. */
@@ -74,6 +83,36 @@ describe('train: loadKerasModel (.keras archives written by Keras 3.15)', () => 
     const model = await lt.keras.loadKerasModel(file(c.file));
     expect(model.layers.map((l) => l.name)).to.deep.equal(c.layers);
     expectClose(model.predict(lt.tensor(c.ids)).data, flat(c.y), ATOL, RTOL, 'predictions');
+    // compile(metrics=[MeanAbsoluteError(), 'mse']): the metric object is a dict in compile_config
+    expect(c.compile_config.metrics[0].class_name).to.equal('MeanAbsoluteError');
+    const logs = model.evaluate(lt.tensor(c.ids), lt.tensor(c.targets), { batchSize: 3, verbose: 0 });
+    expect(Object.keys(logs).sort()).to.deep.equal(Object.keys(c.evaluate).sort());
+    for (const k of Object.keys(c.evaluate)) expect(logs[k], k).to.be.closeTo(c.evaluate[k], 1e-5);
+  });
+
+  it('a compile_config metric it cannot compute is an error at load, naming it (and compile: false still loads)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lstm-ts-keras-auc-'));
+    try {
+      // the same archive with its metric class renamed in config.json (same length keeps the ZIP offsets)
+      const b = new Uint8Array(readFileSync(file(fx.embedding_rnn.file)));
+      const from = new TextEncoder().encode('"MeanAbsoluteError"');
+      const to = new TextEncoder().encode('"MeanAbsoluteErrox"');
+      for (let p = 0; p + from.length <= b.length; p++) if (from.every((ch, k) => b[p + k] === ch)) b.set(to, p);
+      const path = join(dir, 'auc.keras');
+      // the CRC of config.json no longer matches: patch it in both headers from the member's new bytes
+      const e = zipEntries(b, 'x').find((m) => m.name === 'config.json')!;
+      const start = e.localHeaderOffset + 30 + new DataView(b.buffer).getUint16(e.localHeaderOffset + 26, true) + new DataView(b.buffer).getUint16(e.localHeaderOffset + 28, true);
+      const crc = crc32(b.subarray(start, start + e.size));
+      new DataView(b.buffer).setUint32(e.localHeaderOffset + 14, crc, true);
+      const cdCrcAt = findCentralEntry(b, 'config.json') + 16;
+      new DataView(b.buffer).setUint32(cdCrcAt, crc, true);
+      writeFileSync(path, b);
+      await expectReject(lt.keras.loadKerasModel(path), /compile_config metric "MeanAbsoluteErrox" is not supported/);
+      const m = await lt.keras.loadKerasModel(path, { compile: false });
+      expect(m.optimizer).to.equal(null);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a functional model, naming its class and what to do instead', async () => {

@@ -14,6 +14,8 @@ import type { Layer } from '../keras/engine/layer.js';
 import { Sequential } from './sequential.js';
 import { buildFromInputShape, restoreCompile } from './saving.js';
 import { zipEntries, zipRead, type ZipEntry } from './zip.js';
+import { kerasSaveName, kerasWeightGroups } from './keras-weight-layout.js';
+export { kerasSaveName } from './keras-weight-layout.js';
 
 /**
  * Loads a model saved by Keras 3 `model.save('m.keras')`: the archive's config.json rebuilds the layers (only
@@ -76,49 +78,21 @@ interface H5Node {
   shape?: number[] | null;
 }
 
-/** Datasets of one saved Keras object: its own vars/0..n, then its children (cell, forward/backward layers). */
-function collectVars(g: H5Node): { path: string; node: H5Node }[] {
-  const out: { path: string; node: H5Node }[] = [];
-  const walk = (node: H5Node, path: string): void => {
-    const keys = node.keys?.() ?? [];
-    if (keys.includes('vars')) {
-      const vars = node.get!('vars')!;
-      const idx = (vars.keys?.() ?? []).filter((k) => /^\d+$/.test(k)).sort((a, b) => Number(a) - Number(b));
-      for (const k of idx) out.push({ path: `${path}/vars/${k}`, node: vars.get!(k)! });
-    }
-    // Keras weight order: a wrapper's forward layer before its backward layer, a layer's cell after its own vars.
-    const rank = (k: string): number => (k === 'cell' ? 0 : k === 'forward_layer' ? 1 : k === 'backward_layer' ? 2 : 3);
-    const children = keys.filter((k) => k !== 'vars').sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
-    for (const k of children) {
-      const c = node.get!(k);
-      if (c && c.type === 'Group') walk(c, `${path}/${k}`);
-    }
-  };
-  walk(g, '');
-  return out;
-}
-
-/**
- * The group Keras 3 stores a layer's weights under (saving_lib `_save_container_state`): not the layer's name,
- * which is auto-generated and not reproducible, but its class name in snake case (`naming.to_snake_case`:
- * LSTM → lstm, SimpleRNN → simple_rnn, TimeDistributed → time_distributed), numbered _1, _2, … for repeats of
- * a class in the same list (`_get_unique_name`).
- */
-export function kerasSaveName(className: string, used: Map<string, number>): string {
-  const snake = className
-    .replace(/\W+/g, '')
-    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
-    .replace(/([a-z])([A-Z])/g, '$1_$2')
-    .toLowerCase();
-  const n = used.get(snake);
-  used.set(snake, n === undefined ? 0 : n + 1);
-  return n === undefined ? snake : `${snake}_${n + 1}`;
+/** The node at a slash-separated path below `root`, or null. */
+function h5At(root: H5Node, path: string): H5Node | null {
+  let node: H5Node | null = root;
+  for (const part of path.split('/').filter((p) => p !== '')) {
+    if (!node || node.type !== 'Group' || !(node.keys?.() ?? []).includes(part)) return null;
+    node = node.get!(part);
+  }
+  return node;
 }
 
 /**
  * Loads weights saved by Keras 3 (`model.save_weights('m.weights.h5')`) into a built lstm-ts Sequential model.
- * Layers are matched by position and class as Keras stores them (layers/<snake_case class>[_k], see
- * kerasSaveName), weights by Keras order within each layer; every shape is checked.
+ * Layers are matched by position and class as Keras stores them (layers/<snake_case class>[_k]), their variables
+ * group by group as keras-weight-layout.ts describes (stacked cells in the model's order); every count and shape
+ * is checked.
  */
 export async function loadKerasWeightsH5(model: Sequential, file: string): Promise<void> {
   const h5mod = (await import('h5wasm/node')) as unknown as {
@@ -139,22 +113,29 @@ export async function loadKerasWeightsH5(model: Sequential, file: string): Promi
     const used = new Map<string, number>();
     for (const layer of model.layers as Layer[]) {
       const key = kerasSaveName(layer.className, used); // every layer counts, also those without weights
-      const ws = layer.weights;
-      if (ws.length === 0) continue;
-      const g = available.includes(key) ? layersGroup.get!(key) : null;
-      if (!g) fail('loadKerasWeightsH5', `layer '${layer.name}' (stored by Keras as layers/${key}) not found in ${file}; the file has layers: ${available.join(', ')}`);
-      const vars = collectVars(g);
-      if (vars.length !== ws.length) {
-        fail('loadKerasWeightsH5', `layer '${layer.name}' has ${ws.length} weights but the file stores ${vars.length} under layers/${key} (${vars.map((v) => v.path).join(', ')})`);
+      const groups = kerasWeightGroups(layer);
+      if (groups.every((g) => g.weights.length === 0)) continue;
+      if (!available.includes(key)) {
+        fail('loadKerasWeightsH5', `layer '${layer.name}' (stored by Keras as layers/${key}) not found in ${file}; the file has layers: ${available.join(', ')}`);
       }
-      vars.forEach((v, i) => {
-        const shape = v.node.shape ?? [];
-        if (!sameShape(shape, ws[i].shape)) {
-          fail('loadKerasWeightsH5', `layer '${layer.name}' weight ${ws[i].name}: file has shape ${shapeStr(shape)} at layers/${key}${v.path}, model needs ${shapeStr(ws[i].shape)}`);
+      for (const g of groups) {
+        const where = `layers/${key}${g.path ? '/' + g.path : ''}/vars`;
+        const vars = h5At(layersGroup, where.slice('layers/'.length));
+        const stored = vars && vars.type === 'Group' ? (vars.keys?.() ?? []).filter((k) => /^\d+$/.test(k)) : [];
+        // Keras `_check_load_own_variables`: an object loads exactly as many variables as it holds.
+        if (stored.length !== g.weights.length) {
+          fail('loadKerasWeightsH5', `layer '${layer.name}': '${g.name}' has ${g.weights.length} weights but ${file} stores ${stored.length} at ${where}`);
         }
-        const value = v.node.value as ArrayLike<number>;
-        ws[i].assign(value instanceof Tensor ? value : Array.from(value));
-      });
+        g.weights.forEach((w, i) => {
+          const ds = vars!.get!(String(i))!;
+          const shape = ds.shape ?? [];
+          if (!sameShape(shape, w.shape)) {
+            fail('loadKerasWeightsH5', `layer '${layer.name}' weight ${w.name}: file has shape ${shapeStr(shape)} at ${where}/${i}, model needs ${shapeStr(w.shape)}`);
+          }
+          const value = ds.value as ArrayLike<number>;
+          w.assign(value instanceof Tensor ? value : Array.from(value));
+        });
+      }
     }
   } finally {
     f.close();

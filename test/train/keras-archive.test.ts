@@ -115,6 +115,14 @@ describe('train: loadKerasModel (.keras archives written by Keras 3.15)', () => 
     }
   });
 
+  it('RNN([SimpleRNNCell, LSTMCell, SimpleRNNCell]): stacked cells load in the model\'s order, not the file names\' order', async () => {
+    // the file holds cells/simple_rnn_cell, cells/lstm_cell, cells/simple_rnn_cell_1: alphabetically the LSTM
+    // cell would come first and take the first SimpleRNN cell's place
+    const c = fx.stacked_order;
+    const model = await lt.keras.loadKerasModel(file(c.file));
+    expectClose(model.predict(lt.tensor(c.x)).data, flat(c.y), ATOL, RTOL, 'predictions');
+  });
+
   it('refuses a functional model, naming its class and what to do instead', async () => {
     await expectReject(lt.keras.loadKerasModel(file(fx.functional.file)), /holds a 'Functional' model; only Sequential models can be loaded/);
   });

@@ -16,3 +16,4 @@ export * as callbacks from '../train/callbacks.js';
 export { Sequential, History } from '../train/sequential.js';
 export { loadModel, saveModel } from '../train/saving.js';
 export { loadKerasWeightsH5, loadKerasModel } from '../train/keras-import.js';
+export { saveKerasModel, KERAS_FORMAT_VERSION } from '../train/keras-export.js';

@@ -348,10 +348,12 @@ export class Sequential extends Layer implements CallbackModel {
         registered_name: null,
       });
     }
+    // A declared batch size (stateful models) is static for every layer: Keras builds a stateful RNN only with it.
+    const batch = inputShape && typeof inputShape[0] === 'number' ? inputShape[0] : null;
     this.stack.forEach((l, i) => {
       const entry: Record<string, unknown> = { module: 'keras.layers', class_name: l.className, config: l.getConfig(), registered_name: null };
       const s = this.layerInputShapes[i];
-      if (s) entry.build_config = { input_shape: s };
+      if (s) entry.build_config = { input_shape: s[0] === null && batch !== null ? [batch, ...s.slice(1)] : s };
       layers.push(entry);
     });
     const cfg: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: serializeDtype(this.dtype), layers };

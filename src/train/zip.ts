@@ -1,9 +1,10 @@
-// A minimal ZIP reader for Keras `.keras` archives (PKWARE APPNOTE 6.3.10, §4.3): the end-of-central-directory
-// record gives the central directory; each central entry gives a member's method, sizes, CRC-32 and the
-// offset of its local header, after which the data follows. Sizes are taken from the central directory, which
-// is authoritative also when the writer streamed the member (general-purpose flag bit 3, sizes after the data).
-// Methods: 0 (stored: what Keras writes) and 8 (deflate, through node:zlib). Every member read is checked
-// against its CRC-32 and its declared size; ZIP64, encryption and multi-disk archives are refused by name.
+// A minimal ZIP reader (and a stored-only writer, zipStored) for Keras `.keras` archives (PKWARE APPNOTE
+// 6.3.10, §4.3): the end-of-central-directory record gives the central directory; each central entry gives a
+// member's method, sizes, CRC-32 and the offset of its local header, after which the data follows. Sizes are
+// taken from the central directory, which is authoritative also when the writer streamed the member
+// (general-purpose flag bit 3, sizes after the data). Methods: 0 (stored: what Keras writes) and 8 (deflate,
+// through node:zlib). Every member read is checked against its CRC-32 and its declared size; ZIP64,
+// encryption and multi-disk archives are refused by name.
 
 import { inflateRawSync } from 'node:zlib';
 import { fail } from '../tensor/shape.js';
@@ -107,4 +108,62 @@ export function zipRead(buf: Uint8Array, e: ZipEntry, what: string): Uint8Array 
   const c = crc32(data);
   if (c !== e.crc32) fail('zip', `${what}: member '${e.name}' fails its CRC-32 check (0x${c.toString(16)} != 0x${e.crc32.toString(16)}): corrupt`);
   return data;
+}
+
+/**
+ * A ZIP archive of stored (uncompressed) members, as Keras writes `.keras` files: local header + data per
+ * member, then the central directory and the end record (APPNOTE §4.3.6). Times are the DOS epoch (1980-01-01):
+ * the archive's bytes depend only on its members.
+ */
+export function zipStored(members: { name: string; data: Uint8Array }[]): Uint8Array {
+  const enc = new TextEncoder();
+  const parts: Uint8Array[] = [];
+  const central: Uint8Array[] = [];
+  let offset = 0;
+  for (const m of members) {
+    const name = enc.encode(m.name);
+    const crc = crc32(m.data);
+    if (m.data.length >= 0xffffffff || offset >= 0xffffffff) fail('zip', `member '${m.name}' would need ZIP64, which is not supported`);
+    const loc = new Uint8Array(30 + name.length);
+    const lv = new DataView(loc.buffer);
+    lv.setUint32(0, LOC_SIG, true);
+    lv.setUint16(4, 20, true); // version needed: 2.0
+    lv.setUint16(10, 0, true); // time 00:00
+    lv.setUint16(12, 0x21, true); // date 1980-01-01
+    lv.setUint32(14, crc, true);
+    lv.setUint32(18, m.data.length, true);
+    lv.setUint32(22, m.data.length, true);
+    lv.setUint16(26, name.length, true);
+    loc.set(name, 30);
+    const cen = new Uint8Array(46 + name.length);
+    const cv = new DataView(cen.buffer);
+    cv.setUint32(0, CEN_SIG, true);
+    cv.setUint16(4, 20, true); // version made by
+    cv.setUint16(6, 20, true); // version needed
+    cv.setUint16(14, 0x21, true);
+    cv.setUint32(16, crc, true);
+    cv.setUint32(20, m.data.length, true);
+    cv.setUint32(24, m.data.length, true);
+    cv.setUint16(28, name.length, true);
+    cv.setUint32(42, offset, true);
+    cen.set(name, 46);
+    parts.push(loc, m.data);
+    central.push(cen);
+    offset += loc.length + m.data.length;
+  }
+  const cdSize = central.reduce((s, c) => s + c.length, 0);
+  const end = new Uint8Array(22);
+  const ev = new DataView(end.buffer);
+  ev.setUint32(0, EOCD_SIG, true);
+  ev.setUint16(8, members.length, true);
+  ev.setUint16(10, members.length, true);
+  ev.setUint32(12, cdSize, true);
+  ev.setUint32(16, offset, true);
+  const out = new Uint8Array(offset + cdSize + 22);
+  let p = 0;
+  for (const part of [...parts, ...central, end]) {
+    out.set(part, p);
+    p += part.length;
+  }
+  return out;
 }

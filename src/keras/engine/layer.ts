@@ -23,13 +23,14 @@ import { get as getInitializer, type InitializerIdentifier, type Initializer } f
 import { get as getRegularizer, serialize as serializeRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers.js';
 import { get as getConstraint, type Constraint, type ConstraintIdentifier } from '../constraints.js';
 import { serializeDtype, deserializeDtype, toSnakeCase } from './serialization.js';
+import { getKerasCompat } from '../compat.js';
 
 /** Arguments every layer accepts (Keras base-layer kwargs, camelCase). */
 export interface LayerArgs {
   name?: string;
   trainable?: boolean;
   dtype?: DType | { class_name: string; config?: Record<string, unknown> };
-  /** Keras `batch_input_shape` (with null for unknown dims); kept and reported by getConfig. */
+  /** Keras `batch_input_shape` (with null for unknown dims); kept, and reported by getConfig under 'keras2'. */
   batchInputShape?: (number | null)[];
   /** Keras `input_shape` (without the batch dim); stored as batchInputShape [batchSize ?? null, ...inputShape]. */
   inputShape?: (number | null)[];
@@ -378,10 +379,14 @@ export abstract class Layer {
     return outputs;
   }
 
-  /** Keras base config: name, trainable, dtype (a DTypePolicy dict), batch_input_shape and activity_regularizer if set. */
+  /**
+   * Keras base config: name, trainable, dtype (a DTypePolicy dict) and activity_regularizer if set. Keras 2 also
+   * wrote `batch_input_shape` here; Keras 3 rejects that key in a layer config ("Unrecognized keyword arguments")
+   * and keeps the shape in the model's InputLayer instead, so it is written only under setKerasCompat('keras2').
+   */
   getConfig(): Record<string, unknown> {
     const cfg: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: serializeDtype(this.dtype) };
-    if (this.batchInputShape) cfg.batch_input_shape = [...this.batchInputShape];
+    if (this.batchInputShape && getKerasCompat() === 'keras2') cfg.batch_input_shape = [...this.batchInputShape];
     if (this.activityRegularizer) cfg.activity_regularizer = serializeRegularizer(this.activityRegularizer);
     return cfg;
   }

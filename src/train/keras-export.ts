@@ -1,0 +1,101 @@
+// Export to Keras 3: saveKerasModel(model, 'm.keras') writes the archive Keras's `keras.saving.load_model`
+// reads (keras/src/saving/saving_lib.py): a stored ZIP of
+//   metadata.json     {keras_version, date_saved}: the Keras release whose format this follows (3.15.1),
+//   config.json       model.toJSON(): Keras 3 `serialize_keras_object(model)` with build and compile configs,
+//   model.weights.h5  every variable in Keras's group layout (keras-weight-layout.ts), written with h5wasm.
+// Optimizer slot state is not written: Keras then warns that it skips loading the optimizer's variables and
+// starts them fresh, as it does for any archive saved before the first training step.
+// Checked by loading lstm-ts's exports in real TF 2.21 (test/fixtures/check_lstm_ts_export.py): same predictions.
+
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fail } from '../tensor/shape.js';
+import type { Layer } from '../keras/engine/layer.js';
+import type { Sequential } from './sequential.js';
+import { kerasSaveName, kerasWeightGroups } from './keras-weight-layout.js';
+import { zipStored } from './zip.js';
+
+/** The Keras release whose `.keras` layout and config keys lstm-ts writes (and is tested against). */
+export const KERAS_FORMAT_VERSION = '3.15.1';
+
+interface H5Group {
+  create_group(name: string): H5Group;
+  create_dataset(args: { name: string; data: Float32Array | Float64Array; shape: number[]; dtype: string }): unknown;
+  create_attribute(name: string, data: string): void;
+}
+interface H5File extends H5Group { close(): void }
+
+function varsGroup(parent: H5Group, name: string): H5Group {
+  const g = parent.create_group('vars');
+  g.create_attribute('name', name); // Keras stores each object's name on its vars group
+  return g;
+}
+
+/** Writes the model's variables into `file` (a new HDF5 file) in Keras 3's layout. */
+async function writeWeightsH5(model: Sequential, file: string): Promise<void> {
+  const h5mod = (await import('h5wasm/node')) as unknown as {
+    default: { ready: Promise<unknown>; File: new (path: string, mode: string) => H5File };
+  };
+  await h5mod.default.ready;
+  const f = new h5mod.default.File(file, 'w');
+  try {
+    const layersGroup = f.create_group('layers');
+    const used = new Map<string, number>();
+    for (const layer of model.layers as Layer[]) {
+      const key = kerasSaveName(layer.className, used);
+      const base = layersGroup.create_group(key);
+      const made = new Map<string, H5Group>([['', base]]);
+      const groupAt = (path: string): H5Group => {
+        let g = made.get(path);
+        if (g) return g;
+        const cut = path.lastIndexOf('/');
+        g = groupAt(cut < 0 ? '' : path.slice(0, cut)).create_group(path.slice(cut + 1));
+        made.set(path, g);
+        return g;
+      };
+      for (const wg of kerasWeightGroups(layer)) {
+        const vars = varsGroup(groupAt(wg.path), wg.name);
+        wg.weights.forEach((w, i) => {
+          vars.create_dataset({ name: String(i), data: w.data as Float32Array | Float64Array, shape: [...w.shape], dtype: w.dtype === 'float64' ? '<d' : '<f' });
+        });
+      }
+    }
+    varsGroup(f, model.name); // the model's own (empty) variables
+  } finally {
+    f.close();
+  }
+}
+
+/**
+ * Saves a Sequential model as a Keras 3 `.keras` archive that `keras.saving.load_model` reads: layers, weights
+ * and, if compiled, the optimizer, loss and metrics (not the optimizer's slot state). lstm-ts reads it back with
+ * loadKerasModel.
+ */
+export async function saveKerasModel(model: Sequential, file: string): Promise<void> {
+  if (!file.endsWith('.keras')) fail('saveKerasModel', `the file name must end in .keras (Keras refuses others), got ${file}`);
+  if (!model.inputShape) fail('saveKerasModel', 'the model has no input shape yet: call it (predict/fit) once, or give its first layer batchInputShape');
+  const tmp = mkdtempSync(join(tmpdir(), 'lstm-ts-keras-out-'));
+  let weights: Uint8Array;
+  try {
+    const path = join(tmp, 'model.weights.h5');
+    await writeWeightsH5(model, path);
+    weights = new Uint8Array(readFileSync(path));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  const enc = new TextEncoder();
+  const now = new Date();
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  const date = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}@${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}`;
+  const bytes = zipStored([
+    { name: 'metadata.json', data: enc.encode(JSON.stringify({ keras_version: KERAS_FORMAT_VERSION, date_saved: date })) },
+    { name: 'config.json', data: enc.encode(JSON.stringify(model.toJSON())) },
+    { name: 'model.weights.h5', data: weights },
+  ]);
+  try {
+    writeFileSync(file, bytes);
+  } catch (e) {
+    fail('saveKerasModel', `cannot write ${file}: ${(e as Error).message}`);
+  }
+}

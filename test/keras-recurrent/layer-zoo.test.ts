@@ -68,7 +68,7 @@ interface ZooCase {
 // LAYER_ZOO_JSON=<file> runs a bigger draw of the same generator (--n N --seed S --out <file>) through this test.
 const fixtureFile = process.env.LAYER_ZOO_JSON ?? fileURLToPath(new URL('../fixtures/keras_layer_zoo.json', import.meta.url));
 const fx = JSON.parse(readFileSync(fixtureFile, 'utf8')) as {
-  tensorflow: string; keras: string; cases: ZooCase[];
+  tensorflow: string; keras: string; cases: ZooCase[]; regression_cases?: ZooCase[];
 };
 
 const ATOL = 1e-5;
@@ -234,6 +234,33 @@ describe('keras-recurrent: a randomized zoo of layer calls (mask, initial_state,
     const call = `mask=${c.mask_kind}${c.initial_state ? ', initial_state' : ''}, x[${shapeOf(c.x)}]`;
     it(`${c.name}: ${c.description}; ${call}`, () => runCase(c));
   }
+
+  // Fixed cases for Keras's unrolled masking (generator's REGRESSIONS; rnn-loop.ts): with unroll=True,
+  // zero_output_for_mask and go_backwards (every Bidirectional backward layer with return_sequences), Keras zeroes
+  // the returned sequence with the mask in input order although it is in processing order. Two controls where
+  // the unrolled and symbolic loops agree.
+  for (const c of fx.regression_cases ?? []) {
+    it(`${c.name}: ${c.description}; mask=${c.mask_kind}${c.initial_state ? ', initial_state' : ''}, x[${shapeOf(c.x)}]`, () => runCase(c));
+  }
+
+  it('unroll + go_backwards + zero_output_for_mask, by hand: TF zeroes the processing-order outputs with the input-order mask', () => {
+    // SimpleRNN(1, linear, no bias), kernel 1, recurrent 0: each step outputs its own input x_t.
+    // x = [1, 2, 3, 4]; go_backwards processes t = 3, 2, 1, 0.
+    const run = (unroll: boolean, mask: number[]): number[] => {
+      const l = new SimpleRNN({ units: 1, activation: 'linear', useBias: false, returnSequences: true, goBackwards: true, zeroOutputForMask: true, unroll });
+      l.build([1, 4, 1]);
+      l.setWeights([lt.tensor([[1]]), lt.tensor([[0]])]);
+      return Array.from((l.apply(lt.tensor([[[1], [2], [3], [4]]]), { mask: lt.tensor([mask]) }) as lt.Tensor).data);
+    };
+    // mask [1, 1, 0, 0]: the symbolic loop gives [0, 0, 2, 1] (t = 3, 2 masked → 0; then x_1, x_0). Unrolled,
+    // Keras keeps [0, 0, 2, 1] during the loop, then zeroes positions 2, 3 (mask false at t = 2, 3): all zeros.
+    expect(run(false, [1, 1, 0, 0])).to.deep.equal([0, 0, 2, 1]);
+    expect(run(true, [1, 1, 0, 0])).to.deep.equal([0, 0, 0, 0]);
+    // mask [0, 0, 1, 1]: the loop gives [4, 3, 0, 0]. Unrolled, masked steps repeat the previous output
+    // ([4, 3, 3, 3]) and positions 0, 1 are zeroed afterwards: [0, 0, 3, 3] (TF 2.21 prints the same).
+    expect(run(false, [0, 0, 1, 1])).to.deep.equal([4, 3, 0, 0]);
+    expect(run(true, [0, 0, 1, 1])).to.deep.equal([0, 0, 3, 3]);
+  });
 
   // The cases whose LSTM may take a fused kernel, once more forced onto the native CPU kernel (OpenBLAS) when
   // the addon is built here (same tolerance; the native kernel matches the TS one to ~1e-7 on these sizes).

@@ -8,6 +8,16 @@
 //   * the cell still runs (its dropout masks are shared anyway).
 // go_backwards (§3.4): input and mask are processed from t = T−1 down to 0 and the outputs are returned in
 // processing order (reversed in time), never flipped back.
+//
+// unroll=True with a mask and zero_output_for_mask (K3 keras/src/backend/tensorflow/rnn.py, `if unroll:` branch;
+// K2 keras/backend.py rnn() has the same code): Keras's unrolled loop does NOT zero masked outputs step by step.
+// Each step keeps where(mask_t, out_t, previous output) (the previous output is never zeroed), and only after
+// the loop it zeroes `outputs = where(mask, outputs, 0)` with the mask in INPUT time order, while `outputs` is
+// in processing order. Without go_backwards both orders agree and the numbers equal the symbolic loop's. With
+// go_backwards (every Bidirectional backward layer with return_sequences, which forces zero_output_for_mask)
+// processing step s is zeroed where the mask at t = s is false, not at t = T−1−s, and a masked step can show
+// the previous step's output. last_output is zeroed with the last processed step's mask, as in the loop. We
+// reproduce this exactly (test/keras-recurrent/layer-zoo.test.ts, hand-derived "unroll + go_backwards").
 
 import { Tensor, allocate } from '../../../tensor/tensor.js';
 import { fail, shapeStr } from '../../../tensor/shape.js';
@@ -23,6 +33,8 @@ export interface RnnLoopOptions {
   zeroOutputForMask: boolean;
   /** Keep every step's output (return_sequences) or only the last. */
   returnAllOutputs: boolean;
+  /** The layer's unroll flag: Keras's unrolled loop zeroes masked outputs differently (see above). */
+  unroll?: boolean;
 }
 
 export interface RnnLoopResult {
@@ -68,6 +80,8 @@ export function rnnLoop(step: StepFn, inputs: Tensor[], initialStates: Tensor[],
   if (T === 0) fail('RNN', 'the input has 0 time steps; Keras cannot run an RNN over an empty sequence (it reads inputs[0])');
   const B = inputs[0].shape[0];
   const { mask, goBackwards, zeroOutputForMask, returnAllOutputs } = opts;
+  // Keras's unrolled zero_output_for_mask: carry the previous output in the loop, zero afterwards (see above).
+  const unrolledZeroing = opts.unroll === true && zeroOutputForMask && mask !== null;
   let states = initialStates;
   let prevOutput: Tensor | null = null; // zeros, created lazily once the output size is known
   let zeros: Tensor | null = null;
@@ -85,7 +99,7 @@ export function rnnLoop(step: StepFn, inputs: Tensor[], initialStates: Tensor[],
       }
       if (!all) {
         if (zeros === null) zeros = new Tensor(allocate(out.dtype, out.size), out.shape);
-        const fallback = zeroOutputForMask ? zeros : (prevOutput ?? zeros);
+        const fallback = zeroOutputForMask && !unrolledZeroing ? zeros : (prevOutput ?? zeros);
         out = selectRows(keep, out, fallback);
         newStates = newStates.map((ns, k) => selectRows(keep, ns, states[k]));
       }
@@ -94,6 +108,22 @@ export function rnnLoop(step: StepFn, inputs: Tensor[], initialStates: Tensor[],
     states = newStates;
     last = out;
     if (returnAllOutputs) outputs.push(out);
+  }
+  if (unrolledZeroing) {
+    const keepAt = (t: number): Uint8Array | null => {
+      const keep = new Uint8Array(B);
+      let all = true;
+      for (let b = 0; b < B; b++) {
+        keep[b] = mask[b * T + t];
+        if (!keep[b]) all = false;
+      }
+      return all ? null : keep;
+    };
+    const zero = (o: Tensor, keep: Uint8Array | null): Tensor => (keep ? selectRows(keep, o, new Tensor(allocate(o.dtype, o.size), o.shape)) : o);
+    // last_output: the mask of the last PROCESSED step (Keras's reversed mask_list[-1]).
+    last = zero(last!, keepAt(goBackwards ? 0 : T - 1));
+    // outputs[s] (processing order): the mask at INPUT time s (Keras's unreversed `mask`).
+    for (let s = 0; s < outputs.length; s++) outputs[s] = zero(outputs[s], keepAt(s));
   }
   return { lastOutput: last!, outputs, states };
 }

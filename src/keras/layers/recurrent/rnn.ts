@@ -227,6 +227,7 @@ export class RNN extends Layer {
     try {
       res = rnnLoop((xt, st) => this.cell.step(xt, st, training), steps, initial, {
         mask, goBackwards: this.goBackwards, zeroOutputForMask: this.zeroOutputForMask, returnAllOutputs: this.returnSequences,
+        unroll: this.unroll,
       });
     } finally {
       // One mask per call: the cache is cleared after the call as Keras 3 does (_maybe_reset_dropout_masks).

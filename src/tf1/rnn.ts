@@ -4,8 +4,8 @@
 //
 // sequence_length semantics (rnn.py `_rnn_step`): for t ≥ len[b] the output row is **zero** and the state
 // row is **copied through**, so the final state is the state after each row's last valid step and a row
-// of length 0 keeps its initial state. TF's loop stops after max(len) steps; the remaining outputs are the
-// zeros its TensorArray stacks — the same values we produce by not running those steps.
+// of length 0 keeps its initial state. TF's loop stops after max(1, max(len)) steps; the remaining outputs
+// are the zeros its TensorArray stacks — the same values we produce by not running those steps.
 
 import { Tensor, type DType } from '../tensor/tensor.js';
 import { fail, shapeStr } from '../tensor/shape.js';
@@ -138,7 +138,12 @@ export function dynamicRnn(cell: RNNCell, inputs: Tensor, opts: DynamicRnnOption
   if (choice.selection?.backend) return runFused(cell, choice.layers, inputs, state, lengths, timeMajor, choice.selection);
 
   const xs = unstack(inputs, timeMajor ? 0 : 1);
-  const steps = lengths === null ? T : Math.max(0, ...lengths);
+  // TF runs `min(T, max(1, max(sequence_length)))` steps (rnn.py _dynamic_rnn_loop: loop_bound "to ensure
+  // the TensorArrays pick up the dynamic shape"), so even when every row has length 0 the cell runs once,
+  // fully masked: same values (zero outputs, initial state), but the outputs and state stay connected to the
+  // inputs, the variables and the initial state, whose gradients are then zeros. Running 0 steps left them
+  // disconnected: null grads, and backward() refused a loss with no other input.
+  const steps = lengths === null ? T : Math.min(T, Math.max(1, ...lengths));
   const minLen = lengths === null ? T : Math.min(...lengths);
   const outs: Tensor[] = [];
   for (let t = 0; t < steps; t++) {

@@ -177,11 +177,11 @@ function runCase(c: ZooCase, backend: 'auto' | 'native-cpu' = 'auto'): void {
   // The form Keras was called with: per-cell nested for RNN([cells]) ([[h1, c1], [h2], ...]; inside Bidirectional
   // the forward cells' entries then the backward cells'), else flat ([h, c] / [h]; Bidirectional: forward states
   // then backward states).
-  let initialState: lt.Tensor[] | undefined = init;
+  let initialState: (lt.Tensor | lt.Tensor[])[] | undefined = init;
   if (init && (c.spec.cells || c.spec.layer?.cells)) {
     let k = 0;
     const nested = c.initial_state_sizes.map((sizes) => sizes.map(() => init[k++]));
-    initialState = nested as unknown as lt.Tensor[]; // CallArgs types initialState flat; RNN accepts the nested form
+    initialState = nested; // nested per cell (CallArgs.initialState takes both forms)
   }
   layer.build([...x.shape]);
   layer.setWeights(c.weights.map((w) => lt.tensor(w as number[], { dtype: 'float32' })));

@@ -42,7 +42,8 @@ export interface LayerArgs {
 export interface CallArgs {
   training?: boolean;
   mask?: Tensor | null;
-  initialState?: Tensor[];
+  /** Flat [h, c, …], or nested per cell for stacked cells ([[h1, c1], [h2, c2]]), as Keras accepts. */
+  initialState?: (Tensor | Tensor[])[];
 }
 
 export interface AddWeightOptions {

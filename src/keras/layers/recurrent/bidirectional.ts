@@ -113,8 +113,8 @@ export class Bidirectional extends Layer {
 
   override call(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor | Tensor[] {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    let fState: Tensor[] | undefined;
-    let bState: Tensor[] | undefined;
+    let fState: (Tensor | Tensor[])[] | undefined; // each half flat, or nested per cell for stacked cells
+    let bState: (Tensor | Tensor[])[] | undefined;
     if (kwargs.initialState !== undefined && kwargs.initialState !== null) {
       const s = kwargs.initialState;
       if (s.length % 2 !== 0) fail(this.name, `initial_state must hold the forward states then the backward states (an even count), got ${s.length}`);
@@ -122,7 +122,7 @@ export class Bidirectional extends Layer {
       fState = s.slice(0, half);
       bState = s.slice(half);
     }
-    const sub = (st: Tensor[] | undefined): CallArgs => ({ training: kwargs.training, mask: kwargs.mask ?? null, initialState: st });
+    const sub = (st: (Tensor | Tensor[])[] | undefined): CallArgs => ({ training: kwargs.training, mask: kwargs.mask ?? null, initialState: st });
     let y = this.forwardLayer.apply(x, sub(fState));
     let yRev = this.backwardLayer.apply(x, sub(bState));
     let states: Tensor[] = [];

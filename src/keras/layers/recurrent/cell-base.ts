@@ -47,7 +47,8 @@ export abstract class RNNCellBase extends Layer {
   override call(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor | Tensor[] {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     if (!(x instanceof Tensor) || x.rank !== 2) fail(this.className, `a cell takes one step input of shape [batch, features], got ${x instanceof Tensor ? `[${x.shape.join(', ')}]` : typeof x}`);
-    const states = kwargs.initialState ?? (Array.isArray(inputs) && inputs.length > 1 ? inputs.slice(1) : this.getInitialState(x.shape[0], x.dtype));
+    // a nested per-cell list (stacked cells) is the flat list grouped: flatten it
+    const states = kwargs.initialState?.flat() ?? (Array.isArray(inputs) && inputs.length > 1 ? inputs.slice(1) : this.getInitialState(x.shape[0], x.dtype));
     if (states.length !== this.stateSize.length) fail(this.className, `expects ${this.stateSize.length} states, got ${states.length}`);
     const [out, ns] = this.step(x, states, kwargs.training ?? false);
     return [out, ...ns];

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import * as lt from '../../src/index.js';
+import { expectClose, flat } from './helpers.js';
 import { kerasSaveName } from '../../src/train/keras-import.js';
 import { crc32, zipEntries } from '../../src/train/zip.js';
 
@@ -23,16 +24,6 @@ function findCentralEntry(b: Uint8Array, name: string): number {
     if (dv.getUint32(p, true) === 0x02014b50 && dv.getUint16(p + 28, true) === enc.length && enc.every((ch, k) => b[p + 46 + k] === ch)) return p;
   }
   throw new Error(`no central entry for ${name}`);
-}
-const flat = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flat) : [v as number]);
-
-/** |a − b| ≤ atol + rtol·|b| for every element, naming the worst one. */
-function expectClose(actual: ArrayLike<number>, expected: number[], atol: number, rtol: number, what: string): void {
-  expect(actual.length, `${what}: length`).to.equal(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]);
-    if (!(err <= atol + rtol * Math.abs(expected[i]))) expect.fail(`${what}[${i}]: got ${actual[i]}, expected ${expected[i]} (atol ${atol}, rtol ${rtol})`);
-  }
 }
 
 async function expectReject(p: Promise<unknown>, re: RegExp): Promise<void> {

@@ -10,23 +10,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import * as lt from '../../src/index.js';
+import { expectClose, flat } from './helpers.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const fx: any = JSON.parse(readFileSync(join(fixtures, 'keras_zoo.json'), 'utf8'));
-const flat = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flat) : [v as number]);
-
-/** |a − b| ≤ atol + rtol·|b| for every element, naming the worst one. */
-function expectClose(actual: ArrayLike<number>, expected: number[], atol: number, rtol: number, what: string): void {
-  expect(actual.length, `${what}: length`).to.equal(expected.length);
-  let worst = -1;
-  let worstExcess = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const excess = Math.abs(actual[i] - expected[i]) - (atol + rtol * Math.abs(expected[i]));
-    if (!(excess <= 0) && (worst < 0 || excess > worstExcess)) [worst, worstExcess] = [i, excess];
-  }
-  if (worst >= 0) expect.fail(`${what}[${worst}]: got ${actual[worst]}, expected ${expected[worst]} (atol ${atol}, rtol ${rtol})`);
-}
 
 // float32 through up to 3 stacked recurrent layers: TF's Eigen tanh/sigmoid/exp differ from ours by a few ulps
 // per step (docs/parity.md) and the differences compound through the stack, so 1e-5 absolute + 1e-4 relative.

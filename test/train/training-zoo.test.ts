@@ -10,19 +10,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import * as lt from '../../src/index.js';
+import { expectClose, flat } from './helpers.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const fx: any = JSON.parse(readFileSync(join(fixtures, 'training_zoo.json'), 'utf8'));
-const flat = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flat) : [v as number]);
-
-function expectClose(actual: ArrayLike<number>, expected: number[], atol: number, rtol: number, what: string): void {
-  expect(actual.length, `${what}: length`).to.equal(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]);
-    if (!(err <= atol + rtol * Math.abs(expected[i]))) expect.fail(`${what}[${i}]: got ${actual[i]}, expected ${expected[i]} (atol ${atol}, rtol ${rtol})`);
-  }
-}
 
 // Four float32 training steps: forward/backward differences of a few ulps (TF's Eigen tanh/sigmoid/exp,
 // docs/parity.md) pass through the optimizers; Adam/RMSprop divide by sqrt(v) + ε, which magnifies them where

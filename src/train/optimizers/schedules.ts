@@ -33,17 +33,17 @@ function positiveSteps(cls: string, decaySteps: number): number {
   return decaySteps;
 }
 
-export class ExponentialDecay extends LearningRateSchedule {
+/** ExponentialDecay and InverseTimeDecay: the same arguments, and the same progress s/steps (floored when staircase). */
+abstract class RateDecay extends LearningRateSchedule {
   constructor(readonly initialLearningRate: number, readonly decaySteps: number, readonly decayRate: number,
-    readonly staircase = false, readonly name = 'ExponentialDecay') {
+    readonly staircase: boolean, readonly name: string) {
     super();
-    positiveSteps('ExponentialDecay', decaySteps);
+    positiveSteps(name, decaySteps);
   }
 
-  at(step: number): number {
-    let p = f(f(step) / f(this.decaySteps));
-    if (this.staircase) p = Math.floor(p);
-    return f(f(this.initialLearningRate) * f(Math.pow(f(this.decayRate), p)));
+  protected progress(step: number): number {
+    const p = f(f(step) / f(this.decaySteps));
+    return this.staircase ? Math.floor(p) : p;
   }
 
   getConfig(): JsonConfig {
@@ -51,21 +51,23 @@ export class ExponentialDecay extends LearningRateSchedule {
   }
 }
 
-export class InverseTimeDecay extends LearningRateSchedule {
-  constructor(readonly initialLearningRate: number, readonly decaySteps: number, readonly decayRate: number,
-    readonly staircase = false, readonly name = 'InverseTimeDecay') {
-    super();
-    positiveSteps('InverseTimeDecay', decaySteps);
+export class ExponentialDecay extends RateDecay {
+  constructor(initialLearningRate: number, decaySteps: number, decayRate: number, staircase = false, name = 'ExponentialDecay') {
+    super(initialLearningRate, decaySteps, decayRate, staircase, name);
   }
 
   at(step: number): number {
-    let p = f(f(step) / f(this.decaySteps));
-    if (this.staircase) p = Math.floor(p);
-    return f(f(this.initialLearningRate) / f(1 + f(f(this.decayRate) * p)));
+    return f(f(this.initialLearningRate) * f(Math.pow(f(this.decayRate), this.progress(step))));
+  }
+}
+
+export class InverseTimeDecay extends RateDecay {
+  constructor(initialLearningRate: number, decaySteps: number, decayRate: number, staircase = false, name = 'InverseTimeDecay') {
+    super(initialLearningRate, decaySteps, decayRate, staircase, name);
   }
 
-  getConfig(): JsonConfig {
-    return { initial_learning_rate: this.initialLearningRate, decay_steps: this.decaySteps, decay_rate: this.decayRate, staircase: this.staircase, name: this.name };
+  at(step: number): number {
+    return f(f(this.initialLearningRate) / f(1 + f(f(this.decayRate) * this.progress(step))));
   }
 }
 

@@ -20,10 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { Tensor, ops } from '../../src/index.js';
 import * as lt from '../../src/index.js';
-import { flattenState, type RnnState } from '../../src/tf1/state.js';
-import type { RNNCell } from '../../src/tf1/rnn_cell/index.js';
 import type { DynamicRnnBackend } from '../../src/tf1/rnn.js';
-import { fromEnc, makeCell, maxAbsDiff, type Tf1Case, type CellSpec } from './helpers.js';
+import { fromEnc, maxAbsDiff, runTf1Case, type Tf1Case, type CellSpec } from './helpers.js';
 
 interface ZooFile { tensorflow: string; generator: string; cases: Tf1Case[] }
 
@@ -43,62 +41,6 @@ function check(a: Tensor, b: Tf1Case['x'], atol: number, what: string, key: stri
   const w = worst[key];
   if (!w || d / atol > w.ratio) worst[key] = { ratio: d / atol, diff: d, where: what };
   expect(d, `${what}: max |diff| ${d.toExponential(3)} > ${atol}`).to.be.at.most(atol);
-}
-
-/** Gives the cells TF's weights, checking the TF1 variable names and their order first. */
-function setWeights(c: Tf1Case, cells: RNNCell[]): Tensor[] {
-  const vars = cells.flatMap((cell) => cell.variables);
-  expect(vars.map((v) => v.name)).to.deep.equal(c.weights.map((w) => w.name));
-  vars.forEach((v, i) => v.assign(fromEnc(c.weights[i], c.dtype)));
-  return vars;
-}
-
-/** Packs flat tensors (tf.nest order) into the cell's state structure: LSTMStateTuple(c, h), tuples per cell. */
-function packLike(cell: RNNCell, flat: Tensor[]): RnnState {
-  let k = 0;
-  const rebuild = (z: RnnState): RnnState => {
-    if (z instanceof Tensor) return flat[k++];
-    if (z instanceof lt.tf1.LSTMStateTuple) {
-      const c = flat[k++];
-      return new lt.tf1.LSTMStateTuple(c, flat[k++]);
-    }
-    return (z as RnnState[]).map(rebuild);
-  };
-  const s = rebuild(cell.zeroState(1, flat[0].dtype));
-  expect(k).to.equal(flat.length);
-  return s;
-}
-
-function run(c: Tf1Case, backend: DynamicRnnBackend) {
-  const x = fromEnc(c.x, c.dtype, true);
-  const init = c.initialState ? c.initialState.map((e) => fromEnc(e, c.dtype, true)) : null;
-  const depth = x.shape[2];
-  if (!c.bidirectional) {
-    const cell = makeCell(c.cell);
-    cell.build(depth, { dtype: c.dtype, scope: 'rnn' });
-    const vars = setWeights(c, [cell]);
-    const initialState = init ? packLike(cell, init) : undefined;
-    const [out, st] = lt.tf1.nn.dynamicRnn(cell, x, {
-      sequenceLength: c.sequenceLength, initialState, dtype: init ? undefined : c.dtype, timeMajor: c.timeMajor, backend,
-    });
-    return { outs: [out], states: flattenState(st), x, vars, init, paths: [cell.lastRnnPath!.kernel] };
-  }
-  const fw = makeCell(c.cell, 1);
-  const bw = makeCell(c.cellBw!, 50);
-  fw.build(depth, { dtype: c.dtype, scope: 'bidirectional_rnn/fw' });
-  bw.build(depth, { dtype: c.dtype, scope: 'bidirectional_rnn/bw' });
-  const vars = setWeights(c, [fw, bw]);
-  let initialStateFw: RnnState | undefined;
-  let initialStateBw: RnnState | undefined;
-  if (init) {
-    const nFw = flattenState(fw.zeroState(1, c.dtype)).length;
-    initialStateFw = packLike(fw, init.slice(0, nFw));
-    initialStateBw = packLike(bw, init.slice(nFw));
-  }
-  const [[of, ob], [sf, sb]] = lt.tf1.nn.bidirectionalDynamicRnn(fw, bw, x, {
-    sequenceLength: c.sequenceLength, initialStateFw, initialStateBw, dtype: init ? undefined : c.dtype, timeMajor: c.timeMajor, backend,
-  });
-  return { outs: [of, ob], states: [...flattenState(sf), ...flattenState(sb)], x, vars, init, paths: [fw.lastRnnPath!.kernel, bw.lastRnnPath!.kernel] };
 }
 
 /**
@@ -156,7 +98,7 @@ describe(`tf1 random zoo vs real TensorFlow ${zoo.tensorflow} (${zoo.generator})
   for (const backend of ['generic', 'auto', 'ts'] as const)
   for (const c of zoo.cases) {
     it(`[${backend}] ${c.name}: ${c.note}`, () => {
-      const { outs, states, x, vars, init, paths } = run(c, backend);
+      const { outs, states, x, vars, init, paths } = runTf1Case(c, backend);
       const specs = [c.cell, ...(c.bidirectional ? [c.cellBw!] : [])];
       if (backend === 'generic') expect(paths.every((p) => p === 'generic')).to.equal(true);
       if (backend === 'ts') expect(paths).to.deep.equal(specs.map((s) => (fusable(s, c) ? 'ts' : 'generic')));

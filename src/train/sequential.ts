@@ -68,15 +68,31 @@ export class History {
   }
 }
 
-/** Keras class_weight → per-sample weights: class = round(y) for [N] / [N, 1] labels, argmax for one-hot rows. */
+/** numpy's np.round: halves go to the even neighbour (0.5 → 0, 1.5 → 2, 2.5 → 2, −1.5 → −2). */
+function roundHalfEven(v: number): number {
+  const r = Math.round(v); // halves up
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * Keras class_weight → per-sample weights (keras/src/trainers/data_adapters/data_adapter_utils.py
+ * class_weight_to_sample_weights): class = np.round(y) for [N] / [N, 1] labels (halves to even, so a 0.5 label
+ * is class 0), argmax for the rows of [N, C] labels; classes missing from the dict weigh 1. Keras refuses
+ * labels of rank ≥ 3 (after the squeeze / argmax each sample is still an array: numpy's int() raises), e.g.
+ * per-time-step labels [N, T, 1] or one-hot [N, T, C]; so does this.
+ */
 export function classWeightsToSampleWeights(y: Tensor, classWeight: Record<number, number>): Tensor {
+  if (y.rank < 1 || y.rank > 2) {
+    fail('fit', `classWeight needs labels of shape [N], [N, 1] or one-hot [N, C] (one class per sample, as Keras's ` +
+      `class_weight_to_sample_weights), got y ${shapeStr(y.shape)}; pass sampleWeight instead`);
+  }
   const n = y.shape[0];
   const row = y.size / n;
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     let cls: number;
     if (row === 1) {
-      cls = Math.round(y.data[i]);
+      cls = roundHalfEven(y.data[i]);
     } else {
       cls = 0;
       for (let j = 1; j < row; j++) if (y.data[i * row + j] > y.data[i * row + cls]) cls = j;

@@ -41,7 +41,10 @@ export interface FitArgs {
   seed?: number;
   validationSplit?: number;
   validationData?: [Tensor, Tensor] | [Tensor, Tensor, Tensor];
-  /** One weight per sample [N]: the loss becomes Σ w·loss / (number of values) per batch (Keras sample_weight). */
+  /**
+   * Keras sample_weight: [N] (one per sample), or for sequence outputs [N, 1] / [N, T] (one per time step); the
+   * loss becomes Σ w·loss / (number of values) per batch. Compiled metrics ignore it, as Keras's `metrics` do.
+   */
   sampleWeight?: Tensor;
   /** Weight per class id (Keras class_weight): turned into sample weights from y (argmax for one-hot y). */
   classWeight?: Record<number, number>;
@@ -237,10 +240,9 @@ export class Sequential extends Layer implements CallbackModel {
     if (valData) checkXY('fit (validationData)', valData[0], valData[1]);
     if (args.sampleWeight && args.classWeight) fail('fit', 'pass either sampleWeight or classWeight, not both');
     let sw: Tensor | null = args.sampleWeight ?? null;
-    if (sw) {
-      checkXY('fit (sampleWeight)', x, sw);
-      if (sw.rank !== 1) fail('fit', `sampleWeight must have shape [N] (one weight per sample), got ${shapeStr(sw.shape)}`);
-    }
+    // [N] (per sample), or as Keras also takes for sequence outputs [N, 1] / [N, T] (per time step): the loss
+    // aligns it with the loss values' leading axes (losses/reduction.ts combineWeights).
+    if (sw) checkXY('fit (sampleWeight)', x, sw);
     if (args.validationSplit !== undefined && args.validationSplit !== 0) {
       const s = args.validationSplit;
       if (!(s > 0 && s < 1)) fail('fit', `validationSplit must be in (0, 1), got ${s}`);

@@ -117,6 +117,32 @@ describe('keras-foundation: Masking (Keras 3)', () => {
     model.getWeights().forEach((w, i) => expectClose(w, c.weights_after[i], TOL, TOL, `weight ${i} after one step`));
   });
 
+  for (const kind of ['per_step', 'per_sample']) {
+    it(`sample_weight ${kind === 'per_step' ? '[N, T] (per time step)' : '[N, 1] (per sample)'} combines with the mask: evaluate and two epochs of fit equal Keras (atol/rtol 1e-5)`, () => {
+      const m = fx.model;
+      const c = m.sample_weight_cases.find((k: { kind: string }) => k.kind === kind);
+      const model = new lt.keras.Sequential([new L.Masking(), new L.LSTM({ units: 4, returnSequences: true }), new L.Dense({ units: 1 })]);
+      const x = lt.tensor(m.x);
+      const y = lt.tensor(m.y);
+      const sw = lt.tensor(c.sample_weight);
+      model.predict(x);
+      model.setWeights(m.weights_before.map((w: number[]) => lt.tensor(w)));
+      model.compile({ optimizer: new lt.keras.optimizers.SGD({ learningRate: 0.1 }), loss: 'mse' });
+      expect(model.evaluate(x, y, { batchSize: 4, verbose: 0, sampleWeight: sw }).loss).to.be.closeTo(c.evaluate_loss, 1e-5);
+      const h = model.fit(x, y, { batchSize: 2, epochs: 2, shuffle: false, verbose: 0, sampleWeight: sw });
+      h.history.loss.forEach((v: number, i: number) => expect(v, `epoch ${i} loss`).to.be.closeTo(c.history_loss[i], 1e-5 + 1e-5 * Math.abs(c.history_loss[i])));
+      model.getWeights().forEach((w, i) => expectClose(w, c.weights_after[i], TOL, TOL, `weight ${i} after fit`));
+    });
+  }
+
+  it('a sample_weight that does not align with the loss values is an error naming both shapes', () => {
+    const model = new lt.keras.Sequential([new L.Masking(), new L.LSTM({ units: 2, returnSequences: true }), new L.Dense({ units: 1 })]);
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const x = lt.ones([4, 5, 3]);
+    expect(() => model.fit(x, lt.zeros([4, 5, 1]), { batchSize: 4, verbose: 0, sampleWeight: lt.ones([4, 3]) }))
+      .to.throw(/sample_weight shape \[4, 3\] must match the leading axes of the loss values' shape \[4, 5\]/);
+  });
+
   it('getConfig equals Keras 3 get_config and round-trips through deserializeLayer', () => {
     expect(new L.Masking({ maskValue: -1.5, name: 'mk' }).getConfig()).to.deep.equal(fx.config);
     expect(new L.Masking({ name: 'mk0' }).getConfig()).to.deep.equal(fx.config_default);

@@ -12,8 +12,8 @@
 // Sample weights: Keras 3.15 refuses [N] sample weights on a masked per-time-step output (apply_mask multiplies
 // the [B] weights into the [B, T] mask with right-aligned broadcasting: "Dimensions must be equal" unless
 // B == T, and then it weights time steps). TF therefore trained with sample_weight [N, 1] (one weight per
-// sample, broadcast over time and combined with the mask); lstm-ts's fit takes [N] only and spreads each
-// sample's weight over its time steps, so the test passes the same weights as [N]. class_weight is not in this
+// sample, broadcast over time and combined with the mask), and so does lstm-ts here (its fit takes [N], [N, 1]
+// and [N, T]; [N] spreads each sample's weight over its time steps, the same numbers). class_weight is not in this
 // zoo: Keras refuses it on per-time-step labels (the generator records the errors under "keras_refuses").
 
 import { readFileSync } from 'node:fs';
@@ -54,7 +54,7 @@ describe('train: a zoo of masked sequence models trained by TF 2.21 with metrics
       const x = lt.tensor(c.x, { dtype: 'float32' });
       const args: FitArgs = { batchSize: c.fit.batch_size, epochs: c.fit.epochs, shuffle: c.fit.shuffle, verbose: 0 };
       if (c.fit.validation_split !== null) args.validationSplit = c.fit.validation_split;
-      if (c.fit.sample_weight !== null) args.sampleWeight = lt.tensor(c.fit.sample_weight); // TF got them as [N, 1]
+      if (c.fit.sample_weight !== null) args.sampleWeight = lt.tensor((c.fit.sample_weight as number[]).map((v) => [v])); // [N, 1], as TF got them
       const h = model.fit(x, lt.tensor(c.y), args);
       expect(model.optimizer!.iterations).to.equal(c.iterations);
       expect(Object.keys(h.history).sort(), 'history keys').to.deep.equal(Object.keys(c.history).sort());

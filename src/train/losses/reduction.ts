@@ -21,8 +21,9 @@ export function checkReduction(op: string, r: unknown): Reduction {
 }
 
 /**
- * Per-value weights from an optional sample weight (shape = values' shape, or a leading prefix of it, e.g.
- * [B] for values [B, T]) and an optional mask of the values' shape. Returns null when all weights are 1.
+ * Per-value weights from an optional sample weight (aligned with the values' leading axes, each equal or 1:
+ * [B], [B, 1] or [B, T] for values [B, T]) and an optional mask of the values' shape. Returns null when all
+ * weights are 1.
  */
 export function combineWeights(values: Tensor, reduction: Reduction, sampleWeight?: Tensor | null, mask?: Tensor | null): Float64Array | null {
   if (!sampleWeight && !mask) return null;
@@ -36,16 +37,37 @@ export function combineWeights(values: Tensor, reduction: Reduction, sampleWeigh
     for (let i = 0; i < n; i++) w[i] = mask.data[i] !== 0 ? scale : 0;
   }
   if (sampleWeight) {
-    const sw = sampleWeight.data;
-    const k = sampleWeight.size;
-    const prefixOk = sampleWeight.rank <= values.rank && sampleWeight.shape.every((d, i) => d === values.shape[i]);
-    const trailingOne = sampleWeight.rank === values.rank + 1 && sampleWeight.shape[sampleWeight.rank - 1] === 1 &&
-      sizeOf(sampleWeight.shape) === n;
-    if (!prefixOk && !trailingOne) {
-      fail('loss', `sample_weight shape ${shapeStr(sampleWeight.shape)} must be a leading part of the loss values' shape ${shapeStr(values.shape)}`);
+    // Keras (losses/loss.py squeeze_or_expand_to_same_rank, then a broadcasting multiply): a trailing axis of
+    // size 1 beyond the values' rank is dropped; the weight's axes then align with the values' LEADING axes,
+    // each equal or 1 (broadcast): [B] or [B, 1] weigh whole samples of [B, T] values, [B, T] weighs steps.
+    let ws = [...sampleWeight.shape];
+    if (ws.length === values.rank + 1 && ws[ws.length - 1] === 1) ws = ws.slice(0, -1);
+    const ok = ws.length <= values.rank && ws.every((d, i) => d === values.shape[i] || d === 1);
+    if (!ok) {
+      fail('loss', `sample_weight shape ${shapeStr(sampleWeight.shape)} must match the leading axes of the loss values' shape ${shapeStr(values.shape)} (each equal or 1)`);
     }
-    const rep = n / k; // each sample weight covers `rep` consecutive values
-    for (let i = 0; i < n; i++) w[i] *= sw[Math.floor(i / rep)];
+    const sw = sampleWeight.data;
+    // inner = values per index of the weight's last aligned axis; strides of the weight over the aligned axes
+    const r = ws.length;
+    const inner = sizeOf(values.shape.slice(r));
+    const wStride = new Array<number>(r);
+    for (let i = r - 1, st = 1; i >= 0; i--) {
+      wStride[i] = ws[i] === 1 ? 0 : st;
+      st *= ws[i];
+    }
+    const lead = values.shape.slice(0, r);
+    const idx = new Array<number>(r).fill(0);
+    for (let o = 0, base = 0; o < n; o += inner) {
+      let wi = 0;
+      for (let i = 0; i < r; i++) wi += idx[i] * wStride[i];
+      const f = sw[wi];
+      for (let j = 0; j < inner; j++) w[base + j] *= f;
+      base += inner;
+      for (let i = r - 1; i >= 0; i--) {
+        if (++idx[i] < lead[i]) break;
+        idx[i] = 0;
+      }
+    }
   }
   return w;
 }

@@ -7,26 +7,19 @@
 // starts them fresh, as it does for any archive saved before the first training step.
 // Checked by loading lstm-ts's exports in real TF 2.21 (test/fixtures/check_lstm_ts_export.py): same predictions.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail } from '../tensor/shape.js';
 import type { Layer } from '../keras/engine/layer.js';
 import type { Sequential } from './sequential.js';
 import { kerasSaveName, kerasWeightGroups } from './keras-weight-layout.js';
 import { zipStored } from './zip.js';
+import { inTempDir, openH5, type H5Node } from './h5.js';
 
 /** The Keras release whose `.keras` layout and config keys lstm-ts writes (and is tested against). */
 export const KERAS_FORMAT_VERSION = '3.15.1';
 
-interface H5Group {
-  create_group(name: string): H5Group;
-  create_dataset(args: { name: string; data: Float32Array | Float64Array; shape: number[]; dtype: string }): unknown;
-  create_attribute(name: string, data: string): void;
-}
-interface H5File extends H5Group { close(): void }
-
-function varsGroup(parent: H5Group, name: string): H5Group {
+function varsGroup(parent: H5Node, name: string): H5Node {
   const g = parent.create_group('vars');
   g.create_attribute('name', name); // Keras stores each object's name on its vars group
   return g;
@@ -34,19 +27,15 @@ function varsGroup(parent: H5Group, name: string): H5Group {
 
 /** Writes the model's variables into `file` (a new HDF5 file) in Keras 3's layout. */
 async function writeWeightsH5(model: Sequential, file: string): Promise<void> {
-  const h5mod = (await import('h5wasm/node')) as unknown as {
-    default: { ready: Promise<unknown>; File: new (path: string, mode: string) => H5File };
-  };
-  await h5mod.default.ready;
-  const f = new h5mod.default.File(file, 'w');
+  const f = await openH5(file, 'w');
   try {
     const layersGroup = f.create_group('layers');
     const used = new Map<string, number>();
     for (const layer of model.layers as Layer[]) {
       const key = kerasSaveName(layer.className, used);
       const base = layersGroup.create_group(key);
-      const made = new Map<string, H5Group>([['', base]]);
-      const groupAt = (path: string): H5Group => {
+      const made = new Map<string, H5Node>([['', base]]);
+      const groupAt = (path: string): H5Node => {
         let g = made.get(path);
         if (g) return g;
         const cut = path.lastIndexOf('/');
@@ -75,15 +64,11 @@ async function writeWeightsH5(model: Sequential, file: string): Promise<void> {
 export async function saveKerasModel(model: Sequential, file: string): Promise<void> {
   if (!file.endsWith('.keras')) fail('saveKerasModel', `the file name must end in .keras (Keras refuses others), got ${file}`);
   if (!model.inputShape) fail('saveKerasModel', 'the model has no input shape yet: call it (predict/fit) once, or give its first layer batchInputShape');
-  const tmp = mkdtempSync(join(tmpdir(), 'lstm-ts-keras-out-'));
-  let weights: Uint8Array;
-  try {
-    const path = join(tmp, 'model.weights.h5');
+  const weights = await inTempDir(async (dir) => {
+    const path = join(dir, 'model.weights.h5');
     await writeWeightsH5(model, path);
-    weights = new Uint8Array(readFileSync(path));
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+    return new Uint8Array(readFileSync(path));
+  });
   const enc = new TextEncoder();
   const now = new Date();
   const pad = (n: number): string => String(n).padStart(2, '0');

@@ -1,11 +1,10 @@
-// Import of files written by real Keras 3:
+// Import of files written by real Keras 3 (HDF5 through h5.ts):
 //   loadKerasWeightsH5(model, file): `model.save_weights('x.weights.h5')` (h5wasm reads the HDF5 file) into a
 //     built lstm-ts Sequential; each layer's datasets live under layers/<snake_case class>[_k]/.../vars/<i>.
 //   loadKerasModel(file): a whole `model.save('m.keras')` archive, a ZIP of config.json, metadata.json and
 //     model.weights.h5 (src/train/zip.ts reads it): layers from config.json, weights from the .h5, compile.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tensor } from '../tensor/tensor.js';
 import { LstmTsError, fail, shapeStr, sameShape } from '../tensor/shape.js';
@@ -15,12 +14,13 @@ import { Sequential } from './sequential.js';
 import { buildFromInputShape, restoreCompile } from './saving.js';
 import { zipEntries, zipRead, type ZipEntry } from './zip.js';
 import { kerasSaveName, kerasWeightGroups } from './keras-weight-layout.js';
+import { inTempDir, openH5, type H5File, type H5Node } from './h5.js';
 export { kerasSaveName } from './keras-weight-layout.js';
 
 /**
  * Loads a model saved by Keras 3 `model.save('m.keras')`: the archive's config.json rebuilds the layers (only
  * Sequential models; each layer through the registry, as loadModel does), model.weights.h5 fills the weights
- * (matched by layer name, every shape checked, as loadKerasWeightsH5), and compile_config restores the
+ * (Keras's group layout, every count and shape checked, as loadKerasWeightsH5), and compile_config restores the
  * optimizer, loss and metrics unless `compile: false`. Optimizer slot state is not read. Keras writes the ZIP
  * members stored; deflated members (a re-packed archive) are read too.
  */
@@ -56,27 +56,16 @@ export async function loadKerasModel(file: string, opts: { compile?: boolean } =
     deserializeLayer({ class_name: className, config }));
   buildFromInputShape(model);
   // h5wasm's Node build opens files by path: hand it the member through a private temporary folder.
-  const tmp = mkdtempSync(join(tmpdir(), 'lstm-ts-keras-'));
-  try {
-    const path = join(tmp, 'model.weights.h5');
+  await inTempDir(async (dir) => {
+    const path = join(dir, 'model.weights.h5');
     writeFileSync(path, weights);
     await loadKerasWeightsH5(model, path);
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  });
   if (opts.compile ?? true) restoreCompile(model, json.compile_config);
   return model;
 }
 
 // ---- Keras .weights.h5 import ---------------------------------------------------------------------------
-
-interface H5Node {
-  type: string;
-  keys?(): string[];
-  get?(k: string): H5Node | null;
-  value?: unknown;
-  shape?: number[] | null;
-}
 
 /** The node at a slash-separated path below `root`, or null. */
 function h5At(root: H5Node, path: string): H5Node | null {
@@ -95,14 +84,9 @@ function h5At(root: H5Node, path: string): H5Node | null {
  * is checked.
  */
 export async function loadKerasWeightsH5(model: Sequential, file: string): Promise<void> {
-  const h5mod = (await import('h5wasm/node')) as unknown as {
-    default: { ready: Promise<unknown>; File: new (path: string, mode: string) => H5Node & { close(): void } };
-  };
-  const h5 = h5mod.default;
-  await h5.ready;
-  let f: H5Node & { close(): void };
+  let f: H5File;
   try {
-    f = new h5.File(file, 'r');
+    f = await openH5(file, 'r');
   } catch (e) {
     return fail('loadKerasWeightsH5', `cannot open ${file} as HDF5: ${(e as Error).message}`);
   }
@@ -119,8 +103,9 @@ export async function loadKerasWeightsH5(model: Sequential, file: string): Promi
         fail('loadKerasWeightsH5', `layer '${layer.name}' (stored by Keras as layers/${key}) not found in ${file}; the file has layers: ${available.join(', ')}`);
       }
       for (const g of groups) {
-        const where = `layers/${key}${g.path ? '/' + g.path : ''}/vars`;
-        const vars = h5At(layersGroup, where.slice('layers/'.length));
+        const rel = `${key}${g.path ? '/' + g.path : ''}/vars`;
+        const where = `layers/${rel}`;
+        const vars = h5At(layersGroup, rel);
         const stored = vars && vars.type === 'Group' ? (vars.keys?.() ?? []).filter((k) => /^\d+$/.test(k)) : [];
         // Keras `_check_load_own_variables`: an object loads exactly as many variables as it holds.
         if (stored.length !== g.weights.length) {

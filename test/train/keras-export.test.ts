@@ -5,7 +5,7 @@
 // with them; (2) today's exporter still writes the same config and the same weight-file layout as the archives
 // TF accepted; (3) errors.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { expect } from 'chai';
 import * as lt from '../../src/index.js';
 import { expectClose, flat } from './helpers.js';
 import { zipEntries, zipRead } from '../../src/train/zip.js';
+import { inTempDir, openH5, type H5Node } from '../../src/train/h5.js';
 import { exportModels } from '../fixtures/make_lstm_ts_exports.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -26,25 +27,22 @@ function member(file: string, name: string): Uint8Array {
 
 /** Every group and dataset of an HDF5 file: 'path' or 'path [shape]'. */
 async function h5Layout(bytes: Uint8Array): Promise<string[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'lstm-ts-h5-'));
-  const h5 = ((await import('h5wasm/node')) as unknown as { default: { ready: Promise<unknown>; File: new (p: string, m: string) => { paths?(): string[]; get(p: string): { type: string; shape?: number[] }; close(): void } } }).default;
-  await h5.ready;
-  const path = join(dir, 'w.h5');
-  (await import('node:fs')).writeFileSync(path, bytes);
-  const f = new h5.File(path, 'r');
-  try {
-    const out: string[] = [];
-    const walk = (p: string): void => {
-      const node = f.get(p) as unknown as { type: string; shape?: number[]; keys?(): string[] };
-      out.push(node.type === 'Dataset' ? `${p} [${(node.shape ?? []).join(', ')}]` : p);
-      if (node.type === 'Group') for (const k of node.keys!()) walk(p === '/' ? `/${k}` : `${p}/${k}`);
-    };
-    walk('/');
-    return out.sort();
-  } finally {
-    f.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return inTempDir(async (dir) => {
+    const path = join(dir, 'w.h5');
+    writeFileSync(path, bytes);
+    const f = await openH5(path, 'r');
+    try {
+      const out: string[] = [];
+      const walk = (node: H5Node, p: string): void => {
+        out.push(node.type === 'Dataset' ? `${p} [${(node.shape ?? []).join(', ')}]` : p);
+        if (node.type === 'Group') for (const k of node.keys!()) walk(node.get!(k)!, p === '/' ? `/${k}` : `${p}/${k}`);
+      };
+      walk(f, '/');
+      return out.sort();
+    } finally {
+      f.close();
+    }
+  });
 }
 
 describe('train: saveKerasModel (archives that real TF 2.21 loads)', () => {

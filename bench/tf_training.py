@@ -19,21 +19,11 @@ import numpy as np
 import tensorflow as tf
 import keras
 
+from adding_data import adding
+
 if os.environ.get("BENCH_THREADS"):  # set before any op runs
     tf.config.threading.set_intra_op_parallelism_threads(int(os.environ["BENCH_THREADS"]))
     tf.config.threading.set_inter_op_parallelism_threads(int(os.environ["BENCH_THREADS"]))
-
-
-def adding(rng, B, T):
-    x = np.zeros((B, T, 2), dtype=np.float32)
-    x[:, :, 0] = rng.random((B, T))
-    half = T // 2
-    p1 = rng.integers(0, half, B)
-    p2 = rng.integers(half, T, B)
-    x[np.arange(B), p1, 1] = 1
-    x[np.arange(B), p2, 1] = 1
-    y = (x[np.arange(B), p1, 0] + x[np.arange(B), p2, 0])[:, None]
-    return x, y.astype(np.float32)
 
 
 def main():

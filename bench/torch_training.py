@@ -13,17 +13,7 @@ import time
 import numpy as np
 import torch
 
-
-def adding(rng, B, T):
-    x = np.zeros((B, T, 2), dtype=np.float32)
-    x[:, :, 0] = rng.random((B, T))
-    half = T // 2
-    p1 = rng.integers(0, half, B)
-    p2 = rng.integers(half, T, B)
-    x[np.arange(B), p1, 1] = 1
-    x[np.arange(B), p2, 1] = 1
-    y = (x[np.arange(B), p1, 0] + x[np.arange(B), p2, 0])[:, None]
-    return torch.from_numpy(x), torch.from_numpy(y.astype(np.float32))
+from adding_data import adding
 
 
 class Model(torch.nn.Module):
@@ -46,7 +36,7 @@ def main():
     model = Model(H)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     rng = np.random.default_rng(0)
-    batches = [adding(rng, B, T) for _ in range(8)]
+    batches = [tuple(torch.from_numpy(a) for a in adding(rng, B, T)) for _ in range(8)]
 
     def step(x, y):
         opt.zero_grad(set_to_none=True)

@@ -8,10 +8,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tensor } from '../tensor/tensor.js';
 import { LstmTsError, fail, shapeStr, sameShape } from '../tensor/shape.js';
-import { deserializeLayer } from '../keras/engine/registry.js';
 import type { Layer } from '../keras/engine/layer.js';
-import { Sequential } from './sequential.js';
-import { buildFromInputShape, restoreCompile } from './saving.js';
+import type { Sequential } from './sequential.js';
+import { buildFromInputShape, restoreCompile, sequentialFromConfig } from './saving.js';
 import { zipEntries, zipRead, type ZipEntry } from './zip.js';
 import { kerasSaveName, kerasWeightGroups } from './keras-weight-layout.js';
 import { inTempDir, openH5, type H5File, type H5Node } from './h5.js';
@@ -52,8 +51,7 @@ export async function loadKerasModel(file: string, opts: { compile?: boolean } =
     fail('loadKerasModel', `${file} stores its weights as model.weights.npz; only model.weights.h5 (Keras's default) is supported`);
   }
   const weights = zipRead(buf, member('model.weights.h5'), file);
-  const model = Sequential.fromConfigWith(json.config as Record<string, unknown>, (className, config) =>
-    deserializeLayer({ class_name: className, config }));
+  const model = sequentialFromConfig(json.config as Record<string, unknown>);
   buildFromInputShape(model);
   // h5wasm's Node build opens files by path: hand it the member through a private temporary folder.
   await inTempDir(async (dir) => {

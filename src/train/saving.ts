@@ -25,9 +25,15 @@ import { WEIGHTS_FORMAT, type Manifest } from './save-model.js';
 export { saveModel, WEIGHTS_FORMAT } from './save-model.js';
 import * as optimizersMod from './optimizers/index.js';
 import * as lossesMod from './losses/index.js';
+import * as metricsMod from './metrics/index.js';
+
+/** A Sequential from its Keras config, every layer through the layer registry (not built yet). */
+export function sequentialFromConfig(cfg: Record<string, unknown>): Sequential {
+  return Sequential.fromConfigWith(cfg, (className, config) => deserializeLayer({ class_name: className, config }));
+}
 
 // A Sequential nested in a config (e.g. inside another Sequential) deserializes like any layer.
-registerLayerClass('Sequential', (cfg) => Sequential.fromConfigWith(cfg, (className, config) => deserializeLayer({ class_name: className, config })));
+registerLayerClass('Sequential', sequentialFromConfig);
 
 function readJson(path: string, what: string): Record<string, unknown> {
   let text: string;
@@ -65,8 +71,7 @@ export function buildFromInputShape(model: Sequential): void {
 export function loadModel(dir: string, opts: { compile?: boolean } = {}): Sequential {
   const json = readJson(join(dir, 'config.json'), 'config.json');
   if (json.class_name !== 'Sequential') fail('loadModel', `only Sequential models can be loaded, got class_name '${String(json.class_name)}'`);
-  const model = Sequential.fromConfigWith(json.config as Record<string, unknown>, (className, config) =>
-    deserializeLayer({ class_name: className, config }));
+  const model = sequentialFromConfig(json.config as Record<string, unknown>);
   buildFromInputShape(model);
   const manifest = readJson(join(dir, 'manifest.json'), 'manifest.json') as unknown as Manifest;
   if (manifest.format !== WEIGHTS_FORMAT) fail('loadModel', `manifest.json has format '${manifest.format}', expected '${WEIGHTS_FORMAT}'`);
@@ -92,23 +97,6 @@ export function loadModel(dir: string, opts: { compile?: boolean } = {}): Sequen
   return model;
 }
 
-// Keras metric classes whose serialized form (compile(metrics=[keras.metrics.MeanAbsoluteError()])) maps to one
-// of the metric names lstm-ts computes. Keras's `Accuracy` class is exact-match accuracy, not the shape-resolved
-// 'accuracy' string, so it is not in the list.
-const METRIC_CLASSES: Record<string, string> = {
-  BinaryAccuracy: 'binary_accuracy', CategoricalAccuracy: 'categorical_accuracy',
-  SparseCategoricalAccuracy: 'sparse_categorical_accuracy', MeanAbsoluteError: 'mean_absolute_error',
-  MeanSquaredError: 'mean_squared_error',
-};
-
-function metricFromConfig(m: unknown): string {
-  if (typeof m === 'string') return m;
-  const cls = (m as Record<string, unknown> | null)?.class_name;
-  if (typeof cls === 'string' && METRIC_CLASSES[cls]) return METRIC_CLASSES[cls];
-  return fail('loadModel', `compile_config metric ${JSON.stringify(typeof cls === 'string' ? cls : m)} is not supported ` +
-    `(metric classes: ${Object.keys(METRIC_CLASSES).join(', ')}, or the metric names); load with { compile: false } and call compile() yourself`);
-}
-
 /** Keras `compile_config` (optimizer, loss, metrics) → model.compile; nothing when it lacks an optimizer or loss. */
 export function restoreCompile(model: Sequential, compileConfig: unknown): void {
   const cc = compileConfig as Record<string, unknown> | undefined | null;
@@ -117,6 +105,6 @@ export function restoreCompile(model: Sequential, compileConfig: unknown): void 
   model.compile({
     optimizer: optimizersMod.get(cc.optimizer as Record<string, unknown>),
     loss: lossesMod.get(cc.loss as string | Record<string, unknown>),
-    metrics: metrics ? metrics.map(metricFromConfig) : undefined,
+    metrics: metrics ? metrics.map(metricsMod.idFromConfig) : undefined,
   });
 }

@@ -66,3 +66,21 @@ export function resolveMetric(id: string, yTrueShape: readonly number[], yPredSh
         'sparse_categorical_accuracy, mae, mean_absolute_error, mse, mean_squared_error');
   }
 }
+
+// Keras metric classes whose serialized form (compile(metrics=[keras.metrics.MeanAbsoluteError()]) puts a dict
+// in compile_config) maps to one of the metric names above. Keras's `Accuracy` class is exact-match accuracy, not
+// the shape-resolved 'accuracy' string, so it is not in the list.
+const METRIC_CLASSES: Record<string, MetricIdentifier> = {
+  BinaryAccuracy: 'binary_accuracy', CategoricalAccuracy: 'categorical_accuracy',
+  SparseCategoricalAccuracy: 'sparse_categorical_accuracy', MeanAbsoluteError: 'mean_absolute_error',
+  MeanSquaredError: 'mean_squared_error',
+};
+
+/** A compile_config metric entry (a name, or a serialized Keras metric object) → the metric name lstm-ts computes. */
+export function idFromConfig(m: unknown): string {
+  if (typeof m === 'string') return m;
+  const cls = (m as Record<string, unknown> | null)?.class_name;
+  if (typeof cls === 'string' && METRIC_CLASSES[cls]) return METRIC_CLASSES[cls];
+  return fail('loadModel', `compile_config metric ${JSON.stringify(typeof cls === 'string' ? cls : m)} is not supported ` +
+    `(metric classes: ${Object.keys(METRIC_CLASSES).join(', ')}, or the metric names); load with { compile: false } and call compile() yourself`);
+}

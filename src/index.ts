@@ -5,6 +5,7 @@ export { Random, setRandomSeed } from './tensor/random.js';
 export { LstmTsError } from './tensor/shape.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/mode.js';
 export { gradcheck, assertGradcheck } from './autograd/gradcheck.js';
+export { backwardMany as backward, type BackwardOptions } from './autograd/engine.js';
 export * as ops from './ops/index.js';
 export * from './ops/index.js';
 export * as keras from './keras/index.js';

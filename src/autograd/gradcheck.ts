@@ -6,6 +6,7 @@
 
 import { Tensor, allocate } from '../tensor/tensor.js';
 import { Random } from '../tensor/random.js';
+import { backwardMany } from './engine.js';
 import { noGrad } from './mode.js';
 
 export interface GradcheckOptions {
@@ -60,10 +61,10 @@ export function gradcheck(fn: (...xs: Tensor[]) => Tensor | Tensor[], inputs: Te
     return s;
   };
   // Analytic: backprop each output with its weights as the seed.
+  // One backward pass from every output, each seeded with its weights.
   const outs = outputsOf(fn(...leaves));
-  outs.forEach((o, k) => {
-    if (o.requiresGrad) o.backward(new Tensor(Float64Array.from(weights[k]), o.shape));
-  });
+  const roots = outs.filter((o) => o.requiresGrad);
+  if (roots.length > 0) backwardMany(roots, outs.flatMap((o, k) => (o.requiresGrad ? [new Tensor(Float64Array.from(weights[k]), o.shape)] : [])));
   let maxAbsErr = 0;
   let maxRelErr = 0;
   let worst: GradcheckResult['worst'];

@@ -107,6 +107,8 @@ export function lstmSequence(
       wrap(x, g.dx), wrap(h0, g.dh0), wrap(c0, g.dc0),
       wrap(kernel, g.dKernel), wrap(recurrentKernel, g.dRecurrentKernel), wrap(bias, g.dBias),
     ];
-  });
+    // The backward reads x, h0, c0 and the weights (inputs) and what the forward kept in fwd.saved; the
+    // outputs it never reads, so they are not version-checked. Releasing the node frees a device reserve.
+  }, { saved: inputs, onRelease: () => backend.release?.(fwd) });
   return outs as [Tensor, Tensor, Tensor];
 }

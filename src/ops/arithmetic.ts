@@ -3,17 +3,17 @@
 // operand's shape over the broadcast axes.
 
 import type { Tensor } from '../tensor/tensor.js';
-import { record } from '../autograd/node.js';
+import { record, SHAPES_ONLY } from '../autograd/node.js';
 import { binaryArith, negData, sumToShape } from './elementwise.js';
 
 export function add(a: Tensor, b: Tensor): Tensor {
   const y = binaryArith('add', a, b);
-  return record('add', [a, b], y, (gy) => [sumToShape(gy, a.shape), sumToShape(gy, b.shape)]);
+  return record('add', [a, b], y, (gy) => [sumToShape(gy, a.shape), sumToShape(gy, b.shape)], SHAPES_ONLY);
 }
 
 export function sub(a: Tensor, b: Tensor): Tensor {
   const y = binaryArith('sub', a, b);
-  return record('sub', [a, b], y, (gy) => [sumToShape(gy, a.shape), b.requiresGrad ? sumToShape(negData(gy), b.shape) : null]);
+  return record('sub', [a, b], y, (gy) => [sumToShape(gy, a.shape), b.requiresGrad ? sumToShape(negData(gy), b.shape) : null], SHAPES_ONLY);
 }
 
 export function mul(a: Tensor, b: Tensor): Tensor {
@@ -35,5 +35,5 @@ export function div(a: Tensor, b: Tensor): Tensor {
 
 export function neg(x: Tensor): Tensor {
   const y = negData(x);
-  return record('neg', [x], y, (gy) => [negData(gy)]);
+  return record('neg', [x], y, (gy) => [negData(gy)], SHAPES_ONLY);
 }

@@ -7,7 +7,7 @@
 
 import { Tensor, allocate, type TypedArray } from '../tensor/tensor.js';
 import { type Shape, fail, normAxis, shapeStr, sizeOf, stridesOf, sameShape } from '../tensor/shape.js';
-import { record, recordMulti } from '../autograd/node.js';
+import { record, recordMulti, SHAPES_ONLY } from '../autograd/node.js';
 
 function checkTensor(op: string, arg: string, x: unknown): asserts x is Tensor {
   if (!(x instanceof Tensor)) fail(op, `${arg} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
@@ -48,7 +48,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   }
   // Copy (not alias) so that an in-place update of a leaf never changes a value already computed from it.
   const y = new Tensor(x.data.slice(), target);
-  return record('reshape', [x], y, (gy) => [new Tensor(gy.data, x.shape)]);
+  return record('reshape', [x], y, (gy) => [new Tensor(gy.data, x.shape)], SHAPES_ONLY);
 }
 
 // -------------------------------------------------------------------------------------------- transpose
@@ -105,7 +105,7 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   const y = new Tensor(permuteData(x.data, x.shape, p), p.map((a) => x.shape[a]));
   const inv = new Array<number>(p.length);
   p.forEach((a, k) => (inv[a] = k));
-  return record('transpose', [x], y, (gy) => [new Tensor(permuteData(gy.data, gy.shape, inv), x.shape)]);
+  return record('transpose', [x], y, (gy) => [new Tensor(permuteData(gy.data, gy.shape, inv), x.shape)], SHAPES_ONLY);
 }
 
 /** Alias of transpose (Keras `Permute` vocabulary). */
@@ -146,7 +146,7 @@ export function concat(xs: readonly Tensor[], axis: number): Tensor {
   return record('concat', xs, y, (gy) => {
     const sizes = xs.map((t) => t.shape[ax]);
     return splitData(gy, sizes, ax).map((g, i) => (xs[i].requiresGrad ? g : null));
-  });
+  }, SHAPES_ONLY);
 }
 
 /** Pieces of `x` along `ax` with the given sizes (no checks; used by split and concat's backward). */
@@ -194,7 +194,7 @@ export function split(x: Tensor, sizesOrCount: number | readonly number[], axis 
     }
   }
   const ys = splitData(x, sizes, ax);
-  return recordMulti('split', [x], ys, (gs) => [concatGrads(gs, ys, ax, x)]);
+  return recordMulti('split', [x], ys, (gs) => [concatGrads(gs, ys, ax, x)], SHAPES_ONLY);
 }
 
 /** Concatenates output gradients along `ax`, treating a missing one as zeros. */
@@ -239,7 +239,7 @@ export function slice(x: Tensor, begin: readonly number[], size: readonly number
     const g = allocate(gy.dtype, x.size);
     copyBox(g, x.shape, begin, gy.data, sz, false);
     return [new Tensor(g, x.shape)];
-  });
+  }, SHAPES_ONLY);
 }
 
 /**
@@ -294,7 +294,7 @@ export function stack(xs: readonly Tensor[], axis = 0): Tensor {
     for (let o = 0; o < outer; o++) out.set(t.data.subarray(o * inner, (o + 1) * inner), (o * n + i) * inner);
   });
   const y = new Tensor(out, shape);
-  return record('stack', xs, y, (gy) => unstackData(gy, ax).map((g, i) => (xs[i].requiresGrad ? g : null)));
+  return record('stack', xs, y, (gy) => unstackData(gy, ax).map((g, i) => (xs[i].requiresGrad ? g : null)), SHAPES_ONLY);
 }
 
 function unstackData(x: Tensor, ax: number): Tensor[] {
@@ -325,5 +325,5 @@ export function unstack(x: Tensor, axis = 0): Tensor[] {
       for (let o = 0; o < outer; o++) out.set(g.data.subarray(o * inner, (o + 1) * inner), (o * n + i) * inner);
     });
     return [new Tensor(out, x.shape)];
-  });
+  }, SHAPES_ONLY);
 }

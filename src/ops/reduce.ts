@@ -4,7 +4,7 @@
 
 import { Tensor, allocate } from '../tensor/tensor.js';
 import { type Shape, broadcastStrides, fail, normAxis, shapeStr, sizeOf } from '../tensor/shape.js';
-import { record } from '../autograd/node.js';
+import { record, SHAPES_ONLY } from '../autograd/node.js';
 
 /** Normalised, de-duplicated, sorted axes; undefined means all axes. */
 export function normAxes(op: string, axes: number | readonly number[] | undefined, rank: number): number[] {
@@ -100,7 +100,7 @@ function reduce(op: 'sum' | 'mean', x: Tensor, axes: number | readonly number[] 
   const f32 = x.dtype === 'float32';
   for (let i = 0; i < out.length; i++) out[i] = (f32 ? Math.fround(acc[i]) : acc[i]) / divisor;
   const y = new Tensor(out, outShape);
-  return record(op, [x], y, (gy) => [expandTo(gy, kept, x.shape, divisor)]);
+  return record(op, [x], y, (gy) => [expandTo(gy, kept, x.shape, divisor)], SHAPES_ONLY);
 }
 
 /** Σ over `axes` (all axes when omitted); `keepDims` keeps reduced axes as size 1. */

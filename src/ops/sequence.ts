@@ -5,7 +5,7 @@
 
 import { Tensor, allocate, type TypedArray } from '../tensor/tensor.js';
 import { type Shape, fail, normAxis, shapeStr, stridesOf } from '../tensor/shape.js';
-import { record } from '../autograd/node.js';
+import { record, SHAPES_ONLY } from '../autograd/node.js';
 
 function checkTensor(op: string, x: unknown): asserts x is Tensor {
   if (!(x instanceof Tensor)) fail(op, `x must be a Tensor, got ${x === null ? 'null' : typeof x}`);
@@ -37,7 +37,7 @@ export function reverse(x: Tensor, axis: number | readonly number[]): Tensor {
   if (new Set(axes).size !== axes.length) fail('reverse', `axis ${JSON.stringify(list)} names an axis twice`);
   const flip = (d: TypedArray): TypedArray => axes.reduce((acc, ax) => reverseData(acc, x.shape, ax), d);
   const y = new Tensor(axes.length === 0 ? x.data.slice() : flip(x.data), x.shape);
-  return record('reverse', [x], y, (gy) => [new Tensor(axes.length === 0 ? gy.data : flip(gy.data), x.shape)]);
+  return record('reverse', [x], y, (gy) => [new Tensor(axes.length === 0 ? gy.data : flip(gy.data), x.shape)], SHAPES_ONLY);
 }
 
 function reverseSeqData(x: TypedArray, shape: Shape, lens: Int32Array, seqAx: number, batchAx: number): TypedArray {
@@ -84,5 +84,5 @@ export function reverseSequence(x: Tensor, lengths: ArrayLike<number>, seqAxis: 
     lens[b] = l;
   }
   const y = new Tensor(reverseSeqData(x.data, x.shape, lens, sa, ba), x.shape);
-  return record('reverseSequence', [x], y, (gy) => [new Tensor(reverseSeqData(gy.data, gy.shape, lens, sa, ba), x.shape)]);
+  return record('reverseSequence', [x], y, (gy) => [new Tensor(reverseSeqData(gy.data, gy.shape, lens, sa, ba), x.shape)], SHAPES_ONLY);
 }

@@ -7,7 +7,7 @@
 
 import { Tensor, allocate, type TypedArray } from '../tensor/tensor.js';
 import { fail } from '../tensor/shape.js';
-import { record } from '../autograd/node.js';
+import { record, SHAPES_ONLY } from '../autograd/node.js';
 import { broadcastBinary, sumToShape } from './elementwise.js';
 
 function checkTensor(op: string, x: unknown): asserts x is Tensor {
@@ -116,7 +116,7 @@ export function relu(x: Tensor): Tensor {
 export function linear(x: Tensor): Tensor {
   checkTensor('linear', x);
   const y = new Tensor(x.data.slice(), x.shape);
-  return record('linear', [x], y, (gy) => [gy]);
+  return record('linear', [x], y, (gy) => [gy], SHAPES_ONLY);
 }
 
 /**
@@ -258,7 +258,7 @@ export function addScalar(x: Tensor, s0: number): Tensor {
   checkNumber('addScalar', 's', s0);
   const s = x.dtype === 'float32' ? Math.fround(s0) : s0;
   const y = mapInto(x, (src, d) => { for (let i = 0; i < d.length; i++) d[i] = src[i] + s; });
-  return record('addScalar', [x], y, (gy) => [gy]);
+  return record('addScalar', [x], y, (gy) => [gy], SHAPES_ONLY);
 }
 
 /**

@@ -2,10 +2,15 @@
 // few fields reverse-mode autodiff needs (requiresGrad, grad, and the graph node that produced it).
 // Tensors are immutable from the point of view of ops: every op allocates its output. Only leaves
 // (weights) are updated in place, by optimizers and setWeights, through `assign`.
+//
+// Version counter (PyTorch's `_version`, torch/csrc/autograd/variable.h): every in-place write bumps it, and
+// tensors that share one buffer (`detach()`) share one counter. An op that keeps a tensor for its backward
+// records the version it saw; backward() refuses to run when the version moved on, instead of silently
+// differentiating against the overwritten values (docs/autodiff.md "In-place writes").
 
 import { type Shape, sizeOf, shapeStr, stridesOf, sameShape, fail, checkShape } from './shape.js';
 import type { GraphNode } from '../autograd/node.js';
-import { runBackward } from '../autograd/engine.js';
+import { runBackward, type BackwardOptions } from '../autograd/engine.js';
 
 export type DType = 'float32' | 'float64';
 export type TypedArray = Float32Array | Float64Array;
@@ -21,6 +26,11 @@ export function dtypeOf(data: TypedArray): DType {
 }
 
 let nextId = 1;
+
+/** The shared counter of one buffer: tensors that alias the same data (detach) hold the same object. */
+interface VersionCounter {
+  n: number;
+}
 
 export class Tensor {
   /** Unique id (stable ordering in the autodiff engine and for debugging). */
@@ -39,7 +49,15 @@ export class Tensor {
   /** Optional name (weights carry Keras-style names such as `lstm/lstm_cell/kernel`). */
   name?: string;
 
+  /** Bumped by every in-place write to the buffer; shared with tensors that alias it. */
+  private versionCounter: VersionCounter = { n: 0 };
+
   constructor(data: TypedArray, shape: Shape, requiresGrad = false) {
+    if (!(data instanceof Float32Array) && !(data instanceof Float64Array)) {
+      const got = data === null ? 'null' : ArrayBuffer.isView(data) ? (data as object).constructor.name : Array.isArray(data) ? 'a JS array' : typeof data;
+      fail('Tensor', `data must be a Float32Array or Float64Array, got ${got}; use lt.tensor(values, shape?, dtype?) to convert`);
+    }
+    if (typeof requiresGrad !== 'boolean') fail('Tensor', `requiresGrad must be a boolean, got ${typeof requiresGrad}`);
     checkShape('Tensor', 'shape', shape);
     if (data.length !== sizeOf(shape)) {
       fail('Tensor', `data has ${data.length} elements but shape ${shapeStr(shape)} needs ${sizeOf(shape)}`);
@@ -96,9 +114,31 @@ export class Tensor {
     return Array.from(this.data);
   }
 
-  /** A new leaf sharing nothing with the graph: same values, no gradient history. */
+  /**
+   * How many in-place writes its buffer has had (assign, optimizer updates, stored RNN states). Ops that save
+   * a tensor for backward record it; backward() fails if it changed (PyTorch `_version`).
+   */
+  get version(): number {
+    return this.versionCounter.n;
+  }
+
+  /**
+   * Records an in-place write to `data`. `assign` and the optimizers call it; call it yourself after writing
+   * into `t.data` directly, so that a backward pass that still needs the old values fails instead of using
+   * the new ones.
+   */
+  bumpVersion(): void {
+    this.versionCounter.n++;
+  }
+
+  /**
+   * A new leaf sharing nothing with the graph: same values, no gradient history. It shares the buffer (and so
+   * the version counter) with this tensor: a later write to either is seen by both, as with PyTorch's detach.
+   */
   detach(): Tensor {
-    return new Tensor(this.data, this.shape, false);
+    const t = new Tensor(this.data, this.shape, false);
+    t.versionCounter = this.versionCounter;
+    return t;
   }
 
   /** A deep copy (new buffer), as a leaf. */
@@ -126,9 +166,20 @@ export class Tensor {
       }
       this.data.set(values.data);
     } else {
+      if (values === null || typeof values !== 'object' || typeof (values as ArrayLike<number>).length !== 'number') {
+        fail('assign', `values must be a Tensor, a typed array or an array of numbers, got ${values === null ? 'null' : typeof values}`);
+      }
       if (values.length !== this.size) fail('assign', `value has ${values.length} elements, variable needs ${this.size}`);
+      if (!ArrayBuffer.isView(values)) {
+        for (let i = 0; i < values.length; i++) {
+          if (typeof values[i] !== 'number') {
+            fail('assign', `values[${i}] must be a number, got ${typeof values[i]} (${JSON.stringify(values[i])})`);
+          }
+        }
+      }
       this.data.set(values as ArrayLike<number>);
     }
+    this.bumpVersion();
     return this;
   }
 
@@ -148,9 +199,11 @@ export class Tensor {
    * Reverse-mode autodiff from this tensor. Without a seed the tensor must be a scalar (one element) and
    * the seed is 1; with a seed, the seed must have this tensor's shape. Gradients accumulate into the
    * `grad` of every leaf with `requiresGrad` (call zeroGrad between steps, as in PyTorch).
+   * Like PyTorch, a backward pass frees what the ops saved for it: running backward through the same graph
+   * again throws, unless the first pass was given `{ retainGraph: true }` (docs/autodiff.md).
    */
-  backward(seed?: Tensor): void {
-    runBackward(this, seed);
+  backward(seed?: Tensor | null, options?: BackwardOptions): void {
+    runBackward(this, seed ?? undefined, options);
   }
 
   toString(): string {

@@ -3,7 +3,7 @@
 // recordMulti (the API other areas use for fused kernels), and the engine's own error messages.
 
 import { expect } from 'chai';
-import { Tensor, tensor, ops, assertGradcheck, gradcheck } from '../../src/index.js';
+import { Tensor, tensor, ops, assertGradcheck, gradcheck, backward } from '../../src/index.js';
 import { record, recordMulti } from '../../src/autograd/node.js';
 import { f64, expectClose, rand64 } from './helpers.js';
 
@@ -23,13 +23,38 @@ describe('autograd engine: graph shapes and custom ops', () => {
     L.backward();
     expectClose(x.grad!, [12 * 2 * 2]); // dh/dx = 2x = 4
   });
-  it('backward twice over the same graph accumulates into .grad', () => {
+  it('backward twice over the same graph throws (PyTorch semantics) and leaves .grad as the first pass left it', () => {
     const x = f64([1, 2]);
     x.requiresGrad = true;
     const L = ops.sum(ops.scale(x, 3));
     L.backward();
+    expect(() => L.backward()).to.throw(/backward through op 'sum' a second time.*retainGraph: true/);
+    expectClose(x.grad!, [3, 3]);
+  });
+  it('with retainGraph the graph survives: a second backward accumulates into .grad, a third (unretained pass before it) throws', () => {
+    const x = f64([1, 2]);
+    x.requiresGrad = true;
+    const L = ops.sum(ops.mul(x, x));  // dL/dx = 2x
+    L.backward(undefined, { retainGraph: true });
     L.backward();
-    expectClose(x.grad!, [6, 6]);
+    expectClose(x.grad!, [4, 8]);
+    expect(() => L.backward()).to.throw(/a second time/);
+  });
+  it('backward options are checked: unknown keys (with a hint) and non-boolean retainGraph', () => {
+    const x = f64([1]);
+    x.requiresGrad = true;
+    expect(() => ops.scale(x, 2).backward(undefined, { retain_graph: true } as never)).to.throw(/unknown option 'retain_graph'; did you mean 'retainGraph'/);
+    expect(() => ops.scale(x, 2).backward(undefined, { retainGraph: 'yes' } as never)).to.throw(/retainGraph must be a boolean, got string/);
+  });
+  it('lt.backward(roots, seeds) runs one pass from several outputs: the same as backward of Σ⟨seed, root⟩', () => {
+    const x = f64([1, 2, 3]);
+    x.requiresGrad = true;
+    const [a, b] = ops.split(ops.mul(x, x), [1, 2], 0);   // a = [x0²], b = [x1², x2²]
+    backward([a, b], [f64([10]), f64([1, -1])]);
+    expectClose(x.grad!, [20, 4, -6]);                     // 2x ⊙ [10, 1, -1]
+    expect(() => backward([a], [f64([1])])).to.throw(/a second time/);
+    expect(() => backward([], [])).to.throw(/non-empty array/);
+    expect(() => backward([a, b], [f64([1]), f64([1]), f64([1])])).to.throw(/3 seeds for 2 roots/);
   });
   it('backward on a leaf with a seed copies the seed into .grad', () => {
     const w = f64([1, 2]);
@@ -40,12 +65,14 @@ describe('autograd engine: graph shapes and custom ops', () => {
     seed.data[0] = 9;
     expect(w.grad!.data[0]).to.equal(0.5);
   });
-  it('a float32 seed on a float64 graph is cast; inputs without requiresGrad get no .grad', () => {
+  it('a float32 seed on a float64 graph is refused (naming both dtypes); inputs without requiresGrad get no .grad', () => {
     const w = f64([1, 2]);
     w.requiresGrad = true;
     const c = f64([3, 4]);
     const y = ops.mul(w, c);
-    y.backward(tensor([1, 1]));
+    expect(() => y.backward(tensor([1, 1]))).to.throw(/seed dtype float32 does not match the tensor's dtype float64/);
+    expect(w.grad).to.equal(null);
+    y.backward(f64([1, 1]));
     expectClose(w.grad!, [3, 4]);
     expect(c.grad).to.equal(null);
   });

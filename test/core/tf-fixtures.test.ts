@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ops, tensor, Tensor } from '../../src/index.js';
+import { ops, tensor, Tensor, backward } from '../../src/index.js';
 
 interface Enc { shape: number[]; data: number[] }
 interface Case {
@@ -77,7 +77,7 @@ describe(`ops vs real TensorFlow ${fixture.tensorflow} (float64 to ${TOL}; float
       expect(outs.length).to.equal(c.outputs.length);
       outs.forEach((o, k) => expect(o.dtype).to.equal(dtype));
       outs.forEach((o, k) => expectEnc(o, c.outputs[k], `output ${k}`, tol));
-      outs.forEach((o, k) => o.backward(tensor(Float64Array.from(c.weights[k].data), { shape: c.weights[k].shape, dtype })));
+      backward(outs, outs.map((o, k) => tensor(Float64Array.from(c.weights[k].data), { shape: c.weights[k].shape, dtype })));
       c.grads.forEach((g, i) => {
         if (g === null) return;
         const got = xs[i].grad ?? tensor(new Float64Array(xs[i].size), { shape: xs[i].shape.slice(), dtype });

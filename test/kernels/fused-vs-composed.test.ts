@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { Tensor, tensor, Random } from '../../src/index.js';
+import { Tensor, tensor, Random, backward } from '../../src/index.js';
 import { lstmSequence } from '../../src/kernels/lstm-sequence.js';
 import { composedLstm } from './composed.js';
 import { arbLstmCase, type LstmCase } from './lstm-cases.js';
@@ -30,7 +30,7 @@ function run(p: P, fused: boolean): { outs: Tensor[]; grads: Float32Array[] } {
   const outs = fused ? lstmSequence(a, b, c, d, e, f, opts) : composedLstm(a, b, c, d, e, f, opts);
   // Seeds: fixed pseudo-random weights on y, hT and cT, so every output and path matters.
   const rng = new Random(p.seed + 1);
-  for (const o of outs) o.backward(tensor(Array.from({ length: o.size }, () => rng.uniformRange(-1, 1)), { shape: [...o.shape], dtype: 'float32' }));
+  backward(outs, outs.map((o) => tensor(Array.from({ length: o.size }, () => rng.uniformRange(-1, 1)), { shape: [...o.shape], dtype: 'float32' })));
   return { outs, grads: ins.map((t) => (t.grad === null ? new Float32Array(t.size) : (t.grad.data as Float32Array))) };
 }
 

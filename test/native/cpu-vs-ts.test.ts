@@ -5,7 +5,7 @@
 // Tolerances (helpers.compare): outputs ≤ 1e-5 abs; gradients ≤ 1e-4 relative to max(1, max|ref|).
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { tensor, Tensor } from '../../src/index.js';
+import { tensor, Tensor, backward } from '../../src/index.js';
 import { lstmSequence } from '../../src/kernels/lstm-sequence.js';
 import { tsLstmBackend } from '../../src/kernels/ts.js';
 import { nativeCpuLstmBackend } from '../../src/kernels/native-cpu.js';
@@ -85,8 +85,8 @@ describe('native: CPU kernel vs TypeScript (fast-check)', function () {
       const outN = lstmSequence(A[0], A[1], A[2], A[3], A[4], A[5], { ...opts, backend: nativeCpuLstmBackend });
       const outC = composedLstm(B[0], B[1], B[2], B[3], B[4], B[5], opts);
       const seedT = [s.dy, s.dhT, s.dcT];
-      outN.forEach((o, k) => o.backward(tensor(seedT[k], { shape: [...o.shape] })));
-      outC.forEach((o, k) => o.backward(tensor(seedT[k], { shape: [...o.shape] })));
+      backward(outN, outN.map((o, k) => tensor(seedT[k], { shape: [...o.shape] })));
+      backward(outC, outC.map((o, k) => tensor(seedT[k], { shape: [...o.shape] })));
       outN.forEach((o, k) => expect(maxAbs(o.data, outC[k].data), `output ${k}`).to.be.at.most(1e-5));
       A.forEach((t: Tensor, k) => {
         const ref = B[k].grad!.data;

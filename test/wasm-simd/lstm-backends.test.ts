@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { Tensor, tensor, Random } from '../../src/index.js';
+import { Tensor, tensor, Random, backward } from '../../src/index.js';
 import { lstmSequence } from '../../src/kernels/lstm-sequence.js';
 import { withGemmBackend } from '../../src/ops/wasm-simd/backend.js';
 import { arbLstmCase, checkFixtureCase, fusedFixtureCases, type LstmCase } from '../kernels/lstm-cases.js';
@@ -26,7 +26,7 @@ function run(p: P): { outs: Float32Array[]; grads: Float32Array[] } {
   const [x, h0, c0, K, R, b] = ins;
   const outs = lstmSequence(x, h0, c0, K, R, b, { seqLengths: p.lens, goBackwards: p.goBackwards, zeroOutputForMask: p.zeroOutputForMask });
   const seedRng = new Random(p.seed + 1);
-  for (const o of outs) o.backward(tensor(Array.from({ length: o.size }, () => seedRng.uniformRange(-1, 1)), { shape: [...o.shape], dtype: 'float32' }));
+  backward(outs, outs.map((o) => tensor(Array.from({ length: o.size }, () => seedRng.uniformRange(-1, 1)), { shape: [...o.shape], dtype: 'float32' })));
   return { outs: outs.map((o) => o.data as Float32Array), grads: ins.map((t) => t.grad!.data as Float32Array) };
 }
 

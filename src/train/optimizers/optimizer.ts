@@ -134,6 +134,7 @@ export abstract class Optimizer {
           const wd = r(this.weightDecay);
           const lrr = r(lr);
           for (let k = 0; k < w.length; k++) w[k] = r(w[k] - r(r(w[k] * wd) * lrr));
+          variables[i].bumpVersion();
         }
       }
       for (let i = 0; i < variables.length; i++) {
@@ -141,6 +142,8 @@ export abstract class Optimizer {
         if (g === null) continue;
         const v = variables[i];
         this.updateStep(g, v.data, this.slots(v), lr, v.dtype);
+        // An in-place write: a graph recorded before this step can no longer be differentiated.
+        v.bumpVersion();
       }
       for (let i = 0; i < variables.length; i++) {
         if (gs[i] === null) continue;

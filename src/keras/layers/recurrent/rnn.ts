@@ -121,7 +121,10 @@ export class RNN extends Layer {
     }
     const cur = this.states!;
     if (states === undefined || states === null) {
-      for (const s of cur) s.data.fill(0);
+      for (const s of cur) {
+        s.data.fill(0);
+        s.bumpVersion();
+      }
       return;
     }
     const list = Array.isArray(states) ? states : [states];
@@ -199,10 +202,13 @@ export class RNN extends Layer {
       if (explicit) {
         // Keras 3: an explicit initial_state always wins (§4.4). Keras 2: it is used only while every stored
         // state is zero (tf.cond(count_nonzero > 0, stored, given), §4.3).
-        if (kerasCompat() === 'keras2' && stored.some((s) => s.data.some((v) => v !== 0))) return stored.map((s) => s.detach());
+        if (kerasCompat() === 'keras2' && stored.some((s) => s.data.some((v) => v !== 0))) return stored.map((s) => s.clone());
         return explicit;
       }
-      return stored.map((s) => s.detach());
+      // A copy, not a view: storeStates overwrites the stored buffers at the end of this call, and the
+      // backward of this call must still see the states it started from (a detach() shared the buffer, and
+      // every weight gradient of a stateful generic-loop layer used the final state as h0).
+      return stored.map((s) => s.clone());
     }
     return explicit ?? this.cell.getInitialState(B, dtype);
   }

@@ -4,7 +4,8 @@
 //   class CudnnLstm({I, H, device?, tf32?})
 //     .setWeights({kernel, recurrentKernel, bias, version?})        uploads only if changed
 //     .forward({T, B, x, h0, c0, seqLengths?, goBackwards?, zeroOutputForMask?}, training) -> {y, hT, cT, saved}
-//     .backward(saved, {dy, dhT, dcT}) -> {dx, dh0, dc0, dKernel, dRecurrentKernel, dBias}   (frees saved)
+//     .backward(saved, {dy, dhT, dcT, keep?}) -> {dx, dh0, dc0, dKernel, dRecurrentKernel, dBias}
+//                                  (frees saved, unless keep: then it can run again and release() frees it)
 //     .release(saved)   frees a saved state that will get no backward
 //     .stats() -> {weightUploads, forwardCalls, backwardCalls, workspaceBytes, weightSpaceBytes, liveReserveBytes, liveSaved}
 // `saved` is a type-tagged external: anything else passed in its place is rejected, a finalizer frees it if
@@ -138,10 +139,12 @@ class CudnnLstmWrap : public Napi::ObjectWrap<CudnnLstmWrap> {
     const float* dhT = getF32(g, "dhT", B * H, call);
     const float* dcT = getF32(g, "dcT", B * H, call);
     LstmGradArrays gr(env, T, B, I, H);
+    // keep: the saved state stays valid for another backward (autograd's retainGraph); release() frees it.
+    const bool keep = getBool(g, "keep", call, false);
     lstmts::CudnnSaved* s = h->p;
-    h->p = nullptr;  // backward consumes it whatever happens
+    if (!keep) h->p = nullptr;  // backward consumes it whatever happens
     lstmts::Status st = lstm_->backward(s, dy, dhT, dcT, gr.dx.Data(), gr.dh0.Data(), gr.dc0.Data(),
-                                        gr.dKernel.Data(), gr.dRecurrentKernel.Data(), gr.dBias.Data(), T, B);
+                                        gr.dKernel.Data(), gr.dRecurrentKernel.Data(), gr.dBias.Data(), T, B, keep);
     if (!st.ok) throwErr(env, call, st.message);
     return gr.toObject(env);
   }

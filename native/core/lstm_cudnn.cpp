@@ -419,8 +419,11 @@ Status CudnnLstm::forward(int64_t T, int64_t B, const LstmOptions& o, const floa
 }
 
 Status CudnnLstm::backward(CudnnSaved* saved, const float* dy, const float* dhT, const float* dcT, float* dx,
-                           float* dh0, float* dc0, float* dK, float* dR, float* db, int64_t expectT, int64_t expectB) {
-  std::unique_ptr<CudnnSaved> sv(saved);  // freed on every path: the reserve lives exactly until backward
+                           float* dh0, float* dc0, float* dK, float* dR, float* db, int64_t expectT, int64_t expectB,
+                           bool keepSaved) {
+  // Freed on every path unless kept: the reserve lives exactly until the last backward.
+  std::unique_ptr<CudnnSaved> owned(keepSaved ? nullptr : saved);
+  CudnnSaved* sv = saved;
   Impl& m = *p_;
   if (!sv || sv->owner != this) return Status::Error("CudnnLstm.backward: saved state belongs to another layer");
   const int64_t T = sv->T, B = sv->B, I = I_, H = H_, G4 = 4 * H;
@@ -459,15 +462,23 @@ Status CudnnLstm::backward(CudnnSaved* saved, const float* dy, const float* dhT,
       return Status::Error("CudnnLstm.backward: reserve space of the forward is too small for these shapes");
     if (!(st = m.work.ensure(workBytes, "workspace")).ok) return st;
     m.stats->workspaceBytes = static_cast<int64_t>(m.work.bytes);
+    // A kept state must survive this backward unchanged: BackwardData updates the reserve, so it works on a copy.
+    void* reserve = sv->reserve.p;
+    DevBuf reserveCopy;
+    if (keepSaved && sv->reserve.bytes > 0) {
+      if (!(st = reserveCopy.ensure(sv->reserve.bytes, "reserve copy")).ok) return st;
+      LSTMTS_CUDA(cudaMemcpy(reserveCopy.p, sv->reserve.p, sv->reserve.bytes, cudaMemcpyDeviceToDevice));
+      reserve = reserveCopy.p;
+    }
     const int32_t* dl = static_cast<const int32_t*>(sv->devLens.p);
     // BackwardData must run first: it updates the reserve space that BackwardWeights reads (PyTorch RNN.cpp).
     LSTMTS_CUDNN(cudnnRNNBackwardData_v8(m.handle, m.rnn, dl, m.yDesc, sv->y.p, ddy.p, m.xDesc, ddx.p, m.hDesc,
                                          sv->hx.p, dhs.p, dhs.f() + sN, m.cDesc, sv->cx.p, dcs.p, dcs.f() + sN,
-                                         m.wBytes, m.w.p, m.work.bytes, m.work.p, sv->reserve.bytes, sv->reserve.p));
+                                         m.wBytes, m.w.p, m.work.bytes, m.work.p, sv->reserve.bytes, reserve));
     LSTMTS_CUDA(cudaMemset(m.dw.p, 0, m.wBytes));  // WGRAD_MODE_ADD accumulates
     LSTMTS_CUDNN(cudnnRNNBackwardWeights_v8(m.handle, m.rnn, CUDNN_WGRAD_MODE_ADD, dl, m.xDesc, sv->x.p, m.hDesc,
                                             sv->hx.p, m.yDesc, sv->y.p, m.wBytes, m.dw.p, m.work.bytes, m.work.p,
-                                            sv->reserve.bytes, sv->reserve.p));
+                                            sv->reserve.bytes, reserve));
     std::vector<float> dxc(xN), dwh(m.wBytes / 4);
     LSTMTS_CUDA(cudaMemcpy(dxc.data(), ddx.p, xN * 4, cudaMemcpyDeviceToHost));
     LSTMTS_CUDA(cudaMemcpy(dh0, dhs.f() + sN, sN * 4, cudaMemcpyDeviceToHost));

@@ -5,7 +5,8 @@
 // the device weight space (re-uploaded only when the Keras weights changed: explicit version number from JS,
 // else a byte comparison with the last upload), the dweight space, a grow-only workspace. A training forward
 // returns a CudnnSaved that owns the reserve space and the device x, y, hx, cx needed by backward; backward
-// frees it (reserve kept from forward until backward, then freed).
+// frees it (reserve kept from forward until backward, then freed), unless asked to keep it for another backward
+// (autograd's retainGraph: PyTorch test_rnn_retain_variables_cuda runs backward twice over one forward).
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -60,10 +61,13 @@ class CudnnLstm {
   /// training: *saved receives the state for backward (caller frees with cudnn_saved_free or backward).
   Status forward(int64_t T, int64_t B, const LstmOptions& o, const float* x, const float* h0, const float* c0,
                  float* y, float* hT, float* cT, bool training, CudnnSaved** saved);
-  /// Consumes `saved` (always freed, also on error). dy in processing order like y; expectT/expectB are the
-  /// sizes the caller allocated for, checked against the forward's.
+  /// Consumes `saved` (always freed, also on error) unless keepSaved: then it stays valid for another backward
+  /// and the caller frees it. cudnnRNNBackwardData_v8 writes into the reserve space (PyTorch RNN.cpp: "it
+  /// mutates reserve"), so a kept state's reserve is copied first and the copy is what the backward calls use.
+  /// dy in processing order like y; expectT/expectB are the sizes the caller allocated for, checked against
+  /// the forward's.
   Status backward(CudnnSaved* saved, const float* dy, const float* dhT, const float* dcT, float* dx, float* dh0,
-                  float* dc0, float* dK, float* dR, float* db, int64_t expectT, int64_t expectB);
+                  float* dc0, float* dK, float* dR, float* db, int64_t expectT, int64_t expectB, bool keepSaved = false);
   CudnnStats stats() const;
   int64_t inputSize() const { return I_; }
   int64_t hiddenSize() const { return H_; }

@@ -309,6 +309,24 @@ void check_errors(std::mt19937& rng) {
     if (st.ok) ok = false, why += " backward with the wrong T accepted;";
     if (L.stats().liveSaved != 0) ok = false, why += " saved state not freed after a failed backward;";
   }
+  {  // backward twice over one kept forward (autograd's retainGraph): both give the same gradients, the
+     // state stays alive until freed, and a third, consuming backward frees it
+    CudnnSaved* s = nullptr;
+    st = L.forward(c.T, c.B, options(c, d), d.x.data(), d.h0.data(), d.c0.data(), y.data(), hT.data(), cT.data(),
+                   true, &s);
+    if (!st.ok) ok = false, why += " forward: " + st.message + ";";
+    std::vector<float> dx2(dx.size()), dh02(dh0.size()), dc02(dc0.size()), dK2(dK.size()), dR2(dR.size()), db2(db.size());
+    st = L.backward(s, d.dy.data(), d.dhT.data(), d.dcT.data(), dx.data(), dh0.data(), dc0.data(), dK.data(),
+                    dR.data(), db.data(), c.T, c.B, /*keepSaved=*/true);
+    if (!st.ok) ok = false, why += " kept backward 1: " + st.message + ";";
+    if (L.stats().liveSaved != 1) ok = false, why += " kept saved state freed by backward;";
+    st = L.backward(s, d.dy.data(), d.dhT.data(), d.dcT.data(), dx2.data(), dh02.data(), dc02.data(), dK2.data(),
+                    dR2.data(), db2.data(), c.T, c.B, /*keepSaved=*/false);
+    if (!st.ok) ok = false, why += " backward 2: " + st.message + ";";
+    if (dx != dx2 || dh0 != dh02 || dc0 != dc02 || dK != dK2 || dR != dR2 || db != db2)
+      ok = false, why += " second backward over a kept state differs from the first;";
+    if (L.stats().liveSaved != 0) ok = false, why += " saved state not freed by the consuming backward;";
+  }
   {  // a saved state of another layer
     CudnnSaved* s = nullptr;
     st = other.forward(c.T, c.B, options(c, d), d.x.data(), d.h0.data(), d.c0.data(), y.data(), hT.data(), cT.data(),

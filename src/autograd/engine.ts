@@ -198,7 +198,7 @@ export function backwardMany(roots: readonly Tensor[], seeds: readonly (Tensor |
         continue;
       }
       for (const o of node.outputs) grads.delete(o); // free memory as we go
-      const inGrads = node.backward(outGrads);
+      const inGrads = node.backward(outGrads, { retainGraph: retain });
       if (!retain) node.release();
       if (inGrads.length !== node.inputs.length) {
         fail('backward', `op '${node.op}' returned ${inGrads.length} gradients for ${node.inputs.length} inputs`);

@@ -10,8 +10,14 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { isGradEnabled } from './mode.js';
 
+/** What the engine tells a backward closure about the pass. */
+export interface BackwardContext {
+  /** The graph is kept: this backward may run again, so it must not consume what the forward saved. */
+  retainGraph: boolean;
+}
+
 /** Maps the gradients of an op's outputs (null where no gradient flowed) to those of its inputs. */
-export type BackwardFn = (outputGrads: (Tensor | null)[]) => (Tensor | null)[];
+export type BackwardFn = (outputGrads: (Tensor | null)[], ctx: BackwardContext) => (Tensor | null)[];
 
 export class GraphNode {
   /** The versions of `saved` when the op ran. */
@@ -34,9 +40,9 @@ export class GraphNode {
     this.savedVersions = saved.map((t) => t.version);
   }
 
-  backward(outputGrads: (Tensor | null)[]): (Tensor | null)[] {
+  backward(outputGrads: (Tensor | null)[], ctx: BackwardContext = { retainGraph: false }): (Tensor | null)[] {
     if (this.fn === null) throw new Error(`backward: op '${this.op}' was released`);
-    return this.fn(outputGrads);
+    return this.fn(outputGrads, ctx);
   }
 
   /** Drops the backward closure and what it saved (PyTorch frees saved tensors after backward). */

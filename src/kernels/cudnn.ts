@@ -3,7 +3,7 @@
 // the layer's kernel array — optimizers update weights in place, so the array is stable for the layer's life.
 // Weights are re-uploaded only when their bytes changed (compared natively with the last upload); a training
 // forward returns the device reserve space in `saved`, which backward consumes and frees (release() frees it
-// when no backward comes). Unavailable (with the reason) without the addon, a CUDA device or cuDNN's libraries.
+// when no backward comes, or after the last backward of a graph kept with retainGraph). Unavailable (with the reason) without the addon, a CUDA device or cuDNN's libraries.
 
 import type { LstmBackend, LstmSeqArgs, LstmSeqGrads, LstmSeqResult } from './types.js';
 import type { TypedArray } from '../tensor/tensor.js';
@@ -66,13 +66,16 @@ export const cudnnLstmBackend: LstmBackend = {
     const saved: CudnnSaved | null = r.saved ? { layer, handle: r.saved } : null;
     return { y: r.y, hT: r.hT, cT: r.cT, saved };
   },
-  backward(a: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArray, dhT: TypedArray, dcT: TypedArray): LstmSeqGrads {
+  backward(a: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArray, dhT: TypedArray, dcT: TypedArray, opts: { keepSaved?: boolean } = {}): LstmSeqGrads {
     const s = fwd.saved as CudnnSaved | null;
-    if (!s || !s.handle) fail('cudnn', 'backward needs the result of a training forward (forward(args, true))');
+    if (!s || !s.handle) fail('cudnn', 'backward needs the result of a training forward (forward(args, true)) that no backward consumed');
     // Same weights as the forward (BackwardData reads the device weight space); a no-op when unchanged.
     s.layer.setWeights({ kernel: f32(a.kernel, 'kernel'), recurrentKernel: f32(a.recurrentKernel, 'recurrentKernel'), bias: f32(a.bias, 'bias') });
-    const g = s.layer.backward(s.handle, { T: a.T, B: a.B, dy: f32(dy, 'dy'), dhT: f32(dhT, 'dhT'), dcT: f32(dcT, 'dcT') });
-    (fwd as { saved: unknown }).saved = null;
+    // keep (retainGraph): the addon runs on a copy of the reserve and keeps the saved state for the next
+    // backward, as ts and native-cpu do; release() frees it when the graph node is released.
+    const keep = opts.keepSaved === true;
+    const g = s.layer.backward(s.handle, { T: a.T, B: a.B, dy: f32(dy, 'dy'), dhT: f32(dhT, 'dhT'), dcT: f32(dcT, 'dcT'), keep });
+    if (!keep) (fwd as { saved: unknown }).saved = null;
     return g;
   },
   release(fwd: LstmSeqResult): void {

@@ -99,9 +99,9 @@ export function lstmSequence(
     return outs as [Tensor, Tensor, Tensor];
   }
   const zerosOr = (g: Tensor | null, n: number): TypedArray => (g === null ? allocate(x.dtype, n) : g.data);
-  recordMulti(OP, inputs, outs, (gs) => {
+  recordMulti(OP, inputs, outs, (gs, ctx) => {
     const g = backend.backward(args, fwd,
-      zerosOr(gs[0], T * B * H), zerosOr(gs[1], B * H), zerosOr(gs[2], B * H), { skipDx: !x.requiresGrad });
+      zerosOr(gs[0], T * B * H), zerosOr(gs[1], B * H), zerosOr(gs[2], B * H), { skipDx: !x.requiresGrad, keepSaved: ctx.retainGraph });
     const wrap = (t: Tensor, d: TypedArray): Tensor | null => (t.requiresGrad ? new Tensor(d, t.shape) : null);
     return [
       wrap(x, g.dx), wrap(h0, g.dh0), wrap(c0, g.dc0),

@@ -42,7 +42,7 @@ export interface CudnnLstmHandle {
   forward(args: { T: number; B: number; x: Float32Array; h0: Float32Array; c0: Float32Array; seqLengths?: Int32Array | null;
     goBackwards?: boolean; zeroOutputForMask?: boolean }, training: boolean):
     { y: Float32Array; hT: Float32Array; cT: Float32Array; saved: CudnnSavedHandle | null };
-  backward(saved: CudnnSavedHandle, g: { T: number; B: number; dy: Float32Array; dhT: Float32Array; dcT: Float32Array }): NativeGrads;
+  backward(saved: CudnnSavedHandle, g: { T: number; B: number; dy: Float32Array; dhT: Float32Array; dcT: Float32Array; keep?: boolean }): NativeGrads;
   release(saved: CudnnSavedHandle): void;
   stats(): { weightUploads: number; forwardCalls: number; backwardCalls: number; workspaceBytes: number;
     weightSpaceBytes: number; liveReserveBytes: number; liveSaved: number };

@@ -67,7 +67,12 @@ export interface LstmBackend {
    * `opts.skipDx`: x needs no gradient (the usual case: x is the data), so the backend may skip the dZ·Kᵀ
    * GEMM and return dx as a zero-length array. Backends that ignore it simply compute dx.
    */
-  backward(args: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArray, dhT: TypedArray, dcT: TypedArray, opts?: { skipDx?: boolean }): LstmSeqGrads;
+  /**
+   * BPTT. `skipDx`: x needs no gradient. `keepSaved`: another backward over the same forward may follow
+   * (autograd's retainGraph), so what forward saved must stay valid (release() frees it later); without it a
+   * backend may consume the saved state.
+   */
+  backward(args: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArray, dhT: TypedArray, dcT: TypedArray, opts?: { skipDx?: boolean; keepSaved?: boolean }): LstmSeqGrads;
   /** Frees what forward saved (native reserve space) when no backward will come. Optional. */
   release?(fwd: LstmSeqResult): void;
 }

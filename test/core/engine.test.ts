@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { Tensor, tensor, ops, assertGradcheck, gradcheck, backward } from '../../src/index.js';
 import { record, recordMulti } from '../../src/autograd/node.js';
 import { f64, expectClose, rand64 } from './helpers.js';
+import { SGD } from '../../src/train/optimizers/index.js';
 
 describe('autograd engine: graph shapes and custom ops', () => {
   it('diamond: L = exp(x) · tanh(x) gets both paths (d/dx = eˣ tanh x + eˣ (1 − tanh² x))', () => {
@@ -129,5 +130,62 @@ describe('autograd engine: graph shapes and custom ops', () => {
     expect(r.ok).to.equal(false);
     expect(() => assertGradcheck('wrong', wrong, [f64([0.5, 2])])).to.throw(/gradcheck\(wrong\) failed: input 0 element 1: analytic \S+ vs numeric \S+/);
     expect(() => gradcheck(ops.exp, [tensor([1])])).to.throw(/gradcheck: inputs must be float64/);
+  });
+});
+
+describe('autograd engine: version counters catch in-place writes to saved tensors (PyTorch _version)', () => {
+  it('w.assign between the forward and the backward of sum(w·w) throws naming the op, the tensor and both versions', () => {
+    const w = tensor([1, 2], { requiresGrad: true });
+    w.name = 'dense/kernel';
+    const s = ops.sum(ops.mul(w, w));
+    expect(w.version).to.equal(0);
+    w.assign([10, 20]);
+    expect(w.version).to.equal(1);
+    expect(() => s.backward()).to.throw(/input 0 of op 'mul' \(Tensor\(float32, \[2\]\) 'dense\/kernel'\) was modified in place.*version 1, the op saved version 0/);
+    expect(w.grad, 'a refused pass leaves no partial gradient').to.equal(null);
+    // Recomputing after the write gives the gradient at the new values: 2w.
+    ops.sum(ops.mul(w, w)).backward();
+    expect(w.grad!.toFlatArray()).to.deep.equal([20, 40]);
+  });
+  it('an optimizer step between forward and backward is caught too', () => {
+    const w = tensor([1, 2], { requiresGrad: true });
+    const s = ops.sum(ops.mul(w, w));
+    new SGD({ learningRate: 0.1 }).apply([tensor([1, 1])], [w]);
+    expect(w.version).to.equal(1);
+    expect(() => s.backward()).to.throw(/was modified in place/);
+  });
+  it('ops whose backward reads only shapes (add, sum, reshape) do not care: d sum(w + 1)/dw = 1 whatever w is now', () => {
+    const w = tensor([1, 2], { requiresGrad: true });
+    const s = ops.sum(ops.reshape(ops.add(w, tensor([1, 1])), [2, 1]));
+    w.assign([5, 6]);
+    s.backward();
+    expect(w.grad!.toFlatArray()).to.deep.equal([1, 1]);
+  });
+  it('detach() shares the buffer and the counter; clone() has its own', () => {
+    const w = tensor([1, 2], { requiresGrad: true });
+    const d = w.detach();
+    const c = w.clone();
+    const s = ops.sum(ops.mul(w, w));
+    d.assign([3, 4]);                       // writes w's buffer
+    expect(w.version).to.equal(1);
+    expect(w.toFlatArray()).to.deep.equal([3, 4]);
+    expect(() => s.backward()).to.throw(/modified in place/);
+    c.assign([7, 8]);
+    expect(w.version).to.equal(1);
+    expect(c.version).to.equal(1);
+  });
+  it('an output saved by its op (sigmoid keeps y) is checked as well', () => {
+    const x = tensor([0.5], { requiresGrad: true });
+    const y = ops.sigmoid(x);
+    const z = ops.sum(y);
+    y.assign([0.9]);
+    expect(() => z.backward()).to.throw(/output 0 of op 'sigmoid'/);
+  });
+  it('bumpVersion() lets code that writes .data directly opt in', () => {
+    const w = tensor([1, 2], { requiresGrad: true });
+    const s = ops.sum(ops.mul(w, w));
+    w.data[0] = 5;
+    w.bumpVersion();
+    expect(() => s.backward()).to.throw(/modified in place/);
   });
 });

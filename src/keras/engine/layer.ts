@@ -24,6 +24,7 @@ import { get as getRegularizer, serialize as serializeRegularizer, type Regulari
 import { get as getConstraint, type Constraint, type ConstraintIdentifier } from '../constraints.js';
 import { serializeDtype, deserializeDtype, toSnakeCase } from './serialization.js';
 import { getKerasCompat } from '../compat.js';
+import { optionKeys, checkOptions, checkBoolean, checkNumber, describeValue } from '../../util/options.js';
 
 /** Arguments every layer accepts (Keras base-layer kwargs, camelCase). */
 export interface LayerArgs {
@@ -44,6 +45,30 @@ export interface CallArgs {
   mask?: Tensor | null;
   /** Flat [h, c, …], or nested per cell for stacked cells ([[h1, c1], [h2, c2]]), as Keras accepts. */
   initialState?: (Tensor | Tensor[])[];
+}
+
+/** The base-layer option names, for the option lists of subclasses (`{ ...LAYER_OPTIONS, units: true }`). */
+export const LAYER_OPTIONS = {
+  name: true, trainable: true, dtype: true, batchInputShape: true, inputShape: true, batchSize: true, activityRegularizer: true,
+} as const satisfies { [K in keyof Required<LayerArgs>]: true };
+
+/** The call arguments every layer knows; a layer call with any other key is refused. */
+export const CALL_ARGS = optionKeys<CallArgs>({ training: true, mask: true, initialState: true });
+
+// Options objects a layer made itself for its super() or an inner cell, after checking the user's own.
+const prechecked = new WeakSet<object>();
+
+/** Marks an options object as already checked (a layer passing rewritten options to super or to a cell). */
+export function checkedArgs<T extends object>(args: T): T {
+  prechecked.add(args);
+  return args;
+}
+
+function checkShapeArg(where: string, name: string, v: unknown): void {
+  if (v === undefined) return;
+  if (!Array.isArray(v) || v.some((d) => d !== null && (typeof d !== 'number' || !Number.isInteger(d) || d < 0))) {
+    fail(where, `${name} must be an array of non-negative integers (null for an unknown dimension), got ${Array.isArray(v) ? JSON.stringify(v) : describeValue(v)}`);
+  }
 }
 
 export interface AddWeightOptions {
@@ -108,6 +133,17 @@ export abstract class Layer {
   private ownLosses: Tensor[] = [];
 
   constructor(args: LayerArgs = {}) {
+    // A layer class that lists its options (static optionKeys, its own, not inherited: a user's subclass may
+    // take more) refuses every other key, as Keras 3 refuses unrecognized keyword arguments.
+    const cls = new.target as unknown as { optionKeys?: readonly string[] };
+    if (Object.prototype.hasOwnProperty.call(cls, 'optionKeys') && !prechecked.has(args)) {
+      checkOptions(new.target.name, args, cls.optionKeys!);
+    }
+    const where = new.target.name;
+    checkBoolean(where, 'trainable', args.trainable);
+    checkShapeArg(where, 'batchInputShape', args.batchInputShape);
+    checkShapeArg(where, 'inputShape', args.inputShape);
+    checkNumber(where, 'batchSize', args.batchSize, { integer: true, min: 1, nullable: true });
     if (args.name !== undefined && (typeof args.name !== 'string' || args.name === '' || args.name.includes('/'))) {
       fail(this.constructor.name, `name must be a non-empty string without '/', got ${JSON.stringify(args.name)}`);
     }
@@ -344,6 +380,12 @@ export abstract class Layer {
    * build, call, add activity-regularizer losses, attach output masks.
    */
   apply(inputs: LayerInput, kwargs: CallArgs = {}): Tensor | Tensor[] {
+    checkOptions(`${this.name}.apply`, kwargs, CALL_ARGS, 'call argument');
+    checkBoolean(`${this.name}.apply`, 'training', kwargs.training);
+    if (kwargs.mask !== undefined && kwargs.mask !== null && !(kwargs.mask instanceof Tensor)) {
+      fail(`${this.name}.apply`, `mask must be a Tensor or null, got ${describeValue(kwargs.mask)}`);
+    }
+    if (inputs === null || inputs === undefined) fail(`${this.name}.apply`, `inputs must be a Tensor, an array of Tensors or nested number arrays, got ${describeValue(inputs)}`);
     const xs = this.toInputs(inputs);
     const first = Array.isArray(xs) ? xs[0] : xs;
     const args: CallArgs = { ...kwargs };

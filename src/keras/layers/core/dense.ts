@@ -14,6 +14,8 @@ import { getActivation, type Activation, type ActivationIdentifier } from '../..
 import { get as getInit, serialize as serInit, type Initializer, type InitializerIdentifier } from '../../initializers/index.js';
 import { get as getReg, serialize as serReg, type Regularizer, type RegularizerIdentifier } from '../../regularizers.js';
 import { get as getCon, serialize as serCon, type Constraint, type ConstraintIdentifier } from '../../constraints.js';
+import { optionKeys } from '../../../util/options.js';
+import { LAYER_OPTIONS } from '../../engine/layer.js';
 
 export interface DenseArgs extends LayerArgs {
   units: number;
@@ -28,6 +30,10 @@ export interface DenseArgs extends LayerArgs {
 }
 
 export class Dense extends Layer {
+  static readonly optionKeys = optionKeys<DenseArgs>({
+    ...LAYER_OPTIONS, units: true, activation: true, useBias: true, kernelInitializer: true, biasInitializer: true,
+    kernelRegularizer: true, biasRegularizer: true, kernelConstraint: true, biasConstraint: true,
+  });
   readonly units: number;
   readonly activation: Activation;
   readonly useBias: boolean;

@@ -12,6 +12,8 @@ import { dropout as dropoutOp, dropoutMask } from '../../../ops/dropout.js';
 import { mul } from '../../../ops/arithmetic.js';
 import { Layer, baseArgsFromConfig, type LayerArgs, type CallArgs } from '../../engine/layer.js';
 import { registerLayerClass } from '../../engine/registry.js';
+import { optionKeys } from '../../../util/options.js';
+import { LAYER_OPTIONS } from '../../engine/layer.js';
 
 export interface DropoutArgs extends LayerArgs {
   rate: number;
@@ -20,6 +22,7 @@ export interface DropoutArgs extends LayerArgs {
 }
 
 export class Dropout extends Layer {
+  static readonly optionKeys = optionKeys<DropoutArgs>({ ...LAYER_OPTIONS, rate: true, noiseShape: true, seed: true });
   readonly rate: number;
   readonly noiseShape: (number | null)[] | null;
   readonly seed: number | null;

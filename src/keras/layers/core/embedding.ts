@@ -19,6 +19,8 @@ import { registerLayerClass } from '../../engine/registry.js';
 import { get as getInit, serialize as serInit, type Initializer, type InitializerIdentifier } from '../../initializers/index.js';
 import { get as getReg, serialize as serReg, type Regularizer, type RegularizerIdentifier } from '../../regularizers.js';
 import { get as getCon, serialize as serCon, type Constraint, type ConstraintIdentifier } from '../../constraints.js';
+import { optionKeys } from '../../../util/options.js';
+import { LAYER_OPTIONS } from '../../engine/layer.js';
 
 /** A typed array of ids with its shape (an `ndarray` object also fits: its strides and offset are honoured). */
 export interface IdArray {
@@ -39,6 +41,10 @@ export interface EmbeddingArgs extends LayerArgs {
 }
 
 export class Embedding extends Layer {
+  static readonly optionKeys = optionKeys<EmbeddingArgs>({
+    ...LAYER_OPTIONS, inputDim: true, outputDim: true, embeddingsInitializer: true, embeddingsRegularizer: true,
+    embeddingsConstraint: true, maskZero: true,
+  });
   readonly inputDim: number;
   readonly outputDim: number;
   readonly embeddingsInitializer: Initializer;

@@ -19,6 +19,8 @@ import { mul } from '../../../ops/arithmetic.js';
 import { getKerasCompat } from '../../compat.js';
 import { Layer, baseArgsFromConfig, type LayerArgs, type CallArgs } from '../../engine/layer.js';
 import { registerLayerClass } from '../../engine/registry.js';
+import { optionKeys } from '../../../util/options.js';
+import { LAYER_OPTIONS } from '../../engine/layer.js';
 
 export interface MaskingArgs extends LayerArgs {
   /** The value that marks padding (default 0). A step is masked when every feature equals it. */
@@ -26,6 +28,7 @@ export interface MaskingArgs extends LayerArgs {
 }
 
 export class Masking extends Layer {
+  static readonly optionKeys = optionKeys<MaskingArgs>({ ...LAYER_OPTIONS, maskValue: true });
   readonly maskValue: number;
 
   constructor(args: MaskingArgs = {}) {

@@ -18,12 +18,15 @@ import { fail, shapeStr } from '../../../tensor/shape.js';
 import { reshape } from '../../../ops/layout.js';
 import { Layer, baseArgsFromConfig, type LayerArgs, type CallArgs } from '../../engine/layer.js';
 import { registerLayerClass, serializeLayer, deserializeLayer } from '../../engine/registry.js';
+import { optionKeys } from '../../../util/options.js';
+import { LAYER_OPTIONS } from '../../engine/layer.js';
 
 export interface TimeDistributedArgs extends LayerArgs {
   layer: Layer;
 }
 
 export class TimeDistributed extends Layer {
+  static readonly optionKeys = optionKeys<TimeDistributedArgs>({ ...LAYER_OPTIONS, layer: true });
   readonly layer: Layer;
 
   constructor(args: TimeDistributedArgs) {

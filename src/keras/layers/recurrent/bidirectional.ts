@@ -16,6 +16,8 @@ import { RNN } from './rnn.js';
 import { LSTM } from './lstm.js';
 import { SimpleRNN } from './simple-rnn.js';
 import { scale } from '../../../ops/unary.js';
+import { optionKeys } from '../../../util/options.js';
+import { LAYER_OPTIONS } from '../../engine/layer.js';
 
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
 
@@ -41,6 +43,7 @@ function rebuild(layer: RNN, cfg: Record<string, unknown>): RNN {
 }
 
 export class Bidirectional extends Layer {
+  static readonly optionKeys = optionKeys<BidirectionalArgs>({ ...LAYER_OPTIONS, layer: true, mergeMode: true, backwardLayer: true });
   readonly forwardLayer: RNN;
   readonly backwardLayer: RNN;
   readonly mergeMode: MergeMode;

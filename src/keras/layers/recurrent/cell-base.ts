@@ -8,7 +8,7 @@
 
 import { Tensor, zeros } from './deps.js';
 import { Layer, type LayerArgs, type CallArgs, dropoutMask, Random, getGlobalRandom, type DType } from './deps.js';
-import { fail } from './deps.js';
+import { fail, checkNumber, checkBoolean } from './deps.js';
 import {
   serializeInitializer, type InitializerId, type Initializer, getInitializer, serializeRegularizer, type RegularizerId,
   serializeConstraint, type ConstraintId, getRegularizer, getConstraint,
@@ -20,6 +20,9 @@ export interface DropoutCellArgs extends LayerArgs {
   /** Seed for the dropout masks (Keras 3 `seed`). */
   seed?: number | null;
 }
+
+/** The dropout option names (for the option lists of cells and layers). */
+export const DROPOUT_CELL_OPTIONS = { dropout: true, recurrentDropout: true, seed: true } as const;
 
 /** Anything the generic RNN loop can run: a cell layer (LSTMCell, SimpleRNNCell, StackedRNNCells, user cells). */
 export abstract class RNNCellBase extends Layer {
@@ -67,7 +70,10 @@ export abstract class DropoutRNNCell extends RNNCellBase {
 
   constructor(args: DropoutCellArgs) {
     super(args);
-    // Keras clips both rates to [0, 1] (K2/K3 __init__: min(1, max(0, rate))).
+    // Keras clips both rates to [0, 1] (K2/K3 __init__: min(1, max(0, rate))); a rate that is not a number
+    // at all is an error (Keras's min/max would raise on a list or a string).
+    checkNumber(this.className, 'dropout', args.dropout);
+    checkNumber(this.className, 'recurrentDropout', args.recurrentDropout);
     this.dropout = Math.min(1, Math.max(0, args.dropout ?? 0));
     this.recurrentDropout = Math.min(1, Math.max(0, args.recurrentDropout ?? 0));
     if (args.seed !== undefined && args.seed !== null && !Number.isInteger(args.seed)) fail(this.className, `seed must be an integer or null, got ${args.seed}`);
@@ -172,6 +178,13 @@ export interface KerasCellArgs extends DropoutCellArgs {
   recurrentConstraint?: ConstraintId;
   biasConstraint?: ConstraintId;
 }
+
+/** The option names of KerasCellArgs beyond the layer and dropout ones. */
+export const KERAS_CELL_OPTIONS = {
+  units: true, useBias: true, kernelInitializer: true, recurrentInitializer: true, biasInitializer: true,
+  kernelRegularizer: true, recurrentRegularizer: true, biasRegularizer: true, kernelConstraint: true,
+  recurrentConstraint: true, biasConstraint: true,
+} as const;
 
 /**
  * LSTMCell and SimpleRNNCell: `units`, `use_bias` and the nine weight options with Keras's defaults

@@ -11,7 +11,8 @@ export { matmul } from '../../../ops/matmul.js';
 export { split, concat, stack, unstack, transpose, reshape, slice } from '../../../ops/layout.js';
 export { reverse } from '../../../ops/sequence.js';
 export { dropout, dropoutMask } from '../../../ops/dropout.js';
-export { Layer, baseArgsFromConfig, type LayerArgs, type CallArgs, type LayerInput } from '../../engine/layer.js';
+export { Layer, baseArgsFromConfig, LAYER_OPTIONS, checkedArgs, type LayerArgs, type CallArgs, type LayerInput } from '../../engine/layer.js';
+export { optionKeys, checkOptions, checkNumber, checkBoolean, checkChoice } from '../../../util/options.js';
 export {
   get as getInitializer, serialize as serializeInitializer, Initializer, Ones, type InitializerIdentifier as InitializerId,
 } from '../../initializers/index.js';

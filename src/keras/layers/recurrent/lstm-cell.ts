@@ -16,7 +16,8 @@ import {
   getActivation, serializeActivation, type ActivationId, type Activation,
   Initializer, Ones, kerasCompat, baseArgsFromConfig,
 } from './deps.js';
-import { KerasRNNCell, type KerasCellArgs, cellWeightConfig, cellWeightArgsFromConfig } from './cell-base.js';
+import { KerasRNNCell, type KerasCellArgs, cellWeightConfig, cellWeightArgsFromConfig, DROPOUT_CELL_OPTIONS, KERAS_CELL_OPTIONS } from './cell-base.js';
+import { optionKeys, LAYER_OPTIONS, checkBoolean } from './deps.js';
 
 export interface LSTMCellArgs extends KerasCellArgs {
   activation?: ActivationId;
@@ -49,7 +50,14 @@ class UnitForgetBias extends Initializer {
   }
 }
 
+/** The LSTMCell option names (LSTM adds the RNN options and `backend`). */
+export const LSTM_CELL_OPTIONS = {
+  ...LAYER_OPTIONS, ...DROPOUT_CELL_OPTIONS, ...KERAS_CELL_OPTIONS,
+  activation: true, recurrentActivation: true, unitForgetBias: true, implementation: true,
+} as const;
+
 export class LSTMCell extends KerasRNNCell {
+  static readonly optionKeys = optionKeys<LSTMCellArgs>(LSTM_CELL_OPTIONS);
   readonly activation: Activation;
   readonly recurrentActivation: Activation;
   readonly unitForgetBias: boolean;
@@ -59,7 +67,7 @@ export class LSTMCell extends KerasRNNCell {
     super(args);
     this.activation = getActivation(args.activation === undefined ? 'tanh' : args.activation);
     this.recurrentActivation = getActivation(args.recurrentActivation === undefined ? 'sigmoid' : args.recurrentActivation);
-    this.unitForgetBias = args.unitForgetBias ?? true;
+    this.unitForgetBias = checkBoolean('LSTMCell', 'unitForgetBias', args.unitForgetBias) ?? true;
     let impl = args.implementation ?? 2;
     if (impl === 0) impl = 1; // K2 LSTM.from_config maps 0 → 1
     if (impl !== 1 && impl !== 2) fail('LSTMCell', `implementation must be 1 or 2, got ${args.implementation}`);

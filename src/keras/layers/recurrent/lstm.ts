@@ -15,10 +15,10 @@
 
 import {
   Tensor, fail, zeros, dropout as applyDropout, dropoutMask, transpose, reshape, slice, baseArgsFromConfig,
-  serializeRegularizer, type CallArgs, kerasCompat,
+  serializeRegularizer, type CallArgs, kerasCompat, optionKeys, checkOptions, checkedArgs,
 } from './deps.js';
-import { LSTMCell, lstmCellArgsFromConfig, type LSTMCellArgs } from './lstm-cell.js';
-import { RNN, rnnOptionsFromConfig, registerCell, type RecurrentLayerArgs } from './rnn.js';
+import { LSTMCell, lstmCellArgsFromConfig, LSTM_CELL_OPTIONS, type LSTMCellArgs } from './lstm-cell.js';
+import { RNN, rnnOptionsFromConfig, registerCell, withoutRnnOptions, RNN_OPTIONS, type RecurrentLayerArgs } from './rnn.js';
 import { readMask } from './rnn-loop.js';
 import { lstmSequence } from '../../../kernels/lstm-sequence.js';
 import { selectLstmBackend, maskToSeqLengths, type LstmBackendPreference, type LstmKernelName } from '../../../kernels/select.js';
@@ -39,17 +39,20 @@ export interface LstmExplanation {
 registerCell('LSTMCell', (cfg) => LSTMCell.fromConfig(cfg));
 
 export class LSTM extends RNN {
+  /** Every LSTMCell option except the layer-level ones, the RNN options and `backend`. */
+  static override readonly optionKeys = optionKeys<LSTMArgs>({ ...LSTM_CELL_OPTIONS, ...RNN_OPTIONS, backend: true });
   declare readonly cell: LSTMCell;
   readonly backend: LstmBackendPreference;
 
   constructor(args: LSTMArgs) {
+    checkOptions('LSTM', args, LSTM.optionKeys);
     const { name, trainable, dtype, batchInputShape, inputShape, batchSize, activityRegularizer, backend, ...rest } = args;
-    const cell = new LSTMCell({ ...rest, name: 'lstm_cell', dtype, trainable });
-    super({
+    const cell = new LSTMCell({ ...withoutRnnOptions(rest), name: 'lstm_cell', dtype, trainable });
+    super(checkedArgs({
       name, trainable, dtype, batchInputShape, inputShape, batchSize, activityRegularizer, cell,
       returnSequences: args.returnSequences, returnState: args.returnState, goBackwards: args.goBackwards,
       stateful: args.stateful, timeMajor: args.timeMajor, unroll: args.unroll, zeroOutputForMask: args.zeroOutputForMask,
-    });
+    }));
     this.backend = backend ?? 'auto';
     const allowed: LstmBackendPreference[] = ['auto', 'ts', 'native-cpu', 'cudnn'];
     if (!allowed.includes(this.backend)) fail('LSTM', `backend must be one of ${allowed.map((s) => `'${s}'`).join(', ')}, got '${String(backend)}'`);

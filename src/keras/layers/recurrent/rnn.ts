@@ -12,6 +12,7 @@
 import {
   Tensor, fail, shapeStr, zeros, tensor, stack, unstack, transpose, noGrad,
   Layer, baseArgsFromConfig, type LayerArgs, type CallArgs, type DType, kerasCompat, type RegularizerId,
+  optionKeys, checkBoolean, LAYER_OPTIONS,
 } from './deps.js';
 import { RNNCellBase } from './cell-base.js';
 import { StackedRNNCells } from './stacked-cells.js';
@@ -44,6 +45,18 @@ export interface RNNArgs extends LayerArgs, RNNOptions {
   cell: RNNCellBase | RNNCellBase[];
 }
 
+/** The RNN option names (for the option lists of RNN, LSTM, SimpleRNN). */
+export const RNN_OPTIONS = {
+  returnSequences: true, returnState: true, goBackwards: true, stateful: true, timeMajor: true, unroll: true, zeroOutputForMask: true,
+} as const satisfies { [K in keyof Required<RNNOptions>]: true };
+
+/** `args` without the RNN options (what LSTM and SimpleRNN hand to their cell). */
+export function withoutRnnOptions<T extends object>(args: T): Omit<T, keyof RNNOptions> {
+  const out = { ...args } as Record<string, unknown>;
+  for (const k of Object.keys(RNN_OPTIONS)) delete out[k];
+  return out as Omit<T, keyof RNNOptions>;
+}
+
 /** Generic-loop call of a cell; shared by RNN, LSTM (slow path) and SimpleRNN. */
 export interface RnnRunResult {
   output: Tensor;
@@ -51,6 +64,7 @@ export interface RnnRunResult {
 }
 
 export class RNN extends Layer {
+  static readonly optionKeys = optionKeys<RNNArgs>({ ...LAYER_OPTIONS, ...RNN_OPTIONS, cell: true });
   readonly cell: RNNCellBase;
   returnSequences: boolean;
   returnState: boolean;
@@ -70,6 +84,7 @@ export class RNN extends Layer {
     const cell = Array.isArray(args.cell) ? new StackedRNNCells(args.cell) : args.cell;
     if (!(cell instanceof RNNCellBase)) fail(this.className, 'cell must be an RNN cell (LSTMCell, SimpleRNNCell, StackedRNNCells or an RNNCellBase subclass)');
     this.cell = this.trackLayer(cell);
+    for (const k of Object.keys(RNN_OPTIONS)) checkBoolean(this.className, k, (args as unknown as Record<string, unknown>)[k]);
     this.returnSequences = args.returnSequences ?? false;
     this.returnState = args.returnState ?? false;
     this.goBackwards = args.goBackwards ?? false;

@@ -7,13 +7,18 @@ import {
   Tensor, add, matmul, dropout as applyDropout, fail,
   getActivation, serializeActivation, type ActivationId, type Activation, baseArgsFromConfig,
 } from './deps.js';
-import { KerasRNNCell, type KerasCellArgs, cellWeightConfig, cellWeightArgsFromConfig } from './cell-base.js';
+import { KerasRNNCell, type KerasCellArgs, cellWeightConfig, cellWeightArgsFromConfig, DROPOUT_CELL_OPTIONS, KERAS_CELL_OPTIONS } from './cell-base.js';
+import { optionKeys, LAYER_OPTIONS } from './deps.js';
 
 export interface SimpleRNNCellArgs extends KerasCellArgs {
   activation?: ActivationId;
 }
 
+/** The SimpleRNNCell option names (SimpleRNN adds the RNN options). */
+export const SIMPLE_RNN_CELL_OPTIONS = { ...LAYER_OPTIONS, ...DROPOUT_CELL_OPTIONS, ...KERAS_CELL_OPTIONS, activation: true } as const;
+
 export class SimpleRNNCell extends KerasRNNCell {
+  static readonly optionKeys = optionKeys<SimpleRNNCellArgs>(SIMPLE_RNN_CELL_OPTIONS);
   readonly activation: Activation;
 
   constructor(args: SimpleRNNCellArgs) {

@@ -1,9 +1,9 @@
 // Keras SimpleRNN layer (K3 keras/src/layers/rnn/simple_rnn.py): an RNN over one SimpleRNNCell, always run by
 // the generic loop (there is no fused SimpleRNN kernel).
 
-import { baseArgsFromConfig, serializeRegularizer } from './deps.js';
-import { SimpleRNNCell, simpleRnnCellArgsFromConfig, type SimpleRNNCellArgs } from './simple-rnn-cell.js';
-import { RNN, rnnOptionsFromConfig, registerCell, type RecurrentLayerArgs } from './rnn.js';
+import { baseArgsFromConfig, serializeRegularizer, optionKeys, checkOptions, checkedArgs } from './deps.js';
+import { SimpleRNNCell, simpleRnnCellArgsFromConfig, SIMPLE_RNN_CELL_OPTIONS, type SimpleRNNCellArgs } from './simple-rnn-cell.js';
+import { RNN, rnnOptionsFromConfig, registerCell, withoutRnnOptions, RNN_OPTIONS, type RecurrentLayerArgs } from './rnn.js';
 import { baseLayerConfig } from './lstm.js';
 
 export type SimpleRNNArgs = Omit<SimpleRNNCellArgs, 'name' | 'trainable' | 'dtype' | 'activityRegularizer'> & RecurrentLayerArgs;
@@ -11,16 +11,18 @@ export type SimpleRNNArgs = Omit<SimpleRNNCellArgs, 'name' | 'trainable' | 'dtyp
 registerCell('SimpleRNNCell', (cfg) => SimpleRNNCell.fromConfig(cfg));
 
 export class SimpleRNN extends RNN {
+  static override readonly optionKeys = optionKeys<SimpleRNNArgs>({ ...SIMPLE_RNN_CELL_OPTIONS, ...RNN_OPTIONS });
   declare readonly cell: SimpleRNNCell;
 
   constructor(args: SimpleRNNArgs) {
+    checkOptions('SimpleRNN', args, SimpleRNN.optionKeys);
     const { name, trainable, dtype, batchInputShape, inputShape, batchSize, activityRegularizer, ...rest } = args;
-    const cell = new SimpleRNNCell({ ...rest, name: 'simple_rnn_cell', dtype, trainable });
-    super({
+    const cell = new SimpleRNNCell({ ...withoutRnnOptions(rest), name: 'simple_rnn_cell', dtype, trainable });
+    super(checkedArgs({
       name, trainable, dtype, batchInputShape, inputShape, batchSize, activityRegularizer, cell,
       returnSequences: args.returnSequences, returnState: args.returnState, goBackwards: args.goBackwards,
       stateful: args.stateful, timeMajor: args.timeMajor, unroll: args.unroll, zeroOutputForMask: args.zeroOutputForMask,
-    });
+    }));
   }
 
   override get className(): string {

@@ -3,7 +3,7 @@
 // ([[h1, c1], [h2, c2]], §4.1; TFJS reverses this order, §11.6). The RNN loop sees them flattened in the same
 // order (h1, c1, h2, c2); the output is the last cell's output.
 
-import { Tensor, fail } from './deps.js';
+import { Tensor, fail, checkOptions, optionKeys } from './deps.js';
 import { RNNCellBase } from './cell-base.js';
 
 export interface StackedRNNCellsArgs {
@@ -16,6 +16,7 @@ export class StackedRNNCells extends RNNCellBase {
   readonly cells: RNNCellBase[];
 
   constructor(args: StackedRNNCellsArgs | RNNCellBase[]) {
+    if (!Array.isArray(args)) checkOptions('StackedRNNCells', args, optionKeys<StackedRNNCellsArgs>({ cells: true, name: true, trainable: true }));
     const a = Array.isArray(args) ? { cells: args } : args;
     super({ name: a.name, trainable: a.trainable });
     if (!Array.isArray(a.cells) || a.cells.length === 0) fail('StackedRNNCells', 'cells must be a non-empty list of RNN cells');

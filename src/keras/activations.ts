@@ -153,7 +153,10 @@ export function getActivation(identifier: ActivationIdentifier): Activation {
   if (typeof identifier !== 'string') fail('activations.get', `Could not interpret activation function identifier: ${String(identifier)}`);
   const name = normName(identifier);
   const fn = table[name];
-  if (!fn) fail('activations.get', `Unknown activation function '${identifier}'; known: ${activationNames.join(', ')}`);
+  // Keras looks names up exactly ('TANH' is an error there); we also take the camelCase and PascalCase
+  // spellings of a known name ('hardSigmoid', 'HardSigmoid') and 'None'.
+  const shouted = /^[A-Z0-9_]+$/.test(identifier) && /[A-Z].*[A-Z]/.test(identifier);  // 'TANH', 'HARD_SIGMOID'
+  if (!fn || shouted) fail('activations.get', `Unknown activation function '${identifier}'; known: ${activationNames.join(', ')}`);
   return { name, fn, apply: fn };
 }
 

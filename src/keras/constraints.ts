@@ -11,6 +11,7 @@
 import { Tensor, allocate } from '../tensor/tensor.js';
 import { fail, normAxis, shapeStr } from '../tensor/shape.js';
 import { KerasRegistry, serializeKerasObject, type KerasObjectConfig, type KerasSerializable } from './engine/serialization.js';
+import { checkOptions, checkNumber } from '../util/options.js';
 
 export const EPSILON = 1e-7;
 
@@ -64,12 +65,21 @@ function mapWithNorms(op: string, w: Tensor, axis: number | number[], f: (v: num
 
 const clip = (v: number, lo: number, hi: number): number => Math.min(Math.max(v, lo), hi);
 
+function checkAxisArg(where: string, axis: unknown): void {
+  if (axis === undefined) return;
+  const ok = (a: unknown): boolean => typeof a === 'number' && Number.isInteger(a);
+  if (!(ok(axis) || (Array.isArray(axis) && axis.every(ok)))) fail(where, `axis must be an integer or an array of integers, got ${JSON.stringify(axis)}`);
+}
+
 export class MaxNorm extends Constraint {
   readonly className = 'MaxNorm';
   readonly maxValue: number;
   readonly axis: number | number[];
   constructor(args: { maxValue?: number; axis?: number | number[] } = {}) {
     super();
+    checkOptions('MaxNorm', args, ['maxValue', 'axis']);
+    checkNumber('MaxNorm', 'maxValue', args.maxValue);
+    checkAxisArg('MaxNorm', args.axis);
     this.maxValue = args.maxValue ?? 2;
     this.axis = args.axis ?? 0;
   }
@@ -98,6 +108,8 @@ export class UnitNorm extends Constraint {
   readonly axis: number | number[];
   constructor(args: { axis?: number | number[] } = {}) {
     super();
+    checkOptions('UnitNorm', args, ['axis']);
+    checkAxisArg('UnitNorm', args.axis);
     this.axis = args.axis ?? 0;
   }
   call(w: Tensor): Tensor {
@@ -116,6 +128,9 @@ export class MinMaxNorm extends Constraint {
   readonly axis: number | number[];
   constructor(args: { minValue?: number; maxValue?: number; rate?: number; axis?: number | number[] } = {}) {
     super();
+    checkOptions('MinMaxNorm', args, ['minValue', 'maxValue', 'rate', 'axis']);
+    for (const k of ['minValue', 'maxValue', 'rate'] as const) checkNumber('MinMaxNorm', k, args[k]);
+    checkAxisArg('MinMaxNorm', args.axis);
     this.minValue = args.minValue ?? 0.0;
     this.maxValue = args.maxValue ?? 1.0;
     this.rate = args.rate ?? 1.0;
@@ -153,7 +168,13 @@ class FunctionConstraint extends Constraint {
 
 export type ConstraintIdentifier = Constraint | string | ((w: Tensor) => Tensor) | { class_name: string; config?: Record<string, unknown> };
 
-const num = (c: Record<string, unknown>, k: string): number | undefined => (typeof c[k] === 'number' ? (c[k] as number) : undefined);
+// A config value that is present but not a number is an error, not the default (Keras would fail on it too).
+const num = (c: Record<string, unknown>, k: string): number | undefined => {
+  const v = c[k];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number') fail('constraint', `config key ${k} must be a number, got ${JSON.stringify(v)}`);
+  return v;
+};
 const ax = (c: Record<string, unknown>): number | number[] | undefined =>
   typeof c.axis === 'number' || Array.isArray(c.axis) ? (c.axis as number | number[]) : undefined;
 const registry = new KerasRegistry<Constraint>('constraint');

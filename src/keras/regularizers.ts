@@ -11,6 +11,7 @@ import { Tensor, allocate } from '../tensor/tensor.js';
 import { fail } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
 import { KerasRegistry, serializeKerasObject, type KerasObjectConfig, type KerasSerializable } from './engine/serialization.js';
+import { checkOptions } from '../util/options.js';
 
 /** l1 · Σ|x| + l2 · Σx² as a scalar tensor of x's dtype, with its gradient. */
 export function l1l2Penalty(x: Tensor, l1: number, l2: number): Tensor {
@@ -51,6 +52,7 @@ export class L1L2 extends Regularizer {
   readonly l2: number;
   constructor(args: { l1?: number | null; l2?: number | null } = {}) {
     super();
+    checkOptions('L1L2', args, ['l1', 'l2']);
     this.l1 = validateFloat('l1', args.l1 ?? 0);
     this.l2 = validateFloat('l2', args.l2 ?? 0);
   }
@@ -67,6 +69,7 @@ export class L1 extends Regularizer {
   readonly l1: number;
   constructor(args: { l1?: number | null } | number = {}) {
     super();
+    if (typeof args !== 'number') checkOptions('L1', args, ['l1']);
     const v = typeof args === 'number' ? args : args.l1 ?? 0.01;
     this.l1 = Math.fround(validateFloat('l1', v));
   }
@@ -83,6 +86,7 @@ export class L2 extends Regularizer {
   readonly l2: number;
   constructor(args: { l2?: number | null } | number = {}) {
     super();
+    if (typeof args !== 'number') checkOptions('L2', args, ['l2']);
     const v = typeof args === 'number' ? args : args.l2 ?? 0.01;
     this.l2 = validateFloat('l2', v);
   }
@@ -110,7 +114,13 @@ class FunctionRegularizer extends Regularizer {
 
 export type RegularizerIdentifier = Regularizer | string | ((x: Tensor) => Tensor) | { class_name: string; config?: Record<string, unknown> };
 
-const num = (c: Record<string, unknown>, k: string): number | undefined => (typeof c[k] === 'number' ? (c[k] as number) : undefined);
+// A config value that is present but not a number is an error: { l2: 'x' } must not become the default 0.01.
+const num = (c: Record<string, unknown>, k: string): number | undefined => {
+  const v = c[k];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number') fail('regularizer', `config key ${k} must be a non-negative number, got ${JSON.stringify(v)}`);
+  return v;
+};
 const registry = new KerasRegistry<Regularizer>('regularizer');
 registry.register(['L1', 'l1'], (c) => new L1({ l1: num(c, 'l1') }));
 registry.register(['L2', 'l2'], (c) => new L2({ l2: num(c, 'l2') }));

@@ -1,6 +1,7 @@
 // Training callbacks (keras/src/callbacks): hooks fit() calls, and EarlyStopping with Keras 3's rules.
 import { fail } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { optionKeys, checkOptions, checkString, checkNumber, checkBoolean } from '../util/options.js';
 
 export type Logs = Record<string, number>;
 
@@ -58,6 +59,17 @@ export class EarlyStopping implements Callback {
   private bestWeights: Tensor[] | null = null;
 
   constructor(args: EarlyStoppingArgs = {}) {
+    const W = 'EarlyStopping';
+    checkOptions(W, args, optionKeys<EarlyStoppingArgs>({
+      monitor: true, minDelta: true, patience: true, verbose: true, mode: true, baseline: true, restoreBestWeights: true, startFromEpoch: true,
+    }));
+    checkString(W, 'monitor', args.monitor);
+    checkNumber(W, 'minDelta', args.minDelta);
+    checkNumber(W, 'patience', args.patience, { integer: true, min: 0 });
+    checkNumber(W, 'baseline', args.baseline, { nullable: true });
+    checkNumber(W, 'startFromEpoch', args.startFromEpoch, { integer: true, min: 0 });
+    checkBoolean(W, 'restoreBestWeights', args.restoreBestWeights);
+    if (args.verbose !== undefined && args.verbose !== 0 && args.verbose !== 1) fail(W, `verbose must be 0 or 1, got ${String(args.verbose)}`);
     this.monitor = args.monitor ?? 'val_loss';
     this.minDelta = Math.abs(args.minDelta ?? 0);
     this.patience = args.patience ?? 0;
@@ -134,9 +146,17 @@ export class EarlyStopping implements Callback {
   }
 }
 
+const LAMBDA_HOOKS = optionKeys<Omit<Callback, 'setModel'>>({
+  onTrainBegin: true, onTrainEnd: true, onEpochBegin: true, onEpochEnd: true, onBatchBegin: true, onBatchEnd: true,
+});
+
 /** A callback from plain functions: `new LambdaCallback({ onEpochEnd: (e, logs) => ... })`. */
 export class LambdaCallback implements Callback {
   constructor(hooks: Omit<Callback, 'setModel'>) {
+    checkOptions('LambdaCallback', hooks, LAMBDA_HOOKS, 'hook');
+    for (const [k, f] of Object.entries(hooks)) {
+      if (typeof f !== 'function') fail('LambdaCallback', `${k} must be a function, got ${typeof f}`);
+    }
     Object.assign(this, hooks);
   }
 }

@@ -16,7 +16,8 @@ import { fail, shapeStr } from '../tensor/shape.js';
 import { Random } from '../tensor/random.js';
 import { noGrad } from '../autograd/mode.js';
 import { add } from '../ops/arithmetic.js';
-import { Layer, getKerasMask, baseArgsFromConfig, type CallArgs, type LayerArgs } from '../keras/engine/layer.js';
+import { Layer, getKerasMask, baseArgsFromConfig, LAYER_OPTIONS, type CallArgs, type LayerArgs } from '../keras/engine/layer.js';
+import { optionKeys, checkOptions, checkNumber, checkBoolean, describeValue } from '../util/options.js';
 import { serializeDtype } from '../keras/engine/serialization.js';
 import * as lossesMod from './losses/index.js';
 import * as optimizersMod from './optimizers/index.js';
@@ -62,6 +63,37 @@ export interface EvaluateArgs {
   stream?: ProgressStream;
 }
 
+export interface PredictArgs {
+  batchSize?: number;
+}
+
+const COMPILE_KEYS = optionKeys<CompileArgs>({ optimizer: true, loss: true, metrics: true });
+const FIT_KEYS = optionKeys<FitArgs>({
+  batchSize: true, epochs: true, shuffle: true, seed: true, validationSplit: true, validationData: true, sampleWeight: true,
+  classWeight: true, callbacks: true, verbose: true, initialEpoch: true, stream: true,
+});
+const EVALUATE_KEYS = optionKeys<EvaluateArgs>({ batchSize: true, sampleWeight: true, verbose: true, stream: true });
+const PREDICT_KEYS = optionKeys<PredictArgs>({ batchSize: true });
+
+/** batchSize: a positive integer (0 would loop forever, a fraction would skip rows). */
+function checkBatchSize(where: string, v: unknown): number {
+  return checkNumber(where, 'batchSize', v, { integer: true, min: 1 }) ?? 32;
+}
+
+function checkVerbose(where: string, v: unknown): void {
+  if (v !== undefined && v !== 0 && v !== 1 && v !== 2) fail(where, `verbose must be 0, 1 or 2, got ${describeValue(v)}`);
+}
+
+function checkStream(where: string, v: unknown): void {
+  if (v !== undefined && (v === null || typeof (v as { write?: unknown }).write !== 'function')) {
+    fail(where, `stream must have a write(text) method (e.g. process.stdout), got ${describeValue(v)}`);
+  }
+}
+
+function checkTensorArg(where: string, name: string, v: unknown): void {
+  if (v !== undefined && v !== null && !(v instanceof Tensor)) fail(where, `${name} must be a Tensor, got ${describeValue(v)}`);
+}
+
 export class History {
   readonly history: Record<string, number[]> = {};
   readonly epoch: number[] = [];
@@ -105,6 +137,28 @@ export function classWeightsToSampleWeights(y: Tensor, classWeight: Record<numbe
   return new Tensor(out, [n]);
 }
 
+/** Keras class_weight: {class id: weight}, every weight a finite number (a string would train to NaN). */
+function checkClassWeight(cw: unknown): void {
+  if (cw === null || typeof cw !== 'object' || Array.isArray(cw)) fail('fit', `classWeight must be an object {classId: weight}, got ${describeValue(cw)}`);
+  for (const [k, w] of Object.entries(cw as Record<string, unknown>)) {
+    if (!/^(0|[1-9][0-9]*)$/.test(k)) fail('fit', `classWeight keys must be class ids (non-negative integers), got '${k}'`);
+    if (typeof w !== 'number' || !Number.isFinite(w)) fail('fit', `classWeight[${k}] must be a finite number, got ${describeValue(w)}`);
+  }
+}
+
+const CALLBACK_HOOKS = ['setModel', 'onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'];
+
+/** Callbacks are objects with (some of) the Callback hooks; anything else would be silently never called. */
+function checkCallbacks(cbs: unknown): void {
+  if (cbs === undefined) return;
+  if (!Array.isArray(cbs)) fail('fit', `callbacks must be an array of Callback objects, got ${describeValue(cbs)}`);
+  cbs.forEach((cb, i) => {
+    if (cb === null || typeof cb !== 'object' || !CALLBACK_HOOKS.some((h) => typeof (cb as Record<string, unknown>)[h] === 'function')) {
+      fail('fit', `callbacks[${i}] must be a Callback (an object with ${CALLBACK_HOOKS.slice(1).join('/')} methods), got ${describeValue(cb)}`);
+    }
+  });
+}
+
 export interface SequentialArgs extends LayerArgs {
   layers?: Layer[];
 }
@@ -122,9 +176,12 @@ export class Sequential extends Layer implements CallbackModel {
   private compileLossId: string | Record<string, unknown> | null = null;
   stopTraining = false;
 
+  static readonly optionKeys = optionKeys<SequentialArgs>({ ...LAYER_OPTIONS, layers: true });
+
   constructor(layersOrArgs: Layer[] | SequentialArgs = {}, args: LayerArgs = {}) {
     const a: SequentialArgs = Array.isArray(layersOrArgs) ? { ...args, layers: layersOrArgs } : layersOrArgs;
     super(a);
+    if (a.layers !== undefined && !Array.isArray(a.layers)) fail('Sequential', `layers must be an array of Layers, got ${describeValue(a.layers)}`);
     for (const l of a.layers ?? []) this.add(l);
   }
 
@@ -172,6 +229,11 @@ export class Sequential extends Layer implements CallbackModel {
   // ---- compile ---------------------------------------------------------------------------------------
 
   compile(args: CompileArgs): void {
+    if (args === undefined || args === null) fail('Sequential.compile', 'expected { optimizer?, loss, metrics? }, got ' + describeValue(args));
+    checkOptions('Sequential.compile', args, COMPILE_KEYS);
+    if (args.metrics !== undefined && (!Array.isArray(args.metrics) || args.metrics.some((m) => typeof m !== 'string'))) {
+      fail('Sequential.compile', `metrics must be an array of metric names, got ${describeValue(args.metrics)}`);
+    }
     this.optimizer = optimizersMod.get(args.optimizer ?? 'rmsprop');
     if (args.loss === undefined || args.loss === null) fail('Sequential.compile', 'a loss is required');
     this.loss = lossesMod.get(args.loss);
@@ -208,6 +270,7 @@ export class Sequential extends Layer implements CallbackModel {
   /** One optimisation step on one batch; returns the batch loss. Metrics are not sample-weighted (Keras `metrics`). */
   trainOnBatch(x: Tensor, y: Tensor, sampleWeight: Tensor | null = null): number {
     const { optimizer, loss } = this.requireCompiled('trainOnBatch');
+    checkTensorArg('trainOnBatch', 'sampleWeight', sampleWeight);
     checkXY('trainOnBatch', x, y);
     if (sampleWeight) checkXY('trainOnBatch (sampleWeight)', x, sampleWeight);
     const out = this.apply(x, { training: true }) as Tensor;
@@ -229,12 +292,24 @@ export class Sequential extends Layer implements CallbackModel {
 
   fit(x: Tensor, y: Tensor, args: FitArgs = {}): History {
     this.requireCompiled('fit');
+    checkOptions('fit', args, FIT_KEYS);
     let n = checkXY('fit', x, y);
-    const batchSize = args.batchSize ?? 32;
-    const epochs = args.epochs ?? 1;
+    const batchSize = checkBatchSize('fit', args.batchSize);
+    const epochs = checkNumber('fit', 'epochs', args.epochs, { integer: true, min: 0 }) ?? 1;
+    checkNumber('fit', 'initialEpoch', args.initialEpoch, { integer: true, min: 0 });
+    checkNumber('fit', 'seed', args.seed, { integer: true });
+    checkNumber('fit', 'validationSplit', args.validationSplit);
+    checkBoolean('fit', 'shuffle', args.shuffle);
+    checkVerbose('fit', args.verbose);
+    checkStream('fit', args.stream);
+    checkTensorArg('fit', 'sampleWeight', args.sampleWeight);
+    checkCallbacks(args.callbacks);
+    if (args.classWeight !== undefined) checkClassWeight(args.classWeight);
+    if (args.validationData !== undefined && (!Array.isArray(args.validationData) || args.validationData.length < 2 || args.validationData.length > 3 ||
+        args.validationData.some((t, i) => !(t instanceof Tensor) && !(i === 2 && (t === null || t === undefined))))) {
+      fail('fit', `validationData must be [x, y] or [x, y, sampleWeight] of Tensors, got ${describeValue(args.validationData)}`);
+    }
     const verbose = args.verbose ?? 1;
-    if (!Number.isInteger(batchSize) || batchSize < 1) fail('fit', `batchSize must be a positive integer, got ${batchSize}`);
-    if (!Number.isInteger(epochs) || epochs < 0) fail('fit', `epochs must be a non-negative integer, got ${epochs}`);
     let valData: [Tensor, Tensor, Tensor | null] | null = args.validationData
       ? [args.validationData[0], args.validationData[1], args.validationData[2] ?? null] : null;
     if (valData) checkXY('fit (validationData)', valData[0], valData[1]);
@@ -310,8 +385,12 @@ export class Sequential extends Layer implements CallbackModel {
   /** Loss (including layer losses, as Keras 3) and metrics over the data, batch by batch. */
   evaluate(x: Tensor, y: Tensor, args: EvaluateArgs = {}): Logs {
     const { loss } = this.requireCompiled('evaluate');
+    checkOptions('evaluate', args, EVALUATE_KEYS);
     const n = checkXY('evaluate', x, y);
-    const batchSize = args.batchSize ?? 32;
+    const batchSize = checkBatchSize('evaluate', args.batchSize);
+    checkVerbose('evaluate', args.verbose);
+    checkStream('evaluate', args.stream);
+    checkTensorArg('evaluate', 'sampleWeight', args.sampleWeight);
     const sw = args.sampleWeight ?? null;
     if (sw) checkXY('evaluate (sampleWeight)', x, sw);
     let ms: MeanMetric[] = [];
@@ -338,10 +417,11 @@ export class Sequential extends Layer implements CallbackModel {
   }
 
   /** Outputs for every row of x, computed in batches with training=false. */
-  predict(x: Tensor, args: { batchSize?: number } = {}): Tensor {
-    if (!(x instanceof Tensor)) fail('predict', 'x must be a Tensor');
+  predict(x: Tensor, args: PredictArgs = {}): Tensor {
+    checkOptions('predict', args, PREDICT_KEYS);
+    if (!(x instanceof Tensor)) fail('predict', `x must be a Tensor, got ${describeValue(x)}`);
     if (x.rank === 0) fail('predict', `x needs a batch axis, got ${shapeStr(x.shape)}`);
-    const batchSize = args.batchSize ?? 32;
+    const batchSize = checkBatchSize('predict', args.batchSize);
     const n = x.shape[0];
     const parts: Tensor[] = [];
     noGrad(() => {

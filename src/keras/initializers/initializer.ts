@@ -41,7 +41,7 @@ export abstract class RandomInitializer extends Initializer {
   constructor(seed?: number | null) {
     super();
     if (seed !== undefined && seed !== null && !Number.isInteger(seed)) {
-      fail('initializer', `seed must be an integer or null, got ${seed}`);
+      fail(new.target.name, `seed must be an integer or null, got ${typeof seed === 'string' ? `'${seed}' (a string)` : String(seed)}`);
     }
     this.seed = seed ?? null;
     this.effectiveSeed = this.seed ?? getGlobalRandom().nextUint32();

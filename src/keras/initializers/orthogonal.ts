@@ -7,6 +7,7 @@
 
 import { fail } from '../../tensor/shape.js';
 import { RandomInitializer } from './initializer.js';
+import { optionKeys, checkOptions, checkNumber } from '../../util/options.js';
 
 export interface OrthogonalArgs { gain?: number; seed?: number | null }
 
@@ -91,6 +92,8 @@ export class Orthogonal extends RandomInitializer {
   readonly gain: number;
 
   constructor(args: OrthogonalArgs = {}) {
+    checkOptions('Orthogonal', args, optionKeys<OrthogonalArgs>({ gain: true, seed: true }));
+    checkNumber('Orthogonal', 'gain', args.gain);
     super(args.seed);
     this.gain = args.gain ?? 1.0;
   }

@@ -3,6 +3,7 @@
 
 import { fail } from '../../tensor/shape.js';
 import { RandomInitializer, computeFans, truncatedStandardNormal } from './initializer.js';
+import { optionKeys, checkOptions, checkNumber } from '../../util/options.js';
 
 const count = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
@@ -15,6 +16,9 @@ export class RandomNormal extends RandomInitializer {
   readonly mean: number;
   readonly stddev: number;
   constructor(args: RandomNormalArgs = {}) {
+    checkOptions(new.target.name, args, optionKeys<RandomNormalArgs>({ mean: true, stddev: true, seed: true }));
+    checkNumber(new.target.name, 'mean', args.mean);
+    checkNumber(new.target.name, 'stddev', args.stddev, { min: 0 });
     super(args.seed);
     this.mean = args.mean ?? 0.0;
     this.stddev = args.stddev ?? 0.05;
@@ -47,6 +51,9 @@ export class RandomUniform extends RandomInitializer {
   readonly minval: number;
   readonly maxval: number;
   constructor(args: RandomUniformArgs = {}) {
+    checkOptions('RandomUniform', args, optionKeys<RandomUniformArgs>({ minval: true, maxval: true, seed: true }));
+    checkNumber('RandomUniform', 'minval', args.minval);
+    checkNumber('RandomUniform', 'maxval', args.maxval);
     super(args.seed);
     this.minval = args.minval ?? -0.05;
     this.maxval = args.maxval ?? 0.05;
@@ -92,6 +99,11 @@ export class VarianceScaling extends RandomInitializer {
   readonly outputAxes: number[] | null;
 
   constructor(args: VarianceScalingArgs = {}) {
+    // The named special cases (GlorotUniform...) check their own, smaller option set and pass the rest.
+    if (new.target === VarianceScaling) {
+      checkOptions('VarianceScaling', args, optionKeys<VarianceScalingArgs>({ scale: true, mode: true, distribution: true, seed: true, inputAxes: true, outputAxes: true }));
+    }
+    checkNumber(new.target.name, 'scale', args.scale);
     super(args.seed);
     this.scale = args.scale ?? 1.0;
     this.mode = args.mode ?? 'fan_in';
@@ -146,8 +158,15 @@ export class VarianceScaling extends RandomInitializer {
 
 export interface SeedArgs { seed?: number | null; inputAxes?: number[] | null; outputAxes?: number[] | null }
 
-/** The named special cases only serialise seed and axes (Keras get_config of GlorotUniform etc.). */
+const SEED_ARGS = optionKeys<SeedArgs>({ seed: true, inputAxes: true, outputAxes: true });
+
+/** The named special cases only take and serialise seed and axes (Keras get_config of GlorotUniform etc.). */
 abstract class NamedVarianceScaling extends VarianceScaling {
+  constructor(a: SeedArgs, fixed: Pick<VarianceScalingArgs, 'scale' | 'mode' | 'distribution'>) {
+    checkOptions(new.target.name, a, SEED_ARGS);
+    super({ ...a, ...fixed });
+  }
+
   override getConfig(): Record<string, unknown> {
     return { seed: this.seed, input_axes: this.inputAxes, output_axes: this.outputAxes };
   }
@@ -156,30 +175,30 @@ abstract class NamedVarianceScaling extends VarianceScaling {
 /** limit = sqrt(6 / (fan_in + fan_out)). */
 export class GlorotUniform extends NamedVarianceScaling {
   override readonly className = 'GlorotUniform';
-  constructor(a: SeedArgs = {}) { super({ ...a, scale: 1.0, mode: 'fan_avg', distribution: 'uniform' }); }
+  constructor(a: SeedArgs = {}) { super(a, { scale: 1.0, mode: 'fan_avg', distribution: 'uniform' }); }
 }
 /** truncated normal, stddev = sqrt(2 / (fan_in + fan_out)) / .8796... */
 export class GlorotNormal extends NamedVarianceScaling {
   override readonly className = 'GlorotNormal';
-  constructor(a: SeedArgs = {}) { super({ ...a, scale: 1.0, mode: 'fan_avg', distribution: 'truncated_normal' }); }
+  constructor(a: SeedArgs = {}) { super(a, { scale: 1.0, mode: 'fan_avg', distribution: 'truncated_normal' }); }
 }
 /** limit = sqrt(6 / fan_in). */
 export class HeUniform extends NamedVarianceScaling {
   override readonly className = 'HeUniform';
-  constructor(a: SeedArgs = {}) { super({ ...a, scale: 2.0, mode: 'fan_in', distribution: 'uniform' }); }
+  constructor(a: SeedArgs = {}) { super(a, { scale: 2.0, mode: 'fan_in', distribution: 'uniform' }); }
 }
 /** truncated normal, stddev = sqrt(2 / fan_in) / .8796... */
 export class HeNormal extends NamedVarianceScaling {
   override readonly className = 'HeNormal';
-  constructor(a: SeedArgs = {}) { super({ ...a, scale: 2.0, mode: 'fan_in', distribution: 'truncated_normal' }); }
+  constructor(a: SeedArgs = {}) { super(a, { scale: 2.0, mode: 'fan_in', distribution: 'truncated_normal' }); }
 }
 /** limit = sqrt(3 / fan_in). */
 export class LecunUniform extends NamedVarianceScaling {
   override readonly className = 'LecunUniform';
-  constructor(a: SeedArgs = {}) { super({ ...a, scale: 1.0, mode: 'fan_in', distribution: 'uniform' }); }
+  constructor(a: SeedArgs = {}) { super(a, { scale: 1.0, mode: 'fan_in', distribution: 'uniform' }); }
 }
 /** truncated normal, stddev = sqrt(1 / fan_in) / .8796... */
 export class LecunNormal extends NamedVarianceScaling {
   override readonly className = 'LecunNormal';
-  constructor(a: SeedArgs = {}) { super({ ...a, scale: 1.0, mode: 'fan_in', distribution: 'truncated_normal' }); }
+  constructor(a: SeedArgs = {}) { super(a, { scale: 1.0, mode: 'fan_in', distribution: 'truncated_normal' }); }
 }

@@ -4,6 +4,7 @@
 
 import type { Tensor } from '../../tensor/tensor.js';
 import { fail } from '../../tensor/shape.js';
+import { optionKeys, checkOptions, checkString, checkBoolean, checkNumber } from '../../util/options.js';
 import { checkReduction, combineWeights, reduceLoss, type Reduction } from './reduction.js';
 import * as fns from './functions.js';
 
@@ -21,10 +22,19 @@ export interface LossApplyOptions {
 
 export type JsonConfig = { [k: string]: unknown };
 
+const LOSS_OPTIONS = { reduction: true, name: true } as const satisfies { [K in keyof Required<LossArgs>]: true };
+
 export abstract class Loss {
   readonly name: string;
   readonly reduction: Reduction;
   constructor(args: LossArgs, defaultName: string) {
+    // Each loss class lists its options; unknown keys are refused, and the shared ones are type-checked.
+    const cls = new.target as unknown as { optionKeys?: readonly string[] };
+    if (Object.prototype.hasOwnProperty.call(cls, 'optionKeys')) checkOptions(new.target.name, args, cls.optionKeys!);
+    checkString(new.target.name, 'name', args.name);
+    const a = args as CrossentropyArgs;
+    checkBoolean(new.target.name, 'fromLogits', a.fromLogits);
+    checkNumber(new.target.name, 'labelSmoothing', a.labelSmoothing, { min: 0, max: 1 });
     this.name = args.name ?? defaultName;
     this.reduction = checkReduction(this.constructor.name, args.reduction);
   }
@@ -49,6 +59,7 @@ export abstract class Loss {
 }
 
 export class MeanSquaredError extends Loss {
+  static readonly optionKeys = optionKeys<LossArgs>(LOSS_OPTIONS);
   constructor(args: LossArgs = {}) {
     super(args, 'mean_squared_error');
   }
@@ -61,6 +72,7 @@ export class MeanSquaredError extends Loss {
 }
 
 export class MeanAbsoluteError extends Loss {
+  static readonly optionKeys = optionKeys<LossArgs>(LOSS_OPTIONS);
   constructor(args: LossArgs = {}) {
     super(args, 'mean_absolute_error');
   }
@@ -84,6 +96,7 @@ function checkAxis(op: string, axis: number | undefined): void {
 }
 
 export class BinaryCrossentropy extends Loss {
+  static readonly optionKeys = optionKeys<CrossentropyArgs>({ ...LOSS_OPTIONS, fromLogits: true, labelSmoothing: true, axis: true });
   readonly fromLogits: boolean;
   readonly labelSmoothing: number;
   constructor(args: CrossentropyArgs = {}) {
@@ -105,6 +118,7 @@ export class BinaryCrossentropy extends Loss {
 }
 
 export class CategoricalCrossentropy extends Loss {
+  static readonly optionKeys = optionKeys<CrossentropyArgs>({ ...LOSS_OPTIONS, fromLogits: true, labelSmoothing: true, axis: true });
   readonly fromLogits: boolean;
   readonly labelSmoothing: number;
   constructor(args: CrossentropyArgs = {}) {
@@ -130,6 +144,7 @@ export interface SparseCrossentropyArgs extends LossArgs {
 }
 
 export class SparseCategoricalCrossentropy extends Loss {
+  static readonly optionKeys = optionKeys<SparseCrossentropyArgs>({ ...LOSS_OPTIONS, fromLogits: true });
   readonly fromLogits: boolean;
   constructor(args: SparseCrossentropyArgs = {}) {
     super(args, 'sparse_categorical_crossentropy');

@@ -7,7 +7,8 @@
 // with ε/sqrt(1−β₂ᵗ). So the first step is lr·g/(|g| + ε/sqrt(1−β₂)), ≈ lr·sign(g) but not exactly.
 import type { TypedArray, DType } from '../../tensor/tensor.js';
 import { fail } from '../../tensor/shape.js';
-import { Optimizer, baseArgsFromConfig, type OptimizerArgs, type JsonConfig } from './optimizer.js';
+import { Optimizer, baseArgsFromConfig, type OptimizerArgs, type JsonConfig, OPTIMIZER_OPTIONS } from './optimizer.js';
+import { optionKeys, checkNumber, checkBoolean } from '../../util/options.js';
 
 export interface AdamArgs extends OptimizerArgs {
   beta1?: number;
@@ -17,12 +18,15 @@ export interface AdamArgs extends OptimizerArgs {
 }
 
 export class Adam extends Optimizer {
+  static readonly optionKeys = optionKeys<AdamArgs>({ ...OPTIMIZER_OPTIONS, beta1: true, beta2: true, epsilon: true, amsgrad: true });
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
   readonly amsgrad: boolean;
   constructor(args: AdamArgs = {}, defaultName = 'adam') {
     super(args, 0.001, defaultName);
+    for (const k of ['beta1', 'beta2', 'epsilon'] as const) checkNumber(new.target.name, k, args[k]);
+    checkBoolean(new.target.name, 'amsgrad', args.amsgrad);
     this.beta1 = args.beta1 ?? 0.9;
     this.beta2 = args.beta2 ?? 0.999;
     this.epsilon = args.epsilon ?? 1e-7;
@@ -72,6 +76,7 @@ export class Adam extends Optimizer {
  * (w ← w − w·wd·lr before each Adam step, Loshchilov & Hutter 2019).
  */
 export class AdamW extends Adam {
+  static override readonly optionKeys = Adam.optionKeys;
   constructor(args: AdamArgs = {}) {
     super({ ...args, weightDecay: args.weightDecay ?? 0.004 }, 'adam_w');
     if (this.weightDecay === null) fail('AdamW', 'weightDecay must be a number (use Adam for no weight decay)');

@@ -10,6 +10,7 @@
 
 import { Tensor, allocate, type TypedArray, type DType } from '../../tensor/tensor.js';
 import { noGrad } from '../../autograd/mode.js';
+import { checkOptions, checkNumber, checkString } from '../../util/options.js';
 import { fail, shapeStr, sameShape } from '../../tensor/shape.js';
 import { clipByGlobalNorm, clipByNorm, clipByValue } from './clip.js';
 import { LearningRateSchedule, deserializeSchedule } from './schedules.js';
@@ -42,6 +43,11 @@ export interface OptimizerArgs {
 
 export type JsonConfig = { [k: string]: unknown };
 
+/** The base optimizer option names (for the option lists of SGD, Adam, ...). */
+export const OPTIMIZER_OPTIONS = {
+  learningRate: true, clipnorm: true, clipvalue: true, globalClipnorm: true, weightDecay: true, name: true,
+} as const satisfies { [K in keyof Required<OptimizerArgs>]: true };
+
 export abstract class Optimizer {
   readonly name: string;
   learningRate: LearningRate;
@@ -56,11 +62,18 @@ export abstract class Optimizer {
   private slotStore = new Map<Tensor, TypedArray[]>();
 
   constructor(args: OptimizerArgs, defaultLr: number, defaultName: string) {
+    const where = new.target.name;
+    // Each optimizer class lists its options (static optionKeys); unknown keys are refused as Keras refuses them.
+    const cls = new.target as unknown as { optionKeys?: readonly string[] };
+    if (Object.prototype.hasOwnProperty.call(cls, 'optionKeys')) checkOptions(where, args, cls.optionKeys!);
+    const lr = args.learningRate;
+    if (lr !== undefined && typeof lr !== 'function' && !(lr instanceof LearningRateSchedule)) {
+      checkNumber(where, 'learningRate', lr, { min: 0 });
+    }
+    checkString(where, 'name', args.name);
+    for (const k of ['clipnorm', 'clipvalue', 'globalClipnorm', 'weightDecay'] as const) checkNumber(where, k, args[k], { min: 0, nullable: true });
     this.name = args.name ?? defaultName;
     this.learningRate = args.learningRate ?? defaultLr;
-    if (typeof this.learningRate === 'number' && !(this.learningRate >= 0)) {
-      fail(this.constructor.name, `learningRate must be a non-negative number, got ${this.learningRate}`);
-    }
     this.clipnorm = args.clipnorm ?? null;
     this.clipvalue = args.clipvalue ?? null;
     this.globalClipnorm = args.globalClipnorm ?? null;

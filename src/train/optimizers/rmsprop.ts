@@ -5,7 +5,8 @@
 //   momentum > 0: m ← μ·m + Δ;  w ← w − m     else w ← w − Δ
 import type { TypedArray, DType } from '../../tensor/tensor.js';
 import { fail } from '../../tensor/shape.js';
-import { Optimizer, baseArgsFromConfig, type OptimizerArgs, type JsonConfig } from './optimizer.js';
+import { Optimizer, baseArgsFromConfig, type OptimizerArgs, type JsonConfig, OPTIMIZER_OPTIONS } from './optimizer.js';
+import { optionKeys, checkNumber, checkBoolean } from '../../util/options.js';
 
 export interface RMSpropArgs extends OptimizerArgs {
   rho?: number;
@@ -15,6 +16,7 @@ export interface RMSpropArgs extends OptimizerArgs {
 }
 
 export class RMSprop extends Optimizer {
+  static readonly optionKeys = optionKeys<RMSpropArgs>({ ...OPTIMIZER_OPTIONS, rho: true, momentum: true, epsilon: true, centered: true });
   readonly rho: number;
   readonly momentum: number;
   readonly epsilon: number;
@@ -22,6 +24,8 @@ export class RMSprop extends Optimizer {
   constructor(args: RMSpropArgs = {}) {
     // Keras's default name is camel_to_snake('RMSprop') = 'rm_sprop'.
     super(args, 0.001, 'rm_sprop');
+    for (const k of ['rho', 'momentum', 'epsilon'] as const) checkNumber('RMSprop', k, args[k]);
+    checkBoolean('RMSprop', 'centered', args.centered);
     this.rho = args.rho ?? 0.9;
     this.momentum = args.momentum ?? 0;
     this.epsilon = args.epsilon ?? 1e-7;

@@ -4,7 +4,8 @@
 //   nesterov:      m ← μ·m − lr·g;  w ← w + μ·m − lr·g              (with the updated m)
 import type { TypedArray, DType } from '../../tensor/tensor.js';
 import { fail } from '../../tensor/shape.js';
-import { Optimizer, baseArgsFromConfig, type OptimizerArgs, type JsonConfig } from './optimizer.js';
+import { Optimizer, baseArgsFromConfig, OPTIMIZER_OPTIONS, type OptimizerArgs, type JsonConfig } from './optimizer.js';
+import { optionKeys, checkNumber, checkBoolean } from '../../util/options.js';
 
 export interface SGDArgs extends OptimizerArgs {
   momentum?: number;
@@ -12,10 +13,13 @@ export interface SGDArgs extends OptimizerArgs {
 }
 
 export class SGD extends Optimizer {
+  static readonly optionKeys = optionKeys<SGDArgs>({ ...OPTIMIZER_OPTIONS, momentum: true, nesterov: true });
   readonly momentum: number;
   readonly nesterov: boolean;
   constructor(args: SGDArgs = {}) {
     super(args, 0.01, 'sgd');
+    checkNumber('SGD', 'momentum', args.momentum);
+    checkBoolean('SGD', 'nesterov', args.nesterov);
     this.momentum = args.momentum ?? 0;
     this.nesterov = args.nesterov ?? false;
     if (!(this.momentum >= 0 && this.momentum <= 1)) fail('SGD', `momentum must be in [0, 1], got ${this.momentum}`);

@@ -8,8 +8,10 @@ import type { TypedArray } from '../tensor/tensor.js';
 import { allocate } from '../tensor/tensor.js';
 import { fail, shapeStr } from '../tensor/shape.js';
 import { recordMulti, needsGrad } from '../autograd/node.js';
-import type { LstmBackend, LstmSeqArgs } from './types.js';
+import type { LstmBackend, LstmBackendName, LstmSeqArgs } from './types.js';
 import { tsLstmBackend } from './ts.js';
+import { optionKeys, checkOptions, checkBoolean, describeValue } from '../util/options.js';
+import { getLstmBackend } from './select.js';
 
 export interface LstmSequenceOptions {
   /**
@@ -21,8 +23,29 @@ export interface LstmSequenceOptions {
   goBackwards?: boolean;
   /** Masked steps output zeros instead of repeating the previous output (Keras zero_output_for_mask). */
   zeroOutputForMask?: boolean;
-  /** Which backend computes it (default: the pure-TS kernel). */
-  backend?: LstmBackend;
+  /** Which backend computes it: a backend object or a registered backend's name (default: the pure-TS kernel). */
+  backend?: LstmBackend | LstmBackendName;
+}
+
+const OPTION_KEYS = optionKeys<LstmSequenceOptions>({ seqLengths: true, goBackwards: true, zeroOutputForMask: true, backend: true });
+
+/** The backend an option names: a registered one by name, or an object with the LstmBackend methods. */
+function resolveBackend(b: LstmSequenceOptions['backend']): LstmBackend {
+  if (b === undefined) return tsLstmBackend;
+  if (typeof b === 'string') {
+    const names: readonly string[] = ['ts', 'native-cpu', 'cudnn'];
+    if (!names.includes(b)) fail(OP, `backend must be one of 'ts', 'native-cpu', 'cudnn' (or an LstmBackend object), got '${b}'`);
+    const found = getLstmBackend(b as LstmBackendName);
+    if (!found) {
+      fail(OP, `backend '${b}' is not registered (registered: ${(['ts', 'native-cpu', 'cudnn'] as const).filter((n) => getLstmBackend(n)).join(', ')}); ` +
+        "the native backends register when the addon is enabled (lt.native.enable(), see lt.native.info())");
+    }
+    return found;
+  }
+  if (b === null || typeof b !== 'object' || typeof (b as LstmBackend).availability !== 'function' || typeof (b as LstmBackend).forward !== 'function') {
+    fail(OP, `backend must be a backend name ('ts', 'native-cpu', 'cudnn') or an LstmBackend object, got ${describeValue(b)}`);
+  }
+  return b;
 }
 
 const OP = 'lstmSequence';
@@ -59,6 +82,10 @@ export function lstmSequence(
   kernel: Tensor, recurrentKernel: Tensor, bias: Tensor,
   opts: LstmSequenceOptions = {},
 ): [Tensor, Tensor, Tensor] {
+  checkOptions(OP, opts, OPTION_KEYS);
+  checkBoolean(OP, 'goBackwards', opts.goBackwards);
+  checkBoolean(OP, 'zeroOutputForMask', opts.zeroOutputForMask);
+  const backend = resolveBackend(opts.backend);
   if (!(x instanceof Tensor)) fail(OP, `x must be a Tensor, got ${typeof x}`);
   if (x.rank !== 3) fail(OP, `x must be time-major [T, B, I], got shape ${shapeStr(x.shape)}`);
   const [T, B, I] = x.shape;
@@ -79,7 +106,6 @@ export function lstmSequence(
     if (t.dtype !== x.dtype) fail(OP, `all inputs must share one dtype: x is ${x.dtype} but ${names[i]} is ${t.dtype}`);
   });
   const seqLengths = opts.seqLengths === undefined || opts.seqLengths === null ? null : toSeqLengths(opts.seqLengths, B, T);
-  const backend = opts.backend ?? tsLstmBackend;
   const args: LstmSeqArgs = {
     T, B, I, H, dtype: x.dtype,
     x: x.data, h0: h0.data, c0: c0.data,

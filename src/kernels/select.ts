@@ -21,6 +21,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { fail, shapeStr } from '../tensor/shape.js';
 import type { LstmBackend, LstmBackendName, LstmSeqArgs } from './types.js';
 import { tsLstmBackend } from './ts.js';
+import { tfBool } from '../ops/select.js';
+import { optionKeys, checkOptions, describeValue } from '../util/options.js';
 
 export type LstmBackendPreference = 'auto' | LstmBackendName;
 export type LstmKernelName = LstmBackendName | 'generic';
@@ -120,7 +122,7 @@ export function maskToSeqLengths(mask: Tensor | ArrayLike<ArrayLike<number | boo
     for (let r = 0; r < rows; r++) {
       if (mask[r].length !== cols) fail(op, `mask rows must all have length ${cols}, row ${r} has ${mask[r].length}`);
     }
-    at = (r, c) => Boolean(mask[r][c]);
+    at = (r, c) => tfBool(mask[r][c]);  // TF's cast to bool (NaN is true)
   }
   const B = opts.timeMajor ? cols : rows;
   const T = opts.timeMajor ? rows : cols;
@@ -199,7 +201,14 @@ const ORDER: LstmBackendName[] = ['cudnn', 'native-cpu', 'ts'];
  * and satisfies Keras's rules, else 'generic'. 'ts': the fused TS kernel if the rules hold, else 'generic'.
  * 'native-cpu' / 'cudnn': that backend or an error listing why it cannot run.
  */
+const SELECT_REQUEST_KEYS = optionKeys<LstmSelectRequest>({
+  activation: true, recurrentActivation: true, recurrentDropout: true, unroll: true, useBias: true, mask: true, dtype: true,
+  dims: true, goBackwards: true, zeroOutputForMask: true, backend: true, forbid: true,
+});
+
 export function selectLstmBackend(req: LstmSelectRequest): LstmSelection {
+  if (req === null || typeof req !== 'object') fail('selectLstmBackend', `expected a request object, got ${describeValue(req)}`);
+  checkOptions('selectLstmBackend', req, SELECT_REQUEST_KEYS);
   const pref = req.backend ?? 'auto';
   const allowed: LstmBackendPreference[] = ['auto', 'ts', 'native-cpu', 'cudnn'];
   if (!allowed.includes(pref)) fail('selectLstmBackend', `backend must be one of ${allowed.map((s) => `'${s}'`).join(', ')}, got '${String(pref)}'`);

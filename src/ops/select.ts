@@ -7,6 +7,15 @@ import { type Shape, broadcastShapes, broadcastStrides, fail, sameShape, sizeOf 
 import { record } from '../autograd/node.js';
 import { prefixInner, sumToShape } from './elementwise.js';
 
+/**
+ * TF's cast of a mask value to bool (tf.cast(x, tf.bool)): every non-zero number is true, NaN included;
+ * only 0 (and -0, and false) is false. Keras casts masks this way before using them, so a NaN or a 0.5 in
+ * a float mask marks a valid step, as in TF 2.21 (test/fixtures/generate_mask_values.py).
+ */
+export function tfBool(v: number | boolean): boolean {
+  return v !== 0 && v !== false;
+}
+
 export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
   if (!(cond instanceof Tensor)) fail('where', 'cond must be a Tensor (of 0/1 values)');
   if (!(a instanceof Tensor) || !(b instanceof Tensor)) fail('where', 'a and b must be Tensors');

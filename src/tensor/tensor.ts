@@ -17,7 +17,27 @@ export type TypedArray = Float32Array | Float64Array;
 /** A nested JS array of numbers (any depth), as `toArray()` returns and `tensor()` accepts. */
 export type NestedArray = number | NestedArray[];
 
+/**
+ * The most elements one tensor may hold: 2^31 − 1, the int32 index range the kernels (and the native addon's
+ * checks) use. A larger request is a mistake in a size argument, not something to start allocating.
+ */
+export const MAX_TENSOR_ELEMENTS = 2 ** 31 - 1;
+
+/** Refuses a size no tensor can have, naming what asked for it, the shape and the bytes. */
+export function checkTensorSize(op: string, what: string, shape: readonly number[], dtype: DType): void {
+  let n = 1;
+  for (const d of shape) n *= d;
+  if (n > MAX_TENSOR_ELEMENTS) {
+    const bytes = n * (dtype === 'float64' ? 8 : 4);
+    fail(op, `${what} of shape [${shape.join(', ')}] would hold ${n.toExponential(3)} elements (${(bytes / 2 ** 30).toFixed(1)} GiB as ${dtype}); ` +
+      `a tensor holds at most 2^31 − 1 elements: check the size arguments`);
+  }
+}
+
 export function allocate(dtype: DType, n: number): TypedArray {
+  if (!(n <= MAX_TENSOR_ELEMENTS)) {
+    fail('allocate', `cannot allocate ${n} elements (${((n * (dtype === 'float64' ? 8 : 4)) / 2 ** 30).toFixed(1)} GiB as ${dtype}); a tensor holds at most 2^31 − 1 elements`);
+  }
   return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
 }
 

@@ -21,6 +21,7 @@ import { MultiRNNCell } from './rnn_cell/multi-rnn-cell.js';
 import { kerasIncompatibility, tf1LstmToKeras } from './convert.js';
 import { lstmSequence } from '../kernels/lstm-sequence.js';
 import { selectLstmBackend, type LstmBackendPreference, type LstmSelection } from '../kernels/select.js';
+import { optionKeys, checkOptions, checkBoolean } from '../util/options.js';
 
 export interface DynamicRnnOptions {
   /** Valid length of each batch row (int vector of size batch); omitted = every row has T steps. */
@@ -44,6 +45,10 @@ export interface DynamicRnnOptions {
 }
 
 export type DynamicRnnBackend = LstmBackendPreference | 'generic';
+
+const DYNAMIC_RNN_OPTIONS = optionKeys<DynamicRnnOptions>({
+  sequenceLength: true, initialState: true, dtype: true, timeMajor: true, scope: true, backend: true,
+});
 
 /** Which kernel a dynamicRnn call used ('generic' = the cell's own step, or a fused backend) and why. */
 export interface DynamicRnnPath {
@@ -69,6 +74,10 @@ export interface BidirectionalDynamicRnnOptions {
   /** As in dynamicRnn, for both directions. */
   backend?: DynamicRnnBackend;
 }
+
+const BIDIRECTIONAL_DYNAMIC_RNN_OPTIONS = optionKeys<BidirectionalDynamicRnnOptions>({
+  sequenceLength: true, initialStateFw: true, initialStateBw: true, dtype: true, timeMajor: true, scope: true, backend: true,
+});
 
 /** Validates sequence_length as an integer vector of size `batch` with entries in [0, T]. */
 function readLengths(op: string, seq: ArrayLike<number> | Tensor, batch: number, T: number): Int32Array {
@@ -102,6 +111,8 @@ function readLengths(op: string, seq: ArrayLike<number> | Tensor, batch: number,
  */
 export function dynamicRnn(cell: RNNCell, inputs: Tensor, opts: DynamicRnnOptions = {}): [Tensor, RnnState] {
   const op = 'dynamicRnn';
+  checkOptions(op, opts, DYNAMIC_RNN_OPTIONS);
+  checkBoolean(op, 'timeMajor', opts.timeMajor);
   if (!(cell instanceof RNNCell)) fail(op, `cell must be an RNN cell (BasicRNNCell, BasicLSTMCell, LSTMCell, MultiRNNCell), got ${describe(cell)}`);
   if (!(inputs instanceof Tensor)) fail(op, `inputs must be a Tensor, got ${describe(inputs)}`);
   const timeMajor = opts.timeMajor ?? false;
@@ -282,6 +293,8 @@ export function bidirectionalDynamicRnn(
   opts: BidirectionalDynamicRnnOptions = {},
 ): [[Tensor, Tensor], [RnnState, RnnState]] {
   const op = 'bidirectionalDynamicRnn';
+  checkOptions(op, opts, BIDIRECTIONAL_DYNAMIC_RNN_OPTIONS);
+  checkBoolean(op, 'timeMajor', opts.timeMajor);
   if (!(cellFw instanceof RNNCell)) fail(op, `cellFw must be an RNN cell, got ${describe(cellFw)}`);
   if (!(cellBw instanceof RNNCell)) fail(op, `cellBw must be an RNN cell, got ${describe(cellBw)}`);
   if (!(inputs instanceof Tensor) || inputs.rank !== 3) {

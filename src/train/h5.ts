@@ -1,7 +1,8 @@
 // The two things the Keras import and export need from outside TypeScript: h5wasm's Node build (HDF5 files,
 // opened BY PATH only) and a private temporary folder to hand it bytes that live in memory (a ZIP member).
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { fail } from '../tensor/shape.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,6 +20,25 @@ export interface H5Node {
 export interface H5File extends H5Node { close(): void }
 
 /** Opens `path` with h5wasm (mode 'r' or 'w'), after its WebAssembly module is ready. */
+/**
+ * Whether `path` starts with the HDF5 signature (\x89HDF\r\n\x1a\n at byte 0, or at 512, 1024, 2048, ...
+ * after a user block). Checked before h5wasm sees a file: on anything else it fails with "name not defined"
+ * and prints HDF5's diagnostics to stderr.
+ */
+export function checkHdf5(op: string, path: string): void {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (e) {
+    fail(op, `cannot read ${path}: ${(e as Error).message}`);
+  }
+  const sig = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+  for (let at = 0; at + 8 <= buf.length; at = at === 0 ? 512 : at * 2) {
+    if (sig.every((b, k) => buf[at + k] === b)) return;
+  }
+  fail(op, `${path} is not an HDF5 file (no HDF5 signature; ${buf.length} bytes)`);
+}
+
 export async function openH5(path: string, mode: 'r' | 'w'): Promise<H5File> {
   const h5 = ((await import('h5wasm/node')) as unknown as {
     default: { ready: Promise<unknown>; File: new (path: string, mode: string) => H5File };

@@ -13,7 +13,8 @@ import type { Sequential } from './sequential.js';
 import { buildFromInputShape, restoreCompile, sequentialFromConfig } from './saving.js';
 import { zipEntries, zipRead, type ZipEntry } from './zip.js';
 import { kerasSaveName, kerasWeightGroups } from './keras-weight-layout.js';
-import { inTempDir, openH5, type H5File, type H5Node } from './h5.js';
+import { inTempDir, openH5, checkHdf5, type H5File, type H5Node } from './h5.js';
+import { checkOptions, checkBoolean, describeValue } from '../util/options.js';
 export { kerasSaveName } from './keras-weight-layout.js';
 
 /**
@@ -24,6 +25,9 @@ export { kerasSaveName } from './keras-weight-layout.js';
  * members stored; deflated members (a re-packed archive) are read too.
  */
 export async function loadKerasModel(file: string, opts: { compile?: boolean } = {}): Promise<Sequential> {
+  if (typeof file !== 'string' || file === '') fail('loadKerasModel', `file must be the path of a .keras file, got ${describeValue(file)}`);
+  checkOptions('loadKerasModel', opts, ['compile']);
+  checkBoolean('loadKerasModel', 'compile', opts.compile);
   let buf: Buffer;
   try {
     buf = readFileSync(file);
@@ -82,6 +86,8 @@ function h5At(root: H5Node, path: string): H5Node | null {
  * is checked.
  */
 export async function loadKerasWeightsH5(model: Sequential, file: string): Promise<void> {
+  if (typeof file !== 'string' || file === '') fail('loadKerasWeightsH5', `file must be the path of a .weights.h5 file, got ${describeValue(file)}`);
+  checkHdf5('loadKerasWeightsH5', file);
   let f: H5File;
   try {
     f = await openH5(file, 'r');

@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Tensor, DType } from '../tensor/tensor.js';
 import { fail } from '../tensor/shape.js';
+import { crc32 } from './zip.js';
 
 /** What saveModel needs from a model. */
 export interface SavableModel {
@@ -20,6 +21,8 @@ export interface ManifestEntry {
   dtype: DType;
   offset: number;
   byte_length: number;
+  /** CRC-32 (zip's polynomial) of the weight's bytes; written since manifest version 2, checked on load. */
+  crc32?: number;
 }
 
 export interface Manifest {
@@ -50,7 +53,7 @@ export function saveModel(model: SavableModel, dir: string): void {
   let offset = 0;
   for (const w of model.weights) {
     const bytes = toLittleEndianBytes(w.data);
-    entries.push({ name: w.name ?? `weight_${entries.length}`, shape: [...w.shape], dtype: w.dtype, offset, byte_length: bytes.length });
+    entries.push({ name: w.name ?? `weight_${entries.length}`, shape: [...w.shape], dtype: w.dtype, offset, byte_length: bytes.length, crc32: crc32(bytes) });
     chunks.push(bytes);
     offset += bytes.length;
   }
@@ -62,7 +65,7 @@ export function saveModel(model: SavableModel, dir: string): void {
   }
   writeFileSync(join(dir, 'config.json'), JSON.stringify(model.toJSON(), null, 1));
   writeFileSync(join(dir, 'weights.bin'), all);
-  const manifest: Manifest = { format: WEIGHTS_FORMAT, version: 1, weights: entries };
+  const manifest: Manifest = { format: WEIGHTS_FORMAT, version: 2, weights: entries };
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 1));
 }
 

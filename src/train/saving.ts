@@ -26,6 +26,8 @@ export { saveModel, WEIGHTS_FORMAT } from './save-model.js';
 import * as optimizersMod from './optimizers/index.js';
 import * as lossesMod from './losses/index.js';
 import * as metricsMod from './metrics/index.js';
+import { crc32 } from './zip.js';
+import { checkOptions, checkBoolean, describeValue } from '../util/options.js';
 
 /** A Sequential from its Keras config, every layer through the layer registry (not built yet). */
 export function sequentialFromConfig(cfg: Record<string, unknown>): Sequential {
@@ -69,17 +71,27 @@ export function buildFromInputShape(model: Sequential): void {
 
 /** Rebuilds a Sequential model from a folder written by saveModel: identical predictions. */
 export function loadModel(dir: string, opts: { compile?: boolean } = {}): Sequential {
+  if (typeof dir !== 'string' || dir === '') fail('loadModel', `dir must be the path of a folder written by model.save(), got ${describeValue(dir)}`);
+  checkOptions('loadModel', opts, ['compile']);
+  checkBoolean('loadModel', 'compile', opts.compile);
   const json = readJson(join(dir, 'config.json'), 'config.json');
   if (json.class_name !== 'Sequential') fail('loadModel', `only Sequential models can be loaded, got class_name '${String(json.class_name)}'`);
   const model = sequentialFromConfig(json.config as Record<string, unknown>);
   buildFromInputShape(model);
   const manifest = readJson(join(dir, 'manifest.json'), 'manifest.json') as unknown as Manifest;
   if (manifest.format !== WEIGHTS_FORMAT) fail('loadModel', `manifest.json has format '${manifest.format}', expected '${WEIGHTS_FORMAT}'`);
-  const buf = readFileSync(join(dir, 'weights.bin'));
+  let buf: Buffer;
+  try {
+    buf = readFileSync(join(dir, 'weights.bin'));
+  } catch (e) {
+    return fail('loadModel', `cannot read weights.bin in ${dir}: ${(e as Error).message}`);
+  }
   const ws = model.weights;
+  if (!Array.isArray(manifest.weights)) fail('loadModel', 'manifest.json has no weights list');
   if (manifest.weights.length !== ws.length) {
     fail('loadModel', `weights.bin holds ${manifest.weights.length} weights but the rebuilt model has ${ws.length}`);
   }
+  checkByteRanges(manifest, buf);
   manifest.weights.forEach((e, i) => {
     const w = ws[i];
     if (!sameShape(e.shape, w.shape)) fail('loadModel', `weight ${i} ('${e.name}') has shape ${shapeStr(e.shape)} in the file but ${shapeStr(w.shape)} in the model ('${w.name}')`);
@@ -88,6 +100,9 @@ export function loadModel(dir: string, opts: { compile?: boolean } = {}): Sequen
     if (e.byte_length !== n * width || e.offset + e.byte_length > buf.length) {
       fail('loadModel', `weight ${i} ('${e.name}'): byte range ${e.offset}+${e.byte_length} does not fit ${n} ${e.dtype} values in a ${buf.length}-byte weights.bin`);
     }
+    if (e.crc32 !== undefined && crc32(buf.subarray(e.offset, e.offset + e.byte_length)) !== e.crc32) {
+      fail('loadModel', `weight ${i} ('${e.name}'): its bytes in weights.bin do not match the manifest's CRC-32 (the file is corrupt or was changed)`);
+    }
     const vals = allocate(e.dtype, n);
     const view = new DataView(buf.buffer, buf.byteOffset + e.offset, e.byte_length);
     for (let k = 0; k < n; k++) vals[k] = width === 8 ? view.getFloat64(k * 8, true) : view.getFloat32(k * 4, true);
@@ -95,6 +110,26 @@ export function loadModel(dir: string, opts: { compile?: boolean } = {}): Sequen
   });
   if (opts.compile ?? true) restoreCompile(model, json.compile_config);
   return model;
+}
+
+/**
+ * The weights must tile weights.bin exactly: in manifest order, each starting where the previous one ended,
+ * the first at 0 and the last ending at the file's end. Ranges that overlap, leave gaps or are shifted would
+ * otherwise load other bytes as weights without a word.
+ */
+function checkByteRanges(manifest: Manifest, buf: Buffer): void {
+  let end = 0;
+  manifest.weights.forEach((e, i) => {
+    if (!Number.isInteger(e.offset) || !Number.isInteger(e.byte_length) || e.byte_length < 0) {
+      fail('loadModel', `weight ${i} ('${e.name}'): offset and byte_length must be non-negative integers, got ${String(e.offset)} and ${String(e.byte_length)}`);
+    }
+    if (e.offset !== end) {
+      fail('loadModel', `weight ${i} ('${e.name}') starts at byte ${e.offset} of weights.bin, but the previous weight ends at ${end}: ` +
+        'the byte ranges must be in order, disjoint and without gaps');
+    }
+    end = e.offset + e.byte_length;
+  });
+  if (end !== buf.length) fail('loadModel', `the manifest's weights cover ${end} bytes but weights.bin has ${buf.length}`);
 }
 
 /** Keras `compile_config` (optimizer, loss, metrics) → model.compile; nothing when it lacks an optimizer or loss. */

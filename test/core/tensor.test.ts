@@ -69,7 +69,7 @@ describe('Tensor creation', () => {
     expect(() => t.assign(tensor([1, 2, 3]))).to.throw(/assign: value shape \[3\] does not match variable shape \[2\]/);
   });
   it('rejects ragged arrays, mismatched sizes and bad shapes with the op name', () => {
-    expect(() => tensor([[1, 2], [3]])).to.throw(LstmTsError, /tensor: ragged nested array: expected length 2 at depth 1, got 1/);
+    expect(() => tensor([[1, 2], [3]])).to.throw(LstmTsError, /tensor: ragged nested array: values\[1\] should be an array of length 2 \(shape \[2, 2\]\), got an array of length 1/);
     expect(() => tensor(Float32Array.from([1, 2, 3]), { shape: [2, 2] })).to.throw(/tensor: 3 values do not fill shape \[2, 2\]/);
     expect(() => tensor([[1, 2], [3, 4]], { shape: [4, 1] })).to.throw(/tensor: nested array has shape \[2, 2\] but shape \[4, 1\] was given/);
     expect(() => zeros([2, -1])).to.throw(/full: shape must be a shape of non-negative integers, got \[2, -1\]/);

@@ -19,10 +19,12 @@ describe('keras-foundation: Dense', () => {
     });
   }
 
-  it('hand values: constant kernel 0.1, bias 0 → y = 0.1·Σx per unit; rank-1 input works', () => {
+  it('hand values: constant kernel 0.1, bias 0 → y = 0.1·Σx per unit; a rank-1 input is refused as Keras 3 refuses it (min_ndim=2)', () => {
     const d = new L.Dense({ units: 2, kernelInitializer: lt.keras.initializers.constant(0.1) });
     expectClose(d.apply(lt.tensor([[1, 2, 3]], { dtype: 'float32' })) as lt.Tensor, [[0.6, 0.6]], 1e-6);
-    expectClose(d.apply(lt.tensor([1, 2, 3])) as lt.Tensor, [0.6, 0.6], 1e-6);
+    // TF 2.21: "Input 0 ... of layer 'dense' is incompatible with the layer: expected min_ndim=2, found ndim=1. Full shape received: (3,)"
+    expect(() => d.apply(lt.tensor([1, 2, 3]))).to.throw(/expected min_ndim=2, found ndim=1. Full shape received: \[3\]/);
+    expect(() => new L.Dense({ units: 2 }).apply(lt.tensor([1, 2, 3]))).to.throw(/expected min_ndim=2, found ndim=1/);
   });
 
   it('float64 gradcheck w.r.t. input, kernel and bias on a [B, T, F] input', () => {

@@ -14,7 +14,7 @@
 // - apply(): builds from the first input's shape on the first call, runs `call`, adds activity
 //   regularization, and propagates Keras masks (`getKerasMask`/`setKerasMask`) like Keras's `__call__`.
 
-import { Tensor, type DType, type NestedArray } from '../../tensor/tensor.js';
+import { Tensor, checkTensorSize, type DType, type NestedArray } from '../../tensor/tensor.js';
 import { fail, shapeStr, sameShape } from '../../tensor/shape.js';
 import { tensor, full } from '../../tensor/create.js';
 import { noGrad } from '../../autograd/mode.js';
@@ -197,6 +197,7 @@ export abstract class Layer {
   addWeight(name: string, shape: number[], opts: AddWeightOptions = {}): Tensor {
     const init: Initializer = getInitializer(opts.initializer ?? 'glorot_uniform');
     const dtype = opts.dtype ?? this.dtype;
+    checkTensorSize(this.name, `weight '${name}'`, shape, dtype);
     const w = init.call(shape, dtype);
     w.name = `${this.path}/${name}`;
     const trainable = opts.trainable ?? true;
@@ -274,6 +275,10 @@ export abstract class Layer {
    */
   setWeights(values: (Tensor | NestedArray)[]): void {
     const ws = this.weights;
+    if (!this.built && ws.length === 0) {
+      fail(this.name, `setWeights on layer '${this.name}' before it has weights: build it first (layer.build(inputShape), ` +
+        'or call it once on an input), then set them');
+    }
     if (!Array.isArray(values) || values.length !== ws.length) {
       fail(
         this.name,

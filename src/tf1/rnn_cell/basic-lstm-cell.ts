@@ -10,11 +10,12 @@ import { matmul } from '../../ops/matmul.js';
 import { concat, split } from '../../ops/layout.js';
 import { sigmoid, addScalar } from '../../ops/unary.js';
 import { zeros } from '../../tensor/create.js';
-import { RNNCell, type CellOptions } from './rnn-cell.js';
+import { RNNCell, type CellOptions, CELL_OPTIONS } from './rnn-cell.js';
 import {
   type Activation, type ActivationFn, TF1GlorotUniform, checkFiniteNumber, checkPositiveInt, resolveActivation, cfgGet, baseFromConfig,
 } from './support.js';
 import { LSTMStateTuple, type RnnState } from '../state.js';
+import { optionKeys, checkBoolean } from '../../util/options.js';
 
 export interface BasicLSTMCellArgs extends CellOptions {
   numUnits: number;
@@ -27,6 +28,7 @@ export interface BasicLSTMCellArgs extends CellOptions {
 }
 
 export class BasicLSTMCell extends RNNCell {
+  static readonly optionKeys = optionKeys<BasicLSTMCellArgs>({ ...CELL_OPTIONS, numUnits: true, forgetBias: true, stateIsTuple: true, activation: true });
   protected readonly className = 'BasicLSTMCell';
   readonly numUnits: number;
   readonly forgetBias: number;
@@ -41,7 +43,7 @@ export class BasicLSTMCell extends RNNCell {
     if (args === null || typeof args !== 'object') throw new TypeError('BasicLSTMCell: expected an options object { numUnits, ... }');
     this.numUnits = checkPositiveInt('BasicLSTMCell', 'numUnits', args.numUnits);
     this.forgetBias = checkFiniteNumber('BasicLSTMCell', 'forgetBias', args.forgetBias ?? 1.0);
-    this.stateIsTuple = args.stateIsTuple ?? true;
+    this.stateIsTuple = checkBoolean('BasicLSTMCell', 'stateIsTuple', args.stateIsTuple) ?? true;
     const a = resolveActivation('BasicLSTMCell', args.activation);
     this.act = a.fn;
     this.activationName = a.name;

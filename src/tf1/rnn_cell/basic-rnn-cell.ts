@@ -6,9 +6,10 @@ import { add } from '../../ops/arithmetic.js';
 import { matmul } from '../../ops/matmul.js';
 import { concat } from '../../ops/layout.js';
 import { zeros } from '../../tensor/create.js';
-import { RNNCell, type CellOptions } from './rnn-cell.js';
+import { RNNCell, type CellOptions, CELL_OPTIONS } from './rnn-cell.js';
 import { type Activation, type ActivationFn, TF1GlorotUniform, checkPositiveInt, resolveActivation, cfgGet, baseFromConfig } from './support.js';
 import type { RnnState } from '../state.js';
+import { optionKeys, checkBoolean } from '../../util/options.js';
 
 export interface BasicRNNCellArgs extends CellOptions {
   numUnits: number;
@@ -17,6 +18,7 @@ export interface BasicRNNCellArgs extends CellOptions {
 }
 
 export class BasicRNNCell extends RNNCell {
+  static readonly optionKeys = optionKeys<BasicRNNCellArgs>({ ...CELL_OPTIONS, numUnits: true, activation: true });
   protected readonly className = 'BasicRNNCell';
   readonly numUnits: number;
   readonly activationName: string;

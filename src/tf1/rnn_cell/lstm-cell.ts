@@ -12,7 +12,7 @@ import { concat, split } from '../../ops/layout.js';
 import { sigmoid, addScalar, clip } from '../../ops/unary.js';
 import { zeros } from '../../tensor/create.js';
 import { fail } from '../../tensor/shape.js';
-import { RNNCell, type CellOptions } from './rnn-cell.js';
+import { RNNCell, type CellOptions, CELL_OPTIONS } from './rnn-cell.js';
 import {
   type Activation, type ActivationFn, type InitializerLike, TF1GlorotUniform,
   checkClip, checkFiniteNumber, checkPositiveInt, resolveActivation, cfgGet, baseFromConfig,
@@ -20,6 +20,7 @@ import {
 import { Initializer } from '../../keras/initializers/initializer.js';
 import { get as getInitializer, serialize as serializeInitializer } from '../../keras/initializers/index.js';
 import { LSTMStateTuple, type RnnState } from '../state.js';
+import { optionKeys, checkBoolean } from '../../util/options.js';
 
 export interface LSTMCellArgs extends CellOptions {
   numUnits: number;
@@ -39,6 +40,10 @@ export interface LSTMCellArgs extends CellOptions {
 }
 
 export class LSTMCell extends RNNCell {
+  static readonly optionKeys = optionKeys<LSTMCellArgs>({
+    ...CELL_OPTIONS, numUnits: true, usePeepholes: true, cellClip: true, initializer: true, numProj: true, projClip: true,
+    numUnitShards: true, numProjShards: true, forgetBias: true, stateIsTuple: true, activation: true,
+  });
   protected readonly className = 'LSTMCell';
   readonly numUnits: number;
   readonly usePeepholes: boolean;
@@ -63,7 +68,7 @@ export class LSTMCell extends RNNCell {
     super('lstm_cell', args);
     if (args === null || typeof args !== 'object') throw new TypeError('LSTMCell: expected an options object { numUnits, ... }');
     this.numUnits = checkPositiveInt('LSTMCell', 'numUnits', args.numUnits);
-    this.usePeepholes = args.usePeepholes ?? false;
+    this.usePeepholes = checkBoolean('LSTMCell', 'usePeepholes', args.usePeepholes) ?? false;
     this.cellClip = checkClip('LSTMCell', 'cellClip', args.cellClip);
     this.numProj = args.numProj === undefined || args.numProj === null ? null : checkPositiveInt('LSTMCell', 'numProj', args.numProj);
     this.projClip = checkClip('LSTMCell', 'projClip', args.projClip);

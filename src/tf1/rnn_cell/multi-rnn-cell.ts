@@ -7,6 +7,7 @@ import { concat, slice } from '../../ops/layout.js';
 import { fail, LstmTsError } from '../../tensor/shape.js';
 import { RNNCell } from './rnn-cell.js';
 import { type StateSize, type RnnState, isNested, describe, describeSize, checkState } from '../state.js';
+import { checkOptions, describeValue } from '../../util/options.js';
 
 export interface MultiRNNCellOptions {
   name?: string;
@@ -18,7 +19,9 @@ export class MultiRNNCell extends RNNCell {
   readonly stateIsTuple: boolean;
 
   constructor(cells: readonly RNNCell[], stateIsTuple = true, opts: MultiRNNCellOptions = {}) {
-    super('multi_rnn_cell', { name: opts.name, seed: 0 });
+    super('multi_rnn_cell', { name: opts?.name, seed: 0 });
+    checkOptions('MultiRNNCell', opts, ['name']);
+    if (typeof stateIsTuple !== 'boolean') fail('MultiRNNCell', `stateIsTuple must be true or false, got ${describeValue(stateIsTuple)}`);
     // TF: `if not cells: raise ValueError(...)` comes before the list check, so an empty list (and null) says this.
     if (cells === null || cells === undefined || (Array.isArray(cells) && cells.length === 0)) {
       throw new LstmTsError('MultiRNNCell: Must specify at least one cell for MultiRNNCell.');

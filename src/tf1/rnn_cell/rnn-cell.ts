@@ -9,6 +9,7 @@ import { Random, getGlobalRandom } from '../../tensor/random.js';
 import { zeros } from '../../tensor/create.js';
 import { type StateSize, type RnnState, flattenSize, packState, checkState } from '../state.js';
 import type { InitializerLike } from './support.js';
+import { checkOptions, checkBoolean, describeValue } from '../../util/options.js';
 
 export interface CellOptions {
   /** Cell name, the last variable-scope component (default: the TF1 snake_case class name). */
@@ -20,6 +21,9 @@ export interface CellOptions {
   /** Variable dtype when `build` is called before any input was seen (default: the first input's dtype). */
   dtype?: DType;
 }
+
+/** The option names every TF1 cell takes (for the option lists of the cells). */
+export const CELL_OPTIONS = { name: true, seed: true, trainable: true, dtype: true } as const satisfies { [K in keyof Required<CellOptions>]: true };
 
 export interface CellBuildOptions {
   dtype?: DType;
@@ -46,6 +50,14 @@ export abstract class RNNCell {
   protected abstract readonly className: string;
 
   constructor(defaultName: string, opts: CellOptions = {}) {
+    const cls = new.target as unknown as { optionKeys?: readonly string[]; name: string };
+    if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
+      fail(cls.name, `expected an options object { numUnits, ... }, got ${describeValue(opts)}`);
+    }
+    // Each cell class lists its options; unknown keys are refused (TF1 raises TypeError on unexpected kwargs).
+    if (Object.prototype.hasOwnProperty.call(cls, 'optionKeys')) checkOptions(cls.name, opts, cls.optionKeys!);
+    checkBoolean(cls.name, 'trainable', opts.trainable);
+    if (opts.dtype !== undefined && opts.dtype !== 'float32' && opts.dtype !== 'float64') fail(cls.name, `dtype must be 'float32' or 'float64', got ${describeValue(opts.dtype)}`);
     if (opts.name !== undefined && (typeof opts.name !== 'string' || opts.name === '')) {
       fail(defaultName, `name must be a non-empty string, got ${String(opts.name)}`);
     }

@@ -7,7 +7,6 @@ import { Tensor } from '../../../tensor/tensor.js';
 import { fail, shapeStr } from '../../../tensor/shape.js';
 import { matmul } from '../../../ops/matmul.js';
 import { add } from '../../../ops/arithmetic.js';
-import { reshape } from '../../../ops/layout.js';
 import { Layer, baseArgsFromConfig, type LayerArgs, type CallArgs } from '../../engine/layer.js';
 import { registerLayerClass } from '../../engine/registry.js';
 import { getActivation, type Activation, type ActivationIdentifier } from '../../activations.js';
@@ -64,7 +63,8 @@ export class Dense extends Layer {
   }
 
   override build(inputShape: number[]): void {
-    if (inputShape.length < 1) fail(this.name, `Dense needs inputs of rank >= 1, got shape ${shapeStr(inputShape)}`);
+    // Keras 3 Dense: InputSpec(min_ndim=2) ("expected min_ndim=2, found ndim=1").
+    if (inputShape.length < 2) fail(this.name, `Input of layer '${this.name}' is incompatible with the layer: expected min_ndim=2, found ndim=${inputShape.length}. Full shape received: ${shapeStr(inputShape)}`);
     const inputDim = inputShape[inputShape.length - 1];
     this.kernel = this.addWeight('kernel', [inputDim, this.units], {
       initializer: this.kernelInitializer, regularizer: this.kernelRegularizer, constraint: this.kernelConstraint,
@@ -81,12 +81,12 @@ export class Dense extends Layer {
     void _kwargs;
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     const kernel = this.kernel!;
-    if (x.rank < 1 || x.shape[x.rank - 1] !== kernel.shape[0]) {
+    if (x.rank < 2) fail(this.name, `Input of layer '${this.name}' is incompatible with the layer: expected min_ndim=2, found ndim=${x.rank}. Full shape received: ${shapeStr(x.shape)}`);
+    if (x.shape[x.rank - 1] !== kernel.shape[0]) {
       fail(this.name, `Dense expects inputs with last dimension ${kernel.shape[0]}, got shape ${shapeStr(x.shape)}`);
     }
     if (x.dtype !== kernel.dtype) fail(this.name, `input dtype ${x.dtype} differs from the layer dtype ${kernel.dtype}`);
-    // Rank-1 input: treat as one row (Keras matmul of a vector with a matrix gives a vector).
-    let y = x.rank === 1 ? reshape(matmul(reshape(x, [1, -1]), kernel), [-1]) : matmul(x, kernel);
+    let y = matmul(x, kernel);
     if (this.bias) y = add(y, this.bias);
     return this.activation.fn(y);
   }

@@ -50,6 +50,9 @@ export abstract class RNNCellBase extends Layer {
   override call(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor | Tensor[] {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     if (!(x instanceof Tensor) || x.rank !== 2) fail(this.className, `a cell takes one step input of shape [batch, features], got ${x instanceof Tensor ? `[${x.shape.join(', ')}]` : typeof x}`);
+    // lstm-ts does not cast inputs to the layer's dtype (Keras 3 would): a float64 input to a float32 cell is
+    // refused, naming both, so no precision changes silently (docs/parity.md "dtypes").
+    if (x.dtype !== this.dtype) fail(this.name, `the input is ${x.dtype} but the cell computes in ${this.dtype}; create the cell with dtype: '${x.dtype}' or cast the input`);
     // a nested per-cell list (stacked cells) is the flat list grouped: flatten it
     const states = kwargs.initialState?.flat() ?? (Array.isArray(inputs) && inputs.length > 1 ? inputs.slice(1) : this.getInitialState(x.shape[0], x.dtype));
     if (states.length !== this.stateSize.length) fail(this.className, `expects ${this.stateSize.length} states, got ${states.length}`);

@@ -22,6 +22,7 @@
 import { Tensor, allocate } from '../../../tensor/tensor.js';
 import { fail, shapeStr } from '../../../tensor/shape.js';
 import { record } from '../../../autograd/node.js';
+import { tfBool } from '../../../ops/select.js';
 
 /** One step of a cell: (x_t [B, I], states) → (output [B, O], new states). */
 export type StepFn = (x: Tensor, states: Tensor[]) => [Tensor, Tensor[]];
@@ -160,7 +161,8 @@ export function readMask(mask: unknown, B: number, T: number, timeMajor: boolean
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
       const v = timeMajor ? flat[t * B + b] : flat[b * T + t];
-      out[b * T + t] = v ? 1 : 0;
+      if (typeof v !== 'number' && typeof v !== 'boolean') fail(layer, `mask values must be numbers or booleans, got ${typeof v} at [${b}, ${t}]`);
+      out[b * T + t] = tfBool(v) ? 1 : 0;  // TF's cast to bool: NaN and 0.5 are valid steps
     }
   }
   return out;

@@ -144,4 +144,7 @@ export function deserialize(cfg: string | { class_name: string; config?: Record<
 export const l1 = (v = 0.01): L1 => new L1({ l1: v });
 export const l2 = (v = 0.01): L2 => new L2({ l2: v });
 /** Keras 2's `l1_l2(l1=0.01, l2=0.01)` helper defaults; the L1L2 class itself defaults to zeros (Keras 3). */
-export const l1l2 = (args: { l1?: number; l2?: number } = {}): L1L2 => new L1L2({ l1: args.l1 ?? 0.01, l2: args.l2 ?? 0.01 });
+export const l1l2 = (args: { l1?: number; l2?: number } = {}): L1L2 => {
+  checkOptions('l1l2', args, ['l1', 'l2']);
+  return new L1L2({ l1: args.l1 ?? 0.01, l2: args.l2 ?? 0.01 });
+};

@@ -2,7 +2,8 @@
 // (∂(a+b)=1, ∂(a·b)/∂a=b, ∂(a/b)/∂b=−a/b²) times the incoming gradient, then summed back to each
 // operand's shape over the broadcast axes.
 
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
+import { fail } from '../tensor/shape.js';
 import { record, SHAPES_ONLY } from '../autograd/node.js';
 import { binaryArith, negData, sumToShape } from './elementwise.js';
 
@@ -34,6 +35,7 @@ export function div(a: Tensor, b: Tensor): Tensor {
 }
 
 export function neg(x: Tensor): Tensor {
+  if (!(x instanceof Tensor)) fail('neg', `x must be a Tensor, got ${x === null ? 'null' : typeof x}`);
   const y = negData(x);
   return record('neg', [x], y, (gy) => [negData(gy)], SHAPES_ONLY);
 }

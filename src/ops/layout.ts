@@ -13,6 +13,13 @@ function checkTensor(op: string, arg: string, x: unknown): asserts x is Tensor {
   if (!(x instanceof Tensor)) fail(op, `${arg} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
 }
 
+/** An argument that must be an array of integers (shape, perm, begin, size, sizes). */
+function checkInts(op: string, arg: string, v: unknown): asserts v is readonly number[] {
+  if (!Array.isArray(v) || v.some((d) => typeof d !== 'number' || !Number.isInteger(d))) {
+    fail(op, `${arg} must be an array of integers, got ${v === null ? 'null' : Array.isArray(v) ? JSON.stringify(v) : typeof v}`);
+  }
+}
+
 function outerInner(shape: Shape, axis: number): { outer: number; inner: number } {
   let outer = 1;
   let inner = 1;
@@ -26,6 +33,7 @@ function outerInner(shape: Shape, axis: number): { outer: number; inner: number 
 /** Same elements in row-major order, new shape; one entry may be −1 (inferred). */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor('reshape', 'x', x);
+  checkInts('reshape', 'shape', shape);
   const target = shape.slice();
   let infer = -1;
   let known = 1;
@@ -54,6 +62,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 // -------------------------------------------------------------------------------------------- transpose
 
 function checkPerm(op: string, perm: readonly number[], rank: number): number[] {
+  checkInts(op, 'perm', perm);
   if (perm.length !== rank) fail(op, `perm [${perm.join(', ')}] must have ${rank} entries (the rank of x)`);
   const p = perm.map((a) => normAxis(op, a, rank));
   const seen = new Set(p);
@@ -171,6 +180,7 @@ function splitData(x: Tensor, sizes: number[], ax: number): Tensor[] {
  */
 export function split(x: Tensor, sizesOrCount: number | readonly number[], axis = 0): Tensor[] {
   checkTensor('split', 'x', x);
+  if (typeof sizesOrCount !== 'number') checkInts('split', 'sizesOrCount', sizesOrCount);
   if (x.rank === 0) fail('split', 'cannot split a scalar');
   const ax = normAxis('split', axis, x.rank);
   const len = x.shape[ax];
@@ -219,6 +229,8 @@ function concatGrads(gs: (Tensor | null)[], ys: Tensor[], ax: number, x: Tensor)
  */
 export function slice(x: Tensor, begin: readonly number[], size: readonly number[]): Tensor {
   checkTensor('slice', 'x', x);
+  checkInts('slice', 'begin', begin);
+  checkInts('slice', 'size', size);
   const r = x.rank;
   if (begin.length !== r || size.length !== r) {
     fail('slice', `begin [${begin.join(', ')}] and size [${size.join(', ')}] must each have ${r} entries for x of shape ${shapeStr(x.shape)}`);

@@ -32,6 +32,7 @@ function reverseData(x: TypedArray, shape: Shape, ax: number): TypedArray {
 export function reverse(x: Tensor, axis: number | readonly number[]): Tensor {
   checkTensor('reverse', x);
   if (x.rank === 0) fail('reverse', 'cannot reverse a scalar');
+  if (typeof axis !== 'number' && !Array.isArray(axis)) fail('reverse', `axis must be an integer or an array of integers, got ${axis === null ? 'null' : typeof axis}`);
   const list = typeof axis === 'number' ? [axis] : Array.from(axis);
   const axes = list.map((a) => normAxis('reverse', a, x.rank));
   if (new Set(axes).size !== axes.length) fail('reverse', `axis ${JSON.stringify(list)} names an axis twice`);

@@ -45,6 +45,7 @@ export function fail(op: string, msg: string): never {
 
 /** Checks that a shape is a list of non-negative integers. */
 export function checkShape(op: string, arg: string, shape: Shape): void {
+  if (!Array.isArray(shape)) fail(op, `${arg} must be an array of non-negative integers, got ${shape === null ? 'null' : typeof shape}`);
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) fail(op, `${arg} must be a shape of non-negative integers, got ${shapeStr(shape)}`);
   }

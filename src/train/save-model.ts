@@ -44,6 +44,8 @@ function toLittleEndianBytes(data: Float32Array | Float64Array): Uint8Array {
 
 /** Writes config.json, weights.bin and manifest.json into `dir` (created if needed). */
 export function saveModel(model: SavableModel, dir: string): void {
+  if (model === null || typeof model !== 'object' || !Array.isArray(model.weights)) fail('saveModel', `model must be a built Sequential, got ${model === null ? 'null' : typeof model}`);
+  if (typeof dir !== 'string' || dir === '') fail('saveModel', `dir must be a folder path, got ${dir === null ? 'null' : typeof dir}`);
   if (!model.built) {
     fail('saveModel', 'the model has not been built yet: call it (predict / fit) once before saving');
   }

@@ -136,6 +136,7 @@ export abstract class Layer {
     // A layer class that lists its options (static optionKeys, its own, not inherited: a user's subclass may
     // take more) refuses every other key, as Keras 3 refuses unrecognized keyword arguments.
     const cls = new.target as unknown as { optionKeys?: readonly string[] };
+    if (args === null || typeof args !== 'object' || Array.isArray(args)) fail(new.target.name, `options must be an object, got ${describeValue(args)}`);
     if (Object.prototype.hasOwnProperty.call(cls, 'optionKeys') && !prechecked.has(args)) {
       checkOptions(new.target.name, args, cls.optionKeys!);
     }

@@ -21,6 +21,9 @@ export interface KerasSerializable {
 }
 
 export function serializeKerasObject(module: string, obj: KerasSerializable): KerasObjectConfig {
+  if (obj === null || typeof obj !== 'object' || typeof obj.getConfig !== 'function') {
+    fail(`${module.split('.').pop()}.serialize`, `expected an object with getConfig() (an initializer, regularizer or constraint), got ${obj === null ? 'null' : typeof obj}`);
+  }
   return { module, class_name: obj.className, config: obj.getConfig(), registered_name: null };
 }
 

@@ -13,6 +13,7 @@ import {
   type FanMode, type VarianceDistribution,
 } from './random.js';
 import { Orthogonal, householderQR, orthogonalFromGaussian, type OrthogonalArgs } from './orthogonal.js';
+import { checkOptions } from '../../util/options.js';
 
 export {
   Initializer, RandomInitializer, computeFans, Zeros, Ones, Constant, Identity, RandomNormal, RandomUniform, TruncatedNormal,
@@ -83,7 +84,10 @@ export function deserialize(cfg: string | { class_name: string; config?: Record<
 export const zeros = (): Zeros => new Zeros();
 export const ones = (): Ones => new Ones();
 export const constant = (value = 0): Constant => new Constant(value);
-export const identity = (args: { gain?: number } | number = {}): Identity => new Identity(typeof args === 'number' ? args : args.gain);
+export const identity = (args: { gain?: number } | number = {}): Identity => {
+  if (typeof args !== 'number') checkOptions('identity', args, ['gain']);
+  return new Identity(typeof args === 'number' ? args : args.gain);
+};
 export const randomNormal = (args: RandomNormalArgs = {}): RandomNormal => new RandomNormal(args);
 export const truncatedNormal = (args: RandomNormalArgs = {}): TruncatedNormal => new TruncatedNormal(args);
 export const randomUniform = (args: RandomUniformArgs = {}): RandomUniform => new RandomUniform(args);

@@ -78,7 +78,7 @@ export class Adam extends Optimizer {
 export class AdamW extends Adam {
   static override readonly optionKeys = Adam.optionKeys;
   constructor(args: AdamArgs = {}) {
-    super({ ...args, weightDecay: args.weightDecay ?? 0.004 }, 'adam_w');
+    super(args === null || typeof args !== 'object' ? args : { ...args, weightDecay: args.weightDecay ?? 0.004 }, 'adam_w');
     if (this.weightDecay === null) fail('AdamW', 'weightDecay must be a number (use Adam for no weight decay)');
   }
   static override fromConfig(cfg: JsonConfig): AdamW {

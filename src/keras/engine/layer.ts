@@ -198,7 +198,7 @@ export abstract class Layer {
   addWeight(name: string, shape: number[], opts: AddWeightOptions = {}): Tensor {
     const init: Initializer = getInitializer(opts.initializer ?? 'glorot_uniform');
     const dtype = opts.dtype ?? this.dtype;
-    checkTensorSize(this.name, `weight '${name}'`, shape, dtype);
+    checkTensorSize(this.path, `weight '${name}'`, shape, dtype);
     const w = init.call(shape, dtype);
     w.name = `${this.path}/${name}`;
     const trainable = opts.trainable ?? true;

@@ -4,6 +4,9 @@
 import { expect } from 'chai';
 import * as lt from '../../src/index.js';
 import { didYouMean, camelCase, optionKeys, checkOptions, checkNumber } from '../../src/util/options.js';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const L = lt.keras.layers;
 const err = (f: () => unknown, re: RegExp): void => {
@@ -107,5 +110,28 @@ describe('strict arguments: unknown keys and wrong types are errors that name th
     err(() => lt.lstmSequence(z([2, 1, 1]), z([1, 1]), z([1, 1]), z([1, 4]), z([1, 4]), z([4]), { go_backwards: true } as never), /^lstmSequence: unknown option 'go_backwards'; did you mean 'goBackwards'/);
     err(() => new lt.tf1.nn.rnn_cell.BasicLSTMCell({ numUnits: 2, forget_bias: 1 } as never), /^BasicLSTMCell: unknown option 'forget_bias'; did you mean 'forgetBias'/);
     err(() => lt.tf1.nn.dynamicRnn(new lt.tf1.nn.rnn_cell.BasicRNNCell({ numUnits: 2 }), z([1, 2, 2]), { time_major: false } as never), /^dynamicRnn: unknown option 'time_major'; did you mean 'timeMajor'/);
+  });
+  it('loaders: a non-HDF5 file, a missing file and a null path are named errors (and h5wasm never sees them)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lstm-ts-strict-'));
+    try {
+      const bogus = join(dir, 'not.weights.h5');
+      writeFileSync(bogus, 'hello, not hdf5');
+      const m = new lt.keras.Sequential([new L.Dense({ units: 1 })]);
+      m.predict(lt.zeros([1, 2]));
+      const rejects = async (p: Promise<unknown>, re: RegExp): Promise<void> => {
+        let e: unknown = null;
+        try { await p; } catch (x) { e = x; }
+        expect(e).to.be.instanceOf(lt.LstmTsError);
+        expect((e as Error).message).to.match(re);
+      };
+      await rejects(lt.keras.loadKerasWeightsH5(m, bogus), /^loadKerasWeightsH5: .*not.weights.h5 is not an HDF5 file \(no HDF5 signature; 15 bytes\)$/);
+      await rejects(lt.keras.loadKerasWeightsH5(m, join(dir, 'missing.h5')), /^loadKerasWeightsH5: cannot read .*missing.h5: ENOENT/);
+      await rejects(lt.keras.loadKerasWeightsH5(m, null as never), /^loadKerasWeightsH5: file must be the path of a .weights.h5 file, got null$/);
+      await rejects(lt.keras.loadKerasModel(null as never), /^loadKerasModel: file must be the path of a .keras file, got null$/);
+      await rejects(lt.keras.loadKerasModel(bogus, { compiled: false } as never), /^loadKerasModel: unknown option 'compiled'; did you mean 'compile'/);
+      err(() => lt.keras.loadModel(null as never), /^loadModel: dir must be the path of a folder written by model.save\(\), got null$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -144,10 +144,14 @@ export CUDNN_ROOT
   grep -E 'define CUDNN_(MAJOR|MINOR|PATCHLEVEL) ' "$CUDNN_ROOT/include/cudnn_version.h" 2>&1
 } >> "$LOGS/env.txt"
 # libcudnn.so.9 dlopens its sub-libraries from its own folder; libcudnn_adv needs cuBLASLt 13, which the CUDA 13
-# wheels put in nvidia/cu13/lib (cudnn.md §d). Both go on LD_LIBRARY_PATH, plus the toolkit's lib64.
+# wheels put in nvidia/cu13/lib (cudnn.md §d). Our binaries carry a RUNPATH to the cuDNN lib folder and the
+# toolkit's (CMakeLists.txt BUILD_RPATH), so only the cuBLASLt folders are added, at the END: anything on
+# LD_LIBRARY_PATH is searched before every RUNPATH, and a toolkit folder there would pick another cuDNN or
+# cudart than the one the addon was linked against. torch runs with the original LD_LIBRARY_PATH (ORIG_LD).
+ORIG_LD=${LD_LIBRARY_PATH:-}
 NV_DIR=$(dirname "$CUDNN_ROOT")
-for d in "$CUDNN_ROOT/lib" "$NV_DIR/cu13/lib" "$NV_DIR/cublas/lib" "$NV_DIR/cuda_runtime/lib" /usr/local/cuda/lib64; do
-  [ -d "$d" ] && LD_LIBRARY_PATH="$d${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+for d in "$NV_DIR/cu13/lib" "$NV_DIR/cublas/lib"; do
+  [ -d "$d" ] && LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}$d"
 done
 export LD_LIBRARY_PATH
 echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH" >> "$LOGS/env.txt"
@@ -260,7 +264,7 @@ if want compare; then
   elif [ ! -f bench/torch_compare_dump.ts ] || [ ! -f bench/torch_compare.py ]; then
     result compare SKIP "bench/torch_compare_dump.ts or bench/torch_compare.py missing"
   elif run_logged compare-dump 120 "$NODE" --import tsx bench/torch_compare_dump.ts "$LOGS/torch_compare.json"; then
-    if run_logged compare-torch 180 "$PY" bench/torch_compare.py "$LOGS/torch_compare.json"; then
+    if run_logged compare-torch 180 env LD_LIBRARY_PATH="$ORIG_LD" "$PY" bench/torch_compare.py "$LOGS/torch_compare.json"; then
       if [ "$GPU_PRESENT" = 1 ] && grep -q 'cudnn skipped' "$LOGS/compare-torch.log"; then
         result compare FAIL "a GPU is present but the cudnn rows were skipped: $(grep -m1 'cudnn skipped' "$LOGS/compare-torch.log" | cut -c1-200)"
       else

@@ -25,7 +25,35 @@ const napi_type_tag kSavedTag = {0x6c73746d74735f63ULL, 0x75646e6e53617665ULL}; 
 
 struct SavedHolder {
   lstmts::CudnnSaved* p = nullptr;
+  int64_t reported = 0;  // device bytes announced to V8 for this state (napi_adjust_external_memory)
 };
+
+// V8 does not see device memory: without this a loop of training forwards whose saved states are dropped
+// (no backward) grows device memory while the JS heap looks small, and the GC never hurries to run the
+// finalizers that free it. Every live saved state and layer reports its device bytes as external memory.
+void reportExternal(Napi::Env env, int64_t delta) {
+  if (delta != 0) Napi::MemoryManagement::AdjustExternalMemory(env, delta);
+}
+
+void freeSaved(Napi::Env env, SavedHolder* h) {
+  lstmts::cudnn_saved_free(h->p);
+  h->p = nullptr;
+  reportExternal(env, -h->reported);
+  h->reported = 0;
+}
+
+// Member functions of the wrap run under this: a C++ exception (bad_alloc from a typed-array or std::vector
+// allocation, ...) becomes a JS Error naming the call instead of terminating the process.
+template <typename F>
+Napi::Value guarded(const Napi::CallbackInfo& info, const std::string& call, F&& f) {
+  try {
+    return f();
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(info.Env(), call + ": " + e.what());
+  }
+}
 
 class CudnnLstmWrap : public Napi::ObjectWrap<CudnnLstmWrap> {
  public:
@@ -39,6 +67,25 @@ class CudnnLstmWrap : public Napi::ObjectWrap<CudnnLstmWrap> {
   }
 
   explicit CudnnLstmWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<CudnnLstmWrap>(info) {
+    guarded(info, "lstmts.cudnn.CudnnLstm", [&]() -> Napi::Value {
+      construct(info);
+      return info.Env().Undefined();
+    });
+  }
+
+  void Finalize(Napi::Env env) override { reportExternal(env, -reported_); }
+
+ private:
+  std::unique_ptr<lstmts::CudnnLstm> lstm_;
+  int64_t reported_ = 0;  // device bytes of the layer announced to V8
+
+  void syncExternal(Napi::Env env) {
+    const int64_t now = lstm_ ? static_cast<int64_t>(lstm_->deviceBytes()) : 0;
+    reportExternal(env, now - reported_);
+    reported_ = now;
+  }
+
+  void construct(const Napi::CallbackInfo& info) {
     const std::string call = "lstmts.cudnn.CudnnLstm";
     Napi::Object a = argObject(info, 0, call);
     const int64_t I = getDim(a, "I", call), H = getDim(a, "H", call);
@@ -52,12 +99,26 @@ class CudnnLstmWrap : public Napi::ObjectWrap<CudnnLstmWrap> {
     lstm_ = std::make_unique<lstmts::CudnnLstm>();
     lstmts::Status st = lstm_->init(device, I, H, tf32);
     if (!st.ok) throwErr(info.Env(), call, st.message);
+    syncExternal(info.Env());
   }
 
- private:
-  std::unique_ptr<lstmts::CudnnLstm> lstm_;
-
   Napi::Value SetWeights(const Napi::CallbackInfo& info) {
+    return guarded(info, "lstmts.cudnn.setWeights", [&] { return setWeights(info); });
+  }
+  Napi::Value Forward(const Napi::CallbackInfo& info) {
+    return guarded(info, "lstmts.cudnn.forward", [&] { return forward(info); });
+  }
+  Napi::Value Backward(const Napi::CallbackInfo& info) {
+    return guarded(info, "lstmts.cudnn.backward", [&] { return backward(info); });
+  }
+  Napi::Value Release(const Napi::CallbackInfo& info) {
+    return guarded(info, "lstmts.cudnn.release", [&] { return release(info); });
+  }
+  Napi::Value Stats(const Napi::CallbackInfo& info) {
+    return guarded(info, "lstmts.cudnn.stats", [&] { return stats(info); });
+  }
+
+  Napi::Value setWeights(const Napi::CallbackInfo& info) {
     const std::string call = "lstmts.cudnn.setWeights";
     Napi::Object a = argObject(info, 0, call);
     const int64_t I = lstm_->inputSize(), H = lstm_->hiddenSize();
@@ -76,7 +137,7 @@ class CudnnLstmWrap : public Napi::ObjectWrap<CudnnLstmWrap> {
     return info.Env().Undefined();
   }
 
-  Napi::Value Forward(const Napi::CallbackInfo& info) {
+  Napi::Value forward(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     const std::string call = "lstmts.cudnn.forward";
     Napi::Object a = argObject(info, 0, call);
@@ -101,10 +162,18 @@ class CudnnLstmWrap : public Napi::ObjectWrap<CudnnLstmWrap> {
     r.Set("y", y);
     r.Set("hT", hT);
     r.Set("cT", cT);
+    syncExternal(env);  // the workspace or the pooled buffers may have grown
     if (saved) {
-      auto* holder = new SavedHolder{saved};
-      Napi::External<SavedHolder> ext = Napi::External<SavedHolder>::New(env, holder, [](Napi::Env, SavedHolder* h) {
-        lstmts::cudnn_saved_free(h->p);
+      SavedHolder* holder = nullptr;
+      try {
+        holder = new SavedHolder{saved, static_cast<int64_t>(lstmts::cudnn_saved_bytes(saved))};
+      } catch (...) {
+        lstmts::cudnn_saved_free(saved);
+        throw;
+      }
+      reportExternal(env, holder->reported);
+      Napi::External<SavedHolder> ext = Napi::External<SavedHolder>::New(env, holder, [](Napi::Env e, SavedHolder* h) {
+        freeSaved(e, h);
         delete h;
       });
       napi_type_tag_object(env, ext, &kSavedTag);
@@ -125,7 +194,7 @@ class CudnnLstmWrap : public Napi::ObjectWrap<CudnnLstmWrap> {
     return h;
   }
 
-  Napi::Value Backward(const Napi::CallbackInfo& info) {
+  Napi::Value backward(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     const std::string call = "lstmts.cudnn.backward";
     SavedHolder* h = takeSaved(info, call);
@@ -142,21 +211,24 @@ class CudnnLstmWrap : public Napi::ObjectWrap<CudnnLstmWrap> {
     // keep: the saved state stays valid for another backward (autograd's retainGraph); release() frees it.
     const bool keep = getBool(g, "keep", call, false);
     lstmts::CudnnSaved* s = h->p;
-    if (!keep) h->p = nullptr;  // backward consumes it whatever happens
+    if (!keep) {  // backward consumes it whatever happens
+      h->p = nullptr;
+      reportExternal(env, -h->reported);
+      h->reported = 0;
+    }
     lstmts::Status st = lstm_->backward(s, dy, dhT, dcT, gr.dx.Data(), gr.dh0.Data(), gr.dc0.Data(),
                                         gr.dKernel.Data(), gr.dRecurrentKernel.Data(), gr.dBias.Data(), T, B, keep);
     if (!st.ok) throwErr(env, call, st.message);
     return gr.toObject(env);
   }
 
-  Napi::Value Release(const Napi::CallbackInfo& info) {
+  Napi::Value release(const Napi::CallbackInfo& info) {
     SavedHolder* h = takeSaved(info, "lstmts.cudnn.release");
-    lstmts::cudnn_saved_free(h->p);
-    h->p = nullptr;
+    freeSaved(info.Env(), h);
     return info.Env().Undefined();
   }
 
-  Napi::Value Stats(const Napi::CallbackInfo& info) {
+  Napi::Value stats(const Napi::CallbackInfo& info) {
     lstmts::CudnnStats s = lstm_->stats();
     Napi::Object o = Napi::Object::New(info.Env());
     o.Set("weightUploads", static_cast<double>(s.weightUploads));
@@ -166,6 +238,7 @@ class CudnnLstmWrap : public Napi::ObjectWrap<CudnnLstmWrap> {
     o.Set("weightSpaceBytes", static_cast<double>(s.weightSpaceBytes));
     o.Set("liveReserveBytes", static_cast<double>(s.liveReserveBytes));
     o.Set("liveSaved", static_cast<double>(s.liveSaved));
+    o.Set("deviceBytes", static_cast<double>(lstm_->deviceBytes()));
     return o;
   }
 };

@@ -15,7 +15,10 @@
 #include <cudnn.h>
 
 #include <dlfcn.h>
+#include <link.h>  // dlinfo, RTLD_DI_ORIGIN
 
+#include <atomic>
+#include <climits>
 #include <cstring>
 #include <mutex>
 #include <new>
@@ -51,15 +54,23 @@ std::string cudnnErr(const char* call, cudnnStatus_t s) {
   } while (0)
 
 // Device buffer that frees itself; `ensure` grows (never shrinks) so the workspace is reused across calls.
+// It remembers the device it was allocated on and frees there: cudaFree on the wrong current device fails
+// (and a destructor may run from a GC finalizer while another device is current).
 struct DevBuf {
   void* p = nullptr;
   size_t bytes = 0;
+  int device = -1;
   DevBuf() = default;
   DevBuf(const DevBuf&) = delete;
   DevBuf& operator=(const DevBuf&) = delete;
   ~DevBuf() { reset(); }
   void reset() {
-    if (p) cudaFree(p);
+    if (p) {
+      int cur = -1;
+      if (device >= 0 && cudaGetDevice(&cur) == cudaSuccess && cur != device) cudaSetDevice(device);
+      cudaFree(p);
+      if (cur >= 0 && cur != device) cudaSetDevice(cur);
+    }
     p = nullptr;
     bytes = 0;
   }
@@ -73,19 +84,27 @@ struct DevBuf {
       return Status::Error(cudaErr((std::string("cudaMalloc(") + what + ", " + std::to_string(n) + " bytes)").c_str(), e));
     }
     bytes = n;
+    cudaGetDevice(&device);
     return Status::Ok();
   }
   float* f() const { return static_cast<float*>(p); }
 };
 
+// Every CudnnLstm gets a process-unique id: a saved state names its layer by id, not by address, so the state
+// of a destroyed layer is refused by a new layer that happens to be allocated at the same address.
+std::atomic<uint64_t> nextLayerId{1};
+
 }  // namespace
 
 struct CudnnSaved {
-  CudnnLstm* owner = nullptr;
+  uint64_t ownerId = 0;  // CudnnLstm::Impl::id of the layer that ran the forward
+  int64_t I = 0, H = 0;  // the sizes of that layer (checked again by backward)
   int64_t T = 0, B = 0;
   std::vector<int32_t> lens;
   bool goBackwards = false, zeroOutputForMask = false;
-  DevBuf x, y, hx, cx, reserve, devLens;
+  // hx, hy, cx, cy in buffers of their own: as halves of one allocation, hy sat at byte offset 4·B·H, which is
+  // only 4-byte aligned when B·H is odd (cuDNN's tensors want at least 16).
+  DevBuf x, y, hx, hy, cx, cy, reserve, devLens;
   std::shared_ptr<CudnnStats> stats;  // shared: a saved state may outlive its layer object
   ~CudnnSaved() {
     if (stats) {
@@ -97,6 +116,12 @@ struct CudnnSaved {
 
 void cudnn_saved_free(CudnnSaved* s) { delete s; }
 
+size_t cudnn_saved_bytes(const CudnnSaved* s) {
+  if (!s) return 0;
+  return s->x.bytes + s->y.bytes + s->hx.bytes + s->hy.bytes + s->cx.bytes + s->cy.bytes + s->reserve.bytes +
+         s->devLens.bytes;
+}
+
 // libcudnn.so.9 is a small shim that dlopens libcudnn_graph/ops/adv.so.9 on first use and ABORTS the process
 // ("Invalid handle. Cannot load symbol ...") when one is missing, e.g. when only the shim was unpacked to link
 // against (CI). So before the first cuDNN call, check that the sub-libraries next to the shim load, with their
@@ -106,12 +131,14 @@ bool cudnn_libs_loadable(std::string* why) {
   static bool ok = false;
   static std::string reason;
   std::call_once(once, [] {
-    Dl_info info;
+    // The folder of the libcudnn.so.9 this process loaded: ask the dynamic loader for the already-loaded
+    // object by soname (RTLD_NOLOAD) and read its origin. dladdr(&cudnnGetVersion) named the executable in a
+    // non-PIE program (the symbol resolved through its PLT), which sent the search next to the executable.
     std::string dir;
-    if (dladdr(reinterpret_cast<void*>(&cudnnGetVersion), &info) && info.dli_fname) {
-      dir = info.dli_fname;
-      const size_t slash = dir.rfind('/');
-      dir = slash == std::string::npos ? std::string() : dir.substr(0, slash + 1);
+    if (void* self = dlopen("libcudnn.so.9", RTLD_NOW | RTLD_NOLOAD)) {
+      char origin[PATH_MAX] = {0};
+      if (dlinfo(self, RTLD_DI_ORIGIN, origin) == 0 && origin[0]) dir = std::string(origin) + "/";
+      dlclose(self);
     }
     for (const char* lib : {"libcudnn_graph.so.9", "libcudnn_ops.so.9", "libcudnn_adv.so.9"}) {
       const std::string path = dir + lib;
@@ -162,6 +189,7 @@ CudnnProbe cudnn_probe() {
 }
 
 struct CudnnLstm::Impl {
+  uint64_t id = nextLayerId.fetch_add(1);
   int device = 0;
   bool tf32 = false;
   cudnnHandle_t handle = nullptr;
@@ -170,6 +198,9 @@ struct CudnnLstm::Impl {
   cudnnRNNDataDescriptor_t xDesc = nullptr, yDesc = nullptr;
   cudnnTensorDescriptor_t hDesc = nullptr, cDesc = nullptr;
   DevBuf w, dw, work;
+  // Inference forwards reuse these (grow-only) instead of a cudaMalloc/cudaFree per call; cudaFree synchronizes
+  // the device. A training forward's buffers belong to its CudnnSaved and live until its backward.
+  DevBuf px, py, phx, phy, pcx, pcy, plens;
   size_t wBytes = 0;
   int64_t wOff[8] = {0}, bOff[8] = {0};  // float offsets of each linLayer matrix / bias in the weight space
   std::vector<float> lastK, lastR, lastB;
@@ -179,7 +210,9 @@ struct CudnnLstm::Impl {
   std::shared_ptr<CudnnStats> stats = std::make_shared<CudnnStats>();
 
   ~Impl() {
-    // Buffers first (DevBuf destructors run after this body, which is fine: cudaFree needs no handle).
+    // The handle and descriptors belong to `device`: make it current before destroying them (a finalizer may
+    // run while another device is current). The DevBufs free on their own device afterwards.
+    if (handle) cudaSetDevice(device);
     if (xDesc) cudnnDestroyRNNDataDescriptor(xDesc);
     if (yDesc) cudnnDestroyRNNDataDescriptor(yDesc);
     if (hDesc) cudnnDestroyTensorDescriptor(hDesc);
@@ -205,7 +238,43 @@ struct CudnnLstm::Impl {
   }
 };
 
+namespace {
+// Whether `d` describes a packed row-major float tensor of shape `want`, allowing the unit dimensions cuDNN
+// adds around it ([1, H, in] for a matrix, [1, H, 1] for a bias). Describes what it found in *got.
+bool packedAs(cudnnTensorDescriptor_t d, std::vector<int64_t> want, std::string* got) {
+  cudnnDataType_t dt;
+  int nb = 0, dims[8] = {0}, strides[8] = {0};
+  if (cudnnGetTensorNdDescriptor(d, 8, &dt, &nb, dims, strides) != CUDNN_STATUS_SUCCESS || nb < 1 || nb > 8) {
+    *got = "an unreadable descriptor";
+    return false;
+  }
+  *got = "dims [";
+  for (int k = 0; k < nb; k++) *got += (k ? ", " : "") + std::to_string(dims[k]);
+  *got += "] strides [";
+  for (int k = 0; k < nb; k++) *got += (k ? ", " : "") + std::to_string(strides[k]);
+  *got += "]";
+  if (dt != CUDNN_DATA_FLOAT) return false;
+  int64_t expect = 1;  // packed: stride[k] = product of dims after k (unit dims may carry any stride)
+  for (int k = nb - 1; k >= 0; k--) {
+    if (dims[k] != 1 && strides[k] != expect) return false;
+    expect *= dims[k];
+  }
+  std::vector<int64_t> core;
+  for (int k = 0; k < nb; k++) core.push_back(dims[k]);
+  // strip the unit dims cuDNN wraps around the shape, but never below the wanted rank
+  while (core.size() > want.size() && core.front() == 1) core.erase(core.begin());
+  while (core.size() > want.size() && core.back() == 1) core.pop_back();
+  return core == want;
+}
+}  // namespace
+
 CudnnLstm::CudnnLstm() : p_(new Impl()) {}
+
+size_t CudnnLstm::deviceBytes() const {
+  const Impl& m = *p_;
+  return m.w.bytes + m.dw.bytes + m.work.bytes + m.px.bytes + m.py.bytes + m.phx.bytes + m.phy.bytes + m.pcx.bytes +
+         m.pcy.bytes + m.plens.bytes;
+}
 CudnnLstm::~CudnnLstm() = default;
 
 Status CudnnLstm::init(int device, int64_t I, int64_t H, bool tf32) {
@@ -270,18 +339,14 @@ Status CudnnLstm::init(int device, int64_t I, int64_t H, bool tf32) {
       res = Status::Error(cudnnErr("cudnnGetRNNWeightParams", s));
       break;
     }
-    cudnnDataType_t dt;
-    int nb = 0, dims[8] = {0}, strides[8] = {0};
-    int64_t mElems = 1, bElems = 1;
-    if (cudnnGetTensorNdDescriptor(mDesc, 8, &dt, &nb, dims, strides) == CUDNN_STATUS_SUCCESS)
-      for (int k = 0; k < nb; k++) mElems *= dims[k];
-    if (cudnnGetTensorNdDescriptor(bDesc, 8, &dt, &nb, dims, strides) == CUDNN_STATUS_SUCCESS)
-      for (int k = 0; k < nb; k++) bElems *= dims[k];
-    const int64_t want = H * (id < 4 ? I : H);
-    if (mElems != want || bElems != H) {
-      res = Status::Error("cudnnGetRNNWeightParams: linLayer " + std::to_string(id) + " has " + std::to_string(mElems) +
-                          " matrix / " + std::to_string(bElems) + " bias elements, expected " + std::to_string(want) +
-                          " / " + std::to_string(H));
+    // The copy below assumes a packed row-major [H, in] matrix and a packed [H] bias (cudnn.md §4: observed
+    // layout, not a contract), so check the dims and strides themselves, not only the element counts.
+    const int64_t in = id < 4 ? I : H;
+    std::string got;
+    if (!packedAs(mDesc, {H, in}, &got) || !packedAs(bDesc, {H}, &got)) {
+      res = Status::Error("cudnnGetRNNWeightParams: linLayer " + std::to_string(id) + " is laid out as " + got +
+                          ", expected a packed row-major [" + std::to_string(H) + ", " + std::to_string(in) +
+                          "] matrix and [" + std::to_string(H) + "] bias");
       break;
     }
     m.wOff[id] = (static_cast<char*>(mAddr) - static_cast<char*>(m.w.p)) / static_cast<int64_t>(sizeof(float));
@@ -340,8 +405,15 @@ Status CudnnLstm::forward(int64_t T, int64_t B, const LstmOptions& o, const floa
   if (training && !savedOut) return Status::Error("CudnnLstm.forward: training needs a place for the saved state");
   if (savedOut) *savedOut = nullptr;
   const int64_t I = I_, H = H_;
-  std::unique_ptr<CudnnSaved> sv(new CudnnSaved());
-  sv->owner = this;
+  std::unique_ptr<CudnnSaved> sv;
+  try {
+    sv.reset(new CudnnSaved());
+  } catch (const std::bad_alloc&) {
+    return Status::Error("CudnnLstm.forward: out of host memory");
+  }
+  sv->ownerId = m.id;
+  sv->I = I_;
+  sv->H = H_;
   sv->T = T;
   sv->B = B;
   sv->goBackwards = o.goBackwards;
@@ -369,30 +441,37 @@ Status CudnnLstm::forward(int64_t T, int64_t B, const LstmOptions& o, const floa
           std::memcpy(&xr[(k * B + b) * I], x + ((sv->lens[b] - 1 - k) * B + b) * I, sizeof(float) * I);
       xs = xr.data();
     }
-    if (!(st = sv->x.ensure(xN * 4, "x")).ok || !(st = sv->y.ensure(yN * 4, "y")).ok ||
-        !(st = sv->hx.ensure(sN * 4 * 2, "hx+hy")).ok || !(st = sv->cx.ensure(sN * 4 * 2, "cx+cy")).ok ||
-        !(st = sv->devLens.ensure(static_cast<size_t>(B) * 4, "seqLengths")).ok)
+    // Training: buffers of the saved state (kept for backward). Inference: the layer's pooled buffers.
+    DevBuf& dx = training ? sv->x : m.px;
+    DevBuf& dy = training ? sv->y : m.py;
+    DevBuf& dhx = training ? sv->hx : m.phx;
+    DevBuf& dhy = training ? sv->hy : m.phy;
+    DevBuf& dcx = training ? sv->cx : m.pcx;
+    DevBuf& dcy = training ? sv->cy : m.pcy;
+    DevBuf& dlens = training ? sv->devLens : m.plens;
+    if (!(st = dx.ensure(xN * 4, "x")).ok || !(st = dy.ensure(yN * 4, "y")).ok ||
+        !(st = dhx.ensure(sN * 4, "hx")).ok || !(st = dhy.ensure(sN * 4, "hy")).ok ||
+        !(st = dcx.ensure(sN * 4, "cx")).ok || !(st = dcy.ensure(sN * 4, "cy")).ok ||
+        !(st = dlens.ensure(static_cast<size_t>(B) * 4, "seqLengths")).ok)
       return st;
-    LSTMTS_CUDA(cudaMemcpy(sv->x.p, xs, xN * 4, cudaMemcpyHostToDevice));
-    LSTMTS_CUDA(cudaMemcpy(sv->hx.p, h0, sN * 4, cudaMemcpyHostToDevice));
-    LSTMTS_CUDA(cudaMemcpy(sv->cx.p, c0, sN * 4, cudaMemcpyHostToDevice));
-    LSTMTS_CUDA(cudaMemcpy(sv->devLens.p, sv->lens.data(), static_cast<size_t>(B) * 4, cudaMemcpyHostToDevice));
+    LSTMTS_CUDA(cudaMemcpy(dx.p, xs, xN * 4, cudaMemcpyHostToDevice));
+    LSTMTS_CUDA(cudaMemcpy(dhx.p, h0, sN * 4, cudaMemcpyHostToDevice));
+    LSTMTS_CUDA(cudaMemcpy(dcx.p, c0, sN * 4, cudaMemcpyHostToDevice));
+    LSTMTS_CUDA(cudaMemcpy(dlens.p, sv->lens.data(), static_cast<size_t>(B) * 4, cudaMemcpyHostToDevice));
     size_t workBytes = 0, reserveBytes = 0;
     const cudnnForwardMode_t mode = training ? CUDNN_FWD_MODE_TRAINING : CUDNN_FWD_MODE_INFERENCE;
     LSTMTS_CUDNN(cudnnGetRNNTempSpaceSizes(m.handle, m.rnn, mode, m.xDesc, &workBytes, &reserveBytes));
     if (!(st = m.work.ensure(workBytes, "workspace")).ok) return st;
     m.stats->workspaceBytes = static_cast<int64_t>(m.work.bytes);
     if (training && !(st = sv->reserve.ensure(reserveBytes, "reserve space")).ok) return st;
-    float* hy = sv->hx.f() + sN;  // [hx | hy] and [cx | cy] share one allocation each
-    float* cy = sv->cx.f() + sN;
-    LSTMTS_CUDNN(cudnnRNNForward(m.handle, m.rnn, mode, static_cast<const int32_t*>(sv->devLens.p), m.xDesc, sv->x.p,
-                                 m.yDesc, sv->y.p, m.hDesc, sv->hx.p, hy, m.cDesc, sv->cx.p, cy, m.wBytes, m.w.p,
+    LSTMTS_CUDNN(cudnnRNNForward(m.handle, m.rnn, mode, static_cast<const int32_t*>(dlens.p), m.xDesc, dx.p,
+                                 m.yDesc, dy.p, m.hDesc, dhx.p, dhy.p, m.cDesc, dcx.p, dcy.p, m.wBytes, m.w.p,
                                  m.work.bytes, m.work.p, training ? sv->reserve.bytes : 0,
                                  training ? sv->reserve.p : nullptr));
     std::vector<float> yc(yN);
-    LSTMTS_CUDA(cudaMemcpy(yc.data(), sv->y.p, yN * 4, cudaMemcpyDeviceToHost));
-    LSTMTS_CUDA(cudaMemcpy(hT, hy, sN * 4, cudaMemcpyDeviceToHost));
-    LSTMTS_CUDA(cudaMemcpy(cT, cy, sN * 4, cudaMemcpyDeviceToHost));
+    LSTMTS_CUDA(cudaMemcpy(yc.data(), dy.p, yN * 4, cudaMemcpyDeviceToHost));
+    LSTMTS_CUDA(cudaMemcpy(hT, dhy.p, sN * 4, cudaMemcpyDeviceToHost));
+    LSTMTS_CUDA(cudaMemcpy(cT, dcy.p, sN * 4, cudaMemcpyDeviceToHost));
     // Keras's outputs from cuDNN's (see the index maps at the top of this file).
     for (int64_t b = 0; b < B; b++) {
       const int64_t len = sv->lens[b];
@@ -425,7 +504,8 @@ Status CudnnLstm::backward(CudnnSaved* saved, const float* dy, const float* dhT,
   std::unique_ptr<CudnnSaved> owned(keepSaved ? nullptr : saved);
   CudnnSaved* sv = saved;
   Impl& m = *p_;
-  if (!sv || sv->owner != this) return Status::Error("CudnnLstm.backward: saved state belongs to another layer");
+  if (!sv || sv->ownerId != m.id || sv->I != I_ || sv->H != H_)
+    return Status::Error("CudnnLstm.backward: saved state belongs to another layer");
   const int64_t T = sv->T, B = sv->B, I = I_, H = H_, G4 = 4 * H;
   if (T != expectT || B != expectB)
     return Status::Error("CudnnLstm.backward: gradients are for T=" + std::to_string(expectT) + ", B=" +
@@ -449,13 +529,14 @@ Status CudnnLstm::backward(CudnnSaved* saved, const float* dy, const float* dhT,
         for (int64_t j = 0; j < H; j++) d[j] += src[j];
       }
     }
-    DevBuf ddy, ddx, dhs, dcs;
+    DevBuf ddy, ddx, ddhy, ddhx, ddcy, ddcx;  // separate buffers: aligned whatever B·H is
     if (!(st = ddy.ensure(yN * 4, "dy")).ok || !(st = ddx.ensure(xN * 4, "dx")).ok ||
-        !(st = dhs.ensure(sN * 4 * 2, "dhy+dhx")).ok || !(st = dcs.ensure(sN * 4 * 2, "dcy+dcx")).ok)
+        !(st = ddhy.ensure(sN * 4, "dhy")).ok || !(st = ddhx.ensure(sN * 4, "dhx")).ok ||
+        !(st = ddcy.ensure(sN * 4, "dcy")).ok || !(st = ddcx.ensure(sN * 4, "dcx")).ok)
       return st;
     LSTMTS_CUDA(cudaMemcpy(ddy.p, dyc.data(), yN * 4, cudaMemcpyHostToDevice));
-    LSTMTS_CUDA(cudaMemcpy(dhs.p, dhT, sN * 4, cudaMemcpyHostToDevice));
-    LSTMTS_CUDA(cudaMemcpy(dcs.p, dcT, sN * 4, cudaMemcpyHostToDevice));
+    LSTMTS_CUDA(cudaMemcpy(ddhy.p, dhT, sN * 4, cudaMemcpyHostToDevice));
+    LSTMTS_CUDA(cudaMemcpy(ddcy.p, dcT, sN * 4, cudaMemcpyHostToDevice));
     size_t workBytes = 0, reserveBytes = 0;
     LSTMTS_CUDNN(cudnnGetRNNTempSpaceSizes(m.handle, m.rnn, CUDNN_FWD_MODE_TRAINING, m.xDesc, &workBytes, &reserveBytes));
     if (reserveBytes > sv->reserve.bytes)
@@ -473,7 +554,7 @@ Status CudnnLstm::backward(CudnnSaved* saved, const float* dy, const float* dhT,
     const int32_t* dl = static_cast<const int32_t*>(sv->devLens.p);
     // BackwardData must run first: it updates the reserve space that BackwardWeights reads (PyTorch RNN.cpp).
     LSTMTS_CUDNN(cudnnRNNBackwardData_v8(m.handle, m.rnn, dl, m.yDesc, sv->y.p, ddy.p, m.xDesc, ddx.p, m.hDesc,
-                                         sv->hx.p, dhs.p, dhs.f() + sN, m.cDesc, sv->cx.p, dcs.p, dcs.f() + sN,
+                                         sv->hx.p, ddhy.p, ddhx.p, m.cDesc, sv->cx.p, ddcy.p, ddcx.p,
                                          m.wBytes, m.w.p, m.work.bytes, m.work.p, sv->reserve.bytes, reserve));
     LSTMTS_CUDA(cudaMemset(m.dw.p, 0, m.wBytes));  // WGRAD_MODE_ADD accumulates
     LSTMTS_CUDNN(cudnnRNNBackwardWeights_v8(m.handle, m.rnn, CUDNN_WGRAD_MODE_ADD, dl, m.xDesc, sv->x.p, m.hDesc,
@@ -481,8 +562,8 @@ Status CudnnLstm::backward(CudnnSaved* saved, const float* dy, const float* dhT,
                                             sv->reserve.bytes, reserve));
     std::vector<float> dxc(xN), dwh(m.wBytes / 4);
     LSTMTS_CUDA(cudaMemcpy(dxc.data(), ddx.p, xN * 4, cudaMemcpyDeviceToHost));
-    LSTMTS_CUDA(cudaMemcpy(dh0, dhs.f() + sN, sN * 4, cudaMemcpyDeviceToHost));
-    LSTMTS_CUDA(cudaMemcpy(dc0, dcs.f() + sN, sN * 4, cudaMemcpyDeviceToHost));
+    LSTMTS_CUDA(cudaMemcpy(dh0, ddhx.p, sN * 4, cudaMemcpyDeviceToHost));
+    LSTMTS_CUDA(cudaMemcpy(dc0, ddcx.p, sN * 4, cudaMemcpyDeviceToHost));
     LSTMTS_CUDA(cudaMemcpy(dwh.data(), m.dw.p, m.wBytes, cudaMemcpyDeviceToHost));
     // dx back to natural time order; padded steps get no gradient (Keras never reads them).
     std::memset(dx, 0, xN * 4);

@@ -40,6 +40,8 @@ bool cudnn_libs_loadable(std::string* why);
 
 struct CudnnSaved;  // device buffers of one training forward (defined in lstm_cudnn.cpp)
 void cudnn_saved_free(CudnnSaved* s);
+/// Device bytes a saved state holds (x, y, states, reserve), for the JS engine's external-memory accounting.
+size_t cudnn_saved_bytes(const CudnnSaved* s);
 
 struct CudnnStats {
   int64_t weightUploads = 0, forwardCalls = 0, backwardCalls = 0;
@@ -69,6 +71,8 @@ class CudnnLstm {
   Status backward(CudnnSaved* saved, const float* dy, const float* dhT, const float* dcT, float* dx, float* dh0,
                   float* dc0, float* dK, float* dR, float* db, int64_t expectT, int64_t expectB, bool keepSaved = false);
   CudnnStats stats() const;
+  /// Device bytes the layer itself holds (weight and dweight spaces, workspace, pooled inference buffers).
+  size_t deviceBytes() const;
   int64_t inputSize() const { return I_; }
   int64_t hiddenSize() const { return H_; }
 

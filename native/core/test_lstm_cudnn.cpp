@@ -327,6 +327,22 @@ void check_errors(std::mt19937& rng) {
       ok = false, why += " second backward over a kept state differs from the first;";
     if (L.stats().liveSaved != 0) ok = false, why += " saved state not freed by the consuming backward;";
   }
+  {  // the saved state of a destroyed layer, offered to a new layer (possibly at the same address): refused
+    CudnnSaved* s = nullptr;
+    auto gone = std::make_unique<CudnnLstm>();
+    st = gone->init(0, c.I, c.H, false);
+    if (st.ok) st = gone->setWeights(d.K.data(), d.R.data(), d.b.data(), -1);
+    if (st.ok) st = gone->forward(c.T, c.B, options(c, d), d.x.data(), d.h0.data(), d.c0.data(), y.data(), hT.data(),
+                                  cT.data(), true, &s);
+    if (!st.ok) ok = false, why += " forward (destroyed layer): " + st.message + ";";
+    gone.reset();
+    auto fresh = std::make_unique<CudnnLstm>();
+    st = fresh->init(0, c.I, c.H, false);
+    if (st.ok) st = fresh->setWeights(d.K.data(), d.R.data(), d.b.data(), -1);
+    if (st.ok) st = fresh->backward(s, d.dy.data(), d.dhT.data(), d.dcT.data(), dx.data(), dh0.data(), dc0.data(),
+                                    dK.data(), dR.data(), db.data(), c.T, c.B);
+    if (st.ok) ok = false, why += " a destroyed layer's saved state accepted by a new layer;";
+  }
   {  // a saved state of another layer
     CudnnSaved* s = nullptr;
     st = other.forward(c.T, c.B, options(c, d), d.x.data(), d.h0.data(), d.c0.data(), y.data(), hT.data(), cT.data(),

@@ -17,7 +17,31 @@ interface CudnnSaved {
   handle: CudnnSavedHandle;
 }
 
-const layers = new WeakMap<TypedArray, { I: number; H: number; tf32: boolean; layer: CudnnLstmHandle }>();
+// One device layer per weights identity (LstmSeqArgs.weightsKey, else the kernel array): an LSTM layer's
+// kernel array is stable (optimizers write in place); the TF1 path passes its variable's array.
+const layers = new WeakMap<object, { I: number; H: number; tf32: boolean; device: number; layer: CudnnLstmHandle }>();
+
+// Whether a real cuDNN call works here, found once by a 1×1×1 LSTM through the same calls a layer makes
+// (cudnnCreate, descriptors, weight upload, forward, backward). The probe only sees devices and libraries; a
+// failure past it (an unsupported architecture, no memory, an exclusive-mode device) would otherwise surface
+// after 'auto' had chosen cuDNN, with no fallback.
+let smoke: { ok: true } | { ok: false; reason: string } | null = null;
+function smokeTest(): { ok: true } | { ok: false; reason: string } {
+  if (smoke) return smoke;
+  try {
+    const addon = cudnnAddon()!;
+    const l = new addon.CudnnLstm({ I: 1, H: 1, tf32: cudnnOptions.tf32, device: cudnnOptions.device });
+    const one = (n: number): Float32Array => new Float32Array(n).fill(0.5);
+    l.setWeights({ kernel: one(4), recurrentKernel: one(4), bias: one(4) });
+    const r = l.forward({ T: 1, B: 1, x: one(1), h0: one(1), c0: one(1) }, true);
+    l.backward(r.saved!, { T: 1, B: 1, dy: one(1), dhT: one(1), dcT: one(1) });
+    if (!Number.isFinite(r.y[0])) throw new Error(`a 1x1 LSTM forward gave ${r.y[0]}`);
+    smoke = { ok: true };
+  } catch (e) {
+    smoke = { ok: false, reason: `a first cuDNN call failed: ${(e as Error).message}` };
+  }
+  return smoke;
+}
 
 function f32(a: TypedArray, what: string): Float32Array {
   if (a instanceof Float32Array) return a;
@@ -30,10 +54,12 @@ function layerFor(a: LstmSeqArgs): CudnnLstmHandle {
   if (!addon || why !== null) fail('cudnn', `not available: ${why}`);
   // The same array could be reinterpreted with other sizes (I·4H is all its length says), or the math mode
   // may have changed: then a new device layer is made.
-  let e = layers.get(a.kernel);
-  if (!e || e.I !== a.I || e.H !== a.H || e.tf32 !== cudnnOptions.tf32) {
-    e = { I: a.I, H: a.H, tf32: cudnnOptions.tf32, layer: new addon.CudnnLstm({ I: a.I, H: a.H, tf32: cudnnOptions.tf32 }) };
-    layers.set(a.kernel, e);
+  const key = a.weightsKey ?? a.kernel;
+  let e = layers.get(key);
+  const { tf32, device } = cudnnOptions;
+  if (!e || e.I !== a.I || e.H !== a.H || e.tf32 !== tf32 || e.device !== device) {
+    e = { I: a.I, H: a.H, tf32, device, layer: new addon.CudnnLstm({ I: a.I, H: a.H, tf32, device }) };
+    layers.set(key, e);
   }
   const l = e.layer;
   l.setWeights({ kernel: f32(a.kernel, 'kernel'), recurrentKernel: f32(a.recurrentKernel, 'recurrentKernel'), bias: f32(a.bias, 'bias') });
@@ -44,7 +70,7 @@ export const cudnnLstmBackend: LstmBackend = {
   name: 'cudnn',
   availability() {
     const why = cudnnUnavailableReason();
-    return why === null ? { ok: true } : { ok: false, reason: why };
+    return why === null ? smokeTest() : { ok: false, reason: why };
   },
   rejects(a: LstmSeqArgs): string | null {
     if (a.dtype !== 'float32') return `dtype ${a.dtype} (cuDNN runs float32 here)`;

@@ -25,9 +25,11 @@ export interface LstmSequenceOptions {
   zeroOutputForMask?: boolean;
   /** Which backend computes it: a backend object or a registered backend's name (default: the pure-TS kernel). */
   backend?: LstmBackend | LstmBackendName;
+  /** Identity of the weights across calls for backends that cache device copies (types.ts `weightsKey`). */
+  weightsKey?: object;
 }
 
-const OPTION_KEYS = optionKeys<LstmSequenceOptions>({ seqLengths: true, goBackwards: true, zeroOutputForMask: true, backend: true });
+const OPTION_KEYS = optionKeys<LstmSequenceOptions>({ seqLengths: true, goBackwards: true, zeroOutputForMask: true, backend: true, weightsKey: true });
 
 /** The backend an option names: a registered one by name, or an object with the LstmBackend methods. */
 function resolveBackend(b: LstmSequenceOptions['backend']): LstmBackend {
@@ -111,6 +113,7 @@ export function lstmSequence(
     x: x.data, h0: h0.data, c0: c0.data,
     kernel: kernel.data, recurrentKernel: recurrentKernel.data, bias: bias.data,
     seqLengths, goBackwards: opts.goBackwards === true, zeroOutputForMask: opts.zeroOutputForMask === true,
+    weightsKey: opts.weightsKey,
   };
   const avail = backend.availability();
   if (!avail.ok) fail(OP, `backend '${backend.name}' is not available: ${avail.reason}`);

@@ -169,4 +169,5 @@ function reportReasons(): string {
 }
 
 /** cuDNN math: strict FP32 (FMA, default) or TF32 tensor cores. Applies to cuDNN layers created afterwards. */
-export const cudnnOptions = { tf32: process.env.LSTM_TS_CUDNN_TF32 === '1' };
+/** tf32: TF32 tensor-core math (LSTM_TS_CUDNN_TF32=1); device: the CUDA device index (LSTM_TS_CUDNN_DEVICE, default 0). */
+export const cudnnOptions = { tf32: process.env.LSTM_TS_CUDNN_TF32 === '1', device: Number(process.env.LSTM_TS_CUDNN_DEVICE ?? 0) };

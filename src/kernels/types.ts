@@ -32,6 +32,12 @@ export interface LstmSeqArgs {
   seqLengths: Int32Array | null; // [B] or null (= all T)
   goBackwards: boolean;
   zeroOutputForMask: boolean;
+  /**
+   * What identifies these weights across calls, for backends that keep device copies (cuDNN): default the
+   * kernel array. The TF1 path converts its variables to Keras layout on every call, so it passes the TF1
+   * variable's array instead; one device layer then serves every call over that cell.
+   */
+  weightsKey?: object;
 }
 
 export interface LstmSeqResult {

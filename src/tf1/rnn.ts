@@ -252,7 +252,9 @@ function runFusedLayer(
   let h0: Tensor;
   if (cell.stateIsTuple) ({ c: c0, h: h0 } = state as LSTMStateTuple);
   else [c0, h0] = split(state as Tensor, 2, 1);
-  const [y, hT, cT] = lstmSequence(x, h0, c0, K, R, b, { seqLengths: lengths, zeroOutputForMask: true, backend: sel.backend! });
+  // weightsKey: K, R, b are new arrays on every call (converted from the TF1 variables); the cuDNN backend keys
+  // its device layer by the TF1 kernel instead, so calls over one cell share one handle and weight space.
+  const [y, hT, cT] = lstmSequence(x, h0, c0, K, R, b, { seqLengths: lengths, zeroOutputForMask: true, backend: sel.backend!, weightsKey: cell.kernel!.data });
   return [y, cell.stateIsTuple ? new LSTMStateTuple(cT, hT) : concat([cT, hT], 1)];
 }
 

@@ -4,3 +4,5 @@ export {};
 export * from './layers/core/index.js';
 export { Layer, type LayerArgs, type CallArgs } from './engine/layer.js';
 export * from './layers/recurrent/index.js';
+export * from './layers/merging/index.js';
+export * from './layers/reshaping/index.js';

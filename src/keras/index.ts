@@ -17,3 +17,4 @@ export { Sequential, History } from '../train/sequential.js';
 export { loadModel, saveModel } from '../train/saving.js';
 export { loadKerasWeightsH5, loadKerasModel } from '../train/keras-import.js';
 export { saveKerasModel, KERAS_FORMAT_VERSION } from '../train/keras-export.js';
+export { Input, Functional as Model, Functional, SymbolicTensor, InputLayer, type InputArgs, type FunctionalArgs } from './engine/functional.js';

@@ -24,6 +24,7 @@ import { get as getRegularizer, serialize as serializeRegularizer, type Regulari
 import { get as getConstraint, type Constraint, type ConstraintIdentifier } from '../constraints.js';
 import { serializeDtype, deserializeDtype, toSnakeCase } from './serialization.js';
 import { getKerasCompat } from '../compat.js';
+import type { SymbolicTensor } from './functional.js';
 import { optionKeys, checkOptions, checkBoolean, checkNumber, describeValue } from '../../util/options.js';
 
 /** Arguments every layer accepts (Keras base-layer kwargs, camelCase). */
@@ -37,6 +38,12 @@ export interface LayerArgs {
   inputShape?: (number | null)[];
   batchSize?: number;
   activityRegularizer?: RegularizerIdentifier | null;
+}
+
+/** Keyword arguments of a layer call on symbolic tensors (the Functional API). */
+export interface SymbolicCallArgs {
+  training?: boolean;
+  initialState?: (SymbolicTensor | SymbolicTensor[])[];
 }
 
 /** Keyword arguments of a layer call. */
@@ -107,6 +114,16 @@ export function getKerasMask(t: Tensor): Tensor | null {
 export function setKerasMask(t: Tensor, mask: Tensor | null): void {
   if (mask === null) kerasMasks.delete(t);
   else kerasMasks.set(t, mask);
+}
+
+// Calls on symbolic tensors (the Functional API, functional.ts) record a graph node instead of computing. The
+// handler is installed by functional.ts, so this file does not import it; it returns undefined for concrete calls.
+type SymbolicHandler = (layer: Layer, inputs: unknown, kwargs: CallArgs) => unknown;
+let symbolicHandler: SymbolicHandler | null = null;
+
+/** Installs the Functional API's handler of symbolic calls (functional.ts). */
+export function setSymbolicHandler(h: SymbolicHandler): void {
+  symbolicHandler = h;
 }
 
 // The outermost layer call clears the losses of its whole layer tree (Keras `_clear_losses` on the entry layer).
@@ -385,8 +402,18 @@ export abstract class Layer {
    * Keras `__call__`: convert inputs, take the mask attached to the first input when none is passed,
    * build, call, add activity-regularizer losses, attach output masks.
    */
-  apply(inputs: LayerInput, kwargs: CallArgs = {}): Tensor | Tensor[] {
+  apply(inputs: LayerInput, kwargs?: CallArgs): Tensor | Tensor[];
+  apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: SymbolicCallArgs): SymbolicTensor | SymbolicTensor[];
+  apply(inputs: LayerInput | SymbolicTensor | SymbolicTensor[], kwargs: CallArgs | SymbolicCallArgs = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
     checkOptions(`${this.name}.apply`, kwargs, CALL_ARGS, 'call argument');
+    if (symbolicHandler !== null) {
+      const r = symbolicHandler(this, inputs, kwargs as CallArgs);
+      if (r !== undefined) return r as SymbolicTensor | SymbolicTensor[];
+    }
+    return this.applyConcrete(inputs as LayerInput, kwargs as CallArgs);
+  }
+
+  private applyConcrete(inputs: LayerInput, kwargs: CallArgs): Tensor | Tensor[] {
     checkBoolean(`${this.name}.apply`, 'training', kwargs.training);
     if (kwargs.mask !== undefined && kwargs.mask !== null && !(kwargs.mask instanceof Tensor)) {
       fail(`${this.name}.apply`, `mask must be a Tensor or null, got ${describeValue(kwargs.mask)}`);

@@ -14,6 +14,8 @@ import { fail, shapeStr } from '../../../tensor/shape.js';
 import { full, tensor, isNumericTypedArray, type IntTypedArray } from '../../../tensor/create.js';
 import { gather } from '../../../ops/gather.js';
 import { reshape } from '../../../ops/layout.js';
+import type { SymbolicTensor } from '../../engine/functional.js';
+import type { SymbolicCallArgs } from '../../engine/layer.js';
 import { Layer, baseArgsFromConfig, type LayerArgs, type CallArgs, type LayerInput } from '../../engine/layer.js';
 import { registerLayerClass } from '../../engine/registry.js';
 import { get as getInit, serialize as serInit, type Initializer, type InitializerIdentifier } from '../../initializers/index.js';
@@ -76,8 +78,10 @@ export class Embedding extends Layer {
   }
 
   /** Looks up `inputs` (ids in any form of EmbeddingInput); see Layer.apply. */
-  override apply(inputs: EmbeddingInput, kwargs: CallArgs = {}): Tensor | Tensor[] {
-    return super.apply(inputs as LayerInput, kwargs);
+  override apply(inputs: EmbeddingInput, kwargs?: CallArgs): Tensor | Tensor[];
+  override apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: SymbolicCallArgs): SymbolicTensor | SymbolicTensor[];
+  override apply(inputs: EmbeddingInput | SymbolicTensor | SymbolicTensor[], kwargs: CallArgs | SymbolicCallArgs = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+    return super.apply(inputs as LayerInput, kwargs as CallArgs);
   }
 
   /**

@@ -1,0 +1,373 @@
+// The Functional API (Keras 3 keras/src/models/functional.py, keras/src/ops/node.py, keras/src/layers/core/
+// input_layer.py): `Input()` makes a symbolic tensor; calling a layer on symbolic tensors records a Node (the
+// layer, the symbolic inputs and initial states of that call, its symbolic outputs) instead of computing;
+// `new Model({ inputs, outputs })` collects the nodes between them and runs them in topological order on
+// concrete tensors. Keras calls the symbolic tensors KerasTensors and the model class Functional.
+//
+// Output shapes of a recorded call come from running the layer on placeholder zeros twice (inside noGrad, with
+// stored RNN states put back afterwards), with every unknown dimension set to two different sizes: an output
+// dimension that differs between the two runs is unknown (null). This also builds the layer, so its weights
+// exist as soon as the graph is defined, as in Keras.
+//
+// A layer called at several places (a shared layer) has one node per call and one set of weights; a model is
+// a layer too, so models nest. Masks are not symbolic here: they are computed from the concrete values when
+// the model runs, and flow along the graph as in Sequential (each layer's apply attaches its output mask, a
+// multi-input layer reads the masks attached to each input).
+
+import { Tensor, type DType } from '../../tensor/tensor.js';
+import { fail, shapeStr } from '../../tensor/shape.js';
+import { zeros } from '../../tensor/create.js';
+import { noGrad } from '../../autograd/mode.js';
+import { Layer, setSymbolicHandler, LAYER_OPTIONS, type CallArgs, type LayerArgs, type LayerInput, type SymbolicCallArgs } from './layer.js';
+import { Model } from '../../train/model.js';
+import { optionKeys, checkOptions, checkNumber, checkString, describeValue } from '../../util/options.js';
+import { uniquifyName } from './layer.js';
+import { takeRows, concatRows } from '../../train/data.js';
+
+/** A placeholder in a graph: the shape (null = unknown) and dtype of a tensor a recorded call will produce. */
+export class SymbolicTensor {
+  constructor(
+    readonly shape: readonly (number | null)[],
+    readonly dtype: DType,
+    /** The call that produces it (an InputLayer's node for model inputs). */
+    readonly node: Node,
+    /** Which output of that call it is. */
+    readonly index: number,
+  ) {}
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  toString(): string {
+    return `SymbolicTensor(${this.dtype}, [${this.shape.map((d) => (d === null ? 'None' : d)).join(', ')}], from '${this.node.layer.name}')`;
+  }
+}
+
+/** One call of a layer on symbolic tensors (Keras ops/node.py Node). */
+export class Node {
+  constructor(
+    readonly layer: Layer,
+    /** The tensors passed as inputs (one, or the list of a list-taking layer such as Concatenate). */
+    readonly inputs: readonly SymbolicTensor[],
+    /** Whether the layer was given a list (Concatenate([a, b]), or a one-element list) rather than one tensor. */
+    readonly inputIsList: boolean,
+    /** Symbolic initial states of an RNN call (the seq2seq encoder → decoder wiring), or null. */
+    readonly initialState: readonly SymbolicTensor[] | null,
+    /** `training` passed explicitly at the call (null: the model's own training flag). */
+    readonly training: boolean | null,
+    public outputs: SymbolicTensor[] = [],
+    /** Whether the call returned a list (return_state, Bidirectional merge_mode None). */
+    public outputIsList = false,
+  ) {}
+
+  /** Every symbolic tensor the call reads. */
+  get parents(): SymbolicTensor[] {
+    return [...this.inputs, ...(this.initialState ?? [])];
+  }
+}
+
+export interface InputArgs {
+  /** The shape without the batch axis; null for an unknown dimension (e.g. [null, 3] for variable-length sequences). */
+  shape: (number | null)[];
+  /** A fixed batch size (stateful models need one). */
+  batchSize?: number | null;
+  dtype?: DType;
+  name?: string;
+}
+
+/** Keras InputLayer: the source of a model input (no computation). */
+export class InputLayer extends Layer {
+  static readonly optionKeys = optionKeys<LayerArgs>(LAYER_OPTIONS);
+  readonly batchShape: (number | null)[];
+  readonly output: SymbolicTensor;
+  constructor(args: InputArgs) {
+    const name = args.name ?? uniquifyName('input_layer');
+    super({ name, dtype: args.dtype });
+    this.batchShape = [args.batchSize ?? null, ...args.shape];
+    const node = new Node(this, [], false, null, null);
+    this.output = new SymbolicTensor(this.batchShape, this.dtype, node, 0);
+    node.outputs = [this.output];
+    this.built = true;
+  }
+  override get className(): string {
+    return 'InputLayer';
+  }
+  call(inputs: Tensor | Tensor[]): Tensor {
+    return Array.isArray(inputs) ? inputs[0] : inputs;
+  }
+  override getConfig(): Record<string, unknown> {
+    return { batch_shape: [...this.batchShape], dtype: this.dtype, sparse: false, ragged: false, name: this.name, optional: false };
+  }
+}
+
+const INPUT_KEYS = optionKeys<InputArgs>({ shape: true, batchSize: true, dtype: true, name: true });
+
+/** Keras `Input(shape, batch_size, dtype, name)`: a symbolic model input. */
+export function Input(args: InputArgs): SymbolicTensor {
+  if (args === null || typeof args !== 'object') fail('Input', `expected { shape, batchSize?, dtype?, name? }, got ${describeValue(args)}`);
+  checkOptions('Input', args, INPUT_KEYS);
+  if (!Array.isArray(args.shape) || args.shape.some((d) => d !== null && (!Number.isInteger(d) || d < 0))) {
+    fail('Input', `shape must be an array of non-negative integers or null (unknown), without the batch axis; got ${describeValue(args.shape)}`);
+  }
+  checkNumber('Input', 'batchSize', args.batchSize, { integer: true, min: 1, nullable: true });
+  checkString('Input', 'name', args.name);
+  if (args.dtype !== undefined && args.dtype !== 'float32' && args.dtype !== 'float64') {
+    fail('Input', `dtype must be 'float32' or 'float64', got ${describeValue(args.dtype)}`);
+  }
+  return new InputLayer(args).output;
+}
+
+// ------------------------------------------------------------------------------- recording a symbolic call
+
+function isSymbolic(v: unknown): boolean {
+  return v instanceof SymbolicTensor || (Array.isArray(v) && v.some(isSymbolic));
+}
+
+const flatSymbolic = (v: unknown, what: string, layer: Layer): SymbolicTensor[] => {
+  const out: SymbolicTensor[] = [];
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (x instanceof SymbolicTensor) out.push(x);
+    else fail(layer.name, `${what}: a layer called on symbolic tensors takes only symbolic tensors (from Input() or another layer's call), got ${describeValue(x)}`);
+  };
+  walk(v);
+  return out;
+};
+
+/** Placeholder zeros for a symbolic tensor: unknown dimensions get `unknown` (batch: `batch`). */
+function placeholder(t: SymbolicTensor, batch: number, unknown: number): Tensor {
+  return zeros(t.shape.map((d, i) => (d !== null ? d : i === 0 ? batch : unknown)), t.dtype);
+}
+
+/** Runs `layer` on placeholders for the recorded inputs and returns its outputs; RNN states are put back. */
+function traceRun(layer: Layer, node: Node, batch: number, unknown: number): Tensor[] {
+  const withStates = (l: Layer): { states: Tensor[] | null }[] => [l, ...l.layers].filter((x) => 'states' in x) as unknown as { states: Tensor[] | null }[];
+  const holders = withStates(layer);
+  const saved = holders.map((h) => (h.states === null ? null : h.states.map((s) => s.clone())));
+  try {
+    return noGrad(() => {
+      const xs = node.inputs.map((t) => placeholder(t, batch, unknown));
+      const kwargs: CallArgs = { training: false };
+      if (node.initialState) kwargs.initialState = node.initialState.map((t) => placeholder(t, batch, unknown));
+      const out = layer.apply(node.inputIsList ? xs : xs[0], kwargs);
+      return Array.isArray(out) ? out : [out];
+    });
+  } finally {
+    holders.forEach((h, i) => {
+      const s = saved[i];
+      if (s === null) h.states = null;
+      else h.states!.forEach((t, k) => t.assign(s[k]));
+    });
+  }
+}
+
+/** Layer.apply on symbolic inputs: records a node and returns its symbolic outputs. */
+function symbolicCall(layer: Layer, inputs: unknown, kwargs: CallArgs): SymbolicTensor | SymbolicTensor[] {
+  if (kwargs.mask !== undefined && kwargs.mask !== null) {
+    fail(`${layer.name}.apply`, 'an explicit mask is not recorded in a Functional graph here; masks flow from Masking / Embedding(maskZero) along the graph');
+  }
+  const list = Array.isArray(inputs);
+  const xs = flatSymbolic(inputs, 'inputs', layer);
+  if (xs.length === 0) fail(layer.name, 'called with an empty list of inputs');
+  const init = kwargs.initialState === undefined || kwargs.initialState === null ? null : flatSymbolic(kwargs.initialState, 'initialState', layer);
+  const node = new Node(layer, xs, list, init, kwargs.training ?? null);
+  // Two runs with different sizes for every unknown dimension: what changes between them is unknown.
+  const a = traceRun(layer, node, 2, 4);
+  const b = traceRun(layer, node, 3, 5);
+  node.outputs = a.map((t, i) => {
+    const u = b[i];
+    const shape = t.shape.map((d, k) => (u.shape[k] === d ? d : null));
+    return new SymbolicTensor(shape, t.dtype, node, i);
+  });
+  node.outputIsList = a.length > 1;
+  return node.outputs.length === 1 && !node.outputIsList ? node.outputs[0] : node.outputs;
+}
+
+setSymbolicHandler((layer, inputs, kwargs) => (isSymbolic(inputs) || isSymbolic(kwargs.initialState) ? symbolicCall(layer, inputs, kwargs) : undefined));
+
+// ----------------------------------------------------------------------------------------------- the model
+
+export type SymbolicStructure = SymbolicTensor | SymbolicTensor[] | Record<string, SymbolicTensor>;
+
+export interface FunctionalArgs {
+  inputs: SymbolicStructure;
+  outputs: SymbolicStructure;
+  name?: string;
+  trainable?: boolean;
+}
+
+function flattenStructure(s: SymbolicStructure, what: string): { list: SymbolicTensor[]; names: string[] | null; single: boolean } {
+  if (s instanceof SymbolicTensor) return { list: [s], names: null, single: true };
+  if (Array.isArray(s)) {
+    s.forEach((t, i) => {
+      if (!(t instanceof SymbolicTensor)) fail('Model', `${what}[${i}] must be a symbolic tensor (from Input() or a layer call), got ${describeValue(t)}`);
+    });
+    return { list: [...s], names: null, single: false };
+  }
+  if (s !== null && typeof s === 'object') {
+    const names = Object.keys(s);
+    names.forEach((k) => {
+      if (!(s[k] instanceof SymbolicTensor)) fail('Model', `${what}.${k} must be a symbolic tensor, got ${describeValue(s[k])}`);
+    });
+    return { list: names.map((k) => s[k]), names, single: false };
+  }
+  return fail('Model', `${what} must be a symbolic tensor, an array or an object of them, got ${describeValue(s)}`);
+}
+
+/**
+ * Keras's Functional model: `new lt.keras.Model({ inputs, outputs })`. A Layer (it nests) and a trainable Model
+ * (the engine Sequential uses).
+ */
+export class Functional extends Model {
+  /** The recorded calls from the inputs to the outputs, in an order where every node follows its parents. */
+  readonly nodes: readonly Node[];
+  readonly inputs: readonly SymbolicTensor[];
+  readonly outputs: readonly SymbolicTensor[];
+  private readonly inputNames: string[] | null;
+  private readonly outputNames: string[] | null;
+  private readonly singleInput: boolean;
+  private readonly singleOutput: boolean;
+  private readonly graphLayers: Layer[];
+
+  constructor(args: FunctionalArgs) {
+    if (args === null || typeof args !== 'object') fail('Model', `expected { inputs, outputs, name? }, got ${describeValue(args)}`);
+    checkOptions('Model', args, optionKeys<FunctionalArgs>({ inputs: true, outputs: true, name: true, trainable: true }));
+    super({ name: args.name ?? uniquifyName('functional'), trainable: args.trainable });
+    const ins = flattenStructure(args.inputs, 'inputs');
+    const outs = flattenStructure(args.outputs, 'outputs');
+    ins.list.forEach((t, i) => {
+      if (!(t.node.layer instanceof InputLayer)) fail('Model', `inputs[${i}] (${t}) is not a model input: pass the tensors Input() returned`);
+    });
+    this.inputs = ins.list;
+    this.outputs = outs.list;
+    this.inputNames = ins.names;
+    this.outputNames = outs.names;
+    this.singleInput = ins.single;
+    this.singleOutput = outs.single;
+    // Post-order walk from the outputs: parents before children. Every path must end at a model input.
+    const order: Node[] = [];
+    const seen = new Set<Node>();
+    const onPath = new Set<Node>();
+    const visit = (n: Node): void => {
+      if (seen.has(n)) return;
+      if (onPath.has(n)) fail('Model', `the graph has a cycle through layer '${n.layer.name}'`);
+      onPath.add(n);
+      if (n.layer instanceof InputLayer) {
+        if (!this.inputs.some((t) => t.node === n)) {
+          fail('Model', `Graph disconnected: cannot obtain a value for the input '${n.layer.name}' (${n.outputs[0]}); pass it in inputs`);
+        }
+      }
+      for (const p of n.parents) visit(p.node);
+      onPath.delete(n);
+      seen.add(n);
+      order.push(n);
+    };
+    for (const o of this.outputs) visit(o.node);
+    this.nodes = order;
+    this.graphLayers = [];
+    for (const n of order) if (!this.graphLayers.includes(n.layer)) this.graphLayers.push(n.layer);
+    for (const l of this.graphLayers) if (!(l instanceof InputLayer)) this.trackLayer(l);
+    this.built = true;
+  }
+
+  override get className(): string {
+    return 'Functional';
+  }
+
+  /** Every layer of the graph, input layers included, in topological order (Keras `model.layers`). */
+  override get layers(): Layer[] {
+    return [...this.graphLayers];
+  }
+
+  /** The layer with this name (Keras `get_layer`). */
+  getLayer(name: string): Layer {
+    const l = this.graphLayers.find((x) => x.name === name);
+    if (!l) fail(this.name, `No such layer: ${name}. Existing layers are: ${this.graphLayers.map((x) => x.name).join(', ')}`);
+    return l;
+  }
+
+  /** Concrete inputs in model-input order, from a tensor, an array or an object keyed by input name. */
+  private concreteInputs(inputs: Tensor | Tensor[] | Record<string, Tensor>): Tensor[] {
+    let xs: unknown[];
+    if (inputs instanceof Tensor) xs = [inputs];
+    else if (Array.isArray(inputs)) xs = inputs;
+    else if (inputs !== null && typeof inputs === 'object') {
+      xs = this.inputs.map((t) => {
+        const k = t.node.layer.name;
+        if (!(k in inputs)) fail(this.name, `missing input '${k}' (inputs given: ${Object.keys(inputs).join(', ')})`);
+        return (inputs as Record<string, Tensor>)[k];
+      });
+    } else return fail(this.name, `inputs must be a Tensor, an array of Tensors or an object keyed by input name, got ${describeValue(inputs)}`);
+    if (xs.length !== this.inputs.length) fail(this.name, `the model has ${this.inputs.length} inputs but was given ${xs.length}`);
+    return xs.map((x, i) => {
+      const t = this.inputs[i];
+      if (!(x instanceof Tensor)) fail(this.name, `input ${i} ('${t.node.layer.name}') must be a Tensor, got ${describeValue(x)}`);
+      const ok = x.rank === t.rank && t.shape.every((d, k) => d === null || d === x.shape[k]);
+      if (!ok) fail(this.name, `input ${i} ('${t.node.layer.name}') expects shape [${t.shape.map((d) => (d === null ? 'None' : d)).join(', ')}], got ${shapeStr(x.shape)}`);
+      return x;
+    });
+  }
+
+  call(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor | Tensor[] {
+    const xs = this.concreteInputs(inputs as Tensor | Tensor[]);
+    const values = new Map<SymbolicTensor, Tensor>();
+    this.inputs.forEach((t, i) => values.set(t, xs[i]));
+    const get = (t: SymbolicTensor): Tensor => {
+      const v = values.get(t);
+      if (v === undefined) fail(this.name, `internal: no value for ${t}`);
+      return v;
+    };
+    for (const n of this.nodes) {
+      if (n.layer instanceof InputLayer) continue;
+      const args = n.inputs.map(get);
+      const kw: CallArgs = { training: n.training ?? kwargs.training ?? false };
+      if (n.initialState) kw.initialState = n.initialState.map(get);
+      const out = n.layer.apply(n.inputIsList ? args : args[0], kw);
+      const outs = Array.isArray(out) ? out : [out];
+      if (outs.length !== n.outputs.length) fail(this.name, `layer '${n.layer.name}' returned ${outs.length} tensors where the graph recorded ${n.outputs.length}`);
+      n.outputs.forEach((t, i) => values.set(t, outs[i]));
+    }
+    const ys = this.outputs.map(get);
+    return this.singleOutput ? ys[0] : ys;
+  }
+
+  /** apply() also takes an object keyed by input name. */
+  override apply(inputs: LayerInput | Record<string, Tensor>, kwargs?: CallArgs): Tensor | Tensor[];
+  override apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: SymbolicCallArgs): SymbolicTensor | SymbolicTensor[];
+  override apply(inputs: LayerInput | Record<string, Tensor> | SymbolicTensor | SymbolicTensor[], kwargs: CallArgs | SymbolicCallArgs = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+    if (inputs !== null && typeof inputs === 'object' && !Array.isArray(inputs) && !(inputs instanceof Tensor) && !(inputs instanceof SymbolicTensor)) {
+      return super.apply(this.concreteInputs(inputs as Record<string, Tensor>), kwargs as CallArgs);
+    }
+    return super.apply(inputs as LayerInput, kwargs as CallArgs);
+  }
+
+  /** Outputs for every row, in batches, training=false; several inputs as an array (or object by name). */
+  override predict(x: Tensor | Tensor[] | Record<string, Tensor>, args: { batchSize?: number } = {}): Tensor {
+    if (x instanceof Tensor && this.inputs.length === 1) return super.predict(x, args);
+    const xs = this.concreteInputs(x);
+    const n = xs[0].shape[0];
+    xs.forEach((t, i) => {
+      if (t.shape[0] !== n) fail('predict', `all inputs must have the same number of rows: input 0 has ${n}, input ${i} has ${t.shape[0]}`);
+    });
+    const batchSize = checkNumber('predict', 'batchSize', args.batchSize, { integer: true, min: 1 }) ?? 32;
+    if (!this.singleOutput) fail('predict', 'a model with several outputs: call model.apply(inputs) (batching several outputs is not supported yet)');
+    const parts: Tensor[] = [];
+    noGrad(() => {
+      for (let s = 0; s < n; s += batchSize) {
+        parts.push(this.apply(xs.map((t) => takeRows(t, null, s, Math.min(n, s + batchSize))), { training: false }) as Tensor);
+      }
+    });
+    return concatRows(parts);
+  }
+
+  /** Names of the model inputs (their InputLayers). */
+  get inputNamesList(): string[] {
+    return this.inputNames ?? this.inputs.map((t) => t.node.layer.name);
+  }
+
+  /** Names of the outputs (the object keys they were given by, else the producing layers' names). */
+  get outputNamesList(): string[] {
+    return this.outputNames ?? this.outputs.map((t) => t.node.layer.name);
+  }
+}

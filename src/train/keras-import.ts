@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { Tensor } from '../tensor/tensor.js';
 import { LstmTsError, fail, shapeStr, sameShape } from '../tensor/shape.js';
 import type { Layer } from '../keras/engine/layer.js';
-import type { Sequential } from './sequential.js';
+import type { Model } from './model.js';
+import { functionalFromConfig } from '../keras/engine/functional.js';
+import { deserializeLayer } from '../keras/engine/registry.js';
 import { buildFromInputShape, restoreCompile, sequentialFromConfig } from './saving.js';
 import { zipEntries, zipRead, type ZipEntry } from './zip.js';
 import { kerasSaveName, kerasWeightGroups } from './keras-weight-layout.js';
@@ -24,7 +26,7 @@ export { kerasSaveName } from './keras-weight-layout.js';
  * optimizer, loss and metrics unless `compile: false`. Optimizer slot state is not read. Keras writes the ZIP
  * members stored; deflated members (a re-packed archive) are read too.
  */
-export async function loadKerasModel(file: string, opts: { compile?: boolean } = {}): Promise<Sequential> {
+export async function loadKerasModel(file: string, opts: { compile?: boolean } = {}): Promise<Model> {
   if (typeof file !== 'string' || file === '') fail('loadKerasModel', `file must be the path of a .keras file, got ${describeValue(file)}`);
   checkOptions('loadKerasModel', opts, ['compile']);
   checkBoolean('loadKerasModel', 'compile', opts.compile);
@@ -48,15 +50,23 @@ export async function loadKerasModel(file: string, opts: { compile?: boolean } =
     if (e instanceof LstmTsError) throw e;
     return fail('loadKerasModel', `config.json in ${file} is not valid JSON: ${(e as Error).message}`);
   }
-  if (json.class_name !== 'Sequential') {
-    fail('loadKerasModel', `${file} holds a '${String(json.class_name)}' model; only Sequential models can be loaded (rebuild it as a Sequential, or load its weights with loadKerasWeightsH5)`);
+  const functional = json.class_name === 'Functional' || json.class_name === 'Model';
+  if (json.class_name !== 'Sequential' && !functional) {
+    fail('loadKerasModel', `${file} holds a '${String(json.class_name)}' model; Sequential and Functional models can be loaded (a subclassed model has no config to rebuild it from)`);
   }
   if (!names.includes('model.weights.h5') && names.includes('model.weights.npz')) {
     fail('loadKerasModel', `${file} stores its weights as model.weights.npz; only model.weights.h5 (Keras's default) is supported`);
   }
   const weights = zipRead(buf, member('model.weights.h5'), file);
-  const model = sequentialFromConfig(json.config as Record<string, unknown>);
-  buildFromInputShape(model);
+  let model: Model;
+  if (functional) {
+    // Built as it is defined: the traced layer calls create every weight (functional.ts).
+    model = functionalFromConfig(json.config as Record<string, unknown>, (e) => deserializeLayer({ class_name: e.class_name, config: e.config }));
+  } else {
+    const seq = sequentialFromConfig(json.config as Record<string, unknown>);
+    buildFromInputShape(seq);
+    model = seq;
+  }
   // h5wasm's Node build opens files by path: hand it the member through a private temporary folder.
   await inTempDir(async (dir) => {
     const path = join(dir, 'model.weights.h5');
@@ -85,7 +95,7 @@ function h5At(root: H5Node, path: string): H5Node | null {
  * group by group as keras-weight-layout.ts describes (stacked cells in the model's order); every count and shape
  * is checked.
  */
-export async function loadKerasWeightsH5(model: Sequential, file: string): Promise<void> {
+export async function loadKerasWeightsH5(model: Model, file: string): Promise<void> {
   if (typeof file !== 'string' || file === '') fail('loadKerasWeightsH5', `file must be the path of a .weights.h5 file, got ${describeValue(file)}`);
   checkHdf5('loadKerasWeightsH5', file);
   let f: H5File;

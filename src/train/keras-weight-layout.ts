@@ -8,6 +8,7 @@
 //   layers/<key>/cell/vars + cell/cells/<k>/vars   RNN([cells]): StackedRNNCells holds none, each cell its own
 //   layers/<key>/forward_layer/…, backward_layer/…  Bidirectional (each an RNN as above)
 //   layers/<key>/layer/…                       TimeDistributed (the inner layer as above)
+//   layers/<key>/layers/<key2>/…               a nested model (Functional or Sequential): its layers as above
 // where <key> = kerasSaveName(class) over the model's layer list. Import (keras-import.ts) and export
 // (keras-export.ts) both walk this one description, so the order of stacked cells comes from the model, not
 // from the names in the file (which sort differently: cells/lstm_cell < cells/simple_rnn_cell).
@@ -18,6 +19,7 @@ import { RNN } from '../keras/layers/recurrent/rnn.js';
 import { StackedRNNCells } from '../keras/layers/recurrent/stacked-cells.js';
 import { Bidirectional } from '../keras/layers/recurrent/bidirectional.js';
 import { TimeDistributed } from '../keras/layers/core/time-distributed.js';
+import { Model } from './model.js';
 
 /**
  * The group Keras 3 stores a layer's weights under (saving_lib `_save_container_state`): not the layer's name,
@@ -47,6 +49,13 @@ const join = (a: string, b: string): string => (a ? `${a}/${b}` : b);
 
 /** The `vars` groups of one layer in Keras's layout, in the order of `layer.weights`. */
 export function kerasWeightGroups(layer: Layer, at = ''): WeightGroup[] {
+  // A nested model (Functional or Sequential): its own empty vars, then each of its layers under
+  // layers/<key>, keyed by class and position within the nested model.
+  if (layer instanceof Model) {
+    const used = new Map<string, number>();
+    return [{ path: at, name: layer.name, weights: [] },
+      ...layer.layers.flatMap((l) => kerasWeightGroups(l, join(at, `layers/${kerasSaveName(l.className, used)}`)))];
+  }
   if (layer instanceof Bidirectional) {
     return [{ path: at, name: layer.name, weights: [] },
       ...kerasWeightGroups(layer.forwardLayer, join(at, 'forward_layer')),

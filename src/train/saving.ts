@@ -21,6 +21,7 @@ import { zeros } from '../tensor/create.js';
 import { deserializeLayer, registerLayerClass } from '../keras/engine/registry.js';
 import '../keras/layers.js'; // registers every built-in layer class for deserializeLayer
 import { Sequential } from './sequential.js';
+import type { Model } from './model.js';
 import { WEIGHTS_FORMAT, type Manifest } from './save-model.js';
 export { saveModel, WEIGHTS_FORMAT } from './save-model.js';
 import * as optimizersMod from './optimizers/index.js';
@@ -133,7 +134,7 @@ function checkByteRanges(manifest: Manifest, buf: Buffer): void {
 }
 
 /** Keras `compile_config` (optimizer, loss, metrics) → model.compile; nothing when it lacks an optimizer or loss. */
-export function restoreCompile(model: Sequential, compileConfig: unknown): void {
+export function restoreCompile(model: Model, compileConfig: unknown): void {
   const cc = compileConfig as Record<string, unknown> | undefined | null;
   if (!cc || !cc.optimizer || !cc.loss) return;
   const metrics = cc.metrics as unknown[] | null | undefined;

@@ -114,8 +114,13 @@ describe('train: loadKerasModel (.keras archives written by Keras 3.15)', () => 
     expectClose(model.predict(lt.tensor(c.x)).data, flat(c.y), ATOL, RTOL, 'predictions');
   });
 
-  it('refuses a functional model, naming its class and what to do instead', async () => {
-    await expectReject(lt.keras.loadKerasModel(file(fx.functional.file)), /holds a 'Functional' model; only Sequential models can be loaded/);
+  it('a functional model loads as a Functional (Input → Dense(1)), with its layers and a [B, 1] output', async () => {
+    const m = await lt.keras.loadKerasModel(file(fx.functional.file));
+    expect(m.className).to.equal('Functional');
+    expect(m.layers.map((l) => l.className)).to.deep.equal(['InputLayer', 'Dense']);
+    expect(m.name).to.equal('functional_dense');
+    const inputShape = (m as lt.keras.Functional).inputs[0].shape;
+    expect([...(m.apply(lt.zeros([2, ...(inputShape.slice(1) as number[])])) as lt.Tensor).shape]).to.deep.equal([2, 1]);
   });
 
   describe('broken archives give errors naming the file and the problem', () => {

@@ -23,6 +23,7 @@ import { Model } from '../../train/model.js';
 import { optionKeys, checkOptions, checkNumber, checkString, describeValue } from '../../util/options.js';
 import { uniquifyName } from './layer.js';
 import { takeRows, concatRows } from '../../train/data.js';
+import { deserializeLayer, registerLayerClass } from './registry.js';
 
 /** A placeholder in a graph: the shape (null = unknown) and dtype of a tensor a recorded call will produce. */
 export class SymbolicTensor {
@@ -275,6 +276,16 @@ export class Functional extends Model {
     return 'Functional';
   }
 
+  /**
+   * Keeps `layers` in the given order (a loaded config's): Keras names the weight groups of a saved model by
+   * class and position in this list (layers/lstm, layers/lstm_1), so a loaded model must list them as Keras did.
+   */
+  useLayerOrder(layers: Layer[]): void {
+    const same = layers.length === this.graphLayers.length && layers.every((l) => this.graphLayers.includes(l));
+    if (!same) fail(this.name, 'useLayerOrder: the list must hold exactly the layers of the graph');
+    this.graphLayers.splice(0, this.graphLayers.length, ...layers);
+  }
+
   /** Every layer of the graph, input layers included, in topological order (Keras `model.layers`). */
   override get layers(): Layer[] {
     return [...this.graphLayers];
@@ -371,3 +382,136 @@ export class Functional extends Model {
     return this.outputNames ?? this.outputs.map((t) => t.node.layer.name);
   }
 }
+
+// --------------------------------------------------------------------------------------- from a Keras config
+
+type History = [string, number, number];
+
+function isHistory(v: unknown): v is History {
+  return Array.isArray(v) && v.length === 3 && typeof v[0] === 'string' && typeof v[1] === 'number' && typeof v[2] === 'number';
+}
+
+/**
+ * Keras 3 `functional_from_config` (and the Keras 2 node form, keras-layers.md §1.3, §1.10): creates every layer
+ * of `cfg.layers` in order, then replays each recorded call (`inbound_nodes`) on the symbolic outputs of the
+ * calls it names (`keras_history = [layer, node index, tensor index]`), repeating passes until every call
+ * ran (a shared layer's later call may need a layer listed after it). Mask arguments are not replayed: masks
+ * are recomputed from the values at run time (Keras's loading does not depend on them either), and the
+ * NotEqual / Any ops Keras serializes for Embedding / Masking masks (§1.5) are skipped with them.
+ */
+export function functionalFromConfig(cfg: Record<string, unknown>, makeLayer: (entry: { class_name: string; config: Record<string, unknown> }) => Layer): Functional {
+  const where = 'Functional.fromConfig';
+  const entries = cfg.layers as { module?: string; class_name: string; config: Record<string, unknown>; name?: string; inbound_nodes?: unknown[] }[];
+  if (!Array.isArray(entries)) fail(where, 'config has no layers list');
+  const calls = new Map<string, SymbolicTensor[][]>();  // layer name → outputs of each replayed call
+  const layerOf = new Map<string, Layer>();
+  const order: Layer[] = [];
+  const pending: { entry: (typeof entries)[number]; node: unknown; index: number }[] = [];
+  for (const e of entries) {
+    const name = e.name ?? (e.config?.name as string);
+    if (typeof e.module === 'string' && e.module.startsWith('keras.src.ops')) continue;  // mask ops (§1.5)
+    if (e.class_name === 'InputLayer') {
+      const c = e.config;
+      const shape = (c.batch_shape ?? c.batch_input_shape) as (number | null)[];
+      if (!Array.isArray(shape)) fail(where, `InputLayer '${name}' has no batch_shape`);
+      const t = Input({ shape: shape.slice(1), batchSize: shape[0], dtype: (c.dtype === 'float64' ? 'float64' : 'float32'), name });
+      calls.set(name, [[t]]);
+      layerOf.set(name, t.node.layer);
+      order.push(t.node.layer);
+      continue;
+    }
+    const layer = makeLayer(e);
+    layerOf.set(name, layer);
+    order.push(layer);
+    calls.set(name, []);
+    (e.inbound_nodes ?? []).forEach((node, index) => pending.push({ entry: e, node, index }));
+  }
+  const tensorAt = (h: History, offset = 0): SymbolicTensor | null => {
+    const outs = calls.get(h[0]);
+    if (outs === undefined) fail(where, `a call refers to layer '${h[0]}', which the config does not define`);
+    const call = outs[h[1] - offset];
+    return call === undefined ? null : call[h[2]] ?? fail(where, `layer '${h[0]}' call ${h[1]} has no output ${h[2]}`);
+  };
+  // Keras 3: {args: [...], kwargs: {...}} with __keras_tensor__ leaves; Keras 2: [[layer, node, tensor, kwargs], ...].
+  const resolve = (v: unknown): unknown => {
+    if (v !== null && typeof v === 'object' && (v as { class_name?: unknown }).class_name === '__keras_tensor__') {
+      const h = ((v as { config: { keras_history: unknown } }).config.keras_history);
+      if (!isHistory(h)) fail(where, `bad keras_history ${JSON.stringify(h)}`);
+      return tensorAt(h);
+    }
+    if (Array.isArray(v)) return v.map(resolve);
+    return v;
+  };
+  const ready = (v: unknown): boolean => (Array.isArray(v) ? v.every(ready) : v !== null);
+  let progress = true;
+  while (pending.length > 0 && progress) {
+    progress = false;
+    for (let k = 0; k < pending.length; k++) {
+      const { entry, node } = pending[k];
+      const name = entry.name ?? (entry.config?.name as string);
+      const layer = layerOf.get(name)!;
+      let x: unknown;
+      const kw: SymbolicCallArgs = {};
+      if (Array.isArray(node)) {
+        // Keras 2: one [layer, node, tensor, kwargs] per tensor of the first argument (§1.10)
+        const ts = node.map((n) => (Array.isArray(n) && isHistory(n.slice(0, 3)) ? tensorAt(n.slice(0, 3) as History) : fail(where, `bad Keras 2 node ${JSON.stringify(n)} of '${name}'`)));
+        if (!ready(ts)) continue;
+        const last = node[node.length - 1] as unknown[];
+        const k2 = (last[3] ?? {}) as Record<string, unknown>;
+        for (const key of Object.keys(k2)) {
+          if (key === 'training') kw.training = k2[key] as boolean;
+          else if (key !== 'mask') fail(where, `the Keras 2 call of '${name}' passes '${key}', which is not supported`);
+        }
+        x = ts.length === 1 ? ts[0] : ts;
+      } else {
+        const n = node as { args?: unknown[]; kwargs?: Record<string, unknown> };
+        const args = resolve(n.args ?? []) as unknown[];
+        const kwargs = n.kwargs ?? {};
+        const init = kwargs.initial_state === undefined || kwargs.initial_state === null ? null : resolve(kwargs.initial_state);
+        if (!ready(args) || (init !== null && !ready(init))) continue;
+        if (args.length !== 1) fail(where, `the call of '${name}' has ${args.length} positional arguments; one (a tensor or a list) is supported`);
+        for (const key of Object.keys(kwargs)) {
+          if (key === 'training') { if (kwargs.training !== null) kw.training = kwargs.training as boolean; }
+          else if (key === 'initial_state') kw.initialState = init as SymbolicTensor[];
+          else if (key !== 'mask') fail(where, `the call of '${name}' passes '${key}', which is not supported (known: training, mask, initial_state)`);
+        }
+        x = args[0];
+      }
+      const out = layer.apply(x as SymbolicTensor | SymbolicTensor[], kw);
+      calls.get(name)!.push(Array.isArray(out) ? out : [out]);
+      pending.splice(k, 1);
+      k--;
+      progress = true;
+    }
+  }
+  if (pending.length > 0) {
+    fail(where, `could not replay the calls of ${[...new Set(pending.map((p) => p.entry.name ?? p.entry.config?.name))].join(', ')}: their inputs never became available`);
+  }
+  // input_layers / output_layers: a triple, a list (possibly nested) or an object of triples (§1.6). A nested
+  // Functional's k-th call is referenced as k+1 there (Keras starts kept_nodes at 1 for Functionals, §1.8).
+  const leaf = (h: History): SymbolicTensor => {
+    const off = layerOf.get(h[0]) instanceof Functional ? 1 : 0;
+    return tensorAt(h, off) ?? fail(where, `output/input ${JSON.stringify(h)} does not exist`);
+  };
+  const struct = (v: unknown, what: string): SymbolicStructure => {
+    if (isHistory(v)) return leaf(v);
+    if (Array.isArray(v)) return v.map((x) => (isHistory(x) ? leaf(x) : fail(where, `nested ${what} structures are not supported: ${JSON.stringify(x)}`)));
+    if (v !== null && typeof v === 'object') {
+      const o: Record<string, SymbolicTensor> = {};
+      for (const [k, x] of Object.entries(v)) o[k] = isHistory(x) ? leaf(x) : fail(where, `bad ${what} entry ${k}: ${JSON.stringify(x)}`);
+      return o;
+    }
+    return fail(where, `bad ${what}: ${JSON.stringify(v)}`);
+  };
+  const m = new Functional({
+    inputs: struct(cfg.input_layers, 'input_layers'), outputs: struct(cfg.output_layers, 'output_layers'),
+    name: typeof cfg.name === 'string' ? cfg.name : undefined, trainable: typeof cfg.trainable === 'boolean' ? cfg.trainable : undefined,
+  });
+  m.useLayerOrder(order);
+  return m;
+}
+
+// A Functional nested in a config (and the top level of a Keras 2 / Keras 3 model config) deserializes like a layer.
+const fromCfg = (c: Record<string, unknown>): Layer => functionalFromConfig(c, (e) => deserializeLayer({ class_name: e.class_name, config: e.config }));
+registerLayerClass('Functional', fromCfg);
+registerLayerClass('Model', fromCfg);

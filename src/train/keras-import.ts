@@ -20,19 +20,24 @@ import { checkOptions, checkBoolean, describeValue } from '../util/options.js';
 export { kerasSaveName } from './keras-weight-layout.js';
 
 /**
- * Loads a model saved by Keras 3 `model.save('m.keras')`: the archive's config.json rebuilds the layers (only
- * Sequential models; each layer through the registry, as loadModel does), model.weights.h5 fills the weights
- * (Keras's group layout, every count and shape checked, as loadKerasWeightsH5), and compile_config restores the
+ * Loads a model saved by Keras 3 `model.save('m.keras')`, from a path or from the archive's bytes (a
+ * Uint8Array / ArrayBuffer, e.g. fetched): the archive's config.json rebuilds the model (Sequential or
+ * Functional; each layer through the registry, as loadModel does), model.weights.h5 fills the weights (Keras's
+ * group layout, every count and shape checked, as loadKerasWeightsH5), and compile_config restores the
  * optimizer, loss and metrics unless `compile: false`. Optimizer slot state is not read. Keras writes the ZIP
  * members stored; deflated members (a re-packed archive) are read too.
  */
-export async function loadKerasModel(file: string, opts: { compile?: boolean } = {}): Promise<Model> {
-  if (typeof file !== 'string' || file === '') fail('loadKerasModel', `file must be the path of a .keras file, got ${describeValue(file)}`);
+export async function loadKerasModel(source: string | Uint8Array | ArrayBuffer, opts: { compile?: boolean } = {}): Promise<Model> {
+  const isBytes = source instanceof Uint8Array || source instanceof ArrayBuffer;
+  if (!isBytes && (typeof source !== 'string' || source === '')) {
+    fail('loadKerasModel', `source must be the path of a .keras file or its bytes (Uint8Array / ArrayBuffer), got ${describeValue(source)}`);
+  }
   checkOptions('loadKerasModel', opts, ['compile']);
   checkBoolean('loadKerasModel', 'compile', opts.compile);
+  const file = isBytes ? '<bytes>' : (source as string);
   let buf: Buffer;
   try {
-    buf = readFileSync(file);
+    buf = isBytes ? Buffer.from(source instanceof ArrayBuffer ? new Uint8Array(source) : source) : readFileSync(file);
   } catch (e) {
     return fail('loadKerasModel', `cannot read ${file}: ${(e as Error).message}`);
   }

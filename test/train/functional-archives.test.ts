@@ -44,4 +44,20 @@ describe('train: Functional models from TF 2.21 .keras archives (seq2seq, shared
       }
     });
   }
+
+  it('loads from the archive\'s bytes too (Uint8Array and ArrayBuffer), to the same outputs', async () => {
+    const c = fx.cases.find((k) => k.name === 'seq2seq_train')!;
+    const bytes = new Uint8Array(readFileSync(join(fixtures, 'functional_archives', c.file)));
+    for (const src of [bytes, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)]) {
+      lt.keras.clearSession();
+      const m = await lt.keras.loadKerasModel(src);
+      const y = m.apply(c.runs[0].inputs.map((v) => lt.tensor(v))) as lt.Tensor;
+      expectClose(y.data, flat(c.runs[0].outputs[0]), ATOL, RTOL, 'output');
+    }
+  });
+
+  it('a Lambda layer is refused, naming the layer and how to supply a JS replacement', () => {
+    expect(() => lt.keras.deserializeLayer({ class_name: 'Lambda', config: { name: 'my_lambda', function: {} } }))
+      .to.throw(/layer 'my_lambda' is a Lambda: its function is Python bytecode.*registerLayerClass/);
+  });
 });

@@ -515,3 +515,9 @@ export function functionalFromConfig(cfg: Record<string, unknown>, makeLayer: (e
 const fromCfg = (c: Record<string, unknown>): Layer => functionalFromConfig(c, (e) => deserializeLayer({ class_name: e.class_name, config: e.config }));
 registerLayerClass('Functional', fromCfg);
 registerLayerClass('Model', fromCfg);
+
+// Keras Lambda layers hold Python code (a marshalled function), which cannot run here: refuse them by name and
+// say how to supply a JS replacement.
+registerLayerClass('Lambda', (c) => fail('deserializeLayer', `layer '${String(c.name)}' is a Lambda: its function is Python bytecode, which ` +
+  "cannot be deserialized in JavaScript. Register a JS layer under another class name with lt.keras.registerLayerClass(name, " +
+  '(config) => layer), rename the class in the config, or rebuild that part of the model with built-in layers'));

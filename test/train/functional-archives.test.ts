@@ -15,7 +15,8 @@ import { expectClose, flat } from './helpers.js';
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const fx = JSON.parse(readFileSync(join(fixtures, 'functional_archives.json'), 'utf8')) as {
   cases: { name: string; file: string; runs: { inputs: lt.NestedArray[]; outputs: lt.NestedArray[] }[];
-    train?: { x: lt.NestedArray; y: lt.NestedArray; loss: number; weights_after: lt.NestedArray[] } }[] };
+    train?: { x: lt.NestedArray; y: lt.NestedArray; loss: number; weights_after: lt.NestedArray[] } }[];
+  greedy_decode: { source: lt.NestedArray; tokens: number[][]; last_probs: lt.NestedArray } };
 const ATOL = 1e-5;
 const RTOL = 1e-4;
 
@@ -59,5 +60,31 @@ describe('train: Functional models from TF 2.21 .keras archives (seq2seq, shared
   it('a Lambda layer is refused, naming the layer and how to supply a JS replacement', () => {
     expect(() => lt.keras.deserializeLayer({ class_name: 'Lambda', config: { name: 'my_lambda', function: {} } }))
       .to.throw(/layer 'my_lambda' is a Lambda: its function is Python bytecode.*registerLayerClass/);
+  });
+
+  it('the Keras seq2seq greedy decoding loop (docs/functional.md) on the loaded encoder and decoder gives TF\'s tokens and last probabilities', async () => {
+    lt.keras.clearSession();
+    const encoder = await lt.keras.loadKerasModel(join(fixtures, 'functional_archives', 'seq2seq_encoder.keras'));
+    const decoder = await lt.keras.loadKerasModel(join(fixtures, 'functional_archives', 'seq2seq_decoder.keras'));
+    const g = fx.greedy_decode;
+    const B = g.tokens[0].length;
+    const oneHot = (tok: number[]): lt.Tensor => lt.tensor(tok.map((k) => [[0, 1, 2, 3].map((j) => (j === k ? 1 : 0))]));
+    let [hs, cs] = encoder.apply(lt.tensor(g.source)) as lt.Tensor[];
+    let target = oneHot(Array.from({ length: B }, () => 0));
+    let probs: lt.Tensor | null = null;
+    const tokens: number[][] = [];
+    for (let step = 0; step < g.tokens.length; step++) {
+      const [p, h2, c2] = decoder.apply([target, hs, cs]) as lt.Tensor[];
+      const tok = Array.from({ length: B }, (_, b) => {
+        const row = p.toFlatArray().slice(b * 4, b * 4 + 4);
+        return row.indexOf(Math.max(...row));
+      });
+      tokens.push(tok);
+      target = oneHot(tok);
+      [hs, cs] = [h2, c2];
+      probs = p;
+    }
+    expect(tokens).to.deep.equal(g.tokens);
+    expectClose(probs!.data, flat(g.last_probs), ATOL, RTOL, 'last step probabilities');
   });
 });

@@ -46,3 +46,37 @@ export function checkXY(op: string, x: unknown, y: unknown): number {
   }
   return x.shape[0];
 }
+
+/** Model inputs or targets: one tensor, a list (in model input / output order) or an object keyed by name. */
+export type Data = Tensor | Tensor[] | Record<string, Tensor>;
+
+/** The tensors of `d` in order (an object's in key order). */
+export function dataTensors(op: string, name: string, d: unknown): Tensor[] {
+  const list = d instanceof Tensor ? [d] : Array.isArray(d) ? d : d !== null && typeof d === 'object' ? Object.values(d) : null;
+  if (list === null || list.length === 0) fail(op, `${name} must be a Tensor, an array of Tensors or an object of Tensors`);
+  list.forEach((t, i) => {
+    if (!(t instanceof Tensor)) fail(op, `${name}${d instanceof Tensor ? '' : `[${i}]`} must be a Tensor`);
+    if (t.rank === 0) fail(op, `${name} needs a batch axis, got ${shapeStr(t.shape)}`);
+  });
+  return list as Tensor[];
+}
+
+/** The number of samples of x and y, checked equal across every tensor of both. */
+export function checkData(op: string, x: unknown, y: unknown): number {
+  if (x instanceof Tensor && y instanceof Tensor) return checkXY(op, x, y);
+  const all = [...dataTensors(op, 'x', x).map((t) => ['x', t] as const), ...dataTensors(op, 'y', y).map((t) => ['y', t] as const)];
+  const n = all[0][1].shape[0];
+  for (const [w, t] of all) {
+    if (t.shape[0] !== n) fail(op, `every input and target must have the same number of samples (axis 0): ${all[0][0]} has ${n}, a ${w} tensor has ${shapeStr(t.shape)}`);
+  }
+  return n;
+}
+
+/** Rows [start, end) (through `order`) of every tensor of `d`, keeping its structure. */
+export function takeData(d: Data, order: ArrayLike<number> | null, start: number, end: number): Data {
+  if (d instanceof Tensor) return takeRows(d, order, start, end);
+  if (Array.isArray(d)) return d.map((t) => takeRows(t, order, start, end));
+  const o: Record<string, Tensor> = {};
+  for (const [k, t] of Object.entries(d)) o[k] = takeRows(t, order, start, end);
+  return o;
+}

@@ -20,15 +20,25 @@ import { optionKeys, checkOptions, checkNumber, checkBoolean, describeValue } fr
 import * as lossesMod from './losses/index.js';
 import * as optimizersMod from './optimizers/index.js';
 import { resolveMetric, type MeanMetric } from './metrics/metric.js';
-import { takeRows, concatRows, checkXY } from './data.js';
+import { takeRows, concatRows, checkData, takeData, type Data } from './data.js';
+import { mul } from '../ops/arithmetic.js';
+import { full } from '../tensor/create.js';
 import { ProgressPrinter, type Verbosity, type ProgressStream } from './progress.js';
 import type { Callback, CallbackModel, Logs } from './callbacks.js';
 
 export interface CompileArgs {
   optimizer?: optimizersMod.Optimizer | string;
-  loss: lossesMod.Loss | string;
+  /**
+   * One loss (every output), or one per output: an array in output order or an object keyed by output name
+   * (Keras `loss=[...]` / `loss={...}`). The total is Σ lossWeight·loss over the outputs.
+   */
+  loss: LossId | LossId[] | Record<string, LossId>;
+  /** Per-output weights of the total loss (Keras `loss_weights`): an array in output order or by name. */
+  lossWeights?: number[] | Record<string, number>;
   metrics?: string[];
 }
+
+type LossId = lossesMod.Loss | string;
 
 export interface FitArgs {
   batchSize?: number;
@@ -64,7 +74,7 @@ export interface PredictArgs {
   batchSize?: number;
 }
 
-const COMPILE_KEYS = optionKeys<CompileArgs>({ optimizer: true, loss: true, metrics: true });
+const COMPILE_KEYS = optionKeys<CompileArgs>({ optimizer: true, loss: true, lossWeights: true, metrics: true });
 const FIT_KEYS = optionKeys<FitArgs>({
   batchSize: true, epochs: true, shuffle: true, seed: true, validationSplit: true, validationData: true, sampleWeight: true,
   classWeight: true, callbacks: true, verbose: true, initialEpoch: true, stream: true,
@@ -162,8 +172,56 @@ export abstract class Model extends Layer implements CallbackModel {
   loss: lossesMod.Loss | null = null;
   protected metricIds: string[] = [];
   protected metrics: MeanMetric[] | null = null;
-  protected compileLossId: string | Record<string, unknown> | null = null;
+  protected compileLossId: unknown = null;
+  /** What compile() was given for several outputs (resolved against the outputs at the first batch). */
+  private lossSpec: CompileArgs['loss'] | null = null;
+  private lossWeightSpec: CompileArgs['lossWeights'] | null = null;
   stopTraining = false;
+
+  /** Names of the outputs when the model has several (Functional overrides), else null: one output. */
+  protected multiOutputNames(): string[] | null {
+    return null;
+  }
+
+  /**
+   * The per-output losses and weights of a multi-output model, in output order. One loss for several outputs
+   * applies to each of them (Keras `CompileLoss`); an array must have one entry per output; an object is keyed
+   * by output name (missing outputs get no loss, as in Keras).
+   */
+  private outputLosses(names: string[]): { loss: lossesMod.Loss | null; weight: number }[] {
+    const where = `${this.className}.compile`;
+    const spec = this.lossSpec!;
+    const losses: (lossesMod.Loss | null)[] = Array.isArray(spec)
+      ? (spec.length === names.length ? spec.map((l) => lossesMod.get(l)) : fail(where, `loss is a list of ${spec.length} but the model has ${names.length} outputs (${names.join(', ')})`))
+      : spec instanceof lossesMod.Loss || typeof spec === 'string' ? names.map(() => lossesMod.get(spec))
+        : (() => {
+          const o = spec as Record<string, LossId>;
+          for (const k of Object.keys(o)) if (!names.includes(k)) fail(where, `loss names an output '${k}' the model does not have (outputs: ${names.join(', ')})`);
+          return names.map((n) => (o[n] === undefined ? null : lossesMod.get(o[n])));
+        })();
+    const ws = this.lossWeightSpec;
+    if (ws !== null && ws !== undefined && !Array.isArray(spec) && (spec instanceof lossesMod.Loss || typeof spec === 'string')) {
+      // Keras 3 CompileLoss: "`loss_weights` must match the number of losses, got 1 losses and 2 weights."
+      fail(where, `lossWeights must match the number of losses, got 1 losses and ${Object.keys(ws).length} weights; pass one loss per output`);
+    }
+    const weights: number[] = ws === null || ws === undefined ? names.map(() => 1)
+      : Array.isArray(ws) ? (ws.length === names.length ? ws : fail(where, `lossWeights has ${ws.length} entries but the model has ${names.length} outputs`))
+        : names.map((n) => {
+          for (const k of Object.keys(ws)) if (!names.includes(k)) fail(where, `lossWeights names an output '${k}' the model does not have`);
+          return ws[n] ?? 1;
+        });
+    return names.map((_, i) => ({ loss: losses[i], weight: weights[i] }));
+  }
+
+  /** Targets in output order, from an array or an object keyed by output name. */
+  private targetList(op: string, y: Data, names: string[]): Tensor[] {
+    if (y instanceof Tensor) fail(op, `the model has ${names.length} outputs (${names.join(', ')}): pass y as an array or an object keyed by output name`);
+    if (Array.isArray(y)) {
+      if (y.length !== names.length) fail(op, `y has ${y.length} targets but the model has ${names.length} outputs`);
+      return y;
+    }
+    return names.map((n) => (n in y ? y[n] : fail(op, `y has no target for output '${n}' (given: ${Object.keys(y).join(', ')})`)));
+  }
 
   // ---- compile ---------------------------------------------------------------------------------------
 
@@ -175,8 +233,20 @@ export abstract class Model extends Layer implements CallbackModel {
     }
     this.optimizer = optimizersMod.get(args.optimizer ?? 'rmsprop');
     if (args.loss === undefined || args.loss === null) fail('Sequential.compile', 'a loss is required');
-    this.loss = lossesMod.get(args.loss);
-    this.compileLossId = typeof args.loss === 'string' ? args.loss : this.loss.serialize();
+    const lw = args.lossWeights;
+    if (lw !== undefined && (lw === null || typeof lw !== 'object' || Object.values(lw).some((v) => typeof v !== 'number' || !Number.isFinite(v)))) {
+      fail(`${this.className}.compile`, `lossWeights must be an array or an object of finite numbers, got ${describeValue(lw)}`);
+    }
+    const single = args.loss instanceof lossesMod.Loss || typeof args.loss === 'string';
+    // The first (or only) loss, resolved now so that a bad name fails at compile as before.
+    const first = single ? args.loss as LossId : Array.isArray(args.loss) ? args.loss[0] : Object.values(args.loss)[0];
+    if (first === undefined) fail(`${this.className}.compile`, 'loss is an empty list or object');
+    this.loss = lossesMod.get(first);
+    const ser = (l: LossId): unknown => (typeof l === 'string' ? l : lossesMod.get(l).serialize());
+    this.compileLossId = single ? ser(args.loss as LossId) : Array.isArray(args.loss) ? args.loss.map(ser)
+      : Object.fromEntries(Object.entries(args.loss).map(([k, l]) => [k, ser(l)]));
+    this.lossSpec = args.loss;
+    this.lossWeightSpec = lw ?? null;
     this.metricIds = [...(args.metrics ?? [])];
     this.metrics = null; // resolved from the first batch's shapes (Keras builds compiled metrics lazily too)
   }
@@ -199,20 +269,43 @@ export abstract class Model extends Layer implements CallbackModel {
     return undefined;
   }
 
-  /** Data loss + every layer loss (regularizers), as a differentiable scalar. */
-  protected totalLoss(loss: lossesMod.Loss, y: Tensor, out: Tensor, sampleWeight: Tensor | null = null): Tensor {
-    let total = loss.apply(y, out, { mask: getKerasMask(out), sampleWeight });
+  /**
+   * Data loss + every layer loss (regularizers), as a differentiable scalar. Several outputs: Σ weight·loss over
+   * the outputs that have a loss (sample weights are for single-output models here).
+   */
+  protected totalLoss(loss: lossesMod.Loss, y: Data, out: Tensor | Tensor[], sampleWeight: Tensor | null = null): Tensor {
+    let total: Tensor;
+    const names = this.multiOutputNames();
+    if (names === null || !Array.isArray(out)) {
+      total = loss.apply(y as Tensor, out as Tensor, { mask: getKerasMask(out as Tensor), sampleWeight });
+    } else {
+      if (sampleWeight) fail('trainOnBatch', 'sampleWeight is supported for single-output models only');
+      const ys = this.targetList('trainOnBatch', y, names);
+      const parts = this.outputLosses(names).flatMap((p, i) => {
+        if (p.loss === null) return [];
+        const v = p.loss.apply(ys[i], out[i], { mask: getKerasMask(out[i]) });
+        return [p.weight === 1 ? v : mul(v, full([], p.weight, v.dtype))];
+      });
+      if (parts.length === 0) fail('trainOnBatch', 'no output has a loss');
+      total = parts.slice(1).reduce((a, b) => add(a, b), parts[0]);
+    }
     for (const l of this.losses) total = add(total, l.dtype === total.dtype ? l : l.cast(total.dtype));
     return total;
   }
 
+  /** Metrics are computed for single-output models here. */
+  private checkMetricsSupported(out: Tensor | Tensor[]): void {
+    if (Array.isArray(out) && this.metricIds.length > 0) fail(this.className, 'compiled metrics are supported for single-output models only (so far)');
+  }
+
   /** One optimisation step on one batch; returns the batch loss. Metrics are not sample-weighted (Keras `metrics`). */
-  trainOnBatch(x: Tensor, y: Tensor, sampleWeight: Tensor | null = null): number {
+  trainOnBatch(x: Data, y: Data, sampleWeight: Tensor | null = null): number {
     const { optimizer, loss } = this.requireCompiled('trainOnBatch');
     checkTensorArg('trainOnBatch', 'sampleWeight', sampleWeight);
-    checkXY('trainOnBatch', x, y);
-    if (sampleWeight) checkXY('trainOnBatch (sampleWeight)', x, sampleWeight);
-    const out = this.apply(x, { training: true }) as Tensor;
+    checkData('trainOnBatch', x, y);
+    if (sampleWeight) checkData('trainOnBatch (sampleWeight)', x, sampleWeight);
+    const out = this.apply(x as Tensor, { training: true }) as Tensor | Tensor[];
+    this.checkMetricsSupported(out);
     const total = this.totalLoss(loss, y, out, sampleWeight);
     const vars = this.trainableWeights;
     for (const v of vars) v.zeroGrad();
@@ -220,19 +313,21 @@ export abstract class Model extends Layer implements CallbackModel {
     optimizer.constraints = new Map(this.allConstraints);
     optimizer.apply(vars.map((v) => v.grad), vars);
     for (const v of vars) v.zeroGrad();
-    noGrad(() => {
-      const mask = getKerasMask(out);
-      for (const m of this.ensureMetrics(y, out)) m.update(y, out, mask);
-    });
+    if (!Array.isArray(out)) {
+      noGrad(() => {
+        const mask = getKerasMask(out);
+        for (const m of this.ensureMetrics(y as Tensor, out)) m.update(y as Tensor, out, mask);
+      });
+    }
     return total.item();
   }
 
   // ---- fit -------------------------------------------------------------------------------------------
 
-  fit(x: Tensor, y: Tensor, args: FitArgs = {}): History {
+  fit(x: Data, y: Data, args: FitArgs = {}): History {
     this.requireCompiled('fit');
     checkOptions('fit', args, FIT_KEYS);
-    let n = checkXY('fit', x, y);
+    let n = checkData('fit', x, y);
     const batchSize = checkBatchSize('fit', args.batchSize);
     const epochs = checkNumber('fit', 'epochs', args.epochs, { integer: true, min: 0 }) ?? 1;
     checkNumber('fit', 'initialEpoch', args.initialEpoch, { integer: true, min: 0 });
@@ -249,14 +344,15 @@ export abstract class Model extends Layer implements CallbackModel {
       fail('fit', `validationData must be [x, y] or [x, y, sampleWeight] of Tensors, got ${describeValue(args.validationData)}`);
     }
     const verbose = args.verbose ?? 1;
-    let valData: [Tensor, Tensor, Tensor | null] | null = args.validationData
+    let valData: [Data, Data, Tensor | null] | null = args.validationData
       ? [args.validationData[0], args.validationData[1], args.validationData[2] ?? null] : null;
-    if (valData) checkXY('fit (validationData)', valData[0], valData[1]);
+    if (valData) checkData('fit (validationData)', valData[0], valData[1]);
+    if (!(y instanceof Tensor) && (args.sampleWeight || args.classWeight)) fail('fit', 'sampleWeight and classWeight are supported for single-output models only');
     if (args.sampleWeight && args.classWeight) fail('fit', 'pass either sampleWeight or classWeight, not both');
     let sw: Tensor | null = args.sampleWeight ?? null;
     // [N] (per sample), or as Keras also takes for sequence outputs [N, 1] / [N, T] (per time step): the loss
     // aligns it with the loss values' leading axes (losses/reduction.ts combineWeights).
-    if (sw) checkXY('fit (sampleWeight)', x, sw);
+    if (sw) checkData('fit (sampleWeight)', x, sw);
     if (args.validationSplit !== undefined && args.validationSplit !== 0) {
       const s = args.validationSplit;
       if (!(s > 0 && s < 1)) fail('fit', `validationSplit must be in (0, 1), got ${s}`);
@@ -264,14 +360,14 @@ export abstract class Model extends Layer implements CallbackModel {
       // Keras: split_at = floor(N·(1 − split)); the last rows validate. Both parts must be non-empty.
       const splitAt = Math.floor(n * (1 - s));
       if (splitAt === 0 || splitAt === n) fail('fit', `validationSplit ${s} of ${n} samples leaves an empty training or validation set`);
-      valData = [takeRows(x, null, splitAt, n), takeRows(y, null, splitAt, n), sw ? takeRows(sw, null, splitAt, n) : null];
-      x = takeRows(x, null, 0, splitAt);
-      y = takeRows(y, null, 0, splitAt);
+      valData = [takeData(x, null, splitAt, n), takeData(y, null, splitAt, n), sw ? takeRows(sw, null, splitAt, n) : null];
+      x = takeData(x, null, 0, splitAt);
+      y = takeData(y, null, 0, splitAt);
       if (sw) sw = takeRows(sw, null, 0, splitAt);
       n = splitAt;
     }
     // Keras applies class_weight to the training data only (data_adapter_utils.class_weight_to_sample_weights).
-    if (args.classWeight) sw = classWeightsToSampleWeights(y, args.classWeight);
+    if (args.classWeight) sw = classWeightsToSampleWeights(y as Tensor, args.classWeight);
     const steps = Math.ceil(n / batchSize);
     const rng = new Random(args.seed ?? 0);
     const history = new History();
@@ -293,8 +389,8 @@ export abstract class Model extends Layer implements CallbackModel {
           for (const cb of callbacks) cb.onBatchBegin?.(b);
           const start = b * batchSize;
           const end = Math.min(n, start + batchSize);
-          const xb = takeRows(x, order, start, end);
-          const yb = takeRows(y, order, start, end);
+          const xb = takeData(x, order, start, end);
+          const yb = takeData(y, order, start, end);
           const l = this.trainOnBatch(xb, yb, sw ? takeRows(sw, order, start, end) : null);
           lossSum += l * (end - start);
           seen += end - start;
@@ -322,31 +418,34 @@ export abstract class Model extends Layer implements CallbackModel {
   // ---- evaluate / predict ----------------------------------------------------------------------------
 
   /** Loss (including layer losses, as Keras 3) and metrics over the data, batch by batch. */
-  evaluate(x: Tensor, y: Tensor, args: EvaluateArgs = {}): Logs {
+  evaluate(x: Data, y: Data, args: EvaluateArgs = {}): Logs {
     const { loss } = this.requireCompiled('evaluate');
     checkOptions('evaluate', args, EVALUATE_KEYS);
-    const n = checkXY('evaluate', x, y);
+    const n = checkData('evaluate', x, y);
     const batchSize = checkBatchSize('evaluate', args.batchSize);
     checkVerbose('evaluate', args.verbose);
     checkStream('evaluate', args.stream);
     checkTensorArg('evaluate', 'sampleWeight', args.sampleWeight);
     const sw = args.sampleWeight ?? null;
-    if (sw) checkXY('evaluate (sampleWeight)', x, sw);
+    if (sw) checkData('evaluate (sampleWeight)', x, sw);
     let ms: MeanMetric[] = [];
     let lossSum = 0;
     noGrad(() => {
       for (let start = 0; start < n; start += batchSize) {
         const end = Math.min(n, start + batchSize);
-        const xb = takeRows(x, null, start, end);
-        const yb = takeRows(y, null, start, end);
-        const out = this.apply(xb, { training: false }) as Tensor;
-        if (start === 0) {
+        const xb = takeData(x, null, start, end);
+        const yb = takeData(y, null, start, end);
+        const out = this.apply(xb as Tensor, { training: false }) as Tensor | Tensor[];
+        this.checkMetricsSupported(out);
+        if (start === 0 && !Array.isArray(out)) {
           // Fresh metric objects: evaluate must not disturb the running training metrics.
-          ms = this.metricIds.map((id) => resolveMetric(id, yb.shape, out.shape));
+          ms = this.metricIds.map((id) => resolveMetric(id, (yb as Tensor).shape, out.shape));
         }
         lossSum += this.totalLoss(loss, yb, out, sw ? takeRows(sw, null, start, end) : null).item() * (end - start);
-        const mask = getKerasMask(out);
-        for (const m of ms) m.update(yb, out, mask);
+        if (!Array.isArray(out)) {
+          const mask = getKerasMask(out);
+          for (const m of ms) m.update(yb as Tensor, out, mask);
+        }
       }
     });
     const logs: Logs = { loss: n === 0 ? 0 : lossSum / n };
@@ -377,7 +476,7 @@ export abstract class Model extends Layer implements CallbackModel {
     return {
       optimizer: this.optimizer.serialize(),
       loss: this.compileLossId,
-      loss_weights: null,
+      loss_weights: this.lossWeightSpec ?? null,
       metrics: this.metricIds.length ? this.metricIds : null,
       weighted_metrics: null,
       run_eagerly: false,

@@ -97,7 +97,7 @@ describe('strict arguments: unknown keys and wrong types are errors that name th
     err(() => m.fit(x, y, { validationSplit: '0.2' } as never), /^fit: validationSplit must be a number, got '0.2'/);
     err(() => m.fit(x, y, { classWeight: { 0: 'a' } } as never), /^fit: classWeight\[0\] must be a finite number, got 'a'/);
     err(() => m.fit(x, y, { callbacks: ['nope'] } as never), /^fit: callbacks\[0\] must be a Callback/);
-    err(() => m.compile({ loss: 'mse', lossWeights: [1] } as never), /^Sequential.compile: unknown option 'lossWeights'/);
+    err(() => m.compile({ loss: 'mse', loss_weights: [1] } as never), /^Sequential.compile: unknown option 'loss_weights'; did you mean 'lossWeights'/);
     err(() => new lt.keras.optimizers.SGD({ learningRate: '0.1' } as never), /^SGD: learningRate must be a number ≥ 0, got '0.1'/);
     err(() => new lt.keras.optimizers.Adam({ learning_rate: 0.1 } as never), /^Adam: unknown option 'learning_rate'; did you mean 'learningRate'/);
     err(() => new lt.keras.callbacks.EarlyStopping({ patiance: 3 } as never), /^EarlyStopping: unknown option 'patiance'; did you mean 'patience'/);

@@ -364,7 +364,7 @@ const trainEntry: Entry = {
     { name: 'batchSize 0', apply: with_((a, d) => { a.method = d.pick(['fit', 'evaluate', 'predict']); (a.opts as Args).batchSize = 0; }), expect: /(fit|evaluate|predict): batchSize must be an integer ≥ 1, got 0/ },
     { name: 'batchSize a string', apply: with_((a, d) => { a.method = d.pick(['fit', 'evaluate', 'predict']); (a.opts as Args).batchSize = '4'; }), expect: /(fit|evaluate|predict): batchSize must be an integer/ },
     { name: 'snake_case batch_size', apply: with_((a, d) => { a.method = d.pick(['fit', 'evaluate', 'predict']); delete (a.opts as Args).batchSize; (a.opts as Args).batch_size = 2; }), expect: /(fit|evaluate|predict): unknown option 'batch_size'; did you mean 'batchSize'/ },
-    { name: 'compile lossWeights', apply: with_((a) => { (a.compile as Args).lossWeights = [1]; }), expect: /Sequential.compile: unknown option 'lossWeights'/ },
+    { name: 'compile weightedMetrics', apply: with_((a) => { (a.compile as Args).weightedMetrics = ['mae']; }), expect: /Sequential.compile: unknown option 'weightedMetrics'/ },
     { name: 'optimizer unknown', apply: with_((a) => { (a.compile as Args).optimizer = 'adamm'; }), expect: /optimizer.*adamm/ },
     { name: 'validationSplit a string', apply: with_((a) => { a.method = 'fit'; (a.opts as Args).validationSplit = '0.2'; }), expect: /fit: validationSplit must be a number/ },
     { name: "classWeight {0: 'a'}", apply: with_((a) => { a.method = 'fit'; (a.opts as Args).classWeight = { 0: 'a' }; }), expect: /fit: classWeight\[0\] must be a finite number/ },

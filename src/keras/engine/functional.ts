@@ -372,6 +372,11 @@ export class Functional extends Model {
     return concatRows(parts);
   }
 
+  /** Several outputs: their names (object keys, else the producing layers' names), for per-output losses. */
+  protected override multiOutputNames(): string[] | null {
+    return this.outputs.length > 1 ? this.outputNamesList : null;
+  }
+
   /** Names of the model inputs (their InputLayers). */
   get inputNamesList(): string[] {
     return this.inputNames ?? this.inputs.map((t) => t.node.layer.name);

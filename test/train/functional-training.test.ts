@@ -1,0 +1,90 @@
+// Training Functional models with several inputs or outputs vs REAL TF 2.21 / Keras 3.15
+// (test/fixtures/generate_functional_training.py), from Keras's seeded initial weights (by layer name):
+// the two-input lstm_seq2seq model through fit (batch 2, 2 epochs, no shuffle: every epoch's loss and the final
+// weights); two outputs given by name with per-output losses and loss weights; two outputs in a list with a
+// list of losses and weights; one loss applied to both outputs and summed, as Keras does.
+// Tolerance 1e-5 absolute + 1e-4 relative, as the model zoo.
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import * as lt from '../../src/index.js';
+import { SGD } from '../../src/train/optimizers/index.js';
+import { expectClose, flat } from './helpers.js';
+
+type W = Record<string, lt.NestedArray[]>;
+const fx = JSON.parse(readFileSync(new URL('../fixtures/functional_training.json', import.meta.url), 'utf8')) as { cases: Record<string, unknown>[] };
+const get = <T>(name: string): T => fx.cases.find((c) => c.name === name) as T;
+const L = lt.keras.layers;
+const S = (t: unknown): lt.keras.SymbolicTensor => t as lt.keras.SymbolicTensor;
+const ATOL = 1e-5;
+const RTOL = 1e-4;
+
+function setByName(m: lt.keras.Model, w: W): void {
+  for (const [k, ws] of Object.entries(w)) m.getLayer(k).setWeights(ws.map((v) => lt.tensor(v)));
+}
+function checkByName(m: lt.keras.Model, w: W, what: string): void {
+  for (const [k, ws] of Object.entries(w)) m.getLayer(k).weights.forEach((t, i) => expectClose(t.data, flat(ws[i]), ATOL, RTOL, `${what} ${t.name}`));
+}
+function twoOutputs(asObject: boolean, units = 4, T = 5, F = 2): lt.keras.Model {
+  const i = lt.keras.Input({ shape: [T, F], name: 'x' });
+  const t = S(new L.LSTM({ units, name: 'trunk' }).apply(i));
+  if (asObject) return new lt.keras.Model({ inputs: i, outputs: { a: S(new L.Dense({ units: 2, name: 'a' }).apply(t)), b: S(new L.Dense({ units: 1, name: 'b' }).apply(t)) } });
+  return new lt.keras.Model({ inputs: i, outputs: [S(new L.Dense({ units: 2, name: 'p' }).apply(t)), S(new L.Dense({ units: 1, name: 'q' }).apply(t))] });
+}
+type Steps = { initial: W; final: W; steps: { x: lt.NestedArray; y: lt.NestedArray[] | Record<string, lt.NestedArray>; loss: number }[] };
+function runSteps(m: lt.keras.Model, c: Steps): void {
+  setByName(m, c.initial);
+  c.steps.forEach((s, k) => {
+    const y = Array.isArray(s.y) ? s.y.map((v) => lt.tensor(v)) : Object.fromEntries(Object.entries(s.y).map(([n, v]) => [n, lt.tensor(v)]));
+    const loss = m.trainOnBatch(lt.tensor(s.x), y);
+    expect(loss, `step ${k} loss`).to.be.closeTo(s.loss, ATOL + RTOL * Math.abs(s.loss));
+  });
+  checkByName(m, c.final, 'final');
+}
+
+describe('train: Functional models with several inputs or outputs vs TF 2.21 (fit, per-output losses and loss weights)', () => {
+  it('seq2seq (two inputs): fit(batch 2, 2 epochs, no shuffle) gives TF\'s epoch losses and final weights', () => {
+    lt.keras.clearSession();
+    const c = get<{ initial: W; final: W; x: lt.NestedArray[]; y: lt.NestedArray; history_loss: number[] }>('seq2seq_fit');
+    const encIn = lt.keras.Input({ shape: [null, 3], name: 'enc' });
+    const [, h, cc] = new L.LSTM({ units: 4, returnState: true, name: 'encoder' }).apply(encIn) as lt.keras.SymbolicTensor[];
+    const decIn = lt.keras.Input({ shape: [null, 3], name: 'dec' });
+    const seq = S(new L.LSTM({ units: 4, returnSequences: true, name: 'decoder' }).apply(decIn, { initialState: [h, cc] }));
+    const m = new lt.keras.Model({ inputs: [encIn, decIn], outputs: S(new L.Dense({ units: 3, activation: 'softmax', name: 'probs' }).apply(seq)) });
+    setByName(m, c.initial);
+    m.compile({ optimizer: new SGD({ learningRate: 0.5 }), loss: 'categorical_crossentropy' });
+    const hist = m.fit(c.x.map((v) => lt.tensor(v)), lt.tensor(c.y), { batchSize: 2, epochs: 2, shuffle: false, verbose: 0 });
+    expectClose(hist.history.loss, c.history_loss, ATOL, RTOL, 'epoch loss');
+    checkByName(m, c.final, 'final');
+  });
+  it('two outputs by name: loss {a: mse, b: mae}, lossWeights {a: 1, b: 0.5}, 3 steps', () => {
+    lt.keras.clearSession();
+    const m = twoOutputs(true);
+    m.compile({ optimizer: new SGD({ learningRate: 0.1 }), loss: { a: 'mse', b: 'mae' }, lossWeights: { a: 1.0, b: 0.5 } });
+    runSteps(m, get<Steps>('two_outputs_dict'));
+  });
+  it('two outputs in a list: loss [mse, mae], lossWeights [0.3, 2], 3 steps', () => {
+    lt.keras.clearSession();
+    const m = twoOutputs(false, 3, 4, 3);
+    m.compile({ optimizer: new SGD({ learningRate: 0.1 }), loss: ['mse', 'mae'], lossWeights: [0.3, 2.0] });
+    runSteps(m, get<Steps>('two_outputs_list'));
+  });
+  it('one loss for two outputs applies to each and sums (Keras); with lossWeights it is Keras\'s error', () => {
+    lt.keras.clearSession();
+    const m = twoOutputs(false, 3, 4, 3);
+    m.compile({ optimizer: new SGD({ learningRate: 0.1 }), loss: 'mse' });
+    runSteps(m, get<Steps>('two_outputs_one_loss'));
+    m.compile({ optimizer: new SGD({ learningRate: 0.1 }), loss: 'mse', lossWeights: [0.3, 2.0] });
+    expect(() => m.trainOnBatch(lt.zeros([1, 4, 3]), [lt.zeros([1, 2]), lt.zeros([1, 1])])).to.throw(/lossWeights must match the number of losses, got 1 losses and 2 weights/);
+  });
+  it('targets must match the outputs: count, names, a single tensor for two outputs', () => {
+    lt.keras.clearSession();
+    const m = twoOutputs(true);
+    m.compile({ optimizer: 'sgd', loss: { a: 'mse', b: 'mse' } });
+    const x = lt.zeros([2, 5, 2]);
+    expect(() => m.trainOnBatch(x, lt.zeros([2, 2]))).to.throw(/the model has 2 outputs \(a, b\): pass y as an array or an object keyed by output name/);
+    expect(() => m.trainOnBatch(x, { a: lt.zeros([2, 2]) })).to.throw(/y has no target for output 'b'/);
+    expect(() => m.trainOnBatch(x, [lt.zeros([2, 2])])).to.throw(/y has 1 targets but the model has 2 outputs/);
+    m.compile({ optimizer: 'sgd', loss: { a: 'mse', c: 'mse' } });
+    expect(() => m.trainOnBatch(x, { a: lt.zeros([2, 2]), b: lt.zeros([2, 1]) })).to.throw(/loss names an output 'c' the model does not have/);
+  });
+});

@@ -192,7 +192,12 @@ const opsEntry: Entry = {
   },
   bad: [
     { name: 'null first operand', apply: with_((a) => { a.a = null; }), expect: /(add|sub|mul|div|matmul|reshape|transpose|concat|softmax|sum|split): .*(Tensor|tensor)/ },
-    { name: 'shapes that do not broadcast / multiply', apply: with_((a) => { a.op = a.op === 'matmul' ? 'matmul' : 'add'; a.b = [(a.a as number[])[0] + 1, (a.a as number[])[1] + 2]; }), expect: /(add|matmul): .*(broadcast|inner dimensions|shape)/ },
+    { name: 'shapes that do not broadcast / multiply', apply: with_((a) => {
+      // no size-1 dimension, so nothing broadcasts; matmul's inner dimensions 3 vs 4
+      a.a = [2, 3];
+      if (a.op === 'matmul') a.b = [4, 2];
+      else { a.op = 'add'; a.b = [2, 4]; }
+    }), expect: /(add|matmul): .*(broadcast|inner dimensions|shape)/ },
     { name: 'dtypes differ', apply: with_((a) => { a.op = 'mul'; a.bDtype = 'float64'; }), expect: /mul: .*dtype/ },
     { name: 'axis out of range', apply: with_((a) => { a.op = 'concat'; a.axis = 5; }), expect: /concat: axis/ },
     { name: 'reshape to a wrong size', apply: with_((a) => { a.op = 'reshape'; a.target = [prod(a.a as number[]) + 1]; }), expect: /reshape: cannot reshape/ },
@@ -494,7 +499,68 @@ const autodiffEntry: Entry = {
   ],
 };
 
+// ------------------------------------------------------------------------------ merge / reshaping, Functional
+
+const mergeEntry: Entry = {
+  name: 'merge and reshaping layers',
+  valid: (d) => ({ cls: d.pick(['Add', 'Multiply', 'Average', 'Maximum', 'Concatenate', 'Dot', 'RepeatVector', 'Flatten', 'Reshape', 'Permute', 'Activation']), D: d.int(1, 4), opts: {} }),
+  call: (a) => {
+    lt.keras.clearSession();
+    const L = lt.keras.layers as unknown as Record<string, new (o: unknown) => lt.keras.Layer>;
+    const D = a.D as number;
+    const base: Record<string, Args> = { Dot: { axes: 1 }, RepeatVector: { n: 2 }, Reshape: { targetShape: [-1] }, Permute: { dims: [2, 1] }, Activation: { activation: 'tanh' } };
+    const layer = new L[a.cls as string]({ ...(base[a.cls as string] ?? {}), ...(revive(a.opts) as Args) });
+    const twoD = randT([B, D], 1);
+    const threeD = randT([B, T, D], 2);
+    switch (a.cls) {
+      case 'RepeatVector': return layer.apply(twoD);
+      case 'Flatten': case 'Reshape': case 'Permute': case 'Activation': return layer.apply(threeD);
+      default: return layer.apply([twoD, a.mismatch ? randT([B, D + 1], 3) : randT([B, D], 3)]);
+    }
+  },
+  check: (r, a) => {
+    const D = a.D as number;
+    const want: Record<string, number[]> = { Concatenate: [B, 2 * D], Dot: [B, 1], RepeatVector: [B, 2, D], Flatten: [B, T * D], Reshape: [B, T * D], Permute: [B, D, T], Activation: [B, T, D] };
+    return both(shapeIs(r, want[a.cls as string] ?? [B, D]), finite(r));
+  },
+  bad: [
+    ...optionMutations(/(Add|Multiply|Average|Maximum|Concatenate|Dot|RepeatVector|Flatten|Reshape|Permute|Activation)/, 'merge/reshape', () => 'batchSize'),
+    { name: 'inputs that do not match', apply: with_((a, d) => { a.cls = d.pick(['Add', 'Dot']); a.mismatch = true; a.D = 2; }), expect: /(add|dot)\w*: .*(broadcast|Incompatible input shapes)/ },
+    { name: 'Permute dims from 0', apply: with_((a) => { a.cls = 'Permute'; a.opts = { dims: [0, 1] }; }), expect: /Permute: Invalid permutation argument `dims`/ },
+    { name: 'RepeatVector n a string', apply: with_((a) => { a.cls = 'RepeatVector'; a.opts = { n: '2' }; }), expect: /RepeatVector: n must be an integer/ },
+    { name: 'Reshape to a wrong size', apply: with_((a) => { a.cls = 'Reshape'; a.opts = { targetShape: [7, 7, 7] }; }), expect: /reshape\w*: The total size of the tensor must be unchanged/ },
+    { name: 'Dot axes null', apply: with_((a) => { a.cls = 'Dot'; a.opts = { axes: null }; }), expect: /Dot: axes must be an integer or a pair of integers \(required\)/ },
+  ],
+};
+
+const functionalEntry: Entry = {
+  name: 'Input / Model (Functional)',
+  valid: (d) => ({ T: d.int(1, 4), units: d.int(1, 3), twoInputs: d.coin(), input: {}, model: {} }),
+  call: (a) => {
+    lt.keras.clearSession();
+    const L = lt.keras.layers;
+    const x = lt.keras.Input({ shape: [null, 2], ...(revive(a.input) as Args) } as lt.keras.InputArgs);
+    const h = new L.LSTM({ units: a.units as number }).apply(x) as lt.keras.SymbolicTensor;
+    const y = a.twoInputs ? (() => {
+      const z = lt.keras.Input({ shape: [a.units as number] });
+      return { inputs: [x, z], out: new L.Add().apply([h, z]) as lt.keras.SymbolicTensor };
+    })() : { inputs: x, out: h };
+    const m = new lt.keras.Model({ inputs: a.disconnected ? x : y.inputs, outputs: y.out, ...(revive(a.model) as Args) } as lt.keras.FunctionalArgs);
+    const xs = [randT([B, a.T as number, a.badFeatures ? 3 : 2], 5), ...(a.twoInputs ? [randT([B, a.units as number], 6)] : [])];
+    return m.apply(xs.length === 1 ? xs[0] : xs);
+  },
+  check: (r, a) => both(shapeIs(r, [B, a.units as number]), finite(r)),
+  bad: [
+    ...optionMutations(/Input/, 'Input', () => 'batchSize', ['input']),
+    // Model's options have no camelCase key, so no snake_case twin to try
+    ...optionMutations(/Model/, 'Model', () => 'outputs', ['model']).filter((m) => !m.name.includes('snake_case')),
+    { name: 'a wrong feature size at run time', apply: with_((a) => { a.badFeatures = true; }), expect: /functional\w*: input 0 \('input_layer\w*'\) expects shape \[None, None, 2\], got/ },
+    { name: 'graph disconnected', apply: with_((a) => { a.twoInputs = true; a.disconnected = true; }), expect: /Model: Graph disconnected: cannot obtain a value for the input/ },
+    { name: 'Input shape a string', apply: with_((a) => { (a.input as Args).shape = 'abc'; }), expect: /Input: shape must be an array/ },
+  ],
+};
+
 export function entries(opts: { nativeCpu: boolean }): Entry[] {
   return [tensorEntry, creationEntry, opsEntry, layerEntry, wrapperEntry, seqEntry('ts'), ...(opts.nativeCpu ? [seqEntry('native-cpu')] : []),
-    trainEntry, optimizerEntry, initializerEntry, saveEntry, tf1Entry, autodiffEntry];
+    trainEntry, optimizerEntry, initializerEntry, saveEntry, tf1Entry, autodiffEntry, mergeEntry, functionalEntry];
 }

@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail } from '../tensor/shape.js';
 import type { Layer } from '../keras/engine/layer.js';
-import type { Sequential } from './sequential.js';
+import type { Model } from './model.js';
 import { kerasSaveName, kerasWeightGroups } from './keras-weight-layout.js';
 import { zipStored } from './zip.js';
 import { inTempDir, openH5, type H5Node } from './h5.js';
@@ -26,7 +26,7 @@ function varsGroup(parent: H5Node, name: string): H5Node {
 }
 
 /** Writes the model's variables into `file` (a new HDF5 file) in Keras 3's layout. */
-async function writeWeightsH5(model: Sequential, file: string): Promise<void> {
+async function writeWeightsH5(model: Model, file: string): Promise<void> {
   const f = await openH5(file, 'w');
   try {
     const layersGroup = f.create_group('layers');
@@ -57,13 +57,16 @@ async function writeWeightsH5(model: Sequential, file: string): Promise<void> {
 }
 
 /**
- * Saves a Sequential model as a Keras 3 `.keras` archive that `keras.saving.load_model` reads: layers, weights
+ * Saves a Sequential or Functional model as a Keras 3 `.keras` archive that `keras.saving.load_model` reads: layers, weights
  * and, if compiled, the optimizer, loss and metrics (not the optimizer's slot state). lstm-ts reads it back with
  * loadKerasModel.
  */
-export async function saveKerasModel(model: Sequential, file: string): Promise<void> {
+export async function saveKerasModel(model: Model & { toJSON(): Record<string, unknown> }, file: string): Promise<void> {
   if (!file.endsWith('.keras')) fail('saveKerasModel', `the file name must end in .keras (Keras refuses others), got ${file}`);
-  if (!model.inputShape) fail('saveKerasModel', 'the model has no input shape yet: call it (predict/fit) once, or give its first layer batchInputShape');
+  // A Sequential needs a known input shape (its config starts with an InputLayer); a Functional always has one.
+  if ('inputShape' in model && !(model as { inputShape: unknown }).inputShape) {
+    fail('saveKerasModel', 'the model has no input shape yet: call it (predict/fit) once, or give its first layer batchInputShape');
+  }
   const weights = await inTempDir(async (dir) => {
     const path = join(dir, 'model.weights.h5');
     await writeWeightsH5(model, path);

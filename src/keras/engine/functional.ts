@@ -377,6 +377,63 @@ export class Functional extends Model {
     return this.outputs.length > 1 ? this.outputNamesList : null;
   }
 
+  /** The calls of `layer` within this model, in call order (Keras's node index of each). */
+  private callsOf(layer: Layer): Node[] {
+    return this.nodes.filter((n) => n.layer === layer);
+  }
+
+  /** [layer name, node index, tensor index] of a tensor of this graph (Keras keras_history). */
+  private history(t: SymbolicTensor): [string, number, number] {
+    return [t.node.layer.name, this.callsOf(t.node.layer).indexOf(t.node), t.index];
+  }
+
+  /**
+   * Keras 3 `Functional.get_config` (keras-layers.md §1.1–1.8): every layer in model order with its recorded
+   * calls as `inbound_nodes` ({args, kwargs} with `__keras_tensor__` leaves), then `input_layers` and
+   * `output_layers` (a triple for a single tensor, a list, or an object by name; a nested Functional's k-th
+   * call is written k+1 there, as Keras does). No build_config: loading rebuilds each layer by replaying its calls.
+   */
+  override getConfig(): Record<string, unknown> {
+    const ref = (t: SymbolicTensor): Record<string, unknown> => ({
+      class_name: '__keras_tensor__',
+      config: { shape: [...t.shape], dtype: t.dtype, keras_history: this.history(t) },
+    });
+    const layers = this.graphLayers.map((l) => {
+      const entry: Record<string, unknown> = l instanceof Functional
+        ? { module: 'keras.src.models.functional', class_name: 'Functional', config: l.getConfig(), registered_name: 'Functional' }
+        : { module: l.className === 'Sequential' ? 'keras' : 'keras.layers', class_name: l.className, config: l.getConfig(), registered_name: null };
+      entry.name = l.name;
+      entry.inbound_nodes = l instanceof InputLayer ? [] : this.callsOf(l).map((n) => {
+        const kwargs: Record<string, unknown> = {};
+        if (n.initialState) kwargs.initial_state = n.initialState.map(ref);
+        if (n.training !== null) kwargs.training = n.training;
+        return { args: [n.inputIsList ? n.inputs.map(ref) : ref(n.inputs[0])], kwargs };
+      });
+      return entry;
+    });
+    const leaf = (t: SymbolicTensor): [string, number, number] => {
+      const h = this.history(t);
+      return t.node.layer instanceof Functional ? [h[0], h[1] + 1, h[2]] : h;
+    };
+    const struct = (ts: readonly SymbolicTensor[], names: string[] | null, single: boolean): unknown =>
+      single ? leaf(ts[0]) : names ? Object.fromEntries(names.map((k, i) => [k, leaf(ts[i])])) : ts.map(leaf);
+    return {
+      name: this.name,
+      trainable: this.trainable,
+      layers,
+      input_layers: struct(this.inputs, this.inputNames, this.singleInput),
+      output_layers: struct(this.outputs, this.outputNames, this.singleOutput),
+    };
+  }
+
+  /** The full `model.to_json()` object: Keras 3's Functional form, with the compile config. */
+  toJSON(): Record<string, unknown> {
+    return {
+      module: 'keras.src.models.functional', class_name: 'Functional', config: this.getConfig(), registered_name: 'Functional',
+      build_config: { input_shape: null }, compile_config: this.compileConfig() ?? {},
+    };
+  }
+
   /** Names of the model inputs (their InputLayers). */
   get inputNamesList(): string[] {
     return this.inputNames ?? this.inputs.map((t) => t.node.layer.name);

@@ -22,6 +22,7 @@ import { deserializeLayer, registerLayerClass } from '../keras/engine/registry.j
 import '../keras/layers.js'; // registers every built-in layer class for deserializeLayer
 import { Sequential } from './sequential.js';
 import type { Model } from './model.js';
+import { functionalFromConfig } from '../keras/engine/functional.js';
 import { WEIGHTS_FORMAT, type Manifest } from './save-model.js';
 export { saveModel, WEIGHTS_FORMAT } from './save-model.js';
 import * as optimizersMod from './optimizers/index.js';
@@ -70,15 +71,22 @@ export function buildFromInputShape(model: Sequential): void {
   }
 }
 
-/** Rebuilds a Sequential model from a folder written by saveModel: identical predictions. */
-export function loadModel(dir: string, opts: { compile?: boolean } = {}): Sequential {
+/** Rebuilds a Sequential or Functional model from a folder written by saveModel: identical predictions. */
+export function loadModel(dir: string, opts: { compile?: boolean } = {}): Model {
   if (typeof dir !== 'string' || dir === '') fail('loadModel', `dir must be the path of a folder written by model.save(), got ${describeValue(dir)}`);
   checkOptions('loadModel', opts, ['compile']);
   checkBoolean('loadModel', 'compile', opts.compile);
   const json = readJson(join(dir, 'config.json'), 'config.json');
-  if (json.class_name !== 'Sequential') fail('loadModel', `only Sequential models can be loaded, got class_name '${String(json.class_name)}'`);
-  const model = sequentialFromConfig(json.config as Record<string, unknown>);
-  buildFromInputShape(model);
+  let model: Model;
+  if (json.class_name === 'Functional') {
+    model = functionalFromConfig(json.config as Record<string, unknown>, (e) => deserializeLayer({ class_name: e.class_name, config: e.config }));
+  } else if (json.class_name === 'Sequential') {
+    const seq = sequentialFromConfig(json.config as Record<string, unknown>);
+    buildFromInputShape(seq);
+    model = seq;
+  } else {
+    return fail('loadModel', `only Sequential and Functional models can be loaded, got class_name '${String(json.class_name)}'`);
+  }
   const manifest = readJson(join(dir, 'manifest.json'), 'manifest.json') as unknown as Manifest;
   if (manifest.format !== WEIGHTS_FORMAT) fail('loadModel', `manifest.json has format '${manifest.format}', expected '${WEIGHTS_FORMAT}'`);
   let buf: Buffer;
@@ -138,9 +146,17 @@ export function restoreCompile(model: Model, compileConfig: unknown): void {
   const cc = compileConfig as Record<string, unknown> | undefined | null;
   if (!cc || !cc.optimizer || !cc.loss) return;
   const metrics = cc.metrics as unknown[] | null | undefined;
+  // One loss (a name or a serialized loss), or one per output: a list, or an object keyed by output name.
+  const one = (l: unknown): lossesMod.Loss => lossesMod.get(l as string | Record<string, unknown>);
+  const l = cc.loss;
+  const isSerialized = l !== null && typeof l === 'object' && !Array.isArray(l) && typeof (l as { class_name?: unknown }).class_name === 'string';
+  const loss = typeof l === 'string' || isSerialized ? one(l) : Array.isArray(l) ? l.map(one)
+    : Object.fromEntries(Object.entries(l as Record<string, unknown>).map(([k, v]) => [k, one(v)]));
+  const lw = cc.loss_weights as number[] | Record<string, number> | null | undefined;
   model.compile({
     optimizer: optimizersMod.get(cc.optimizer as Record<string, unknown>),
-    loss: lossesMod.get(cc.loss as string | Record<string, unknown>),
+    loss,
+    ...(lw !== null && lw !== undefined ? { lossWeights: lw } : {}),
     metrics: metrics ? metrics.map(metricsMod.idFromConfig) : undefined,
   });
 }

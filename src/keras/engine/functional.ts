@@ -24,6 +24,7 @@ import { optionKeys, checkOptions, checkNumber, checkString, describeValue } fro
 import { uniquifyName } from './layer.js';
 import { takeRows, concatRows } from '../../train/data.js';
 import { deserializeLayer, registerLayerClass } from './registry.js';
+import { saveModel } from '../../train/save-model.js';
 
 /** A placeholder in a graph: the shape (null = unknown) and dtype of a tensor a recorded call will produce. */
 export class SymbolicTensor {
@@ -424,6 +425,11 @@ export class Functional extends Model {
       input_layers: struct(this.inputs, this.inputNames, this.singleInput),
       output_layers: struct(this.outputs, this.outputNames, this.singleOutput),
     };
+  }
+
+  /** Writes config.json + weights.bin + manifest.json into `dir` (load with lt.keras.loadModel). */
+  save(dir: string): void {
+    saveModel(this, dir);
   }
 
   /** The full `model.to_json()` object: Keras 3's Functional form, with the compile config. */

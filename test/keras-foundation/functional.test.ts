@@ -135,4 +135,21 @@ describe('keras Functional API vs TF 2.21 (Input, symbolic calls, shared layers,
     expect(() => m.getLayer('nope')).to.throw(/No such layer: nope/);
     expect((m.apply(lt.tensor([[1, 2]])) as lt.Tensor).toArray()).to.deep.equal([[6, 6]]);
   });
+
+  it('summary(): a row per layer (input layers too), the last call\'s output shape, params, and Keras\'s "Connected to" (layer[node][tensor])', () => {
+    lt.keras.clearSession();
+    const a = lt.keras.Input({ shape: [5, 3], name: 'a' });
+    const b = lt.keras.Input({ shape: [5, 3], name: 'b' });
+    const d = new L.LSTM({ units: 4, name: 'shared' });
+    const m = new lt.keras.Model({ inputs: [a, b], outputs: S(new L.Concatenate({ name: 'cat' }).apply([S(d.apply(a)), S(d.apply(b))])), name: 'siam' });
+    const text = m.summary(false);
+    const rows = text.split('\n').map((r) => r.trim().split(/\s{2,}/));
+    expect(rows.find((r) => r[0] === 'shared (LSTM)')).to.deep.equal(['shared (LSTM)', '(None, 4)', '128', 'a[0][0], b[0][0]']);  // 4·4·(3+4+1)
+    expect(rows.find((r) => r[0] === 'cat (Concatenate)')).to.deep.equal(['cat (Concatenate)', '(None, 8)', '0', 'shared[0][0], shared[1][0]']);
+    expect(rows.find((r) => r[0] === 'a (InputLayer)')).to.deep.equal(['a (InputLayer)', '(None, 5, 3)', '0', '-']);
+    expect(text).to.include('Total params: 128 (0.50 KB)');
+    // a plain chain has no "Connected to" column, as in Keras
+    const x = lt.keras.Input({ shape: [2] });
+    expect(new lt.keras.Model({ inputs: x, outputs: S(new L.Dense({ units: 1 }).apply(x)) }).summary(false)).to.not.include('Connected to');
+  });
 });

@@ -427,6 +427,41 @@ export class Functional extends Model {
     };
   }
 
+  /**
+   * Keras-style summary (K3 utils/summary_utils.py): a row per layer with its output shape (the last call's),
+   * parameter count and, unless the graph is a plain chain, the "Connected to" column listing the inputs of
+   * every call as `layer[node][tensor]`; returned, and printed unless `print` is false.
+   */
+  summary(print = true): string {
+    const chain = this.inputs.length === 1 && this.outputs.length === 1 &&
+      this.graphLayers.every((l) => this.callsOf(l).length <= 1) && this.nodes.every((n) => n.parents.length <= 1);
+    const dim = (d: number | null): string => (d === null ? 'None' : String(d));
+    const rows = this.graphLayers.map((l) => {
+      const calls = this.callsOf(l);
+      const last = calls[calls.length - 1];
+      const shapes = last ? last.outputs.map((t) => `(${t.shape.map(dim).join(', ')})`) : ['?'];
+      const params = l.weights.reduce((n, w) => n + w.size, 0);
+      const connected = l instanceof InputLayer ? ['-'] : calls.flatMap((n) => n.parents.map((t) => {
+        const [name, node, k] = this.history(t);
+        return `${name}[${node}][${k}]`;
+      }));
+      return [`${l.name} (${l.className})`, shapes.length === 1 ? shapes[0] : `[${shapes.join(', ')}]`, params.toLocaleString('en-US'), connected.join(', ')];
+    });
+    const head = ['Layer (type)', 'Output Shape', 'Param #', ...(chain ? [] : ['Connected to'])];
+    const cols = head.length;
+    const w = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)) + 2);
+    const line = (r: string[]): string => r.slice(0, cols).map((v, c) => (c === 2 ? v.padStart(w[c] - 2).padEnd(w[c]) : v.padEnd(w[c]))).join('');
+    const total = this.weights.reduce((n, x) => n + x.size, 0);
+    const trainable = this.trainableWeights.reduce((n, x) => n + x.size, 0);
+    const kb = (n: number): string => `${((n * 4) / 1024).toFixed(2)} KB`;
+    const rule = '─'.repeat(w.reduce((a, b) => a + b, 0));
+    const text = [`Model: "${this.name}"`, rule, line(head), rule, ...rows.map(line), rule,
+      `Total params: ${total.toLocaleString('en-US')} (${kb(total)})`, `Trainable params: ${trainable.toLocaleString('en-US')} (${kb(trainable)})`,
+      `Non-trainable params: ${(total - trainable).toLocaleString('en-US')} (${kb(total - trainable)})`].join('\n');
+    if (print) console.log(text);
+    return text;
+  }
+
   /** Writes config.json + weights.bin + manifest.json into `dir` (load with lt.keras.loadModel). */
   save(dir: string): void {
     saveModel(this, dir);

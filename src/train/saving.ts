@@ -17,7 +17,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allocate } from '../tensor/tensor.js';
 import { fail, shapeStr, sameShape, sizeOf } from '../tensor/shape.js';
-import { zeros } from '../tensor/create.js';
 import { deserializeLayer, registerLayerClass } from '../keras/engine/registry.js';
 import '../keras/layers.js'; // registers every built-in layer class for deserializeLayer
 import { Sequential } from './sequential.js';
@@ -55,16 +54,13 @@ function readJson(path: string, what: string): Record<string, unknown> {
 
 /**
  * Builds every layer by running the model once on zeros of the recorded input shape (its batch size when the
- * shape fixes one, as a stateful model's does; else 1), then zeroes the states of stateful layers, which that
+ * shape fixes one, as a stateful model's does; else 1; unknown sequence lengths at 1), then zeroes the states of stateful layers, which that
  * run has advanced: a loaded model starts from zero states, as one freshly built by Keras does.
  */
 export function buildFromInputShape(model: Sequential): void {
   const s = model.inputShape;
   if (!s) fail('loadModel', 'the config has no input shape (no InputLayer / build_input_shape); cannot build the layers');
-  if (s.slice(1).some((d) => d === null)) {
-    fail('loadModel', `cannot build from input shape ${JSON.stringify(s)}: only the batch dimension may be unknown`);
-  }
-  model.predict(zeros([s[0] ?? 1, ...(s.slice(1) as number[])], model.dtype));
+  model.buildFromShape(s);
   for (const layer of model.layers) {
     const l = layer as unknown as { stateful?: boolean; resetStates?: () => void };
     if (l.stateful === true && typeof l.resetStates === 'function') l.resetStates();

@@ -4,6 +4,7 @@
 
 import { Tensor } from '../tensor/tensor.js';
 import { fail } from '../tensor/shape.js';
+import { zeros } from '../tensor/create.js';
 import { Layer, baseArgsFromConfig, LAYER_OPTIONS, type CallArgs, type LayerArgs } from '../keras/engine/layer.js';
 import { optionKeys, describeValue } from '../util/options.js';
 import { serializeDtype } from '../keras/engine/serialization.js';
@@ -154,6 +155,27 @@ export class Sequential extends Model {
       `Total params: ${total}`, `Trainable params: ${trainable}`, `Non-trainable params: ${total - trainable}`].join('\n');
     if (print) console.log(text);
     return text;
+  }
+
+  /**
+   * Builds every layer by running the model on zeros of `shape` (a missing batch size as 1). Unknown
+   * dimensions (a variable sequence length, Input((None, 3))) are run at two sizes, 1 and 2: the weights depend
+   * only on the feature sizes, and every recorded layer input shape keeps null where the two runs differ, so
+   * the config still says "any length", as Keras's does.
+   */
+  buildFromShape(shape: (number | null)[]): void {
+    const recorded = this.layerInputShapes.map((x) => (x ? [...x] : null));
+    const run = (unknown: number): ((number | null)[] | null)[] => {
+      this.layerInputShapes.splice(0, this.layerInputShapes.length, ...recorded.map((x) => (x ? [...x] : null)));
+      this.predict(zeros([shape[0] ?? 1, ...shape.slice(1).map((d) => d ?? unknown)], this.dtype));
+      return this.layerInputShapes.map((x) => (x ? [...x] : null));
+    };
+    const a = run(1);
+    const b = shape.slice(1).some((d) => d === null) ? run(2) : a;
+    a.forEach((sa, i) => {
+      const sb = b[i];
+      this.layerInputShapes[i] = sa && sb ? sa.map((d, k) => (d === sb[k] ? d : null)) : sa;
+    });
   }
 
   /** Writes config.json + weights.bin + manifest.json into `dir` (see saving.ts; load with loadModel). */

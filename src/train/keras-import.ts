@@ -7,9 +7,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tensor } from '../tensor/tensor.js';
+import { tensor } from '../tensor/create.js';
 import { LstmTsError, fail, shapeStr, sameShape } from '../tensor/shape.js';
 import type { Layer } from '../keras/engine/layer.js';
-import type { Model } from './model.js';
+import { Model } from './model.js';
 import { functionalFromConfig } from '../keras/engine/functional.js';
 import { deserializeLayer } from '../keras/engine/registry.js';
 import { buildFromInputShape, restoreCompile, sequentialFromConfig } from './saving.js';
@@ -40,6 +41,14 @@ export async function loadKerasModel(source: string | Uint8Array | ArrayBuffer, 
     buf = isBytes ? Buffer.from(source instanceof ArrayBuffer ? new Uint8Array(source) : source) : readFileSync(file);
   } catch (e) {
     return fail('loadKerasModel', `cannot read ${file}: ${(e as Error).message}`);
+  }
+  // A legacy full-model HDF5 file (`model.save('m.h5')`, Keras 2 / tf.keras, still written by Keras 3.15)
+  if (buf.length >= 8 && buf[0] === 0x89 && buf[1] === 0x48 && buf[2] === 0x44 && buf[3] === 0x46) {
+    return inTempDir(async (dir) => {
+      const path = join(dir, 'model.h5');
+      writeFileSync(path, buf);
+      return loadLegacyH5(path, file, opts.compile ?? true);
+    });
   }
   const entries = zipEntries(buf, file);
   const names = entries.map((e) => e.name);
@@ -80,6 +89,72 @@ export async function loadKerasModel(source: string | Uint8Array | ArrayBuffer, 
   });
   if (opts.compile ?? true) restoreCompile(model, json.compile_config);
   return model;
+}
+
+/** An attribute's value read through h5wasm (strings, arrays of strings). */
+function attr(node: H5Node, name: string): unknown {
+  const a = (node as unknown as { attrs?: Record<string, { value: unknown }> }).attrs;
+  return a && name in a ? a[name].value : undefined;
+}
+
+const textOf = (v: unknown): string => (typeof v === 'string' ? v : v instanceof Uint8Array ? new TextDecoder().decode(v) : String(v));
+const listOf = (v: unknown): string[] => (Array.isArray(v) ? v.map(textOf) : v === undefined || v === null ? [] : typeof v === 'string' ? [v] : Array.from(v as ArrayLike<unknown>).map(textOf));
+
+/**
+ * Keras's legacy full-model HDF5 format (keras/src/legacy/saving/legacy_h5_format.py, keras-layers.md §2):
+ * root attributes `model_config` (the model's JSON) and `training_config`; `model_weights` lists
+ * `layer_names`, and each layer's group its `weight_names`, the datasets in the layer's weight order. Layers with
+ * weights are matched in order, as Keras's `load_weights_from_hdf5_group` does, every name, count and shape checked.
+ */
+async function loadLegacyH5(path: string, file: string, compile: boolean): Promise<Model> {
+  const where = 'loadKerasModel';
+  const f = await openH5(path, 'r');
+  try {
+    const mc = attr(f, 'model_config');
+    if (mc === undefined) fail(where, `${file} is an HDF5 file without a model_config attribute: a weights-only file? (use loadKerasWeightsH5 for .weights.h5)`);
+    const json = JSON.parse(textOf(mc)) as { class_name: string; config: Record<string, unknown> };
+    let model: Model;
+    if (json.class_name === 'Sequential') {
+      const seq = sequentialFromConfig(json.config);
+      buildFromInputShape(seq);
+      model = seq;
+    } else if (json.class_name === 'Functional' || json.class_name === 'Model') {
+      model = functionalFromConfig(json.config, (e) => deserializeLayer({ class_name: e.class_name, config: e.config }));
+    } else {
+      return fail(where, `${file} holds a '${json.class_name}' model; Sequential and Functional models can be loaded`);
+    }
+    const mw = f.get?.('model_weights');
+    if (!mw) fail(where, `${file} has no model_weights group`);
+    const stored = listOf(attr(mw, 'layer_names')).filter((n) => listOf(attr(mw.get!(n)!, 'weight_names')).length > 0);
+    const withWeights = model.layers.filter((l) => l.weights.length > 0);
+    if (stored.length !== withWeights.length) {
+      fail(where, `${file} stores weights for ${stored.length} layers (${stored.join(', ')}) but the model has ${withWeights.length} (${withWeights.map((l) => l.name).join(', ')})`);
+    }
+    withWeights.forEach((layer, k) => {
+      if (layer.layers.some((l) => l instanceof Model) || layer instanceof Model) fail(where, `layer '${layer.name}' is a nested model: not supported in legacy .h5 files`);
+      const g = mw.get!(stored[k])!;
+      const names = listOf(attr(g, 'weight_names'));
+      if (names.length !== layer.weights.length) fail(where, `layer '${layer.name}' has ${layer.weights.length} weights but ${file} stores ${names.length} for '${stored[k]}'`);
+      layer.setWeights(names.map((n, i) => {
+        const ds = g.get!(n);
+        if (!ds) fail(where, `${file}: dataset ${stored[k]}/${n} is missing`);
+        if (!sameShape(ds.shape ?? [], layer.weights[i].shape)) {
+          fail(where, `layer '${layer.name}' weight ${i} (${n}): file has shape ${shapeStr(ds.shape ?? [])}, the model needs ${shapeStr(layer.weights[i].shape)}`);
+        }
+        return tensor(Array.from(ds.value as ArrayLike<number>), { shape: [...layer.weights[i].shape], dtype: layer.weights[i].dtype });
+      }));
+    });
+    if (compile) {
+      const tc = attr(f, 'training_config');
+      if (tc !== undefined) {
+        const t = JSON.parse(textOf(tc)) as Record<string, unknown>;
+        restoreCompile(model, { optimizer: t.optimizer_config, loss: t.loss, metrics: t.metrics, loss_weights: t.loss_weights });
+      }
+    }
+    return model;
+  } finally {
+    f.close();
+  }
 }
 
 // ---- Keras .weights.h5 import ---------------------------------------------------------------------------

@@ -48,7 +48,8 @@ export interface FitArgs {
   /** Seed of the shuffling generator (default 0), so runs are reproducible. */
   seed?: number;
   validationSplit?: number;
-  validationData?: [Tensor, Tensor] | [Tensor, Tensor, Tensor];
+  /** [x, y] or [x, y, sampleWeight]; x and y as fit takes them (tensors, arrays or objects by name). */
+  validationData?: [Data, Data] | [Data, Data, Tensor];
   /**
    * Keras sample_weight: [N] (one per sample), or for sequence outputs [N, 1] / [N, T] (one per time step); the
    * loss becomes Σ w·loss / (number of values) per batch. Compiled metrics ignore it, as Keras's `metrics` do.
@@ -177,6 +178,8 @@ export abstract class Model extends Layer implements CallbackModel {
   private lossSpec: CompileArgs['loss'] | null = null;
   private lossWeightSpec: CompileArgs['lossWeights'] | null = null;
   stopTraining = false;
+  /** Each output's (unweighted) loss in the last batch of a multi-output model, for the `<output>_loss` logs. */
+  private lastOutputLosses: [string, number][] = [];
 
   /** Names of the outputs when the model has several (Functional overrides), else null: one output. */
   protected multiOutputNames(): string[] | null {
@@ -281,9 +284,12 @@ export abstract class Model extends Layer implements CallbackModel {
     } else {
       if (sampleWeight) fail('trainOnBatch', 'sampleWeight is supported for single-output models only');
       const ys = this.targetList('trainOnBatch', y, names);
+      this.lastOutputLosses = [];
       const parts = this.outputLosses(names).flatMap((p, i) => {
         if (p.loss === null) return [];
         const v = p.loss.apply(ys[i], out[i], { mask: getKerasMask(out[i]) });
+        // Keras logs each output's loss before its weight (CompileLoss trackers): `<output>_loss`.
+        this.lastOutputLosses.push([names[i], v.item()]);
         return [p.weight === 1 ? v : mul(v, full([], p.weight, v.dtype))];
       });
       if (parts.length === 0) fail('trainOnBatch', 'no output has a loss');
@@ -339,9 +345,12 @@ export abstract class Model extends Layer implements CallbackModel {
     checkTensorArg('fit', 'sampleWeight', args.sampleWeight);
     checkCallbacks(args.callbacks);
     if (args.classWeight !== undefined) checkClassWeight(args.classWeight);
-    if (args.validationData !== undefined && (!Array.isArray(args.validationData) || args.validationData.length < 2 || args.validationData.length > 3 ||
-        args.validationData.some((t, i) => !(t instanceof Tensor) && !(i === 2 && (t === null || t === undefined))))) {
-      fail('fit', `validationData must be [x, y] or [x, y, sampleWeight] of Tensors, got ${describeValue(args.validationData)}`);
+    const isData = (d: unknown): boolean => d instanceof Tensor || (Array.isArray(d) && d.length > 0 && d.every((t) => t instanceof Tensor)) ||
+      (d !== null && typeof d === 'object' && !Array.isArray(d) && Object.values(d).length > 0 && Object.values(d).every((t) => t instanceof Tensor));
+    const vd = args.validationData as unknown[] | undefined;
+    if (vd !== undefined && (!Array.isArray(vd) || vd.length < 2 || vd.length > 3 || !isData(vd[0]) || !isData(vd[1]) ||
+        (vd.length === 3 && vd[2] !== null && vd[2] !== undefined && !(vd[2] instanceof Tensor)))) {
+      fail('fit', `validationData must be [x, y] or [x, y, sampleWeight] (x and y as Tensors, arrays or objects of Tensors), got ${describeValue(args.validationData)}`);
     }
     const verbose = args.verbose ?? 1;
     let valData: [Data, Data, Tensor | null] | null = args.validationData
@@ -385,6 +394,7 @@ export abstract class Model extends Layer implements CallbackModel {
         let lossSum = 0;
         let seen = 0;
         let logs: Logs = {};
+        const outSums = new Map<string, number>();
         for (let b = 0; b < steps; b++) {
           for (const cb of callbacks) cb.onBatchBegin?.(b);
           const start = b * batchSize;
@@ -394,7 +404,12 @@ export abstract class Model extends Layer implements CallbackModel {
           const l = this.trainOnBatch(xb, yb, sw ? takeRows(sw, order, start, end) : null);
           lossSum += l * (end - start);
           seen += end - start;
+          // Keras 3.15 averages the per-output losses over batches WITHOUT the batch-size weights the total
+          // `loss` gets (measured: with batches of 2, 2, 1 its a_loss is the plain mean of the three batch
+          // values), so the logs here do the same; the total keeps its batch-size weighting.
+          for (const [k, v] of this.lastOutputLosses) outSums.set(k, (outSums.get(k) ?? 0) + v);
           logs = { loss: lossSum / seen };
+          for (const [k, v] of outSums) logs[`${k}_loss`] = v / (b + 1);
           for (const m of this.metrics ?? []) logs[m.name] = m.result();
           progress.batchEnd(b, logs);
           for (const cb of callbacks) cb.onBatchEnd?.(b, { ...logs });
@@ -430,6 +445,7 @@ export abstract class Model extends Layer implements CallbackModel {
     if (sw) checkData('evaluate (sampleWeight)', x, sw);
     let ms: MeanMetric[] = [];
     let lossSum = 0;
+    const outSums = new Map<string, number>();
     noGrad(() => {
       for (let start = 0; start < n; start += batchSize) {
         const end = Math.min(n, start + batchSize);
@@ -442,6 +458,7 @@ export abstract class Model extends Layer implements CallbackModel {
           ms = this.metricIds.map((id) => resolveMetric(id, (yb as Tensor).shape, out.shape));
         }
         lossSum += this.totalLoss(loss, yb, out, sw ? takeRows(sw, null, start, end) : null).item() * (end - start);
+        if (Array.isArray(out)) for (const [k, v] of this.lastOutputLosses) outSums.set(k, (outSums.get(k) ?? 0) + v);  // unweighted, as fit
         if (!Array.isArray(out)) {
           const mask = getKerasMask(out);
           for (const m of ms) m.update(yb as Tensor, out, mask);
@@ -449,6 +466,7 @@ export abstract class Model extends Layer implements CallbackModel {
       }
     });
     const logs: Logs = { loss: n === 0 ? 0 : lossSum / n };
+    for (const [k, v] of outSums) logs[`${k}_loss`] = v / Math.max(1, Math.ceil(n / batchSize));
     for (const m of ms) logs[m.name] = m.result();
     if ((args.verbose ?? 0) > 0) (args.stream ?? process.stdout).write(`${Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ')}\n`);
     return logs;

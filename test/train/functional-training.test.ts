@@ -62,7 +62,14 @@ describe('train: Functional models with several inputs or outputs vs TF 2.21 (fi
     lt.keras.clearSession();
     const m = twoOutputs(true);
     m.compile({ optimizer: new SGD({ learningRate: 0.1 }), loss: { a: 'mse', b: 'mae' }, lossWeights: { a: 1.0, b: 0.5 } });
-    runSteps(m, get<Steps>('two_outputs_dict'));
+    const c = get<Steps & { fit: { x: lt.NestedArray; y: Record<string, lt.NestedArray>; val_x: lt.NestedArray; val_y: Record<string, lt.NestedArray>; history: Record<string, number[]> } }>('two_outputs_dict');
+    runSteps(m, c);
+    // then fit with validation data: every key of Keras's history (loss, a_loss, b_loss — unweighted — and val_*)
+    const obj = (o: Record<string, lt.NestedArray>): Record<string, lt.Tensor> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, lt.tensor(v)]));
+    m.compile({ optimizer: new SGD({ learningRate: 0.1 }), loss: { a: 'mse', b: 'mae' }, lossWeights: { a: 1.0, b: 0.5 } });  // as the generator
+    const h = m.fit(lt.tensor(c.fit.x), obj(c.fit.y), { batchSize: 2, epochs: 2, shuffle: false, verbose: 0, validationData: [lt.tensor(c.fit.val_x), obj(c.fit.val_y)] });
+    expect(Object.keys(h.history).sort()).to.deep.equal(Object.keys(c.fit.history).sort());
+    for (const [k, vs] of Object.entries(c.fit.history)) expectClose(h.history[k], vs, ATOL, RTOL, `history ${k}`);
   });
   it('two outputs in a list: loss [mse, mae], lossWeights [0.3, 2], 3 steps', () => {
     lt.keras.clearSession();

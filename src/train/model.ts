@@ -19,7 +19,7 @@ import { Layer, getKerasMask } from '../keras/engine/layer.js';
 import { optionKeys, checkOptions, checkNumber, checkBoolean, describeValue } from '../util/options.js';
 import * as lossesMod from './losses/index.js';
 import * as optimizersMod from './optimizers/index.js';
-import { resolveMetric, type MeanMetric } from './metrics/metric.js';
+import { resolveMetric, MeanMetric } from './metrics/metric.js';
 import { takeRows, concatRows, checkData, takeData, type Data } from './data.js';
 import { mul } from '../ops/arithmetic.js';
 import { full } from '../tensor/create.js';
@@ -35,7 +35,8 @@ export interface CompileArgs {
   loss: LossId | LossId[] | Record<string, LossId>;
   /** Per-output weights of the total loss (Keras `loss_weights`): an array in output order or by name. */
   lossWeights?: number[] | Record<string, number>;
-  metrics?: string[];
+  /** Metric names; for several outputs a list per output (in output order) or an object by output name. */
+  metrics?: string[] | string[][] | Record<string, string[]>;
 }
 
 type LossId = lossesMod.Loss | string;
@@ -178,6 +179,29 @@ export abstract class Model extends Layer implements CallbackModel {
   private lossSpec: CompileArgs['loss'] | null = null;
   private lossWeightSpec: CompileArgs['lossWeights'] | null = null;
   stopTraining = false;
+  /** Per-output metrics as compile() got them (a list per output, or by output name), and once resolved. */
+  private outputMetricSpec: string[][] | Record<string, string[]> | null = null;
+  private outputMetrics: { index: number; metric: MeanMetric }[] | null = null;
+
+  /**
+   * The per-output metric objects, named `<output>_<metric>` as Keras logs them (resolved from the first batch's
+   * shapes, like the single-output ones). `fresh` makes new objects (evaluate must not disturb the running ones).
+   */
+  private perOutputMetrics(ys: Tensor[], outs: Tensor[], fresh = false): { index: number; metric: MeanMetric }[] {
+    if (this.outputMetrics !== null && !fresh) return this.outputMetrics;
+    const names = this.multiOutputNames() ?? [];
+    const spec = this.outputMetricSpec;
+    if (spec === null) return [];
+    if (Array.isArray(spec) && spec.length !== names.length) fail(`${this.className}.compile`, `metrics has ${spec.length} lists but the model has ${names.length} outputs`);
+    if (!Array.isArray(spec)) for (const k of Object.keys(spec)) if (!names.includes(k)) fail(`${this.className}.compile`, `metrics names an output '${k}' the model does not have (outputs: ${names.join(', ')})`);
+    const list = names.flatMap((n, i) => ((Array.isArray(spec) ? spec[i] : spec[n]) ?? []).map((id) => {
+      const m = resolveMetric(id, ys[i].shape, outs[i].shape);
+      return { index: i, metric: new MeanMetric(`${n}_${m.name}`, m.fn, m.direction) };
+    }));
+    if (!fresh) this.outputMetrics = list;
+    return list;
+  }
+
   /** Each output's (unweighted) loss in the last batch of a multi-output model, for the `<output>_loss` logs. */
   private lastOutputLosses: [string, number][] = [];
 
@@ -231,9 +255,14 @@ export abstract class Model extends Layer implements CallbackModel {
   compile(args: CompileArgs): void {
     if (args === undefined || args === null) fail('Sequential.compile', 'expected { optimizer?, loss, metrics? }, got ' + describeValue(args));
     checkOptions('Sequential.compile', args, COMPILE_KEYS);
-    if (args.metrics !== undefined && (!Array.isArray(args.metrics) || args.metrics.some((m) => typeof m !== 'string'))) {
-      fail('Sequential.compile', `metrics must be an array of metric names, got ${describeValue(args.metrics)}`);
+    const names = (v: unknown): boolean => Array.isArray(v) && v.every((m) => typeof m === 'string');
+    const mt = args.metrics as unknown;
+    const perOutput = Array.isArray(mt) ? mt.length > 0 && mt.every((m) => Array.isArray(m)) : mt !== undefined && mt !== null && typeof mt === 'object';
+    if (mt !== undefined && !(names(mt) || (perOutput && (Array.isArray(mt) ? mt.every(names) : Object.values(mt as object).every(names))))) {
+      fail('Sequential.compile', `metrics must be an array of metric names (or, for several outputs, a list per output or an object by output name), got ${describeValue(args.metrics)}`);
     }
+    this.outputMetricSpec = perOutput ? (mt as string[][] | Record<string, string[]>) : null;
+    this.outputMetrics = null;
     this.optimizer = optimizersMod.get(args.optimizer ?? 'rmsprop');
     if (args.loss === undefined || args.loss === null) fail('Sequential.compile', 'a loss is required');
     const lw = args.lossWeights;
@@ -250,7 +279,7 @@ export abstract class Model extends Layer implements CallbackModel {
       : Object.fromEntries(Object.entries(args.loss).map(([k, l]) => [k, ser(l)]));
     this.lossSpec = args.loss;
     this.lossWeightSpec = lw ?? null;
-    this.metricIds = [...(args.metrics ?? [])];
+    this.metricIds = perOutput ? [] : [...((args.metrics as string[] | undefined) ?? [])];
     this.metrics = null; // resolved from the first batch's shapes (Keras builds compiled metrics lazily too)
   }
 
@@ -266,7 +295,7 @@ export abstract class Model extends Layer implements CallbackModel {
 
   metricDirection(name: string): 'up' | 'down' | undefined {
     if (name === 'loss') return 'down';
-    const m = this.metrics?.find((x) => x.name === name);
+    const m = this.metrics?.find((x) => x.name === name) ?? this.outputMetrics?.find((x) => x.metric.name === name)?.metric;
     if (m) return m.direction;
     if (this.metricIds.includes(name)) return /acc/.test(name) ? 'up' : 'down';
     return undefined;
@@ -299,9 +328,11 @@ export abstract class Model extends Layer implements CallbackModel {
     return total;
   }
 
-  /** Metrics are computed for single-output models here. */
+  /** A flat metric list is for single-output models: several outputs need a list per output or an object by name. */
   private checkMetricsSupported(out: Tensor | Tensor[]): void {
-    if (Array.isArray(out) && this.metricIds.length > 0) fail(this.className, 'compiled metrics are supported for single-output models only (so far)');
+    if (Array.isArray(out) && this.metricIds.length > 0) {
+      fail(this.className, 'the model has several outputs: give compile() metrics per output, as a list of lists or an object keyed by output name');
+    }
   }
 
   /** One optimisation step on one batch; returns the batch loss. Metrics are not sample-weighted (Keras `metrics`). */
@@ -323,6 +354,11 @@ export abstract class Model extends Layer implements CallbackModel {
       noGrad(() => {
         const mask = getKerasMask(out);
         for (const m of this.ensureMetrics(y as Tensor, out)) m.update(y as Tensor, out, mask);
+      });
+    } else if (this.outputMetricSpec !== null) {
+      const ys = this.targetList('trainOnBatch', y, this.multiOutputNames()!);
+      noGrad(() => {
+        for (const { index, metric } of this.perOutputMetrics(ys, out)) metric.update(ys[index], out[index], getKerasMask(out[index]));
       });
     }
     return total.item();
@@ -391,6 +427,7 @@ export abstract class Model extends Layer implements CallbackModel {
         progress.epochBegin(epoch);
         const order = args.shuffle === false ? null : rng.permutation(n);
         for (const m of this.metrics ?? []) m.reset();
+        for (const { metric } of this.outputMetrics ?? []) metric.reset();
         let lossSum = 0;
         let seen = 0;
         let logs: Logs = {};
@@ -411,6 +448,7 @@ export abstract class Model extends Layer implements CallbackModel {
           logs = { loss: lossSum / seen };
           for (const [k, v] of outSums) logs[`${k}_loss`] = v / (b + 1);
           for (const m of this.metrics ?? []) logs[m.name] = m.result();
+          for (const { metric } of this.outputMetrics ?? []) logs[metric.name] = metric.result();
           progress.batchEnd(b, logs);
           for (const cb of callbacks) cb.onBatchEnd?.(b, { ...logs });
           if (this.stopTraining) break;
@@ -444,6 +482,7 @@ export abstract class Model extends Layer implements CallbackModel {
     const sw = args.sampleWeight ?? null;
     if (sw) checkData('evaluate (sampleWeight)', x, sw);
     let ms: MeanMetric[] = [];
+    let outMs: { index: number; metric: MeanMetric }[] = [];
     let lossSum = 0;
     const outSums = new Map<string, number>();
     noGrad(() => {
@@ -458,7 +497,14 @@ export abstract class Model extends Layer implements CallbackModel {
           ms = this.metricIds.map((id) => resolveMetric(id, (yb as Tensor).shape, out.shape));
         }
         lossSum += this.totalLoss(loss, yb, out, sw ? takeRows(sw, null, start, end) : null).item() * (end - start);
-        if (Array.isArray(out)) for (const [k, v] of this.lastOutputLosses) outSums.set(k, (outSums.get(k) ?? 0) + v);  // unweighted, as fit
+        if (Array.isArray(out)) {
+          for (const [k, v] of this.lastOutputLosses) outSums.set(k, (outSums.get(k) ?? 0) + v);  // unweighted, as fit
+          if (this.outputMetricSpec !== null) {
+            const ys = this.targetList('evaluate', yb, this.multiOutputNames()!);
+            if (start === 0) outMs = this.perOutputMetrics(ys, out, true);
+            for (const { index, metric } of outMs) metric.update(ys[index], out[index], getKerasMask(out[index]));
+          }
+        }
         if (!Array.isArray(out)) {
           const mask = getKerasMask(out);
           for (const m of ms) m.update(yb as Tensor, out, mask);
@@ -467,6 +513,7 @@ export abstract class Model extends Layer implements CallbackModel {
     });
     const logs: Logs = { loss: n === 0 ? 0 : lossSum / n };
     for (const [k, v] of outSums) logs[`${k}_loss`] = v / Math.max(1, Math.ceil(n / batchSize));
+    for (const { metric } of outMs) logs[metric.name] = metric.result();
     for (const m of ms) logs[m.name] = m.result();
     if ((args.verbose ?? 0) > 0) (args.stream ?? process.stdout).write(`${Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ')}\n`);
     return logs;
@@ -495,7 +542,7 @@ export abstract class Model extends Layer implements CallbackModel {
       optimizer: this.optimizer.serialize(),
       loss: this.compileLossId,
       loss_weights: this.lossWeightSpec ?? null,
-      metrics: this.metricIds.length ? this.metricIds : null,
+      metrics: this.outputMetricSpec ?? (this.metricIds.length ? this.metricIds : null),
       weighted_metrics: null,
       run_eagerly: false,
       steps_per_execution: 1,

@@ -137,11 +137,22 @@ function checkByteRanges(manifest: Manifest, buf: Buffer): void {
   if (end !== buf.length) fail('loadModel', `the manifest's weights cover ${end} bytes but weights.bin has ${buf.length}`);
 }
 
+/** compile_config metrics: a flat list, a list per output, or an object by output name (Keras's forms). */
+function perOutputMetrics(m: unknown): string[] | string[][] | Record<string, string[]> | undefined {
+  if (m === null || m === undefined) return undefined;
+  const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(metricsMod.idFromConfig) : [metricsMod.idFromConfig(v)]);
+  if (Array.isArray(m)) return m.length > 0 && m.every((x) => Array.isArray(x)) ? m.map(list) : list(m);
+  if (typeof m === 'object' && typeof (m as { class_name?: unknown }).class_name !== 'string') {
+    return Object.fromEntries(Object.entries(m as Record<string, unknown>).map(([k, v]) => [k, list(v)]));
+  }
+  return list([m]);
+}
+
 /** Keras `compile_config` (optimizer, loss, metrics) → model.compile; nothing when it lacks an optimizer or loss. */
 export function restoreCompile(model: Model, compileConfig: unknown): void {
   const cc = compileConfig as Record<string, unknown> | undefined | null;
   if (!cc || !cc.optimizer || !cc.loss) return;
-  const metrics = cc.metrics as unknown[] | null | undefined;
+
   // One loss (a name or a serialized loss), or one per output: a list, or an object keyed by output name.
   const one = (l: unknown): lossesMod.Loss => lossesMod.get(l as string | Record<string, unknown>);
   const l = cc.loss;
@@ -153,6 +164,6 @@ export function restoreCompile(model: Model, compileConfig: unknown): void {
     optimizer: optimizersMod.get(cc.optimizer as Record<string, unknown>),
     loss,
     ...(lw !== null && lw !== undefined ? { lossWeights: lw } : {}),
-    metrics: metrics ? metrics.map(metricsMod.idFromConfig) : undefined,
+    metrics: perOutputMetrics(cc.metrics),
   });
 }

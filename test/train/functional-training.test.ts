@@ -66,7 +66,7 @@ describe('train: Functional models with several inputs or outputs vs TF 2.21 (fi
     runSteps(m, c);
     // then fit with validation data: every key of Keras's history (loss, a_loss, b_loss — unweighted — and val_*)
     const obj = (o: Record<string, lt.NestedArray>): Record<string, lt.Tensor> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, lt.tensor(v)]));
-    m.compile({ optimizer: new SGD({ learningRate: 0.1 }), loss: { a: 'mse', b: 'mae' }, lossWeights: { a: 1.0, b: 0.5 } });  // as the generator
+    m.compile({ optimizer: new SGD({ learningRate: 0.1 }), loss: { a: 'mse', b: 'mae' }, lossWeights: { a: 1.0, b: 0.5 }, metrics: { a: ['mae'], b: ['mse'] } });  // as the generator
     const h = m.fit(lt.tensor(c.fit.x), obj(c.fit.y), { batchSize: 2, epochs: 2, shuffle: false, verbose: 0, validationData: [lt.tensor(c.fit.val_x), obj(c.fit.val_y)] });
     expect(Object.keys(h.history).sort()).to.deep.equal(Object.keys(c.fit.history).sort());
     for (const [k, vs] of Object.entries(c.fit.history)) expectClose(h.history[k], vs, ATOL, RTOL, `history ${k}`);
@@ -104,7 +104,7 @@ describe('train: Functional models with several inputs or outputs vs TF 2.21 (fi
     const [seq, h] = new L.LSTM({ units: 4, returnSequences: true, returnState: true, name: 'enc' }).apply(a, { initialState: [b, b] }) as lt.keras.SymbolicTensor[];
     const shared = new L.Dense({ units: 2, name: 'shared' });
     const m = new lt.keras.Model({ inputs: [a, b], outputs: { seq: S(shared.apply(seq)), last: S(shared.apply(h)) }, name: 'rt' });
-    m.compile({ optimizer: new SGD({ learningRate: 0.1 }), loss: { seq: 'mse', last: 'mae' }, lossWeights: { seq: 1, last: 0.25 } });
+    m.compile({ optimizer: new SGD({ learningRate: 0.1 }), loss: { seq: 'mse', last: 'mae' }, lossWeights: { seq: 1, last: 0.25 }, metrics: { last: ['mse'] } });
     const x = [lt.randomUniform([2, 5, 3], -1, 1, { seed: 1 }), lt.randomUniform([2, 4], -1, 1, { seed: 2 })];
     const before = m.apply(x) as lt.Tensor[];
     const dir = mkdtempSync(join(tmpdir(), 'lstm-ts-fn-'));
@@ -116,6 +116,8 @@ describe('train: Functional models with several inputs or outputs vs TF 2.21 (fi
       before.forEach((t, i) => expect(Array.from(after[i].data)).to.deep.equal(Array.from(t.data)));
       // the restored compile trains both the same way
       const y = { seq: lt.zeros([2, 5, 2]), last: lt.ones([2, 2]) };
+      expect(back.evaluate(x, y)).to.deep.equal(m.evaluate(x, y));  // loss, seq_loss, last_loss, last_mse
+      expect(Object.keys(back.evaluate(x, y)).sort()).to.deep.equal(['last_loss', 'last_mse', 'loss', 'seq_loss']);
       expect(back.trainOnBatch(x, y)).to.equal(m.trainOnBatch(x, y));
     } finally {
       rmSync(dir, { recursive: true, force: true });

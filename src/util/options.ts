@@ -85,6 +85,18 @@ export function checkOptions(where: string, opts: unknown, known: readonly strin
   }
 }
 
+/**
+ * The constructor check every options-taking class hierarchy shares (layers, optimizers, losses, TF1 cells):
+ * `args` must be an object, and a class that lists its own options — a static `optionKeys` it defines itself,
+ * not one inherited, since a user's subclass may take more — refuses every other key. `expected` words the
+ * non-object error; `keys: false` skips the key check (options a class rewrote for its super call).
+ */
+export function checkClassOptions(cls: { name: string }, args: unknown, { expected = 'options must be an object', keys = true } = {}): void {
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) fail(cls.name, `${expected}, got ${describeValue(args)}`);
+  const own = cls as { optionKeys?: readonly string[] };
+  if (keys && Object.prototype.hasOwnProperty.call(cls, 'optionKeys')) checkOptions(cls.name, args, own.optionKeys!);
+}
+
 export interface NumberRule {
   integer?: boolean;
   min?: number;

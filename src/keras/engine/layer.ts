@@ -25,7 +25,7 @@ import { get as getConstraint, type Constraint, type ConstraintIdentifier } from
 import { serializeDtype, deserializeDtype, toSnakeCase } from './serialization.js';
 import { getKerasCompat } from '../compat.js';
 import type { SymbolicTensor } from './functional.js';
-import { optionKeys, checkOptions, checkBoolean, checkNumber, describeValue } from '../../util/options.js';
+import { optionKeys, checkOptions, checkClassOptions, checkBoolean, checkNumber, describeValue } from '../../util/options.js';
 
 /** Arguments every layer accepts (Keras base-layer kwargs, camelCase). */
 export interface LayerArgs {
@@ -150,13 +150,9 @@ export abstract class Layer {
   private ownLosses: Tensor[] = [];
 
   constructor(args: LayerArgs = {}) {
-    // A layer class that lists its options (static optionKeys, its own, not inherited: a user's subclass may
-    // take more) refuses every other key, as Keras 3 refuses unrecognized keyword arguments.
-    const cls = new.target as unknown as { optionKeys?: readonly string[] };
-    if (args === null || typeof args !== 'object' || Array.isArray(args)) fail(new.target.name, `options must be an object, got ${describeValue(args)}`);
-    if (Object.prototype.hasOwnProperty.call(cls, 'optionKeys') && !prechecked.has(args)) {
-      checkOptions(new.target.name, args, cls.optionKeys!);
-    }
+    // Unknown keys are refused as Keras 3 refuses unrecognized keyword arguments (not for options a layer
+    // rewrote for its super call after checking the user's own).
+    checkClassOptions(new.target, args, { keys: !prechecked.has(args) });
     const where = new.target.name;
     checkBoolean(where, 'trainable', args.trainable);
     checkShapeArg(where, 'batchInputShape', args.batchInputShape);

@@ -9,7 +9,7 @@ import { Random, getGlobalRandom } from '../../tensor/random.js';
 import { zeros } from '../../tensor/create.js';
 import { type StateSize, type RnnState, flattenSize, packState, checkState } from '../state.js';
 import type { InitializerLike } from './support.js';
-import { checkOptions, checkBoolean, describeValue } from '../../util/options.js';
+import { checkClassOptions, checkBoolean, describeValue } from '../../util/options.js';
 
 export interface CellOptions {
   /** Cell name, the last variable-scope component (default: the TF1 snake_case class name). */
@@ -50,12 +50,9 @@ export abstract class RNNCell {
   protected abstract readonly className: string;
 
   constructor(defaultName: string, opts: CellOptions = {}) {
-    const cls = new.target as unknown as { optionKeys?: readonly string[]; name: string };
-    if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
-      fail(cls.name, `expected an options object { numUnits, ... }, got ${describeValue(opts)}`);
-    }
-    // Each cell class lists its options; unknown keys are refused (TF1 raises TypeError on unexpected kwargs).
-    if (Object.prototype.hasOwnProperty.call(cls, 'optionKeys')) checkOptions(cls.name, opts, cls.optionKeys!);
+    const cls = new.target;
+    // Unknown keys are refused (TF1 raises TypeError on unexpected kwargs).
+    checkClassOptions(cls, opts, { expected: 'expected an options object { numUnits, ... }' });
     checkBoolean(cls.name, 'trainable', opts.trainable);
     if (opts.dtype !== undefined && opts.dtype !== 'float32' && opts.dtype !== 'float64') fail(cls.name, `dtype must be 'float32' or 'float64', got ${describeValue(opts.dtype)}`);
     if (opts.name !== undefined && (typeof opts.name !== 'string' || opts.name === '')) {

@@ -4,7 +4,7 @@
 
 import type { Tensor } from '../../tensor/tensor.js';
 import { fail } from '../../tensor/shape.js';
-import { optionKeys, checkOptions, checkString, checkBoolean, checkNumber, describeValue } from '../../util/options.js';
+import { optionKeys, checkClassOptions, checkString, checkBoolean, checkNumber } from '../../util/options.js';
 import { checkReduction, combineWeights, reduceLoss, type Reduction } from './reduction.js';
 import * as fns from './functions.js';
 
@@ -29,9 +29,7 @@ export abstract class Loss {
   readonly reduction: Reduction;
   constructor(args: LossArgs, defaultName: string) {
     // Each loss class lists its options; unknown keys are refused, and the shared ones are type-checked.
-    const cls = new.target as unknown as { optionKeys?: readonly string[] };
-    if (args === null || typeof args !== 'object' || Array.isArray(args)) fail(new.target.name, `options must be an object, got ${describeValue(args)}`);
-    if (Object.prototype.hasOwnProperty.call(cls, 'optionKeys')) checkOptions(new.target.name, args, cls.optionKeys!);
+    checkClassOptions(new.target, args);
     checkString(new.target.name, 'name', args.name);
     const a = args as CrossentropyArgs;
     checkBoolean(new.target.name, 'fromLogits', a.fromLogits);

@@ -10,7 +10,7 @@
 
 import { Tensor, allocate, type TypedArray, type DType } from '../../tensor/tensor.js';
 import { noGrad } from '../../autograd/mode.js';
-import { checkOptions, checkNumber, checkString, describeValue } from '../../util/options.js';
+import { checkClassOptions, checkNumber, checkString } from '../../util/options.js';
 import { fail, shapeStr, sameShape } from '../../tensor/shape.js';
 import { clipByGlobalNorm, clipByNorm, clipByValue } from './clip.js';
 import { LearningRateSchedule, deserializeSchedule } from './schedules.js';
@@ -64,9 +64,7 @@ export abstract class Optimizer {
   constructor(args: OptimizerArgs, defaultLr: number, defaultName: string) {
     const where = new.target.name;
     // Each optimizer class lists its options (static optionKeys); unknown keys are refused as Keras refuses them.
-    const cls = new.target as unknown as { optionKeys?: readonly string[] };
-    if (args === null || typeof args !== 'object' || Array.isArray(args)) fail(where, `options must be an object, got ${describeValue(args)}`);
-    if (Object.prototype.hasOwnProperty.call(cls, 'optionKeys')) checkOptions(where, args, cls.optionKeys!);
+    checkClassOptions(new.target, args);
     const lr = args.learningRate;
     if (lr !== undefined && typeof lr !== 'function' && !(lr instanceof LearningRateSchedule)) {
       checkNumber(where, 'learningRate', lr, { min: 0 });

@@ -19,6 +19,7 @@ import { Tensor, allocate } from '../tensor/tensor.js';
 import { sameShape, shapeStr, fail } from '../tensor/shape.js';
 import type { GraphNode } from './node.js';
 import { noGrad } from './mode.js';
+import { checkOptions } from '../util/options.js';
 
 function topoOrder(roots: readonly GraphNode[]): GraphNode[] {
   const order: GraphNode[] = [];
@@ -115,10 +116,7 @@ function seedFor(root: Tensor, seed: Tensor | undefined, what: string): Tensor {
 }
 
 function checkBackwardOptions(options: BackwardOptions): boolean {
-  if (options === null || typeof options !== 'object') fail('backward', `options must be an object, got ${options === null ? 'null' : typeof options}`);
-  for (const k of Object.keys(options)) {
-    if (k !== 'retainGraph') fail('backward', `unknown option '${k}'${k === 'retain_graph' ? "; did you mean 'retainGraph'?" : ''}; known: retainGraph`);
-  }
+  checkOptions('backward', options, ['retainGraph']);  // also refuses a non-object
   if (options.retainGraph !== undefined && typeof options.retainGraph !== 'boolean') {
     fail('backward', `retainGraph must be a boolean, got ${typeof options.retainGraph}`);
   }

@@ -20,7 +20,7 @@ import { optionKeys, checkOptions, checkNumber, checkBoolean, describeValue } fr
 import * as lossesMod from './losses/index.js';
 import * as optimizersMod from './optimizers/index.js';
 import { resolveMetric, MeanMetric } from './metrics/metric.js';
-import { takeRows, concatRows, checkData, takeData, type Data } from './data.js';
+import { takeRows, concatRows, checkData, takeData, dataTensors, type Data } from './data.js';
 import { mul } from '../ops/arithmetic.js';
 import { full } from '../tensor/create.js';
 import { ProgressPrinter, type Verbosity, type ProgressStream } from './progress.js';
@@ -520,16 +520,25 @@ export abstract class Model extends Layer implements CallbackModel {
   }
 
   /** Outputs for every row of x, computed in batches with training=false. */
-  predict(x: Tensor, args: PredictArgs = {}): Tensor {
+  /**
+   * Outputs for every row, computed in batches with training=false. Several inputs come as an array (or, for a
+   * Functional model, an object by input name), batched together; one output is concatenated.
+   */
+  predict(x: Data, args: PredictArgs = {}): Tensor {
     checkOptions('predict', args, PREDICT_KEYS);
-    if (!(x instanceof Tensor)) fail('predict', `x must be a Tensor, got ${describeValue(x)}`);
-    if (x.rank === 0) fail('predict', `x needs a batch axis, got ${shapeStr(x.shape)}`);
+    if (x instanceof Tensor && x.rank === 0) fail('predict', `x needs a batch axis, got ${shapeStr(x.shape)}`);
+    const xs = dataTensors('predict', 'x', x);
+    const n = xs[0].shape[0];
+    xs.forEach((t, i) => {
+      if (t.shape[0] !== n) fail('predict', `all inputs must have the same number of rows: input 0 has ${n}, input ${i} has ${t.shape[0]}`);
+    });
     const batchSize = checkBatchSize('predict', args.batchSize);
-    const n = x.shape[0];
     const parts: Tensor[] = [];
     noGrad(() => {
       for (let start = 0; start < n; start += batchSize) {
-        parts.push(this.apply(takeRows(x, null, start, Math.min(n, start + batchSize)), { training: false }) as Tensor);
+        const out = this.apply(takeData(x, null, start, Math.min(n, start + batchSize)) as Tensor, { training: false });
+        if (Array.isArray(out)) fail('predict', 'a model with several outputs: call model.apply(inputs) (batching several outputs is not supported yet)');
+        parts.push(out);
       }
     });
     return concatRows(parts);

@@ -152,4 +152,17 @@ describe('keras Functional API vs TF 2.21 (Input, symbolic calls, shared layers,
     const x = lt.keras.Input({ shape: [2] });
     expect(new lt.keras.Model({ inputs: x, outputs: S(new L.Dense({ units: 1 }).apply(x)) }).summary(false)).to.not.include('Connected to');
   });
+
+  it('predict batches several inputs (an array, or an object by input name) to what one apply gives; rows must agree', () => {
+    lt.keras.clearSession();
+    const a = lt.keras.Input({ shape: [3], name: 'pa' });
+    const b = lt.keras.Input({ shape: [3], name: 'pb' });
+    const m = new lt.keras.Model({ inputs: [a, b], outputs: S(new L.Dense({ units: 2 }).apply(S(new L.Add().apply([a, b])))) });
+    const xa = lt.randomUniform([5, 3], -1, 1, { seed: 1 });
+    const xb = lt.randomUniform([5, 3], -1, 1, { seed: 2 });
+    const all = (m.apply([xa, xb]) as lt.Tensor).toFlatArray();
+    expect(m.predict([xa, xb], { batchSize: 2 }).toFlatArray()).to.deep.equal(all);
+    expect(m.predict({ pa: xa, pb: xb }, { batchSize: 3 }).toFlatArray()).to.deep.equal(all);
+    expect(() => m.predict([xa, lt.zeros([4, 3])])).to.throw(/predict: all inputs must have the same number of rows: input 0 has 5, input 1 has 4/);
+  });
 });

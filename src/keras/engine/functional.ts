@@ -22,7 +22,6 @@ import { Layer, setSymbolicHandler, LAYER_OPTIONS, type CallArgs, type LayerArgs
 import { Model } from '../../train/model.js';
 import { optionKeys, checkOptions, checkNumber, checkString, describeValue } from '../../util/options.js';
 import { uniquifyName } from './layer.js';
-import { takeRows, concatRows } from '../../train/data.js';
 import { deserializeLayer, registerLayerClass } from './registry.js';
 import { saveModel } from '../../train/save-model.js';
 
@@ -59,8 +58,6 @@ export class Node {
     /** `training` passed explicitly at the call (null: the model's own training flag). */
     readonly training: boolean | null,
     public outputs: SymbolicTensor[] = [],
-    /** Whether the call returned a list (return_state, Bidirectional merge_mode None). */
-    public outputIsList = false,
   ) {}
 
   /** Every symbolic tensor the call reads. */
@@ -182,8 +179,7 @@ function symbolicCall(layer: Layer, inputs: unknown, kwargs: CallArgs): Symbolic
     const shape = t.shape.map((d, k) => (u.shape[k] === d ? d : null));
     return new SymbolicTensor(shape, t.dtype, node, i);
   });
-  node.outputIsList = a.length > 1;
-  return node.outputs.length === 1 && !node.outputIsList ? node.outputs[0] : node.outputs;
+  return node.outputs.length === 1 ? node.outputs[0] : node.outputs;
 }
 
 setSymbolicHandler((layer, inputs, kwargs) => (isSymbolic(inputs) || isSymbolic(kwargs.initialState) ? symbolicCall(layer, inputs, kwargs) : undefined));
@@ -352,25 +348,6 @@ export class Functional extends Model {
       return super.apply(this.concreteInputs(inputs as Record<string, Tensor>), kwargs as CallArgs);
     }
     return super.apply(inputs as LayerInput, kwargs as CallArgs);
-  }
-
-  /** Outputs for every row, in batches, training=false; several inputs as an array (or object by name). */
-  override predict(x: Tensor | Tensor[] | Record<string, Tensor>, args: { batchSize?: number } = {}): Tensor {
-    if (x instanceof Tensor && this.inputs.length === 1) return super.predict(x, args);
-    const xs = this.concreteInputs(x);
-    const n = xs[0].shape[0];
-    xs.forEach((t, i) => {
-      if (t.shape[0] !== n) fail('predict', `all inputs must have the same number of rows: input 0 has ${n}, input ${i} has ${t.shape[0]}`);
-    });
-    const batchSize = checkNumber('predict', 'batchSize', args.batchSize, { integer: true, min: 1 }) ?? 32;
-    if (!this.singleOutput) fail('predict', 'a model with several outputs: call model.apply(inputs) (batching several outputs is not supported yet)');
-    const parts: Tensor[] = [];
-    noGrad(() => {
-      for (let s = 0; s < n; s += batchSize) {
-        parts.push(this.apply(xs.map((t) => takeRows(t, null, s, Math.min(n, s + batchSize))), { training: false }) as Tensor);
-      }
-    });
-    return concatRows(parts);
   }
 
   /** Several outputs: their names (object keys, else the producing layers' names), for per-output losses. */

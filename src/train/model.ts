@@ -168,6 +168,19 @@ function checkCallbacks(cbs: unknown): void {
   });
 }
 
+/**
+ * One entry per output from a compile argument given as a list (in output order) or an object keyed by output
+ * name (outputs it does not name get undefined); a wrong length or an unknown name is an error naming `what`.
+ */
+function byOutput<T>(where: string, what: string, spec: T[] | Record<string, T>, names: string[]): (T | undefined)[] {
+  if (Array.isArray(spec)) {
+    if (spec.length !== names.length) fail(where, `${what} has ${spec.length} entries but the model has ${names.length} outputs (${names.join(', ')})`);
+    return spec;
+  }
+  for (const k of Object.keys(spec)) if (!names.includes(k)) fail(where, `${what} names an output '${k}' the model does not have (outputs: ${names.join(', ')})`);
+  return names.map((n) => spec[n]);
+}
+
 /** A model that can be compiled and trained: the shared engine (subclasses provide call()). */
 export abstract class Model extends Layer implements CallbackModel {
   optimizer: optimizersMod.Optimizer | null = null;
@@ -178,6 +191,7 @@ export abstract class Model extends Layer implements CallbackModel {
   /** What compile() was given for several outputs (resolved against the outputs at the first batch). */
   private lossSpec: CompileArgs['loss'] | null = null;
   private lossWeightSpec: CompileArgs['lossWeights'] | null = null;
+  private resolvedOutputLosses: { loss: lossesMod.Loss | null; weight: number }[] | null = null;
   stopTraining = false;
   /** Per-output metrics as compile() got them (a list per output, or by output name), and once resolved. */
   private outputMetricSpec: string[][] | Record<string, string[]> | null = null;
@@ -192,9 +206,8 @@ export abstract class Model extends Layer implements CallbackModel {
     const names = this.multiOutputNames() ?? [];
     const spec = this.outputMetricSpec;
     if (spec === null) return [];
-    if (Array.isArray(spec) && spec.length !== names.length) fail(`${this.className}.compile`, `metrics has ${spec.length} lists but the model has ${names.length} outputs`);
-    if (!Array.isArray(spec)) for (const k of Object.keys(spec)) if (!names.includes(k)) fail(`${this.className}.compile`, `metrics names an output '${k}' the model does not have (outputs: ${names.join(', ')})`);
-    const list = names.flatMap((n, i) => ((Array.isArray(spec) ? spec[i] : spec[n]) ?? []).map((id) => {
+    const ids = byOutput(`${this.className}.compile`, 'metrics', spec, names);
+    const list = names.flatMap((n, i) => (ids[i] ?? []).map((id) => {
       const m = resolveMetric(id, ys[i].shape, outs[i].shape);
       return { index: i, metric: new MeanMetric(`${n}_${m.name}`, m.fn, m.direction) };
     }));
@@ -216,28 +229,19 @@ export abstract class Model extends Layer implements CallbackModel {
    * by output name (missing outputs get no loss, as in Keras).
    */
   private outputLosses(names: string[]): { loss: lossesMod.Loss | null; weight: number }[] {
+    if (this.resolvedOutputLosses !== null) return this.resolvedOutputLosses;  // resolved once per compile()
     const where = `${this.className}.compile`;
     const spec = this.lossSpec!;
-    const losses: (lossesMod.Loss | null)[] = Array.isArray(spec)
-      ? (spec.length === names.length ? spec.map((l) => lossesMod.get(l)) : fail(where, `loss is a list of ${spec.length} but the model has ${names.length} outputs (${names.join(', ')})`))
-      : spec instanceof lossesMod.Loss || typeof spec === 'string' ? names.map(() => lossesMod.get(spec))
-        : (() => {
-          const o = spec as Record<string, LossId>;
-          for (const k of Object.keys(o)) if (!names.includes(k)) fail(where, `loss names an output '${k}' the model does not have (outputs: ${names.join(', ')})`);
-          return names.map((n) => (o[n] === undefined ? null : lossesMod.get(o[n])));
-        })();
     const ws = this.lossWeightSpec;
-    if (ws !== null && ws !== undefined && !Array.isArray(spec) && (spec instanceof lossesMod.Loss || typeof spec === 'string')) {
+    const single = spec instanceof lossesMod.Loss || typeof spec === 'string';
+    if (single && ws !== null && ws !== undefined) {
       // Keras 3 CompileLoss: "`loss_weights` must match the number of losses, got 1 losses and 2 weights."
       fail(where, `lossWeights must match the number of losses, got 1 losses and ${Object.keys(ws).length} weights; pass one loss per output`);
     }
-    const weights: number[] = ws === null || ws === undefined ? names.map(() => 1)
-      : Array.isArray(ws) ? (ws.length === names.length ? ws : fail(where, `lossWeights has ${ws.length} entries but the model has ${names.length} outputs`))
-        : names.map((n) => {
-          for (const k of Object.keys(ws)) if (!names.includes(k)) fail(where, `lossWeights names an output '${k}' the model does not have`);
-          return ws[n] ?? 1;
-        });
-    return names.map((_, i) => ({ loss: losses[i], weight: weights[i] }));
+    const losses = single ? names.map(() => spec as LossId) : byOutput(where, 'loss', spec as LossId[] | Record<string, LossId>, names);
+    const weights = ws === null || ws === undefined ? names.map(() => 1) : byOutput(where, 'lossWeights', ws, names);
+    this.resolvedOutputLosses = names.map((_, i) => ({ loss: losses[i] === undefined ? null : lossesMod.get(losses[i]!), weight: weights[i] ?? 1 }));
+    return this.resolvedOutputLosses;
   }
 
   /** Targets in output order, from an array or an object keyed by output name. */
@@ -278,6 +282,7 @@ export abstract class Model extends Layer implements CallbackModel {
     this.compileLossId = single ? ser(args.loss as LossId) : Array.isArray(args.loss) ? args.loss.map(ser)
       : Object.fromEntries(Object.entries(args.loss).map(([k, l]) => [k, ser(l)]));
     this.lossSpec = args.loss;
+    this.resolvedOutputLosses = null;
     this.lossWeightSpec = lw ?? null;
     this.metricIds = perOutput ? [] : [...((args.metrics as string[] | undefined) ?? [])];
     this.metrics = null; // resolved from the first batch's shapes (Keras builds compiled metrics lazily too)

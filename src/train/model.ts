@@ -41,6 +41,9 @@ export interface CompileArgs {
 
 type LossId = lossesMod.Loss | string;
 
+/** Keras sample_weight: one tensor, or (several outputs) a list in output order or an object by output name. */
+export type SampleWeight = Data;
+
 export interface FitArgs {
   batchSize?: number;
   epochs?: number;
@@ -49,14 +52,19 @@ export interface FitArgs {
   /** Seed of the shuffling generator (default 0), so runs are reproducible. */
   seed?: number;
   validationSplit?: number;
-  /** [x, y] or [x, y, sampleWeight]; x and y as fit takes them (tensors, arrays or objects by name). */
-  validationData?: [Data, Data] | [Data, Data, Tensor];
+  /** [x, y] or [x, y, sampleWeight]; x, y and sampleWeight as fit takes them (tensors, arrays or objects by name). */
+  validationData?: [Data, Data] | [Data, Data, SampleWeight];
   /**
    * Keras sample_weight: [N] (one per sample), or for sequence outputs [N, 1] / [N, T] (one per time step); the
    * loss becomes Σ w·loss / (number of values) per batch. Compiled metrics ignore it, as Keras's `metrics` do.
+   * Several outputs: one tensor weighs every output's loss, or one per output as a list (output order) or an
+   * object by output name (outputs it leaves out are unweighted), as Keras 3's CompileLoss resolves it.
    */
-  sampleWeight?: Tensor;
-  /** Weight per class id (Keras class_weight): turned into sample weights from y (argmax for one-hot y). */
+  sampleWeight?: SampleWeight;
+  /**
+   * Weight per class id (Keras class_weight): turned into sample weights from y (argmax for one-hot y).
+   * Single-output models only, as in Keras.
+   */
   classWeight?: Record<number, number>;
   callbacks?: Callback[];
   verbose?: Verbosity;
@@ -67,7 +75,7 @@ export interface FitArgs {
 
 export interface EvaluateArgs {
   batchSize?: number;
-  sampleWeight?: Tensor;
+  sampleWeight?: SampleWeight;
   verbose?: Verbosity;
   stream?: ProgressStream;
 }
@@ -99,8 +107,12 @@ function checkStream(where: string, v: unknown): void {
   }
 }
 
-function checkTensorArg(where: string, name: string, v: unknown): void {
-  if (v !== undefined && v !== null && !(v instanceof Tensor)) fail(where, `${name} must be a Tensor, got ${describeValue(v)}`);
+/** sampleWeight: a Tensor, or an array / object of Tensors (per output); checked against the rows of x. */
+function checkSampleWeight(where: string, v: unknown, x: unknown): void {
+  if (v === undefined || v === null) return;
+  if (!(v instanceof Tensor) && !(typeof v === 'object')) fail(where, `sampleWeight must be a Tensor (or, for several outputs, an array or object of Tensors), got ${describeValue(v)}`);
+  dataTensors(where, 'sampleWeight', v);
+  checkData(`${where} (sampleWeight)`, x, v);
 }
 
 export class History {
@@ -308,20 +320,25 @@ export abstract class Model extends Layer implements CallbackModel {
 
   /**
    * Data loss + every layer loss (regularizers), as a differentiable scalar. Several outputs: Σ weight·loss over
-   * the outputs that have a loss (sample weights are for single-output models here).
+   * the outputs that have a loss, each output's loss with its own sample weights (Keras 3 CompileLoss.call: a
+   * nested sample_weight is looked up by the output's path, a single one applies to every output).
    */
-  protected totalLoss(loss: lossesMod.Loss, y: Data, out: Tensor | Tensor[], sampleWeight: Tensor | null = null): Tensor {
+  protected totalLoss(loss: lossesMod.Loss, y: Data, out: Tensor | Tensor[], sampleWeight: SampleWeight | null = null): Tensor {
     let total: Tensor;
     const names = this.multiOutputNames();
     if (names === null || !Array.isArray(out)) {
+      if (sampleWeight !== null && !(sampleWeight instanceof Tensor)) {
+        fail('trainOnBatch', `the model has one output: sampleWeight must be a Tensor, got ${describeValue(sampleWeight)}`);
+      }
       total = loss.apply(y as Tensor, out as Tensor, { mask: getKerasMask(out as Tensor), sampleWeight });
     } else {
-      if (sampleWeight) fail('trainOnBatch', 'sampleWeight is supported for single-output models only');
       const ys = this.targetList('trainOnBatch', y, names);
+      const sws: (Tensor | undefined)[] = sampleWeight === null ? names.map(() => undefined)
+        : sampleWeight instanceof Tensor ? names.map(() => sampleWeight) : byOutput('trainOnBatch', 'sampleWeight', sampleWeight, names);
       this.lastOutputLosses = [];
       const parts = this.outputLosses(names).flatMap((p, i) => {
         if (p.loss === null) return [];
-        const v = p.loss.apply(ys[i], out[i], { mask: getKerasMask(out[i]) });
+        const v = p.loss.apply(ys[i], out[i], { mask: getKerasMask(out[i]), sampleWeight: sws[i] ?? null });
         // Keras logs each output's loss before its weight (CompileLoss trackers): `<output>_loss`.
         this.lastOutputLosses.push([names[i], v.item()]);
         return [p.weight === 1 ? v : mul(v, full([], p.weight, v.dtype))];
@@ -341,11 +358,10 @@ export abstract class Model extends Layer implements CallbackModel {
   }
 
   /** One optimisation step on one batch; returns the batch loss. Metrics are not sample-weighted (Keras `metrics`). */
-  trainOnBatch(x: Data, y: Data, sampleWeight: Tensor | null = null): number {
+  trainOnBatch(x: Data, y: Data, sampleWeight: SampleWeight | null = null): number {
     const { optimizer, loss } = this.requireCompiled('trainOnBatch');
-    checkTensorArg('trainOnBatch', 'sampleWeight', sampleWeight);
     checkData('trainOnBatch', x, y);
-    if (sampleWeight) checkData('trainOnBatch (sampleWeight)', x, sampleWeight);
+    checkSampleWeight('trainOnBatch', sampleWeight, x);
     const out = this.apply(x as Tensor, { training: true }) as Tensor | Tensor[];
     this.checkMetricsSupported(out);
     const total = this.totalLoss(loss, y, out, sampleWeight);
@@ -383,26 +399,27 @@ export abstract class Model extends Layer implements CallbackModel {
     checkBoolean('fit', 'shuffle', args.shuffle);
     checkVerbose('fit', args.verbose);
     checkStream('fit', args.stream);
-    checkTensorArg('fit', 'sampleWeight', args.sampleWeight);
+    checkSampleWeight('fit', args.sampleWeight, x);
     checkCallbacks(args.callbacks);
     if (args.classWeight !== undefined) checkClassWeight(args.classWeight);
     const isData = (d: unknown): boolean => d instanceof Tensor || (Array.isArray(d) && d.length > 0 && d.every((t) => t instanceof Tensor)) ||
       (d !== null && typeof d === 'object' && !Array.isArray(d) && Object.values(d).length > 0 && Object.values(d).every((t) => t instanceof Tensor));
     const vd = args.validationData as unknown[] | undefined;
     if (vd !== undefined && (!Array.isArray(vd) || vd.length < 2 || vd.length > 3 || !isData(vd[0]) || !isData(vd[1]) ||
-        (vd.length === 3 && vd[2] !== null && vd[2] !== undefined && !(vd[2] instanceof Tensor)))) {
+        (vd.length === 3 && vd[2] !== null && vd[2] !== undefined && !isData(vd[2])))) {
       fail('fit', `validationData must be [x, y] or [x, y, sampleWeight] (x and y as Tensors, arrays or objects of Tensors), got ${describeValue(args.validationData)}`);
     }
     const verbose = args.verbose ?? 1;
-    let valData: [Data, Data, Tensor | null] | null = args.validationData
+    let valData: [Data, Data, SampleWeight | null] | null = args.validationData
       ? [args.validationData[0], args.validationData[1], args.validationData[2] ?? null] : null;
     if (valData) checkData('fit (validationData)', valData[0], valData[1]);
-    if (!(y instanceof Tensor) && (args.sampleWeight || args.classWeight)) fail('fit', 'sampleWeight and classWeight are supported for single-output models only');
+    if (valData?.[2]) checkSampleWeight('fit (validationData)', valData[2], valData[0]);
+    // Keras data_adapter_utils: "`class_weight` is only supported for Models with a single output."
+    if (!(y instanceof Tensor) && args.classWeight) fail('fit', 'classWeight is only supported for models with a single output (as in Keras); pass sampleWeight per output instead');
     if (args.sampleWeight && args.classWeight) fail('fit', 'pass either sampleWeight or classWeight, not both');
-    let sw: Tensor | null = args.sampleWeight ?? null;
     // [N] (per sample), or as Keras also takes for sequence outputs [N, 1] / [N, T] (per time step): the loss
     // aligns it with the loss values' leading axes (losses/reduction.ts combineWeights).
-    if (sw) checkData('fit (sampleWeight)', x, sw);
+    let sw: SampleWeight | null = args.sampleWeight ?? null;
     if (args.validationSplit !== undefined && args.validationSplit !== 0) {
       const s = args.validationSplit;
       if (!(s > 0 && s < 1)) fail('fit', `validationSplit must be in (0, 1), got ${s}`);
@@ -410,10 +427,10 @@ export abstract class Model extends Layer implements CallbackModel {
       // Keras: split_at = floor(N·(1 − split)); the last rows validate. Both parts must be non-empty.
       const splitAt = Math.floor(n * (1 - s));
       if (splitAt === 0 || splitAt === n) fail('fit', `validationSplit ${s} of ${n} samples leaves an empty training or validation set`);
-      valData = [takeData(x, null, splitAt, n), takeData(y, null, splitAt, n), sw ? takeRows(sw, null, splitAt, n) : null];
+      valData = [takeData(x, null, splitAt, n), takeData(y, null, splitAt, n), sw ? takeData(sw, null, splitAt, n) : null];
       x = takeData(x, null, 0, splitAt);
       y = takeData(y, null, 0, splitAt);
-      if (sw) sw = takeRows(sw, null, 0, splitAt);
+      if (sw) sw = takeData(sw, null, 0, splitAt);
       n = splitAt;
     }
     // Keras applies class_weight to the training data only (data_adapter_utils.class_weight_to_sample_weights).
@@ -443,7 +460,7 @@ export abstract class Model extends Layer implements CallbackModel {
           const end = Math.min(n, start + batchSize);
           const xb = takeData(x, order, start, end);
           const yb = takeData(y, order, start, end);
-          const l = this.trainOnBatch(xb, yb, sw ? takeRows(sw, order, start, end) : null);
+          const l = this.trainOnBatch(xb, yb, sw ? takeData(sw, order, start, end) : null);
           lossSum += l * (end - start);
           seen += end - start;
           // Keras 3.15 averages the per-output losses over batches WITHOUT the batch-size weights the total
@@ -483,9 +500,8 @@ export abstract class Model extends Layer implements CallbackModel {
     const batchSize = checkBatchSize('evaluate', args.batchSize);
     checkVerbose('evaluate', args.verbose);
     checkStream('evaluate', args.stream);
-    checkTensorArg('evaluate', 'sampleWeight', args.sampleWeight);
+    checkSampleWeight('evaluate', args.sampleWeight, x);
     const sw = args.sampleWeight ?? null;
-    if (sw) checkData('evaluate (sampleWeight)', x, sw);
     let ms: MeanMetric[] = [];
     let outMs: { index: number; metric: MeanMetric }[] = [];
     let lossSum = 0;
@@ -501,7 +517,7 @@ export abstract class Model extends Layer implements CallbackModel {
           // Fresh metric objects: evaluate must not disturb the running training metrics.
           ms = this.metricIds.map((id) => resolveMetric(id, (yb as Tensor).shape, out.shape));
         }
-        lossSum += this.totalLoss(loss, yb, out, sw ? takeRows(sw, null, start, end) : null).item() * (end - start);
+        lossSum += this.totalLoss(loss, yb, out, sw ? takeData(sw, null, start, end) : null).item() * (end - start);
         if (Array.isArray(out)) {
           for (const [k, v] of this.lastOutputLosses) outSums.set(k, (outSums.get(k) ?? 0) + v);  // unweighted, as fit
           if (this.outputMetricSpec !== null) {
@@ -524,12 +540,13 @@ export abstract class Model extends Layer implements CallbackModel {
     return logs;
   }
 
-  /** Outputs for every row of x, computed in batches with training=false. */
   /**
    * Outputs for every row, computed in batches with training=false. Several inputs come as an array (or, for a
-   * Functional model, an object by input name), batched together; one output is concatenated.
+   * Functional model, an object by input name), batched together. Each output is concatenated over the batches;
+   * several outputs come back as the model gives them (Keras `predict`: a list, or an object by output name
+   * when the model's outputs were given as one; tfjs `LayersModel.predict` returns Tensor | Tensor[]).
    */
-  predict(x: Data, args: PredictArgs = {}): Tensor {
+  predict(x: Data, args: PredictArgs = {}): Tensor | Tensor[] | Record<string, Tensor> {
     checkOptions('predict', args, PREDICT_KEYS);
     if (x instanceof Tensor && x.rank === 0) fail('predict', `x needs a batch axis, got ${shapeStr(x.shape)}`);
     const xs = dataTensors('predict', 'x', x);
@@ -538,15 +555,22 @@ export abstract class Model extends Layer implements CallbackModel {
       if (t.shape[0] !== n) fail('predict', `all inputs must have the same number of rows: input 0 has ${n}, input ${i} has ${t.shape[0]}`);
     });
     const batchSize = checkBatchSize('predict', args.batchSize);
-    const parts: Tensor[] = [];
+    const parts: Tensor[][] = [];  // parts[output][batch]
+    let several = false;
     noGrad(() => {
       for (let start = 0; start < n; start += batchSize) {
         const out = this.apply(takeData(x, null, start, Math.min(n, start + batchSize)) as Tensor, { training: false });
-        if (Array.isArray(out)) fail('predict', 'a model with several outputs: call model.apply(inputs) (batching several outputs is not supported yet)');
-        parts.push(out);
+        several = Array.isArray(out);
+        (several ? out as Tensor[] : [out as Tensor]).forEach((t, i) => (parts[i] ??= []).push(t));
       }
     });
-    return concatRows(parts);
+    const outs = parts.map((p) => concatRows(p));
+    return several ? this.packOutputs(outs) : outs[0];
+  }
+
+  /** Several outputs in the model's own structure (Functional: an object when its outputs were given by name). */
+  protected packOutputs(outs: Tensor[]): Tensor[] | Record<string, Tensor> {
+    return outs;
   }
 
   /** Keras `compile_config` of the compiled model (null before compile). */

@@ -9,7 +9,8 @@ import { Layer, baseArgsFromConfig, LAYER_OPTIONS, type CallArgs, type LayerArgs
 import { optionKeys, describeValue } from '../util/options.js';
 import { serializeDtype } from '../keras/engine/serialization.js';
 import { saveModel } from './save-model.js';
-import { Model } from './model.js';
+import { Model, type PredictArgs } from './model.js';
+import type { Data } from './data.js';
 export { History, classWeightsToSampleWeights, type CompileArgs, type FitArgs, type EvaluateArgs, type PredictArgs } from './model.js';
 
 export interface SequentialArgs extends LayerArgs {
@@ -47,6 +48,11 @@ export class Sequential extends Model {
     this.stack.push(layer);
     this.layerInputShapes.push(null);
     this.layerOutputShapes.push(null);
+  }
+
+  /** A Sequential model has one output, so predict gives one Tensor. */
+  override predict(x: Data, args: PredictArgs = {}): Tensor {
+    return super.predict(x, args) as Tensor;
   }
 
   /** The model's layers in order. */

@@ -438,7 +438,7 @@ const saveEntry: Entry = {
       if (a.corrupt === 'flip') { const p = join(dir, 'weights.bin'); const b = readFileSync(p); b[5] ^= 0xff; writeFileSync(p, b); }
       if (a.corrupt === 'missing') rmSync(join(dir, 'weights.bin'));
       const loaded = lt.keras.loadModel(a.corrupt === 'null-path' ? (null as never) : dir);
-      const after = loaded.predict(x);
+      const after = loaded.predict(x) as lt.Tensor;
       return before.toFlatArray().every((v, i) => v === after.data[i]) ? after : 'predictions differ';
     } finally {
       rmSync(dir, { recursive: true, force: true });

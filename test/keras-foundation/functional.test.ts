@@ -161,8 +161,28 @@ describe('keras Functional API vs TF 2.21 (Input, symbolic calls, shared layers,
     const xa = lt.randomUniform([5, 3], -1, 1, { seed: 1 });
     const xb = lt.randomUniform([5, 3], -1, 1, { seed: 2 });
     const all = (m.apply([xa, xb]) as lt.Tensor).toFlatArray();
-    expect(m.predict([xa, xb], { batchSize: 2 }).toFlatArray()).to.deep.equal(all);
-    expect(m.predict({ pa: xa, pb: xb }, { batchSize: 3 }).toFlatArray()).to.deep.equal(all);
+    expect((m.predict([xa, xb], { batchSize: 2 }) as lt.Tensor).toFlatArray()).to.deep.equal(all);
+    expect((m.predict({ pa: xa, pb: xb }, { batchSize: 3 }) as lt.Tensor).toFlatArray()).to.deep.equal(all);
     expect(() => m.predict([xa, lt.zeros([4, 3])])).to.throw(/predict: all inputs must have the same number of rows: input 0 has 5, input 1 has 4/);
+  });
+
+  it('predict with several outputs batches each: a list, or an object by name when the outputs were given as one (Keras)', () => {
+    lt.keras.clearSession();
+    const x = lt.keras.Input({ shape: [4, 2], name: 'x' });
+    const [seq, h] = new L.LSTM({ units: 3, returnSequences: true, returnState: true, name: 'enc' }).apply(x) as lt.keras.SymbolicTensor[];
+    const xs = lt.randomUniform([5, 4, 2], -1, 1, { seed: 3 });
+    const asList = new lt.keras.Model({ inputs: x, outputs: [seq, h] });
+    const whole = asList.apply(xs) as lt.Tensor[];
+    const p = asList.predict(xs, { batchSize: 2 }) as lt.Tensor[];
+    expect(p).to.have.length(2);
+    p.forEach((t, i) => {
+      expect(t.shape).to.deep.equal(whole[i].shape);
+      expect(t.toFlatArray()).to.deep.equal(whole[i].toFlatArray());
+    });
+    const asObject = new lt.keras.Model({ inputs: x, outputs: { seq, last: h } });
+    const o = asObject.predict(xs, { batchSize: 3 }) as Record<string, lt.Tensor>;
+    expect(Object.keys(o)).to.deep.equal(['seq', 'last']);
+    expect(o.seq.toFlatArray()).to.deep.equal(whole[0].toFlatArray());
+    expect(o.last.toFlatArray()).to.deep.equal(whole[1].toFlatArray());
   });
 });

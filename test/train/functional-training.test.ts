@@ -85,6 +85,60 @@ describe('train: Functional models with several inputs or outputs vs TF 2.21 (fi
     m.compile({ optimizer: new SGD({ learningRate: 0.1 }), loss: 'mse', lossWeights: [0.3, 2.0] });
     expect(() => m.trainOnBatch(lt.zeros([1, 4, 3]), [lt.zeros([1, 2]), lt.zeros([1, 1])])).to.throw(/lossWeights must match the number of losses, got 1 losses and 2 weights/);
   });
+  it('sample weights per output: an object by name (2 steps), one tensor for both (1 step), then fit with weighted validation data', () => {
+    lt.keras.clearSession();
+    const m = twoOutputs(true);
+    type SW = lt.NestedArray | Record<string, lt.NestedArray>;
+    const c = get<{ initial: W; final: W; steps: { x: lt.NestedArray; y: Record<string, lt.NestedArray>; sw: SW; loss: number }[];
+      fit: { x: lt.NestedArray; y: Record<string, lt.NestedArray>; sw: Record<string, lt.NestedArray>; val_x: lt.NestedArray;
+        val_y: Record<string, lt.NestedArray>; val_sw: Record<string, lt.NestedArray>; history: Record<string, number[]>; final: W } }>('sample_weight_dict');
+    const obj = (o: Record<string, lt.NestedArray>): Record<string, lt.Tensor> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, lt.tensor(v)]));
+    const compile = (): void => m.compile({ optimizer: new SGD({ learningRate: 0.1 }), loss: { a: 'mse', b: 'mae' }, lossWeights: { a: 1.0, b: 0.5 } });
+    compile();
+    setByName(m, c.initial);
+    c.steps.forEach((s, k) => {
+      const sw = Array.isArray(s.sw) ? lt.tensor(s.sw) : obj(s.sw as Record<string, lt.NestedArray>);
+      const loss = m.trainOnBatch(lt.tensor(s.x), obj(s.y), sw);
+      expect(loss, `step ${k} loss`).to.be.closeTo(s.loss, ATOL + RTOL * Math.abs(s.loss));
+    });
+    checkByName(m, c.final, 'after steps');
+    compile();
+    const h = m.fit(lt.tensor(c.fit.x), obj(c.fit.y), { sampleWeight: obj(c.fit.sw), batchSize: 2, epochs: 2, shuffle: false, verbose: 0,
+      validationData: [lt.tensor(c.fit.val_x), obj(c.fit.val_y), obj(c.fit.val_sw)] });
+    expect(Object.keys(h.history).sort()).to.deep.equal(Object.keys(c.fit.history).sort());
+    for (const [k, vs] of Object.entries(c.fit.history)) expectClose(h.history[k], vs, ATOL, RTOL, `history ${k}`);
+    checkByName(m, c.fit.final, 'after fit');
+  });
+  it('sample weights per output as a list in output order (2 steps)', () => {
+    lt.keras.clearSession();
+    const m = twoOutputs(false, 3, 4, 3);
+    m.compile({ optimizer: new SGD({ learningRate: 0.1 }), loss: ['mse', 'mae'], lossWeights: [0.3, 2.0] });
+    const c = get<{ initial: W; final: W; steps: { x: lt.NestedArray; y: lt.NestedArray[]; sw: lt.NestedArray[]; loss: number }[] }>('sample_weight_list');
+    setByName(m, c.initial);
+    c.steps.forEach((s, k) => {
+      const loss = m.trainOnBatch(lt.tensor(s.x), s.y.map((v) => lt.tensor(v)), s.sw.map((v) => lt.tensor(v)));
+      expect(loss, `step ${k} loss`).to.be.closeTo(s.loss, ATOL + RTOL * Math.abs(s.loss));
+    });
+    checkByName(m, c.final, 'final');
+  });
+  it('sample weights per output are checked: names, count, rows; classWeight is single-output only (Keras)', () => {
+    lt.keras.clearSession();
+    const m = twoOutputs(true);
+    m.compile({ optimizer: 'sgd', loss: { a: 'mse', b: 'mse' } });
+    const x = lt.zeros([2, 5, 2]);
+    const y = { a: lt.zeros([2, 2]), b: lt.zeros([2, 1]) };
+    expect(() => m.trainOnBatch(x, y, { c: lt.ones([2]) })).to.throw(/sampleWeight names an output 'c' the model does not have \(outputs: a, b\)/);
+    expect(() => m.trainOnBatch(x, y, [lt.ones([2])])).to.throw(/sampleWeight has 1 entries but the model has 2 outputs/);
+    expect(() => m.trainOnBatch(x, y, { a: lt.ones([3]) })).to.throw(/same number of samples/);
+    expect(() => m.fit(x, y, { classWeight: { 0: 2 }, verbose: 0 })).to.throw(/classWeight is only supported for models with a single output/);
+    // leaving an output out of the object leaves its loss unweighted: same as weights of 1
+    const a = m.evaluate(x, { a: lt.ones([2, 2]), b: lt.ones([2, 1]) }, { sampleWeight: { a: lt.tensor([2, 0]) } });
+    const b = m.evaluate(x, { a: lt.ones([2, 2]), b: lt.ones([2, 1]) }, { sampleWeight: { a: lt.tensor([2, 0]), b: lt.ones([2]) } });
+    expect(a).to.deep.equal(b);
+    const single = new lt.keras.Sequential({ layers: [new L.Dense({ units: 1, inputShape: [2] })] });
+    single.compile({ optimizer: 'sgd', loss: 'mse' });
+    expect(() => single.trainOnBatch(lt.zeros([2, 2]), lt.zeros([2, 1]), [lt.ones([2])])).to.throw(/the model has one output: sampleWeight must be a Tensor/);
+  });
   it('targets must match the outputs: count, names, a single tensor for two outputs', () => {
     lt.keras.clearSession();
     const m = twoOutputs(true);

@@ -29,9 +29,9 @@ export interface ArchiveStepCase {
  * Checks a loaded model against TF's record: predict on x, then one trainOnBatch with the archive's
  * compile_config, its loss and every weight after it (in getWeights order), within atol + rtol·|TF|.
  */
-export function checkPredictAndStep(model: { predict(x: Tensor): Tensor; trainOnBatch(x: Tensor, y: Tensor): number; getWeights(): Tensor[] },
+export function checkPredictAndStep(model: { predict(x: Tensor): unknown; trainOnBatch(x: Tensor, y: Tensor): number; getWeights(): Tensor[] },
   x: Tensor, c: ArchiveStepCase, atol: number, rtol: number): void {
-  expectClose(model.predict(x).data, flat(c.y_pred), atol, rtol, 'predict');
+  expectClose((model.predict(x) as Tensor).data, flat(c.y_pred), atol, rtol, 'predict');
   const loss = model.trainOnBatch(x, tensor(c.y_true as NestedArray));
   expect(loss).to.be.closeTo(c.train_loss, atol + rtol * Math.abs(c.train_loss));
   const ws = model.getWeights();

@@ -48,7 +48,7 @@ describe('train: loadKerasModel (.keras archives written by Keras 3.15)', () => 
     const model = await lt.keras.loadKerasModel(file(c.file));
     expect(model.layers.map((l) => l.name)).to.deep.equal(c.layers);
     const x = lt.tensor(c.x);
-    expectClose(model.predict(x).data, flat(c.y), ATOL, RTOL, 'predictions');
+    expectClose((model.predict(x) as lt.Tensor).data, flat(c.y), ATOL, RTOL, 'predictions');
     // compile_config restored: Adam(2e-3), sparse categorical cross-entropy, accuracy → Keras's evaluate()
     expect(model.optimizer).to.be.instanceOf(lt.keras.optimizers.Adam);
     expect(model.optimizer!.learningRate).to.be.closeTo(2e-3, 1e-9);
@@ -63,7 +63,7 @@ describe('train: loadKerasModel (.keras archives written by Keras 3.15)', () => 
     const stored = await lt.keras.loadKerasModel(file(c.file), { compile: false });
     const deflated = await lt.keras.loadKerasModel(file(c.deflated_file), { compile: false });
     const x = lt.tensor(c.x);
-    expect(Array.from(deflated.predict(x).data)).to.deep.equal(Array.from(stored.predict(x).data));
+    expect(Array.from((deflated.predict(x) as lt.Tensor).data)).to.deep.equal(Array.from((stored.predict(x) as lt.Tensor).data));
     expect(deflated.optimizer).to.equal(null); // compile: false
   });
 
@@ -73,7 +73,7 @@ describe('train: loadKerasModel (.keras archives written by Keras 3.15)', () => 
     expect(c.h5_groups).to.include('lstm').and.not.include('lstm_1');
     const model = await lt.keras.loadKerasModel(file(c.file));
     expect(model.layers.map((l) => l.name)).to.deep.equal(c.layers);
-    expectClose(model.predict(lt.tensor(c.ids)).data, flat(c.y), ATOL, RTOL, 'predictions');
+    expectClose((model.predict(lt.tensor(c.ids)) as lt.Tensor).data, flat(c.y), ATOL, RTOL, 'predictions');
     // compile(metrics=[MeanAbsoluteError(), 'mse']): the metric object is a dict in compile_config
     expect(c.compile_config.metrics[0].class_name).to.equal('MeanAbsoluteError');
     const logs = model.evaluate(lt.tensor(c.ids), lt.tensor(c.targets), { batchSize: 3, verbose: 0 });
@@ -111,7 +111,7 @@ describe('train: loadKerasModel (.keras archives written by Keras 3.15)', () => 
     // cell would come first and take the first SimpleRNN cell's place
     const c = fx.stacked_order;
     const model = await lt.keras.loadKerasModel(file(c.file));
-    expectClose(model.predict(lt.tensor(c.x)).data, flat(c.y), ATOL, RTOL, 'predictions');
+    expectClose((model.predict(lt.tensor(c.x)) as lt.Tensor).data, flat(c.y), ATOL, RTOL, 'predictions');
   });
 
   it('a functional model loads as a Functional (Input → Dense(1)), with its layers and a [B, 1] output', async () => {

@@ -54,8 +54,8 @@ describe('train: saveKerasModel (archives that real TF 2.21 loads)', () => {
       expect(c.tf.layers.length).to.be.above(0);
       const model = await lt.keras.loadKerasModel(join(fixtures, 'lstm_ts_export', c.file));
       const x = lt.tensor(c.x);
-      expectClose(model.predict(x, { batchSize: 16 }).data, flat(c.tf.pred), ATOL, 0, 'first predict');
-      expectClose(model.predict(x, { batchSize: 16 }).data, flat(c.tf.pred_again), ATOL, 0, 'second predict (stateful models continue)');
+      expectClose((model.predict(x, { batchSize: 16 }) as lt.Tensor).data, flat(c.tf.pred), ATOL, 0, 'first predict');
+      expectClose((model.predict(x, { batchSize: 16 }) as lt.Tensor).data, flat(c.tf.pred_again), ATOL, 0, 'second predict (stateful models continue)');
       // compiled archives come back compiled in TF; the only warning is the optimizer state we do not write
       if (c.name !== 'stateful') expect(c.tf.optimizer).to.be.a('string');
       for (const w of c.tf.warnings) expect(w).to.match(/^Skipping variable loading for optimizer/);

@@ -42,8 +42,8 @@ describe('train: a zoo of random Keras models (.keras from TF 2.21) loads to the
     it(`${c.name} (predict twice): ${c.description}`, async () => {
       const model = await lt.keras.loadKerasModel(join(fixtures, 'keras_zoo', c.file));
       const x = lt.tensor(c.x);
-      expectClose(model.predict(x, { batchSize: 3 }).data, flat(c.y_pred), ATOL, RTOL, 'first predict');
-      expectClose(model.predict(x, { batchSize: 3 }).data, flat(c.y_pred_again), ATOL, RTOL, 'second predict');
+      expectClose((model.predict(x, { batchSize: 3 }) as lt.Tensor).data, flat(c.y_pred), ATOL, RTOL, 'first predict');
+      expectClose((model.predict(x, { batchSize: 3 }) as lt.Tensor).data, flat(c.y_pred_again), ATOL, RTOL, 'second predict');
     });
   }
 });

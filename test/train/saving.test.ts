@@ -40,8 +40,8 @@ describe('train/saving', () => {
     for (const l of fresh.layers) (l as lt.keras.layers.RNN).resetStates();
     const loaded = loadModel(dir);
     const f1 = fresh.predict(x), f2 = fresh.predict(x);
-    expect(Array.from(loaded.predict(x).data)).to.deep.equal(Array.from(f1.data));
-    expect(Array.from(loaded.predict(x).data)).to.deep.equal(Array.from(f2.data));
+    expect(Array.from((loaded.predict(x) as lt.Tensor).data)).to.deep.equal(Array.from(f1.data));
+    expect(Array.from((loaded.predict(x) as lt.Tensor).data)).to.deep.equal(Array.from(f2.data));
     expect(Array.from(f1.data)).to.not.deep.equal(Array.from(f2.data)); // the states really carry over
   });
 
@@ -60,7 +60,7 @@ describe('train/saving', () => {
     model.save(dir);
     for (const f of ['config.json', 'weights.bin', 'manifest.json']) expect(existsSync(join(dir, f)), f).to.equal(true);
     const loaded = loadModel(dir);
-    expect(loaded.predict(x).toFlatArray()).to.deep.equal(before.toFlatArray());
+    expect((loaded.predict(x) as lt.Tensor).toFlatArray()).to.deep.equal(before.toFlatArray());
     expect(loaded.layers.map((l) => l.className)).to.deep.equal(['Embedding', 'LSTM', 'SimpleRNN', 'Dense']);
     expect(loaded.loss).to.be.instanceOf(lt.keras.losses.SparseCategoricalCrossentropy);
     expect(loaded.optimizer).to.be.instanceOf(Adam);

@@ -355,6 +355,12 @@ export class Functional extends Model {
     return this.outputs.length > 1 ? this.outputNamesList : null;
   }
 
+  /** predict's outputs: an object by name when the model's outputs were given as one (Keras returns that structure). */
+  protected override packOutputs(outs: Tensor[]): Tensor[] | Record<string, Tensor> {
+    const names = this.outputNames;
+    return names === null ? outs : Object.fromEntries(names.map((n, i) => [n, outs[i]]));
+  }
+
   /** The calls of `layer` within this model, in call order (Keras's node index of each). */
   private callsOf(layer: Layer): Node[] {
     return this.nodes.filter((n) => n.layer === layer);

@@ -12,7 +12,8 @@ interface Case {
   name: string; class_name: string; config: Record<string, unknown>; inputs: lt.NestedArray[]; output: lt.NestedArray;
   shape: number[]; grads: (lt.NestedArray | null)[]; masks?: (number[][] | null)[]; output_mask?: number[][] | null;
 }
-const fx = JSON.parse(readFileSync(new URL('../fixtures/merge_reshape.json', import.meta.url), 'utf8')) as { cases: Case[] };
+interface MaskCall { name: string; class_name: string; config: Record<string, unknown>; inputs: lt.NestedArray[]; masks: (lt.NestedArray | null)[]; warnings: string[]; output_mask: lt.NestedArray | null }
+const fx = JSON.parse(readFileSync(new URL('../fixtures/merge_reshape.json', import.meta.url), 'utf8')) as { cases: Case[]; mask_calls: MaskCall[] };
 const flat = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flat) : [v as number]);
 function close(got: ArrayLike<number>, want: number[], what: string): void {
   expect(got.length, `${what}: length`).to.equal(want.length);
@@ -48,6 +49,33 @@ describe('keras layers: merge (Add … Dot), reshaping (RepeatVector, Flatten, R
         const m = lt.keras.getKerasMask(y);
         if (c.output_mask === null) expect(m).to.equal(null);
         else expect(m!.toArray()).to.deep.equal(c.output_mask);
+      }
+    });
+  }
+
+  // Keras 3 Layer.__call__: a layer without mask support warns once that it destroys the mask, and its output
+  // carries none; the others pass (or compute) the mask. The warning text is Keras's, as TF printed it.
+  for (const c of fx.mask_calls) {
+    it(`masked input to ${c.class_name} (${c.name}): ${c.warnings.length ? 'Keras\'s "destroy the mask" warning, no output mask' : `no warning, output mask ${c.output_mask === null ? 'None' : 'kept'}`}`, () => {
+      lt.keras.clearSession();
+      const layer = lt.keras.deserializeLayer({ class_name: c.class_name, config: c.config });
+      const xs = c.inputs.map((v) => lt.tensor(v));
+      c.masks.forEach((m, i) => lt.keras.setKerasMask(xs[i], m === null ? null : lt.tensor(m)));
+      const warned: string[] = [];
+      const orig = console.warn;
+      console.warn = (...a: unknown[]): void => { warned.push(a.map(String).join(' ')); };
+      try {
+        const out = layer.apply(xs.length === 1 ? xs[0] : xs);
+        const y = Array.isArray(out) ? out[0] : out;
+        expect(warned).to.deep.equal(c.warnings);
+        const m = lt.keras.getKerasMask(y);
+        if (c.output_mask === null) expect(m).to.equal(null);
+        else expect(m!.toArray()).to.deep.equal(c.output_mask);
+        warned.length = 0;
+        layer.apply(xs.length === 1 ? xs[0] : xs);
+        expect(warned, 'the same warning is shown once (Python\'s default warning filter)').to.deep.equal([]);
+      } finally {
+        console.warn = orig;
       }
     });
   }

@@ -111,6 +111,21 @@ export function getKerasMask(t: Tensor): Tensor | null {
   return kerasMasks.get(t) ?? null;
 }
 
+const maskWarnings = new Set<string>();
+
+/**
+ * Keras 3 Layer.__call__ (keras/src/layers/layer.py): a layer that does not support masking, called on an input
+ * that carries a mask, warns (Python's default filter shows each distinct message once) and its outputs carry
+ * no mask. Keras's words, once per layer.
+ */
+function warnMaskDropped(layer: { name: string; className: string }): void {
+  const msg = `Layer '${layer.name}' (of type ${layer.className}) was passed an input with a mask attached to it. However, ` +
+    'this layer does not support masking and will therefore destroy the mask information. Downstream layers will not see the mask.';
+  if (maskWarnings.has(msg)) return;
+  maskWarnings.add(msg);
+  console.warn(msg);
+}
+
 export function setKerasMask(t: Tensor, mask: Tensor | null): void {
   if (mask === null) kerasMasks.delete(t);
   else kerasMasks.set(t, mask);
@@ -447,6 +462,8 @@ export abstract class Layer {
     if (this.supportsMasking) {
       const outMask = this.computeMask(xs, previousMask);
       for (const o of Array.isArray(outputs) ? outputs : [outputs]) setKerasMask(o, outMask);
+    } else if (previousMask !== null) {
+      warnMaskDropped(this);
     }
     return outputs;
   }

@@ -255,6 +255,13 @@ export class Dot extends Layer {
     }
     this.axes = Array.isArray(a) ? [a[0], a[1]] : a;
     this.normalize = checkBoolean('Dot', 'normalize', args.normalize) ?? false;
+    // Keras 3 Dot: supports_masking = True with compute_mask → None (a masked input is accepted without the
+    // "destroy the mask" warning, and the output carries no mask).
+    this.supportsMasking = true;
+  }
+
+  override computeMask(): Tensor | null {
+    return null;
   }
 
   call(inputs: Tensor | Tensor[], _kwargs: CallArgs = {}): Tensor {

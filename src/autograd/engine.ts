@@ -20,6 +20,7 @@ import { sameShape, shapeStr, fail } from '../tensor/shape.js';
 import type { GraphNode } from './node.js';
 import { noGrad } from './mode.js';
 import { checkOptions } from '../util/options.js';
+import { getIndexedSlices, setIndexedSlices, mergeIndexedSlices } from './indexed-slices.js';
 
 function topoOrder(roots: readonly GraphNode[]): GraphNode[] {
   const order: GraphNode[] = [];
@@ -157,20 +158,29 @@ export function backwardMany(roots: readonly Tensor[], seeds: readonly (Tensor |
       if (!sameShape(gt.shape, t.shape)) {
         fail('backward', `op '${op}' returned a gradient of shape ${shapeStr(gt.shape)} for an input of shape ${shapeStr(t.shape)}`);
       }
+      // A gather's gradient carries TF's IndexedSlices along (autograd/indexed-slices.ts): summing two keeps
+      // both sets of slices, adding a dense gradient drops them, as TF's AddN densifies.
+      const slices = getIndexedSlices(gt);
       if (t.gradFn === null) {
         if (!t.requiresGrad) return;
-        if (t.grad === null) t.grad = ownedCopy(gt);
-        else addInto(t.grad, gt);
+        if (t.grad === null) {
+          t.grad = ownedCopy(gt);
+          setIndexedSlices(t.grad, slices);
+        } else {
+          const merged = mergeIndexedSlices(getIndexedSlices(t.grad), slices);
+          addInto(t.grad, gt);
+          setIndexedSlices(t.grad, merged);
+        }
         return;
       }
       const prev = grads.get(t);
       if (prev === undefined) {
         grads.set(t, gt);
-      } else if (owned.has(prev)) {
-        addInto(prev, gt);
       } else {
-        const sum = ownedCopy(prev);
+        const merged = mergeIndexedSlices(getIndexedSlices(prev), slices);
+        const sum = owned.has(prev) ? prev : ownedCopy(prev);
         addInto(sum, gt);
+        setIndexedSlices(sum, merged);
         owned.add(sum);
         grads.set(t, sum);
       }

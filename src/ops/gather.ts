@@ -6,6 +6,7 @@
 import { Tensor, allocate } from '../tensor/tensor.js';
 import { fail, normAxis, shapeStr } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
+import { setIndexedSlices } from '../autograd/indexed-slices.js';
 
 function toIndices(indices: Int32Array | readonly number[] | Tensor): { idx: Int32Array; shape: number[] } {
   if (indices instanceof Tensor) {
@@ -64,6 +65,10 @@ export function gather(params: Tensor, indices: Int32Array | readonly number[] |
         for (let q = 0; q < inner; q++) g[dst + q] += gd[src + q];
       }
     }
-    return [new Tensor(g, params.shape)];
+    const dense = new Tensor(g, params.shape);
+    // TF's gradient of a gather along axis 0 is tf.IndexedSlices (one row per looked-up position); the
+    // optimizers need them where they are not linear in the gradient (autograd/indexed-slices.ts).
+    if (ax === 0) setIndexedSlices(dense, { indices: Int32Array.from(idx), values: gd.slice(0, m * inner), rowSize: inner });
+    return [dense];
   });
 }

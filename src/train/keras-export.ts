@@ -15,6 +15,7 @@ import type { Model } from './model.js';
 import { kerasSaveName, kerasWeightGroups } from './keras-weight-layout.js';
 import { zipStored } from './zip.js';
 import { inTempDir, openH5, type H5Node } from './h5.js';
+import { pythonJson } from '../util/python-json.js';
 
 /** The Keras release whose `.keras` layout and config keys lstm-ts writes (and is tested against). */
 export const KERAS_FORMAT_VERSION = '3.15.1';
@@ -78,7 +79,7 @@ export async function saveKerasModel(model: Model & { toJSON(): Record<string, u
   const date = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}@${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}`;
   const bytes = zipStored([
     { name: 'metadata.json', data: enc.encode(JSON.stringify({ keras_version: KERAS_FORMAT_VERSION, date_saved: date })) },
-    { name: 'config.json', data: enc.encode(JSON.stringify(model.toJSON())) },
+    { name: 'config.json', data: enc.encode(pythonJson(model.toJSON())) },
     { name: 'model.weights.h5', data: weights },
   ]);
   try {

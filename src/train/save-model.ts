@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Tensor, DType } from '../tensor/tensor.js';
 import { fail } from '../tensor/shape.js';
 import { crc32 } from './zip.js';
+import { pythonJson } from '../util/python-json.js';
 
 /** What saveModel needs from a model. */
 export interface SavableModel {
@@ -65,7 +66,7 @@ export function saveModel(model: SavableModel, dir: string): void {
     all.set(c, p);
     p += c.length;
   }
-  writeFileSync(join(dir, 'config.json'), JSON.stringify(model.toJSON(), null, 1));
+  writeFileSync(join(dir, 'config.json'), pythonJson(model.toJSON(), 1));
   writeFileSync(join(dir, 'weights.bin'), all);
   const manifest: Manifest = { format: WEIGHTS_FORMAT, version: 2, weights: entries };
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 1));

@@ -38,7 +38,7 @@ export class Adam extends Optimizer {
   protected slotCount(): number {
     return this.amsgrad ? 3 : 2;
   }
-  protected updateStep(g: TypedArray, w: TypedArray, slots: TypedArray[], lrIn: number, dtype: DType): void {
+  protected updateStep(g: TypedArray, w: TypedArray, slots: TypedArray[], lrIn: number, dtype: DType, gSquared: TypedArray | null): void {
     const r = this.rounder(dtype);
     const lr = r(lrIn);
     const t = this.iterations + 1;
@@ -53,7 +53,7 @@ export class Adam extends Optimizer {
     for (let i = 0; i < w.length; i++) {
       const gi = g[i];
       m[i] = r(m[i] + r(r(gi - m[i]) * c1));
-      v[i] = r(v[i] + r(r(r(gi * gi) - v[i]) * c2));
+      v[i] = r(v[i] + r(r((gSquared ? gSquared[i] : r(gi * gi)) - v[i]) * c2));
       let vi = v[i];
       if (vhat) {
         vhat[i] = Math.max(vhat[i], v[i]);

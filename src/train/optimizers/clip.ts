@@ -22,9 +22,10 @@ export function clipByNorm(g: TypedArray, clipnorm: number): TypedArray {
   return out;
 }
 
-export function clipByGlobalNorm(gs: (TypedArray | null)[], clipnorm: number): (TypedArray | null)[] {
+/** `normOf[i]` (default gs[i]) is what enters the norm: an IndexedSlices gradient's slices (optimizer.ts). */
+export function clipByGlobalNorm(gs: (TypedArray | null)[], clipnorm: number, normOf: (TypedArray | null)[] = gs): (TypedArray | null)[] {
   let total = 0;
-  for (const g of gs) if (g) total += sumSquares(g);
+  for (const g of normOf) if (g) total += sumSquares(g);
   const useNorm = Math.sqrt(total);
   const scale = clipnorm * Math.min(1 / useNorm, 1 / clipnorm) + (useNorm - useNorm);
   return gs.map((g) => {

@@ -14,6 +14,7 @@ import { checkClassOptions, checkNumber, checkString } from '../../util/options.
 import { fail, shapeStr, sameShape } from '../../tensor/shape.js';
 import { clipByGlobalNorm, clipByNorm, clipByValue } from './clip.js';
 import { LearningRateSchedule, deserializeSchedule } from './schedules.js';
+import { getIndexedSlices, densify, type IndexedSlices } from '../../autograd/indexed-slices.js';
 
 /** A constraint as layers hold it: a function or an object with `apply`/`call` mapping a weight to its projection. */
 export type ConstraintLike = ((w: Tensor) => Tensor) | { apply(w: Tensor): Tensor } | { call(w: Tensor): Tensor };
@@ -23,6 +24,13 @@ export function applyConstraint(c: ConstraintLike, w: Tensor): Tensor {
   if ('apply' in c && typeof c.apply === 'function') return c.apply(w);
   if ('call' in c && typeof c.call === 'function') return c.call(w);
   return fail('optimizer', 'constraint must be a function or have apply()/call()');
+}
+
+/** Keras `ops.square(g)` of IndexedSlices, densified: each slice squared, then the rows summed (Σ g²). */
+function squaredSlices(s: IndexedSlices, size: number, r: (x: number) => number): TypedArray {
+  const sq = s.values.slice();
+  for (let k = 0; k < sq.length; k++) sq[k] = r(sq[k] * sq[k]);
+  return densify({ ...s, values: sq }, size, r);
 }
 
 /** A fixed rate, a function of the iteration count, or a Keras schedule (schedules.ts). */
@@ -95,8 +103,12 @@ export abstract class Optimizer {
   /** Number of per-variable slots (m, v, ...) the subclass needs. */
   protected abstract slotCount(): number;
 
-  /** Updates `variable.data` in place from its (clipped) gradient. `slots` are zero-initialised per variable. */
-  protected abstract updateStep(g: TypedArray, w: TypedArray, slots: TypedArray[], lr: number, dtype: DType): void;
+  /**
+   * Updates `variable.data` in place from its (clipped) gradient. `slots` are zero-initialised per variable.
+   * `gSquared` is what Keras's `ops.square(gradient)` gives when TF holds the gradient as IndexedSlices (an
+   * Embedding's: Σ over a row's occurrences of g², autograd/indexed-slices.ts); null for a dense gradient (g²).
+   */
+  protected abstract updateStep(g: TypedArray, w: TypedArray, slots: TypedArray[], lr: number, dtype: DType, gSquared: TypedArray | null): void;
 
   /** Per-op rounding to the variable's dtype (see the header comment). */
   protected rounder(dtype: DType): (x: number) => number {
@@ -122,20 +134,47 @@ export abstract class Optimizer {
       fail('optimizer.apply', `got ${grads.length} gradients for ${variables.length} variables`);
     }
     noGrad(() => {
+      const cast = (d: TypedArray, dtype: DType): TypedArray => {
+        const c = allocate(dtype, d.length);
+        c.set(d);
+        return c;
+      };
+      // The slices TF would hold the gradient as (an Embedding's), in the variable's dtype.
+      let sl: (IndexedSlices | null)[] = grads.map((g, i) => {
+        const s = g === null ? undefined : getIndexedSlices(g);
+        if (s === undefined) return null;
+        return g!.dtype === variables[i].dtype ? s : { ...s, values: cast(s.values, variables[i].dtype) };
+      });
       let gs: (TypedArray | null)[] = grads.map((g, i) => {
         if (g === null) return null;
         const v = variables[i];
         if (!sameShape(g.shape, v.shape)) {
           fail('optimizer.apply', `gradient ${i} has shape ${shapeStr(g.shape)} but variable ${v.name ?? i} has shape ${shapeStr(v.shape)}`);
         }
-        if (g.dtype === v.dtype) return g.data;
-        const c = allocate(v.dtype, g.size);
-        c.set(g.data);
-        return c;
+        return g.dtype === v.dtype ? g.data : cast(g.data, v.dtype);
       });
-      if (this.clipnorm !== null && this.clipnorm > 0) gs = gs.map((g) => (g ? clipByNorm(g, this.clipnorm!) : g));
-      else if (this.globalClipnorm !== null && this.globalClipnorm > 0) gs = clipByGlobalNorm(gs, this.globalClipnorm);
-      else if (this.clipvalue !== null && this.clipvalue > 0) gs = gs.map((g) => (g ? clipByValue(g, this.clipvalue!) : g));
+      // Clipping sees slices as TF does: tf.clip_by_norm over the slices' values and clip per slice (both keep
+      // the slices; the dense gradient is then the sum of the clipped slices); the global norm below.
+      const clipSlices = (f: (values: TypedArray, i: number) => TypedArray): void => {
+        sl = sl.map((s, i) => {
+          if (s === null) return null;
+          const c = { ...s, values: f(s.values, i) };
+          gs[i] = densify(c, variables[i].size, this.rounder(variables[i].dtype));
+          return c;
+        });
+      };
+      if (this.clipnorm !== null && this.clipnorm > 0) {
+        gs = gs.map((g, i) => (g && !sl[i] ? clipByNorm(g, this.clipnorm!) : g));
+        clipSlices((v) => clipByNorm(v, this.clipnorm!));
+      } else if (this.globalClipnorm !== null && this.globalClipnorm > 0) {
+        // Keras clip_by_global_norm: the norm squares the slices (ops.square keeps IndexedSlices), but
+        // `v * scale` has no IndexedSlices form and densifies: the clipped gradient is dense.
+        gs = clipByGlobalNorm(gs, this.globalClipnorm, gs.map((g, i) => sl[i]?.values ?? g));
+        sl = sl.map(() => null);
+      } else if (this.clipvalue !== null && this.clipvalue > 0) {
+        gs = gs.map((g, i) => (g && !sl[i] ? clipByValue(g, this.clipvalue!) : g));
+        clipSlices((v) => clipByValue(v, this.clipvalue!));
+      }
       const lr = this.currentLearningRate();
       // Keras order: clip, then weight decay on every variable being updated, then update_step.
       if (this.weightDecay !== null) {
@@ -153,7 +192,7 @@ export abstract class Optimizer {
         const g = gs[i];
         if (g === null) continue;
         const v = variables[i];
-        this.updateStep(g, v.data, this.slots(v), lr, v.dtype);
+        this.updateStep(g, v.data, this.slots(v), lr, v.dtype, sl[i] ? squaredSlices(sl[i]!, v.size, this.rounder(v.dtype)) : null);
         // An in-place write: a graph recorded before this step can no longer be differentiated.
         v.bumpVersion();
       }

@@ -37,7 +37,7 @@ export class RMSprop extends Optimizer {
   protected slotCount(): number {
     return 3;
   }
-  protected updateStep(g: TypedArray, w: TypedArray, slots: TypedArray[], lrIn: number, dtype: DType): void {
+  protected updateStep(g: TypedArray, w: TypedArray, slots: TypedArray[], lrIn: number, dtype: DType, gSquared: TypedArray | null): void {
     const r = this.rounder(dtype);
     const lr = r(lrIn);
     const rho = r(this.rho);
@@ -47,7 +47,7 @@ export class RMSprop extends Optimizer {
     const [v, m, avg] = slots;
     for (let i = 0; i < w.length; i++) {
       const gi = g[i];
-      v[i] = r(r(rho * v[i]) + r(c * r(gi * gi)));
+      v[i] = r(r(rho * v[i]) + r(c * (gSquared ? gSquared[i] : r(gi * gi))));
       let d: number;
       if (this.centered) {
         avg[i] = r(r(rho * avg[i]) + r(c * gi));

@@ -93,4 +93,23 @@ describe('train: saveKerasModel (archives that real TF 2.21 loads)', () => {
     m.predict(lt.zeros([1, 2]));
     await reject(lt.keras.saveKerasModel(m, '/nonexistent-dir/x.keras'), /cannot write \/nonexistent-dir\/x\.keras/);
   });
+
+  it('writes Python floats where Keras checks isinstance(x, float): SGD momentum 0 → 0.0, learning rate 1 → 1.0', async () => {
+    // Keras 3 SGD: "`momentum` must be a float between [0, 1]" for the int 0; base optimizer: "Argument
+    // `learning_rate` should be float" (the reverse Functional zoo's SGD models failed to load in TF before).
+    const m = new lt.keras.Sequential([new lt.keras.layers.Dense({ units: 1, inputShape: [2] })]);
+    m.compile({ optimizer: new lt.keras.optimizers.SGD({ learningRate: 1 }), loss: 'mse' });
+    const dir = mkdtempSync(join(tmpdir(), 'lstm-ts-pyfloat-'));
+    try {
+      const file = join(dir, 'm.keras');
+      await lt.keras.saveKerasModel(m, file);
+      const text = new TextDecoder().decode(member(file, 'config.json'));
+      expect(text).to.include('"learning_rate":1.0,');
+      expect(text).to.include('"momentum":0.0,');
+      expect(text).to.include('"units":1,');  // integers stay integers
+      expect(JSON.parse(text).compile_config.optimizer.config.momentum).to.equal(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

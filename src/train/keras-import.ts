@@ -131,18 +131,20 @@ async function loadLegacyH5(path: string, file: string, compile: boolean): Promi
       fail(where, `${file} stores weights for ${stored.length} layers (${stored.join(', ')}) but the model has ${withWeights.length} (${withWeights.map((l) => l.name).join(', ')})`);
     }
     withWeights.forEach((layer, k) => {
-      if (layer.layers.some((l) => l instanceof Model) || layer instanceof Model) fail(where, `layer '${layer.name}' is a nested model: not supported in legacy .h5 files`);
       const g = mw.get!(stored[k])!;
       const names = listOf(attr(g, 'weight_names'));
-      if (names.length !== layer.weights.length) fail(where, `layer '${layer.name}' has ${layer.weights.length} weights but ${file} stores ${names.length} for '${stored[k]}'`);
-      layer.setWeights(names.map((n, i) => {
+      // Keras's _legacy_weights order: trainable, then non-trainable; a nested model's group holds all of its
+      // layers' weights (named by their paths) in that order.
+      const targets = [...layer.trainableWeights, ...layer.nonTrainableWeights];
+      if (names.length !== targets.length) fail(where, `layer '${layer.name}' has ${targets.length} weights but ${file} stores ${names.length} for '${stored[k]}'`);
+      names.forEach((n, i) => {
         const ds = g.get!(n);
         if (!ds) fail(where, `${file}: dataset ${stored[k]}/${n} is missing`);
-        if (!sameShape(ds.shape ?? [], layer.weights[i].shape)) {
-          fail(where, `layer '${layer.name}' weight ${i} (${n}): file has shape ${shapeStr(ds.shape ?? [])}, the model needs ${shapeStr(layer.weights[i].shape)}`);
+        if (!sameShape(ds.shape ?? [], targets[i].shape)) {
+          fail(where, `layer '${layer.name}' weight ${i} (${n}): file has shape ${shapeStr(ds.shape ?? [])}, the model needs ${shapeStr(targets[i].shape)}`);
         }
-        return tensor(Array.from(ds.value as ArrayLike<number>), { shape: [...layer.weights[i].shape], dtype: layer.weights[i].dtype });
-      }));
+        targets[i].assign(tensor(Array.from(ds.value as ArrayLike<number>), { shape: [...targets[i].shape], dtype: targets[i].dtype }));
+      });
     });
     if (compile) {
       const tc = attr(f, 'training_config');

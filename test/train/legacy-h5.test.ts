@@ -1,6 +1,7 @@
 // Legacy full-model HDF5 files (`model.save('m.h5')`, the Keras 2 / tf.keras format, still written by Keras 3.15)
 // from REAL TF 2.21 (test/fixtures/generate_legacy_h5.py): a Sequential (LSTM → Bidirectional(SimpleRNN) →
-// Dense) and a two-input Functional with a shared LSTM load with loadKerasModel (the file is recognised by its
+// Dense), a two-input Functional with a shared LSTM, and a Functional with a nested Functional (called twice) and a
+// nested Sequential (one weight group per nested model, weights named by their paths) load with loadKerasModel (the file is recognised by its
 // HDF5 signature), predict TF's outputs, and after one train_on_batch with the file's training_config give TF's
 // loss and every weight (by layer name). Tolerance 1e-5 absolute + 1e-4 relative, as the model zoo.
 import { expect } from 'chai';

@@ -166,6 +166,20 @@ describe('keras Functional API vs TF 2.21 (Input, symbolic calls, shared layers,
     expect(() => m.predict([xa, lt.zeros([4, 3])])).to.throw(/predict: all inputs must have the same number of rows: input 0 has 5, input 1 has 4/);
   });
 
+  it('recording a call of a nested model does not move the stored states of stateful RNNs inside it (Bidirectional too)', () => {
+    lt.keras.clearSession();
+    const ii = lt.keras.Input({ shape: [3, 2], batchSize: 2 });
+    const bi = new L.Bidirectional({ layer: new L.LSTM({ units: 2, stateful: true }) });
+    const inner = new lt.keras.Model({ inputs: ii, outputs: S(bi.apply(ii)) });
+    inner.predict(lt.randomUniform([2, 3, 2], -1, 1, { seed: 1 }), { batchSize: 2 });
+    const stored = (): number[][] => bi.layers.flatMap((l) => (l as lt.keras.layers.RNN).states!.map((t) => t.toFlatArray()));
+    const before = stored();
+    expect(before.flat().some((v) => v !== 0)).to.equal(true);
+    const x = lt.keras.Input({ shape: [3, 2], batchSize: 2 });
+    new lt.keras.Model({ inputs: x, outputs: S(inner.apply(x)) });  // traces inner on placeholders
+    expect(stored()).to.deep.equal(before);
+  });
+
   it('predict with several outputs batches each: a list, or an object by name when the outputs were given as one (Keras)', () => {
     lt.keras.clearSession();
     const x = lt.keras.Input({ shape: [4, 2], name: 'x' });

@@ -141,8 +141,15 @@ function placeholder(t: SymbolicTensor, batch: number, unknown: number): Tensor 
 
 /** Runs `layer` on placeholders for the recorded inputs and returns its outputs; RNN states are put back. */
 function traceRun(layer: Layer, node: Node, batch: number, unknown: number): Tensor[] {
-  const withStates = (l: Layer): { states: Tensor[] | null }[] => [l, ...l.layers].filter((x) => 'states' in x) as unknown as { states: Tensor[] | null }[];
-  const holders = withStates(layer);
+  // Every layer inside (a nested model's Bidirectional's RNNs too), each once: the trace must not move any state.
+  const inside = new Set<Layer>();
+  const walk = (l: Layer): void => {
+    if (inside.has(l)) return;
+    inside.add(l);
+    for (const sub of l.layers) walk(sub);
+  };
+  walk(layer);
+  const holders = [...inside].filter((x) => 'states' in x) as unknown as { states: Tensor[] | null }[];
   const saved = holders.map((h) => (h.states === null ? null : h.states.map((s) => s.clone())));
   try {
     return noGrad(() => {

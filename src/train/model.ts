@@ -568,6 +568,22 @@ export abstract class Model extends Layer implements CallbackModel {
     return several ? this.packOutputs(outs) : outs[0];
   }
 
+  /**
+   * Keras `test_on_batch`: the loss on one batch (layer losses included, like evaluate), without updating
+   * anything; all of x is one batch. Like trainOnBatch here it returns the loss alone (Keras returns the loss
+   * followed by the metrics when there are metrics; use evaluate for those).
+   */
+  testOnBatch(x: Data, y: Data, sampleWeight: SampleWeight | null = null): number {
+    const n = checkData('testOnBatch', x, y);
+    return this.evaluate(x, y, { batchSize: Math.max(1, n), verbose: 0, ...(sampleWeight ? { sampleWeight } : {}) }).loss;
+  }
+
+  /** Keras `predict_on_batch`: the outputs for x as one batch (training=false), in the model's output structure. */
+  predictOnBatch(x: Data): Tensor | Tensor[] | Record<string, Tensor> {
+    const xs = dataTensors('predictOnBatch', 'x', x);
+    return this.predict(x, { batchSize: Math.max(1, xs[0].shape[0]) });
+  }
+
   /** Several outputs in the model's own structure (Functional: an object when its outputs were given by name). */
   protected packOutputs(outs: Tensor[]): Tensor[] | Record<string, Tensor> {
     return outs;

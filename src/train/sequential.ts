@@ -55,6 +55,10 @@ export class Sequential extends Model {
     return super.predict(x, args) as Tensor;
   }
 
+  override predictOnBatch(x: Data): Tensor {
+    return super.predictOnBatch(x) as Tensor;
+  }
+
   /** The model's layers in order. */
   override get layers(): Layer[] {
     return [...this.stack];

@@ -139,6 +139,25 @@ describe('train: Functional models with several inputs or outputs vs TF 2.21 (fi
     single.compile({ optimizer: 'sgd', loss: 'mse' });
     expect(() => single.trainOnBatch(lt.zeros([2, 2]), lt.zeros([2, 1]), [lt.ones([2])])).to.throw(/the model has one output: sampleWeight must be a Tensor/);
   });
+  it('testOnBatch is evaluate on one batch (no update), predictOnBatch is predict on one batch, in the output structure', () => {
+    lt.keras.clearSession();
+    const m = twoOutputs(true);
+    m.compile({ optimizer: new SGD({ learningRate: 0.1 }), loss: { a: 'mse', b: 'mae' }, lossWeights: { a: 1.0, b: 0.5 } });
+    const x = lt.randomUniform([4, 5, 2], -1, 1, { seed: 5 });
+    const y = { a: lt.randomUniform([4, 2], -1, 1, { seed: 6 }), b: lt.randomUniform([4, 1], -1, 1, { seed: 7 }) };
+    const w0 = m.getWeights().map((t) => t.toFlatArray());
+    const sw = { a: lt.tensor([1, 0, 2, 1]) };
+    expect(m.testOnBatch(x, y, sw)).to.equal(m.evaluate(x, y, { batchSize: 4, sampleWeight: sw }).loss);
+    expect(m.getWeights().map((t) => t.toFlatArray())).to.deep.equal(w0);
+    const p = m.predictOnBatch(x) as Record<string, lt.Tensor>;
+    const whole = m.apply(x) as lt.Tensor[];
+    expect(p.a.toFlatArray()).to.deep.equal(whole[0].toFlatArray());
+    expect(p.b.toFlatArray()).to.deep.equal(whole[1].toFlatArray());
+    // the loss testOnBatch reports is the one trainOnBatch computes before its update (no dropout here)
+    const before = m.testOnBatch(x, y, sw);
+    expect(m.trainOnBatch(x, y, sw)).to.be.closeTo(before, 1e-6);
+    expect(m.testOnBatch(x, y, sw)).to.be.below(before);
+  });
   it('targets must match the outputs: count, names, a single tensor for two outputs', () => {
     lt.keras.clearSession();
     const m = twoOutputs(true);

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { keras, tensor, Tensor } from '../../src/index.js';
 import { loadFixtures, expectClose, t32 } from './helpers.js';
 
-const { LSTM, SimpleRNN, LSTMCell, SimpleRNNCell, RNN, Bidirectional } = keras.layers;
+const { LSTM, SimpleRNN, GRU, LSTMCell, SimpleRNNCell, GRUCell, RNN, Bidirectional } = keras.layers;
 
 describe('keras-recurrent: get_config / from_config', () => {
   const cfgs = loadFixtures().configs;
@@ -45,6 +45,43 @@ describe('keras-recurrent: get_config / from_config', () => {
     expect(ours).to.deep.equal(theirs);
   });
 
+  it('GRU, GRUCell and Bidirectional(GRU) configs equal Keras 3.15 get_config() (defaults and every non-default option)', () => {
+    expect(new GRU({ units: 4, name: 'gru' }).getConfig()).to.deep.equal(cfgs.GRU_default);
+    expect(new GRUCell({ units: 4, name: 'gru_cell' }).getConfig()).to.deep.equal(cfgs.GRUCell_default);
+    const g = new GRU({
+      units: 4, name: 'gru_opts', activation: 'relu', recurrentActivation: 'hard_sigmoid', useBias: false, resetAfter: false,
+      kernelRegularizer: 'l2', biasConstraint: 'non_neg', dropout: 0.25, recurrentDropout: 0.5, seed: 7, returnSequences: true,
+      returnState: true, goBackwards: true, unroll: true, zeroOutputForMask: true,
+    });
+    expect(g.getConfig()).to.deep.equal(cfgs.GRU_options);
+    expect(g.cell.implementation, 'recurrent_dropout forces implementation 1').to.equal(1);
+    const b = new Bidirectional({ layer: new GRU({ units: 4, name: 'gru' }), name: 'bidirectional_gru', mergeMode: 'sum' });
+    expect(b.getConfig()).to.deep.equal(cfgs.Bidirectional_GRU);
+    expect(keras.deserializeLayer({ class_name: 'GRU', config: cfgs.GRU_options })).to.be.instanceOf(GRU);
+  });
+
+  it('GRU: Keras 2 configs (implementation, time_major, reset_after) load; bias shapes follow reset_after; errors name the argument', () => {
+    const k2 = {
+      name: 'gru_k2', trainable: true, dtype: 'float32', return_sequences: true, return_state: false, go_backwards: false, stateful: false,
+      unroll: false, time_major: false, units: 3, activation: 'tanh', recurrent_activation: 'sigmoid', use_bias: true,
+      kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } }, recurrent_initializer: { class_name: 'Orthogonal', config: { gain: 1.0, seed: null } },
+      bias_initializer: { class_name: 'Zeros', config: {} }, kernel_regularizer: null, recurrent_regularizer: null, bias_regularizer: null,
+      activity_regularizer: null, kernel_constraint: null, recurrent_constraint: null, bias_constraint: null, dropout: 0.0, recurrent_dropout: 0.0,
+      implementation: 2, reset_after: true,
+    };
+    const l = GRU.fromConfig(k2);
+    l.build([1, 2, 5]);
+    expect(l.cell.bias!.shape).to.deep.equal([2, 9]);
+    expect(GRU.fromConfig({ ...k2, reset_after: false, implementation: 0 }).cell.implementation).to.equal(1);
+    const rb = GRU.fromConfig({ ...k2, reset_after: false });
+    rb.build([1, 2, 5]);
+    expect(rb.cell.bias!.shape).to.deep.equal([9]);
+    expect(() => new GRU({ units: 0 })).to.throw(/expected a positive integer, got 0/);
+    expect(() => new GRU({ units: 2, resetAfter: 'yes' as never })).to.throw(/resetAfter/);
+    expect(() => new GRU({ units: 2, reset_after: false } as never)).to.throw(/did you mean 'resetAfter'/);
+    expect(() => new GRU({ units: 2, implementation: 3 })).to.throw(/implementation must be 1 or 2/);
+  });
+
   it('fromConfig(getConfig()) round-trips every layer (configs equal, same numbers with the same weights)', () => {
     const x = t32([[[0.1, -0.2, 0.3], [0.5, 0.4, -0.1]], [[-0.3, 0.2, 0.9], [0.0, 0.1, 0.2]]]);
     const layers = [
@@ -53,6 +90,10 @@ describe('keras-recurrent: get_config / from_config', () => {
       new SimpleRNN({ units: 2, activation: 'relu', stateful: true, zeroOutputForMask: true, returnSequences: true }),
       new RNN({ cell: [new LSTMCell({ units: 3 }), new SimpleRNNCell({ units: 2 })], returnSequences: true }),
       new Bidirectional({ layer: new LSTM({ units: 2, returnSequences: true }), mergeMode: 'ave' }),
+      new GRU({ units: 3, returnSequences: true, resetAfter: false, implementation: 1, goBackwards: true }),
+      new GRU({ units: 2, returnState: true, dropout: 0.1, seed: 3 }),
+      new RNN({ cell: [new GRUCell({ units: 3 }), new LSTMCell({ units: 2 })], returnSequences: true }),
+      new Bidirectional({ layer: new GRU({ units: 2, returnSequences: true }), mergeMode: 'concat' }),
     ];
     for (const l of layers) {
       const cfg = l.getConfig();

@@ -11,8 +11,8 @@ import { expect } from 'chai';
 import { Tensor, tensor, keras, ops, native, type NestedArray } from '../../src/index.js';
 import { loadFixtures, expectClose, maxAbsDiff, type RnnCase } from './helpers.js';
 
-const { LSTM, SimpleRNN, RNN, Bidirectional } = keras.layers;
-type AnyLayer = InstanceType<typeof LSTM> | InstanceType<typeof SimpleRNN> | InstanceType<typeof RNN> | InstanceType<typeof Bidirectional>;
+const { LSTM, SimpleRNN, GRU, RNN, Bidirectional } = keras.layers;
+type AnyLayer = InstanceType<typeof LSTM> | InstanceType<typeof SimpleRNN> | InstanceType<typeof GRU> | InstanceType<typeof RNN> | InstanceType<typeof Bidirectional>;
 
 const OUT_TOL32 = 1e-5;
 const GRAD_TOL32 = 1e-4;
@@ -31,13 +31,15 @@ function layerFromCase(c: RnnCase, generic = false, native = false): AnyLayer {
     return l;
   }
   // Keras 3 configs drop `implementation`; the generator asked for implementation 1 in these cases.
-  if (c.name.includes('_i1_')) cfg.implementation = 1;
+  if (c.name.includes('_i1_') || c.name.endsWith('_i1')) cfg.implementation = 1;
   if (c.name === 'rnn_stacked_lstm_cells_mask_init') {
     ((cfg.cell as { config: { cells: { config: Record<string, unknown> }[] } }).config.cells[1].config).implementation = 1;
   }
   if (c.name.startsWith('lstm_') && generic) return RNN.fromConfig({ ...cfg, cell: { class_name: 'LSTMCell', config: { ...cfg, name: 'lstm_cell' } } });
   if (c.name.startsWith('lstm_')) return LSTM.fromConfig(cfg);
   if (c.name.startsWith('srnn_')) return SimpleRNN.fromConfig(cfg);
+  if (c.name.startsWith('gru_') && generic) return RNN.fromConfig({ ...cfg, cell: { class_name: 'GRUCell', config: { ...cfg, name: 'gru_cell' } } });
+  if (c.name.startsWith('gru_')) return GRU.fromConfig(cfg);
   if (c.name.startsWith('rnn_')) return RNN.fromConfig(cfg);
   if (c.name.startsWith('bidi_')) return Bidirectional.fromConfig(cfg);
   throw new Error(`unknown case kind ${c.name}`);
@@ -72,7 +74,7 @@ describe('keras-recurrent: real TensorFlow 2.21 fixtures', function () {
   const runs: { c: RnnCase; generic: boolean }[] = [];
   for (const c of fx.cases) {
     runs.push({ c, generic: false });
-    if (c.name.startsWith('lstm_') && !c.x2 && !(c.config.unroll as boolean)) runs.push({ c, generic: true });
+    if ((c.name.startsWith('lstm_') || c.name.startsWith('gru_')) && !c.x2 && !(c.config.unroll as boolean)) runs.push({ c, generic: true });
   }
   for (const { c, generic } of runs) {
     it(`${c.name}${generic ? ' [generic loop]' : ''}`, () => runCase(c, generic, 'float32'));

@@ -15,6 +15,7 @@ import {
 import { RNN } from './rnn.js';
 import { LSTM } from './lstm.js';
 import { SimpleRNN } from './simple-rnn.js';
+import { GRU } from './gru.js';
 import { scale } from '../../../ops/unary.js';
 import { optionKeys } from '../../../util/options.js';
 import { LAYER_OPTIONS } from '../../engine/layer.js';
@@ -28,7 +29,7 @@ export interface BidirectionalArgs extends LayerArgs {
 }
 
 type RnnClass = { fromConfig(cfg: Record<string, unknown>): RNN };
-const layerClasses = new Map<string, RnnClass>([['LSTM', LSTM], ['SimpleRNN', SimpleRNN], ['RNN', RNN]]);
+const layerClasses = new Map<string, RnnClass>([['LSTM', LSTM], ['SimpleRNN', SimpleRNN], ['GRU', GRU], ['RNN', RNN]]);
 
 function classOf(layer: RNN): RnnClass {
   const c = layerClasses.get(layer.className);
@@ -54,7 +55,7 @@ export class Bidirectional extends Layer {
   constructor(args: BidirectionalArgs) {
     super(args);
     const { layer, backwardLayer } = args;
-    if (!(layer instanceof RNN)) fail('Bidirectional', 'Please initialize `Bidirectional` layer with a recurrent layer (RNN, LSTM, SimpleRNN).');
+    if (!(layer instanceof RNN)) fail('Bidirectional', 'Please initialize `Bidirectional` layer with a recurrent layer (RNN, LSTM, GRU, SimpleRNN).');
     if (backwardLayer !== undefined && !(backwardLayer instanceof RNN)) fail('Bidirectional', '`backward_layer` need to be a recurrent layer instance.');
     const mm = args.mergeMode === undefined ? 'concat' : args.mergeMode;
     if (!['sum', 'mul', 'ave', 'concat', null].includes(mm)) {

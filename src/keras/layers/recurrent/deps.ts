@@ -2,11 +2,11 @@
 // Keras code and a change of a foundation API touches one file.
 
 export { Tensor, type DType, type TypedArray } from '../../../tensor/tensor.js';
-export { zeros, tensor } from '../../../tensor/create.js';
+export { zeros, full, tensor } from '../../../tensor/create.js';
 export { fail, shapeStr, sameShape } from '../../../tensor/shape.js';
 export { Random, getGlobalRandom } from '../../../tensor/random.js';
 export { noGrad } from '../../../autograd/mode.js';
-export { add, mul, div } from '../../../ops/arithmetic.js';
+export { add, sub, mul, div } from '../../../ops/arithmetic.js';
 export { matmul } from '../../../ops/matmul.js';
 export { split, concat, stack, unstack, transpose, reshape, slice } from '../../../ops/layout.js';
 export { reverse } from '../../../ops/sequence.js';

@@ -113,7 +113,7 @@ export function dynamicRnn(cell: RNNCell, inputs: Tensor, opts: DynamicRnnOption
   const op = 'dynamicRnn';
   checkOptions(op, opts, DYNAMIC_RNN_OPTIONS);
   checkBoolean(op, 'timeMajor', opts.timeMajor);
-  if (!(cell instanceof RNNCell)) fail(op, `cell must be an RNN cell (BasicRNNCell, BasicLSTMCell, LSTMCell, MultiRNNCell), got ${describe(cell)}`);
+  if (!(cell instanceof RNNCell)) fail(op, `cell must be an RNN cell (BasicRNNCell, BasicLSTMCell, LSTMCell, GRUCell, MultiRNNCell), got ${describe(cell)}`);
   if (!(inputs instanceof Tensor)) fail(op, `inputs must be a Tensor, got ${describe(inputs)}`);
   const timeMajor = opts.timeMajor ?? false;
   if (inputs.rank !== 3) {

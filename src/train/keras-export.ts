@@ -62,7 +62,7 @@ async function writeWeightsH5(model: Model, file: string): Promise<void> {
  * and, if compiled, the optimizer, loss and metrics (not the optimizer's slot state). lstm-ts reads it back with
  * loadKerasModel.
  */
-export async function saveKerasModel(model: Model & { toJSON(): Record<string, unknown> }, file: string): Promise<void> {
+export async function saveKerasModel(model: Model, file: string): Promise<void> {
   if (!file.endsWith('.keras')) fail('saveKerasModel', `the file name must end in .keras (Keras refuses others), got ${file}`);
   // A Sequential needs a known input shape (its config starts with an InputLayer); a Functional always has one.
   if ('inputShape' in model && !(model as { inputShape: unknown }).inputShape) {

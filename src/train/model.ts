@@ -230,6 +230,9 @@ export abstract class Model extends Layer implements CallbackModel {
   /** Each output's (unweighted) loss in the last batch of a multi-output model, for the `<output>_loss` logs. */
   private lastOutputLosses: [string, number][] = [];
 
+  /** The model as Keras's `{ class_name, config, ... }` JSON (what `.keras` archives and saveModel write). */
+  abstract toJSON(): Record<string, unknown>;
+
   /** Names of the outputs when the model has several (Functional overrides), else null: one output. */
   protected multiOutputNames(): string[] | null {
     return null;

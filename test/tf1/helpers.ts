@@ -8,11 +8,11 @@ import { Tensor, tensor, type DType } from '../../src/index.js';
 import * as lt from '../../src/index.js';
 import { flattenState, type RnnState } from '../../src/tf1/state.js';
 import type { DynamicRnnBackend } from '../../src/tf1/rnn.js';
-import { BasicRNNCell, BasicLSTMCell, LSTMCell, MultiRNNCell, type RNNCell } from '../../src/tf1/rnn_cell/index.js';
+import { BasicRNNCell, BasicLSTMCell, LSTMCell, GRUCell, MultiRNNCell, type RNNCell } from '../../src/tf1/rnn_cell/index.js';
 
 export interface Enc { shape: number[]; data: number[] }
 export interface CellSpec {
-  type: 'BasicRNNCell' | 'BasicLSTMCell' | 'LSTMCell' | 'MultiRNNCell';
+  type: 'BasicRNNCell' | 'BasicLSTMCell' | 'LSTMCell' | 'GRUCell' | 'MultiRNNCell';
   numUnits?: number;
   forgetBias?: number;
   stateIsTuple?: boolean;
@@ -61,6 +61,8 @@ export function makeCell(spec: CellSpec, seed = 1): RNNCell {
         numUnits: spec.numUnits!, forgetBias: spec.forgetBias, stateIsTuple: spec.stateIsTuple, activation: spec.activation,
         usePeepholes: spec.usePeepholes, cellClip: spec.cellClip, numProj: spec.numProj, projClip: spec.projClip, seed,
       });
+    case 'GRUCell':
+      return new GRUCell({ numUnits: spec.numUnits!, activation: spec.activation, seed });
     case 'MultiRNNCell':
       return new MultiRNNCell(spec.cells!.map((c, i) => makeCell(c, seed + i + 1)), spec.stateIsTuple ?? true);
   }

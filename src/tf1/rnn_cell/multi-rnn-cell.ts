@@ -28,7 +28,7 @@ export class MultiRNNCell extends RNNCell {
     }
     if (!Array.isArray(cells)) throw new LstmTsError(`MultiRNNCell: cells must be a list or tuple, but received: ${describe(cells)}.`);
     cells.forEach((c, i) => {
-      if (!(c instanceof RNNCell)) fail('MultiRNNCell', `cells[${i}] must be an RNN cell (BasicRNNCell, BasicLSTMCell, LSTMCell, MultiRNNCell), got ${describe(c)}`);
+      if (!(c instanceof RNNCell)) fail('MultiRNNCell', `cells[${i}] must be an RNN cell (BasicRNNCell, BasicLSTMCell, LSTMCell, GRUCell, MultiRNNCell), got ${describe(c)}`);
     });
     if (new Set(cells).size < cells.length) {
       // TF only warns ("will share weights"); sharing one object in two layers needs equal input depths.

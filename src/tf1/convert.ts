@@ -21,6 +21,7 @@ import { concat, slice, split } from '../ops/layout.js';
 import { addScalar } from '../ops/unary.js';
 import { BasicLSTMCell } from './rnn_cell/basic-lstm-cell.js';
 import { LSTMCell } from './rnn_cell/lstm-cell.js';
+import { GRUCell } from './rnn_cell/gru-cell.js';
 
 const OP = 'tf1.convert';
 
@@ -133,4 +134,86 @@ export function setCellFromKerasWeights(cell: ConvertibleCell, weights: readonly
   if (c.inputDepth !== k.shape[0]) fail(OP, `Keras kernel is for input dim ${k.shape[0]} but the cell was built for ${c.inputDepth}`);
   c.kernel!.assign(W);
   c.bias!.assign(bias);
+}
+
+// ---- GRU ---------------------------------------------------------------------------------------------------
+//
+//   TF1 GRUCell                                          Keras GRU / GRUCell with reset_after = False
+//   gates/kernel W_g [I + H, 2H], columns (r, u)   →     kernel K = [W_g[:I]_u, W_g[:I]_r, W_c[:I]]     (z, r, h)
+//   candidate/kernel W_c [I + H, H]                      recurrentKernel R = [W_g[I:]_u, W_g[I:]_r, W_c[I:]]
+//   gates/bias [2H] (r, u), candidate/bias [H]           bias [3H] = (b_u, b_r, b_c)
+//
+// TF1's update gate u is Keras's z: h' = u·h + (1 − u)·c and h' = z·h + (1 − z)·ĥ. Keras's reset-before form
+// ĥ = act(x·K_h + b_h + (r ⊙ h)·R_h) is TF1's act(concat([x, r ⊙ h])·W_c + b_c) with W_c split by rows. There
+// is no equivalent for reset_after = True (the reset gate multiplies h·R_h there, not h). Rounding order differs
+// (TF1 sums one matmul over [x, h], Keras two), so float32 agrees to a few ulps.
+
+function check2d(what: string, t: unknown, rows: number | null, cols: number): asserts t is Tensor {
+  if (!(t instanceof Tensor) || t.rank !== 2 || (rows !== null && t.shape[0] !== rows) || t.shape[1] !== cols) {
+    fail(OP, `${what} must be [${rows ?? 'rows'}, ${cols}], got ${t instanceof Tensor ? shapeStr(t.shape) : typeof t}`);
+  }
+}
+
+/** TF1 GRUCell weights → Keras GRU(reset_after=False) [kernel [I,3H], recurrentKernel [H,3H], bias [3H]]. Differentiable. */
+export function tf1GruToKeras(gateKernel: Tensor, gateBias: Tensor, candidateKernel: Tensor, candidateBias: Tensor, inputDepth: number): [Tensor, Tensor, Tensor] {
+  if (!(gateKernel instanceof Tensor) || gateKernel.rank !== 2 || gateKernel.shape[1] % 2 !== 0 || gateKernel.shape[1] === 0) {
+    fail(OP, `TF1 gates/kernel must be [inputDepth + numUnits, 2·numUnits], got ${gateKernel instanceof Tensor ? shapeStr(gateKernel.shape) : typeof gateKernel}`);
+  }
+  const H = gateKernel.shape[1] / 2;
+  if (!Number.isInteger(inputDepth) || inputDepth <= 0 || gateKernel.shape[0] !== inputDepth + H) {
+    fail(OP, `TF1 gates/kernel ${shapeStr(gateKernel.shape)} does not match inputDepth ${inputDepth} + numUnits ${H} = ${inputDepth + H} rows`);
+  }
+  check2d('TF1 candidate/kernel', candidateKernel, inputDepth + H, H);
+  if (!(gateBias instanceof Tensor) || gateBias.rank !== 1 || gateBias.shape[0] !== 2 * H) fail(OP, `TF1 gates/bias must be [${2 * H}], got ${gateBias instanceof Tensor ? shapeStr(gateBias.shape) : typeof gateBias}`);
+  if (!(candidateBias instanceof Tensor) || candidateBias.rank !== 1 || candidateBias.shape[0] !== H) fail(OP, `TF1 candidate/bias must be [${H}], got ${candidateBias instanceof Tensor ? shapeStr(candidateBias.shape) : typeof candidateBias}`);
+  const [r, u] = split(gateKernel, 2, 1);
+  const rows = (w: Tensor, from: number, n: number): Tensor => slice(w, [from, 0], [n, -1]);
+  const K = concat([rows(u, 0, inputDepth), rows(r, 0, inputDepth), rows(candidateKernel, 0, inputDepth)], 1);
+  const R = concat([rows(u, inputDepth, H), rows(r, inputDepth, H), rows(candidateKernel, inputDepth, H)], 1);
+  const [br, bu] = split(gateBias, 2, 0);
+  return [K, R, concat([bu, br, candidateBias], 0)];
+}
+
+/** Keras GRU(reset_after=False) [kernel, recurrentKernel, bias [3H] | null] → TF1 [gates/kernel, gates/bias, candidate/kernel, candidate/bias]. */
+export function kerasGruToTf1(kernel: Tensor, recurrentKernel: Tensor, bias: Tensor | null): [Tensor, Tensor, Tensor, Tensor] {
+  if (!(kernel instanceof Tensor) || kernel.rank !== 2 || kernel.shape[1] % 3 !== 0 || kernel.shape[1] === 0) {
+    fail(OP, `Keras GRU kernel must be [inputDim, 3·units], got ${kernel instanceof Tensor ? shapeStr(kernel.shape) : typeof kernel}`);
+  }
+  const H = kernel.shape[1] / 3;
+  check2d('Keras GRU recurrentKernel', recurrentKernel, H, 3 * H);
+  if (bias !== null && (!(bias instanceof Tensor) || bias.rank !== 1 || bias.shape[0] !== 3 * H)) {
+    const got = bias instanceof Tensor ? shapeStr(bias.shape) : typeof bias;
+    fail(OP, `Keras GRU bias must be [${3 * H}] (reset_after = False; a [2, ${3 * H}] bias is reset_after = True, which has no TF1 GRUCell equivalent), got ${got}`);
+  }
+  const b = bias ?? zeros([3 * H], kernel.dtype);
+  const [kz, kr, kh] = split(kernel, 3, 1);
+  const [rz, rr, rh] = split(recurrentKernel, 3, 1);
+  const [bz, br, bh] = split(b, 3, 0);
+  return [concat([concat([kr, kz], 1), concat([rr, rz], 1)], 0), concat([br, bz], 0), concat([kh, rh], 0), bh];
+}
+
+/** A built TF1 GRUCell's weights as Keras GRU(resetAfter: false) weights [kernel, recurrentKernel, bias] (copies). */
+export function gruCellToKerasWeights(cell: GRUCell): [Tensor, Tensor, Tensor] {
+  if (!(cell instanceof GRUCell)) fail(OP, `expected a TF1 GRUCell, got ${(cell as object)?.constructor?.name ?? typeof cell}`);
+  if (!cell.built) fail(OP, 'the cell is not built yet: call it once or build(inputDepth) first');
+  return noGrad(() => tf1GruToKeras(cell.gateKernel!, cell.gateBias!, cell.candidateKernel!, cell.candidateBias!, cell.inputDepth!)
+    .map((t) => t.detach()) as [Tensor, Tensor, Tensor]);
+}
+
+/** Loads Keras GRU(resetAfter: false) weights [kernel, recurrentKernel, bias?] into a TF1 GRUCell (building it if needed). */
+export function setGruCellFromKerasWeights(cell: GRUCell, weights: readonly Tensor[]): void {
+  if (!(cell instanceof GRUCell)) fail(OP, `expected a TF1 GRUCell, got ${(cell as object)?.constructor?.name ?? typeof cell}`);
+  if (!Array.isArray(weights) || (weights.length !== 2 && weights.length !== 3)) {
+    fail(OP, `expected Keras GRU weights [kernel, recurrentKernel, bias] (or 2 without bias), got ${Array.isArray(weights) ? weights.length : typeof weights} arrays`);
+  }
+  const [k, r, b] = weights;
+  if (!(k instanceof Tensor) || k.rank !== 2) fail(OP, `Keras kernel must be a 2-D Tensor, got ${k instanceof Tensor ? shapeStr(k.shape) : typeof k}`);
+  if (k.shape[1] !== 3 * cell.numUnits) fail(OP, `Keras kernel ${shapeStr(k.shape)} has ${k.shape[1] / 3} units but the cell has numUnits ${cell.numUnits}`);
+  const [gk, gb, ck, cb] = noGrad(() => kerasGruToTf1(k, r, b ?? null));
+  if (!cell.built) cell.build(k.shape[0], { dtype: k.dtype });
+  if (cell.inputDepth !== k.shape[0]) fail(OP, `Keras kernel is for input dim ${k.shape[0]} but the cell was built for ${cell.inputDepth}`);
+  cell.gateKernel!.assign(gk);
+  cell.gateBias!.assign(gb);
+  cell.candidateKernel!.assign(ck);
+  cell.candidateBias!.assign(cb);
 }

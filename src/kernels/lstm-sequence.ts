@@ -11,7 +11,7 @@ import { recordMulti, needsGrad } from '../autograd/node.js';
 import type { LstmBackend, LstmBackendName, LstmSeqArgs } from './types.js';
 import { tsLstmBackend } from './ts.js';
 import { optionKeys, checkOptions, checkBoolean, describeValue } from '../util/options.js';
-import { getLstmBackend } from './select.js';
+import { getLstmBackend, toSeqLengths } from './select.js';
 
 export interface LstmSequenceOptions {
   /**
@@ -58,23 +58,6 @@ function expectShape(arg: string, t: Tensor, want: number[], meaning: string): v
   if (!ok) fail(OP, `${arg} must have shape ${shapeStr(want)} (${meaning}), got ${shapeStr(t.shape)}`);
 }
 
-/** Validates and converts seqLengths; every entry an integer in 0..T. */
-function toSeqLengths(arg: ArrayLike<number> | Tensor, B: number, T: number): Int32Array {
-  if (arg instanceof Tensor && arg.rank !== 1) fail(OP, `seqLengths must be 1-D [B], got shape ${shapeStr(arg.shape)}`);
-  const v: ArrayLike<number> = arg instanceof Tensor ? arg.data : arg;
-  if (typeof v !== 'object' || typeof v.length !== 'number') fail(OP, `seqLengths must be an array of B integers, got ${typeof v}`);
-  if (v.length !== B) fail(OP, `seqLengths must have one entry per batch row (B=${B}), got ${v.length}`);
-  const out = new Int32Array(B);
-  for (let b = 0; b < B; b++) {
-    const n = v[b];
-    if (!Number.isInteger(n) || n < 0 || n > T) {
-      fail(OP, `seqLengths[${b}] must be an integer in 0..${T} (T, the number of time steps), got ${n}`);
-    }
-    out[b] = n;
-  }
-  return out;
-}
-
 /**
  * One LSTM layer over a whole sequence, Keras semantics (types.ts): x [T,B,I] time-major, h0, c0 [B,H],
  * kernel [I,4H], recurrentKernel [H,4H], bias [4H] (gate order i, f, c, o). Returns [y [T,B,H], hT, cT].
@@ -107,7 +90,7 @@ export function lstmSequence(
   inputs.forEach((t, i) => {
     if (t.dtype !== x.dtype) fail(OP, `all inputs must share one dtype: x is ${x.dtype} but ${names[i]} is ${t.dtype}`);
   });
-  const seqLengths = opts.seqLengths === undefined || opts.seqLengths === null ? null : toSeqLengths(opts.seqLengths, B, T);
+  const seqLengths = opts.seqLengths === undefined || opts.seqLengths === null ? null : toSeqLengths(OP, opts.seqLengths, B, T);
   const args: LstmSeqArgs = {
     T, B, I, H, dtype: x.dtype,
     x: x.data, h0: h0.data, c0: c0.data,

@@ -19,8 +19,9 @@
 import type { DType } from '../tensor/tensor.js';
 import { Tensor } from '../tensor/tensor.js';
 import { fail, shapeStr } from '../tensor/shape.js';
-import type { LstmBackend, LstmBackendName, LstmSeqArgs } from './types.js';
+import type { LstmBackend, LstmBackendName, LstmSeqArgs, GruBackend } from './types.js';
 import { tsLstmBackend } from './ts.js';
+import { tsGruBackend } from './gru-ts.js';
 import { tfBool } from '../ops/select.js';
 import { optionKeys, checkOptions, describeValue } from '../util/options.js';
 
@@ -245,6 +246,115 @@ export function selectLstmBackend(req: LstmSelectRequest): LstmSelection {
   if (chosen !== null) {
     reasons.push(`generic: not needed (${chosen} was chosen)`);
     return { backend: registry.get(chosen)!, name: chosen, reasons };
+  }
+  return { backend: null, name: 'generic', reasons };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Shared by the fused ops: sequence lengths
+
+/** Validates and converts `seqLengths` for a fused op: one integer in 0..T per batch row. */
+export function toSeqLengths(op: string, arg: ArrayLike<number> | Tensor, B: number, T: number): Int32Array {
+  if (arg instanceof Tensor && arg.rank !== 1) fail(op, `seqLengths must be 1-D [B], got shape ${shapeStr(arg.shape)}`);
+  const v: ArrayLike<number> = arg instanceof Tensor ? arg.data : arg;
+  if (typeof v !== 'object' || v === null || typeof v.length !== 'number') fail(op, `seqLengths must be an array of B integers, got ${describeValue(v)}`);
+  if (v.length !== B) fail(op, `seqLengths must have one entry per batch row (B=${B}), got ${v.length}`);
+  const out = new Int32Array(B);
+  for (let b = 0; b < B; b++) {
+    const n = v[b];
+    if (!Number.isInteger(n) || n < 0 || n > T) fail(op, `seqLengths[${b}] must be an integer in 0..${T} (T, the number of time steps), got ${n}`);
+    out[b] = n;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// GRU: the same registry and selection rules, for the gruSequence op (gru-sequence.ts)
+
+const gruRegistry = new Map<LstmBackendName, GruBackend>([['ts', tsGruBackend]]);
+
+/** Registers (or replaces) a GRU backend under its name. */
+export function registerGruBackend(backend: GruBackend): void {
+  const valid: LstmBackendName[] = ['ts', 'native-cpu', 'cudnn'];
+  if (!backend || !valid.includes(backend.name)) fail('registerGruBackend', `backend.name must be one of ${valid.join(', ')}, got ${String(backend?.name)}`);
+  for (const m of ['availability', 'rejects', 'forward', 'backward'] as const) {
+    if (typeof backend[m] !== 'function') fail('registerGruBackend', `backend '${backend.name}' has no ${m}() method`);
+  }
+  gruRegistry.set(backend.name, backend);
+}
+
+export function getGruBackend(name: LstmBackendName): GruBackend | undefined {
+  return gruRegistry.get(name);
+}
+
+export function unregisterGruBackend(name: LstmBackendName): void {
+  if (name === 'ts') fail('unregisterGruBackend', "the pure-TS backend 'ts' is always registered");
+  gruRegistry.delete(name);
+}
+
+/** What the Keras GRU layer knows at call time: the LSTM request plus reset_after. */
+export interface GruSelectRequest extends Omit<LstmSelectRequest, 'forbid'> {
+  resetAfter: boolean;
+}
+
+export interface GruSelection {
+  backend: GruBackend | null;
+  name: LstmKernelName;
+  reasons: string[];
+}
+
+/**
+ * Picks the kernel for one GRU call. Keras's GRU rules (gru.py docstring): LSTM's six, plus reset_after=True
+ * (the form cuDNN computes). 'auto': the first of cudnn > native-cpu > ts registered for GRU that is available
+ * and accepts the call, else 'generic'; 'ts': the fused TS kernel or 'generic'; a forced native backend that
+ * cannot run throws, naming every reason.
+ */
+export function selectGruBackend(req: GruSelectRequest): GruSelection {
+  if (req === null || typeof req !== 'object') fail('selectGruBackend', `expected a request object, got ${describeValue(req)}`);
+  const pref = req.backend ?? 'auto';
+  const allowed: LstmBackendPreference[] = ['auto', 'ts', 'native-cpu', 'cudnn'];
+  if (!allowed.includes(pref)) fail('selectGruBackend', `backend must be one of ${allowed.map((v) => `'${v}'`).join(', ')}, got '${String(pref)}'`);
+  const rules = kerasFusedRuleFailures(req);
+  if (!req.resetAfter) rules.push('reset_after=False (the fused kernel, like cuDNN, needs reset_after=True)');
+  const problemsOf = (name: LstmBackendName): string[] => {
+    const be = gruRegistry.get(name);
+    if (!be) return [name === 'ts' ? 'not registered' : 'no GRU kernel for this backend yet (only the pure-TS fused GRU exists)'];
+    const out: string[] = [];
+    const av = be.availability();
+    if (!av.ok) out.push(av.reason);
+    if (name !== 'ts' && req.dtype !== 'float32') out.push(`dtype ${req.dtype} (${name} computes in float32 only)`);
+    if (out.length === 0) {
+      const d = req.dims ?? { T: 1, B: 1, I: 1, H: 1 };
+      const empty = req.dtype === 'float64' ? new Float64Array(0) : new Float32Array(0);
+      const r = be.rejects({ ...d, dtype: req.dtype, x: empty, h0: empty, kernel: empty, recurrentKernel: empty, bias: empty,
+        seqLengths: req.mask ? req.mask.lengths : null, goBackwards: req.goBackwards === true, zeroOutputForMask: req.zeroOutputForMask === true });
+      if (r !== null) out.push(r);
+    }
+    return out;
+  };
+  const reasons: string[] = [];
+  if (pref === 'native-cpu' || pref === 'cudnn') {
+    const problems = [...rules, ...problemsOf(pref)];
+    if (problems.length > 0) fail('GRU', `backend '${pref}' was requested but cannot run this call: ${problems.join('; ')}`);
+    for (const other of ORDER) if (other !== pref) reasons.push(`${other}: not considered (backend '${pref}' was requested)`);
+    reasons.push(`generic: not needed (backend '${pref}' was requested)`);
+    return { backend: gruRegistry.get(pref)!, name: pref, reasons };
+  }
+  const candidates = pref === 'ts' ? (['ts'] as LstmBackendName[]) : ORDER;
+  if (pref === 'ts') {
+    reasons.push("cudnn: not considered (backend 'ts' = pure TypeScript was requested)");
+    reasons.push("native-cpu: not considered (backend 'ts' = pure TypeScript was requested)");
+  }
+  let chosen: LstmBackendName | null = null;
+  for (const name of candidates) {
+    const problems = [...rules, ...problemsOf(name)];
+    if (chosen !== null) reasons.push(`${name}: not needed (${chosen} was chosen first)`);
+    else if (problems.length > 0) reasons.push(`${name}: ${problems.join('; ')}`);
+    else chosen = name;
+  }
+  if (chosen !== null) {
+    reasons.push(`generic: not needed (${chosen} was chosen)`);
+    return { backend: gruRegistry.get(chosen)!, name: chosen, reasons };
   }
   return { backend: null, name: 'generic', reasons };
 }

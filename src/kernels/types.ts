@@ -82,3 +82,53 @@ export interface LstmBackend {
   /** Frees what forward saved (native reserve space) when no backward will come. Optional. */
   release?(fwd: LstmSeqResult): void;
 }
+
+// ---- GRU -------------------------------------------------------------------------------------------------
+//
+// `gruSequence` (gru-sequence.ts): the Keras GRU with reset_after = True (the only form Keras's fused cuDNN
+// path takes, gru.py docstring rule 6), same conventions as the LSTM op above:
+//  * x [T, B, I] time-major; kernel [I, 3H], recurrentKernel [H, 3H] in gate order z, r, h; bias [2, 3H]
+//    flattened to [6H]: the input bias (3H) then the recurrent bias (3H); h0 [B, H].
+//  * m_x = x_t·K + b_in;  m_h = h·R + b_rec;  z = σ(m_x,z + m_h,z);  r = σ(m_x,r + m_h,r)
+//    ĥ = tanh(m_x,h + r ⊙ m_h,h);  h' = z ⊙ h + (1 − z) ⊙ ĥ               (K3 GRUCell.call, implementation 2)
+//  * seqLengths, goBackwards, zeroOutputForMask and the masked-step rules exactly as for the LSTM.
+
+export interface GruSeqArgs {
+  T: number;
+  B: number;
+  I: number;
+  H: number;
+  dtype: DType;
+  x: TypedArray; // [T, B, I]
+  h0: TypedArray; // [B, H]
+  kernel: TypedArray; // [I, 3H]
+  recurrentKernel: TypedArray; // [H, 3H]
+  bias: TypedArray; // [2, 3H] = [6H]
+  seqLengths: Int32Array | null;
+  goBackwards: boolean;
+  zeroOutputForMask: boolean;
+}
+
+export interface GruSeqResult {
+  y: TypedArray; // [T, B, H]
+  hT: TypedArray; // [B, H]
+  saved: unknown;
+}
+
+export interface GruSeqGrads {
+  dx: TypedArray;
+  dh0: TypedArray;
+  dKernel: TypedArray;
+  dRecurrentKernel: TypedArray;
+  dBias: TypedArray; // [6H]
+}
+
+export interface GruBackend {
+  readonly name: LstmBackendName;
+  availability(): { ok: true } | { ok: false; reason: string };
+  /** As LstmBackend.rejects: decided from sizes, dtype and flags only. */
+  rejects(args: GruSeqArgs): string | null;
+  forward(args: GruSeqArgs, training: boolean): GruSeqResult;
+  /** BPTT; dy [T, B, H] in processing order, dhT [B, H]. `skipDx`: x needs no gradient. */
+  backward(args: GruSeqArgs, fwd: GruSeqResult, dy: TypedArray, dhT: TypedArray, opts?: { skipDx?: boolean }): GruSeqGrads;
+}

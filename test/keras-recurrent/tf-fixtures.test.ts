@@ -137,12 +137,13 @@ describe('keras-recurrent: real TensorFlow 2.21 fixtures', function () {
       expect(ys.length, 'number of outputs').to.equal(c.outputs.length);
       c.outputs.forEach((o, k) => expectClose(`${c.name} output ${k}`, ys[k], o, OUT_TOL));
       if (generic) expect((layer as InstanceType<typeof RNN>).explain()!.path, 'path').to.equal('generic');
-      if (layer instanceof LSTM) {
-        // Which path ran: the fused kernel exactly when Keras's rules hold (§5, §3.6).
+      if (layer instanceof LSTM || layer instanceof GRU) {
+        // Which path ran: the fused kernel exactly when Keras's rules hold (§5, §3.6; GRU: also reset_after).
         const cfg = c.config;
         const m = c.mask;
         const rightPadded = !m || m.every((r) => r.every((v, t) => v === (t < r.filter(Boolean).length ? 1 : 0)) && r.some(Boolean));
-        const eligible = !generic && cfg.unroll !== true && cfg.activation === 'tanh' && cfg.recurrent_activation === 'sigmoid' && cfg.use_bias === true && rightPadded;
+        const eligible = !generic && cfg.unroll !== true && cfg.activation === 'tanh' && cfg.recurrent_activation === 'sigmoid' && cfg.use_bias === true && rightPadded &&
+          (!(layer instanceof GRU) || cfg.reset_after === true) && cfg.recurrent_dropout === 0;
         const path = layer.explain()!.path;
         if (useNative) expect(path, 'path').to.equal('native-cpu');
         else if (eligible) expect(path, 'path').to.not.equal('generic');

@@ -1,29 +1,50 @@
-// Keras GRU layer (K3 keras/src/layers/rnn/gru.py `GRU`): an RNN over one GRUCell. On TF's CPU, Keras runs the
-// cell in its generic loop (the cuDNN kernel is GPU-only), and so does lstm-ts for now: there is no fused
-// `gruSequence` kernel yet, and `explain()` says so.
+// Keras GRU layer (K3 keras/src/layers/rnn/gru.py `GRU`): an RNN over one GRUCell, plus the fast path.
+//
+// Fast path (as the LSTM's, lstm.ts): when selectGruBackend says a fused kernel applies — Keras's GRU cuDNN
+// rules: tanh / sigmoid, no recurrent dropout, a bias, no unroll, reset_after=True, the mask absent or strictly
+// right-padded with no fully masked row — the whole sequence runs as ONE `gruSequence` op (one input GEMM, one
+// recurrent GEMM per step, hand-written BPTT), computing the generic loop's maths and masking rules.
+// Input dropout on the fast path: Keras 3 draws one [B, I] mask per call and applies it at every step (the
+// implementation-2 cell does the same with its cached mask); implementation 1 draws 3 per-gate masks, which the
+// fused maths cannot express, so a training call with dropout and implementation 1 takes the generic loop.
+// Keras 2 (compat switch): where its `_could_use_gpu_kernel` holds, input dropout is drawn for every time step
+// over the whole [B, T, I] input, on either of its paths; we do the same.
 
-import { baseArgsFromConfig, serializeRegularizer, optionKeys, checkOptions, checkedArgs } from './deps.js';
+import {
+  Tensor, fail, zeros, dropout as applyDropout, dropoutMask, transpose, reshape, slice, baseArgsFromConfig,
+  serializeRegularizer, type CallArgs, kerasCompat, optionKeys, checkOptions, checkedArgs,
+} from './deps.js';
 import { GRUCell, gruCellArgsFromConfig, GRU_CELL_OPTIONS, type GRUCellArgs } from './gru-cell.js';
 import { RNN, rnnOptionsFromConfig, registerCell, withoutRnnOptions, RNN_OPTIONS, type RecurrentLayerArgs } from './rnn.js';
-import { baseLayerConfig } from './lstm.js';
+import { readMask } from './rnn-loop.js';
+import { baseLayerConfig, maskAsRows } from './lstm.js';
+import { gruSequence } from '../../../kernels/gru-sequence.js';
+import { selectGruBackend, maskToSeqLengths, type LstmBackendPreference } from '../../../kernels/select.js';
 
-export type GRUArgs = Omit<GRUCellArgs, 'name' | 'trainable' | 'dtype' | 'activityRegularizer'> & RecurrentLayerArgs;
+export type GRUArgs = Omit<GRUCellArgs, 'name' | 'trainable' | 'dtype' | 'activityRegularizer'> & RecurrentLayerArgs & {
+  /** Which kernel may run this layer: 'auto' (default), 'ts' (pure TypeScript), 'native-cpu', 'cudnn'. */
+  backend?: LstmBackendPreference;
+};
 
 registerCell('GRUCell', (cfg) => GRUCell.fromConfig(cfg));
 
 export class GRU extends RNN {
-  static override readonly optionKeys = optionKeys<GRUArgs>({ ...GRU_CELL_OPTIONS, ...RNN_OPTIONS });
+  static override readonly optionKeys = optionKeys<GRUArgs>({ ...GRU_CELL_OPTIONS, ...RNN_OPTIONS, backend: true });
   declare readonly cell: GRUCell;
+  readonly backend: LstmBackendPreference;
 
   constructor(args: GRUArgs) {
     checkOptions('GRU', args, GRU.optionKeys);
-    const { name, trainable, dtype, batchInputShape, inputShape, batchSize, activityRegularizer, ...rest } = args;
+    const { name, trainable, dtype, batchInputShape, inputShape, batchSize, activityRegularizer, backend, ...rest } = args;
     const cell = new GRUCell({ ...withoutRnnOptions(rest), name: 'gru_cell', dtype, trainable });
     super(checkedArgs({
       name, trainable, dtype, batchInputShape, inputShape, batchSize, activityRegularizer, cell,
       returnSequences: args.returnSequences, returnState: args.returnState, goBackwards: args.goBackwards,
       stateful: args.stateful, timeMajor: args.timeMajor, unroll: args.unroll, zeroOutputForMask: args.zeroOutputForMask,
     }));
+    this.backend = backend ?? 'auto';
+    const allowed: LstmBackendPreference[] = ['auto', 'ts', 'native-cpu', 'cudnn'];
+    if (!allowed.includes(this.backend)) fail('GRU', `backend must be one of ${allowed.map((s) => `'${s}'`).join(', ')}, got '${String(backend)}'`);
   }
 
   override get className(): string {
@@ -36,6 +57,70 @@ export class GRU extends RNN {
 
   get resetAfter(): boolean {
     return this.cell.resetAfter;
+  }
+
+  override call(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor | Tensor[] {
+    const { x, B, T } = this.checkInputs(inputs);
+    const training = kwargs.training ?? false;
+    const initial = this.resolveInitialState(kwargs, B, x.dtype);
+    const mask = readMask(kwargs.mask, B, T, this.timeMajor, this.name);
+    const cell = this.cell;
+    const summary = kwargs.mask !== undefined && kwargs.mask !== null ? maskToSeqLengths(maskAsRows(mask!, B, T)) : null;
+    const sel = selectGruBackend({
+      activation: cell.activation.name,
+      recurrentActivation: cell.recurrentActivation.name,
+      recurrentDropout: cell.recurrentDropout,
+      unroll: this.unroll,
+      useBias: cell.useBias,
+      resetAfter: cell.resetAfter,
+      mask: summary,
+      dtype: x.dtype,
+      dims: { T, B, I: x.shape[2], H: cell.units },
+      goBackwards: this.goBackwards,
+      zeroOutputForMask: this.zeroOutputForMask,
+      backend: this.backend,
+    });
+    let reasons = [...sel.reasons];
+    const dropoutActive = training && cell.dropout > 0 && cell.dropout < 1;
+    const k2Eligible = kerasCompat() === 'keras2' && cell.activation.name === 'tanh' && cell.recurrentActivation.name === 'sigmoid' &&
+      cell.recurrentDropout === 0 && !this.unroll && cell.useBias && cell.resetAfter;
+    let useFused = sel.backend !== null;
+    if (useFused && dropoutActive && cell.implementation === 1 && !k2Eligible) {
+      useFused = false;
+      reasons = reasons.filter((r) => !r.startsWith('generic:'));
+      reasons.push(`${sel.name}: implementation=1 with dropout in training draws 3 per-gate input masks, which the fused kernel cannot apply`);
+    }
+    let xIn = x;
+    let trainingForCell = training;
+    if (k2Eligible && dropoutActive) {
+      xIn = applyDropout(x, dropoutMask(x.shape, cell.dropout, cell.dropoutRng, x.dtype));
+      trainingForCell = false;
+    }
+    let output: Tensor;
+    let states: Tensor[];
+    if (useFused) {
+      const xTm = this.timeMajor ? xIn : transpose(xIn, [1, 0, 2]);
+      let xd = xTm;
+      if (!k2Eligible && dropoutActive) {
+        cell.resetDropoutMask();
+        const dp = cell.getDropoutMaskForCell(zeros([B, xTm.shape[2]], x.dtype), true, 1);
+        cell.resetDropoutMask();
+        if (dp) xd = applyDropout(xTm, dp[0]);
+      }
+      const [y, hT] = gruSequence(xd, initial[0], cell.kernel!, cell.recurrentKernel!, cell.bias!, {
+        seqLengths: summary ? summary.lengths : null, goBackwards: this.goBackwards, zeroOutputForMask: this.zeroOutputForMask, backend: sel.backend!,
+      });
+      const H = cell.units;
+      if (this.returnSequences) output = this.timeMajor ? y : transpose(y, [1, 0, 2]);
+      else output = reshape(slice(y, [T - 1, 0, 0], [1, B, H]), [B, H]);
+      states = [hT];
+      this.lastExplanation = { path: sel.name, reasons };
+    } else {
+      ({ output, states } = this.runGeneric(xIn, initial, mask, trainingForCell));
+      this.lastExplanation = { path: 'generic', reasons };
+    }
+    this.storeStates(states);
+    return this.packResult(output, states);
   }
 
   override getConfig(): Record<string, unknown> {

@@ -176,7 +176,7 @@ export function baseLayerConfig(layer: RNN): Record<string, unknown> {
 }
 
 /** Row-major [B, T] bytes → nested rows for maskToSeqLengths. */
-function maskAsRows(mask: Uint8Array, B: number, T: number): number[][] {
+export function maskAsRows(mask: Uint8Array, B: number, T: number): number[][] {
   const rows: number[][] = [];
   for (let b = 0; b < B; b++) rows.push(Array.from(mask.subarray(b * T, (b + 1) * T)));
   return rows;

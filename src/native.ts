@@ -9,8 +9,8 @@
 // LSTM_TS_CUDNN_TF32=1 (allow TF32 tensor-core math on the cuDNN path; default is strict FP32 FMA math).
 
 import { fail } from './tensor/shape.js';
-import { registerLstmBackend, unregisterLstmBackend } from './kernels/select.js';
-import { nativeCpuLstmBackend } from './kernels/native-cpu.js';
+import { registerLstmBackend, unregisterLstmBackend, registerGruBackend, unregisterGruBackend } from './kernels/select.js';
+import { nativeCpuLstmBackend, nativeCpuGruBackend } from './kernels/native-cpu.js';
 import { cudnnLstmBackend } from './kernels/cudnn.js';
 import {
   buildReport, buildReportPath, cpuAddon, cpuUnavailableReason, cudnnAddon, cudnnLoadReason, cudnnProbe, releaseDir,
@@ -106,6 +106,7 @@ export function enable(): NativeInfo {
   if (!enabled) {
     registerLstmBackend(nativeCpuLstmBackend);
     registerLstmBackend(cudnnLstmBackend);
+    registerGruBackend(nativeCpuGruBackend);
     enabled = true;
   }
   return info();
@@ -116,6 +117,7 @@ export function disable(): void {
   if (enabled) {
     unregisterLstmBackend('native-cpu');
     unregisterLstmBackend('cudnn');
+    unregisterGruBackend('native-cpu');
     enabled = false;
   }
 }
@@ -130,5 +132,6 @@ export function isEnabled(): boolean {
 if (process.env.LSTM_TS_NATIVE !== '0' && process.env.LSTM_TS_DISABLE_NATIVE !== '1') {
   registerLstmBackend(nativeCpuLstmBackend);
   registerLstmBackend(cudnnLstmBackend);
+  registerGruBackend(nativeCpuGruBackend);
   enabled = true;
 }

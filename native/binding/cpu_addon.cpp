@@ -3,9 +3,12 @@
 // forward(args, training) -> {y, hT, cT, saved|null}, backward(args, {saved, dy, dhT, dcT, skipDx?}) -> grads
 // (dx empty when skipDx).
 // args = {T, B, I, H, x, h0, c0, kernel, recurrentKernel, bias, seqLengths?, goBackwards?, zeroOutputForMask?}.
+// GRU (native/core/gru_cpu): gruForward(args, training) -> {y, hT, saved|null}, gruBackward(args, {saved, dy, dhT,
+// skipDx?}) -> {dx, dh0, dKernel, dRecurrentKernel, dBias}; args as above without c0, kernel [I,3H], bias [6H].
 #include <napi.h>
 
 #include "../core/lstm_cpu.h"
+#include "../core/gru_cpu.h"
 #include "validate.h"
 
 using namespace lstmts_binding;
@@ -138,6 +141,90 @@ Napi::Value Backward(const Napi::CallbackInfo& info) {
   return gr.toObject(env);
 }
 
+struct GruParsed {
+  lstmts::LstmDims d;
+  lstmts::LstmOptions o;
+  const float *x, *h0, *K, *R, *b;
+};
+
+GruParsed parseGruArgs(Napi::Object a, const std::string& call, bool forward) {
+  Napi::Env env = a.Env();
+  GruParsed p;
+  p.d.T = getDim(a, "T", call);
+  p.d.B = getDim(a, "B", call);
+  p.d.I = getDim(a, "I", call);
+  p.d.H = getDim(a, "H", call);
+  const int64_t G = checkedProd(env, call, "3H", {3, p.d.H});
+  checkedProd(env, call, "x [T,B,I]", {p.d.T, p.d.B, p.d.I});
+  checkedProd(env, call, "saved [T,B,5H]", {p.d.T, p.d.B, 5, p.d.H});
+  checkedProd(env, call, "kernel [I,3H]", {p.d.I, G});
+  checkedProd(env, call, "recurrentKernel [H,3H]", {p.d.H, G});
+  lstmts::Status st = lstmts::gru_cpu_check_dims(p.d);
+  if (!st.ok) throwErr(env, call, st.message);
+  p.x = getF32(a, "x", p.d.T * p.d.B * p.d.I, call);
+  p.h0 = forward ? getF32(a, "h0", p.d.B * p.d.H, call) : nullptr;
+  p.K = getF32(a, "kernel", p.d.I * G, call);
+  p.R = getF32(a, "recurrentKernel", p.d.H * G, call);
+  p.b = forward ? getF32(a, "bias", 2 * G, call) : nullptr;
+  p.o.seqLengths = getLengths(a, "seqLengths", p.d.B, p.d.T, call);
+  p.o.goBackwards = getBool(a, "goBackwards", call, false);
+  p.o.zeroOutputForMask = getBool(a, "zeroOutputForMask", call, false);
+  return p;
+}
+
+Napi::Value GruForward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::string call = "lstmts.cpu.gruForward";
+  Napi::Object a = argObject(info, 0, call);
+  GruParsed p = parseGruArgs(a, call, true);
+  bool training = info.Length() > 1 && info[1].ToBoolean().Value();
+  const int64_t BH = p.d.B * p.d.H;
+  Napi::Float32Array y = newF32(env, p.d.T * BH);
+  Napi::Float32Array hT = newF32(env, BH);
+  Napi::Value savedVal = env.Null();
+  float* saved = nullptr;
+  if (training) {
+    Napi::Float32Array s = newF32(env, lstmts::gru_cpu_saved_floats(p.d));
+    saved = outData(s);
+    savedVal = s;
+  }
+  lstmts::Status st = lstmts::gru_cpu_forward(p.d, p.o, p.x, p.h0, p.K, p.R, p.b, outData(y), outData(hT), saved);
+  if (!st.ok) throwErr(env, call, st.message);
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("y", y);
+  r.Set("hT", hT);
+  r.Set("saved", savedVal);
+  return r;
+}
+
+Napi::Value GruBackward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::string call = "lstmts.cpu.gruBackward";
+  Napi::Object a = argObject(info, 0, call);
+  GruParsed p = parseGruArgs(a, call, false);
+  Napi::Object g = argObject(info, 1, call);  // {saved, dy, dhT, skipDx?}
+  const int64_t BH = p.d.B * p.d.H, G = 3 * p.d.H;
+  const float* saved = getF32(g, "saved", lstmts::gru_cpu_saved_floats(p.d), call);
+  const float* dy = getF32(g, "dy", p.d.T * BH, call);
+  const float* dhT = getF32(g, "dhT", BH, call);
+  const bool skipDx = getBool(g, "skipDx", call, false);
+  Napi::Float32Array dx = newF32(env, skipDx ? 0 : p.d.T * p.d.B * p.d.I);
+  Napi::Float32Array dh0 = newF32(env, BH);
+  Napi::Float32Array dK = newF32(env, p.d.I * G);
+  Napi::Float32Array dR = newF32(env, p.d.H * G);
+  Napi::Float32Array db = newF32(env, 2 * G);
+  lstmts::Status st = lstmts::gru_cpu_backward(p.d, p.o, p.x, p.K, p.R, saved, dy, dhT, skipDx ? nullptr : outData(dx),
+                                               outData(dh0), outData(dK), outData(dR), outData(db));
+  if (!st.ok) throwErr(env, call, st.message);
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("dx", dx);
+  r.Set("dh0", dh0);
+  r.Set("dKernel", dK);
+  r.Set("dRecurrentKernel", dR);
+  r.Set("dBias", db);
+  return r;
+}
+
 constexpr char kAddon[] = "lstmts.cpu";  // prefix of errors raised by Guard (validate.h)
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -147,6 +234,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("savedFloats", Napi::Function::New(env, Guard<kAddon, SavedFloats>, "savedFloats"));
   exports.Set("forward", Napi::Function::New(env, Guard<kAddon, Forward>, "forward"));
   exports.Set("backward", Napi::Function::New(env, Guard<kAddon, Backward>, "backward"));
+  exports.Set("gruForward", Napi::Function::New(env, Guard<kAddon, GruForward>, "gruForward"));
+  exports.Set("gruBackward", Napi::Function::New(env, Guard<kAddon, GruBackward>, "gruBackward"));
   return exports;
 }
 

@@ -28,6 +28,10 @@ export interface CpuAddon {
   savedFloats(d: { T: number; B: number; H: number }): number;
   forward(args: CpuAddonArgs, training: boolean): { y: Float32Array; hT: Float32Array; cT: Float32Array; saved: Float32Array | null };
   backward(args: CpuAddonArgs, g: { saved: Float32Array; dy: Float32Array; dhT: Float32Array; dcT: Float32Array; skipDx?: boolean }): NativeGrads;
+  /** GRU (native/core/gru_cpu): bias [6H], no c0. Absent in addons built before the GRU kernel existed. */
+  gruForward?(args: CpuAddonArgs, training: boolean): { y: Float32Array; hT: Float32Array; saved: Float32Array | null };
+  gruBackward?(args: CpuAddonArgs, g: { saved: Float32Array; dy: Float32Array; dhT: Float32Array; skipDx?: boolean }):
+    { dx: Float32Array; dh0: Float32Array; dKernel: Float32Array; dRecurrentKernel: Float32Array; dBias: Float32Array };
 }
 export interface CudnnProbeResult {
   cudnnVersion: number; cudnnCompiledVersion: number; cudartVersion: number; cudartCompiledVersion: number;

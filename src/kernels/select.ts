@@ -318,7 +318,7 @@ export function selectGruBackend(req: GruSelectRequest): GruSelection {
   if (!req.resetAfter) rules.push('reset_after=False (the fused kernel, like cuDNN, needs reset_after=True)');
   const problemsOf = (name: LstmBackendName): string[] => {
     const be = gruRegistry.get(name);
-    if (!be) return [name === 'ts' ? 'not registered' : 'no GRU kernel for this backend yet (only the pure-TS fused GRU exists)'];
+    if (!be) return [name === 'ts' ? 'not registered' : `no GRU kernel for ${name} yet`];
     const out: string[] = [];
     const av = be.availability();
     if (!av.ok) out.push(av.reason);

@@ -1,0 +1,212 @@
+// Fused GRU forward/backward on the CPU, the same structure as lstm_cpu.cpp: one hoisted input GEMM
+// (X·K over all T·B rows), one recurrent GEMM per step (h·R into its own buffer: the reset gate multiplies
+// the h-block of h·R + b_rec, so it cannot be accumulated into X·K as the LSTM does), one fused pointwise pass
+// per step, and after backward's time loop one GEMM each for dK = Xᵀ·dM_x, dR = H_prevᵀ·dM_h, dx = dM_x·Kᵀ.
+#include "gru_cpu.h"
+
+#include "blas.h"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <cstring>
+#include <new>
+#include <vector>
+
+namespace lstmts {
+namespace {
+
+// exp as lstm_cpu.cpp's exp_approx (Cephes-style, ≈2 ulp, branch-free so the loops vectorise).
+inline float exp_approx(float x) {
+  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+  const float kMagic = 12582912.0f;
+  float n = (x * 1.44269504088896341f + kMagic) - kMagic;
+  float r = x - n * 0.693359375f;
+  r = r - n * -2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof(scale));
+  return p * scale;
+}
+inline float sigmoid_f(float x) { return 1.0f / (1.0f + exp_approx(-x)); }
+inline float tanh_f(float x) { return 1.0f - 2.0f / (exp_approx(2.0f * x) + 1.0f); }
+
+inline void sgemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t M, int64_t N, int64_t Kd, const float* A, int64_t lda,
+                  const float* Bm, int64_t ldb, float beta, float* C, int64_t ldc) {
+  if (M == 0 || N == 0) return;
+  if (Kd == 0) {
+    for (int64_t r = 0; r < M; r++)
+      for (int64_t c = 0; c < N; c++) C[r * ldc + c] = beta == 0.0f ? 0.0f : beta * C[r * ldc + c];
+    return;
+  }
+  cblas_sgemm(CblasRowMajor, ta, tb, static_cast<int>(M), static_cast<int>(N), static_cast<int>(Kd), 1.0f, A,
+              static_cast<int>(lda), Bm, static_cast<int>(ldb), beta, C, static_cast<int>(ldc));
+}
+
+// One valid row, forward: mx (3H, without b_in), mh (3H, without b_rec) → h', and the gates kept for backward.
+void pointwise_forward(int64_t H, const float* __restrict mx, const float* __restrict mh, const float* __restrict bIn,
+                       const float* __restrict bRec, float* __restrict h, float* __restrict y, float* __restrict keep) {
+  for (int64_t j = 0; j < H; j++) {
+    const float z = sigmoid_f((mx[j] + bIn[j]) + (mh[j] + bRec[j]));
+    const float r = sigmoid_f((mx[H + j] + bIn[H + j]) + (mh[H + j] + bRec[H + j]));
+    const float mhh = mh[2 * H + j] + bRec[2 * H + j];
+    const float c = tanh_f((mx[2 * H + j] + bIn[2 * H + j]) + r * mhh);
+    const float hn = z * h[j] + (1.0f - z) * c;
+    h[j] = hn;
+    y[j] = hn;
+    if (keep) {
+      keep[j] = z;
+      keep[H + j] = r;
+      keep[2 * H + j] = c;
+      keep[3 * H + j] = mhh;
+    }
+  }
+}
+
+// One valid row, backward (gru-ts.ts tsGruBackward): writes dM_x, dM_h and the direct part δh'·z of dL/dh.
+void pointwise_backward(int64_t H, const float* __restrict g, const float* __restrict hPrev, const float* __restrict dy,
+                        float* __restrict carry, const float* __restrict dh, float* __restrict direct,
+                        float* __restrict dmx, float* __restrict dmh) {
+  for (int64_t j = 0; j < H; j++) {
+    const float z = g[j], r = g[H + j], c = g[2 * H + j], mhh = g[3 * H + j];
+    const float gh = dh[j] + dy[j] + carry[j];
+    const float dah = gh * (1.0f - z) * (1.0f - c * c);
+    const float daz = gh * (hPrev[j] - c) * z * (1.0f - z);
+    const float dar = dah * mhh * r * (1.0f - r);
+    dmx[j] = daz;
+    dmx[H + j] = dar;
+    dmx[2 * H + j] = dah;
+    dmh[j] = daz;
+    dmh[H + j] = dar;
+    dmh[2 * H + j] = dah * r;
+    direct[j] = gh * z;
+    carry[j] = 0.0f;
+  }
+}
+
+inline bool valid_step(const LstmOptions& o, int64_t t, int64_t b) {
+  return o.seqLengths == nullptr || t < static_cast<int64_t>(o.seqLengths[b]);
+}
+
+}  // namespace
+
+int64_t gru_cpu_saved_floats(const LstmDims& d) { return d.T * d.B * d.H * 5; }
+
+Status gru_cpu_check_dims(const LstmDims& d) {
+  if (d.T < 0 || d.B < 0 || d.I < 0 || d.H < 0) return Status::Error("gru_cpu: negative dimension");
+  const int64_t lim = INT_MAX;
+  if (d.T > lim || d.B > lim || d.I > lim || d.H > lim / 6) return Status::Error("gru_cpu: dimension exceeds INT_MAX");
+  if (d.B != 0 && d.T > lim / d.B) return Status::Error("gru_cpu: T*B exceeds INT_MAX (BLAS int dimensions)");
+  const int64_t tb = d.T * d.B;
+  const int64_t cap = (int64_t(1) << 40);
+  if (d.H != 0 && tb > cap / (6 * d.H)) return Status::Error("gru_cpu: T*B*H too large");
+  if (d.I != 0 && tb > cap / d.I) return Status::Error("gru_cpu: T*B*I too large");
+  if (d.I != 0 && d.I > cap / (3 * (d.H == 0 ? 1 : d.H))) return Status::Error("gru_cpu: I*3H too large");
+  return Status::Ok();
+}
+
+Status gru_cpu_forward(const LstmDims& d, const LstmOptions& o, const float* x, const float* h0, const float* K,
+                       const float* R, const float* bias, float* y, float* hT, float* saved) {
+  Status st = gru_cpu_check_dims(d);
+  if (!st.ok) return st;
+  const int64_t T = d.T, B = d.B, I = d.I, H = d.H, G = 3 * H, BH = B * H;
+  try {
+    std::memcpy(hT, h0, sizeof(float) * BH);
+    if (T == 0 || B == 0 || H == 0) return Status::Ok();
+    std::vector<float> MX(static_cast<size_t>(T * B * G));
+    sgemm(CblasNoTrans, CblasNoTrans, T * B, G, I, x, I, K, G, 0.0f, MX.data(), G);
+    std::vector<float> MH(static_cast<size_t>(B * G));
+    float* keepAll = saved;                         // [T,B,4H] gates by time
+    float* hPrevAll = saved ? saved + T * B * 4 * H : nullptr;  // [T,B,H] by time
+    float* h = hT;
+    const float* bIn = bias;
+    const float* bRec = bias + G;
+    for (int64_t s = 0; s < T; s++) {
+      const int64_t t = o.goBackwards ? T - 1 - s : s;
+      if (saved) std::memcpy(hPrevAll + t * BH, h, sizeof(float) * BH);
+      sgemm(CblasNoTrans, CblasNoTrans, B, G, H, h, H, R, G, 0.0f, MH.data(), G);
+      for (int64_t b = 0; b < B; b++) {
+        float* __restrict yr = y + (s * B + b) * H;
+        if (!valid_step(o, t, b)) {
+          if (o.zeroOutputForMask || s == 0) std::memset(yr, 0, sizeof(float) * H);
+          else std::memcpy(yr, y + ((s - 1) * B + b) * H, sizeof(float) * H);
+          continue;
+        }
+        pointwise_forward(H, MX.data() + (t * B + b) * G, MH.data() + b * G, bIn, bRec, h + b * H, yr,
+                          saved ? keepAll + (t * B + b) * 4 * H : nullptr);
+      }
+    }
+    return Status::Ok();
+  } catch (const std::bad_alloc&) {
+    return Status::Error("gru_cpu_forward: out of memory");
+  }
+}
+
+Status gru_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x, const float* K, const float* R,
+                        const float* saved, const float* dy, const float* dhT, float* dx, float* dh0, float* dK,
+                        float* dR, float* db) {
+  Status st = gru_cpu_check_dims(d);
+  if (!st.ok) return st;
+  const int64_t T = d.T, B = d.B, I = d.I, H = d.H, G = 3 * H, BH = B * H;
+  try {
+    std::memcpy(dh0, dhT, sizeof(float) * BH);
+    std::fill(dK, dK + I * G, 0.0f);
+    std::fill(dR, dR + H * G, 0.0f);
+    std::fill(db, db + 2 * G, 0.0f);
+    if (dx) std::fill(dx, dx + T * B * I, 0.0f);
+    if (T == 0 || B == 0 || H == 0) return Status::Ok();
+    const float* keepAll = saved;
+    const float* hPrevAll = saved + T * B * 4 * H;
+    std::vector<float> dMX(static_cast<size_t>(T * B * G), 0.0f);
+    std::vector<float> dMH(static_cast<size_t>(T * B * G), 0.0f);
+    std::vector<float> carry(static_cast<size_t>(BH), 0.0f);
+    std::vector<float> direct(static_cast<size_t>(BH));
+    std::vector<float> tmp(static_cast<size_t>(BH));
+    std::vector<char> valid(static_cast<size_t>(B));
+    float* dh = dh0;
+    for (int64_t s = T - 1; s >= 0; s--) {
+      const int64_t t = o.goBackwards ? T - 1 - s : s;
+      bool any = false;
+      for (int64_t b = 0; b < B; b++) {
+        const float* __restrict dyr = dy + (s * B + b) * H;
+        float* __restrict cr = carry.data() + b * H;
+        valid[b] = valid_step(o, t, b);
+        if (!valid[b]) {
+          if (!o.zeroOutputForMask)
+            for (int64_t j = 0; j < H; j++) cr[j] += dyr[j];
+          continue;
+        }
+        any = true;
+        const int64_t row = t * B + b;
+        pointwise_backward(H, keepAll + row * 4 * H, hPrevAll + t * BH + b * H, dyr, cr, dh + b * H,
+                           direct.data() + b * H, dMX.data() + row * G, dMH.data() + row * G);
+      }
+      if (!any) continue;
+      sgemm(CblasNoTrans, CblasTrans, B, H, G, dMH.data() + t * B * G, G, R, G, 0.0f, tmp.data(), H);
+      for (int64_t b = 0; b < B; b++)
+        if (valid[b])
+          for (int64_t j = 0; j < H; j++) dh[b * H + j] = direct[b * H + j] + tmp[b * H + j];
+    }
+    sgemm(CblasTrans, CblasNoTrans, I, G, T * B, x, I, dMX.data(), G, 0.0f, dK, G);
+    sgemm(CblasTrans, CblasNoTrans, H, G, T * B, hPrevAll, H, dMH.data(), G, 0.0f, dR, G);
+    if (dx) sgemm(CblasNoTrans, CblasTrans, T * B, I, G, dMX.data(), G, K, G, 0.0f, dx, I);
+    for (int64_t r = 0; r < T * B; r++) {
+      for (int64_t j = 0; j < G; j++) {
+        db[j] += dMX[r * G + j];
+        db[G + j] += dMH[r * G + j];
+      }
+    }
+    return Status::Ok();
+  } catch (const std::bad_alloc&) {
+    return Status::Error("gru_cpu_backward: out of memory");
+  }
+}
+
+}  // namespace lstmts

@@ -1,0 +1,93 @@
+// Property tests: the native CPU GRU kernel (native/core/gru_cpu.cpp via the addon) equals the pure-TS fused
+// reference (src/kernels/gru-ts.ts) over random B, T, I, H, go_backwards, right-padded lengths (fully masked rows
+// included), zero_output_for_mask and random initial states: outputs ≤ 1e-5 abs; gradients ≤ 1e-4 relative to
+// max(1, max|ref|) (the native exp is a ≈2-ulp polynomial, the TS one Math.exp). Also: inference == training
+// forward, skipDx, and the GRU layer choosing native-cpu under 'auto'.
+import { expect } from 'chai';
+import fc from 'fast-check';
+import * as lt from '../../src/index.js';
+import { Random } from '../../src/index.js';
+import { tsGruBackend } from '../../src/kernels/gru-ts.js';
+import { nativeCpuGruBackend } from '../../src/kernels/native-cpu.js';
+import type { GruBackend, GruSeqArgs } from '../../src/kernels/types.js';
+import { arbCase, maxAbs, maxMag, requireCpu, type Case } from './helpers.js';
+
+function gruArgs(p: Case): GruSeqArgs {
+  const rng = new Random(p.seed);
+  const arr = (n: number, s: number): Float32Array => Float32Array.from({ length: n }, () => rng.uniformRange(-s, s));
+  return {
+    T: p.T, B: p.B, I: p.I, H: p.H, dtype: 'float32', x: arr(p.T * p.B * p.I, 1), h0: arr(p.B * p.H, 0.5),
+    kernel: arr(p.I * 3 * p.H, 0.8), recurrentKernel: arr(p.H * 3 * p.H, 0.8), bias: arr(6 * p.H, 0.5),
+    seqLengths: p.lens ? Int32Array.from(p.lens) : null, goBackwards: p.goBackwards, zeroOutputForMask: p.zeroOutputForMask,
+  };
+}
+
+function run(be: GruBackend, p: Case) {
+  const a = gruArgs(p);
+  const rng = new Random(p.seed + 7);
+  const dy = Float32Array.from({ length: p.T * p.B * p.H }, () => rng.uniformRange(-1, 1));
+  const dhT = Float32Array.from({ length: p.B * p.H }, () => rng.uniformRange(-1, 1));
+  const f = be.forward(a, true);
+  return { f, g: be.backward(a, f, dy, dhT) };
+}
+
+describe('native: CPU GRU kernel vs TypeScript (fast-check)', function () {
+  it('native-cpu == ts fused: y, hT ≤ 1e-5 abs; all five gradients ≤ 1e-4 rel', function () {
+    requireCpu(this);
+    let worst = { val: 0, grad: 0 };
+    fc.assert(fc.property(arbCase, (p) => {
+      const ref = run(tsGruBackend, p);
+      const got = run(nativeCpuGruBackend, p);
+      for (const k of ['y', 'hT'] as const) {
+        const d = maxAbs(got.f[k], ref.f[k]);
+        worst.val = Math.max(worst.val, d);
+        if (!(d <= 1e-5)) throw new Error(`${k} differs by ${d} for ${JSON.stringify(p)}`);
+      }
+      for (const k of ['dx', 'dh0', 'dKernel', 'dRecurrentKernel', 'dBias'] as const) {
+        const d = maxAbs(got.g[k], ref.g[k]) / Math.max(1, maxMag(ref.g[k]));
+        worst.grad = Math.max(worst.grad, d);
+        if (!(d <= 1e-4)) throw new Error(`${k} differs by ${d} (relative) for ${JSON.stringify(p)}`);
+      }
+    }), { numRuns: 200, seed: 6160 });
+    console.log(`      worst |Δy,h| ${worst.val.toExponential(2)}, worst grad rel ${worst.grad.toExponential(2)}`);
+  });
+
+  it('inference forward equals the training forward and keeps nothing; skipDx leaves the other gradients bit-identical', function () {
+    requireCpu(this);
+    fc.assert(fc.property(arbCase, (p) => {
+      const a = gruArgs(p);
+      const inf = nativeCpuGruBackend.forward(a, false);
+      const tr = nativeCpuGruBackend.forward(a, true);
+      expect(inf.saved).to.equal(null);
+      expect(maxAbs(inf.y, tr.y)).to.equal(0);
+      const dy = new Float32Array(p.T * p.B * p.H).fill(0.5);
+      const dhT = new Float32Array(p.B * p.H).fill(-0.25);
+      const full = nativeCpuGruBackend.backward(a, tr, dy, dhT);
+      const skip = nativeCpuGruBackend.backward(a, tr, dy, dhT, { skipDx: true });
+      expect(skip.dx.length).to.equal(0);
+      for (const k of ['dh0', 'dKernel', 'dRecurrentKernel', 'dBias'] as const) expect(maxAbs(skip[k], full[k]), k).to.equal(0);
+    }), { numRuns: 30, seed: 12 });
+  });
+
+  it('a GRU layer picks native-cpu under auto (float32, Keras rules hold) and gives the TS kernel\'s numbers', function () {
+    requireCpu(this);
+    const was = lt.native.isEnabled();
+    lt.native.enable();  // another suite may have disabled the native backends
+    try {
+      const x = lt.randomUniform([3, 5, 4], -1, 1, { seed: 2 });
+      const mk = (backend: 'auto' | 'ts'): lt.keras.layers.GRU => {
+        lt.setRandomSeed(3);
+        return new lt.keras.layers.GRU({ units: 6, returnSequences: true, backend });
+      };
+      const a = mk('auto');
+      const b = mk('ts');
+      const ya = a.apply(x) as lt.Tensor;
+      const yb = b.apply(x) as lt.Tensor;
+      expect(a.explain()!.path).to.equal('native-cpu');
+      expect(b.explain()!.path).to.equal('ts');
+      expect(maxAbs(ya.data, yb.data)).to.be.below(1e-5);
+    } finally {
+      if (!was) lt.native.disable();
+    }
+  });
+});

@@ -19,9 +19,10 @@
 import type { DType } from '../tensor/tensor.js';
 import { Tensor } from '../tensor/tensor.js';
 import { fail, shapeStr } from '../tensor/shape.js';
-import type { LstmBackend, LstmBackendName, LstmSeqArgs, GruBackend } from './types.js';
+import type { LstmBackend, LstmBackendName, LstmSeqArgs, GruBackend, GruSeqArgs, SimpleRnnBackend, SimpleRnnSeqArgs } from './types.js';
 import { tsLstmBackend } from './ts.js';
 import { tsGruBackend } from './gru-ts.js';
+import { tsSimpleRnnBackend } from './simple-rnn-ts.js';
 import { tfBool } from '../ops/select.js';
 import { optionKeys, checkOptions, describeValue } from '../util/options.js';
 
@@ -71,31 +72,79 @@ export interface LstmSelection {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Registry
+// Registry: one per cell kind, the same code for all
 
-const registry = new Map<LstmBackendName, LstmBackend>([['ts', tsLstmBackend]]);
+/** The methods every fused backend of any cell kind has (types.ts LstmBackend, GruBackend, SimpleRnnBackend). */
+interface AnyBackend<A> {
+  readonly name: LstmBackendName;
+  availability(): { ok: true } | { ok: false; reason: string };
+  rejects(args: A): string | null;
+}
+
+/** The backends of one fused op ('lstm', 'gru', 'simpleRnn'), by name; 'ts' is always there. */
+class KernelRegistry<B extends AnyBackend<unknown>> {
+  private readonly map = new Map<LstmBackendName, B>();
+  constructor(readonly kind: string, ts: B) {
+    this.map.set('ts', ts);
+  }
+  register(where: string, backend: B): void {
+    const valid: LstmBackendName[] = ['ts', 'native-cpu', 'cudnn'];
+    if (!backend || !valid.includes(backend.name)) fail(where, `backend.name must be one of ${valid.join(', ')}, got ${String(backend?.name)}`);
+    for (const m of ['availability', 'rejects', 'forward', 'backward'] as const) {
+      if (typeof (backend as unknown as Record<string, unknown>)[m] !== 'function') fail(where, `backend '${backend.name}' has no ${m}() method`);
+    }
+    this.map.set(backend.name, backend);
+  }
+  get(name: LstmBackendName): B | undefined {
+    return this.map.get(name);
+  }
+  unregister(where: string, name: LstmBackendName): void {
+    if (name === 'ts') fail(where, "the pure-TS backend 'ts' is always registered");
+    this.map.delete(name);
+  }
+}
+
+const lstmRegistry = new KernelRegistry<LstmBackend>('LSTM', tsLstmBackend);
+const gruRegistry = new KernelRegistry<GruBackend>('GRU', tsGruBackend);
+const simpleRnnRegistry = new KernelRegistry<SimpleRnnBackend>('SimpleRNN', tsSimpleRnnBackend);
 
 /** Registers (or replaces) a backend under its name; the native addon registers 'native-cpu' and 'cudnn'. */
 export function registerLstmBackend(backend: LstmBackend): void {
-  const valid: LstmBackendName[] = ['ts', 'native-cpu', 'cudnn'];
-  if (!backend || !valid.includes(backend.name)) {
-    fail('registerLstmBackend', `backend.name must be one of ${valid.join(', ')}, got ${String(backend?.name)}`);
-  }
-  for (const m of ['availability', 'rejects', 'forward', 'backward'] as const) {
-    if (typeof backend[m] !== 'function') fail('registerLstmBackend', `backend '${backend.name}' has no ${m}() method`);
-  }
-  registry.set(backend.name, backend);
+  lstmRegistry.register('registerLstmBackend', backend);
 }
 
 /** The registered backend of that name, or undefined. */
 export function getLstmBackend(name: LstmBackendName): LstmBackend | undefined {
-  return registry.get(name);
+  return lstmRegistry.get(name);
 }
 
 /** Removes a registered backend (tests; a native backend that failed to load). 'ts' cannot be removed. */
 export function unregisterLstmBackend(name: LstmBackendName): void {
-  if (name === 'ts') fail('unregisterLstmBackend', "the pure-TS backend 'ts' is always registered");
-  registry.delete(name);
+  lstmRegistry.unregister('unregisterLstmBackend', name);
+}
+
+export function registerGruBackend(backend: GruBackend): void {
+  gruRegistry.register('registerGruBackend', backend);
+}
+
+export function getGruBackend(name: LstmBackendName): GruBackend | undefined {
+  return gruRegistry.get(name);
+}
+
+export function unregisterGruBackend(name: LstmBackendName): void {
+  gruRegistry.unregister('unregisterGruBackend', name);
+}
+
+export function registerSimpleRnnBackend(backend: SimpleRnnBackend): void {
+  simpleRnnRegistry.register('registerSimpleRnnBackend', backend);
+}
+
+export function getSimpleRnnBackend(name: LstmBackendName): SimpleRnnBackend | undefined {
+  return simpleRnnRegistry.get(name);
+}
+
+export function unregisterSimpleRnnBackend(name: LstmBackendName): void {
+  simpleRnnRegistry.unregister('unregisterSimpleRnnBackend', name);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -178,55 +227,48 @@ function probeArgs(req: LstmSelectRequest): LstmSeqArgs {
   };
 }
 
-/** Why this backend cannot run this call ([] if it can), ignoring Keras's rules. */
-function backendProblems(name: LstmBackendName, req: LstmSelectRequest): string[] {
-  const be = registry.get(name);
-  if (!be) {
-    return [name === 'ts' ? 'not registered' : 'not registered (the native addon was not built or not loaded; see lt.native.info())'];
-  }
-  const out: string[] = [];
-  const av = be.availability();
-  if (!av.ok) out.push(av.reason);
-  if (name !== 'ts' && req.dtype !== 'float32') out.push(`dtype ${req.dtype} (${name} computes in float32 only)`);
-  if (out.length === 0) {
-    const r = be.rejects(probeArgs(req));
-    if (r !== null) out.push(r);
-  }
-  return out;
-}
-
 const ORDER: LstmBackendName[] = ['cudnn', 'native-cpu', 'ts'];
 
 /**
- * Picks the kernel for one LSTM call. 'auto': the first of cudnn > native-cpu > ts that is allowed, available
- * and satisfies Keras's rules, else 'generic'. 'ts': the fused TS kernel if the rules hold, else 'generic'.
- * 'native-cpu' / 'cudnn': that backend or an error listing why it cannot run.
+ * The one selection procedure every fused op shares. `rules`: the cell kind's Keras rules that failed (empty =
+ * eligible). 'auto': the first of cudnn > native-cpu > ts that is registered, allowed, available and accepts
+ * the call (its `rejects` on placeholder arguments), else 'generic'. 'ts': the fused TS kernel or 'generic'.
+ * 'native-cpu' / 'cudnn': that backend, or an error naming every reason it cannot run (as Keras 3's
+ * use_cudnn=True raises instead of silently falling back).
  */
-const SELECT_REQUEST_KEYS = optionKeys<LstmSelectRequest>({
-  activation: true, recurrentActivation: true, recurrentDropout: true, unroll: true, useBias: true, mask: true, dtype: true,
-  dims: true, goBackwards: true, zeroOutputForMask: true, backend: true, forbid: true,
-});
-
-export function selectLstmBackend(req: LstmSelectRequest): LstmSelection {
-  if (req === null || typeof req !== 'object') fail('selectLstmBackend', `expected a request object, got ${describeValue(req)}`);
-  checkOptions('selectLstmBackend', req, SELECT_REQUEST_KEYS);
+function choose<A, B extends AnyBackend<A>>(
+  registry: KernelRegistry<B>, req: { dtype: DType; backend?: LstmBackendPreference; forbid?: readonly LstmBackendName[] },
+  rules: string[], probe: A, where: string,
+): { backend: B | null; name: LstmKernelName; reasons: string[] } {
   const pref = req.backend ?? 'auto';
   const allowed: LstmBackendPreference[] = ['auto', 'ts', 'native-cpu', 'cudnn'];
-  if (!allowed.includes(pref)) fail('selectLstmBackend', `backend must be one of ${allowed.map((s) => `'${s}'`).join(', ')}, got '${String(pref)}'`);
+  if (!allowed.includes(pref)) fail(where, `backend must be one of ${allowed.map((v) => `'${v}'`).join(', ')}, got '${String(pref)}'`);
   const forbid = req.forbid ?? [];
-  const rules = kerasFusedRuleFailures(req);
-  const reasons: string[] = [];
-
-  if (pref === 'native-cpu' || pref === 'cudnn') {
-    const problems = [...(forbid.includes(pref) ? ['it is also listed in forbid'] : []), ...rules, ...backendProblems(pref, req)];
-    if (problems.length > 0) {
-      fail('LSTM', `backend '${pref}' was requested but cannot run this call: ${problems.join('; ')}`);
+  const problemsOf = (name: LstmBackendName): string[] => {
+    const be = registry.get(name);
+    if (!be) {
+      if (name === 'ts') return ['not registered'];
+      return registry === (lstmRegistry as unknown) ? ['not registered (the native addon was not built or not loaded; see lt.native.info())']
+        : [`no ${registry.kind} kernel for ${name} yet`];
     }
+    const out: string[] = [];
+    const av = be.availability();
+    if (!av.ok) out.push(av.reason);
+    if (name !== 'ts' && req.dtype !== 'float32') out.push(`dtype ${req.dtype} (${name} computes in float32 only)`);
+    if (out.length === 0) {
+      const r = be.rejects(probe);
+      if (r !== null) out.push(r);
+    }
+    return out;
+  };
+  const reasons: string[] = [];
+  if (pref === 'native-cpu' || pref === 'cudnn') {
+    const problems = [...(forbid.includes(pref) ? ['it is also listed in forbid'] : []), ...rules, ...problemsOf(pref)];
+    if (problems.length > 0) fail(registry.kind, `backend '${pref}' was requested but cannot run this call: ${problems.join('; ')}`);
     for (const other of ORDER) if (other !== pref) reasons.push(`${other}: not considered (backend '${pref}' was requested)`);
     reasons.push(`generic: not needed (backend '${pref}' was requested)`);
     return { backend: registry.get(pref)!, name: pref, reasons };
   }
-
   const candidates = pref === 'ts' ? (['ts'] as LstmBackendName[]) : ORDER;
   if (pref === 'ts') {
     reasons.push("cudnn: not considered (backend 'ts' = pure TypeScript was requested)");
@@ -234,20 +276,32 @@ export function selectLstmBackend(req: LstmSelectRequest): LstmSelection {
   }
   let chosen: LstmBackendName | null = null;
   for (const name of candidates) {
-    const problems = [...(forbid.includes(name) ? ['forbidden by the forbid option'] : []), ...rules, ...backendProblems(name, req)];
-    if (chosen !== null) {
-      reasons.push(`${name}: not needed (${chosen} was chosen first)`);
-    } else if (problems.length > 0) {
-      reasons.push(`${name}: ${problems.join('; ')}`);
-    } else {
-      chosen = name;
-    }
+    const problems = [...(forbid.includes(name) ? ['forbidden by the forbid option'] : []), ...rules, ...problemsOf(name)];
+    if (chosen !== null) reasons.push(`${name}: not needed (${chosen} was chosen first)`);
+    else if (problems.length > 0) reasons.push(`${name}: ${problems.join('; ')}`);
+    else chosen = name;
   }
   if (chosen !== null) {
     reasons.push(`generic: not needed (${chosen} was chosen)`);
     return { backend: registry.get(chosen)!, name: chosen, reasons };
   }
   return { backend: null, name: 'generic', reasons };
+}
+
+const SELECT_REQUEST_KEYS = optionKeys<LstmSelectRequest>({
+  activation: true, recurrentActivation: true, recurrentDropout: true, unroll: true, useBias: true, mask: true, dtype: true,
+  dims: true, goBackwards: true, zeroOutputForMask: true, backend: true, forbid: true,
+});
+
+/**
+ * Picks the kernel for one LSTM call. 'auto': the first of cudnn > native-cpu > ts that is allowed, available
+ * and satisfies Keras's rules, else 'generic'. 'ts': the fused TS kernel if the rules hold, else 'generic'.
+ * 'native-cpu' / 'cudnn': that backend or an error listing why it cannot run.
+ */
+export function selectLstmBackend(req: LstmSelectRequest): LstmSelection {
+  if (req === null || typeof req !== 'object') fail('selectLstmBackend', `expected a request object, got ${describeValue(req)}`);
+  checkOptions('selectLstmBackend', req, SELECT_REQUEST_KEYS);
+  return choose(lstmRegistry, req, kerasFusedRuleFailures(req), probeArgs(req), 'selectLstmBackend');
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -269,31 +323,10 @@ export function toSeqLengths(op: string, arg: ArrayLike<number> | Tensor, B: num
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// GRU: the same registry and selection rules, for the gruSequence op (gru-sequence.ts)
-
-const gruRegistry = new Map<LstmBackendName, GruBackend>([['ts', tsGruBackend]]);
-
-/** Registers (or replaces) a GRU backend under its name. */
-export function registerGruBackend(backend: GruBackend): void {
-  const valid: LstmBackendName[] = ['ts', 'native-cpu', 'cudnn'];
-  if (!backend || !valid.includes(backend.name)) fail('registerGruBackend', `backend.name must be one of ${valid.join(', ')}, got ${String(backend?.name)}`);
-  for (const m of ['availability', 'rejects', 'forward', 'backward'] as const) {
-    if (typeof backend[m] !== 'function') fail('registerGruBackend', `backend '${backend.name}' has no ${m}() method`);
-  }
-  gruRegistry.set(backend.name, backend);
-}
-
-export function getGruBackend(name: LstmBackendName): GruBackend | undefined {
-  return gruRegistry.get(name);
-}
-
-export function unregisterGruBackend(name: LstmBackendName): void {
-  if (name === 'ts') fail('unregisterGruBackend', "the pure-TS backend 'ts' is always registered");
-  gruRegistry.delete(name);
-}
+// GRU and SimpleRNN: the same registry code and selection procedure
 
 /** What the Keras GRU layer knows at call time: the LSTM request plus reset_after. */
-export interface GruSelectRequest extends Omit<LstmSelectRequest, 'forbid'> {
+export interface GruSelectRequest extends LstmSelectRequest {
   resetAfter: boolean;
 }
 
@@ -303,58 +336,45 @@ export interface GruSelection {
   reasons: string[];
 }
 
-/**
- * Picks the kernel for one GRU call. Keras's GRU rules (gru.py docstring): LSTM's six, plus reset_after=True
- * (the form cuDNN computes). 'auto': the first of cudnn > native-cpu > ts registered for GRU that is available
- * and accepts the call, else 'generic'; 'ts': the fused TS kernel or 'generic'; a forced native backend that
- * cannot run throws, naming every reason.
- */
+function emptyOf(dtype: DType): Float32Array | Float64Array {
+  return dtype === 'float64' ? new Float64Array(0) : new Float32Array(0);
+}
+
+/** Picks the kernel for one GRU call: Keras's GRU rules (gru.py docstring) = LSTM's six plus reset_after=True. */
 export function selectGruBackend(req: GruSelectRequest): GruSelection {
   if (req === null || typeof req !== 'object') fail('selectGruBackend', `expected a request object, got ${describeValue(req)}`);
-  const pref = req.backend ?? 'auto';
-  const allowed: LstmBackendPreference[] = ['auto', 'ts', 'native-cpu', 'cudnn'];
-  if (!allowed.includes(pref)) fail('selectGruBackend', `backend must be one of ${allowed.map((v) => `'${v}'`).join(', ')}, got '${String(pref)}'`);
   const rules = kerasFusedRuleFailures(req);
   if (!req.resetAfter) rules.push('reset_after=False (the fused kernel, like cuDNN, needs reset_after=True)');
-  const problemsOf = (name: LstmBackendName): string[] => {
-    const be = gruRegistry.get(name);
-    if (!be) return [name === 'ts' ? 'not registered' : `no GRU kernel for ${name} yet`];
-    const out: string[] = [];
-    const av = be.availability();
-    if (!av.ok) out.push(av.reason);
-    if (name !== 'ts' && req.dtype !== 'float32') out.push(`dtype ${req.dtype} (${name} computes in float32 only)`);
-    if (out.length === 0) {
-      const d = req.dims ?? { T: 1, B: 1, I: 1, H: 1 };
-      const empty = req.dtype === 'float64' ? new Float64Array(0) : new Float32Array(0);
-      const r = be.rejects({ ...d, dtype: req.dtype, x: empty, h0: empty, kernel: empty, recurrentKernel: empty, bias: empty,
-        seqLengths: req.mask ? req.mask.lengths : null, goBackwards: req.goBackwards === true, zeroOutputForMask: req.zeroOutputForMask === true });
-      if (r !== null) out.push(r);
-    }
-    return out;
-  };
-  const reasons: string[] = [];
-  if (pref === 'native-cpu' || pref === 'cudnn') {
-    const problems = [...rules, ...problemsOf(pref)];
-    if (problems.length > 0) fail('GRU', `backend '${pref}' was requested but cannot run this call: ${problems.join('; ')}`);
-    for (const other of ORDER) if (other !== pref) reasons.push(`${other}: not considered (backend '${pref}' was requested)`);
-    reasons.push(`generic: not needed (backend '${pref}' was requested)`);
-    return { backend: gruRegistry.get(pref)!, name: pref, reasons };
-  }
-  const candidates = pref === 'ts' ? (['ts'] as LstmBackendName[]) : ORDER;
-  if (pref === 'ts') {
-    reasons.push("cudnn: not considered (backend 'ts' = pure TypeScript was requested)");
-    reasons.push("native-cpu: not considered (backend 'ts' = pure TypeScript was requested)");
-  }
-  let chosen: LstmBackendName | null = null;
-  for (const name of candidates) {
-    const problems = [...rules, ...problemsOf(name)];
-    if (chosen !== null) reasons.push(`${name}: not needed (${chosen} was chosen first)`);
-    else if (problems.length > 0) reasons.push(`${name}: ${problems.join('; ')}`);
-    else chosen = name;
-  }
-  if (chosen !== null) {
-    reasons.push(`generic: not needed (${chosen} was chosen)`);
-    return { backend: gruRegistry.get(chosen)!, name: chosen, reasons };
-  }
-  return { backend: null, name: 'generic', reasons };
+  const e = emptyOf(req.dtype);
+  const d = req.dims ?? { T: 1, B: 1, I: 1, H: 1 };
+  const probe: GruSeqArgs = { ...d, dtype: req.dtype, x: e, h0: e, kernel: e, recurrentKernel: e, bias: e,
+    seqLengths: req.mask ? req.mask.lengths : null, goBackwards: req.goBackwards === true, zeroOutputForMask: req.zeroOutputForMask === true };
+  return choose(gruRegistry, req, rules, probe, 'selectGruBackend');
+}
+
+/** What the Keras SimpleRNN layer knows at call time. */
+export interface SimpleRnnSelectRequest extends Omit<LstmSelectRequest, 'recurrentActivation'> {
+  recurrentActivation?: null;
+}
+
+export interface SimpleRnnSelection {
+  backend: SimpleRnnBackend | null;
+  name: LstmKernelName;
+  reasons: string[];
+}
+
+/**
+ * Picks the kernel for one SimpleRNN call. Keras has no fused SimpleRNN, so the rules are what the fused kernel
+ * computes exactly as the generic loop: activation tanh or relu, no recurrent dropout, a bias, no unroll, and
+ * the mask rule the other fused kernels share (right-padded, no fully masked row).
+ */
+export function selectSimpleRnnBackend(req: SimpleRnnSelectRequest): SimpleRnnSelection {
+  if (req === null || typeof req !== 'object') fail('selectSimpleRnnBackend', `expected a request object, got ${describeValue(req)}`);
+  const rules = kerasFusedRuleFailures({ ...req, activation: 'tanh', recurrentActivation: 'sigmoid' });
+  if (req.activation !== 'tanh' && req.activation !== 'relu') rules.unshift(`activation=${fmt(req.activation)} (the fused SimpleRNN kernel computes 'tanh' and 'relu')`);
+  const e = emptyOf(req.dtype);
+  const d = req.dims ?? { T: 1, B: 1, I: 1, H: 1 };
+  const probe: SimpleRnnSeqArgs = { ...d, dtype: req.dtype, x: e, h0: e, kernel: e, recurrentKernel: e, bias: e, activation: req.activation === 'relu' ? 'relu' : 'tanh',
+    seqLengths: req.mask ? req.mask.lengths : null, goBackwards: req.goBackwards === true, zeroOutputForMask: req.zeroOutputForMask === true };
+  return choose(simpleRnnRegistry, req, rules, probe, 'selectSimpleRnnBackend');
 }

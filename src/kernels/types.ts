@@ -132,3 +132,48 @@ export interface GruBackend {
   /** BPTT; dy [T, B, H] in processing order, dhT [B, H]. `skipDx`: x needs no gradient. */
   backward(args: GruSeqArgs, fwd: GruSeqResult, dy: TypedArray, dhT: TypedArray, opts?: { skipDx?: boolean }): GruSeqGrads;
 }
+
+// ---- SimpleRNN ---------------------------------------------------------------------------------------------
+//
+// `simpleRnnSequence` (simple-rnn-sequence.ts): the Keras SimpleRNN, h' = act((x_t·K + b) + h·R) with act tanh or
+// relu (K3 SimpleRNNCell.call rounding order); kernel [I, H], recurrentKernel [H, H], bias [H]; masks, direction
+// and outputs as above.
+
+export interface SimpleRnnSeqArgs {
+  T: number;
+  B: number;
+  I: number;
+  H: number;
+  dtype: DType;
+  x: TypedArray; // [T, B, I]
+  h0: TypedArray; // [B, H]
+  kernel: TypedArray; // [I, H]
+  recurrentKernel: TypedArray; // [H, H]
+  bias: TypedArray; // [H]
+  activation: 'tanh' | 'relu';
+  seqLengths: Int32Array | null;
+  goBackwards: boolean;
+  zeroOutputForMask: boolean;
+}
+
+export interface SimpleRnnSeqResult {
+  y: TypedArray;
+  hT: TypedArray;
+  saved: unknown;
+}
+
+export interface SimpleRnnSeqGrads {
+  dx: TypedArray;
+  dh0: TypedArray;
+  dKernel: TypedArray;
+  dRecurrentKernel: TypedArray;
+  dBias: TypedArray;
+}
+
+export interface SimpleRnnBackend {
+  readonly name: LstmBackendName;
+  availability(): { ok: true } | { ok: false; reason: string };
+  rejects(args: SimpleRnnSeqArgs): string | null;
+  forward(args: SimpleRnnSeqArgs, training: boolean): SimpleRnnSeqResult;
+  backward(args: SimpleRnnSeqArgs, fwd: SimpleRnnSeqResult, dy: TypedArray, dhT: TypedArray, opts?: { skipDx?: boolean }): SimpleRnnSeqGrads;
+}

@@ -191,12 +191,19 @@ describe('keras-recurrent: explain() and backend choice', () => {
     expect(fm.explain()!.reasons.join('\n')).to.match(/fully masked row/);
   });
 
-  it('SimpleRNN/RNN always report the generic loop; Bidirectional reports both directions', () => {
+  it('SimpleRNN takes its fused kernel where it can, RNN(cell) the generic loop; Bidirectional reports both directions', () => {
     const x = rand([2, 3, 2], 1);
-    const s = new SimpleRNN({ units: 2 });
+    const s = new SimpleRNN({ units: 2, backend: 'ts' });
     s.apply(x);
-    expect(s.explain()!.path).to.equal('generic');
-    expect(s.explain()!.reasons[0]).to.match(/fused kernels exist for LSTM only; SimpleRNNCell/);
+    expect(s.explain()!.path).to.equal('ts');
+    const sg = new SimpleRNN({ units: 2, activation: 'sigmoid' });
+    sg.apply(x);
+    expect(sg.explain()!.path).to.equal('generic');
+    expect(sg.explain()!.reasons.join('\n')).to.match(/ts: activation='sigmoid' \(the fused SimpleRNN kernel computes 'tanh' and 'relu'\)/);
+    const r = new keras.layers.RNN({ cell: new keras.layers.SimpleRNNCell({ units: 2 }) });
+    r.apply(x);
+    expect(r.explain()!.path).to.equal('generic');
+    expect(r.explain()!.reasons[0]).to.match(/fused kernels exist for the LSTM, GRU and SimpleRNN layers; RNN\(SimpleRNNCell\) runs in the generic cell loop/);
     const b = new Bidirectional({ layer: new LSTM({ units: 2, returnSequences: true, backend: 'ts' }) });
     b.apply(x, { mask: tensor([[1, 1, 0], [1, 0, 1]]) });
     expect(b.explain().forward!.path).to.equal('generic');

@@ -155,13 +155,23 @@ function fusedEligible(spec: LayerSpec, mask: number[][] | null): boolean {
     !cell.recurrent_dropout && !spec.rnn!.unroll;
 }
 
+/** The fused SimpleRNN kernel's rules (selectSimpleRnnBackend): tanh or relu, a bias, no recurrent dropout or unroll, the mask rule. */
+function simpleRnnFusedEligible(spec: LayerSpec, mask: number[][] | null): boolean {
+  const cell = spec.cell!;
+  const rightPadded = !mask || mask.every((row) => {
+    const n = row.filter(Boolean).length;
+    return n > 0 && row.every((v, t) => Boolean(v) === t < n);
+  });
+  return (cell.activation === 'tanh' || cell.activation === 'relu') && cell.use_bias && rightPadded && !cell.recurrent_dropout && !spec.rnn!.unroll;
+}
+
 function expectPlausiblePath(c: ZooCase, layer: AnyLayer, backend: 'auto' | 'native-cpu'): void {
   const spec = c.spec.class === 'Bidirectional' ? c.spec.layer! : c.spec;
   const paths = layer instanceof Bidirectional
     ? [layer.explain().forward!.path, layer.explain().backward!.path]
     : [layer.explain()!.path];
-  // Only the LSTM layer class has fused kernels; RNN(LSTMCell), SimpleRNN and stacked cells run the generic loop.
-  const fused = spec.class === 'LSTM' && fusedEligible(spec, c.mask);
+  // The LSTM and SimpleRNN layer classes have fused kernels; RNN(LSTMCell) and stacked cells run the generic loop.
+  const fused = (spec.class === 'LSTM' && fusedEligible(spec, c.mask)) || (spec.class === 'SimpleRNN' && simpleRnnFusedEligible(spec, c.mask));
   for (const p of paths) {
     if (backend === 'native-cpu') expect(p, 'explain().path').to.equal('native-cpu');
     else if (fused) expect(p, 'explain().path').to.not.equal('generic');

@@ -80,7 +80,10 @@ function checkCall(layer: Layer, x: Tensor, rng: Random, what: string): void {
 interface Config { name: string; make: () => Layer; path?: string }
 const B = 2, T = 3, I = 2;
 const configs: Config[] = [
-  { name: 'SimpleRNN (generic loop)', make: () => new L.SimpleRNN({ units: 3, stateful: true, dtype: 'float64' }), path: 'generic' },
+  { name: 'SimpleRNN (generic loop: sigmoid is not fusable)', make: () => new L.SimpleRNN({ units: 3, stateful: true, activation: 'sigmoid', dtype: 'float64' }), path: 'generic' },
+  { name: 'SimpleRNN fused ts kernel', make: () => new L.SimpleRNN({ units: 3, stateful: true, backend: 'ts', dtype: 'float64' }), path: 'ts' },
+  { name: 'GRU fused ts kernel, return_sequences + go_backwards', make: () => new L.GRU({ units: 2, stateful: true, returnSequences: true, goBackwards: true, backend: 'ts', dtype: 'float64' }), path: 'ts' },
+  { name: 'GRU reset_after=False (generic loop)', make: () => new L.GRU({ units: 2, stateful: true, resetAfter: false, dtype: 'float64' }), path: 'generic' },
   { name: 'LSTM unroll (generic, unrolled)', make: () => new L.LSTM({ units: 2, stateful: true, unroll: true, dtype: 'float64' }), path: 'generic' },
   { name: 'LSTM activation softsign (generic: not fusable)', make: () => new L.LSTM({ units: 2, stateful: true, activation: 'softsign', dtype: 'float64' }), path: 'generic' },
   { name: 'LSTM fused ts kernel', make: () => new L.LSTM({ units: 2, stateful: true, backend: 'ts', dtype: 'float64' }), path: 'ts' },

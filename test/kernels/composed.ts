@@ -93,3 +93,36 @@ export function composedGru(
   }
   return [ops.stack(ys, 0), h];
 }
+
+/** The composed reference for simpleRnnSequence: h' = act((x·K + b) + h·R), act tanh or relu, same masking. */
+export function composedSimpleRnn(
+  x: Tensor, h0: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor,
+  opts: { activation?: 'tanh' | 'relu'; seqLengths?: number[] | null; goBackwards?: boolean; zeroOutputForMask?: boolean } = {},
+): [Tensor, Tensor] {
+  const [T, B, I] = x.shape;
+  const H = h0.shape[1];
+  const dtype = x.dtype;
+  const act = opts.activation === 'relu' ? ops.relu : ops.tanh;
+  let h = h0;
+  let prev: Tensor = tensor(new Array(B * H).fill(0), { shape: [B, H], dtype });
+  const ys: Tensor[] = [];
+  for (let s = 0; s < T; s++) {
+    const t = opts.goBackwards ? T - 1 - s : s;
+    const xt = ops.reshape(ops.slice(x, [t, 0, 0], [1, B, I]), [B, I]);
+    const hNew = act(ops.add(ops.add(ops.matmul(xt, kernel), bias), ops.matmul(h, recurrentKernel)));
+    if (opts.seqLengths) {
+      const mv = opts.seqLengths.map((L) => (t < L ? 1 : 0));
+      const m = tensor(mv, { shape: [B, 1], dtype });
+      const nm = tensor(mv.map((v) => 1 - v), { shape: [B, 1], dtype });
+      const blend = (a: Tensor, b: Tensor): Tensor => ops.add(ops.mul(m, a), ops.mul(nm, b));
+      h = blend(hNew, h);
+      const out = opts.zeroOutputForMask ? ops.mul(m, hNew) : blend(hNew, prev);
+      prev = out;
+      ys.push(out);
+    } else {
+      h = hNew;
+      ys.push(hNew);
+    }
+  }
+  return [ops.stack(ys, 0), h];
+}

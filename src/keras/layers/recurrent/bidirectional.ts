@@ -39,7 +39,9 @@ function classOf(layer: RNN): RnnClass {
 
 function rebuild(layer: RNN, cfg: Record<string, unknown>): RNN {
   const copy = classOf(layer).fromConfig(cfg);
-  if ((layer instanceof LSTM && copy instanceof LSTM) || (layer instanceof GRU && copy instanceof GRU)) (copy as { backend: string }).backend = layer.backend;
+  if ((layer instanceof LSTM && copy instanceof LSTM) || (layer instanceof GRU && copy instanceof GRU) || (layer instanceof SimpleRNN && copy instanceof SimpleRNN)) {
+    (copy as { backend: string }).backend = layer.backend;
+  }
   return copy;
 }
 

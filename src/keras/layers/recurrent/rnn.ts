@@ -263,7 +263,7 @@ export class RNN extends Layer {
     const initial = this.resolveInitialState(kwargs, B, x.dtype);
     const mask = readMask(kwargs.mask, B, T, this.timeMajor, this.name);
     const { output, states } = this.runGeneric(x, initial, mask, kwargs.training ?? false);
-    this.lastExplanation = { path: 'generic', reasons: [`fused kernels exist for LSTM only; ${this.cell.className} runs in the generic cell loop`] };
+    this.lastExplanation = { path: 'generic', reasons: [`fused kernels exist for the LSTM, GRU and SimpleRNN layers; RNN(${this.cell.className}) runs in the generic cell loop`] };
     this.storeStates(states);
     return this.packResult(output, states);
   }

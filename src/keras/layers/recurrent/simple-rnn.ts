@@ -1,32 +1,89 @@
-// Keras SimpleRNN layer (K3 keras/src/layers/rnn/simple_rnn.py): an RNN over one SimpleRNNCell, always run by
-// the generic loop (there is no fused SimpleRNN kernel).
+// Keras SimpleRNN layer (K3 keras/src/layers/rnn/simple_rnn.py): an RNN over one SimpleRNNCell, plus a fast
+// path: where the fused kernel computes exactly what the generic loop does (selectSimpleRnnBackend: tanh or
+// relu, no recurrent dropout, a bias, no unroll, the mask absent or right-padded with no fully masked row) the
+// sequence runs as ONE `simpleRnnSequence` op. Keras has no fused SimpleRNN; this is for speed only, and
+// explain() says which path ran. Input dropout: the cell draws one [B, I] mask per call and applies it at every
+// step (K2 and K3), so the fused path multiplies x by that mask broadcast over time.
 
-import { baseArgsFromConfig, serializeRegularizer, optionKeys, checkOptions, checkedArgs } from './deps.js';
+import {
+  Tensor, fail, zeros, dropout as applyDropout, transpose, reshape, slice, type CallArgs,
+  baseArgsFromConfig, serializeRegularizer, optionKeys, checkOptions, checkedArgs,
+} from './deps.js';
+import { readMask } from './rnn-loop.js';
+import { maskAsRows } from './lstm.js';
+import { simpleRnnSequence } from '../../../kernels/simple-rnn-sequence.js';
+import { selectSimpleRnnBackend, maskToSeqLengths, type LstmBackendPreference } from '../../../kernels/select.js';
 import { SimpleRNNCell, simpleRnnCellArgsFromConfig, SIMPLE_RNN_CELL_OPTIONS, type SimpleRNNCellArgs } from './simple-rnn-cell.js';
 import { RNN, rnnOptionsFromConfig, registerCell, withoutRnnOptions, RNN_OPTIONS, type RecurrentLayerArgs } from './rnn.js';
 import { baseLayerConfig } from './lstm.js';
 
-export type SimpleRNNArgs = Omit<SimpleRNNCellArgs, 'name' | 'trainable' | 'dtype' | 'activityRegularizer'> & RecurrentLayerArgs;
+export type SimpleRNNArgs = Omit<SimpleRNNCellArgs, 'name' | 'trainable' | 'dtype' | 'activityRegularizer'> & RecurrentLayerArgs & {
+  /** Which kernel may run this layer: 'auto' (default), 'ts' (pure TypeScript), 'native-cpu', 'cudnn'. */
+  backend?: LstmBackendPreference;
+};
 
 registerCell('SimpleRNNCell', (cfg) => SimpleRNNCell.fromConfig(cfg));
 
 export class SimpleRNN extends RNN {
-  static override readonly optionKeys = optionKeys<SimpleRNNArgs>({ ...SIMPLE_RNN_CELL_OPTIONS, ...RNN_OPTIONS });
+  static override readonly optionKeys = optionKeys<SimpleRNNArgs>({ ...SIMPLE_RNN_CELL_OPTIONS, ...RNN_OPTIONS, backend: true });
   declare readonly cell: SimpleRNNCell;
+  readonly backend: LstmBackendPreference;
 
   constructor(args: SimpleRNNArgs) {
     checkOptions('SimpleRNN', args, SimpleRNN.optionKeys);
-    const { name, trainable, dtype, batchInputShape, inputShape, batchSize, activityRegularizer, ...rest } = args;
+    const { name, trainable, dtype, batchInputShape, inputShape, batchSize, activityRegularizer, backend, ...rest } = args;
     const cell = new SimpleRNNCell({ ...withoutRnnOptions(rest), name: 'simple_rnn_cell', dtype, trainable });
     super(checkedArgs({
       name, trainable, dtype, batchInputShape, inputShape, batchSize, activityRegularizer, cell,
       returnSequences: args.returnSequences, returnState: args.returnState, goBackwards: args.goBackwards,
       stateful: args.stateful, timeMajor: args.timeMajor, unroll: args.unroll, zeroOutputForMask: args.zeroOutputForMask,
     }));
+    this.backend = backend ?? 'auto';
+    const allowed: LstmBackendPreference[] = ['auto', 'ts', 'native-cpu', 'cudnn'];
+    if (!allowed.includes(this.backend)) fail('SimpleRNN', `backend must be one of ${allowed.map((v) => `'${v}'`).join(', ')}, got '${String(backend)}'`);
   }
 
   override get className(): string {
     return 'SimpleRNN';
+  }
+
+  override call(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor | Tensor[] {
+    const { x, B, T } = this.checkInputs(inputs);
+    const training = kwargs.training ?? false;
+    const initial = this.resolveInitialState(kwargs, B, x.dtype);
+    const mask = readMask(kwargs.mask, B, T, this.timeMajor, this.name);
+    const cell = this.cell;
+    const summary = kwargs.mask !== undefined && kwargs.mask !== null ? maskToSeqLengths(maskAsRows(mask!, B, T)) : null;
+    const sel = selectSimpleRnnBackend({
+      activation: cell.activation.name, recurrentDropout: cell.recurrentDropout, unroll: this.unroll, useBias: cell.useBias,
+      mask: summary, dtype: x.dtype, dims: { T, B, I: x.shape[2], H: cell.units }, goBackwards: this.goBackwards,
+      zeroOutputForMask: this.zeroOutputForMask, backend: this.backend,
+    });
+    let output: Tensor;
+    let states: Tensor[];
+    if (sel.backend !== null) {
+      let xd = this.timeMajor ? x : transpose(x, [1, 0, 2]);
+      if (training && cell.dropout > 0 && cell.dropout < 1) {
+        cell.resetDropoutMask();
+        const dp = cell.getDropoutMaskForCell(zeros([B, xd.shape[2]], x.dtype), true, 1);
+        cell.resetDropoutMask();
+        if (dp) xd = applyDropout(xd, dp[0]); // [B, I] broadcast over the time axis of [T, B, I]
+      }
+      const [y, hT] = simpleRnnSequence(xd, initial[0], cell.kernel!, cell.recurrentKernel!, cell.bias!, {
+        activation: cell.activation.name as 'tanh' | 'relu', seqLengths: summary ? summary.lengths : null,
+        goBackwards: this.goBackwards, zeroOutputForMask: this.zeroOutputForMask, backend: sel.backend,
+      });
+      const H = cell.units;
+      if (this.returnSequences) output = this.timeMajor ? y : transpose(y, [1, 0, 2]);
+      else output = reshape(slice(y, [T - 1, 0, 0], [1, B, H]), [B, H]);
+      states = [hT];
+      this.lastExplanation = { path: sel.name, reasons: sel.reasons };
+    } else {
+      ({ output, states } = this.runGeneric(x, initial, mask, training));
+      this.lastExplanation = { path: 'generic', reasons: sel.reasons };
+    }
+    this.storeStates(states);
+    return this.packResult(output, states);
   }
 
   get units(): number {

@@ -9,8 +9,10 @@
 // LSTM_TS_CUDNN_TF32=1 (allow TF32 tensor-core math on the cuDNN path; default is strict FP32 FMA math).
 
 import { fail } from './tensor/shape.js';
-import { registerLstmBackend, unregisterLstmBackend, registerGruBackend, unregisterGruBackend } from './kernels/select.js';
-import { nativeCpuLstmBackend, nativeCpuGruBackend } from './kernels/native-cpu.js';
+import {
+  registerLstmBackend, unregisterLstmBackend, registerGruBackend, unregisterGruBackend, registerSimpleRnnBackend, unregisterSimpleRnnBackend,
+} from './kernels/select.js';
+import { nativeCpuLstmBackend, nativeCpuGruBackend, nativeCpuSimpleRnnBackend } from './kernels/native-cpu.js';
 import { cudnnLstmBackend } from './kernels/cudnn.js';
 import {
   buildReport, buildReportPath, cpuAddon, cpuUnavailableReason, cudnnAddon, cudnnLoadReason, cudnnProbe, releaseDir,
@@ -107,6 +109,7 @@ export function enable(): NativeInfo {
     registerLstmBackend(nativeCpuLstmBackend);
     registerLstmBackend(cudnnLstmBackend);
     registerGruBackend(nativeCpuGruBackend);
+    registerSimpleRnnBackend(nativeCpuSimpleRnnBackend);
     enabled = true;
   }
   return info();
@@ -118,6 +121,7 @@ export function disable(): void {
     unregisterLstmBackend('native-cpu');
     unregisterLstmBackend('cudnn');
     unregisterGruBackend('native-cpu');
+    unregisterSimpleRnnBackend('native-cpu');
     enabled = false;
   }
 }
@@ -133,5 +137,6 @@ if (process.env.LSTM_TS_NATIVE !== '0' && process.env.LSTM_TS_DISABLE_NATIVE !==
   registerLstmBackend(nativeCpuLstmBackend);
   registerLstmBackend(cudnnLstmBackend);
   registerGruBackend(nativeCpuGruBackend);
+  registerSimpleRnnBackend(nativeCpuSimpleRnnBackend);
   enabled = true;
 }

@@ -5,10 +5,13 @@
 // args = {T, B, I, H, x, h0, c0, kernel, recurrentKernel, bias, seqLengths?, goBackwards?, zeroOutputForMask?}.
 // GRU (native/core/gru_cpu): gruForward(args, training) -> {y, hT, saved|null}, gruBackward(args, {saved, dy, dhT,
 // skipDx?}) -> {dx, dh0, dKernel, dRecurrentKernel, dBias}; args as above without c0, kernel [I,3H], bias [6H].
+// SimpleRNN (native/core/srnn_cpu): srnnForward / srnnBackward, the same shapes with kernel [I,H], bias [H] and
+// activation 'tanh' | 'relu'.
 #include <napi.h>
 
 #include "../core/lstm_cpu.h"
 #include "../core/gru_cpu.h"
+#include "../core/srnn_cpu.h"
 #include "validate.h"
 
 using namespace lstmts_binding;
@@ -147,29 +150,107 @@ struct GruParsed {
   const float *x, *h0, *K, *R, *b;
 };
 
-GruParsed parseGruArgs(Napi::Object a, const std::string& call, bool forward) {
+// The GRU and SimpleRNN argument objects: `gates` blocks per unit (3, 1) in the kernels, `biasRows` rows of
+// gates·H in the bias (2, 1), `savedPerH` saved floats per T·B·H (5, 2); checked as parseArgs does.
+GruParsed parseCellArgs(Napi::Object a, const std::string& call, bool forward, int64_t gates, int64_t biasRows,
+                        int64_t savedPerH, lstmts::Status (*checkDims)(const lstmts::LstmDims&)) {
   Napi::Env env = a.Env();
   GruParsed p;
   p.d.T = getDim(a, "T", call);
   p.d.B = getDim(a, "B", call);
   p.d.I = getDim(a, "I", call);
   p.d.H = getDim(a, "H", call);
-  const int64_t G = checkedProd(env, call, "3H", {3, p.d.H});
+  const int64_t G = checkedProd(env, call, "gates·H", {gates, p.d.H});
   checkedProd(env, call, "x [T,B,I]", {p.d.T, p.d.B, p.d.I});
-  checkedProd(env, call, "saved [T,B,5H]", {p.d.T, p.d.B, 5, p.d.H});
-  checkedProd(env, call, "kernel [I,3H]", {p.d.I, G});
-  checkedProd(env, call, "recurrentKernel [H,3H]", {p.d.H, G});
-  lstmts::Status st = lstmts::gru_cpu_check_dims(p.d);
+  checkedProd(env, call, "saved", {p.d.T, p.d.B, savedPerH, p.d.H});
+  checkedProd(env, call, "kernel [I,gates·H]", {p.d.I, G});
+  checkedProd(env, call, "recurrentKernel [H,gates·H]", {p.d.H, G});
+  lstmts::Status st = checkDims(p.d);
   if (!st.ok) throwErr(env, call, st.message);
   p.x = getF32(a, "x", p.d.T * p.d.B * p.d.I, call);
   p.h0 = forward ? getF32(a, "h0", p.d.B * p.d.H, call) : nullptr;
   p.K = getF32(a, "kernel", p.d.I * G, call);
   p.R = getF32(a, "recurrentKernel", p.d.H * G, call);
-  p.b = forward ? getF32(a, "bias", 2 * G, call) : nullptr;
+  p.b = forward ? getF32(a, "bias", biasRows * G, call) : nullptr;
   p.o.seqLengths = getLengths(a, "seqLengths", p.d.B, p.d.T, call);
   p.o.goBackwards = getBool(a, "goBackwards", call, false);
   p.o.zeroOutputForMask = getBool(a, "zeroOutputForMask", call, false);
   return p;
+}
+
+GruParsed parseGruArgs(Napi::Object a, const std::string& call, bool forward) {
+  return parseCellArgs(a, call, forward, 3, 2, 5, lstmts::gru_cpu_check_dims);
+}
+
+/// The gradient object {dx, dh0, dKernel, dRecurrentKernel, dBias} of a GRU or SimpleRNN backward.
+struct CellGrads {
+  Napi::Float32Array dx, dh0, dK, dR, db;
+  CellGrads(Napi::Env env, const lstmts::LstmDims& d, int64_t G, int64_t biasLen, bool skipDx)
+      : dx(newF32(env, skipDx ? 0 : d.T * d.B * d.I)), dh0(newF32(env, d.B * d.H)), dK(newF32(env, d.I * G)),
+        dR(newF32(env, d.H * G)), db(newF32(env, biasLen)) {}
+  Napi::Object toObject(Napi::Env env) {
+    Napi::Object r = Napi::Object::New(env);
+    r.Set("dx", dx);
+    r.Set("dh0", dh0);
+    r.Set("dKernel", dK);
+    r.Set("dRecurrentKernel", dR);
+    r.Set("dBias", db);
+    return r;
+  }
+};
+
+bool getRelu(Napi::Object a, const std::string& call) {
+  Napi::Value v = a.Get("activation");
+  if (v.IsUndefined()) return false;
+  if (!v.IsString()) throwErr(a.Env(), call, "activation must be 'tanh' or 'relu'");
+  const std::string s = v.As<Napi::String>().Utf8Value();
+  if (s != "tanh" && s != "relu") throwErr(a.Env(), call, "activation must be 'tanh' or 'relu', got '" + s + "'");
+  return s == "relu";
+}
+
+Napi::Value SrnnForward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::string call = "lstmts.cpu.srnnForward";
+  Napi::Object a = argObject(info, 0, call);
+  GruParsed p = parseCellArgs(a, call, true, 1, 1, 2, lstmts::srnn_cpu_check_dims);
+  const bool relu = getRelu(a, call);
+  bool training = info.Length() > 1 && info[1].ToBoolean().Value();
+  const int64_t BH = p.d.B * p.d.H;
+  Napi::Float32Array y = newF32(env, p.d.T * BH);
+  Napi::Float32Array hT = newF32(env, BH);
+  Napi::Value savedVal = env.Null();
+  float* saved = nullptr;
+  if (training) {
+    Napi::Float32Array s = newF32(env, lstmts::srnn_cpu_saved_floats(p.d));
+    saved = outData(s);
+    savedVal = s;
+  }
+  lstmts::Status st = lstmts::srnn_cpu_forward(p.d, p.o, relu, p.x, p.h0, p.K, p.R, p.b, outData(y), outData(hT), saved);
+  if (!st.ok) throwErr(env, call, st.message);
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("y", y);
+  r.Set("hT", hT);
+  r.Set("saved", savedVal);
+  return r;
+}
+
+Napi::Value SrnnBackward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::string call = "lstmts.cpu.srnnBackward";
+  Napi::Object a = argObject(info, 0, call);
+  GruParsed p = parseCellArgs(a, call, false, 1, 1, 2, lstmts::srnn_cpu_check_dims);
+  const bool relu = getRelu(a, call);
+  Napi::Object g = argObject(info, 1, call);
+  const int64_t BH = p.d.B * p.d.H;
+  const float* saved = getF32(g, "saved", lstmts::srnn_cpu_saved_floats(p.d), call);
+  const float* dy = getF32(g, "dy", p.d.T * BH, call);
+  const float* dhT = getF32(g, "dhT", BH, call);
+  const bool skipDx = getBool(g, "skipDx", call, false);
+  CellGrads gr(env, p.d, p.d.H, p.d.H, skipDx);
+  lstmts::Status st = lstmts::srnn_cpu_backward(p.d, p.o, relu, p.x, p.K, p.R, saved, dy, dhT, skipDx ? nullptr : outData(gr.dx),
+                                                outData(gr.dh0), outData(gr.dK), outData(gr.dR), outData(gr.db));
+  if (!st.ok) throwErr(env, call, st.message);
+  return gr.toObject(env);
 }
 
 Napi::Value GruForward(const Napi::CallbackInfo& info) {
@@ -208,21 +289,11 @@ Napi::Value GruBackward(const Napi::CallbackInfo& info) {
   const float* dy = getF32(g, "dy", p.d.T * BH, call);
   const float* dhT = getF32(g, "dhT", BH, call);
   const bool skipDx = getBool(g, "skipDx", call, false);
-  Napi::Float32Array dx = newF32(env, skipDx ? 0 : p.d.T * p.d.B * p.d.I);
-  Napi::Float32Array dh0 = newF32(env, BH);
-  Napi::Float32Array dK = newF32(env, p.d.I * G);
-  Napi::Float32Array dR = newF32(env, p.d.H * G);
-  Napi::Float32Array db = newF32(env, 2 * G);
-  lstmts::Status st = lstmts::gru_cpu_backward(p.d, p.o, p.x, p.K, p.R, saved, dy, dhT, skipDx ? nullptr : outData(dx),
-                                               outData(dh0), outData(dK), outData(dR), outData(db));
+  CellGrads gr(env, p.d, G, 2 * G, skipDx);
+  lstmts::Status st = lstmts::gru_cpu_backward(p.d, p.o, p.x, p.K, p.R, saved, dy, dhT, skipDx ? nullptr : outData(gr.dx),
+                                               outData(gr.dh0), outData(gr.dK), outData(gr.dR), outData(gr.db));
   if (!st.ok) throwErr(env, call, st.message);
-  Napi::Object r = Napi::Object::New(env);
-  r.Set("dx", dx);
-  r.Set("dh0", dh0);
-  r.Set("dKernel", dK);
-  r.Set("dRecurrentKernel", dR);
-  r.Set("dBias", db);
-  return r;
+  return gr.toObject(env);
 }
 
 constexpr char kAddon[] = "lstmts.cpu";  // prefix of errors raised by Guard (validate.h)
@@ -236,6 +307,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("backward", Napi::Function::New(env, Guard<kAddon, Backward>, "backward"));
   exports.Set("gruForward", Napi::Function::New(env, Guard<kAddon, GruForward>, "gruForward"));
   exports.Set("gruBackward", Napi::Function::New(env, Guard<kAddon, GruBackward>, "gruBackward"));
+  exports.Set("srnnForward", Napi::Function::New(env, Guard<kAddon, SrnnForward>, "srnnForward"));
+  exports.Set("srnnBackward", Napi::Function::New(env, Guard<kAddon, SrnnBackward>, "srnnBackward"));
   return exports;
 }
 

@@ -32,6 +32,10 @@ export interface CpuAddon {
   gruForward?(args: CpuAddonArgs, training: boolean): { y: Float32Array; hT: Float32Array; saved: Float32Array | null };
   gruBackward?(args: CpuAddonArgs, g: { saved: Float32Array; dy: Float32Array; dhT: Float32Array; skipDx?: boolean }):
     { dx: Float32Array; dh0: Float32Array; dKernel: Float32Array; dRecurrentKernel: Float32Array; dBias: Float32Array };
+  /** SimpleRNN (native/core/srnn_cpu): kernel [I,H], bias [H], activation 'tanh' | 'relu'. */
+  srnnForward?(args: CpuAddonArgs & { activation: 'tanh' | 'relu' }, training: boolean): { y: Float32Array; hT: Float32Array; saved: Float32Array | null };
+  srnnBackward?(args: CpuAddonArgs & { activation: 'tanh' | 'relu' }, g: { saved: Float32Array; dy: Float32Array; dhT: Float32Array; skipDx?: boolean }):
+    { dx: Float32Array; dh0: Float32Array; dKernel: Float32Array; dRecurrentKernel: Float32Array; dBias: Float32Array };
 }
 export interface CudnnProbeResult {
   cudnnVersion: number; cudnnCompiledVersion: number; cudartVersion: number; cudartCompiledVersion: number;

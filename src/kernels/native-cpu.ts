@@ -4,7 +4,8 @@
 // Float32Array owned by JS (gates, h_prev, c_prev, tanh(c') per step), so the GC frees it; nothing native lives
 // between calls.
 
-import type { LstmBackend, LstmSeqArgs, LstmSeqGrads, LstmSeqResult, GruBackend, GruSeqArgs, GruSeqGrads, GruSeqResult } from './types.js';
+import type { LstmBackend, LstmSeqArgs, LstmSeqGrads, LstmSeqResult, GruBackend, GruSeqArgs, GruSeqGrads, GruSeqResult,
+  SimpleRnnBackend, SimpleRnnSeqArgs, SimpleRnnSeqGrads, SimpleRnnSeqResult } from './types.js';
 import type { TypedArray } from '../tensor/tensor.js';
 import { fail } from '../tensor/shape.js';
 import { cpuAddon, cpuUnavailableReason, type CpuAddonArgs } from './native-addon.js';
@@ -91,6 +92,43 @@ export const nativeCpuGruBackend: GruBackend = {
     return addon.gruBackward(
       { T: a.T, B: a.B, I: a.I, H: a.H, x: f32(a.x, 'x'), kernel: f32(a.kernel, 'kernel'), recurrentKernel: f32(a.recurrentKernel, 'recurrentKernel'),
         seqLengths: a.seqLengths, goBackwards: a.goBackwards, zeroOutputForMask: a.zeroOutputForMask },
+      { saved: fwd.saved, dy: f32(dy, 'dy'), dhT: f32(dhT, 'dhT'), skipDx: opts.skipDx === true },
+    );
+  },
+};
+
+/** The 'native-cpu' SimpleRNN backend: native/core/srnn_cpu.cpp behind the SimpleRnnBackend seam; float32. */
+export const nativeCpuSimpleRnnBackend: SimpleRnnBackend = {
+  name: 'native-cpu',
+  availability() {
+    const why = cpuUnavailableReason();
+    if (why !== null) return { ok: false, reason: why };
+    if (typeof cpuAddon()?.srnnForward !== 'function') return { ok: false, reason: 'the loaded addon has no SimpleRNN kernel (rebuild it: npm run build:native)' };
+    return { ok: true };
+  },
+  rejects(a: SimpleRnnSeqArgs): string | null {
+    if (a.dtype !== 'float32') return `dtype ${a.dtype} (native-cpu computes in float32 only)`;
+    if (a.T * a.B > INT_MAX || a.H > INT_MAX || a.I > INT_MAX) return `sizes T·B=${a.T * a.B}, H=${a.H} exceed BLAS int dimensions`;
+    if (a.T * a.B * 2 * a.H > 2 ** 32 - 1) return `T·B·2H=${a.T * a.B * 2 * a.H} floats of saved state exceed one typed array`;
+    return null;
+  },
+  forward(a: SimpleRnnSeqArgs, training: boolean): SimpleRnnSeqResult {
+    const addon = cpuAddon();
+    if (!addon?.srnnForward) fail('native-cpu', `the addon's SimpleRNN kernel is not loaded: ${cpuUnavailableReason() ?? 'rebuild it (npm run build:native)'}`);
+    const r = addon.srnnForward({
+      T: a.T, B: a.B, I: a.I, H: a.H, x: f32(a.x, 'x'), h0: f32(a.h0, 'h0'), kernel: f32(a.kernel, 'kernel'),
+      recurrentKernel: f32(a.recurrentKernel, 'recurrentKernel'), bias: f32(a.bias, 'bias'), activation: a.activation,
+      seqLengths: a.seqLengths, goBackwards: a.goBackwards, zeroOutputForMask: a.zeroOutputForMask,
+    }, training);
+    return { y: r.y, hT: r.hT, saved: r.saved };
+  },
+  backward(a: SimpleRnnSeqArgs, fwd: SimpleRnnSeqResult, dy: TypedArray, dhT: TypedArray, opts: { skipDx?: boolean } = {}): SimpleRnnSeqGrads {
+    const addon = cpuAddon();
+    if (!addon?.srnnBackward) fail('native-cpu', `the addon's SimpleRNN kernel is not loaded: ${cpuUnavailableReason() ?? 'rebuild it (npm run build:native)'}`);
+    if (!(fwd.saved instanceof Float32Array)) fail('native-cpu', 'backward needs the result of a training forward (forward(args, true))');
+    return addon.srnnBackward(
+      { T: a.T, B: a.B, I: a.I, H: a.H, x: f32(a.x, 'x'), kernel: f32(a.kernel, 'kernel'), recurrentKernel: f32(a.recurrentKernel, 'recurrentKernel'),
+        activation: a.activation, seqLengths: a.seqLengths, goBackwards: a.goBackwards, zeroOutputForMask: a.zeroOutputForMask },
       { saved: fwd.saved, dy: f32(dy, 'dy'), dhT: f32(dhT, 'dhT'), skipDx: opts.skipDx === true },
     );
   },

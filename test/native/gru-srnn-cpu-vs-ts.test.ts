@@ -2,14 +2,17 @@
 // reference (src/kernels/gru-ts.ts) over random B, T, I, H, go_backwards, right-padded lengths (fully masked rows
 // included), zero_output_for_mask and random initial states: outputs ≤ 1e-5 abs; gradients ≤ 1e-4 relative to
 // max(1, max|ref|) (the native exp is a ≈2-ulp polynomial, the TS one Math.exp). Also: inference == training
-// forward, skipDx, and the GRU layer choosing native-cpu under 'auto'.
+// forward, skipDx, and the GRU layer choosing native-cpu under 'auto'. The same for the fused SimpleRNN
+// (native/core/srnn_cpu.cpp vs src/kernels/simple-rnn-ts.ts, tanh and relu).
 import { expect } from 'chai';
 import fc from 'fast-check';
 import * as lt from '../../src/index.js';
 import { Random } from '../../src/index.js';
 import { tsGruBackend } from '../../src/kernels/gru-ts.js';
 import { nativeCpuGruBackend } from '../../src/kernels/native-cpu.js';
-import type { GruBackend, GruSeqArgs } from '../../src/kernels/types.js';
+import type { GruBackend, GruSeqArgs, SimpleRnnBackend, SimpleRnnSeqArgs } from '../../src/kernels/types.js';
+import { tsSimpleRnnBackend } from '../../src/kernels/simple-rnn-ts.js';
+import { nativeCpuSimpleRnnBackend } from '../../src/kernels/native-cpu.js';
 import { arbCase, maxAbs, maxMag, requireCpu, type Case } from './helpers.js';
 
 function gruArgs(p: Case): GruSeqArgs {
@@ -89,5 +92,51 @@ describe('native: CPU GRU kernel vs TypeScript (fast-check)', function () {
     } finally {
       if (!was) lt.native.disable();
     }
+  });
+});
+
+function srnnArgs(p: Case, relu: boolean): SimpleRnnSeqArgs {
+  const rng = new Random(p.seed);
+  const arr = (n: number, s: number): Float32Array => Float32Array.from({ length: n }, () => rng.uniformRange(-s, s));
+  return {
+    T: p.T, B: p.B, I: p.I, H: p.H, dtype: 'float32', x: arr(p.T * p.B * p.I, 1), h0: arr(p.B * p.H, 0.5),
+    kernel: arr(p.I * p.H, 0.8), recurrentKernel: arr(p.H * p.H, 0.8), bias: arr(p.H, 0.5), activation: relu ? 'relu' : 'tanh',
+    seqLengths: p.lens ? Int32Array.from(p.lens) : null, goBackwards: p.goBackwards, zeroOutputForMask: p.zeroOutputForMask,
+  };
+}
+
+describe('native: CPU SimpleRNN kernel vs TypeScript (fast-check)', function () {
+  it('native-cpu == ts fused (tanh and relu): y, hT ≤ 1e-5 abs; all five gradients ≤ 1e-4 rel; skipDx', function () {
+    requireCpu(this);
+    let worst = { val: 0, grad: 0 };
+    fc.assert(fc.property(arbCase, fc.boolean(), (p, relu) => {
+      const a = srnnArgs(p, relu);
+      const rng = new Random(p.seed + 7);
+      const dy = Float32Array.from({ length: p.T * p.B * p.H }, () => rng.uniformRange(-1, 1));
+      const dhT = Float32Array.from({ length: p.B * p.H }, () => rng.uniformRange(-1, 1));
+      const run = (be: SimpleRnnBackend) => {
+        const f = be.forward(a, true);
+        return { f, g: be.backward(a, f, dy, dhT) };
+      };
+      const ref = run(tsSimpleRnnBackend);
+      const got = run(nativeCpuSimpleRnnBackend);
+      for (const k of ['y', 'hT'] as const) {
+        const d = maxAbs(got.f[k], ref.f[k]);
+        worst.val = Math.max(worst.val, d);
+        if (!(d <= 1e-5)) throw new Error(`${k} differs by ${d} for ${JSON.stringify(p)} relu=${relu}`);
+      }
+      for (const k of ['dx', 'dh0', 'dKernel', 'dRecurrentKernel', 'dBias'] as const) {
+        const d = maxAbs(got.g[k], ref.g[k]) / Math.max(1, maxMag(ref.g[k]));
+        worst.grad = Math.max(worst.grad, d);
+        if (!(d <= 1e-4)) throw new Error(`${k} differs by ${d} (relative) for ${JSON.stringify(p)} relu=${relu}`);
+      }
+      const inf = nativeCpuSimpleRnnBackend.forward(a, false);
+      expect(inf.saved).to.equal(null);
+      expect(maxAbs(inf.y, got.f.y)).to.equal(0);
+      const skip = nativeCpuSimpleRnnBackend.backward(a, got.f, dy, dhT, { skipDx: true });
+      expect(skip.dx.length).to.equal(0);
+      expect(maxAbs(skip.dKernel, got.g.dKernel)).to.equal(0);
+    }), { numRuns: 200, seed: 7170 });
+    console.log(`      worst |Δy,h| ${worst.val.toExponential(2)}, worst grad rel ${worst.grad.toExponential(2)}`);
   });
 });

@@ -1,0 +1,172 @@
+// Fused SimpleRNN forward/backward on the CPU: one hoisted input GEMM (X·K over T·B rows), one recurrent GEMM per
+// step accumulated into that step's rows, one pointwise pass (bias, activation, masking), and after backward's
+// time loop one GEMM each for dK = Xᵀ·dA, dR = H_prevᵀ·dA, dx = dA·Kᵀ (the structure of lstm_cpu.cpp).
+#include "srnn_cpu.h"
+
+#include "blas.h"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <cstring>
+#include <new>
+#include <vector>
+
+namespace lstmts {
+namespace {
+
+inline float exp_approx(float x) {  // as lstm_cpu.cpp (Cephes-style, ≈2 ulp, branch-free)
+  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+  const float kMagic = 12582912.0f;
+  float n = (x * 1.44269504088896341f + kMagic) - kMagic;
+  float r = x - n * 0.693359375f;
+  r = r - n * -2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof(scale));
+  return p * scale;
+}
+inline float tanh_f(float x) { return 1.0f - 2.0f / (exp_approx(2.0f * x) + 1.0f); }
+
+inline void sgemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t M, int64_t N, int64_t Kd, const float* A, int64_t lda,
+                  const float* Bm, int64_t ldb, float beta, float* C, int64_t ldc) {
+  if (M == 0 || N == 0) return;
+  if (Kd == 0) {
+    for (int64_t r = 0; r < M; r++)
+      for (int64_t c = 0; c < N; c++) C[r * ldc + c] = beta == 0.0f ? 0.0f : beta * C[r * ldc + c];
+    return;
+  }
+  cblas_sgemm(CblasRowMajor, ta, tb, static_cast<int>(M), static_cast<int>(N), static_cast<int>(Kd), 1.0f, A,
+              static_cast<int>(lda), Bm, static_cast<int>(ldb), beta, C, static_cast<int>(ldc));
+}
+
+void pointwise_forward(int64_t H, bool relu, const float* __restrict xk, const float* __restrict hr,
+                       const float* __restrict bias, float* __restrict h, float* __restrict y) {
+  for (int64_t j = 0; j < H; j++) {
+    const float v = (xk[j] + bias[j]) + hr[j];
+    const float hn = relu ? (v > 0.0f ? v : 0.0f) : tanh_f(v);
+    h[j] = hn;
+    y[j] = hn;
+  }
+}
+
+inline bool valid_step(const LstmOptions& o, int64_t t, int64_t b) {
+  return o.seqLengths == nullptr || t < static_cast<int64_t>(o.seqLengths[b]);
+}
+
+}  // namespace
+
+int64_t srnn_cpu_saved_floats(const LstmDims& d) { return d.T * d.B * d.H * 2; }
+
+Status srnn_cpu_check_dims(const LstmDims& d) {
+  if (d.T < 0 || d.B < 0 || d.I < 0 || d.H < 0) return Status::Error("srnn_cpu: negative dimension");
+  const int64_t lim = INT_MAX;
+  if (d.T > lim || d.B > lim || d.I > lim || d.H > lim) return Status::Error("srnn_cpu: dimension exceeds INT_MAX");
+  if (d.B != 0 && d.T > lim / d.B) return Status::Error("srnn_cpu: T*B exceeds INT_MAX (BLAS int dimensions)");
+  const int64_t tb = d.T * d.B;
+  const int64_t cap = (int64_t(1) << 40);
+  if (d.H != 0 && tb > cap / (2 * d.H)) return Status::Error("srnn_cpu: T*B*H too large");
+  if (d.I != 0 && tb > cap / d.I) return Status::Error("srnn_cpu: T*B*I too large");
+  return Status::Ok();
+}
+
+Status srnn_cpu_forward(const LstmDims& d, const LstmOptions& o, bool relu, const float* x, const float* h0, const float* K,
+                        const float* R, const float* bias, float* y, float* hT, float* saved) {
+  Status st = srnn_cpu_check_dims(d);
+  if (!st.ok) return st;
+  const int64_t T = d.T, B = d.B, I = d.I, H = d.H, BH = B * H;
+  try {
+    std::memcpy(hT, h0, sizeof(float) * BH);
+    if (T == 0 || B == 0 || H == 0) return Status::Ok();
+    std::vector<float> XK(static_cast<size_t>(T * BH));
+    sgemm(CblasNoTrans, CblasNoTrans, T * B, H, I, x, I, K, H, 0.0f, XK.data(), H);
+    std::vector<float> HR(static_cast<size_t>(BH));
+    float* hPrevAll = saved;
+    float* hNewAll = saved ? saved + T * BH : nullptr;
+    float* h = hT;
+    for (int64_t s = 0; s < T; s++) {
+      const int64_t t = o.goBackwards ? T - 1 - s : s;
+      if (saved) std::memcpy(hPrevAll + t * BH, h, sizeof(float) * BH);
+      sgemm(CblasNoTrans, CblasNoTrans, B, H, H, h, H, R, H, 0.0f, HR.data(), H);
+      for (int64_t b = 0; b < B; b++) {
+        float* __restrict yr = y + (s * B + b) * H;
+        if (!valid_step(o, t, b)) {
+          if (o.zeroOutputForMask || s == 0) std::memset(yr, 0, sizeof(float) * H);
+          else std::memcpy(yr, y + ((s - 1) * B + b) * H, sizeof(float) * H);
+          continue;
+        }
+        pointwise_forward(H, relu, XK.data() + (t * B + b) * H, HR.data() + b * H, bias, h + b * H, yr);
+        if (saved) std::memcpy(hNewAll + t * BH + b * H, h + b * H, sizeof(float) * H);
+      }
+    }
+    return Status::Ok();
+  } catch (const std::bad_alloc&) {
+    return Status::Error("srnn_cpu_forward: out of memory");
+  }
+}
+
+Status srnn_cpu_backward(const LstmDims& d, const LstmOptions& o, bool relu, const float* x, const float* K, const float* R,
+                         const float* saved, const float* dy, const float* dhT, float* dx, float* dh0, float* dK, float* dR,
+                         float* db) {
+  Status st = srnn_cpu_check_dims(d);
+  if (!st.ok) return st;
+  const int64_t T = d.T, B = d.B, I = d.I, H = d.H, BH = B * H;
+  try {
+    std::memcpy(dh0, dhT, sizeof(float) * BH);
+    std::fill(dK, dK + I * H, 0.0f);
+    std::fill(dR, dR + H * H, 0.0f);
+    std::fill(db, db + H, 0.0f);
+    if (dx) std::fill(dx, dx + T * B * I, 0.0f);
+    if (T == 0 || B == 0 || H == 0) return Status::Ok();
+    const float* hPrevAll = saved;
+    const float* hNewAll = saved + T * BH;
+    std::vector<float> dA(static_cast<size_t>(T * BH), 0.0f);
+    std::vector<float> carry(static_cast<size_t>(BH), 0.0f);
+    std::vector<float> tmp(static_cast<size_t>(BH));
+    std::vector<char> valid(static_cast<size_t>(B));
+    float* dh = dh0;
+    for (int64_t s = T - 1; s >= 0; s--) {
+      const int64_t t = o.goBackwards ? T - 1 - s : s;
+      bool any = false;
+      for (int64_t b = 0; b < B; b++) {
+        const float* __restrict dyr = dy + (s * B + b) * H;
+        float* __restrict cr = carry.data() + b * H;
+        valid[b] = valid_step(o, t, b);
+        if (!valid[b]) {
+          if (!o.zeroOutputForMask)
+            for (int64_t j = 0; j < H; j++) cr[j] += dyr[j];
+          continue;
+        }
+        any = true;
+        const float* __restrict hn = hNewAll + t * BH + b * H;
+        float* __restrict da = dA.data() + (t * B + b) * H;
+        for (int64_t j = 0; j < H; j++) {
+          const float g = dh[b * H + j] + dyr[j] + cr[j];
+          da[j] = relu ? (hn[j] > 0.0f ? g : 0.0f) : g * (1.0f - hn[j] * hn[j]);
+          cr[j] = 0.0f;
+        }
+      }
+      if (!any) continue;
+      sgemm(CblasNoTrans, CblasTrans, B, H, H, dA.data() + t * BH, H, R, H, 0.0f, tmp.data(), H);
+      for (int64_t b = 0; b < B; b++)
+        if (valid[b]) std::memcpy(dh + b * H, tmp.data() + b * H, sizeof(float) * H);
+    }
+    sgemm(CblasTrans, CblasNoTrans, I, H, T * B, x, I, dA.data(), H, 0.0f, dK, H);
+    sgemm(CblasTrans, CblasNoTrans, H, H, T * B, hPrevAll, H, dA.data(), H, 0.0f, dR, H);
+    if (dx) sgemm(CblasNoTrans, CblasTrans, T * B, I, H, dA.data(), H, K, H, 0.0f, dx, I);
+    for (int64_t r = 0; r < T * B; r++)
+      for (int64_t j = 0; j < H; j++) db[j] += dA[r * H + j];
+    return Status::Ok();
+  } catch (const std::bad_alloc&) {
+    return Status::Error("srnn_cpu_backward: out of memory");
+  }
+}
+
+}  // namespace lstmts

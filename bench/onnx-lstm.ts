@@ -129,3 +129,66 @@ export async function createOrtLstm(
   };
   return { sess, feeds };
 }
+
+// ---- GRU and RNN (the same hand-encoded one-node models, for bench/paired-cells.ts) ----
+//
+// ONNX GRU (opset 14): W [1, 3H, I], R [1, 3H, H] per-gate [out, in] in gate order z, r, h — Keras's order;
+// B [1, 6H] = Wb then Rb; linear_before_reset = 1 is Keras's reset_after = True (the reset gate multiplies
+// h·R_h + Rb_h). Keras bias [2, 3H]: row 0 = Wb, row 1 = Rb. ONNX RNN: W [1, H, I], R [1, H, H], B [1, 2H], tanh.
+
+export interface KerasCellWeights {
+  I: number; H: number;
+  kernel: Float32Array; // [I, gates·H]
+  recurrentKernel: Float32Array; // [H, gates·H]
+  bias: Float32Array; // GRU [6H] (input row, recurrent row), RNN [H]
+}
+
+function transposeGates(m: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = m[r * cols + c];
+  return out;
+}
+
+/** ONNX model bytes for a GRU (gates 3, linear_before_reset) or an RNN (gates 1): X [T,B,I], initial_h [1,B,H] → Y, Y_h. */
+export function buildOnnxCell(kind: 'GRU' | 'RNN', w: KerasCellWeights, T: number, B: number): Uint8Array {
+  const { I, H } = w;
+  const g = kind === 'GRU' ? 3 : 1;
+  const W = transposeGates(w.kernel, I, g * H); // [gH, I]: row = gate·H + j, Keras's gate order kept
+  const R = transposeGates(w.recurrentKernel, H, g * H);
+  const Bb = new Float32Array(2 * g * H);
+  Bb.set(w.bias.subarray(0, kind === 'GRU' ? 2 * g * H : g * H)); // RNN: Rb stays 0
+  const node = msg((o) => {
+    for (const i of ['X', 'W', 'R', 'B', '', 'initial_h']) fieldBytes(o, 1, str(i));
+    for (const out of ['Y', 'Y_h']) fieldBytes(o, 2, str(out));
+    fieldBytes(o, 3, str(kind.toLowerCase()));
+    fieldBytes(o, 4, str(kind));
+    fieldBytes(o, 5, attrInt('hidden_size', H));
+    if (kind === 'GRU') fieldBytes(o, 5, attrInt('linear_before_reset', 1));
+  });
+  const graph = msg((o) => {
+    fieldBytes(o, 1, node);
+    fieldBytes(o, 2, str(`keras_${kind.toLowerCase()}`));
+    fieldBytes(o, 5, tensorProto('W', [1, g * H, I], W));
+    fieldBytes(o, 5, tensorProto('R', [1, g * H, H], R));
+    fieldBytes(o, 5, tensorProto('B', [1, 2 * g * H], Bb));
+    fieldBytes(o, 11, valueInfo('X', [T, B, I]));
+    fieldBytes(o, 11, valueInfo('initial_h', [1, B, H]));
+    fieldBytes(o, 12, valueInfo('Y', [T, 1, B, H]));
+    fieldBytes(o, 12, valueInfo('Y_h', [1, B, H]));
+  });
+  const model = msg((o) => {
+    fieldVarint(o, 1, 8);
+    fieldBytes(o, 2, str('lstm-ts bench'));
+    fieldBytes(o, 7, graph);
+    fieldBytes(o, 8, msg((op) => { fieldBytes(op, 1, []); fieldVarint(op, 2, 14); }));
+  });
+  return Uint8Array.from(model);
+}
+
+/** A single-threaded onnxruntime session over buildOnnxCell's model, and its feeds. */
+export async function createOrtCell(kind: 'GRU' | 'RNN', w: KerasCellWeights & { x: Float32Array; h0: Float32Array }, T: number, B: number) {
+  const ort = await import('onnxruntime-node');
+  const sess = await ort.InferenceSession.create(buildOnnxCell(kind, w, T, B), { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+  const feeds = { X: new ort.Tensor('float32', w.x, [T, B, w.I]), initial_h: new ort.Tensor('float32', w.h0, [1, B, w.H]) };
+  return { sess, feeds };
+}

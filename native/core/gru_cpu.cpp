@@ -91,6 +91,19 @@ void pointwise_backward(int64_t H, const float* __restrict g, const float* __res
   }
 }
 
+// Per-thread scratch kept between calls (grow-only; contents undefined), so repeated calls do not pay page
+// faults and zeroing for fresh multi-MB buffers (as lstm_cpu.cpp's).
+float* scratch_floats(int slot, size_t n) {
+  thread_local std::vector<float> bufs[2];
+  std::vector<float>& v = bufs[slot];
+  if (v.size() < n) {
+    v.clear();
+    v.shrink_to_fit();
+    v.resize(n);
+  }
+  return v.data();
+}
+
 inline bool valid_step(const LstmOptions& o, int64_t t, int64_t b) {
   return o.seqLengths == nullptr || t < static_cast<int64_t>(o.seqLengths[b]);
 }
@@ -120,9 +133,10 @@ Status gru_cpu_forward(const LstmDims& d, const LstmOptions& o, const float* x, 
   try {
     std::memcpy(hT, h0, sizeof(float) * BH);
     if (T == 0 || B == 0 || H == 0) return Status::Ok();
-    std::vector<float> MX(static_cast<size_t>(T * B * G));
-    sgemm(CblasNoTrans, CblasNoTrans, T * B, G, I, x, I, K, G, 0.0f, MX.data(), G);
-    std::vector<float> MH(static_cast<size_t>(B * G));
+    // Scratch kept between calls (grow-only, as lstm_cpu.cpp): every element is written before it is read.
+    float* const MX = scratch_floats(0, static_cast<size_t>(T * B * G));
+    sgemm(CblasNoTrans, CblasNoTrans, T * B, G, I, x, I, K, G, 0.0f, MX, G);
+    float* const MH = scratch_floats(1, static_cast<size_t>(B * G));
     float* keepAll = saved;                         // [T,B,4H] gates by time
     float* hPrevAll = saved ? saved + T * B * 4 * H : nullptr;  // [T,B,H] by time
     float* h = hT;
@@ -131,7 +145,7 @@ Status gru_cpu_forward(const LstmDims& d, const LstmOptions& o, const float* x, 
     for (int64_t s = 0; s < T; s++) {
       const int64_t t = o.goBackwards ? T - 1 - s : s;
       if (saved) std::memcpy(hPrevAll + t * BH, h, sizeof(float) * BH);
-      sgemm(CblasNoTrans, CblasNoTrans, B, G, H, h, H, R, G, 0.0f, MH.data(), G);
+      sgemm(CblasNoTrans, CblasNoTrans, B, G, H, h, H, R, G, 0.0f, MH, G);
       for (int64_t b = 0; b < B; b++) {
         float* __restrict yr = y + (s * B + b) * H;
         if (!valid_step(o, t, b)) {
@@ -139,7 +153,7 @@ Status gru_cpu_forward(const LstmDims& d, const LstmOptions& o, const float* x, 
           else std::memcpy(yr, y + ((s - 1) * B + b) * H, sizeof(float) * H);
           continue;
         }
-        pointwise_forward(H, MX.data() + (t * B + b) * G, MH.data() + b * G, bIn, bRec, h + b * H, yr,
+        pointwise_forward(H, MX + (t * B + b) * G, MH + b * G, bIn, bRec, h + b * H, yr,
                           saved ? keepAll + (t * B + b) * 4 * H : nullptr);
       }
     }
@@ -164,8 +178,11 @@ Status gru_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x,
     if (T == 0 || B == 0 || H == 0) return Status::Ok();
     const float* keepAll = saved;
     const float* hPrevAll = saved + T * B * 4 * H;
-    std::vector<float> dMX(static_cast<size_t>(T * B * G), 0.0f);
-    std::vector<float> dMH(static_cast<size_t>(T * B * G), 0.0f);
+    // dM_x, dM_h by time; rows of masked steps must read as zero in the weight GEMMs.
+    float* const dMX = scratch_floats(0, static_cast<size_t>(T * B * G));
+    float* const dMH = scratch_floats(1, static_cast<size_t>(T * B * G));
+    std::fill(dMX, dMX + T * B * G, 0.0f);
+    std::fill(dMH, dMH + T * B * G, 0.0f);
     std::vector<float> carry(static_cast<size_t>(BH), 0.0f);
     std::vector<float> direct(static_cast<size_t>(BH));
     std::vector<float> tmp(static_cast<size_t>(BH));
@@ -186,17 +203,17 @@ Status gru_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x,
         any = true;
         const int64_t row = t * B + b;
         pointwise_backward(H, keepAll + row * 4 * H, hPrevAll + t * BH + b * H, dyr, cr, dh + b * H,
-                           direct.data() + b * H, dMX.data() + row * G, dMH.data() + row * G);
+                           direct.data() + b * H, dMX + row * G, dMH + row * G);
       }
       if (!any) continue;
-      sgemm(CblasNoTrans, CblasTrans, B, H, G, dMH.data() + t * B * G, G, R, G, 0.0f, tmp.data(), H);
+      sgemm(CblasNoTrans, CblasTrans, B, H, G, dMH + t * B * G, G, R, G, 0.0f, tmp.data(), H);
       for (int64_t b = 0; b < B; b++)
         if (valid[b])
           for (int64_t j = 0; j < H; j++) dh[b * H + j] = direct[b * H + j] + tmp[b * H + j];
     }
-    sgemm(CblasTrans, CblasNoTrans, I, G, T * B, x, I, dMX.data(), G, 0.0f, dK, G);
-    sgemm(CblasTrans, CblasNoTrans, H, G, T * B, hPrevAll, H, dMH.data(), G, 0.0f, dR, G);
-    if (dx) sgemm(CblasNoTrans, CblasTrans, T * B, I, G, dMX.data(), G, K, G, 0.0f, dx, I);
+    sgemm(CblasTrans, CblasNoTrans, I, G, T * B, x, I, dMX, G, 0.0f, dK, G);
+    sgemm(CblasTrans, CblasNoTrans, H, G, T * B, hPrevAll, H, dMH, G, 0.0f, dR, G);
+    if (dx) sgemm(CblasNoTrans, CblasTrans, T * B, I, G, dMX, G, K, G, 0.0f, dx, I);
     for (int64_t r = 0; r < T * B; r++) {
       for (int64_t j = 0; j < G; j++) {
         db[j] += dMX[r * G + j];

@@ -57,6 +57,19 @@ void pointwise_forward(int64_t H, bool relu, const float* __restrict xk, const f
   }
 }
 
+// Per-thread scratch kept between calls (grow-only; contents undefined), so repeated calls do not pay page
+// faults and zeroing for fresh multi-MB buffers (as lstm_cpu.cpp's).
+float* scratch_floats(int slot, size_t n) {
+  thread_local std::vector<float> bufs[2];
+  std::vector<float>& v = bufs[slot];
+  if (v.size() < n) {
+    v.clear();
+    v.shrink_to_fit();
+    v.resize(n);
+  }
+  return v.data();
+}
+
 inline bool valid_step(const LstmOptions& o, int64_t t, int64_t b) {
   return o.seqLengths == nullptr || t < static_cast<int64_t>(o.seqLengths[b]);
 }
@@ -85,16 +98,17 @@ Status srnn_cpu_forward(const LstmDims& d, const LstmOptions& o, bool relu, cons
   try {
     std::memcpy(hT, h0, sizeof(float) * BH);
     if (T == 0 || B == 0 || H == 0) return Status::Ok();
-    std::vector<float> XK(static_cast<size_t>(T * BH));
-    sgemm(CblasNoTrans, CblasNoTrans, T * B, H, I, x, I, K, H, 0.0f, XK.data(), H);
-    std::vector<float> HR(static_cast<size_t>(BH));
+    // Scratch kept between calls (grow-only, as lstm_cpu.cpp): every element is written before it is read.
+    float* const XK = scratch_floats(0, static_cast<size_t>(T * BH));
+    sgemm(CblasNoTrans, CblasNoTrans, T * B, H, I, x, I, K, H, 0.0f, XK, H);
+    float* const HR = scratch_floats(1, static_cast<size_t>(BH));
     float* hPrevAll = saved;
     float* hNewAll = saved ? saved + T * BH : nullptr;
     float* h = hT;
     for (int64_t s = 0; s < T; s++) {
       const int64_t t = o.goBackwards ? T - 1 - s : s;
       if (saved) std::memcpy(hPrevAll + t * BH, h, sizeof(float) * BH);
-      sgemm(CblasNoTrans, CblasNoTrans, B, H, H, h, H, R, H, 0.0f, HR.data(), H);
+      sgemm(CblasNoTrans, CblasNoTrans, B, H, H, h, H, R, H, 0.0f, HR, H);
       for (int64_t b = 0; b < B; b++) {
         float* __restrict yr = y + (s * B + b) * H;
         if (!valid_step(o, t, b)) {
@@ -102,7 +116,7 @@ Status srnn_cpu_forward(const LstmDims& d, const LstmOptions& o, bool relu, cons
           else std::memcpy(yr, y + ((s - 1) * B + b) * H, sizeof(float) * H);
           continue;
         }
-        pointwise_forward(H, relu, XK.data() + (t * B + b) * H, HR.data() + b * H, bias, h + b * H, yr);
+        pointwise_forward(H, relu, XK + (t * B + b) * H, HR + b * H, bias, h + b * H, yr);
         if (saved) std::memcpy(hNewAll + t * BH + b * H, h + b * H, sizeof(float) * H);
       }
     }
@@ -127,7 +141,8 @@ Status srnn_cpu_backward(const LstmDims& d, const LstmOptions& o, bool relu, con
     if (T == 0 || B == 0 || H == 0) return Status::Ok();
     const float* hPrevAll = saved;
     const float* hNewAll = saved + T * BH;
-    std::vector<float> dA(static_cast<size_t>(T * BH), 0.0f);
+    float* const dA = scratch_floats(0, static_cast<size_t>(T * BH));
+    std::fill(dA, dA + T * BH, 0.0f);  // rows of masked steps must read as zero
     std::vector<float> carry(static_cast<size_t>(BH), 0.0f);
     std::vector<float> tmp(static_cast<size_t>(BH));
     std::vector<char> valid(static_cast<size_t>(B));
@@ -146,7 +161,7 @@ Status srnn_cpu_backward(const LstmDims& d, const LstmOptions& o, bool relu, con
         }
         any = true;
         const float* __restrict hn = hNewAll + t * BH + b * H;
-        float* __restrict da = dA.data() + (t * B + b) * H;
+        float* __restrict da = dA + (t * B + b) * H;
         for (int64_t j = 0; j < H; j++) {
           const float g = dh[b * H + j] + dyr[j] + cr[j];
           da[j] = relu ? (hn[j] > 0.0f ? g : 0.0f) : g * (1.0f - hn[j] * hn[j]);
@@ -154,13 +169,13 @@ Status srnn_cpu_backward(const LstmDims& d, const LstmOptions& o, bool relu, con
         }
       }
       if (!any) continue;
-      sgemm(CblasNoTrans, CblasTrans, B, H, H, dA.data() + t * BH, H, R, H, 0.0f, tmp.data(), H);
+      sgemm(CblasNoTrans, CblasTrans, B, H, H, dA + t * BH, H, R, H, 0.0f, tmp.data(), H);
       for (int64_t b = 0; b < B; b++)
         if (valid[b]) std::memcpy(dh + b * H, tmp.data() + b * H, sizeof(float) * H);
     }
-    sgemm(CblasTrans, CblasNoTrans, I, H, T * B, x, I, dA.data(), H, 0.0f, dK, H);
-    sgemm(CblasTrans, CblasNoTrans, H, H, T * B, hPrevAll, H, dA.data(), H, 0.0f, dR, H);
-    if (dx) sgemm(CblasNoTrans, CblasTrans, T * B, I, H, dA.data(), H, K, H, 0.0f, dx, I);
+    sgemm(CblasTrans, CblasNoTrans, I, H, T * B, x, I, dA, H, 0.0f, dK, H);
+    sgemm(CblasTrans, CblasNoTrans, H, H, T * B, hPrevAll, H, dA, H, 0.0f, dR, H);
+    if (dx) sgemm(CblasNoTrans, CblasTrans, T * B, I, H, dA, H, K, H, 0.0f, dx, I);
     for (int64_t r = 0; r < T * B; r++)
       for (int64_t j = 0; j < H; j++) db[j] += dA[r * H + j];
     return Status::Ok();

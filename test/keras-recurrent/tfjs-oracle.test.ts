@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { keras, tensor, Tensor, Random } from '../../src/index.js';
 import { expectClose } from './helpers.js';
 
-const { LSTM, SimpleRNN, RNN, LSTMCell, Bidirectional } = keras.layers;
+const { LSTM, SimpleRNN, GRU, RNN, LSTMCell, Bidirectional } = keras.layers;
 const TOL = 2e-6;
 
 function rand(shape: number[], seed: number, scale = 1): Tensor {
@@ -53,6 +53,28 @@ describe('keras-recurrent: @tensorflow/tfjs oracle (where tfjs matches Keras, §
       yt.forEach((t, k) => expectClose(`output ${k}`, yo[k], data(t), TOL));
     });
   }
+
+  // tfjs's GRU agrees with Keras's only for reset_after = False (tfjs throws for resetAfter: true) and with the
+  // sigmoid gates passed explicitly (its default is hardSigmoid); our reset_after = True runs against TF fixtures.
+  for (const goBackwards of [false, true]) {
+    it(`GRU(reset_after=False) return_sequences + return_state, go_backwards=${goBackwards}, with initial state`, () => {
+      const ours = new GRU({ units: H, resetAfter: false, returnSequences: true, returnState: true, goBackwards });
+      ours.build([B, T, I]);
+      const w = [rand([I, 3 * H], 12, 0.6), rand([H, 3 * H], 13, 0.6), rand([3 * H], 14, 0.5)];
+      ours.setWeights(w);
+      const h0 = rand([B, H], 15);
+      const theirs = tf.layers.gru({ units: H, returnSequences: true, returnState: true, goBackwards, recurrentActivation: 'sigmoid' });
+      theirs.apply(toTf(x));
+      theirs.setWeights(w.map(toTf));
+      const yt = outs(theirs.apply(toTf(x), { initialState: [toTf(h0)] }) as tf.Tensor[]);
+      const yo = ours.apply(x, { initialState: [h0] }) as Tensor[];
+      yt.forEach((t, k) => expectClose(`output ${k}`, yo[k], data(t), TOL));
+    });
+  }
+
+  it('tfjs refuses GRU reset_after = True (Keras\'s default), so that mode is checked against TF fixtures only', () => {
+    expect(() => tf.layers.gru({ units: 2, resetAfter: true } as tf.layers.GRULayerArgs)).to.throw(/reset_after/);
+  });
 
   it('LSTM with a right-padded mask (t = 0 valid, zero initial state): carried outputs like Keras', () => {
     const mask = [[1, 1, 1, 1, 1], [1, 1, 1, 0, 0], [1, 1, 0, 0, 0]];

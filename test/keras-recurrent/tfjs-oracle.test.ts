@@ -73,7 +73,7 @@ describe('keras-recurrent: @tensorflow/tfjs oracle (where tfjs matches Keras, §
   }
 
   it('tfjs refuses GRU reset_after = True (Keras\'s default), so that mode is checked against TF fixtures only', () => {
-    expect(() => tf.layers.gru({ units: 2, resetAfter: true } as tf.layers.GRULayerArgs)).to.throw(/reset_after/);
+    expect(() => tf.layers.gru({ units: 2, resetAfter: true } as Parameters<typeof tf.layers.gru>[0])).to.throw(/reset_after/);
   });
 
   it('LSTM with a right-padded mask (t = 0 valid, zero initial state): carried outputs like Keras', () => {

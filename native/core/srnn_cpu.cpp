@@ -3,7 +3,7 @@
 // time loop one GEMM each for dK = Xᵀ·dA, dR = H_prevᵀ·dA, dx = dA·Kᵀ (the structure of lstm_cpu.cpp).
 #include "srnn_cpu.h"
 
-#include "blas.h"
+#include "cpu_common.h"
 
 #include <algorithm>
 #include <climits>
@@ -15,37 +15,10 @@
 namespace lstmts {
 namespace {
 
-inline float exp_approx(float x) {  // as lstm_cpu.cpp (Cephes-style, ≈2 ulp, branch-free)
-  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
-  const float kMagic = 12582912.0f;
-  float n = (x * 1.44269504088896341f + kMagic) - kMagic;
-  float r = x - n * 0.693359375f;
-  r = r - n * -2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
-  float scale;
-  std::memcpy(&scale, &bits, sizeof(scale));
-  return p * scale;
-}
-inline float tanh_f(float x) { return 1.0f - 2.0f / (exp_approx(2.0f * x) + 1.0f); }
-
-inline void sgemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t M, int64_t N, int64_t Kd, const float* A, int64_t lda,
-                  const float* Bm, int64_t ldb, float beta, float* C, int64_t ldc) {
-  if (M == 0 || N == 0) return;
-  if (Kd == 0) {
-    for (int64_t r = 0; r < M; r++)
-      for (int64_t c = 0; c < N; c++) C[r * ldc + c] = beta == 0.0f ? 0.0f : beta * C[r * ldc + c];
-    return;
-  }
-  cblas_sgemm(CblasRowMajor, ta, tb, static_cast<int>(M), static_cast<int>(N), static_cast<int>(Kd), 1.0f, A,
-              static_cast<int>(lda), Bm, static_cast<int>(ldb), beta, C, static_cast<int>(ldc));
-}
+using cpu::sgemm;
+using cpu::scratch_floats;
+using cpu::tanh_f;
+using cpu::valid_step;
 
 void pointwise_forward(int64_t H, bool relu, const float* __restrict xk, const float* __restrict hr,
                        const float* __restrict bias, float* __restrict h, float* __restrict y) {
@@ -55,23 +28,6 @@ void pointwise_forward(int64_t H, bool relu, const float* __restrict xk, const f
     h[j] = hn;
     y[j] = hn;
   }
-}
-
-// Per-thread scratch kept between calls (grow-only; contents undefined), so repeated calls do not pay page
-// faults and zeroing for fresh multi-MB buffers (as lstm_cpu.cpp's).
-float* scratch_floats(int slot, size_t n) {
-  thread_local std::vector<float> bufs[2];
-  std::vector<float>& v = bufs[slot];
-  if (v.size() < n) {
-    v.clear();
-    v.shrink_to_fit();
-    v.resize(n);
-  }
-  return v.data();
-}
-
-inline bool valid_step(const LstmOptions& o, int64_t t, int64_t b) {
-  return o.seqLengths == nullptr || t < static_cast<int64_t>(o.seqLengths[b]);
 }
 
 }  // namespace

@@ -13,21 +13,14 @@ import type { GruBackend, GruSeqArgs, GruSeqResult, GruSeqGrads } from './types.
 import type { TypedArray } from '../tensor/tensor.js';
 import { allocate } from '../tensor/tensor.js';
 import { gemm, gemmNT } from '../ops/gemm.js';
+import { sigmoid, timeOf, transpose as transposeInto } from './ts.js';
+
+const transpose = (A: TypedArray, rows: number, cols: number): TypedArray => transposeInto(A, rows, cols, allocate(A instanceof Float64Array ? 'float64' : 'float32', rows * cols));
 
 /** Forward's keep for backward: hs [(T+1), B, H] in processing order; gates [T, B, 4H] (z, r, ĥ, m_h,h) in time order. */
 interface TsGruSaved {
   hs: TypedArray;
   gates: TypedArray;
-}
-
-function sigmoid(v: number): number {
-  if (v >= 0) return 1 / (1 + Math.exp(-v));
-  const e = Math.exp(v);
-  return e / (1 + e);
-}
-
-function timeOf(s: number, T: number, goBackwards: boolean): number {
-  return goBackwards ? T - 1 - s : s;
 }
 
 export function tsGruForward(a: GruSeqArgs, training: boolean): GruSeqResult {
@@ -194,15 +187,6 @@ export function tsGruBackward(a: GruSeqArgs, fwd: GruSeqResult, dy: TypedArray, 
   const dh0 = allocate(dtype, BH);
   dh0.set(dh);
   return { dx, dh0, dKernel, dRecurrentKernel, dBias };
-}
-
-function transpose(A: TypedArray, rows: number, cols: number): TypedArray {
-  const out = new (A.constructor as { new (n: number): TypedArray })(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    const ro = r * cols;
-    for (let c = 0; c < cols; c++) out[c * rows + r] = A[ro + c];
-  }
-  return out;
 }
 
 /** The pure-TS GRU backend: always available, float32 and float64, every shape. */

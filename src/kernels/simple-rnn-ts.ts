@@ -7,6 +7,9 @@ import type { SimpleRnnBackend, SimpleRnnSeqArgs, SimpleRnnSeqResult, SimpleRnnS
 import type { TypedArray } from '../tensor/tensor.js';
 import { allocate } from '../tensor/tensor.js';
 import { gemm, gemmNT } from '../ops/gemm.js';
+import { timeOf, transpose as transposeInto } from './ts.js';
+
+const transpose = (A: TypedArray, rows: number, cols: number): TypedArray => transposeInto(A, rows, cols, allocate(A instanceof Float64Array ? 'float64' : 'float32', rows * cols));
 
 /** hs [(T+1), B, H]: the state entering each processing step (hs[0] = h0); outputs are the states after. */
 interface TsSimpleRnnSaved {
@@ -28,7 +31,7 @@ export function tsSimpleRnnForward(a: SimpleRnnSeqArgs, training: boolean): Simp
   const needPrev = seqLengths !== null && !zeroOutputForMask;
   const prevOut = allocate(dtype, needPrev ? BH : 0);
   for (let s = 0; s < T; s++) {
-    const t = goBackwards ? T - 1 - s : s;
+    const t = timeOf(s, T, goBackwards);
     const inOff = (training ? s : s & 1) * BH;
     const outOff = (training ? s + 1 : (s + 1) & 1) * BH;
     gemm(hs, inOff, recurrentKernel, 0, hr, 0, B, H, H, false);
@@ -75,7 +78,7 @@ export function tsSimpleRnnBackward(a: SimpleRnnSeqArgs, fwd: SimpleRnnSeqResult
   const dPrev = new Float64Array(needPrev ? BH : 0);
   const dhTmp = allocate(dtype, BH);
   for (let s = T - 1; s >= 0; s--) {
-    const t = goBackwards ? T - 1 - s : s;
+    const t = timeOf(s, T, goBackwards);
     let anyValid = false;
     for (let b = 0; b < B; b++) {
       const bh = b * H;
@@ -108,7 +111,7 @@ export function tsSimpleRnnBackward(a: SimpleRnnSeqArgs, fwd: SimpleRnnSeqResult
   gemm(transpose(x, TB, I), 0, dA, 0, dKernel, 0, I, TB, H, false);
   const hPrevT = allocate(dtype, H * TB);
   for (let s = 0; s < T; s++) {
-    const t = goBackwards ? T - 1 - s : s;
+    const t = timeOf(s, T, goBackwards);
     for (let b = 0; b < B; b++) {
       const src = s * BH + b * H;
       const col = t * B + b;
@@ -126,12 +129,6 @@ export function tsSimpleRnnBackward(a: SimpleRnnSeqArgs, fwd: SimpleRnnSeqResult
   const dh0 = allocate(dtype, BH);
   dh0.set(dh);
   return { dx, dh0, dKernel, dRecurrentKernel, dBias };
-}
-
-function transpose(A: TypedArray, rows: number, cols: number): TypedArray {
-  const out = new (A.constructor as { new (n: number): TypedArray })(rows * cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = A[r * cols + c];
-  return out;
 }
 
 export const tsSimpleRnnBackend: SimpleRnnBackend = {

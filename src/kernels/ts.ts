@@ -47,7 +47,7 @@ function rnd(v: number, f32: boolean): number {
  * σ(v), written exactly as the sigmoid op (src/ops/unary.ts) writes it — e^v/(1+e^v) for v < 0 so e^−v never
  * overflows — so that fused and generic paths round identically.
  */
-function sigmoid(v: number): number {
+export function sigmoid(v: number): number {
   if (v >= 0) return 1 / (1 + Math.exp(-v));
   const e = Math.exp(v);
   return e / (1 + e);
@@ -178,7 +178,7 @@ function packRecurrent(H: number): boolean {
 }
 
 /** Time index of processing step s (goBackwards walks t = T−1 … 0). */
-function timeOf(s: number, T: number, goBackwards: boolean): number {
+export function timeOf(s: number, T: number, goBackwards: boolean): number {
   return goBackwards ? T - 1 - s : s;
 }
 
@@ -402,7 +402,7 @@ function dzRow(
 }
 
 /** [rows, cols] → [cols, rows] into `out`. */
-function transpose(A: TypedArray, rows: number, cols: number, out: TypedArray): TypedArray {
+export function transpose(A: TypedArray, rows: number, cols: number, out: TypedArray): TypedArray {
   for (let r = 0; r < rows; r++) {
     const ro = r * cols;
     for (let c = 0; c < cols; c++) out[c * rows + r] = A[ro + c];

@@ -8,7 +8,7 @@
 
 import { Tensor, zeros } from './deps.js';
 import { Layer, type LayerArgs, type CallArgs, dropoutMask, Random, getGlobalRandom, type DType } from './deps.js';
-import { fail, checkNumber, checkBoolean } from './deps.js';
+import { fail, checkNumber } from './deps.js';
 import {
   serializeInitializer, type InitializerId, type Initializer, getInitializer, serializeRegularizer, type RegularizerId,
   serializeConstraint, type ConstraintId, getRegularizer, getConstraint,

@@ -11,7 +11,7 @@
 // over the whole [B, T, I] input, on either of its paths; we do the same.
 
 import {
-  Tensor, fail, zeros, dropout as applyDropout, dropoutMask, transpose, reshape, slice, baseArgsFromConfig,
+  Tensor, fail, dropout as applyDropout, dropoutMask, baseArgsFromConfig,
   serializeRegularizer, type CallArgs, kerasCompat, optionKeys, checkOptions, checkedArgs,
 } from './deps.js';
 import { GRUCell, gruCellArgsFromConfig, GRU_CELL_OPTIONS, type GRUCellArgs } from './gru-cell.js';
@@ -99,20 +99,10 @@ export class GRU extends RNN {
     let output: Tensor;
     let states: Tensor[];
     if (useFused) {
-      const xTm = this.timeMajor ? xIn : transpose(xIn, [1, 0, 2]);
-      let xd = xTm;
-      if (!k2Eligible && dropoutActive) {
-        cell.resetDropoutMask();
-        const dp = cell.getDropoutMaskForCell(zeros([B, xTm.shape[2]], x.dtype), true, 1);
-        cell.resetDropoutMask();
-        if (dp) xd = applyDropout(xTm, dp[0]);
-      }
-      const [y, hT] = gruSequence(xd, initial[0], cell.kernel!, cell.recurrentKernel!, cell.bias!, {
+      const [y, hT] = gruSequence(this.fusedInput(xIn, !k2Eligible && dropoutActive), initial[0], cell.kernel!, cell.recurrentKernel!, cell.bias!, {
         seqLengths: summary ? summary.lengths : null, goBackwards: this.goBackwards, zeroOutputForMask: this.zeroOutputForMask, backend: sel.backend!,
       });
-      const H = cell.units;
-      if (this.returnSequences) output = this.timeMajor ? y : transpose(y, [1, 0, 2]);
-      else output = reshape(slice(y, [T - 1, 0, 0], [1, B, H]), [B, H]);
+      output = this.fusedOutput(y);
       states = [hT];
       this.lastExplanation = { path: sel.name, reasons };
     } else {

@@ -14,7 +14,7 @@
 // i.i.d. for every time step over the whole [B, T, I] input, on either of its paths; we do the same.
 
 import {
-  Tensor, fail, zeros, dropout as applyDropout, dropoutMask, transpose, reshape, slice, baseArgsFromConfig,
+  Tensor, fail, dropout as applyDropout, dropoutMask, baseArgsFromConfig,
   serializeRegularizer, type CallArgs, kerasCompat, optionKeys, checkOptions, checkedArgs,
 } from './deps.js';
 import { LSTMCell, lstmCellArgsFromConfig, LSTM_CELL_OPTIONS, type LSTMCellArgs } from './lstm-cell.js';
@@ -113,23 +113,14 @@ export class LSTM extends RNN {
     let output: Tensor;
     let states: Tensor[];
     if (useFused) {
-      const xTm = this.timeMajor ? xIn : transpose(xIn, [1, 0, 2]);
-      let xd = xTm;
-      if (!k2Eligible && dropoutActive) {
-        cell.resetDropoutMask();
-        const dp = cell.getDropoutMaskForCell(zeros([B, xTm.shape[2]], x.dtype), true, 1);
-        cell.resetDropoutMask();
-        if (dp) xd = applyDropout(xTm, dp[0]); // [B, I] broadcast over the time axis of [T, B, I]
-      }
+      const xd = this.fusedInput(xIn, !k2Eligible && dropoutActive);
       const [y, hT, cT] = lstmSequence(xd, initial[0], initial[1], cell.kernel!, cell.recurrentKernel!, cell.bias!, {
         seqLengths: summary ? summary.lengths : null,
         goBackwards: this.goBackwards,
         zeroOutputForMask: this.zeroOutputForMask,
         backend: sel.backend!,
       });
-      const H = cell.units;
-      if (this.returnSequences) output = this.timeMajor ? y : transpose(y, [1, 0, 2]);
-      else output = reshape(slice(y, [T - 1, 0, 0], [1, B, H]), [B, H]);
+      output = this.fusedOutput(y);
       states = [hT, cT];
       this.lastExplanation = { path: sel.name, reasons };
     } else {

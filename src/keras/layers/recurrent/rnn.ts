@@ -10,11 +10,11 @@
 // initialState wins (Keras 3). Under the Keras 2 compat switch the stored states win as soon as any is non-zero.
 
 import {
-  Tensor, fail, shapeStr, zeros, tensor, stack, unstack, transpose, noGrad,
+  Tensor, fail, shapeStr, zeros, tensor, stack, unstack, transpose, noGrad, reshape, slice, dropout as applyDropout,
   Layer, baseArgsFromConfig, type LayerArgs, type CallArgs, type DType, kerasCompat, type RegularizerId,
   optionKeys, checkBoolean, LAYER_OPTIONS,
 } from './deps.js';
-import { RNNCellBase } from './cell-base.js';
+import { RNNCellBase, DropoutRNNCell } from './cell-base.js';
 import { StackedRNNCells } from './stacked-cells.js';
 import { rnnLoop, readMask } from './rnn-loop.js';
 import type { LstmKernelName } from '../../../kernels/select.js';
@@ -229,6 +229,28 @@ export class RNN extends Layer {
   }
 
   /** Stores the final states of a stateful layer (values only: no graph is kept across calls). */
+  /**
+   * The input of a fused kernel: time-major, and — when `perCallDropout` — multiplied by the cell's one [B, I]
+   * input-dropout mask of this call broadcast over time, which is what the implementation-2 cells do with their
+   * cached mask at every step (Keras 3; K3 LSTM.inner_loop draws it the same way for its cuDNN path).
+   */
+  protected fusedInput(x: Tensor, perCallDropout: boolean): Tensor {
+    const xTm = this.timeMajor ? x : transpose(x, [1, 0, 2]);
+    const cell = this.cell;
+    if (!perCallDropout || !(cell instanceof DropoutRNNCell)) return xTm;
+    cell.resetDropoutMask();
+    const dp = cell.getDropoutMaskForCell(zeros([xTm.shape[1], xTm.shape[2]], x.dtype), true, 1);
+    cell.resetDropoutMask();
+    return dp ? applyDropout(xTm, dp[0]) : xTm;
+  }
+
+  /** The layer's output from a fused kernel's time-major y [T, B, H] (processing order): the sequence or its last step. */
+  protected fusedOutput(y: Tensor): Tensor {
+    const [T, B, H] = y.shape;
+    if (this.returnSequences) return this.timeMajor ? y : transpose(y, [1, 0, 2]);
+    return reshape(slice(y, [T - 1, 0, 0], [1, B, H]), [B, H]);
+  }
+
   protected storeStates(states: Tensor[]): void {
     if (!this.stateful || this.states === null) return;
     noGrad(() => this.states!.forEach((s, i) => s.assign(states[i].data)));

@@ -6,7 +6,7 @@
 // step (K2 and K3), so the fused path multiplies x by that mask broadcast over time.
 
 import {
-  Tensor, fail, zeros, dropout as applyDropout, transpose, reshape, slice, type CallArgs,
+  Tensor, fail, type CallArgs,
   baseArgsFromConfig, serializeRegularizer, optionKeys, checkOptions, checkedArgs,
 } from './deps.js';
 import { readMask } from './rnn-loop.js';
@@ -62,20 +62,12 @@ export class SimpleRNN extends RNN {
     let output: Tensor;
     let states: Tensor[];
     if (sel.backend !== null) {
-      let xd = this.timeMajor ? x : transpose(x, [1, 0, 2]);
-      if (training && cell.dropout > 0 && cell.dropout < 1) {
-        cell.resetDropoutMask();
-        const dp = cell.getDropoutMaskForCell(zeros([B, xd.shape[2]], x.dtype), true, 1);
-        cell.resetDropoutMask();
-        if (dp) xd = applyDropout(xd, dp[0]); // [B, I] broadcast over the time axis of [T, B, I]
-      }
+      const xd = this.fusedInput(x, training && cell.dropout > 0 && cell.dropout < 1);
       const [y, hT] = simpleRnnSequence(xd, initial[0], cell.kernel!, cell.recurrentKernel!, cell.bias!, {
         activation: cell.activation.name as 'tanh' | 'relu', seqLengths: summary ? summary.lengths : null,
         goBackwards: this.goBackwards, zeroOutputForMask: this.zeroOutputForMask, backend: sel.backend,
       });
-      const H = cell.units;
-      if (this.returnSequences) output = this.timeMajor ? y : transpose(y, [1, 0, 2]);
-      else output = reshape(slice(y, [T - 1, 0, 0], [1, B, H]), [B, H]);
+      output = this.fusedOutput(y);
       states = [hT];
       this.lastExplanation = { path: sel.name, reasons: sel.reasons };
     } else {

@@ -1,0 +1,72 @@
+// What the fused CPU kernels (lstm_cpu.cpp, gru_cpu.cpp, srnn_cpu.cpp) share: the branch-free float32 exp,
+// sigmoid and tanh, the sgemm wrapper that defines K = 0, the per-thread scratch buffers, and the mask test.
+// Internal to native/core (not part of the kernels' headers).
+#pragma once
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "blas.h"
+#include "lstm_cpu.h"  // LstmOptions
+
+namespace lstmts {
+namespace cpu {
+
+// exp(x) for float32, Cephes-style: x = n·ln2 + r, |r| ≤ ln2/2, e^r by a degree-6 polynomial, 2^n built in the
+// exponent bits. Max relative error ≈ 2 ulp on the clamped range; branch-free so loops vectorise. The clamp keeps
+// 2^n finite and normal; sigmoid/tanh saturate long before it matters (e^-87 ≈ 1.6e-38).
+inline float exp_approx(float x) {
+  // Written with comparisons so that NaN falls through both and propagates (std::min/max would clamp it).
+  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+  const float kMagic = 12582912.0f;  // 1.5·2^23: adding it rounds to the nearest integer in float32
+  float n = (x * 1.44269504088896341f + kMagic) - kMagic;
+  float r = x - n * 0.693359375f;  // ln2 split in a high part exact in float32 ...
+  r = r - n * -2.12194440e-4f;      // ... and the low remainder
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof(scale));
+  return p * scale;
+}
+inline float sigmoid_f(float x) { return 1.0f / (1.0f + exp_approx(-x)); }
+// tanh(x) = 1 − 2/(e^{2x}+1): saturates to ±1 exactly and keeps absolute error ~1e-7 near 0.
+inline float tanh_f(float x) { return 1.0f - 2.0f / (exp_approx(2.0f * x) + 1.0f); }
+
+inline void sgemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t M, int64_t N, int64_t Kd, const float* A,
+                  int64_t lda, const float* Bm, int64_t ldb, float beta, float* C, int64_t ldc) {
+  if (M == 0 || N == 0) return;
+  if (Kd == 0) {  // BLAS leaves C untouched or scales it; define it: C = beta·C
+    for (int64_t r = 0; r < M; r++)
+      for (int64_t c = 0; c < N; c++) C[r * ldc + c] = beta == 0.0f ? 0.0f : beta * C[r * ldc + c];
+    return;
+  }
+  cblas_sgemm(CblasRowMajor, ta, tb, static_cast<int>(M), static_cast<int>(N), static_cast<int>(Kd), 1.0f, A,
+              static_cast<int>(lda), Bm, static_cast<int>(ldb), beta, C, static_cast<int>(ldc));
+}
+
+// Per-thread scratch kept between calls (grow-only), so repeated calls do not pay page faults and zeroing for
+// fresh multi-MB buffers each time (a noticeable share of a small training step). Contents are undefined. Each
+// kernel call uses its slots for one call only; calls on one thread never interleave.
+inline float* scratch_floats(int slot, size_t n) {
+  thread_local std::vector<float> bufs[2];
+  std::vector<float>& v = bufs[slot];
+  if (v.size() < n) {
+    v.clear();
+    v.shrink_to_fit();
+    v.resize(n);
+  }
+  return v.data();
+}
+
+inline bool valid_step(const LstmOptions& o, int64_t t, int64_t b) {
+  return o.seqLengths == nullptr || t < static_cast<int64_t>(o.seqLengths[b]);
+}
+
+}  // namespace cpu
+}  // namespace lstmts

@@ -7,17 +7,7 @@ import { Tensor, allocate, type TypedArray } from '../tensor/tensor.js';
 import { fail, shapeStr } from '../tensor/shape.js';
 import { recordMulti, needsGrad } from '../autograd/node.js';
 import { describeValue } from '../util/options.js';
-import type { LstmBackendName } from './types.js';
-
-/** A fused single-state cell backend (GRU, SimpleRNN): forward → y, hT; BPTT → five gradients. */
-export interface SingleStateBackend<A> {
-  readonly name: LstmBackendName;
-  availability(): { ok: true } | { ok: false; reason: string };
-  rejects(args: A): string | null;
-  forward(args: A, training: boolean): { y: TypedArray; hT: TypedArray; saved: unknown };
-  backward(args: A, fwd: { y: TypedArray; hT: TypedArray; saved: unknown }, dy: TypedArray, dhT: TypedArray, opts?: { skipDx?: boolean }):
-    { dx: TypedArray; dh0: TypedArray; dKernel: TypedArray; dRecurrentKernel: TypedArray; dBias: TypedArray };
-}
+import type { LstmBackendName, SingleStateBackend } from './types.js';
 
 /** `b` as a backend: the default, a registered one by name (`get`), or an object with forward/backward. */
 export function resolveBackend<B>(op: string, kind: string, b: B | LstmBackendName | undefined, dflt: B, get: (n: LstmBackendName) => B | undefined): B {

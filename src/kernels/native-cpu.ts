@@ -4,11 +4,13 @@
 // Float32Array owned by JS (gates, h_prev, c_prev, tanh(c') per step), so the GC frees it; nothing native lives
 // between calls.
 
-import type { LstmBackend, LstmSeqArgs, LstmSeqGrads, LstmSeqResult, GruBackend, GruSeqArgs, GruSeqGrads, GruSeqResult,
-  SimpleRnnBackend, SimpleRnnSeqArgs, SimpleRnnSeqGrads, SimpleRnnSeqResult } from './types.js';
+import type {
+  LstmBackend, LstmSeqArgs, LstmSeqGrads, LstmSeqResult, GruBackend, GruSeqArgs, SimpleRnnBackend, SimpleRnnSeqArgs,
+  SingleStateBackend, SingleStateSeqGrads, SingleStateSeqResult,
+} from './types.js';
 import type { TypedArray } from '../tensor/tensor.js';
 import { fail } from '../tensor/shape.js';
-import { cpuAddon, cpuUnavailableReason, type CpuAddonArgs } from './native-addon.js';
+import { cpuAddon, cpuUnavailableReason, type CpuAddonArgs, type CpuAddon } from './native-addon.js';
 
 // BLAS takes int dimensions (lstm_cpu_check_dims): T·B rows, 4H columns.
 const INT_MAX = 2147483647;
@@ -58,78 +60,61 @@ export const nativeCpuLstmBackend: LstmBackend = {
 };
 
 /**
- * The 'native-cpu' GRU backend: native/core/gru_cpu.cpp (sgemm + one fused pointwise pass per step) behind the
- * GruBackend seam; float32; property-tested against the TS reference (gru-ts.ts) in test/native/.
+ * A 'native-cpu' single-state backend (GRU, SimpleRNN) over the addon's `<prefix>Forward` / `<prefix>Backward`
+ * entry points: float32, availability checked against the loaded addon, the same saved-state contract as the LSTM's.
  */
-export const nativeCpuGruBackend: GruBackend = {
-  name: 'native-cpu',
-  availability() {
-    const why = cpuUnavailableReason();
-    if (why !== null) return { ok: false, reason: why };
-    if (typeof cpuAddon()?.gruForward !== 'function') return { ok: false, reason: 'the loaded addon has no GRU kernel (rebuild it: npm run build:native)' };
-    return { ok: true };
-  },
-  rejects(a: GruSeqArgs): string | null {
-    if (a.dtype !== 'float32') return `dtype ${a.dtype} (native-cpu computes in float32 only)`;
-    if (a.T * a.B > INT_MAX || 6 * a.H > INT_MAX || a.I > INT_MAX) return `sizes T·B=${a.T * a.B}, 3H=${3 * a.H} exceed BLAS int dimensions`;
-    if (a.T * a.B * 5 * a.H > 2 ** 32 - 1) return `T·B·5H=${a.T * a.B * 5 * a.H} floats of saved state exceed one typed array`;
-    return null;
-  },
-  forward(a: GruSeqArgs, training: boolean): GruSeqResult {
-    const addon = cpuAddon();
-    if (!addon?.gruForward) fail('native-cpu', `the addon's GRU kernel is not loaded: ${cpuUnavailableReason() ?? 'rebuild it (npm run build:native)'}`);
-    const r = addon.gruForward({
-      T: a.T, B: a.B, I: a.I, H: a.H, x: f32(a.x, 'x'), h0: f32(a.h0, 'h0'), kernel: f32(a.kernel, 'kernel'),
-      recurrentKernel: f32(a.recurrentKernel, 'recurrentKernel'), bias: f32(a.bias, 'bias'),
-      seqLengths: a.seqLengths, goBackwards: a.goBackwards, zeroOutputForMask: a.zeroOutputForMask,
-    }, training);
-    return { y: r.y, hT: r.hT, saved: r.saved };
-  },
-  backward(a: GruSeqArgs, fwd: GruSeqResult, dy: TypedArray, dhT: TypedArray, opts: { skipDx?: boolean } = {}): GruSeqGrads {
-    const addon = cpuAddon();
-    if (!addon?.gruBackward) fail('native-cpu', `the addon's GRU kernel is not loaded: ${cpuUnavailableReason() ?? 'rebuild it (npm run build:native)'}`);
-    if (!(fwd.saved instanceof Float32Array)) fail('native-cpu', 'backward needs the result of a training forward (forward(args, true))');
-    return addon.gruBackward(
-      { T: a.T, B: a.B, I: a.I, H: a.H, x: f32(a.x, 'x'), kernel: f32(a.kernel, 'kernel'), recurrentKernel: f32(a.recurrentKernel, 'recurrentKernel'),
-        seqLengths: a.seqLengths, goBackwards: a.goBackwards, zeroOutputForMask: a.zeroOutputForMask },
-      { saved: fwd.saved, dy: f32(dy, 'dy'), dhT: f32(dhT, 'dhT'), skipDx: opts.skipDx === true },
-    );
-  },
-};
+function singleStateCpuBackend<A extends SingleStateArgs>(
+  kind: string, entry: 'gru' | 'srnn', savedPerH: number, gatesH: number, extra: (a: A) => Record<string, unknown>,
+): SingleStateBackend<A> {
+  const fns = (): { fwd: CpuAddon['gruForward']; bwd: CpuAddon['gruBackward'] } | null => {
+    const addon = cpuAddon() as unknown as Record<string, unknown> | null;
+    const fwd = addon?.[`${entry}Forward`];
+    const bwd = addon?.[`${entry}Backward`];
+    return typeof fwd === 'function' && typeof bwd === 'function'
+      ? { fwd: (fwd as NonNullable<CpuAddon['gruForward']>).bind(addon), bwd: (bwd as NonNullable<CpuAddon['gruBackward']>).bind(addon) } : null;
+  };
+  const loaded = (): NonNullable<ReturnType<typeof fns>> => {
+    const f = fns();
+    if (f === null) fail('native-cpu', `the addon's ${kind} kernel is not loaded: ${cpuUnavailableReason() ?? 'rebuild it (npm run build:native)'}`);
+    return f;
+  };
+  const common = (a: A): CpuAddonArgs => ({
+    T: a.T, B: a.B, I: a.I, H: a.H, x: f32(a.x, 'x'), kernel: f32(a.kernel, 'kernel'), recurrentKernel: f32(a.recurrentKernel, 'recurrentKernel'),
+    seqLengths: a.seqLengths, goBackwards: a.goBackwards, zeroOutputForMask: a.zeroOutputForMask, ...extra(a),
+  });
+  return {
+    name: 'native-cpu',
+    availability() {
+      const why = cpuUnavailableReason();
+      if (why !== null) return { ok: false, reason: why };
+      if (fns() === null) return { ok: false, reason: `the loaded addon has no ${kind} kernel (rebuild it: npm run build:native)` };
+      return { ok: true };
+    },
+    rejects(a: A): string | null {
+      if (a.dtype !== 'float32') return `dtype ${a.dtype} (native-cpu computes in float32 only)`;
+      if (a.T * a.B > INT_MAX || gatesH * a.H > INT_MAX || a.I > INT_MAX) return `sizes T·B=${a.T * a.B}, ${gatesH}H=${gatesH * a.H} exceed BLAS int dimensions`;
+      if (a.T * a.B * savedPerH * a.H > 2 ** 32 - 1) return `T·B·${savedPerH}H=${a.T * a.B * savedPerH * a.H} floats of saved state exceed one typed array`;
+      return null;
+    },
+    forward(a: A, training: boolean): SingleStateSeqResult {
+      const r = loaded().fwd!({ ...common(a), h0: f32(a.h0, 'h0'), bias: f32(a.bias, 'bias') }, training);
+      return { y: r.y, hT: r.hT, saved: r.saved };
+    },
+    backward(a: A, fwd: SingleStateSeqResult, dy: TypedArray, dhT: TypedArray, opts: { skipDx?: boolean } = {}): SingleStateSeqGrads {
+      if (!(fwd.saved instanceof Float32Array)) fail('native-cpu', 'backward needs the result of a training forward (forward(args, true))');
+      return loaded().bwd!(common(a), { saved: fwd.saved, dy: f32(dy, 'dy'), dhT: f32(dhT, 'dhT'), skipDx: opts.skipDx === true });
+    },
+  };
+}
 
-/** The 'native-cpu' SimpleRNN backend: native/core/srnn_cpu.cpp behind the SimpleRnnBackend seam; float32. */
-export const nativeCpuSimpleRnnBackend: SimpleRnnBackend = {
-  name: 'native-cpu',
-  availability() {
-    const why = cpuUnavailableReason();
-    if (why !== null) return { ok: false, reason: why };
-    if (typeof cpuAddon()?.srnnForward !== 'function') return { ok: false, reason: 'the loaded addon has no SimpleRNN kernel (rebuild it: npm run build:native)' };
-    return { ok: true };
-  },
-  rejects(a: SimpleRnnSeqArgs): string | null {
-    if (a.dtype !== 'float32') return `dtype ${a.dtype} (native-cpu computes in float32 only)`;
-    if (a.T * a.B > INT_MAX || a.H > INT_MAX || a.I > INT_MAX) return `sizes T·B=${a.T * a.B}, H=${a.H} exceed BLAS int dimensions`;
-    if (a.T * a.B * 2 * a.H > 2 ** 32 - 1) return `T·B·2H=${a.T * a.B * 2 * a.H} floats of saved state exceed one typed array`;
-    return null;
-  },
-  forward(a: SimpleRnnSeqArgs, training: boolean): SimpleRnnSeqResult {
-    const addon = cpuAddon();
-    if (!addon?.srnnForward) fail('native-cpu', `the addon's SimpleRNN kernel is not loaded: ${cpuUnavailableReason() ?? 'rebuild it (npm run build:native)'}`);
-    const r = addon.srnnForward({
-      T: a.T, B: a.B, I: a.I, H: a.H, x: f32(a.x, 'x'), h0: f32(a.h0, 'h0'), kernel: f32(a.kernel, 'kernel'),
-      recurrentKernel: f32(a.recurrentKernel, 'recurrentKernel'), bias: f32(a.bias, 'bias'), activation: a.activation,
-      seqLengths: a.seqLengths, goBackwards: a.goBackwards, zeroOutputForMask: a.zeroOutputForMask,
-    }, training);
-    return { y: r.y, hT: r.hT, saved: r.saved };
-  },
-  backward(a: SimpleRnnSeqArgs, fwd: SimpleRnnSeqResult, dy: TypedArray, dhT: TypedArray, opts: { skipDx?: boolean } = {}): SimpleRnnSeqGrads {
-    const addon = cpuAddon();
-    if (!addon?.srnnBackward) fail('native-cpu', `the addon's SimpleRNN kernel is not loaded: ${cpuUnavailableReason() ?? 'rebuild it (npm run build:native)'}`);
-    if (!(fwd.saved instanceof Float32Array)) fail('native-cpu', 'backward needs the result of a training forward (forward(args, true))');
-    return addon.srnnBackward(
-      { T: a.T, B: a.B, I: a.I, H: a.H, x: f32(a.x, 'x'), kernel: f32(a.kernel, 'kernel'), recurrentKernel: f32(a.recurrentKernel, 'recurrentKernel'),
-        activation: a.activation, seqLengths: a.seqLengths, goBackwards: a.goBackwards, zeroOutputForMask: a.zeroOutputForMask },
-      { saved: fwd.saved, dy: f32(dy, 'dy'), dhT: f32(dhT, 'dhT'), skipDx: opts.skipDx === true },
-    );
-  },
-};
+interface SingleStateArgs {
+  T: number; B: number; I: number; H: number; dtype: string;
+  x: TypedArray; h0: TypedArray; kernel: TypedArray; recurrentKernel: TypedArray; bias: TypedArray;
+  seqLengths: Int32Array | null; goBackwards: boolean; zeroOutputForMask: boolean;
+}
+
+/** native/core/gru_cpu.cpp (Keras reset_after = True); property-tested against gru-ts.ts in test/native/. */
+export const nativeCpuGruBackend: GruBackend = singleStateCpuBackend<GruSeqArgs>('GRU', 'gru', 5, 6, () => ({}));
+
+/** native/core/srnn_cpu.cpp (tanh / relu); property-tested against simple-rnn-ts.ts in test/native/. */
+export const nativeCpuSimpleRnnBackend: SimpleRnnBackend = singleStateCpuBackend<SimpleRnnSeqArgs>('SimpleRNN', 'srnn', 2, 1, (a) => ({ activation: a.activation }));

@@ -109,29 +109,37 @@ export interface GruSeqArgs {
   zeroOutputForMask: boolean;
 }
 
-export interface GruSeqResult {
-  y: TypedArray; // [T, B, H]
+/** What a single-state fused kernel (GRU, SimpleRNN) returns from forward. */
+export interface SingleStateSeqResult {
+  y: TypedArray; // [T, B, H] in processing order
   hT: TypedArray; // [B, H]
+  /** Whatever the backend keeps for backward. */
   saved: unknown;
 }
 
-export interface GruSeqGrads {
+/** The gradients of a single-state fused kernel's inputs (bias as the op takes it: GRU [6H], SimpleRNN [H]). */
+export interface SingleStateSeqGrads {
   dx: TypedArray;
   dh0: TypedArray;
   dKernel: TypedArray;
   dRecurrentKernel: TypedArray;
-  dBias: TypedArray; // [6H]
+  dBias: TypedArray;
 }
 
-export interface GruBackend {
+/** A backend of a single-state fused op, as LstmBackend without the cell state. */
+export interface SingleStateBackend<A> {
   readonly name: LstmBackendName;
   availability(): { ok: true } | { ok: false; reason: string };
   /** As LstmBackend.rejects: decided from sizes, dtype and flags only. */
-  rejects(args: GruSeqArgs): string | null;
-  forward(args: GruSeqArgs, training: boolean): GruSeqResult;
+  rejects(args: A): string | null;
+  forward(args: A, training: boolean): SingleStateSeqResult;
   /** BPTT; dy [T, B, H] in processing order, dhT [B, H]. `skipDx`: x needs no gradient. */
-  backward(args: GruSeqArgs, fwd: GruSeqResult, dy: TypedArray, dhT: TypedArray, opts?: { skipDx?: boolean }): GruSeqGrads;
+  backward(args: A, fwd: SingleStateSeqResult, dy: TypedArray, dhT: TypedArray, opts?: { skipDx?: boolean }): SingleStateSeqGrads;
 }
+
+export type GruSeqResult = SingleStateSeqResult;
+export type GruSeqGrads = SingleStateSeqGrads;
+export type GruBackend = SingleStateBackend<GruSeqArgs>;
 
 // ---- SimpleRNN ---------------------------------------------------------------------------------------------
 //
@@ -156,24 +164,6 @@ export interface SimpleRnnSeqArgs {
   zeroOutputForMask: boolean;
 }
 
-export interface SimpleRnnSeqResult {
-  y: TypedArray;
-  hT: TypedArray;
-  saved: unknown;
-}
-
-export interface SimpleRnnSeqGrads {
-  dx: TypedArray;
-  dh0: TypedArray;
-  dKernel: TypedArray;
-  dRecurrentKernel: TypedArray;
-  dBias: TypedArray;
-}
-
-export interface SimpleRnnBackend {
-  readonly name: LstmBackendName;
-  availability(): { ok: true } | { ok: false; reason: string };
-  rejects(args: SimpleRnnSeqArgs): string | null;
-  forward(args: SimpleRnnSeqArgs, training: boolean): SimpleRnnSeqResult;
-  backward(args: SimpleRnnSeqArgs, fwd: SimpleRnnSeqResult, dy: TypedArray, dhT: TypedArray, opts?: { skipDx?: boolean }): SimpleRnnSeqGrads;
-}
+export type SimpleRnnSeqResult = SingleStateSeqResult;
+export type SimpleRnnSeqGrads = SingleStateSeqGrads;
+export type SimpleRnnBackend = SingleStateBackend<SimpleRnnSeqArgs>;

@@ -11,11 +11,11 @@
 // over the whole [B, T, I] input, on either of its paths; we do the same.
 
 import {
-  Tensor, fail, dropout as applyDropout, dropoutMask, baseArgsFromConfig,
+  Tensor, dropout as applyDropout, dropoutMask, baseArgsFromConfig,
   serializeRegularizer, type CallArgs, kerasCompat, optionKeys, checkOptions, checkedArgs,
 } from './deps.js';
 import { GRUCell, gruCellArgsFromConfig, GRU_CELL_OPTIONS, type GRUCellArgs } from './gru-cell.js';
-import { RNN, rnnOptionsFromConfig, registerCell, withoutRnnOptions, RNN_OPTIONS, type RecurrentLayerArgs } from './rnn.js';
+import { RNN, rnnOptionsFromConfig, registerCell, withoutRnnOptions, checkBackendPreference, RNN_OPTIONS, type RecurrentLayerArgs } from './rnn.js';
 import { readMask } from './rnn-loop.js';
 import { baseLayerConfig, maskAsRows } from './lstm.js';
 import { gruSequence } from '../../../kernels/gru-sequence.js';
@@ -42,9 +42,7 @@ export class GRU extends RNN {
       returnSequences: args.returnSequences, returnState: args.returnState, goBackwards: args.goBackwards,
       stateful: args.stateful, timeMajor: args.timeMajor, unroll: args.unroll, zeroOutputForMask: args.zeroOutputForMask,
     }));
-    this.backend = backend ?? 'auto';
-    const allowed: LstmBackendPreference[] = ['auto', 'ts', 'native-cpu', 'cudnn'];
-    if (!allowed.includes(this.backend)) fail('GRU', `backend must be one of ${allowed.map((s) => `'${s}'`).join(', ')}, got '${String(backend)}'`);
+    this.backend = checkBackendPreference('GRU', backend);
   }
 
   override get className(): string {

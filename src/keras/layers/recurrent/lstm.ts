@@ -14,11 +14,11 @@
 // i.i.d. for every time step over the whole [B, T, I] input, on either of its paths; we do the same.
 
 import {
-  Tensor, fail, dropout as applyDropout, dropoutMask, baseArgsFromConfig,
+  Tensor, dropout as applyDropout, dropoutMask, baseArgsFromConfig,
   serializeRegularizer, type CallArgs, kerasCompat, optionKeys, checkOptions, checkedArgs,
 } from './deps.js';
 import { LSTMCell, lstmCellArgsFromConfig, LSTM_CELL_OPTIONS, type LSTMCellArgs } from './lstm-cell.js';
-import { RNN, rnnOptionsFromConfig, registerCell, withoutRnnOptions, RNN_OPTIONS, type RecurrentLayerArgs } from './rnn.js';
+import { RNN, rnnOptionsFromConfig, registerCell, withoutRnnOptions, checkBackendPreference, RNN_OPTIONS, type RecurrentLayerArgs } from './rnn.js';
 import { readMask } from './rnn-loop.js';
 import { lstmSequence } from '../../../kernels/lstm-sequence.js';
 import { selectLstmBackend, maskToSeqLengths, type LstmBackendPreference, type LstmKernelName } from '../../../kernels/select.js';
@@ -53,9 +53,7 @@ export class LSTM extends RNN {
       returnSequences: args.returnSequences, returnState: args.returnState, goBackwards: args.goBackwards,
       stateful: args.stateful, timeMajor: args.timeMajor, unroll: args.unroll, zeroOutputForMask: args.zeroOutputForMask,
     }));
-    this.backend = backend ?? 'auto';
-    const allowed: LstmBackendPreference[] = ['auto', 'ts', 'native-cpu', 'cudnn'];
-    if (!allowed.includes(this.backend)) fail('LSTM', `backend must be one of ${allowed.map((s) => `'${s}'`).join(', ')}, got '${String(backend)}'`);
+    this.backend = checkBackendPreference('LSTM', backend);
   }
 
   override get className(): string {

@@ -17,7 +17,7 @@ import {
 import { RNNCellBase, DropoutRNNCell } from './cell-base.js';
 import { StackedRNNCells } from './stacked-cells.js';
 import { rnnLoop, readMask } from './rnn-loop.js';
-import type { LstmKernelName } from '../../../kernels/select.js';
+import type { LstmKernelName, LstmBackendPreference } from '../../../kernels/select.js';
 
 export interface RNNOptions {
   returnSequences?: boolean;
@@ -51,6 +51,14 @@ export const RNN_OPTIONS = {
 } as const satisfies { [K in keyof Required<RNNOptions>]: true };
 
 /** `args` without the RNN options (what LSTM and SimpleRNN hand to their cell). */
+/** A layer's `backend` argument: 'auto' (default), 'ts', 'native-cpu' or 'cudnn' (docs/selection.md). */
+export function checkBackendPreference(where: string, v: unknown): LstmBackendPreference {
+  const allowed: LstmBackendPreference[] = ['auto', 'ts', 'native-cpu', 'cudnn'];
+  if (v === undefined) return 'auto';
+  if (!allowed.includes(v as LstmBackendPreference)) fail(where, `backend must be one of ${allowed.map((s) => `'${s}'`).join(', ')}, got '${String(v)}'`);
+  return v as LstmBackendPreference;
+}
+
 export function withoutRnnOptions<T extends object>(args: T): Omit<T, keyof RNNOptions> {
   const out = { ...args } as Record<string, unknown>;
   for (const k of Object.keys(RNN_OPTIONS)) delete out[k];

@@ -6,7 +6,7 @@
 // step (K2 and K3), so the fused path multiplies x by that mask broadcast over time.
 
 import {
-  Tensor, fail, type CallArgs,
+  Tensor, type CallArgs,
   baseArgsFromConfig, serializeRegularizer, optionKeys, checkOptions, checkedArgs,
 } from './deps.js';
 import { readMask } from './rnn-loop.js';
@@ -14,7 +14,7 @@ import { maskAsRows } from './lstm.js';
 import { simpleRnnSequence } from '../../../kernels/simple-rnn-sequence.js';
 import { selectSimpleRnnBackend, maskToSeqLengths, type LstmBackendPreference } from '../../../kernels/select.js';
 import { SimpleRNNCell, simpleRnnCellArgsFromConfig, SIMPLE_RNN_CELL_OPTIONS, type SimpleRNNCellArgs } from './simple-rnn-cell.js';
-import { RNN, rnnOptionsFromConfig, registerCell, withoutRnnOptions, RNN_OPTIONS, type RecurrentLayerArgs } from './rnn.js';
+import { RNN, rnnOptionsFromConfig, registerCell, withoutRnnOptions, checkBackendPreference, RNN_OPTIONS, type RecurrentLayerArgs } from './rnn.js';
 import { baseLayerConfig } from './lstm.js';
 
 export type SimpleRNNArgs = Omit<SimpleRNNCellArgs, 'name' | 'trainable' | 'dtype' | 'activityRegularizer'> & RecurrentLayerArgs & {
@@ -38,9 +38,7 @@ export class SimpleRNN extends RNN {
       returnSequences: args.returnSequences, returnState: args.returnState, goBackwards: args.goBackwards,
       stateful: args.stateful, timeMajor: args.timeMajor, unroll: args.unroll, zeroOutputForMask: args.zeroOutputForMask,
     }));
-    this.backend = backend ?? 'auto';
-    const allowed: LstmBackendPreference[] = ['auto', 'ts', 'native-cpu', 'cudnn'];
-    if (!allowed.includes(this.backend)) fail('SimpleRNN', `backend must be one of ${allowed.map((v) => `'${v}'`).join(', ')}, got '${String(backend)}'`);
+    this.backend = checkBackendPreference('SimpleRNN', backend);
   }
 
   override get className(): string {

@@ -89,8 +89,11 @@ Status gru_cpu_forward(const LstmDims& d, const LstmOptions& o, const float* x, 
     std::memcpy(hT, h0, sizeof(float) * BH);
     if (T == 0 || B == 0 || H == 0) return Status::Ok();
     // Scratch kept between calls (grow-only, as lstm_cpu.cpp): every element is written before it is read.
-    float* const MX = scratch_floats(0, static_cast<size_t>(T * B * G));
-    sgemm(CblasNoTrans, CblasNoTrans, T * B, G, I, x, I, K, G, 0.0f, MX, G);
+    // The hoisted input GEMM runs in blocks of `chunk` steps into a ~8 MB scratch that stays in cache while the
+    // steps consume it (as lstm_cpu.cpp's inference; nothing of it is kept for backward here).
+    const int64_t chunk = std::max<int64_t>(1, std::min<int64_t>(T, (int64_t(2) << 20) / (B * G)));
+    float* const MX = scratch_floats(0, static_cast<size_t>(chunk * B * G));
+    int64_t blockT0 = 0;  // first time index held in MX
     float* const MH = scratch_floats(1, static_cast<size_t>(B * G));
     float* keepAll = saved;                         // [T,B,4H] gates by time
     float* hPrevAll = saved ? saved + T * B * 4 * H : nullptr;  // [T,B,H] by time
@@ -99,6 +102,11 @@ Status gru_cpu_forward(const LstmDims& d, const LstmOptions& o, const float* x, 
     const float* bRec = bias + G;
     for (int64_t s = 0; s < T; s++) {
       const int64_t t = o.goBackwards ? T - 1 - s : s;
+      if (s % chunk == 0) {  // input GEMM for steps s .. s+n-1, which cover the times [blockT0, blockT0 + n)
+        const int64_t n = std::min(chunk, T - s);
+        blockT0 = o.goBackwards ? T - s - n : s;
+        sgemm(CblasNoTrans, CblasNoTrans, n * B, G, I, x + blockT0 * B * I, I, K, G, 0.0f, MX, G);
+      }
       if (saved) std::memcpy(hPrevAll + t * BH, h, sizeof(float) * BH);
       sgemm(CblasNoTrans, CblasNoTrans, B, G, H, h, H, R, G, 0.0f, MH, G);
       for (int64_t b = 0; b < B; b++) {
@@ -108,7 +116,7 @@ Status gru_cpu_forward(const LstmDims& d, const LstmOptions& o, const float* x, 
           else std::memcpy(yr, y + ((s - 1) * B + b) * H, sizeof(float) * H);
           continue;
         }
-        pointwise_forward(H, MX + (t * B + b) * G, MH + b * G, bIn, bRec, h + b * H, yr,
+        pointwise_forward(H, MX + ((t - blockT0) * B + b) * G, MH + b * G, bIn, bRec, h + b * H, yr,
                           saved ? keepAll + (t * B + b) * 4 * H : nullptr);
       }
     }

@@ -13,7 +13,7 @@ import {
   registerLstmBackend, unregisterLstmBackend, registerGruBackend, unregisterGruBackend, registerSimpleRnnBackend, unregisterSimpleRnnBackend,
 } from './kernels/select.js';
 import { nativeCpuLstmBackend, nativeCpuGruBackend, nativeCpuSimpleRnnBackend } from './kernels/native-cpu.js';
-import { cudnnLstmBackend } from './kernels/cudnn.js';
+import { cudnnLstmBackend, cudnnGruBackend } from './kernels/cudnn.js';
 import {
   buildReport, buildReportPath, cpuAddon, cpuUnavailableReason, cudnnAddon, cudnnLoadReason, cudnnProbe, releaseDir,
 } from './kernels/native-addon.js';
@@ -109,6 +109,7 @@ export function enable(): NativeInfo {
     registerLstmBackend(nativeCpuLstmBackend);
     registerLstmBackend(cudnnLstmBackend);
     registerGruBackend(nativeCpuGruBackend);
+    registerGruBackend(cudnnGruBackend);
     registerSimpleRnnBackend(nativeCpuSimpleRnnBackend);
     enabled = true;
   }
@@ -121,6 +122,7 @@ export function disable(): void {
     unregisterLstmBackend('native-cpu');
     unregisterLstmBackend('cudnn');
     unregisterGruBackend('native-cpu');
+    unregisterGruBackend('cudnn');
     unregisterSimpleRnnBackend('native-cpu');
     enabled = false;
   }
@@ -137,6 +139,7 @@ if (process.env.LSTM_TS_NATIVE !== '0' && process.env.LSTM_TS_DISABLE_NATIVE !==
   registerLstmBackend(nativeCpuLstmBackend);
   registerLstmBackend(cudnnLstmBackend);
   registerGruBackend(nativeCpuGruBackend);
+  registerGruBackend(cudnnGruBackend);
   registerSimpleRnnBackend(nativeCpuSimpleRnnBackend);
   enabled = true;
 }

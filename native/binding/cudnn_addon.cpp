@@ -1,7 +1,8 @@
 // N-API layer over native/core/lstm_cudnn. Exports:
 //   buildInfo() -> {cudnnCompiledVersion, cudartCompiledVersion}
 //   probe()     -> {cudnnVersion, cudartVersion, driverVersion, deviceCount, devices[], error?}  (never throws)
-//   class CudnnLstm({I, H, device?, tf32?})
+//   class CudnnLstm({I, H, device?, tf32?, cell?: 'lstm' | 'gru'})   (gru: Keras reset_after = True; no c0/cT/dcT/dc0,
+//                                                                   kernels [·, 3H], bias [2, 3H])
 //     .setWeights({kernel, recurrentKernel, bias, version?})        uploads only if changed
 //     .forward({T, B, x, h0, c0, seqLengths?, goBackwards?, zeroOutputForMask?}, training) -> {y, hT, cT, saved}
 //     .backward(saved, {dy, dhT, dcT, keep?}) -> {dx, dh0, dc0, dKernel, dRecurrentKernel, dBias}
@@ -92,12 +93,19 @@ class CudnnLstmWrap : public Napi::ObjectWrap<CudnnLstmWrap> {
     if (I < 1 || H < 1) throwErr(info.Env(), call, "I and H must be >= 1");
     checkedProd(info.Env(), call, "kernel [I,4H]", {I, 4, H});
     checkedProd(info.Env(), call, "recurrentKernel [H,4H]", {H, 4, H});
+    Napi::Value cv = a.Get("cell");
+    bool gru = false;
+    if (!cv.IsUndefined()) {
+      const std::string cell = cv.IsString() ? cv.As<Napi::String>().Utf8Value() : std::string("?");
+      if (cell != "lstm" && cell != "gru") throwErr(info.Env(), call, "cell must be 'lstm' or 'gru'");
+      gru = cell == "gru";
+    }
     Napi::Value dv = a.Get("device");
     int device = 0;
     if (!dv.IsUndefined()) device = static_cast<int>(getDim(a, "device", call));
     const bool tf32 = getBool(a, "tf32", call, false);
     lstm_ = std::make_unique<lstmts::CudnnLstm>();
-    lstmts::Status st = lstm_->init(device, I, H, tf32);
+    lstmts::Status st = gru ? lstm_->initGru(device, I, H, tf32) : lstm_->init(device, I, H, tf32);
     if (!st.ok) throwErr(info.Env(), call, st.message);
     syncExternal(info.Env());
   }
@@ -121,10 +129,10 @@ class CudnnLstmWrap : public Napi::ObjectWrap<CudnnLstmWrap> {
   Napi::Value setWeights(const Napi::CallbackInfo& info) {
     const std::string call = "lstmts.cudnn.setWeights";
     Napi::Object a = argObject(info, 0, call);
-    const int64_t I = lstm_->inputSize(), H = lstm_->hiddenSize();
-    const float* K = getF32(a, "kernel", I * 4 * H, call);
-    const float* R = getF32(a, "recurrentKernel", H * 4 * H, call);
-    const float* b = getF32(a, "bias", 4 * H, call);
+    const int64_t I = lstm_->inputSize(), H = lstm_->hiddenSize(), G = (lstm_->isGru() ? 3 : 4) * H;
+    const float* K = getF32(a, "kernel", I * G, call);
+    const float* R = getF32(a, "recurrentKernel", H * G, call);
+    const float* b = getF32(a, "bias", lstm_->isGru() ? 2 * G : G, call);
     double version = -1;
     Napi::Value v = a.Get("version");
     if (!v.IsUndefined() && !v.IsNull()) {
@@ -149,14 +157,15 @@ class CudnnLstmWrap : public Napi::ObjectWrap<CudnnLstmWrap> {
     lstmts::LstmOptions o;
     const float* x = getF32(a, "x", T * B * I, call);
     const float* h0 = getF32(a, "h0", B * H, call);
-    const float* c0 = getF32(a, "c0", B * H, call);
+    const bool gru = lstm_->isGru();
+    const float* c0 = gru ? nullptr : getF32(a, "c0", B * H, call);
     o.seqLengths = getLengths(a, "seqLengths", B, T, call);
     o.goBackwards = getBool(a, "goBackwards", call, false);
     o.zeroOutputForMask = getBool(a, "zeroOutputForMask", call, false);
     const bool training = info.Length() > 1 && info[1].ToBoolean().Value();
-    Napi::Float32Array y = newF32(env, T * B * H), hT = newF32(env, B * H), cT = newF32(env, B * H);
+    Napi::Float32Array y = newF32(env, T * B * H), hT = newF32(env, B * H), cT = newF32(env, gru ? 0 : B * H);
     lstmts::CudnnSaved* saved = nullptr;
-    lstmts::Status st = lstm_->forward(T, B, o, x, h0, c0, y.Data(), hT.Data(), cT.Data(), training, &saved);
+    lstmts::Status st = lstm_->forward(T, B, o, x, h0, c0, y.Data(), hT.Data(), gru ? nullptr : cT.Data(), training, &saved);
     if (!st.ok) throwErr(env, call, st.message);
     Napi::Object r = Napi::Object::New(env);
     r.Set("y", y);
@@ -206,8 +215,9 @@ class CudnnLstmWrap : public Napi::ObjectWrap<CudnnLstmWrap> {
     checkedProd(env, call, "dx [T,B,I]", {T, B, I}, int64_t(1) << 31);
     const float* dy = getF32(g, "dy", T * B * H, call);
     const float* dhT = getF32(g, "dhT", B * H, call);
-    const float* dcT = getF32(g, "dcT", B * H, call);
-    LstmGradArrays gr(env, T, B, I, H);
+    const bool gru = lstm_->isGru();
+    const float* dcT = gru ? nullptr : getF32(g, "dcT", B * H, call);
+    LstmGradArrays gr(env, T, B, I, H, false, gru);
     // keep: the saved state stays valid for another backward (autograd's retainGraph); release() frees it.
     const bool keep = getBool(g, "keep", call, false);
     lstmts::CudnnSaved* s = h->p;
@@ -216,7 +226,7 @@ class CudnnLstmWrap : public Napi::ObjectWrap<CudnnLstmWrap> {
       reportExternal(env, -h->reported);
       h->reported = 0;
     }
-    lstmts::Status st = lstm_->backward(s, dy, dhT, dcT, gr.dx.Data(), gr.dh0.Data(), gr.dc0.Data(),
+    lstmts::Status st = lstm_->backward(s, dy, dhT, dcT, gr.dx.Data(), gr.dh0.Data(), gru ? nullptr : gr.dc0.Data(),
                                         gr.dKernel.Data(), gr.dRecurrentKernel.Data(), gr.dBias.Data(), T, B, keep);
     if (!st.ok) throwErr(env, call, st.message);
     return gr.toObject(env);
@@ -248,6 +258,7 @@ Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
   Napi::Object o = Napi::Object::New(info.Env());
   o.Set("cudnnCompiledVersion", static_cast<double>(p.cudnnCompiledVersion));
   o.Set("cudartCompiledVersion", p.cudartCompiledVersion);
+  o.Set("cells", Napi::String::New(info.Env(), "lstm,gru"));  // what CudnnLstm({cell}) accepts
   return o;
 }
 

@@ -117,9 +117,11 @@ struct LstmGradArrays {
   Napi::Float32Array dx, dh0, dc0, dKernel, dRecurrentKernel, dBias;
 
   /// skipDx: dx is returned empty (length 0) because the caller does not need it (LstmBackend opts.skipDx).
-  LstmGradArrays(Napi::Env env, int64_t T, int64_t B, int64_t I, int64_t H, bool skipDx = false)
-      : dx(newF32(env, skipDx ? 0 : T * B * I)), dh0(newF32(env, B * H)), dc0(newF32(env, B * H)),
-        dKernel(newF32(env, I * 4 * H)), dRecurrentKernel(newF32(env, H * 4 * H)), dBias(newF32(env, 4 * H)) {}
+  /// gru: the GRU's shapes (kernels [·, 3H], bias [2, 3H], no cell state: dc0 empty).
+  LstmGradArrays(Napi::Env env, int64_t T, int64_t B, int64_t I, int64_t H, bool skipDx = false, bool gru = false)
+      : dx(newF32(env, skipDx ? 0 : T * B * I)), dh0(newF32(env, B * H)), dc0(newF32(env, gru ? 0 : B * H)),
+        dKernel(newF32(env, I * (gru ? 3 : 4) * H)), dRecurrentKernel(newF32(env, H * (gru ? 3 : 4) * H)),
+        dBias(newF32(env, (gru ? 6 : 4) * H)) {}
 
   Napi::Object toObject(Napi::Env env) const {
     Napi::Object r = Napi::Object::New(env);

@@ -9,6 +9,11 @@
 //   * go_backwards: x' = reverse_sequence(x, len); Keras processes the T-len padded steps first, emitting zeros,
 //     so y[s] = 0 for s < T-len and y[s] = y'[s-(T-len)] after.
 // The gradient mapping is the transpose of these index maps.
+// GRU mode (initGru, Keras GRU with reset_after = True, docs/gru.md): cuDNN's CUDNN_GRU computes
+//   h̃ = tanh(W_h x + b_Wh + r ⊙ (R_h h + b_Rh)),  h' = (1 − z) ⊙ h̃ + z ⊙ h
+// which is Keras's reset_after form; its linLayerIDs 0, 1, 2 (input) and 3, 4, 5 (recurrent) are the gates
+// r, z, h — Keras's z and r swap places — and its double bias is Keras's [2, 3H] bias as it is (row 0 the input
+// half, row 1 the recurrent half). There is no cell state: cx/cy are NULL.
 #include "lstm_cudnn.h"
 
 #include <cuda_runtime_api.h>
@@ -192,6 +197,10 @@ struct CudnnLstm::Impl {
   uint64_t id = nextLayerId.fetch_add(1);
   int device = 0;
   bool tf32 = false;
+  bool gru = false;  // CUDNN_GRU instead of CUDNN_LSTM (3 gates, no cell state)
+  /// Gates per direction (4 LSTM, 3 GRU), and the cuDNN linLayer of Keras gate g (GRU: z, r, h → 1, 0, 2).
+  int gates() const { return gru ? 3 : 4; }
+  int cudnnGate(int g) const { return gru ? (g == 0 ? 1 : g == 1 ? 0 : 2) : g; }
   cudnnHandle_t handle = nullptr;
   cudnnRNNDescriptor_t rnn = nullptr;
   cudnnDropoutDescriptor_t drop = nullptr;
@@ -202,7 +211,7 @@ struct CudnnLstm::Impl {
   // the device. A training forward's buffers belong to its CudnnSaved and live until its backward.
   DevBuf px, py, phx, phy, pcx, pcy, plens;
   size_t wBytes = 0;
-  int64_t wOff[8] = {0}, bOff[8] = {0};  // float offsets of each linLayer matrix / bias in the weight space
+  int64_t wOff[8] = {0}, bOff[8] = {0};  // float offsets of each linLayer matrix / bias in the weight space (LSTM 8, GRU 6)
   std::vector<float> lastK, lastR, lastB;
   double lastVersion = -1;
   bool ready = false;  // init() ran to the end; a failed init leaves the handle but no weight offsets
@@ -277,10 +286,15 @@ size_t CudnnLstm::deviceBytes() const {
 }
 CudnnLstm::~CudnnLstm() = default;
 
-Status CudnnLstm::init(int device, int64_t I, int64_t H, bool tf32) {
+Status CudnnLstm::init(int device, int64_t I, int64_t H, bool tf32) { return initCell(device, I, H, tf32, false); }
+
+Status CudnnLstm::initGru(int device, int64_t I, int64_t H, bool tf32) { return initCell(device, I, H, tf32, true); }
+
+Status CudnnLstm::initCell(int device, int64_t I, int64_t H, bool tf32, bool gru) {
   if (I < 1 || H < 1 || I > (1 << 30) || H > (1 << 28)) return Status::Error("CudnnLstm.init: I and H must be >= 1");
   Impl& m = *p_;
   if (m.handle) return Status::Error("CudnnLstm.init: already initialised");
+  m.gru = gru;
   I_ = I;
   H_ = H;
   m.device = device;
@@ -304,7 +318,7 @@ Status CudnnLstm::init(int device, int64_t I, int64_t H, bool tf32) {
   LSTMTS_CUDNN(cudnnSetDropoutDescriptor(m.drop, m.handle, 0.0f, nullptr, 0, 0));
   LSTMTS_CUDNN(cudnnCreateRNNDescriptor(&m.rnn));
   // FMA_MATH = strict fp32 (parity with the CPU/TS paths); DEFAULT_MATH lets TF32 tensor cores run (Ampere+).
-  LSTMTS_CUDNN(cudnnSetRNNDescriptor_v8(m.rnn, CUDNN_RNN_ALGO_STANDARD, CUDNN_LSTM, CUDNN_RNN_DOUBLE_BIAS,
+  LSTMTS_CUDNN(cudnnSetRNNDescriptor_v8(m.rnn, CUDNN_RNN_ALGO_STANDARD, gru ? CUDNN_GRU : CUDNN_LSTM, CUDNN_RNN_DOUBLE_BIAS,
                                         CUDNN_UNIDIRECTIONAL, CUDNN_LINEAR_INPUT, CUDNN_DATA_FLOAT, CUDNN_DATA_FLOAT,
                                         tf32 ? CUDNN_DEFAULT_MATH : CUDNN_FMA_MATH, static_cast<int32_t>(I),
                                         static_cast<int32_t>(H), static_cast<int32_t>(H) /* projSize = H: off */,
@@ -332,7 +346,8 @@ Status CudnnLstm::init(int device, int64_t I, int64_t H, bool tf32) {
   LSTMTS_CUDNN(cudnnCreateTensorDescriptor(&descs.b));
   cudnnTensorDescriptor_t mDesc = descs.m, bDesc = descs.b;
   Status res = Status::Ok();
-  for (int id = 0; id < 8 && res.ok; id++) {
+  const int nGates = m.gates();
+  for (int id = 0; id < 2 * nGates && res.ok; id++) {
     void *mAddr = nullptr, *bAddr = nullptr;
     cudnnStatus_t s = cudnnGetRNNWeightParams(m.handle, m.rnn, 0, m.wBytes, m.w.p, id, mDesc, &mAddr, bDesc, &bAddr);
     if (s != CUDNN_STATUS_SUCCESS) {
@@ -341,7 +356,7 @@ Status CudnnLstm::init(int device, int64_t I, int64_t H, bool tf32) {
     }
     // The copy below assumes a packed row-major [H, in] matrix and a packed [H] bias (cudnn.md §4: observed
     // layout, not a contract), so check the dims and strides themselves, not only the element counts.
-    const int64_t in = id < 4 ? I : H;
+    const int64_t in = id < nGates ? I : H;
     std::string got;
     if (!packedAs(mDesc, {H, in}, &got) || !packedAs(bDesc, {H}, &got)) {
       res = Status::Error("cudnnGetRNNWeightParams: linLayer " + std::to_string(id) + " is laid out as " + got +
@@ -361,8 +376,10 @@ Status CudnnLstm::setWeights(const float* K, const float* R, const float* b, dou
   // `ready`, not `handle`: after an init that failed past cudnnCreate, wOff/bOff are still zero and an upload
   // would silently scramble the weights.
   if (!m.ready) return Status::Error("CudnnLstm.setWeights: not initialised (init failed or was not called)");
-  const int64_t I = I_, H = H_, G4 = 4 * H;
-  const size_t nK = static_cast<size_t>(I * G4), nR = static_cast<size_t>(H * G4), nB = static_cast<size_t>(G4);
+  // LSTM: K [I,4H], R [H,4H], b [4H]; GRU: K [I,3H], R [H,3H], b [2,3H] (input row, recurrent row).
+  const int nGates = m.gates();
+  const int64_t I = I_, H = H_, G4 = nGates * H;
+  const size_t nK = static_cast<size_t>(I * G4), nR = static_cast<size_t>(H * G4), nB = static_cast<size_t>(m.gru ? 2 * G4 : G4);
   if (m.uploaded) {
     if (version >= 0 && version == m.lastVersion) return Status::Ok();
     if (std::memcmp(m.lastK.data(), K, nK * 4) == 0 && std::memcmp(m.lastR.data(), R, nR * 4) == 0 &&
@@ -372,15 +389,22 @@ Status CudnnLstm::setWeights(const float* K, const float* R, const float* b, dou
     }
   }
   try {
-    std::vector<float> host(m.wBytes / sizeof(float), 0.0f);  // input-half biases (IDs 0..3) stay zero
-    for (int g = 0; g < 4; g++) {
-      float* W = host.data() + m.wOff[g];
-      float* Rg = host.data() + m.wOff[4 + g];
-      float* bR = host.data() + m.bOff[4 + g];
+    std::vector<float> host(m.wBytes / sizeof(float), 0.0f);  // LSTM: the input-half biases (IDs 0..3) stay zero
+    for (int g = 0; g < nGates; g++) {
+      const int c = m.cudnnGate(g);
+      float* W = host.data() + m.wOff[c];
+      float* Rg = host.data() + m.wOff[nGates + c];
+      float* bW = host.data() + m.bOff[c];
+      float* bR = host.data() + m.bOff[nGates + c];
       for (int64_t j = 0; j < H; j++) {
         for (int64_t k = 0; k < I; k++) W[j * I + k] = K[k * G4 + g * H + j];
         for (int64_t k = 0; k < H; k++) Rg[j * H + k] = R[k * G4 + g * H + j];
-        bR[j] = b[g * H + j];
+        if (m.gru) {
+          bW[j] = b[g * H + j];
+          bR[j] = b[G4 + g * H + j];
+        } else {
+          bR[j] = b[g * H + j];
+        }
       }
     }
     LSTMTS_CUDA(cudaSetDevice(m.device));
@@ -451,12 +475,12 @@ Status CudnnLstm::forward(int64_t T, int64_t B, const LstmOptions& o, const floa
     DevBuf& dlens = training ? sv->devLens : m.plens;
     if (!(st = dx.ensure(xN * 4, "x")).ok || !(st = dy.ensure(yN * 4, "y")).ok ||
         !(st = dhx.ensure(sN * 4, "hx")).ok || !(st = dhy.ensure(sN * 4, "hy")).ok ||
-        !(st = dcx.ensure(sN * 4, "cx")).ok || !(st = dcy.ensure(sN * 4, "cy")).ok ||
+        (!m.gru && (!(st = dcx.ensure(sN * 4, "cx")).ok || !(st = dcy.ensure(sN * 4, "cy")).ok)) ||
         !(st = dlens.ensure(static_cast<size_t>(B) * 4, "seqLengths")).ok)
       return st;
     LSTMTS_CUDA(cudaMemcpy(dx.p, xs, xN * 4, cudaMemcpyHostToDevice));
     LSTMTS_CUDA(cudaMemcpy(dhx.p, h0, sN * 4, cudaMemcpyHostToDevice));
-    LSTMTS_CUDA(cudaMemcpy(dcx.p, c0, sN * 4, cudaMemcpyHostToDevice));
+    if (!m.gru) LSTMTS_CUDA(cudaMemcpy(dcx.p, c0, sN * 4, cudaMemcpyHostToDevice));
     LSTMTS_CUDA(cudaMemcpy(dlens.p, sv->lens.data(), static_cast<size_t>(B) * 4, cudaMemcpyHostToDevice));
     size_t workBytes = 0, reserveBytes = 0;
     const cudnnForwardMode_t mode = training ? CUDNN_FWD_MODE_TRAINING : CUDNN_FWD_MODE_INFERENCE;
@@ -465,13 +489,14 @@ Status CudnnLstm::forward(int64_t T, int64_t B, const LstmOptions& o, const floa
     m.stats->workspaceBytes = static_cast<int64_t>(m.work.bytes);
     if (training && !(st = sv->reserve.ensure(reserveBytes, "reserve space")).ok) return st;
     LSTMTS_CUDNN(cudnnRNNForward(m.handle, m.rnn, mode, static_cast<const int32_t*>(dlens.p), m.xDesc, dx.p,
-                                 m.yDesc, dy.p, m.hDesc, dhx.p, dhy.p, m.cDesc, dcx.p, dcy.p, m.wBytes, m.w.p,
+                                 m.yDesc, dy.p, m.hDesc, dhx.p, dhy.p, m.gru ? nullptr : m.cDesc, m.gru ? nullptr : dcx.p,
+                                 m.gru ? nullptr : dcy.p, m.wBytes, m.w.p,
                                  m.work.bytes, m.work.p, training ? sv->reserve.bytes : 0,
                                  training ? sv->reserve.p : nullptr));
     std::vector<float> yc(yN);
     LSTMTS_CUDA(cudaMemcpy(yc.data(), dy.p, yN * 4, cudaMemcpyDeviceToHost));
     LSTMTS_CUDA(cudaMemcpy(hT, dhy.p, sN * 4, cudaMemcpyDeviceToHost));
-    LSTMTS_CUDA(cudaMemcpy(cT, dcy.p, sN * 4, cudaMemcpyDeviceToHost));
+    if (!m.gru) LSTMTS_CUDA(cudaMemcpy(cT, dcy.p, sN * 4, cudaMemcpyDeviceToHost));
     // Keras's outputs from cuDNN's (see the index maps at the top of this file).
     for (int64_t b = 0; b < B; b++) {
       const int64_t len = sv->lens[b];
@@ -506,7 +531,8 @@ Status CudnnLstm::backward(CudnnSaved* saved, const float* dy, const float* dhT,
   Impl& m = *p_;
   if (!sv || sv->ownerId != m.id || sv->I != I_ || sv->H != H_)
     return Status::Error("CudnnLstm.backward: saved state belongs to another layer");
-  const int64_t T = sv->T, B = sv->B, I = I_, H = H_, G4 = 4 * H;
+  const int nGates = m.gates();
+  const int64_t T = sv->T, B = sv->B, I = I_, H = H_, G4 = nGates * H;
   if (T != expectT || B != expectB)
     return Status::Error("CudnnLstm.backward: gradients are for T=" + std::to_string(expectT) + ", B=" +
                          std::to_string(expectB) + " but the forward had T=" + std::to_string(T) + ", B=" +
@@ -532,11 +558,11 @@ Status CudnnLstm::backward(CudnnSaved* saved, const float* dy, const float* dhT,
     DevBuf ddy, ddx, ddhy, ddhx, ddcy, ddcx;  // separate buffers: aligned whatever B·H is
     if (!(st = ddy.ensure(yN * 4, "dy")).ok || !(st = ddx.ensure(xN * 4, "dx")).ok ||
         !(st = ddhy.ensure(sN * 4, "dhy")).ok || !(st = ddhx.ensure(sN * 4, "dhx")).ok ||
-        !(st = ddcy.ensure(sN * 4, "dcy")).ok || !(st = ddcx.ensure(sN * 4, "dcx")).ok)
+        (!m.gru && (!(st = ddcy.ensure(sN * 4, "dcy")).ok || !(st = ddcx.ensure(sN * 4, "dcx")).ok)))
       return st;
     LSTMTS_CUDA(cudaMemcpy(ddy.p, dyc.data(), yN * 4, cudaMemcpyHostToDevice));
     LSTMTS_CUDA(cudaMemcpy(ddhy.p, dhT, sN * 4, cudaMemcpyHostToDevice));
-    LSTMTS_CUDA(cudaMemcpy(ddcy.p, dcT, sN * 4, cudaMemcpyHostToDevice));
+    if (!m.gru) LSTMTS_CUDA(cudaMemcpy(ddcy.p, dcT, sN * 4, cudaMemcpyHostToDevice));
     size_t workBytes = 0, reserveBytes = 0;
     LSTMTS_CUDNN(cudnnGetRNNTempSpaceSizes(m.handle, m.rnn, CUDNN_FWD_MODE_TRAINING, m.xDesc, &workBytes, &reserveBytes));
     if (reserveBytes > sv->reserve.bytes)
@@ -554,7 +580,8 @@ Status CudnnLstm::backward(CudnnSaved* saved, const float* dy, const float* dhT,
     const int32_t* dl = static_cast<const int32_t*>(sv->devLens.p);
     // BackwardData must run first: it updates the reserve space that BackwardWeights reads (PyTorch RNN.cpp).
     LSTMTS_CUDNN(cudnnRNNBackwardData_v8(m.handle, m.rnn, dl, m.yDesc, sv->y.p, ddy.p, m.xDesc, ddx.p, m.hDesc,
-                                         sv->hx.p, ddhy.p, ddhx.p, m.cDesc, sv->cx.p, ddcy.p, ddcx.p,
+                                         sv->hx.p, ddhy.p, ddhx.p, m.gru ? nullptr : m.cDesc, m.gru ? nullptr : sv->cx.p,
+                                         m.gru ? nullptr : ddcy.p, m.gru ? nullptr : ddcx.p,
                                          m.wBytes, m.w.p, m.work.bytes, m.work.p, sv->reserve.bytes, reserve));
     LSTMTS_CUDA(cudaMemset(m.dw.p, 0, m.wBytes));  // WGRAD_MODE_ADD accumulates
     LSTMTS_CUDNN(cudnnRNNBackwardWeights_v8(m.handle, m.rnn, CUDNN_WGRAD_MODE_ADD, dl, m.xDesc, sv->x.p, m.hDesc,
@@ -563,7 +590,7 @@ Status CudnnLstm::backward(CudnnSaved* saved, const float* dy, const float* dhT,
     std::vector<float> dxc(xN), dwh(m.wBytes / 4);
     LSTMTS_CUDA(cudaMemcpy(dxc.data(), ddx.p, xN * 4, cudaMemcpyDeviceToHost));
     LSTMTS_CUDA(cudaMemcpy(dh0, ddhx.p, sN * 4, cudaMemcpyDeviceToHost));
-    LSTMTS_CUDA(cudaMemcpy(dc0, ddcx.p, sN * 4, cudaMemcpyDeviceToHost));
+    if (!m.gru) LSTMTS_CUDA(cudaMemcpy(dc0, ddcx.p, sN * 4, cudaMemcpyDeviceToHost));
     LSTMTS_CUDA(cudaMemcpy(dwh.data(), m.dw.p, m.wBytes, cudaMemcpyDeviceToHost));
     // dx back to natural time order; padded steps get no gradient (Keras never reads them).
     std::memset(dx, 0, xN * 4);
@@ -574,15 +601,23 @@ Status CudnnLstm::backward(CudnnSaved* saved, const float* dy, const float* dhT,
         std::memcpy(dx + (t * B + b) * I, &dxc[(k * B + b) * I], sizeof(float) * I);
       }
     }
-    // Per-gate transposed matrices back to Keras [in, 4H]; the Keras bias is the recurrent-half bias.
-    for (int g = 0; g < 4; g++) {
-      const float* W = dwh.data() + m.wOff[g];
-      const float* Rg = dwh.data() + m.wOff[4 + g];
-      const float* bR = dwh.data() + m.bOff[4 + g];
+    // Per-gate transposed matrices back to Keras [in, gates·H]; the LSTM's Keras bias is the recurrent-half bias,
+    // the GRU's [2, 3H] bias both halves.
+    for (int g = 0; g < nGates; g++) {
+      const int c = m.cudnnGate(g);
+      const float* W = dwh.data() + m.wOff[c];
+      const float* Rg = dwh.data() + m.wOff[nGates + c];
+      const float* bW = dwh.data() + m.bOff[c];
+      const float* bR = dwh.data() + m.bOff[nGates + c];
       for (int64_t j = 0; j < H; j++) {
         for (int64_t k = 0; k < I; k++) dK[k * G4 + g * H + j] = W[j * I + k];
         for (int64_t k = 0; k < H; k++) dR[k * G4 + g * H + j] = Rg[j * H + k];
-        db[g * H + j] = bR[j];
+        if (m.gru) {
+          db[g * H + j] = bW[j];
+          db[G4 + g * H + j] = bR[j];
+        } else {
+          db[g * H + j] = bR[j];
+        }
       }
     }
   } catch (const std::bad_alloc&) {
@@ -593,5 +628,7 @@ Status CudnnLstm::backward(CudnnSaved* saved, const float* dy, const float* dhT,
 }
 
 CudnnStats CudnnLstm::stats() const { return *p_->stats; }
+
+bool CudnnLstm::isGru() const { return p_->gru; }
 
 }  // namespace lstmts

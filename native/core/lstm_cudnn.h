@@ -1,4 +1,4 @@
-// Fused LSTM on NVIDIA GPUs through the cuDNN 9 RNN API (cudnnSetRNNDescriptor_v8, cudnnRNNForward,
+// Fused LSTM (and GRU, initGru) on NVIDIA GPUs through the cuDNN 9 RNN API (cudnnSetRNNDescriptor_v8, cudnnRNNForward,
 // cudnnRNNBackwardData_v8, cudnnRNNBackwardWeights_v8). Node-free; same semantics as lstm_cpu.h (Keras).
 //
 // What is kept between calls (one CudnnLstm per layer): the handle, RNN / dropout / data / state descriptors,
@@ -57,6 +57,10 @@ class CudnnLstm {
 
   /// Creates the handle and descriptors for one unidirectional layer. tf32=false -> CUDNN_FMA_MATH (strict fp32).
   Status init(int device, int64_t I, int64_t H, bool tf32);
+  /// The same for a GRU layer (CUDNN_GRU = Keras reset_after = True): setWeights then takes Keras's K [I,3H],
+  /// R [H,3H], b [2,3H]; forward/backward take nullptr for c0/cT/dcT/dc0 and dK/dR/db have the GRU shapes.
+  Status initGru(int device, int64_t I, int64_t H, bool tf32);
+  bool isGru() const;
   /// Keras K [I,4H], R [H,4H], b [4H]. Uploads only if changed (version >= 0: equal version = unchanged).
   Status setWeights(const float* K, const float* R, const float* b, double version);
   /// x [T,B,I], h0/c0 [B,H] host; y [T,B,H], hT/cT [B,H] host. Lengths must be in [1, T].
@@ -77,6 +81,7 @@ class CudnnLstm {
   int64_t hiddenSize() const { return H_; }
 
  private:
+  Status initCell(int device, int64_t I, int64_t H, bool tf32, bool gru);
   struct Impl;
   std::unique_ptr<Impl> p_;
   int64_t I_ = 0, H_ = 0;

@@ -36,6 +36,7 @@
 
 #include "lstm_cpu.h"
 #include "lstm_cudnn.h"
+#include "gru_cpu.h"
 
 using namespace lstmts;
 
@@ -470,6 +471,59 @@ void time_medium(std::mt19937& rng) {
               "training forward + backward %.2f ms\n", inf, train);
 }
 
+// GRU mode (CudnnLstm::initGru, CUDNN_GRU = Keras reset_after = True) against the CPU GRU core (gru_cpu.h):
+// forward and backward with random weights of Keras's GRU shapes; outputs and gradients within the same tolerances.
+void check_gru_case(const Case& c, std::mt19937& rng) {
+  const size_t T = c.T, B = c.B, I = c.I, H = c.H;
+  Data d = make_data(c, rng);
+  d.K = rnd(rng, I * 3 * H, 0.8f);
+  d.R = rnd(rng, H * 3 * H, 0.8f);
+  d.b = rnd(rng, 6 * H, 0.5f);
+  const std::string name = "GRU " + describe(c, d);
+  const LstmDims dims{c.T, c.B, c.I, c.H};
+  const LstmOptions o = options(c, d);
+  Outputs cpu, gpu;
+  cpu.y.assign(T * B * H, 0.0f);
+  cpu.hT.assign(B * H, 0.0f);
+  std::vector<float> saved(static_cast<size_t>(gru_cpu_saved_floats(dims)));
+  Status st = gru_cpu_forward(dims, o, d.x.data(), d.h0.data(), d.K.data(), d.R.data(), d.b.data(), cpu.y.data(),
+                              cpu.hT.data(), saved.data());
+  if (!st.ok) return report(false, name + ": CPU reference failed: " + st.message);
+  cpu.dx.assign(T * B * I, 0.0f);
+  cpu.dh0.assign(B * H, 0.0f);
+  cpu.dK.assign(I * 3 * H, 0.0f);
+  cpu.dR.assign(H * 3 * H, 0.0f);
+  cpu.db.assign(6 * H, 0.0f);
+  st = gru_cpu_backward(dims, o, d.x.data(), d.K.data(), d.R.data(), saved.data(), d.dy.data(), d.dhT.data(),
+                        cpu.dx.data(), cpu.dh0.data(), cpu.dK.data(), cpu.dR.data(), cpu.db.data());
+  if (!st.ok) return report(false, name + ": CPU reference backward failed: " + st.message);
+  CudnnLstm L;
+  if (!(st = L.initGru(0, c.I, c.H, false)).ok || !(st = L.setWeights(d.K.data(), d.R.data(), d.b.data(), -1)).ok)
+    return report(false, name + ": " + st.message);
+  gpu.y.assign(T * B * H, 0.0f);
+  gpu.hT.assign(B * H, 0.0f);
+  CudnnSaved* sv = nullptr;
+  if (!(st = L.forward(c.T, c.B, o, d.x.data(), d.h0.data(), nullptr, gpu.y.data(), gpu.hT.data(), nullptr, true, &sv)).ok)
+    return report(false, name + ": " + st.message);
+  gpu.dx.assign(T * B * I, 0.0f);
+  gpu.dh0.assign(B * H, 0.0f);
+  gpu.dK.assign(I * 3 * H, 0.0f);
+  gpu.dR.assign(H * 3 * H, 0.0f);
+  gpu.db.assign(6 * H, 0.0f);
+  if (!(st = L.backward(sv, d.dy.data(), d.dhT.data(), nullptr, gpu.dx.data(), gpu.dh0.data(), nullptr, gpu.dK.data(),
+                        gpu.dR.data(), gpu.db.data(), c.T, c.B)).ok)
+    return report(false, name + ": " + st.message);
+  cpu.cT.clear();
+  gpu.cT.clear();
+  cpu.dc0.clear();
+  gpu.dc0.clear();
+  const Errs e = compare(gpu, cpu, true);
+  char buf[200];
+  std::snprintf(buf, sizeof buf, ": out max|d| %.2e (%s), grad max rel %.2e (%s)", e.out, e.worstOut.c_str(), e.grad,
+                e.worstGrad.c_str());
+  report(e.out <= kOutTol && e.grad <= kGradTol, name + buf);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -523,6 +577,7 @@ int main(int argc, char** argv) {
       masked(flags(Case{30, 12, 33, 31}, true, false)),
   };
   for (const Case& c : cases) check_case(c, rng);
+  for (const Case& c : cases) check_gru_case(c, rng);
   check_weight_uploads(rng);
   check_errors(rng);
   if (!quick) {

@@ -5,7 +5,7 @@
 // forward returns the device reserve space in `saved`, which backward consumes and frees (release() frees it
 // when no backward comes, or after the last backward of a graph kept with retainGraph). Unavailable (with the reason) without the addon, a CUDA device or cuDNN's libraries.
 
-import type { LstmBackend, LstmSeqArgs, LstmSeqGrads, LstmSeqResult } from './types.js';
+import type { LstmBackend, LstmSeqArgs, LstmSeqGrads, LstmSeqResult, GruBackend, GruSeqArgs, GruSeqResult } from './types.js';
 import type { TypedArray } from '../tensor/tensor.js';
 import { fail } from '../tensor/shape.js';
 import {
@@ -113,5 +113,63 @@ export const cudnnLstmBackend: LstmBackend = {
         // already consumed by backward: nothing to free
       }
     }
+  },
+};
+
+// ---- GRU -------------------------------------------------------------------------------------------------
+//
+// The 'cudnn' GRU backend: the same device layer class in CUDNN_GRU mode (native/core/lstm_cudnn.cpp initGru,
+// Keras reset_after = True; cuDNN's gate order r, z, h and its double bias are mapped there, docs/native.md),
+// one per weights identity, the same saved-state and retainGraph rules. Written and compiled without a GPU:
+// test/native/cudnn.test.ts checks it against the TS GRU kernel when a GPU is present (issue #13 / #18).
+
+const gruLayers = new WeakMap<object, { I: number; H: number; tf32: boolean; device: number; layer: CudnnLstmHandle }>();
+
+function gruLayerFor(a: GruSeqArgs): CudnnLstmHandle {
+  const addon = cudnnAddon();
+  const why = cudnnUnavailableReason();
+  if (!addon || why !== null) fail('cudnn', `not available: ${why}`);
+  let e = gruLayers.get(a.kernel);
+  const { tf32, device } = cudnnOptions;
+  if (!e || e.I !== a.I || e.H !== a.H || e.tf32 !== tf32 || e.device !== device) {
+    e = { I: a.I, H: a.H, tf32, device, layer: new addon.CudnnLstm({ I: a.I, H: a.H, tf32, device, cell: 'gru' }) };
+    gruLayers.set(a.kernel, e);
+  }
+  e.layer.setWeights({ kernel: f32(a.kernel, 'kernel'), recurrentKernel: f32(a.recurrentKernel, 'recurrentKernel'), bias: f32(a.bias, 'bias') });
+  return e.layer;
+}
+
+export const cudnnGruBackend: GruBackend = {
+  name: 'cudnn',
+  availability() {
+    const why = cudnnUnavailableReason();
+    if (why !== null) return { ok: false, reason: why };
+    if (!(cudnnAddon()?.buildInfo().cells ?? '').split(',').includes('gru')) {
+      return { ok: false, reason: 'the loaded cuDNN addon has no GRU mode (rebuild it: npm run build:native)' };
+    }
+    return smokeTest();
+  },
+  rejects(a: GruSeqArgs): string | null {
+    return cudnnLstmBackend.rejects({ ...a, c0: a.h0 });
+  },
+  forward(a: GruSeqArgs, training: boolean): GruSeqResult {
+    const layer = gruLayerFor(a);
+    const r = layer.forward({
+      T: a.T, B: a.B, x: f32(a.x, 'x'), h0: f32(a.h0, 'h0'), c0: new Float32Array(0),
+      seqLengths: a.seqLengths, goBackwards: a.goBackwards, zeroOutputForMask: a.zeroOutputForMask,
+    }, training);
+    return { y: r.y, hT: r.hT, saved: r.saved ? ({ layer, handle: r.saved } satisfies CudnnSaved) : null };
+  },
+  backward(a: GruSeqArgs, fwd: GruSeqResult, dy: TypedArray, dhT: TypedArray, opts: { keepSaved?: boolean } = {}) {
+    const s = fwd.saved as CudnnSaved | null;
+    if (!s || !s.handle) fail('cudnn', 'backward needs the result of a training forward (forward(args, true)) that no backward consumed');
+    s.layer.setWeights({ kernel: f32(a.kernel, 'kernel'), recurrentKernel: f32(a.recurrentKernel, 'recurrentKernel'), bias: f32(a.bias, 'bias') });
+    const keep = opts.keepSaved === true;
+    const g = s.layer.backward(s.handle, { T: a.T, B: a.B, dy: f32(dy, 'dy'), dhT: f32(dhT, 'dhT'), dcT: new Float32Array(0), keep });
+    if (!keep) (fwd as { saved: unknown }).saved = null;
+    return { dx: g.dx, dh0: g.dh0, dKernel: g.dKernel, dRecurrentKernel: g.dRecurrentKernel, dBias: g.dBias };
+  },
+  release(fwd: GruSeqResult): void {
+    cudnnLstmBackend.release!({ y: fwd.y, hT: fwd.hT, cT: fwd.hT, saved: fwd.saved });
   },
 };

@@ -57,13 +57,16 @@ export function runSingleStateOp<A>(op: string, backend: SingleStateBackend<A>, 
   const training = needsGrad(inputs);
   const fwd = backend.forward(args, training);
   const outs = [new Tensor(fwd.y, [T, B, H]), new Tensor(fwd.hT, [B, H])];
-  if (!training) return outs as [Tensor, Tensor];
+  if (!training) {
+    backend.release?.(fwd);
+    return outs as [Tensor, Tensor];
+  }
   const zerosOr = (g: Tensor | null, n: number): TypedArray => (g === null ? allocate(x.dtype, n) : g.data);
-  recordMulti(op, inputs, outs, (gs) => {
-    const g = backend.backward(args, fwd, zerosOr(gs[0], T * B * H), zerosOr(gs[1], B * H), { skipDx: !x.requiresGrad });
+  recordMulti(op, inputs, outs, (gs, ctx) => {
+    const g = backend.backward(args, fwd, zerosOr(gs[0], T * B * H), zerosOr(gs[1], B * H), { skipDx: !x.requiresGrad, keepSaved: ctx.retainGraph });
     const wrap = (t: Tensor, d: TypedArray): Tensor | null => (t.requiresGrad ? new Tensor(d, t.shape) : null);
     return [wrap(x, g.dx), wrap(h0, g.dh0), wrap(kernel, g.dKernel), wrap(recurrentKernel, g.dRecurrentKernel), wrap(bias, g.dBias)];
     // The backward reads the inputs and what forward kept; the outputs are never read, so not version-checked.
-  }, { saved: inputs });
+  }, { saved: inputs, onRelease: () => backend.release?.(fwd) });
   return outs as [Tensor, Tensor];
 }

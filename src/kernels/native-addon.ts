@@ -56,9 +56,10 @@ export interface CudnnLstmHandle {
     weightSpaceBytes: number; liveReserveBytes: number; liveSaved: number };
 }
 export interface CudnnAddon {
-  buildInfo(): { cudnnCompiledVersion: number; cudartCompiledVersion: number };
+  /** `cells`: the cell kinds CudnnLstm accepts ("lstm,gru"; absent in addons built before the GRU mode). */
+  buildInfo(): { cudnnCompiledVersion: number; cudartCompiledVersion: number; cells?: string };
   probe(): CudnnProbeResult;
-  CudnnLstm: new (o: { I: number; H: number; device?: number; tf32?: boolean }) => CudnnLstmHandle;
+  CudnnLstm: new (o: { I: number; H: number; device?: number; tf32?: boolean; cell?: 'lstm' | 'gru' }) => CudnnLstmHandle;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -133,8 +133,13 @@ export interface SingleStateBackend<A> {
   /** As LstmBackend.rejects: decided from sizes, dtype and flags only. */
   rejects(args: A): string | null;
   forward(args: A, training: boolean): SingleStateSeqResult;
-  /** BPTT; dy [T, B, H] in processing order, dhT [B, H]. `skipDx`: x needs no gradient. */
-  backward(args: A, fwd: SingleStateSeqResult, dy: TypedArray, dhT: TypedArray, opts?: { skipDx?: boolean }): SingleStateSeqGrads;
+  /**
+   * BPTT; dy [T, B, H] in processing order, dhT [B, H]. `skipDx`: x needs no gradient. `keepSaved`: another
+   * backward over the same forward may follow (retainGraph), as LstmBackend.backward.
+   */
+  backward(args: A, fwd: SingleStateSeqResult, dy: TypedArray, dhT: TypedArray, opts?: { skipDx?: boolean; keepSaved?: boolean }): SingleStateSeqGrads;
+  /** Frees what forward saved (a device reserve) when no backward will come. Optional. */
+  release?(fwd: SingleStateSeqResult): void;
 }
 
 export type GruSeqResult = SingleStateSeqResult;

@@ -2,13 +2,18 @@
 // selection falls back to native-cpu / ts; forcing it throws naming that reason. (2) Where a GPU is present,
 // the same fast-check property as cpu-vs-ts.test.ts against the TS reference (outputs ≤ 1e-5 abs, gradients
 // ≤ 1e-4 rel; FMA math, no TF32), and device-state management (weights uploaded once, reserve freed after
-// backward, no leak). Skipped with a printed reason otherwise.
+// backward, no leak). The GRU mode (CUDNN_GRU) the same way against the TS GRU kernel. Skipped with a printed
+// reason otherwise.
 import { expect } from 'chai';
 import fc from 'fast-check';
 import * as lt from '../../src/index.js';
 import { selectLstmBackend, getLstmBackend } from '../../src/kernels/select.js';
 import { tsLstmBackend } from '../../src/kernels/ts.js';
-import { cudnnLstmBackend } from '../../src/kernels/cudnn.js';
+import { cudnnLstmBackend, cudnnGruBackend } from '../../src/kernels/cudnn.js';
+import { tsGruBackend } from '../../src/kernels/gru-ts.js';
+import { selectGruBackend } from '../../src/kernels/select.js';
+import { Random } from '../../src/index.js';
+import type { GruSeqArgs } from '../../src/kernels/types.js';
 import { cudnnAddon, cudnnProbe, cudnnUnavailableReason } from '../../src/kernels/native-addon.js';
 import { arbCase, compare, makeArgs, requireCudnn, seeds, skipWithReason, type Case } from './helpers.js';
 
@@ -75,6 +80,47 @@ describe('native: cuDNN backend', function () {
       worst = { val: Math.max(worst.val, r.val), grad: Math.max(worst.grad, r.grad) };
     }), { numRuns: 60, seed: 5150 }); // each case makes a cuDNN handle (new kernel array): keep it modest
     console.log(`      worst |Δy,h,c| ${worst.val.toExponential(2)}, worst grad rel ${worst.grad.toExponential(2)}`);
+  });
+
+  it('GRU without a usable GPU: the cudnn GRU backend is registered, says why it cannot run, auto falls back', function () {
+    const why = cudnnUnavailableReason();
+    if (why === null) skipWithReason(this, 'GRU fallback test', 'a GPU is usable here; the GRU property test below covers cuDNN');
+    const av = cudnnGruBackend.availability();
+    expect(av.ok).to.equal(false);
+    const sel = selectGruBackend({ ...eligible, resetAfter: true });
+    expect(sel.name).to.not.equal('cudnn');
+    expect(sel.reasons.find((r) => r.startsWith('cudnn:'))).to.include(why!.slice(0, 40));
+  });
+
+  it('GRU: cudnn == ts fused (fast-check, CUDNN_GRU = Keras reset_after=True): y, hT ≤ 1e-5 abs; gradients ≤ 1e-4 rel', function () {
+    requireCudnn(this);
+    const nonEmpty = arbCase.map((p) => ({ ...p, lens: p.lens ? p.lens.map((l) => Math.max(1, l)) : null }));
+    fc.assert(fc.property(nonEmpty, (p) => {
+      const rng = new Random(p.seed);
+      const arr = (n: number, sc: number): Float32Array => Float32Array.from({ length: n }, () => rng.uniformRange(-sc, sc));
+      const a: GruSeqArgs = {
+        T: p.T, B: p.B, I: p.I, H: p.H, dtype: 'float32', x: arr(p.T * p.B * p.I, 1), h0: arr(p.B * p.H, 0.5),
+        kernel: arr(p.I * 3 * p.H, 0.8), recurrentKernel: arr(p.H * 3 * p.H, 0.8), bias: arr(6 * p.H, 0.5),
+        seqLengths: p.lens ? Int32Array.from(p.lens) : null, goBackwards: p.goBackwards, zeroOutputForMask: p.zeroOutputForMask,
+      };
+      const dy = arr(p.T * p.B * p.H, 1);
+      const dhT = arr(p.B * p.H, 1);
+      const fr = tsGruBackend.forward(a, true);
+      const gr = tsGruBackend.backward(a, fr, dy, dhT);
+      const fg = cudnnGruBackend.forward(a, true);
+      const gg = cudnnGruBackend.backward(a, fg, dy, dhT);
+      const maxAbs = (u: ArrayLike<number>, v: ArrayLike<number>): number => {
+        let m = 0;
+        for (let i = 0; i < u.length; i++) m = Math.max(m, Math.abs(u[i] - v[i]));
+        return m;
+      };
+      for (const k of ['y', 'hT'] as const) expect(maxAbs(fg[k], fr[k]), `${k} ${JSON.stringify(p)}`).to.be.at.most(1e-5);
+      for (const k of ['dx', 'dh0', 'dKernel', 'dRecurrentKernel', 'dBias'] as const) {
+        let scale = 1;
+        for (const v of gr[k]) scale = Math.max(scale, Math.abs(v));
+        expect(maxAbs(gg[k], gr[k]) / scale, `${k} ${JSON.stringify(p)}`).to.be.at.most(1e-4);
+      }
+    }), { numRuns: 40, seed: 6260 });
   });
 
   it('device state: weights uploaded once while unchanged, reserve freed by backward and release, no leak', function () {

@@ -12,14 +12,13 @@
 
 import {
   Tensor, dropout as applyDropout, dropoutMask, baseArgsFromConfig,
-  serializeRegularizer, type CallArgs, kerasCompat, optionKeys, checkOptions, checkedArgs,
+  serializeRegularizer, type CallArgs, kerasCompat, optionKeys, checkOptions,
 } from './deps.js';
 import { GRUCell, gruCellArgsFromConfig, GRU_CELL_OPTIONS, type GRUCellArgs } from './gru-cell.js';
-import { RNN, rnnOptionsFromConfig, registerCell, withoutRnnOptions, checkBackendPreference, RNN_OPTIONS, type RecurrentLayerArgs } from './rnn.js';
-import { readMask } from './rnn-loop.js';
-import { baseLayerConfig, maskAsRows } from './lstm.js';
+import { RNN, rnnOptionsFromConfig, registerCell, checkBackendPreference, cellLayerArgs, cellArgsOf, RNN_OPTIONS, type RecurrentLayerArgs } from './rnn.js';
+import { baseLayerConfig } from './lstm.js';
 import { gruSequence } from '../../../kernels/gru-sequence.js';
-import { selectGruBackend, maskToSeqLengths, type LstmBackendPreference } from '../../../kernels/select.js';
+import { selectGruBackend, type LstmBackendPreference } from '../../../kernels/select.js';
 
 export type GRUArgs = Omit<GRUCellArgs, 'name' | 'trainable' | 'dtype' | 'activityRegularizer'> & RecurrentLayerArgs & {
   /** Which kernel may run this layer: 'auto' (default), 'ts' (pure TypeScript), 'native-cpu', 'cudnn'. */
@@ -35,13 +34,8 @@ export class GRU extends RNN {
 
   constructor(args: GRUArgs) {
     checkOptions('GRU', args, GRU.optionKeys);
-    const { name, trainable, dtype, batchInputShape, inputShape, batchSize, activityRegularizer, backend, ...rest } = args;
-    const cell = new GRUCell({ ...withoutRnnOptions(rest), name: 'gru_cell', dtype, trainable });
-    super(checkedArgs({
-      name, trainable, dtype, batchInputShape, inputShape, batchSize, activityRegularizer, cell,
-      returnSequences: args.returnSequences, returnState: args.returnState, goBackwards: args.goBackwards,
-      stateful: args.stateful, timeMajor: args.timeMajor, unroll: args.unroll, zeroOutputForMask: args.zeroOutputForMask,
-    }));
+    const { backend, ...layerArgs } = args;
+    super(cellLayerArgs(layerArgs, new GRUCell({ ...cellArgsOf(layerArgs), name: 'gru_cell' })));
     this.backend = checkBackendPreference('GRU', backend);
   }
 
@@ -58,12 +52,8 @@ export class GRU extends RNN {
   }
 
   override call(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor | Tensor[] {
-    const { x, B, T } = this.checkInputs(inputs);
-    const training = kwargs.training ?? false;
-    const initial = this.resolveInitialState(kwargs, B, x.dtype);
-    const mask = readMask(kwargs.mask, B, T, this.timeMajor, this.name);
+    const { x, B, T, training, initial, mask, summary } = this.callPrologue(inputs, kwargs);
     const cell = this.cell;
-    const summary = kwargs.mask !== undefined && kwargs.mask !== null ? maskToSeqLengths(maskAsRows(mask!, B, T)) : null;
     const sel = selectGruBackend({
       activation: cell.activation.name,
       recurrentActivation: cell.recurrentActivation.name,

@@ -15,13 +15,12 @@
 
 import {
   Tensor, dropout as applyDropout, dropoutMask, baseArgsFromConfig,
-  serializeRegularizer, type CallArgs, kerasCompat, optionKeys, checkOptions, checkedArgs,
+  serializeRegularizer, type CallArgs, kerasCompat, optionKeys, checkOptions,
 } from './deps.js';
 import { LSTMCell, lstmCellArgsFromConfig, LSTM_CELL_OPTIONS, type LSTMCellArgs } from './lstm-cell.js';
-import { RNN, rnnOptionsFromConfig, registerCell, withoutRnnOptions, checkBackendPreference, RNN_OPTIONS, type RecurrentLayerArgs } from './rnn.js';
-import { readMask } from './rnn-loop.js';
+import { RNN, rnnOptionsFromConfig, registerCell, checkBackendPreference, cellLayerArgs, cellArgsOf, RNN_OPTIONS, type RecurrentLayerArgs } from './rnn.js';
 import { lstmSequence } from '../../../kernels/lstm-sequence.js';
-import { selectLstmBackend, maskToSeqLengths, type LstmBackendPreference, type LstmKernelName } from '../../../kernels/select.js';
+import { selectLstmBackend, type LstmBackendPreference, type LstmKernelName } from '../../../kernels/select.js';
 
 export interface LSTMArgs extends Omit<LSTMCellArgs, 'name' | 'trainable' | 'dtype' | 'activityRegularizer'>, RecurrentLayerArgs {
   /** Which kernel may run this layer: 'auto' (default), 'ts' (pure TypeScript), 'native-cpu', 'cudnn'. */
@@ -46,13 +45,8 @@ export class LSTM extends RNN {
 
   constructor(args: LSTMArgs) {
     checkOptions('LSTM', args, LSTM.optionKeys);
-    const { name, trainable, dtype, batchInputShape, inputShape, batchSize, activityRegularizer, backend, ...rest } = args;
-    const cell = new LSTMCell({ ...withoutRnnOptions(rest), name: 'lstm_cell', dtype, trainable });
-    super(checkedArgs({
-      name, trainable, dtype, batchInputShape, inputShape, batchSize, activityRegularizer, cell,
-      returnSequences: args.returnSequences, returnState: args.returnState, goBackwards: args.goBackwards,
-      stateful: args.stateful, timeMajor: args.timeMajor, unroll: args.unroll, zeroOutputForMask: args.zeroOutputForMask,
-    }));
+    const { backend, ...layerArgs } = args;
+    super(cellLayerArgs(layerArgs, new LSTMCell({ ...cellArgsOf(layerArgs), name: 'lstm_cell' })));
     this.backend = checkBackendPreference('LSTM', backend);
   }
 
@@ -70,12 +64,8 @@ export class LSTM extends RNN {
   }
 
   override call(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor | Tensor[] {
-    const { x, B, T } = this.checkInputs(inputs);
-    const training = kwargs.training ?? false;
-    const initial = this.resolveInitialState(kwargs, B, x.dtype);
-    const mask = readMask(kwargs.mask, B, T, this.timeMajor, this.name);
+    const { x, B, T, training, initial, mask, summary } = this.callPrologue(inputs, kwargs);
     const cell = this.cell;
-    const summary = kwargs.mask !== undefined && kwargs.mask !== null ? maskToSeqLengths(maskAsRows(mask!, B, T)) : null;
     const sel = selectLstmBackend({
       activation: cell.activation.name,
       recurrentActivation: cell.recurrentActivation.name,
@@ -162,11 +152,4 @@ export function baseLayerConfig(layer: RNN): Record<string, unknown> {
   const cfg = RNN.prototype.getConfig.call(layer);
   delete cfg.cell;
   return cfg;
-}
-
-/** Row-major [B, T] bytes → nested rows for maskToSeqLengths. */
-export function maskAsRows(mask: Uint8Array, B: number, T: number): number[][] {
-  const rows: number[][] = [];
-  for (let b = 0; b < B; b++) rows.push(Array.from(mask.subarray(b * T, (b + 1) * T)));
-  return rows;
 }

@@ -12,12 +12,12 @@
 import {
   Tensor, fail, shapeStr, zeros, tensor, stack, unstack, transpose, noGrad, reshape, slice, dropout as applyDropout,
   Layer, baseArgsFromConfig, type LayerArgs, type CallArgs, type DType, kerasCompat, type RegularizerId,
-  optionKeys, checkBoolean, LAYER_OPTIONS,
+  optionKeys, checkBoolean, LAYER_OPTIONS, checkedArgs,
 } from './deps.js';
 import { RNNCellBase, DropoutRNNCell } from './cell-base.js';
 import { StackedRNNCells } from './stacked-cells.js';
 import { rnnLoop, readMask } from './rnn-loop.js';
-import type { LstmKernelName, LstmBackendPreference } from '../../../kernels/select.js';
+import { maskToSeqLengths, type LstmKernelName, type LstmBackendPreference, type MaskSummary } from '../../../kernels/select.js';
 
 export interface RNNOptions {
   returnSequences?: boolean;
@@ -51,6 +51,26 @@ export const RNN_OPTIONS = {
 } as const satisfies { [K in keyof Required<RNNOptions>]: true };
 
 /** `args` without the RNN options (what LSTM and SimpleRNN hand to their cell). */
+/**
+ * The RNN arguments of a layer that owns its cell (LSTM, GRU, SimpleRNN): the layer-level options of `args`
+ * plus `cell` (Keras's LSTM/GRU/SimpleRNN.__init__ pass the same set to RNN.__init__).
+ */
+export function cellLayerArgs(args: RecurrentLayerArgs & LayerArgs, cell: RNNCellBase): RNNArgs {
+  const { name, trainable, dtype, batchInputShape, inputShape, batchSize, activityRegularizer } = args;
+  return checkedArgs({
+    name, trainable, dtype, batchInputShape, inputShape, batchSize, activityRegularizer, cell,
+    returnSequences: args.returnSequences, returnState: args.returnState, goBackwards: args.goBackwards,
+    stateful: args.stateful, timeMajor: args.timeMajor, unroll: args.unroll, zeroOutputForMask: args.zeroOutputForMask,
+  });
+}
+
+/** The cell's share of a cell layer's arguments: without the RNN options and the layer-only keys (dtype and trainable stay). */
+export function cellArgsOf<T extends RecurrentLayerArgs & LayerArgs>(args: T): Omit<T, keyof RNNOptions | 'name' | 'batchInputShape' | 'inputShape' | 'batchSize' | 'activityRegularizer'> {
+  const { name, batchInputShape, inputShape, batchSize, activityRegularizer, ...rest } = withoutRnnOptions(args) as T & LayerArgs;
+  void name; void batchInputShape; void inputShape; void batchSize; void activityRegularizer;
+  return rest as never;
+}
+
 /** A layer's `backend` argument: 'auto' (default), 'ts', 'native-cpu' or 'cudnn' (docs/selection.md). */
 export function checkBackendPreference(where: string, v: unknown): LstmBackendPreference {
   const allowed: LstmBackendPreference[] = ['auto', 'ts', 'native-cpu', 'cudnn'];
@@ -242,6 +262,22 @@ export class RNN extends Layer {
    * input-dropout mask of this call broadcast over time, which is what the implementation-2 cells do with their
    * cached mask at every step (Keras 3; K3 LSTM.inner_loop draws it the same way for its cuDNN path).
    */
+  /**
+   * What every layer call with a fast path needs first: the checked input, training flag, initial states, the
+   * mask as [B, T] bytes and, when a mask was given, its summary for the fused kernels' rules.
+   */
+  protected callPrologue(inputs: Tensor | Tensor[], kwargs: CallArgs) {
+    const { x, B, T } = this.checkInputs(inputs);
+    const mask = readMask(kwargs.mask, B, T, this.timeMajor, this.name);
+    let summary: MaskSummary | null = null;
+    if (kwargs.mask !== undefined && kwargs.mask !== null) {
+      const rows: number[][] = [];
+      for (let b = 0; b < B; b++) rows.push(Array.from(mask!.subarray(b * T, (b + 1) * T)));
+      summary = maskToSeqLengths(rows);
+    }
+    return { x, B, T, training: kwargs.training ?? false, initial: this.resolveInitialState(kwargs, B, x.dtype), mask, summary };
+  }
+
   protected fusedInput(x: Tensor, perCallDropout: boolean): Tensor {
     const xTm = this.timeMajor ? x : transpose(x, [1, 0, 2]);
     const cell = this.cell;

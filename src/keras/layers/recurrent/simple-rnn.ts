@@ -7,14 +7,12 @@
 
 import {
   Tensor, type CallArgs,
-  baseArgsFromConfig, serializeRegularizer, optionKeys, checkOptions, checkedArgs,
+  baseArgsFromConfig, serializeRegularizer, optionKeys, checkOptions,
 } from './deps.js';
-import { readMask } from './rnn-loop.js';
-import { maskAsRows } from './lstm.js';
 import { simpleRnnSequence } from '../../../kernels/simple-rnn-sequence.js';
-import { selectSimpleRnnBackend, maskToSeqLengths, type LstmBackendPreference } from '../../../kernels/select.js';
+import { selectSimpleRnnBackend, type LstmBackendPreference } from '../../../kernels/select.js';
 import { SimpleRNNCell, simpleRnnCellArgsFromConfig, SIMPLE_RNN_CELL_OPTIONS, type SimpleRNNCellArgs } from './simple-rnn-cell.js';
-import { RNN, rnnOptionsFromConfig, registerCell, withoutRnnOptions, checkBackendPreference, RNN_OPTIONS, type RecurrentLayerArgs } from './rnn.js';
+import { RNN, rnnOptionsFromConfig, registerCell, checkBackendPreference, cellLayerArgs, cellArgsOf, RNN_OPTIONS, type RecurrentLayerArgs } from './rnn.js';
 import { baseLayerConfig } from './lstm.js';
 
 export type SimpleRNNArgs = Omit<SimpleRNNCellArgs, 'name' | 'trainable' | 'dtype' | 'activityRegularizer'> & RecurrentLayerArgs & {
@@ -31,13 +29,8 @@ export class SimpleRNN extends RNN {
 
   constructor(args: SimpleRNNArgs) {
     checkOptions('SimpleRNN', args, SimpleRNN.optionKeys);
-    const { name, trainable, dtype, batchInputShape, inputShape, batchSize, activityRegularizer, backend, ...rest } = args;
-    const cell = new SimpleRNNCell({ ...withoutRnnOptions(rest), name: 'simple_rnn_cell', dtype, trainable });
-    super(checkedArgs({
-      name, trainable, dtype, batchInputShape, inputShape, batchSize, activityRegularizer, cell,
-      returnSequences: args.returnSequences, returnState: args.returnState, goBackwards: args.goBackwards,
-      stateful: args.stateful, timeMajor: args.timeMajor, unroll: args.unroll, zeroOutputForMask: args.zeroOutputForMask,
-    }));
+    const { backend, ...layerArgs } = args;
+    super(cellLayerArgs(layerArgs, new SimpleRNNCell({ ...cellArgsOf(layerArgs), name: 'simple_rnn_cell' })));
     this.backend = checkBackendPreference('SimpleRNN', backend);
   }
 
@@ -46,12 +39,8 @@ export class SimpleRNN extends RNN {
   }
 
   override call(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor | Tensor[] {
-    const { x, B, T } = this.checkInputs(inputs);
-    const training = kwargs.training ?? false;
-    const initial = this.resolveInitialState(kwargs, B, x.dtype);
-    const mask = readMask(kwargs.mask, B, T, this.timeMajor, this.name);
+    const { x, B, T, training, initial, mask, summary } = this.callPrologue(inputs, kwargs);
     const cell = this.cell;
-    const summary = kwargs.mask !== undefined && kwargs.mask !== null ? maskToSeqLengths(maskAsRows(mask!, B, T)) : null;
     const sel = selectSimpleRnnBackend({
       activation: cell.activation.name, recurrentDropout: cell.recurrentDropout, unroll: this.unroll, useBias: cell.useBias,
       mask: summary, dtype: x.dtype, dims: { T, B, I: x.shape[2], H: cell.units }, goBackwards: this.goBackwards,

@@ -84,6 +84,33 @@ if (cpuPath) {
   run('backward dhT detached', 'error', () => c.backward(good, { ...g, dhT: detached(10) }));
   run('backward grads missing', 'error', () => c.backward(good));
   run('backward grads not an object', 'error', () => c.backward(good, 5));
+  // GRU (gates 3, bias [6H]) and SimpleRNN (gates 1, bias [H], activation) entry points: the same checks.
+  for (const [fwd, bwd, gates, biasLen, extra] of [['gruForward', 'gruBackward', 3, 6, {}], ['srnnForward', 'srnnBackward', 1, 1, { activation: 'relu' }]]) {
+    const cg = (T, B, I, H, over = {}) => ({
+      T, B, I, H, x: f32(T * B * I), h0: f32(B * H), kernel: f32(I * gates * H), recurrentKernel: f32(H * gates * H),
+      bias: f32(biasLen * H), seqLengths: null, goBackwards: false, zeroOutputForMask: false, ...extra, ...over,
+    });
+    const ga = cg(3, 2, 4, 5);
+    run(`${fwd} valid call`, 'ok', () => c[fwd](ga, true));
+    run(`${fwd} no arguments`, 'error', () => c[fwd]());
+    for (const k of ['x', 'h0', 'kernel', 'recurrentKernel', 'bias']) {
+      run(`${fwd} ${k} one element short`, 'error', () => c[fwd]({ ...ga, [k]: f32(ga[k].length - 1) }, true));
+      run(`${fwd} ${k} Float64Array`, 'error', () => c[fwd]({ ...ga, [k]: new Float64Array(ga[k].length) }, true));
+      run(`${fwd} ${k} detached`, 'error', () => c[fwd]({ ...ga, [k]: detached(ga[k].length) }, true));
+    }
+    for (const [k, v] of [['T', -1], ['B', NaN], ['H', 1.5], ['I', 'x']]) run(`${fwd} ${k} = ${String(v)}`, 'error', () => c[fwd]({ ...ga, [k]: v }, true));
+    run(`${fwd} seqLengths > T`, 'error', () => c[fwd]({ ...ga, seqLengths: Int32Array.from([1, 4]) }, true));
+    run(`${fwd} absurd: T*B overflows int`, 'error', () => c[fwd]({ ...ga, T: 2 ** 20, B: 2 ** 20 }, true));
+    run(`${fwd} absurd: H = 2^30`, 'error', () => c[fwd]({ ...ga, H: 2 ** 30 }, true));
+    run(`${fwd} zero sizes`, 'ok', () => c[fwd](cg(0, 0, 0, 0), true));
+    if (fwd === 'srnnForward') run(`${fwd} activation sigmoid`, 'error', () => c[fwd]({ ...ga, activation: 'sigmoid' }, true));
+    const fr = c[fwd](ga, true);
+    const gg = { saved: fr.saved, dy: f32(3 * 2 * 5), dhT: f32(10) };
+    run(`${bwd} valid`, 'ok', () => c[bwd](ga, gg));
+    run(`${bwd} saved too short`, 'error', () => c[bwd](ga, { ...gg, saved: f32(fr.saved.length - 1) }));
+    run(`${bwd} dy wrong length`, 'error', () => c[bwd](ga, { ...gg, dy: f32(7) }));
+    run(`${bwd} grads missing`, 'error', () => c[bwd](ga));
+  }
   run('savedFloats overflow', 'error', () => c.savedFloats({ T: 2 ** 31 - 1, B: 2 ** 31 - 1, H: 2 ** 31 - 1 }));
   run('setNumThreads NaN', 'error', () => c.setNumThreads(NaN));
   run('setNumThreads 0', 'error', () => c.setNumThreads(0));
@@ -99,6 +126,7 @@ if (cudnnPath) {
   run('cudnn CudnnLstm I=0', 'error', () => new g.CudnnLstm({ I: 0, H: 2 }));
   run('cudnn CudnnLstm absurd H', 'error', () => new g.CudnnLstm({ I: 2, H: 2 ** 31 - 1 }));
   run('cudnn CudnnLstm called without new', 'error', () => g.CudnnLstm({ I: 2, H: 2 }));
+  run('cudnn CudnnLstm cell not lstm/gru', 'error', () => new g.CudnnLstm({ I: 2, H: 2, cell: 'rnn' }));
   const probe = g.probe();
   if (probe.deviceCount === 0 || probe.libraryError) {
     run('cudnn CudnnLstm on a machine without a device', 'error', () => new g.CudnnLstm({ I: 2, H: 2 }));

@@ -13,9 +13,12 @@ import type { GruBackend, GruSeqArgs, GruSeqResult, GruSeqGrads } from './types.
 import type { TypedArray } from '../tensor/tensor.js';
 import { allocate } from '../tensor/tensor.js';
 import { gemm, gemmNT } from '../ops/gemm.js';
-import { sigmoid, timeOf, transpose as transposeInto } from './ts.js';
+import { sigmoid, timeOf, scratch, transpose as transposeInto } from './ts.js';
 
-const transpose = (A: TypedArray, rows: number, cols: number): TypedArray => transposeInto(A, rows, cols, allocate(A instanceof Float64Array ? 'float64' : 'float32', rows * cols));
+let transposeSlot = 0;
+/** [rows, cols] → [cols, rows] into one of two call-local scratch buffers (x and the kernel). */
+const transpose = (A: TypedArray, rows: number, cols: number): TypedArray =>
+  transposeInto(A, rows, cols, scratch(A instanceof Float64Array ? 'float64' : 'float32', `cell:T${(transposeSlot++) & 1}`, rows * cols));
 
 /** Forward's keep for backward: hs [(T+1), B, H] in processing order; gates [T, B, 4H] (z, r, ĥ, m_h,h) in time order. */
 interface TsGruSaved {
@@ -29,13 +32,13 @@ export function tsGruForward(a: GruSeqArgs, training: boolean): GruSeqResult {
   const r_ = f32 ? Math.fround : (v: number): number => v;
   const G = 3 * H;
   const BH = B * H;
-  const xk = allocate(dtype, T * B * G);
+  const xk = scratch(dtype, 'gru:xk', T * B * G);  // call-local scratch (ts.ts scratch pool): not kept
   gemm(x, 0, kernel, 0, xk, 0, T * B, I, G, false);
   const slots = training ? T + 1 : 2;
   const hs = allocate(dtype, slots * BH);
   hs.set(h0);
   const gates = allocate(dtype, training ? T * B * 4 * H : 0);
-  const hr = allocate(dtype, B * G);
+  const hr = scratch(dtype, 'gru:hr', B * G);
   const y = allocate(dtype, T * BH);
   const needPrev = seqLengths !== null && !zeroOutputForMask;
   const prevOut = allocate(dtype, needPrev ? BH : 0);
@@ -105,12 +108,14 @@ export function tsGruBackward(a: GruSeqArgs, fwd: GruSeqResult, dy: TypedArray, 
   const BH = B * H;
   const BG = B * G;
   const TB = T * B;
-  const dMx = allocate(dtype, TB * G);
-  const dMh = allocate(dtype, TB * G);
+  const dMx = scratch(dtype, 'gru:dMx', TB * G);
+  const dMh = scratch(dtype, 'gru:dMh', TB * G);
+  dMx.fill(0);  // rows of masked steps stay zero
+  dMh.fill(0);
   const dh = Float64Array.from(dhT);
   const needPrev = seqLengths !== null && !zeroOutputForMask;
   const dPrev = new Float64Array(needPrev ? BH : 0);
-  const dhTmp = allocate(dtype, BH);
+  const dhTmp = scratch(dtype, 'gru:dhTmp', BH);
   const direct = new Float64Array(BH);
   for (let s = T - 1; s >= 0; s--) {
     const t = timeOf(s, T, goBackwards);
@@ -161,7 +166,7 @@ export function tsGruBackward(a: GruSeqArgs, fwd: GruSeqResult, dy: TypedArray, 
   const xT = transpose(x, TB, I);
   const dKernel = allocate(dtype, I * G);
   gemm(xT, 0, dMx, 0, dKernel, 0, I, TB, G, false);
-  const hPrevT = allocate(dtype, H * TB);
+  const hPrevT = scratch(dtype, 'gru:hPrevT', H * TB);
   for (let s = 0; s < T; s++) {
     const t = timeOf(s, T, goBackwards);
     for (let b = 0; b < B; b++) {

@@ -7,9 +7,12 @@ import type { SimpleRnnBackend, SimpleRnnSeqArgs, SimpleRnnSeqResult, SimpleRnnS
 import type { TypedArray } from '../tensor/tensor.js';
 import { allocate } from '../tensor/tensor.js';
 import { gemm, gemmNT } from '../ops/gemm.js';
-import { timeOf, transpose as transposeInto } from './ts.js';
+import { timeOf, scratch, transpose as transposeInto } from './ts.js';
 
-const transpose = (A: TypedArray, rows: number, cols: number): TypedArray => transposeInto(A, rows, cols, allocate(A instanceof Float64Array ? 'float64' : 'float32', rows * cols));
+let transposeSlot = 0;
+/** [rows, cols] → [cols, rows] into one of two call-local scratch buffers (x and the kernel). */
+const transpose = (A: TypedArray, rows: number, cols: number): TypedArray =>
+  transposeInto(A, rows, cols, scratch(A instanceof Float64Array ? 'float64' : 'float32', `cell:T${(transposeSlot++) & 1}`, rows * cols));
 
 /** hs [(T+1), B, H]: the state entering each processing step (hs[0] = h0); outputs are the states after. */
 interface TsSimpleRnnSaved {
@@ -21,12 +24,12 @@ export function tsSimpleRnnForward(a: SimpleRnnSeqArgs, training: boolean): Simp
   const r_ = dtype === 'float32' ? Math.fround : (v: number): number => v;
   const relu = activation === 'relu';
   const BH = B * H;
-  const xk = allocate(dtype, T * BH);
+  const xk = scratch(dtype, 'srnn:xk', T * BH);  // call-local scratch (ts.ts scratch pool): not kept
   gemm(x, 0, kernel, 0, xk, 0, T * B, I, H, false);
   const slots = training ? T + 1 : 2;
   const hs = allocate(dtype, slots * BH);
   hs.set(h0);
-  const hr = allocate(dtype, BH);
+  const hr = scratch(dtype, 'srnn:hr', BH);
   const y = allocate(dtype, T * BH);
   const needPrev = seqLengths !== null && !zeroOutputForMask;
   const prevOut = allocate(dtype, needPrev ? BH : 0);
@@ -72,11 +75,12 @@ export function tsSimpleRnnBackward(a: SimpleRnnSeqArgs, fwd: SimpleRnnSeqResult
   const relu = activation === 'relu';
   const BH = B * H;
   const TB = T * B;
-  const dA = allocate(dtype, TB * H);
+  const dA = scratch(dtype, 'srnn:dA', TB * H);
+  dA.fill(0);  // rows of masked steps stay zero
   const dh = Float64Array.from(dhT);
   const needPrev = seqLengths !== null && !zeroOutputForMask;
   const dPrev = new Float64Array(needPrev ? BH : 0);
-  const dhTmp = allocate(dtype, BH);
+  const dhTmp = scratch(dtype, 'srnn:dhTmp', BH);
   for (let s = T - 1; s >= 0; s--) {
     const t = timeOf(s, T, goBackwards);
     let anyValid = false;
@@ -109,7 +113,7 @@ export function tsSimpleRnnBackward(a: SimpleRnnSeqArgs, fwd: SimpleRnnSeqResult
   }
   const dKernel = allocate(dtype, I * H);
   gemm(transpose(x, TB, I), 0, dA, 0, dKernel, 0, I, TB, H, false);
-  const hPrevT = allocate(dtype, H * TB);
+  const hPrevT = scratch(dtype, 'srnn:hPrevT', H * TB);
   for (let s = 0; s < T; s++) {
     const t = timeOf(s, T, goBackwards);
     for (let b = 0; b < B; b++) {

@@ -157,7 +157,7 @@ function cellRowF32(
 // Safe because calls never interleave (JS is single-threaded and the kernel calls out to nothing re-entrant).
 const scratchPool = new Map<string, TypedArray>();
 
-function scratch(dtype: 'float32' | 'float64', slot: string, n: number): TypedArray {
+export function scratch(dtype: 'float32' | 'float64', slot: string, n: number): TypedArray {
   const key = `${dtype}:${slot}`;
   let buf = scratchPool.get(key);
   if (buf === undefined || buf.length < n) {

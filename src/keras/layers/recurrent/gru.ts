@@ -11,8 +11,8 @@
 // over the whole [B, T, I] input, on either of its paths; we do the same.
 
 import {
-  Tensor, dropout as applyDropout, dropoutMask, baseArgsFromConfig,
-  serializeRegularizer, type CallArgs, kerasCompat, optionKeys, checkOptions,
+  Tensor, baseArgsFromConfig,
+  serializeRegularizer, type CallArgs, optionKeys, checkOptions,
 } from './deps.js';
 import { GRUCell, gruCellArgsFromConfig, GRU_CELL_OPTIONS, type GRUCellArgs } from './gru-cell.js';
 import { RNN, rnnOptionsFromConfig, registerCell, checkBackendPreference, cellLayerArgs, cellArgsOf, RNN_OPTIONS, type RecurrentLayerArgs } from './rnn.js';
@@ -52,53 +52,24 @@ export class GRU extends RNN {
   }
 
   override call(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor | Tensor[] {
-    const { x, B, T, training, initial, mask, summary } = this.callPrologue(inputs, kwargs);
     const cell = this.cell;
-    const sel = selectGruBackend({
-      activation: cell.activation.name,
-      recurrentActivation: cell.recurrentActivation.name,
-      recurrentDropout: cell.recurrentDropout,
-      unroll: this.unroll,
-      useBias: cell.useBias,
-      resetAfter: cell.resetAfter,
-      mask: summary,
-      dtype: x.dtype,
-      dims: { T, B, I: x.shape[2], H: cell.units },
-      goBackwards: this.goBackwards,
-      zeroOutputForMask: this.zeroOutputForMask,
-      backend: this.backend,
+    return this.callWithFastPath(inputs, kwargs, {
+      select: (facts) => selectGruBackend({
+        ...facts, activation: cell.activation.name, recurrentActivation: cell.recurrentActivation.name,
+        recurrentDropout: cell.recurrentDropout, unroll: this.unroll, useBias: cell.useBias, resetAfter: cell.resetAfter,
+        backend: this.backend,
+      }),
+      // Keras 2 GRU's _could_use_gpu_kernel: the LSTM's five rules and reset_after.
+      keras2Eligible: cell.activation.name === 'tanh' && cell.recurrentActivation.name === 'sigmoid' && cell.recurrentDropout === 0 &&
+        !this.unroll && cell.useBias && cell.resetAfter,
+      perGateMasks: cell.implementation === 1 ? 3 : 0,
+      fused: (x, initial, lengths, backend) => {
+        const [y, hT] = gruSequence(x, initial[0], cell.kernel!, cell.recurrentKernel!, cell.bias!, {
+          seqLengths: lengths, goBackwards: this.goBackwards, zeroOutputForMask: this.zeroOutputForMask, backend,
+        });
+        return { y, states: [hT] };
+      },
     });
-    let reasons = [...sel.reasons];
-    const dropoutActive = training && cell.dropout > 0 && cell.dropout < 1;
-    const k2Eligible = kerasCompat() === 'keras2' && cell.activation.name === 'tanh' && cell.recurrentActivation.name === 'sigmoid' &&
-      cell.recurrentDropout === 0 && !this.unroll && cell.useBias && cell.resetAfter;
-    let useFused = sel.backend !== null;
-    if (useFused && dropoutActive && cell.implementation === 1 && !k2Eligible) {
-      useFused = false;
-      reasons = reasons.filter((r) => !r.startsWith('generic:'));
-      reasons.push(`${sel.name}: implementation=1 with dropout in training draws 3 per-gate input masks, which the fused kernel cannot apply`);
-    }
-    let xIn = x;
-    let trainingForCell = training;
-    if (k2Eligible && dropoutActive) {
-      xIn = applyDropout(x, dropoutMask(x.shape, cell.dropout, cell.dropoutRng, x.dtype));
-      trainingForCell = false;
-    }
-    let output: Tensor;
-    let states: Tensor[];
-    if (useFused) {
-      const [y, hT] = gruSequence(this.fusedInput(xIn, !k2Eligible && dropoutActive), initial[0], cell.kernel!, cell.recurrentKernel!, cell.bias!, {
-        seqLengths: summary ? summary.lengths : null, goBackwards: this.goBackwards, zeroOutputForMask: this.zeroOutputForMask, backend: sel.backend!,
-      });
-      output = this.fusedOutput(y);
-      states = [hT];
-      this.lastExplanation = { path: sel.name, reasons };
-    } else {
-      ({ output, states } = this.runGeneric(xIn, initial, mask, trainingForCell));
-      this.lastExplanation = { path: 'generic', reasons };
-    }
-    this.storeStates(states);
-    return this.packResult(output, states);
   }
 
   override getConfig(): Record<string, unknown> {

@@ -14,8 +14,8 @@
 // i.i.d. for every time step over the whole [B, T, I] input, on either of its paths; we do the same.
 
 import {
-  Tensor, dropout as applyDropout, dropoutMask, baseArgsFromConfig,
-  serializeRegularizer, type CallArgs, kerasCompat, optionKeys, checkOptions,
+  Tensor, baseArgsFromConfig,
+  serializeRegularizer, type CallArgs, optionKeys, checkOptions,
 } from './deps.js';
 import { LSTMCell, lstmCellArgsFromConfig, LSTM_CELL_OPTIONS, type LSTMCellArgs } from './lstm-cell.js';
 import { RNN, rnnOptionsFromConfig, registerCell, checkBackendPreference, cellLayerArgs, cellArgsOf, RNN_OPTIONS, type RecurrentLayerArgs } from './rnn.js';
@@ -64,59 +64,23 @@ export class LSTM extends RNN {
   }
 
   override call(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor | Tensor[] {
-    const { x, B, T, training, initial, mask, summary } = this.callPrologue(inputs, kwargs);
     const cell = this.cell;
-    const sel = selectLstmBackend({
-      activation: cell.activation.name,
-      recurrentActivation: cell.recurrentActivation.name,
-      recurrentDropout: cell.recurrentDropout,
-      unroll: this.unroll,
-      useBias: cell.useBias,
-      mask: summary,
-      dtype: x.dtype,
-      dims: { T, B, I: x.shape[2], H: cell.units },
-      goBackwards: this.goBackwards,
-      zeroOutputForMask: this.zeroOutputForMask,
-      backend: this.backend,
+    return this.callWithFastPath(inputs, kwargs, {
+      select: (facts) => selectLstmBackend({
+        ...facts, activation: cell.activation.name, recurrentActivation: cell.recurrentActivation.name,
+        recurrentDropout: cell.recurrentDropout, unroll: this.unroll, useBias: cell.useBias, backend: this.backend,
+      }),
+      // Keras 2's per-timestep input dropout on its cuDNN-eligible code (rules 1–5 only, §2.4, §5.1).
+      keras2Eligible: cell.activation.name === 'tanh' && cell.recurrentActivation.name === 'sigmoid' && cell.recurrentDropout === 0 &&
+        !this.unroll && cell.useBias,
+      perGateMasks: cell.implementation === 1 ? 4 : 0,
+      fused: (x, initial, lengths, backend) => {
+        const [y, hT, cT] = lstmSequence(x, initial[0], initial[1], cell.kernel!, cell.recurrentKernel!, cell.bias!, {
+          seqLengths: lengths, goBackwards: this.goBackwards, zeroOutputForMask: this.zeroOutputForMask, backend,
+        });
+        return { y, states: [hT, cT] };
+      },
     });
-    let reasons = [...sel.reasons];
-    const dropoutActive = training && cell.dropout > 0 && cell.dropout < 1;
-    // Keras 2's per-timestep input dropout on its cuDNN-eligible code (rules 1–5 only, §2.4, §5.1).
-    const k2Eligible = kerasCompat() === 'keras2' && cell.activation.name === 'tanh' && cell.recurrentActivation.name === 'sigmoid' &&
-      cell.recurrentDropout === 0 && !this.unroll && cell.useBias;
-    let useFused = sel.backend !== null;
-    if (useFused && dropoutActive && cell.implementation === 1 && !k2Eligible) {
-      useFused = false;
-      reasons = reasons.filter((r) => !r.startsWith('generic:'));
-      reasons.push(`${sel.name}: implementation=1 with dropout in training draws 4 per-gate input masks, which the fused kernel cannot apply`);
-    }
-
-    let xIn = x;
-    let trainingForCell = training;
-    if (k2Eligible && dropoutActive) {
-      xIn = applyDropout(x, dropoutMask(x.shape, cell.dropout, cell.dropoutRng, x.dtype));
-      trainingForCell = false; // the only training behaviour of this cell (input dropout) is already applied
-    }
-
-    let output: Tensor;
-    let states: Tensor[];
-    if (useFused) {
-      const xd = this.fusedInput(xIn, !k2Eligible && dropoutActive);
-      const [y, hT, cT] = lstmSequence(xd, initial[0], initial[1], cell.kernel!, cell.recurrentKernel!, cell.bias!, {
-        seqLengths: summary ? summary.lengths : null,
-        goBackwards: this.goBackwards,
-        zeroOutputForMask: this.zeroOutputForMask,
-        backend: sel.backend!,
-      });
-      output = this.fusedOutput(y);
-      states = [hT, cT];
-      this.lastExplanation = { path: sel.name, reasons };
-    } else {
-      ({ output, states } = this.runGeneric(xIn, initial, mask, trainingForCell));
-      this.lastExplanation = { path: 'generic', reasons };
-    }
-    this.storeStates(states);
-    return this.packResult(output, states);
   }
 
   override getConfig(): Record<string, unknown> {

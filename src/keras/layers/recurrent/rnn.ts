@@ -10,7 +10,7 @@
 // initialState wins (Keras 3). Under the Keras 2 compat switch the stored states win as soon as any is non-zero.
 
 import {
-  Tensor, fail, shapeStr, zeros, tensor, stack, unstack, transpose, noGrad, reshape, slice, dropout as applyDropout,
+  Tensor, fail, shapeStr, zeros, tensor, stack, unstack, transpose, noGrad, reshape, slice, dropout as applyDropout, dropoutMask,
   Layer, baseArgsFromConfig, type LayerArgs, type CallArgs, type DType, kerasCompat, type RegularizerId,
   optionKeys, checkBoolean, LAYER_OPTIONS, checkedArgs,
 } from './deps.js';
@@ -18,6 +18,15 @@ import { RNNCellBase, DropoutRNNCell } from './cell-base.js';
 import { StackedRNNCells } from './stacked-cells.js';
 import { rnnLoop, readMask } from './rnn-loop.js';
 import { maskToSeqLengths, type LstmKernelName, type LstmBackendPreference, type MaskSummary } from '../../../kernels/select.js';
+
+/** What a fused-kernel selection needs from the call itself (the rest comes from the layer and its cell). */
+export interface FusedCallFacts {
+  mask: MaskSummary | null;
+  dtype: DType;
+  dims: { T: number; B: number; I: number; H: number };
+  goBackwards: boolean;
+  zeroOutputForMask: boolean;
+}
 
 export interface RNNOptions {
   returnSequences?: boolean;
@@ -256,18 +265,28 @@ export class RNN extends Layer {
     return explicit ?? this.cell.getInitialState(B, dtype);
   }
 
-  /** Stores the final states of a stateful layer (values only: no graph is kept across calls). */
   /**
-   * The input of a fused kernel: time-major, and — when `perCallDropout` — multiplied by the cell's one [B, I]
-   * input-dropout mask of this call broadcast over time, which is what the implementation-2 cells do with their
-   * cached mask at every step (Keras 3; K3 LSTM.inner_loop draws it the same way for its cuDNN path).
+   * One call of a layer with a fused fast path (LSTM, GRU, SimpleRNN): the same procedure for each, the cell-kind
+   * specifics in `p`.
+   *  * `select` picks the kernel from the call's facts (Keras's rules for that cell, docs/selection.md);
+   *  * a training call with input dropout and an implementation-1 cell (`perGateMasks` > 0 masks, one per gate)
+   *    takes the generic loop: the fused maths applies one mask;
+   *  * Keras 2 (compat switch, `keras2Eligible` = its `_could_use_gpu_kernel` for this cell): input dropout is
+   *    drawn i.i.d. for every time step over the whole [B, T, I] input, on either path (keras-tf-semantics.md §2.4);
+   *  * otherwise the fused input is multiplied by the cell's one [B, I] mask of this call, broadcast over time,
+   *    which is what the implementation-2 cells do with their cached mask at every step (K3 LSTM.inner_loop draws
+   *    it the same way for its cuDNN path).
+   * `fused` runs the op on time-major x and returns its y [T, B, H] (processing order) and final states.
    */
-  /**
-   * What every layer call with a fast path needs first: the checked input, training flag, initial states, the
-   * mask as [B, T] bytes and, when a mask was given, its summary for the fused kernels' rules.
-   */
-  protected callPrologue(inputs: Tensor | Tensor[], kwargs: CallArgs) {
+  protected callWithFastPath<B>(inputs: Tensor | Tensor[], kwargs: CallArgs, p: {
+    select: (facts: FusedCallFacts) => { backend: B | null; name: LstmKernelName; reasons: string[] };
+    keras2Eligible: boolean;
+    perGateMasks: number;
+    fused: (x: Tensor, initial: Tensor[], lengths: Int32Array | null, backend: B) => { y: Tensor; states: Tensor[] };
+  }): Tensor | Tensor[] {
     const { x, B, T } = this.checkInputs(inputs);
+    const training = kwargs.training ?? false;
+    const initial = this.resolveInitialState(kwargs, B, x.dtype);
     const mask = readMask(kwargs.mask, B, T, this.timeMajor, this.name);
     let summary: MaskSummary | null = null;
     if (kwargs.mask !== undefined && kwargs.mask !== null) {
@@ -275,26 +294,48 @@ export class RNN extends Layer {
       for (let b = 0; b < B; b++) rows.push(Array.from(mask!.subarray(b * T, (b + 1) * T)));
       summary = maskToSeqLengths(rows);
     }
-    return { x, B, T, training: kwargs.training ?? false, initial: this.resolveInitialState(kwargs, B, x.dtype), mask, summary };
+    const cell = this.cell as DropoutRNNCell;
+    const sel = p.select({ mask: summary, dtype: x.dtype, dims: { T, B, I: x.shape[2], H: cell.outputSize }, goBackwards: this.goBackwards, zeroOutputForMask: this.zeroOutputForMask });
+    let reasons = [...sel.reasons];
+    const dropoutActive = training && cell.dropout > 0 && cell.dropout < 1;
+    const k2 = kerasCompat() === 'keras2' && p.keras2Eligible;
+    let backend = sel.backend;
+    if (backend !== null && dropoutActive && p.perGateMasks > 0 && !k2) {
+      backend = null;
+      reasons = reasons.filter((r) => !r.startsWith('generic:'));
+      reasons.push(`${sel.name}: implementation=1 with dropout in training draws ${p.perGateMasks} per-gate input masks, which the fused kernel cannot apply`);
+    }
+    let xIn = x;
+    let trainingForCell = training;
+    if (k2 && dropoutActive) {
+      xIn = applyDropout(x, dropoutMask(x.shape, cell.dropout, cell.dropoutRng, x.dtype));
+      trainingForCell = false; // the only training behaviour of these cells (input dropout) is already applied
+    }
+    let output: Tensor;
+    let states: Tensor[];
+    if (backend !== null) {
+      let xTm = this.timeMajor ? xIn : transpose(xIn, [1, 0, 2]);
+      if (!k2 && dropoutActive) {
+        cell.resetDropoutMask();
+        const dp = cell.getDropoutMaskForCell(zeros([B, xTm.shape[2]], x.dtype), true, 1);
+        cell.resetDropoutMask();
+        if (dp) xTm = applyDropout(xTm, dp[0]); // [B, I] broadcast over the time axis of [T, B, I]
+      }
+      const r = p.fused(xTm, initial, summary ? summary.lengths : null, backend);
+      const H = r.y.shape[2];
+      if (this.returnSequences) output = this.timeMajor ? r.y : transpose(r.y, [1, 0, 2]);
+      else output = reshape(slice(r.y, [T - 1, 0, 0], [1, B, H]), [B, H]);
+      states = r.states;
+      this.lastExplanation = { path: sel.name, reasons };
+    } else {
+      ({ output, states } = this.runGeneric(xIn, initial, mask, trainingForCell));
+      this.lastExplanation = { path: 'generic', reasons };
+    }
+    this.storeStates(states);
+    return this.packResult(output, states);
   }
 
-  protected fusedInput(x: Tensor, perCallDropout: boolean): Tensor {
-    const xTm = this.timeMajor ? x : transpose(x, [1, 0, 2]);
-    const cell = this.cell;
-    if (!perCallDropout || !(cell instanceof DropoutRNNCell)) return xTm;
-    cell.resetDropoutMask();
-    const dp = cell.getDropoutMaskForCell(zeros([xTm.shape[1], xTm.shape[2]], x.dtype), true, 1);
-    cell.resetDropoutMask();
-    return dp ? applyDropout(xTm, dp[0]) : xTm;
-  }
-
-  /** The layer's output from a fused kernel's time-major y [T, B, H] (processing order): the sequence or its last step. */
-  protected fusedOutput(y: Tensor): Tensor {
-    const [T, B, H] = y.shape;
-    if (this.returnSequences) return this.timeMajor ? y : transpose(y, [1, 0, 2]);
-    return reshape(slice(y, [T - 1, 0, 0], [1, B, H]), [B, H]);
-  }
-
+  /** Stores the final states of a stateful layer (values only: no graph is kept across calls). */
   protected storeStates(states: Tensor[]): void {
     if (!this.stateful || this.states === null) return;
     noGrad(() => this.states!.forEach((s, i) => s.assign(states[i].data)));

@@ -39,30 +39,22 @@ export class SimpleRNN extends RNN {
   }
 
   override call(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor | Tensor[] {
-    const { x, B, T, training, initial, mask, summary } = this.callPrologue(inputs, kwargs);
     const cell = this.cell;
-    const sel = selectSimpleRnnBackend({
-      activation: cell.activation.name, recurrentDropout: cell.recurrentDropout, unroll: this.unroll, useBias: cell.useBias,
-      mask: summary, dtype: x.dtype, dims: { T, B, I: x.shape[2], H: cell.units }, goBackwards: this.goBackwards,
-      zeroOutputForMask: this.zeroOutputForMask, backend: this.backend,
+    return this.callWithFastPath(inputs, kwargs, {
+      select: (facts) => selectSimpleRnnBackend({
+        ...facts, activation: cell.activation.name, recurrentDropout: cell.recurrentDropout, unroll: this.unroll,
+        useBias: cell.useBias, backend: this.backend,
+      }),
+      keras2Eligible: false,  // Keras 2's SimpleRNN has no fused path: its dropout is the cell's, as Keras 3's
+      perGateMasks: 0,  // one input mask per call in either implementation
+      fused: (x, initial, lengths, backend) => {
+        const [y, hT] = simpleRnnSequence(x, initial[0], cell.kernel!, cell.recurrentKernel!, cell.bias!, {
+          activation: cell.activation.name as 'tanh' | 'relu', seqLengths: lengths, goBackwards: this.goBackwards,
+          zeroOutputForMask: this.zeroOutputForMask, backend,
+        });
+        return { y, states: [hT] };
+      },
     });
-    let output: Tensor;
-    let states: Tensor[];
-    if (sel.backend !== null) {
-      const xd = this.fusedInput(x, training && cell.dropout > 0 && cell.dropout < 1);
-      const [y, hT] = simpleRnnSequence(xd, initial[0], cell.kernel!, cell.recurrentKernel!, cell.bias!, {
-        activation: cell.activation.name as 'tanh' | 'relu', seqLengths: summary ? summary.lengths : null,
-        goBackwards: this.goBackwards, zeroOutputForMask: this.zeroOutputForMask, backend: sel.backend,
-      });
-      output = this.fusedOutput(y);
-      states = [hT];
-      this.lastExplanation = { path: sel.name, reasons: sel.reasons };
-    } else {
-      ({ output, states } = this.runGeneric(x, initial, mask, training));
-      this.lastExplanation = { path: 'generic', reasons: sel.reasons };
-    }
-    this.storeStates(states);
-    return this.packResult(output, states);
   }
 
   get units(): number {

@@ -144,60 +144,49 @@ Napi::Value Backward(const Napi::CallbackInfo& info) {
   return gr.toObject(env);
 }
 
-struct GruParsed {
+struct CellParsed {
   lstmts::LstmDims d;
   lstmts::LstmOptions o;
   const float *x, *h0, *K, *R, *b;
+  bool relu;  // SimpleRNN's activation (false: tanh); unused by the GRU
 };
 
-// The GRU and SimpleRNN argument objects: `gates` blocks per unit (3, 1) in the kernels, `biasRows` rows of
-// gates·H in the bias (2, 1), `savedPerH` saved floats per T·B·H (5, 2); checked as parseArgs does.
-GruParsed parseCellArgs(Napi::Object a, const std::string& call, bool forward, int64_t gates, int64_t biasRows,
-                        int64_t savedPerH, lstmts::Status (*checkDims)(const lstmts::LstmDims&)) {
-  Napi::Env env = a.Env();
-  GruParsed p;
-  p.d.T = getDim(a, "T", call);
-  p.d.B = getDim(a, "B", call);
-  p.d.I = getDim(a, "I", call);
-  p.d.H = getDim(a, "H", call);
-  const int64_t G = checkedProd(env, call, "gates·H", {gates, p.d.H});
-  checkedProd(env, call, "x [T,B,I]", {p.d.T, p.d.B, p.d.I});
-  checkedProd(env, call, "saved", {p.d.T, p.d.B, savedPerH, p.d.H});
-  checkedProd(env, call, "kernel [I,gates·H]", {p.d.I, G});
-  checkedProd(env, call, "recurrentKernel [H,gates·H]", {p.d.H, G});
-  lstmts::Status st = checkDims(p.d);
-  if (!st.ok) throwErr(env, call, st.message);
-  p.x = getF32(a, "x", p.d.T * p.d.B * p.d.I, call);
-  p.h0 = forward ? getF32(a, "h0", p.d.B * p.d.H, call) : nullptr;
-  p.K = getF32(a, "kernel", p.d.I * G, call);
-  p.R = getF32(a, "recurrentKernel", p.d.H * G, call);
-  p.b = forward ? getF32(a, "bias", biasRows * G, call) : nullptr;
-  p.o.seqLengths = getLengths(a, "seqLengths", p.d.B, p.d.T, call);
-  p.o.goBackwards = getBool(a, "goBackwards", call, false);
-  p.o.zeroOutputForMask = getBool(a, "zeroOutputForMask", call, false);
-  return p;
-}
-
-GruParsed parseGruArgs(Napi::Object a, const std::string& call, bool forward) {
-  return parseCellArgs(a, call, forward, 3, 2, 5, lstmts::gru_cpu_check_dims);
-}
-
-/// The gradient object {dx, dh0, dKernel, dRecurrentKernel, dBias} of a GRU or SimpleRNN backward.
-struct CellGrads {
-  Napi::Float32Array dx, dh0, dK, dR, db;
-  CellGrads(Napi::Env env, const lstmts::LstmDims& d, int64_t G, int64_t biasLen, bool skipDx)
-      : dx(newF32(env, skipDx ? 0 : d.T * d.B * d.I)), dh0(newF32(env, d.B * d.H)), dK(newF32(env, d.I * G)),
-        dR(newF32(env, d.H * G)), db(newF32(env, biasLen)) {}
-  Napi::Object toObject(Napi::Env env) {
-    Napi::Object r = Napi::Object::New(env);
-    r.Set("dx", dx);
-    r.Set("dh0", dh0);
-    r.Set("dKernel", dK);
-    r.Set("dRecurrentKernel", dR);
-    r.Set("dBias", db);
-    return r;
-  }
+/// What differs between the single-state kernels behind one pair of entry points (gru*, srnn*).
+struct CellKernel {
+  const char* forwardName;  // the call names errors start with
+  const char* backwardName;
+  int64_t gates;      // blocks of H in the kernels' last axis (GRU 3, SimpleRNN 1)
+  int64_t biasRows;   // rows of gates·H in the bias (GRU 2: input and recurrent, SimpleRNN 1)
+  int64_t savedPerH;  // saved floats per T·B·H
+  bool hasActivation;
+  lstmts::Status (*checkDims)(const lstmts::LstmDims&);
+  int64_t (*savedFloats)(const lstmts::LstmDims&);
+  lstmts::Status (*forward)(const CellParsed&, float* y, float* hT, float* saved);
+  lstmts::Status (*backward)(const CellParsed&, const float* saved, const float* dy, const float* dhT, float* dx,
+                             float* dh0, float* dK, float* dR, float* db);
 };
+
+const CellKernel kGru{
+    "lstmts.cpu.gruForward", "lstmts.cpu.gruBackward", 3, 2, 5, false, lstmts::gru_cpu_check_dims,
+    lstmts::gru_cpu_saved_floats,
+    [](const CellParsed& p, float* y, float* hT, float* saved) {
+      return lstmts::gru_cpu_forward(p.d, p.o, p.x, p.h0, p.K, p.R, p.b, y, hT, saved);
+    },
+    [](const CellParsed& p, const float* saved, const float* dy, const float* dhT, float* dx, float* dh0, float* dK,
+       float* dR, float* db) {
+      return lstmts::gru_cpu_backward(p.d, p.o, p.x, p.K, p.R, saved, dy, dhT, dx, dh0, dK, dR, db);
+    }};
+
+const CellKernel kSrnn{
+    "lstmts.cpu.srnnForward", "lstmts.cpu.srnnBackward", 1, 1, 2, true, lstmts::srnn_cpu_check_dims,
+    lstmts::srnn_cpu_saved_floats,
+    [](const CellParsed& p, float* y, float* hT, float* saved) {
+      return lstmts::srnn_cpu_forward(p.d, p.o, p.relu, p.x, p.h0, p.K, p.R, p.b, y, hT, saved);
+    },
+    [](const CellParsed& p, const float* saved, const float* dy, const float* dhT, float* dx, float* dh0, float* dK,
+       float* dR, float* db) {
+      return lstmts::srnn_cpu_backward(p.d, p.o, p.relu, p.x, p.K, p.R, saved, dy, dhT, dx, dh0, dK, dR, db);
+    }};
 
 bool getRelu(Napi::Object a, const std::string& call) {
   Napi::Value v = a.Get("activation");
@@ -208,24 +197,52 @@ bool getRelu(Napi::Object a, const std::string& call) {
   return s == "relu";
 }
 
-Napi::Value SrnnForward(const Napi::CallbackInfo& info) {
+// The argument object of a single-state kernel, checked as parseArgs does (every size product before any
+// buffer is read); h0 and bias only for forward.
+CellParsed parseCellArgs(Napi::Object a, const std::string& call, bool forward, const CellKernel& k) {
+  Napi::Env env = a.Env();
+  CellParsed p;
+  p.d.T = getDim(a, "T", call);
+  p.d.B = getDim(a, "B", call);
+  p.d.I = getDim(a, "I", call);
+  p.d.H = getDim(a, "H", call);
+  const int64_t G = checkedProd(env, call, "gates·H", {k.gates, p.d.H});
+  checkedProd(env, call, "x [T,B,I]", {p.d.T, p.d.B, p.d.I});
+  checkedProd(env, call, "saved", {p.d.T, p.d.B, k.savedPerH, p.d.H});
+  checkedProd(env, call, "kernel [I,gates·H]", {p.d.I, G});
+  checkedProd(env, call, "recurrentKernel [H,gates·H]", {p.d.H, G});
+  lstmts::Status st = k.checkDims(p.d);
+  if (!st.ok) throwErr(env, call, st.message);
+  p.x = getF32(a, "x", p.d.T * p.d.B * p.d.I, call);
+  p.h0 = forward ? getF32(a, "h0", p.d.B * p.d.H, call) : nullptr;
+  p.K = getF32(a, "kernel", p.d.I * G, call);
+  p.R = getF32(a, "recurrentKernel", p.d.H * G, call);
+  p.b = forward ? getF32(a, "bias", k.biasRows * G, call) : nullptr;
+  p.o.seqLengths = getLengths(a, "seqLengths", p.d.B, p.d.T, call);
+  p.o.goBackwards = getBool(a, "goBackwards", call, false);
+  p.o.zeroOutputForMask = getBool(a, "zeroOutputForMask", call, false);
+  p.relu = k.hasActivation && getRelu(a, call);
+  return p;
+}
+
+/// {name}Forward(args, training) -> {y, hT, saved|null}.
+template <const CellKernel* K>
+Napi::Value CellForward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const std::string call = "lstmts.cpu.srnnForward";
-  Napi::Object a = argObject(info, 0, call);
-  GruParsed p = parseCellArgs(a, call, true, 1, 1, 2, lstmts::srnn_cpu_check_dims);
-  const bool relu = getRelu(a, call);
-  bool training = info.Length() > 1 && info[1].ToBoolean().Value();
+  const std::string call = K->forwardName;
+  CellParsed p = parseCellArgs(argObject(info, 0, call), call, true, *K);
+  const bool training = info.Length() > 1 && info[1].ToBoolean().Value();
   const int64_t BH = p.d.B * p.d.H;
   Napi::Float32Array y = newF32(env, p.d.T * BH);
   Napi::Float32Array hT = newF32(env, BH);
   Napi::Value savedVal = env.Null();
   float* saved = nullptr;
   if (training) {
-    Napi::Float32Array s = newF32(env, lstmts::srnn_cpu_saved_floats(p.d));
+    Napi::Float32Array s = newF32(env, K->savedFloats(p.d));
     saved = outData(s);
     savedVal = s;
   }
-  lstmts::Status st = lstmts::srnn_cpu_forward(p.d, p.o, relu, p.x, p.h0, p.K, p.R, p.b, outData(y), outData(hT), saved);
+  lstmts::Status st = K->forward(p, outData(y), outData(hT), saved);
   if (!st.ok) throwErr(env, call, st.message);
   Napi::Object r = Napi::Object::New(env);
   r.Set("y", y);
@@ -234,66 +251,33 @@ Napi::Value SrnnForward(const Napi::CallbackInfo& info) {
   return r;
 }
 
-Napi::Value SrnnBackward(const Napi::CallbackInfo& info) {
+/// {name}Backward(args, {saved, dy, dhT, skipDx?}) -> {dx, dh0, dKernel, dRecurrentKernel, dBias}.
+template <const CellKernel* K>
+Napi::Value CellBackward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const std::string call = "lstmts.cpu.srnnBackward";
-  Napi::Object a = argObject(info, 0, call);
-  GruParsed p = parseCellArgs(a, call, false, 1, 1, 2, lstmts::srnn_cpu_check_dims);
-  const bool relu = getRelu(a, call);
+  const std::string call = K->backwardName;
+  CellParsed p = parseCellArgs(argObject(info, 0, call), call, false, *K);
   Napi::Object g = argObject(info, 1, call);
-  const int64_t BH = p.d.B * p.d.H;
-  const float* saved = getF32(g, "saved", lstmts::srnn_cpu_saved_floats(p.d), call);
+  const int64_t BH = p.d.B * p.d.H, G = K->gates * p.d.H;
+  const float* saved = getF32(g, "saved", K->savedFloats(p.d), call);
   const float* dy = getF32(g, "dy", p.d.T * BH, call);
   const float* dhT = getF32(g, "dhT", BH, call);
   const bool skipDx = getBool(g, "skipDx", call, false);
-  CellGrads gr(env, p.d, p.d.H, p.d.H, skipDx);
-  lstmts::Status st = lstmts::srnn_cpu_backward(p.d, p.o, relu, p.x, p.K, p.R, saved, dy, dhT, skipDx ? nullptr : outData(gr.dx),
-                                                outData(gr.dh0), outData(gr.dK), outData(gr.dR), outData(gr.db));
-  if (!st.ok) throwErr(env, call, st.message);
-  return gr.toObject(env);
-}
-
-Napi::Value GruForward(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  const std::string call = "lstmts.cpu.gruForward";
-  Napi::Object a = argObject(info, 0, call);
-  GruParsed p = parseGruArgs(a, call, true);
-  bool training = info.Length() > 1 && info[1].ToBoolean().Value();
-  const int64_t BH = p.d.B * p.d.H;
-  Napi::Float32Array y = newF32(env, p.d.T * BH);
-  Napi::Float32Array hT = newF32(env, BH);
-  Napi::Value savedVal = env.Null();
-  float* saved = nullptr;
-  if (training) {
-    Napi::Float32Array s = newF32(env, lstmts::gru_cpu_saved_floats(p.d));
-    saved = outData(s);
-    savedVal = s;
-  }
-  lstmts::Status st = lstmts::gru_cpu_forward(p.d, p.o, p.x, p.h0, p.K, p.R, p.b, outData(y), outData(hT), saved);
+  Napi::Float32Array dx = newF32(env, skipDx ? 0 : p.d.T * p.d.B * p.d.I);
+  Napi::Float32Array dh0 = newF32(env, BH);
+  Napi::Float32Array dK = newF32(env, p.d.I * G);
+  Napi::Float32Array dR = newF32(env, p.d.H * G);
+  Napi::Float32Array db = newF32(env, K->biasRows * G);
+  lstmts::Status st = K->backward(p, saved, dy, dhT, skipDx ? nullptr : outData(dx), outData(dh0), outData(dK), outData(dR),
+                                  outData(db));
   if (!st.ok) throwErr(env, call, st.message);
   Napi::Object r = Napi::Object::New(env);
-  r.Set("y", y);
-  r.Set("hT", hT);
-  r.Set("saved", savedVal);
+  r.Set("dx", dx);
+  r.Set("dh0", dh0);
+  r.Set("dKernel", dK);
+  r.Set("dRecurrentKernel", dR);
+  r.Set("dBias", db);
   return r;
-}
-
-Napi::Value GruBackward(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  const std::string call = "lstmts.cpu.gruBackward";
-  Napi::Object a = argObject(info, 0, call);
-  GruParsed p = parseGruArgs(a, call, false);
-  Napi::Object g = argObject(info, 1, call);  // {saved, dy, dhT, skipDx?}
-  const int64_t BH = p.d.B * p.d.H, G = 3 * p.d.H;
-  const float* saved = getF32(g, "saved", lstmts::gru_cpu_saved_floats(p.d), call);
-  const float* dy = getF32(g, "dy", p.d.T * BH, call);
-  const float* dhT = getF32(g, "dhT", BH, call);
-  const bool skipDx = getBool(g, "skipDx", call, false);
-  CellGrads gr(env, p.d, G, 2 * G, skipDx);
-  lstmts::Status st = lstmts::gru_cpu_backward(p.d, p.o, p.x, p.K, p.R, saved, dy, dhT, skipDx ? nullptr : outData(gr.dx),
-                                               outData(gr.dh0), outData(gr.dK), outData(gr.dR), outData(gr.db));
-  if (!st.ok) throwErr(env, call, st.message);
-  return gr.toObject(env);
 }
 
 constexpr char kAddon[] = "lstmts.cpu";  // prefix of errors raised by Guard (validate.h)
@@ -305,10 +289,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("savedFloats", Napi::Function::New(env, Guard<kAddon, SavedFloats>, "savedFloats"));
   exports.Set("forward", Napi::Function::New(env, Guard<kAddon, Forward>, "forward"));
   exports.Set("backward", Napi::Function::New(env, Guard<kAddon, Backward>, "backward"));
-  exports.Set("gruForward", Napi::Function::New(env, Guard<kAddon, GruForward>, "gruForward"));
-  exports.Set("gruBackward", Napi::Function::New(env, Guard<kAddon, GruBackward>, "gruBackward"));
-  exports.Set("srnnForward", Napi::Function::New(env, Guard<kAddon, SrnnForward>, "srnnForward"));
-  exports.Set("srnnBackward", Napi::Function::New(env, Guard<kAddon, SrnnBackward>, "srnnBackward"));
+  exports.Set("gruForward", Napi::Function::New(env, Guard<kAddon, CellForward<&kGru>>, "gruForward"));
+  exports.Set("gruBackward", Napi::Function::New(env, Guard<kAddon, CellBackward<&kGru>>, "gruBackward"));
+  exports.Set("srnnForward", Napi::Function::New(env, Guard<kAddon, CellForward<&kSrnn>>, "srnnForward"));
+  exports.Set("srnnBackward", Napi::Function::New(env, Guard<kAddon, CellBackward<&kSrnn>>, "srnnBackward"));
   return exports;
 }
 

@@ -13,12 +13,8 @@ import type { GruBackend, GruSeqArgs, GruSeqResult, GruSeqGrads } from './types.
 import type { TypedArray } from '../tensor/tensor.js';
 import { allocate } from '../tensor/tensor.js';
 import { gemm, gemmNT } from '../ops/gemm.js';
-import { sigmoid, timeOf, scratch, transpose as transposeInto } from './ts.js';
+import { sigmoid, timeOf, scratch, sequenceWeightGrads } from './ts.js';
 
-let transposeSlot = 0;
-/** [rows, cols] → [cols, rows] into one of two call-local scratch buffers (x and the kernel). */
-const transpose = (A: TypedArray, rows: number, cols: number): TypedArray =>
-  transposeInto(A, rows, cols, scratch(A instanceof Float64Array ? 'float64' : 'float32', `cell:T${(transposeSlot++) & 1}`, rows * cols));
 
 /** Forward's keep for backward: hs [(T+1), B, H] in processing order; gates [T, B, 4H] (z, r, ĥ, m_h,h) in time order. */
 interface TsGruSaved {
@@ -98,7 +94,7 @@ export function tsGruForward(a: GruSeqArgs, training: boolean): GruSeqResult {
  * dx = dM_x·Kᵀ.
  */
 export function tsGruBackward(a: GruSeqArgs, fwd: GruSeqResult, dy: TypedArray, dhT: TypedArray, opts: { skipDx?: boolean } = {}): GruSeqGrads {
-  const { T, B, I, H, dtype, x, kernel, recurrentKernel, seqLengths, goBackwards, zeroOutputForMask } = a;
+  const { T, B, H, dtype, recurrentKernel, seqLengths, goBackwards, zeroOutputForMask } = a;
   const saved = fwd.saved as TsGruSaved | null;
   if (saved === null || saved === undefined || !('gates' in saved)) {
     throw new Error('gruSequence(ts) backward: forward was run without training=true, nothing was saved for backward');
@@ -163,32 +159,7 @@ export function tsGruBackward(a: GruSeqArgs, fwd: GruSeqResult, dy: TypedArray, 
       for (let j = 0; j < H; j++) dh[bh + j] = direct[bh + j] + dhTmp[bh + j];
     }
   }
-  const xT = transpose(x, TB, I);
-  const dKernel = allocate(dtype, I * G);
-  gemm(xT, 0, dMx, 0, dKernel, 0, I, TB, G, false);
-  const hPrevT = scratch(dtype, 'gru:hPrevT', H * TB);
-  for (let s = 0; s < T; s++) {
-    const t = timeOf(s, T, goBackwards);
-    for (let b = 0; b < B; b++) {
-      const src = s * BH + b * H;
-      const col = t * B + b;
-      for (let j = 0; j < H; j++) hPrevT[j * TB + col] = hs[src + j];
-    }
-  }
-  const dRecurrentKernel = allocate(dtype, H * G);
-  gemm(hPrevT, 0, dMh, 0, dRecurrentKernel, 0, H, TB, G, false);
-  const acc = new Float64Array(2 * G);
-  for (let row = 0; row < TB; row++) {
-    const o = row * G;
-    for (let k = 0; k < G; k++) {
-      acc[k] += dMx[o + k];
-      acc[G + k] += dMh[o + k];
-    }
-  }
-  const dBias = allocate(dtype, 2 * G);
-  dBias.set(acc);
-  const dx = allocate(dtype, opts.skipDx === true ? 0 : TB * I);
-  if (opts.skipDx !== true) gemm(dMx, 0, transpose(kernel, I, G), 0, dx, 0, TB, G, I, false);
+  const { dKernel, dRecurrentKernel, dBias, dx } = sequenceWeightGrads(a, G, hs, dMx, dMh, true, opts.skipDx === true);
   const dh0 = allocate(dtype, BH);
   dh0.set(dh);
   return { dx, dh0, dKernel, dRecurrentKernel, dBias };

@@ -7,12 +7,8 @@ import type { SimpleRnnBackend, SimpleRnnSeqArgs, SimpleRnnSeqResult, SimpleRnnS
 import type { TypedArray } from '../tensor/tensor.js';
 import { allocate } from '../tensor/tensor.js';
 import { gemm, gemmNT } from '../ops/gemm.js';
-import { timeOf, scratch, transpose as transposeInto } from './ts.js';
+import { timeOf, scratch, sequenceWeightGrads } from './ts.js';
 
-let transposeSlot = 0;
-/** [rows, cols] → [cols, rows] into one of two call-local scratch buffers (x and the kernel). */
-const transpose = (A: TypedArray, rows: number, cols: number): TypedArray =>
-  transposeInto(A, rows, cols, scratch(A instanceof Float64Array ? 'float64' : 'float32', `cell:T${(transposeSlot++) & 1}`, rows * cols));
 
 /** hs [(T+1), B, H]: the state entering each processing step (hs[0] = h0); outputs are the states after. */
 interface TsSimpleRnnSaved {
@@ -66,7 +62,7 @@ export function tsSimpleRnnForward(a: SimpleRnnSeqArgs, training: boolean): Simp
  * δh_{s−1} = da·Rᵀ; then dK = xᵀ·dA, dR = Hprevᵀ·dA, db = Σ dA, dx = dA·Kᵀ over all steps.
  */
 export function tsSimpleRnnBackward(a: SimpleRnnSeqArgs, fwd: SimpleRnnSeqResult, dy: TypedArray, dhT: TypedArray, opts: { skipDx?: boolean } = {}): SimpleRnnSeqGrads {
-  const { T, B, I, H, dtype, x, kernel, recurrentKernel, activation, seqLengths, goBackwards, zeroOutputForMask } = a;
+  const { T, B, H, dtype, recurrentKernel, activation, seqLengths, goBackwards, zeroOutputForMask } = a;
   const saved = fwd.saved as TsSimpleRnnSaved | null;
   if (saved === null || saved === undefined || !('hs' in saved)) {
     throw new Error('simpleRnnSequence(ts) backward: forward was run without training=true, nothing was saved for backward');
@@ -111,25 +107,7 @@ export function tsSimpleRnnBackward(a: SimpleRnnSeqArgs, fwd: SimpleRnnSeqResult
       for (let j = 0; j < H; j++) dh[b * H + j] = dhTmp[b * H + j];
     }
   }
-  const dKernel = allocate(dtype, I * H);
-  gemm(transpose(x, TB, I), 0, dA, 0, dKernel, 0, I, TB, H, false);
-  const hPrevT = scratch(dtype, 'srnn:hPrevT', H * TB);
-  for (let s = 0; s < T; s++) {
-    const t = timeOf(s, T, goBackwards);
-    for (let b = 0; b < B; b++) {
-      const src = s * BH + b * H;
-      const col = t * B + b;
-      for (let j = 0; j < H; j++) hPrevT[j * TB + col] = hs[src + j];
-    }
-  }
-  const dRecurrentKernel = allocate(dtype, H * H);
-  gemm(hPrevT, 0, dA, 0, dRecurrentKernel, 0, H, TB, H, false);
-  const acc = new Float64Array(H);
-  for (let row = 0; row < TB; row++) for (let k = 0; k < H; k++) acc[k] += dA[row * H + k];
-  const dBias = allocate(dtype, H);
-  dBias.set(acc);
-  const dx = allocate(dtype, opts.skipDx === true ? 0 : TB * I);
-  if (opts.skipDx !== true) gemm(dA, 0, transpose(kernel, I, H), 0, dx, 0, TB, H, I, false);
+  const { dKernel, dRecurrentKernel, dBias, dx } = sequenceWeightGrads(a, H, hs, dA, dA, false, opts.skipDx === true);
   const dh0 = allocate(dtype, BH);
   dh0.set(dh);
   return { dx, dh0, dKernel, dRecurrentKernel, dBias };

@@ -16,7 +16,7 @@
 // For float64 the same expressions run without rounding.
 
 import type { LstmBackend, LstmSeqArgs, LstmSeqResult, LstmSeqGrads } from './types.js';
-import type { TypedArray } from '../tensor/tensor.js';
+import type { TypedArray, DType } from '../tensor/tensor.js';
 import { allocate } from '../tensor/tensor.js';
 import { gemm, gemmNT } from '../ops/gemm.js';
 import { packB, gemmPacked } from './packed-gemm.js';
@@ -287,7 +287,7 @@ export function tsLstmForward(a: LstmSeqArgs, training: boolean): LstmSeqResult 
 export function tsLstmBackward(
   a: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArray, dhT: TypedArray, dcT: TypedArray, opts: { skipDx?: boolean } = {},
 ): LstmSeqGrads {
-  const { T, B, I, H, dtype, x, kernel, recurrentKernel, seqLengths, goBackwards, zeroOutputForMask } = a;
+  const { T, B, H, dtype, recurrentKernel, seqLengths, goBackwards, zeroOutputForMask } = a;
   const saved = fwd.saved as TsLstmSaved | null;
   if (saved === null || saved === undefined || !('gates' in saved)) {
     throw new Error('lstmSequence(ts) backward: forward was run without training=true, nothing was saved for backward');
@@ -337,12 +337,33 @@ export function tsLstmBackward(
     }
   }
 
-  // Weight gradients: one GEMM each over all T·B rows.
-  const dKernel = allocate(dtype, I * G);
-  gemm(transpose(x, T * B, I, scratch(dtype, 'xT', T * B * I)), 0, dZ, 0, dKernel, 0, I, T * B, G, false);
-  // Hprev in time order: row t·B + b holds the h that entered the step processing time t.
-  const hPrevT = scratch(dtype, 'hPrevT', H * T * B); // [H, T·B]
+  const { dKernel, dRecurrentKernel, dBias, dx } = sequenceWeightGrads(a, G, hs, dZ, dZ, false, opts.skipDx === true);
+  const dh0 = allocate(dtype, BH);
+  dh0.set(dh);
+  const dc0 = allocate(dtype, BH);
+  dc0.set(dc);
+  return { dx, dh0, dc0, dKernel, dRecurrentKernel, dBias };
+}
+
+/**
+ * What every fused kernel's BPTT does after its time loop (LSTM, GRU, SimpleRNN), one GEMM each over all T·B rows:
+ *   dKernel = xᵀ·dIn,  dRecurrentKernel = Hprevᵀ·dRec,  dBias = Σ dIn (then Σ dRec when `recurrentBias`, the GRU's
+ *   second bias row),  dx = dIn·Kᵀ unless `skipDx` (x is the data: one of the training GEMMs saved).
+ * dIn / dRec: the pre-activation gradients of the input and recurrent projections [T·B, G] in TIME order (the same
+ * array for the LSTM and SimpleRNN). hs: the states entering each step in processing order [(T+1)·B·H]; Hprev is
+ * permuted to time order once here (goBackwards).
+ */
+export function sequenceWeightGrads(
+  a: { T: number; B: number; I: number; H: number; dtype: DType; x: TypedArray; kernel: TypedArray; goBackwards: boolean },
+  G: number, hs: TypedArray, dIn: TypedArray, dRec: TypedArray, recurrentBias: boolean, skipDx: boolean,
+): { dKernel: TypedArray; dRecurrentKernel: TypedArray; dBias: TypedArray; dx: TypedArray } {
+  const { T, B, I, H, dtype, x, kernel, goBackwards } = a;
   const TB = T * B;
+  const BH = B * H;
+  const dKernel = allocate(dtype, I * G);
+  gemm(transpose(x, TB, I, scratch(dtype, 'xT', TB * I)), 0, dIn, 0, dKernel, 0, I, TB, G, false);
+  // Hprev in time order: row t·B + b holds the h that entered the step processing time t.
+  const hPrevT = scratch(dtype, 'hPrevT', H * TB); // [H, T·B]
   for (let s = 0; s < T; s++) {
     const t = timeOf(s, T, goBackwards);
     for (let b = 0; b < B; b++) {
@@ -352,22 +373,19 @@ export function tsLstmBackward(
     }
   }
   const dRecurrentKernel = allocate(dtype, H * G);
-  gemm(hPrevT, 0, dZ, 0, dRecurrentKernel, 0, H, TB, G, false);
-  const dBiasAcc = new Float64Array(G);
+  gemm(hPrevT, 0, dRec, 0, dRecurrentKernel, 0, H, TB, G, false);
+  const nb = recurrentBias ? 2 * G : G;
+  const acc = new Float64Array(nb);
   for (let r = 0; r < TB; r++) {
     const o = r * G;
-    for (let k = 0; k < G; k++) dBiasAcc[k] += dZ[o + k];
+    for (let k = 0; k < G; k++) acc[k] += dIn[o + k];
+    if (recurrentBias) for (let k = 0; k < G; k++) acc[G + k] += dRec[o + k];
   }
-  const dBias = allocate(dtype, G);
-  dBias.set(dBiasAcc);
-  // dx = dZ·Kᵀ, unless nobody wants it (x is the data): that saves one of the six training GEMMs.
-  const dx = allocate(dtype, opts.skipDx === true ? 0 : TB * I);
-  if (opts.skipDx !== true) gemm(dZ, 0, transpose(kernel, I, G, scratch(dtype, 'kT', I * G)), 0, dx, 0, TB, G, I, false);
-  const dh0 = allocate(dtype, BH);
-  dh0.set(dh);
-  const dc0 = allocate(dtype, BH);
-  dc0.set(dc);
-  return { dx, dh0, dc0, dKernel, dRecurrentKernel, dBias };
+  const dBias = allocate(dtype, nb);
+  dBias.set(acc);
+  const dx = allocate(dtype, skipDx ? 0 : TB * I);
+  if (!skipDx) gemm(dIn, 0, transpose(kernel, I, G, scratch(dtype, 'kT', I * G)), 0, dx, 0, TB, G, I, false);
+  return { dKernel, dRecurrentKernel, dBias, dx };
 }
 
 /**

@@ -1,5 +1,6 @@
 // What the fused CPU kernels (lstm_cpu.cpp, gru_cpu.cpp, srnn_cpu.cpp) share: the branch-free float32 exp,
-// sigmoid and tanh, the sgemm wrapper that defines K = 0, the per-thread scratch buffers, and the mask test.
+// sigmoid and tanh, the sgemm wrapper that defines K = 0, the per-thread scratch buffers, the weight gradients
+// after the time loop, and the mask test.
 // Internal to native/core (not part of the kernels' headers).
 #pragma once
 #include <cstdint>
@@ -62,6 +63,25 @@ inline float* scratch_floats(int slot, size_t n) {
     v.resize(n);
   }
   return v.data();
+}
+
+// What every fused kernel's backward does after its time loop, one GEMM each over all rows = T·B:
+//   dK = Xᵀ·dIn, dR = Hprevᵀ·dRec, dx = dIn·Kᵀ (skipped when dx is nullptr), db += Σ dIn and, with a recurrent
+//   bias half (the GRU's second bias row), db[G..2G) += Σ dRec. dIn / dRec: [rows, G] pre-activation gradients of the
+//   input / recurrent projections by time (the same array for the LSTM and SimpleRNN); Hprev [rows, H] by time.
+inline void weight_grads(int64_t rows, int64_t I, int64_t H, int64_t G, const float* x, const float* K, const float* Hprev,
+                         const float* dIn, const float* dRec, bool recurrentBias, float* dx, float* dK, float* dR, float* db) {
+  sgemm(CblasTrans, CblasNoTrans, I, G, rows, x, I, dIn, G, 0.0f, dK, G);
+  sgemm(CblasTrans, CblasNoTrans, H, G, rows, Hprev, H, dRec, G, 0.0f, dR, G);
+  if (dx) sgemm(CblasNoTrans, CblasTrans, rows, I, G, dIn, G, K, G, 0.0f, dx, I);
+  for (int64_t r = 0; r < rows; r++) {
+    const float* __restrict zr = dIn + r * G;
+    for (int64_t j = 0; j < G; j++) db[j] += zr[j];
+    if (recurrentBias) {
+      const float* __restrict rr = dRec + r * G;
+      for (int64_t j = 0; j < G; j++) db[G + j] += rr[j];
+    }
+  }
 }
 
 inline bool valid_step(const LstmOptions& o, int64_t t, int64_t b) {

@@ -174,15 +174,7 @@ Status gru_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x,
         if (valid[b])
           for (int64_t j = 0; j < H; j++) dh[b * H + j] = direct[b * H + j] + tmp[b * H + j];
     }
-    sgemm(CblasTrans, CblasNoTrans, I, G, T * B, x, I, dMX, G, 0.0f, dK, G);
-    sgemm(CblasTrans, CblasNoTrans, H, G, T * B, hPrevAll, H, dMH, G, 0.0f, dR, G);
-    if (dx) sgemm(CblasNoTrans, CblasTrans, T * B, I, G, dMX, G, K, G, 0.0f, dx, I);
-    for (int64_t r = 0; r < T * B; r++) {
-      for (int64_t j = 0; j < G; j++) {
-        db[j] += dMX[r * G + j];
-        db[G + j] += dMH[r * G + j];
-      }
-    }
+    cpu::weight_grads(T * B, I, H, G, x, K, hPrevAll, dMX, dMH, true, dx, dK, dR, db);
     return Status::Ok();
   } catch (const std::bad_alloc&) {
     return Status::Error("gru_cpu_backward: out of memory");

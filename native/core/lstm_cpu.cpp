@@ -198,13 +198,7 @@ Status lstm_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x
         if (valid[b]) std::memcpy(dh + b * H, tmp.data() + b * H, sizeof(float) * H);
     }
     const float* dz = dZp;
-    sgemm(CblasTrans, CblasNoTrans, I, G4, T * B, x, I, dz, G4, 0.0f, dK, G4);      // dK = Xᵀ·dZ
-    sgemm(CblasTrans, CblasNoTrans, H, G4, T * B, Hp, H, dz, G4, 0.0f, dR, G4);     // dR = H_prevᵀ·dZ
-    if (dx) sgemm(CblasNoTrans, CblasTrans, T * B, I, G4, dz, G4, K, G4, 0.0f, dx, I);  // dx = dZ·Kᵀ
-    for (int64_t r = 0; r < T * B; r++) {
-      const float* __restrict zr = dz + r * G4;
-      for (int64_t j = 0; j < G4; j++) db[j] += zr[j];
-    }
+    cpu::weight_grads(T * B, I, H, G4, x, K, Hp, dz, dz, false, dx, dK, dR, db);  // dK = Xᵀ·dZ, dR = H_prevᵀ·dZ, dx = dZ·Kᵀ
     return Status::Ok();
   } catch (const std::bad_alloc&) {
     return Status::Error("lstm_cpu_backward: out of memory");

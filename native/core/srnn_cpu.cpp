@@ -136,11 +136,7 @@ Status srnn_cpu_backward(const LstmDims& d, const LstmOptions& o, bool relu, con
       for (int64_t b = 0; b < B; b++)
         if (valid[b]) std::memcpy(dh + b * H, tmp.data() + b * H, sizeof(float) * H);
     }
-    sgemm(CblasTrans, CblasNoTrans, I, H, T * B, x, I, dA, H, 0.0f, dK, H);
-    sgemm(CblasTrans, CblasNoTrans, H, H, T * B, hPrevAll, H, dA, H, 0.0f, dR, H);
-    if (dx) sgemm(CblasNoTrans, CblasTrans, T * B, I, H, dA, H, K, H, 0.0f, dx, I);
-    for (int64_t r = 0; r < T * B; r++)
-      for (int64_t j = 0; j < H; j++) db[j] += dA[r * H + j];
+    cpu::weight_grads(T * B, I, H, H, x, K, hPrevAll, dA, dA, false, dx, dK, dR, db);
     return Status::Ok();
   } catch (const std::bad_alloc&) {
     return Status::Error("srnn_cpu_backward: out of memory");

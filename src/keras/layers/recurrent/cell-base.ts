@@ -190,9 +190,9 @@ export const KERAS_CELL_OPTIONS = {
 } as const;
 
 /**
- * LSTMCell and SimpleRNNCell: `units`, `use_bias` and the nine weight options with Keras's defaults
+ * LSTMCell, GRUCell and SimpleRNNCell: `units`, `use_bias` and the nine weight options with Keras's defaults
  * (glorot_uniform kernel, orthogonal recurrent kernel, zero bias, no regularizers or constraints), and the
- * three weights they create in build().
+ * three weights build() creates for `gates` blocks (a cell overrides the bias shape or initializer only).
  */
 export abstract class KerasRNNCell extends DropoutRNNCell {
   readonly units: number;
@@ -226,5 +226,40 @@ export abstract class KerasRNNCell extends DropoutRNNCell {
     this.kernelConstraint = getConstraint(args.kernelConstraint ?? null);
     this.recurrentConstraint = getConstraint(args.recurrentConstraint ?? null);
     this.biasConstraint = getConstraint(args.biasConstraint ?? null);
+  }
+
+  override get inputDim(): number | null {
+    return this.kernel ? this.kernel.shape[0] : null;
+  }
+
+  /** Gate blocks along the kernels' last axis: LSTM 4, GRU 3, SimpleRNN 1. */
+  protected abstract get gates(): number;
+
+  /** The bias shape (default [gates·units]; GRU with reset_after: [2, 3·units]). */
+  protected biasShape(): number[] {
+    return [this.gates * this.units];
+  }
+
+  /** The bias initializer build() uses (LSTM: unit_forget_bias wraps the user's). */
+  protected biasBuildInitializer(): Initializer {
+    return this.biasInitializer;
+  }
+
+  /** kernel [input_dim, gates·units], recurrent_kernel [units, gates·units] and, with use_bias, the bias (Keras build()). */
+  override build(inputShape: readonly number[]): void {
+    const inputDim = inputShape[inputShape.length - 1];
+    const n = this.gates * this.units;
+    this.kernel = this.addWeight('kernel', [inputDim, n], {
+      initializer: this.kernelInitializer, regularizer: this.kernelRegularizer, constraint: this.kernelConstraint,
+    });
+    this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, n], {
+      initializer: this.recurrentInitializer, regularizer: this.recurrentRegularizer, constraint: this.recurrentConstraint,
+    });
+    if (this.useBias) {
+      this.bias = this.addWeight('bias', this.biasShape(), {
+        initializer: this.biasBuildInitializer(), regularizer: this.biasRegularizer, constraint: this.biasConstraint,
+      });
+    }
+    this.built = true;
   }
 }

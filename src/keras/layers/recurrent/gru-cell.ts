@@ -68,8 +68,13 @@ export class GRUCell extends KerasRNNCell {
     return this.units;
   }
 
-  override get inputDim(): number | null {
-    return this.kernel ? this.kernel.shape[0] : null;
+
+  protected get gates(): number {
+    return 3;
+  }
+
+  protected override biasShape(): number[] {
+    return this.resetAfter ? [2, 3 * this.units] : [3 * this.units];
   }
 
   protected override dropoutMaskCount(): number {
@@ -80,22 +85,6 @@ export class GRUCell extends KerasRNNCell {
     return kerasCompat() === 'keras2' || this.implementation === 1 ? 3 : 1;
   }
 
-  override build(inputShape: readonly number[]): void {
-    const inputDim = inputShape[inputShape.length - 1];
-    const u = this.units;
-    this.kernel = this.addWeight('kernel', [inputDim, 3 * u], {
-      initializer: this.kernelInitializer, regularizer: this.kernelRegularizer, constraint: this.kernelConstraint,
-    });
-    this.recurrentKernel = this.addWeight('recurrent_kernel', [u, 3 * u], {
-      initializer: this.recurrentInitializer, regularizer: this.recurrentRegularizer, constraint: this.recurrentConstraint,
-    });
-    if (this.useBias) {
-      this.bias = this.addWeight('bias', this.resetAfter ? [2, 3 * u] : [3 * u], {
-        initializer: this.biasInitializer, regularizer: this.biasRegularizer, constraint: this.biasConstraint,
-      });
-    }
-    this.built = true;
-  }
 
   /** (input bias [3u], recurrent bias [3u] or null) as Keras splits `bias`. */
   private biases(): [Tensor | null, Tensor | null] {

@@ -87,8 +87,14 @@ export class LSTMCell extends KerasRNNCell {
     return this.units;
   }
 
-  override get inputDim(): number | null {
-    return this.kernel ? this.kernel.shape[0] : null;
+
+  protected get gates(): number {
+    return 4;
+  }
+
+  /** unit_forget_bias (§6.3): the forget block exactly 1, the others from bias_initializer. */
+  protected override biasBuildInitializer(): Initializer {
+    return this.unitForgetBias ? new UnitForgetBias(this.biasInitializer, this.units) : this.biasInitializer;
   }
 
   protected override dropoutMaskCount(): number {
@@ -100,23 +106,6 @@ export class LSTMCell extends KerasRNNCell {
     return kerasCompat() === 'keras2' || this.implementation === 1 ? 4 : 1;
   }
 
-  override build(inputShape: readonly number[]): void {
-    const inputDim = inputShape[inputShape.length - 1];
-    const u = this.units;
-    this.kernel = this.addWeight('kernel', [inputDim, 4 * u], {
-      initializer: this.kernelInitializer, regularizer: this.kernelRegularizer, constraint: this.kernelConstraint,
-    });
-    this.recurrentKernel = this.addWeight('recurrent_kernel', [u, 4 * u], {
-      initializer: this.recurrentInitializer, regularizer: this.recurrentRegularizer, constraint: this.recurrentConstraint,
-    });
-    if (this.useBias) {
-      this.bias = this.addWeight('bias', [4 * u], {
-        initializer: this.unitForgetBias ? new UnitForgetBias(this.biasInitializer, u) : this.biasInitializer,
-        regularizer: this.biasRegularizer, constraint: this.biasConstraint,
-      });
-    }
-    this.built = true;
-  }
 
   step(x: Tensor, states: Tensor[], training: boolean): [Tensor, Tensor[]] {
     if (!this.built || this.kernel === null || this.recurrentKernel === null) fail('LSTMCell', 'the cell is not built; call build([batch, inputDim]) or use it inside an RNN layer');

@@ -38,24 +38,10 @@ export class SimpleRNNCell extends KerasRNNCell {
     return this.units;
   }
 
-  override get inputDim(): number | null {
-    return this.kernel ? this.kernel.shape[0] : null;
-  }
 
-  override build(inputShape: readonly number[]): void {
-    const inputDim = inputShape[inputShape.length - 1];
-    this.kernel = this.addWeight('kernel', [inputDim, this.units], {
-      initializer: this.kernelInitializer, regularizer: this.kernelRegularizer, constraint: this.kernelConstraint,
-    });
-    this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, this.units], {
-      initializer: this.recurrentInitializer, regularizer: this.recurrentRegularizer, constraint: this.recurrentConstraint,
-    });
-    if (this.useBias) {
-      this.bias = this.addWeight('bias', [this.units], {
-        initializer: this.biasInitializer, regularizer: this.biasRegularizer, constraint: this.biasConstraint,
-      });
-    }
-    this.built = true;
+
+  protected get gates(): number {
+    return 1;
   }
 
   step(x: Tensor, states: Tensor[], training: boolean): [Tensor, Tensor[]] {

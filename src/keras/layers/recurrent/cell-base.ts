@@ -235,6 +235,19 @@ export abstract class KerasRNNCell extends DropoutRNNCell {
   /** Gate blocks along the kernels' last axis: LSTM 4, GRU 3, SimpleRNN 1. */
   protected abstract get gates(): number;
 
+  /** Whether a call draws one dropout mask per gate (LSTM / GRU implementation 1, or Keras 2), else one. */
+  protected perGateDropoutMasks(): boolean {
+    return false;
+  }
+
+  protected override dropoutMaskCount(): number {
+    return this.perGateDropoutMasks() ? this.gates : 1;
+  }
+
+  protected override recurrentDropoutMaskCount(): number {
+    return this.perGateDropoutMasks() ? this.gates : 1;
+  }
+
   /** The bias shape (default [gates·units]; GRU with reset_after: [2, 3·units]). */
   protected biasShape(): number[] {
     return [this.gates * this.units];

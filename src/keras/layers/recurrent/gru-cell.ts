@@ -77,12 +77,9 @@ export class GRUCell extends KerasRNNCell {
     return this.resetAfter ? [2, 3 * this.units] : [3 * this.units];
   }
 
-  protected override dropoutMaskCount(): number {
-    return kerasCompat() === 'keras2' || this.implementation === 1 ? 3 : 1;
-  }
-
-  protected override recurrentDropoutMaskCount(): number {
-    return kerasCompat() === 'keras2' || this.implementation === 1 ? 3 : 1;
+  /** K3: implementation 1 draws one mask per gate (dropout_mask_count = 3), implementation 2 one; K2: always 3. */
+  protected override perGateDropoutMasks(): boolean {
+    return kerasCompat() === 'keras2' || this.implementation === 1;
   }
 
 

@@ -97,13 +97,9 @@ export class LSTMCell extends KerasRNNCell {
     return this.unitForgetBias ? new UnitForgetBias(this.biasInitializer, this.units) : this.biasInitializer;
   }
 
-  protected override dropoutMaskCount(): number {
-    // K3: implementation 1 draws one mask per gate, implementation 2 one mask; K2: always 4 (§2.2, §2.5).
-    return kerasCompat() === 'keras2' || this.implementation === 1 ? 4 : 1;
-  }
-
-  protected override recurrentDropoutMaskCount(): number {
-    return kerasCompat() === 'keras2' || this.implementation === 1 ? 4 : 1;
+  /** K3: implementation 1 draws one mask per gate, implementation 2 one mask; K2: always 4 (§2.2, §2.5). */
+  protected override perGateDropoutMasks(): boolean {
+    return kerasCompat() === 'keras2' || this.implementation === 1;
   }
 
 

@@ -131,6 +131,17 @@ export abstract class DropoutRNNCell extends RNNCellBase {
 }
 
 
+/**
+ * The `implementation` of a gated cell (LSTM, GRU): 1 or 2 (default 2; 0 means 1, as Keras 2's from_config maps it),
+ * and 1 whenever recurrent_dropout is set (K2 and K3 __init__ force it, keras-tf-semantics.md §2.1).
+ */
+export function resolveImplementation(where: string, implementation: number | undefined, recurrentDropout: number): 1 | 2 {
+  let impl = implementation ?? 2;
+  if (impl === 0) impl = 1;
+  if (impl !== 1 && impl !== 2) fail(where, `implementation must be 1 or 2, got ${implementation}`);
+  return recurrentDropout !== 0 ? 1 : impl;
+}
+
 /** Keras 3's snake_case keys for those options (initializers/regularizers/constraints serialized, rates, seed). */
 export function cellWeightConfig(c: KerasRNNCell): Record<string, unknown> {
   return {

@@ -19,7 +19,7 @@ import {
   Tensor, add, sub, mul, matmul, split, reshape, concat, full, dropout as applyDropout, fail,
   getActivation, serializeActivation, type ActivationId, type Activation, kerasCompat, baseArgsFromConfig,
 } from './deps.js';
-import { KerasRNNCell, type KerasCellArgs, cellWeightConfig, cellWeightArgsFromConfig, DROPOUT_CELL_OPTIONS, KERAS_CELL_OPTIONS } from './cell-base.js';
+import { KerasRNNCell, resolveImplementation, type KerasCellArgs, cellWeightConfig, cellWeightArgsFromConfig, DROPOUT_CELL_OPTIONS, KERAS_CELL_OPTIONS } from './cell-base.js';
 import { optionKeys, LAYER_OPTIONS, checkBoolean } from './deps.js';
 
 export interface GRUCellArgs extends KerasCellArgs {
@@ -49,11 +49,7 @@ export class GRUCell extends KerasRNNCell {
     this.activation = getActivation(args.activation === undefined ? 'tanh' : args.activation);
     this.recurrentActivation = getActivation(args.recurrentActivation === undefined ? 'sigmoid' : args.recurrentActivation);
     this.resetAfter = checkBoolean('GRUCell', 'resetAfter', args.resetAfter) ?? true;
-    let impl = args.implementation ?? 2;
-    if (impl === 0) impl = 1;
-    if (impl !== 1 && impl !== 2) fail('GRUCell', `implementation must be 1 or 2, got ${args.implementation}`);
-    // K3 GRUCell.__init__: `if self.recurrent_dropout != 0.0: self.implementation = 1` (K2 the same).
-    this.implementation = this.recurrentDropout !== 0 ? 1 : impl;
+    this.implementation = resolveImplementation('GRUCell', args.implementation, this.recurrentDropout);
   }
 
   override get className(): string {

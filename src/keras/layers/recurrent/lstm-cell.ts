@@ -16,7 +16,7 @@ import {
   getActivation, serializeActivation, type ActivationId, type Activation,
   Initializer, Ones, kerasCompat, baseArgsFromConfig,
 } from './deps.js';
-import { KerasRNNCell, type KerasCellArgs, cellWeightConfig, cellWeightArgsFromConfig, DROPOUT_CELL_OPTIONS, KERAS_CELL_OPTIONS } from './cell-base.js';
+import { KerasRNNCell, resolveImplementation, type KerasCellArgs, cellWeightConfig, cellWeightArgsFromConfig, DROPOUT_CELL_OPTIONS, KERAS_CELL_OPTIONS } from './cell-base.js';
 import { optionKeys, LAYER_OPTIONS, checkBoolean } from './deps.js';
 
 export interface LSTMCellArgs extends KerasCellArgs {
@@ -68,11 +68,7 @@ export class LSTMCell extends KerasRNNCell {
     this.activation = getActivation(args.activation === undefined ? 'tanh' : args.activation);
     this.recurrentActivation = getActivation(args.recurrentActivation === undefined ? 'sigmoid' : args.recurrentActivation);
     this.unitForgetBias = checkBoolean('LSTMCell', 'unitForgetBias', args.unitForgetBias) ?? true;
-    let impl = args.implementation ?? 2;
-    if (impl === 0) impl = 1; // K2 LSTM.from_config maps 0 → 1
-    if (impl !== 1 && impl !== 2) fail('LSTMCell', `implementation must be 1 or 2, got ${args.implementation}`);
-    // recurrent_dropout forces implementation 1 (K2 and K3 __init__, §2.1).
-    this.implementation = this.recurrentDropout !== 0 ? 1 : impl;
+    this.implementation = resolveImplementation('LSTMCell', args.implementation, this.recurrentDropout);
   }
 
   override get className(): string {

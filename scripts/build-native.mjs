@@ -22,7 +22,7 @@ const t0 = Date.now();
 
 const report = {
   date: new Date().toISOString(),
-  built: { cpu: false, blas: false, cuda: false, cudnn: false, cppTest: false },
+  built: { cpu: false, cuda: false, cudnn: false, cppTest: false },
   files: {},
   versions: { node: process.versions.node, napi: process.versions.napi },
   reasons: {},
@@ -101,7 +101,7 @@ function collect() {
   if (existsSync(cfgPath)) {
     try {
       const cfg = JSON.parse(readFileSync(cfgPath, 'utf8'));
-      report.built.blas = cfg.blas === 'OpenBLAS';
+      if (cfg.gemm) report.versions.gemm = cfg.gemm;
       report.built.cuda = !!cfg.cuda;
       if (cfg.cudaVersion) report.versions.cudaToolkit = cfg.cudaVersion;
       if (cfg.cudnnVersion) report.versions.cudnnHeaders = cfg.cudnnVersion;
@@ -132,6 +132,9 @@ function collect() {
     report.built.cppTest = true;
     report.files.cppTest = testBin;
   }
+  // C++ test of the GEMM against float64, for every micro-kernel the CPU runs, and of its determinism.
+  const gemmTestBin = [join(buildDir, 'test_gemm'), join(rel, 'test_gemm')].find((p) => existsSync(p));
+  if (gemmTestBin) report.files.gemmCppTest = gemmTestBin;
   // C++ test of the cuDNN core (built when cuDNN is found; exits 77 with "SKIP: no CUDA device" without a GPU).
   const cudnnTestBin = [join(buildDir, 'test_lstm_cudnn'), join(rel, 'test_lstm_cudnn')].find((p) => existsSync(p));
   if (cudnnTestBin) report.files.cudnnCppTest = cudnnTestBin;
@@ -144,6 +147,6 @@ try {
 }
 writeReport();
 const b = report.built;
-log(`cpu=${b.cpu} blas=${b.blas} cuda=${b.cuda} cudnn=${b.cudnn} (${report.seconds}s) -> ${reportPath}`);
+log(`cpu=${b.cpu} gemm=${report.versions.gemm ?? '-'} cuda=${b.cuda} cudnn=${b.cudnn} (${report.seconds}s) -> ${reportPath}`);
 for (const [k, v] of Object.entries(report.reasons)) log(`  ${k}: ${v}`);
 process.exit(0);

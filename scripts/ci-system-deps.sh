@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # System dependencies of the native addon, for CI (.ci/run) and fresh machines. Safe to run repeatedly; never
 # fails the CI run: whatever cannot be installed is left out and scripts/build-native.mjs reports why.
-#  1. OpenBLAS (Debian's libopenblas-dev) for the CPU kernel.
-#  2. cuDNN headers + the libcudnn.so.9 shim, from the nvidia-cudnn-cu13 wheel of the local pip index, unpacked
+#  The CPU kernel needs no system package: it runs on lstm-ts's own GEMM (native/core/gemm.h; issue #14 removed
+#  the OpenBLAS dependency, which every fresh `npm install` lacked).
+#  cuDNN headers + the libcudnn.so.9 shim, from the nvidia-cudnn-cu13 wheel of the local pip index, unpacked
 #     into .cache/cudnn (git-ignored), so the cuDNN backend compiles and links in CI. Only include/ and the
 #     129 KB shim are unpacked (not the ~950 MB of sub-libraries): enough to link; at run time the addon checks
 #     the sub-libraries and reports "not loadable" instead of calling cuDNN (docs/native.md).
@@ -10,11 +11,6 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 t0=$(date +%s)
-
-if ! dpkg -s libopenblas-dev >/dev/null 2>&1; then
-  (apt-get update -qq && apt-get install -y -qq libopenblas-dev >/dev/null) \
-    || echo "[ci-deps] libopenblas-dev could not be installed; the CPU kernel will use its plain-loop sgemm"
-fi
 
 CUDNN_DIR=.cache/cudnn
 if [ "${LSTM_TS_SKIP_CUDNN:-0}" = "1" ]; then

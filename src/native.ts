@@ -1,4 +1,4 @@
-// lt.native: the native addons (docs/native.md) — lstmts_cpu.node (fused LSTM on OpenBLAS) and lstmts_cudnn.node
+// lt.native: the native addons (docs/native.md) — lstmts_cpu.node (fused LSTM / GRU / SimpleRNN on our own GEMM) and lstmts_cudnn.node
 // (cuDNN 9) — as seen from JS. Nothing here throws when they are missing: `info()` says what was built, what
 // loaded, which devices exist, and why anything is missing; kernel selection then uses the TypeScript backend.
 // The 'native-cpu' and 'cudnn' backends are registered with the kernel registry (src/kernels/select.ts) at
@@ -9,6 +9,7 @@
 // LSTM_TS_CUDNN_TF32=1 (allow TF32 tensor-core math on the cuDNN path; default is strict FP32 FMA math).
 
 import { fail } from './tensor/shape.js';
+import { describeValue } from './util/options.js';
 import {
   registerLstmBackend, unregisterLstmBackend, registerGruBackend, unregisterGruBackend, registerSimpleRnnBackend, unregisterSimpleRnnBackend,
 } from './kernels/select.js';
@@ -28,17 +29,23 @@ export interface NativeInfo {
   /** The CPU addon loaded (the cuDNN addon is reported under built.cudnn / devices / reasons). */
   loaded: boolean;
   reason?: string;
-  built: { cpu: boolean; blas: boolean; cuda: boolean; cudnn: boolean };
+  built: { cpu: boolean; cuda: boolean; cudnn: boolean };
+  /**
+   * The CPU addon's GEMM (native/core/gemm.h): the micro-kernel in use ('avx512' | 'avx2' | 'generic', chosen at
+   * run time from the CPU, or by $LSTM_TS_CPU_ISA), the ones this CPU can run, and the thread count (default: the
+   * machine's cores, or $LSTM_TS_NUM_THREADS). null when the CPU addon is not loaded.
+   */
+  cpu: { gemm: string; isa: string; isasSupported: string[]; threads: number; defaultThreads: number } | null;
   loadedAddons: { cpu: boolean; cudnn: boolean };
   versions: Record<string, string | number>;
   devices: { name: string; computeCapability: string; memoryGiB: number }[];
-  /** Why each missing piece is missing (keys: cpu, blas, cuda, cudnn, device, ...). */
+  /** Why each missing piece is missing (keys: cpu, cpuIsa, cuda, cudnn, device, ...). */
   reasons: Record<string, string>;
   /** Where the addons were looked for, and the build report. */
   paths: { release: string | null; report: string | null };
 }
 
-/** What the addon was built with (cpu/blas/cuda/cudnn), what loaded, devices, versions, and why anything is missing. */
+/** What the addon was built with (cpu/cuda/cudnn), what loaded, the GEMM, devices, versions, and why anything is missing. */
 export function info(): NativeInfo {
   const report = buildReport();
   const rb = (report?.built ?? {}) as Record<string, boolean>;
@@ -48,14 +55,12 @@ export function info(): NativeInfo {
   const cudnn = cudnnAddon();
   const cpuReason = cpuUnavailableReason();
   if (cpuReason) reasons.cpu = cpuReason;
-  let blas = rb.blas === true;
+  let cpuInfo: NativeInfo['cpu'] = null;
   if (cpu) {
     const bi = cpu.buildInfo();
-    blas = bi.hasBlas;
-    versions.blas = bi.blas;
-    versions.blasThreads = cpu.getNumThreads();
     versions.napiBuilt = bi.napiVersion;
-    if (!bi.hasBlas) reasons.blas ??= 'built without a CBLAS: plain-loop sgemm (install libopenblas-dev and rebuild)';
+    cpuInfo = { gemm: bi.gemm, isa: bi.isa, isasSupported: bi.isasSupported, threads: cpu.getNumThreads(), defaultThreads: bi.defaultThreads };
+    if (bi.isaEnvProblem) reasons.cpuIsa = bi.isaEnvProblem;
   }
   let devices: NativeInfo['devices'] = [];
   if (cudnn) {
@@ -73,8 +78,9 @@ export function info(): NativeInfo {
   }
   const out: NativeInfo = {
     loaded: cpu !== null,
-    built: { cpu: cpu !== null || rb.cpu === true, blas, cuda: rb.cuda === true || cudnn !== null, cudnn: cudnn !== null || rb.cudnn === true },
+    built: { cpu: cpu !== null || rb.cpu === true, cuda: rb.cuda === true || cudnn !== null, cudnn: cudnn !== null || rb.cudnn === true },
     loadedAddons: { cpu: cpu !== null, cudnn: cudnn !== null },
+    cpu: cpuInfo,
     versions,
     devices,
     reasons,
@@ -84,11 +90,29 @@ export function info(): NativeInfo {
   return out;
 }
 
-/** Threads of the CPU addon's BLAS (OpenBLAS); throws if the addon is not loaded. */
+/**
+ * Threads of the CPU kernels (an integer 1–1024; 0 restores the default: $LSTM_TS_NUM_THREADS, else the machine's
+ * cores). Results are bit-identical for every thread count. Throws if the addon is not loaded.
+ */
 export function setNumThreads(n: number): void {
   const a = cpuAddon();
   if (!a) fail('native.setNumThreads', `the CPU addon is not loaded: ${cpuUnavailableReason()}`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 1024) {
+    fail('native.setNumThreads', `n must be an integer in [1, 1024] or 0 for the default, got ${describeValue(n)}`);
+  }
   a.setNumThreads(n);
+}
+
+/**
+ * The GEMM micro-kernel of the CPU kernels: 'avx512' | 'avx2' | 'generic' (info().cpu.isasSupported lists what this
+ * CPU runs). For tests and comparisons; the default is the fastest the CPU supports.
+ */
+export function setCpuIsa(isa: 'avx512' | 'avx2' | 'generic'): void {
+  const a = cpuAddon();
+  if (!a) fail('native.setCpuIsa', `the CPU addon is not loaded: ${cpuUnavailableReason()}`);
+  const supported = a.buildInfo().isasSupported;
+  if (!supported.includes(isa)) fail('native.setCpuIsa', `isa must be one of ${supported.map((s) => `'${s}'`).join(', ')} on this CPU, got ${describeValue(isa)}`);
+  a.setIsa(isa);
 }
 export function getNumThreads(): number | null {
   return cpuAddon()?.getNumThreads() ?? null;

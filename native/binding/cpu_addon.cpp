@@ -1,5 +1,5 @@
 // N-API layer over native/core/lstm_cpu: validate, allocate outputs, call the core, convert its Status into a
-// JS Error. Exports: buildInfo(), setNumThreads(n), getNumThreads(), savedFloats({T,B,H}),
+// JS Error. Exports: buildInfo(), setNumThreads(n), getNumThreads(), setIsa(name), savedFloats({T,B,H}),
 // forward(args, training) -> {y, hT, cT, saved|null}, backward(args, {saved, dy, dhT, dcT, skipDx?}) -> grads
 // (dx empty when skipDx).
 // args = {T, B, I, H, x, h0, c0, kernel, recurrentKernel, bias, seqLengths?, goBackwards?, zeroOutputForMask?}.
@@ -12,6 +12,8 @@
 #include "../core/lstm_cpu.h"
 #include "../core/gru_cpu.h"
 #include "../core/srnn_cpu.h"
+#include "../core/gemm.h"
+#include "../core/threads.h"
 #include "validate.h"
 
 using namespace lstmts_binding;
@@ -59,12 +61,15 @@ Parsed parseArgs(Napi::Object a, const std::string& call, bool needStates) {
 Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object o = Napi::Object::New(env);
-  o.Set("blas", lstmts::lstm_cpu_blas_name());
-#ifdef LSTMTS_HAVE_CBLAS
-  o.Set("hasBlas", true);
-#else
-  o.Set("hasBlas", false);
-#endif
+  o.Set("gemm", lstmts::lstm_cpu_blas_name());
+  o.Set("isa", lstmts::gemm::isa_name(lstmts::gemm::active_isa()));
+  Napi::Array isas = Napi::Array::New(env);
+  uint32_t n = 0;
+  for (auto i : {lstmts::gemm::Isa::Generic, lstmts::gemm::Isa::Avx2, lstmts::gemm::Isa::Avx512})
+    if (lstmts::gemm::isa_supported(i)) isas.Set(n++, lstmts::gemm::isa_name(i));
+  o.Set("isasSupported", isas);
+  o.Set("isaEnvProblem", lstmts::gemm::isa_env_problem());
+  o.Set("defaultThreads", lstmts::threads::default_num_threads());
   o.Set("napiVersion", NAPI_VERSION);
   o.Set("compiler", __VERSION__);
   return o;
@@ -74,9 +79,22 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   const std::string call = "lstmts.cpu.setNumThreads";
   if (info.Length() < 1 || !info[0].IsNumber()) throwErr(info.Env(), call, "expected a thread count");
   double n = info[0].As<Napi::Number>().DoubleValue();
-  if (!std::isfinite(n) || n < 1 || n > 1024 || n != std::floor(n))
-    throwErr(info.Env(), call, "thread count must be an integer in [1, 1024]");
+  // 0 restores the default ($LSTM_TS_NUM_THREADS, else the core count).
+  if (!std::isfinite(n) || n < 0 || n > 1024 || n != std::floor(n))
+    throwErr(info.Env(), call, "thread count must be an integer in [1, 1024], or 0 for the default");
   lstmts::lstm_cpu_set_threads(static_cast<int>(n));
+  return info.Env().Undefined();
+}
+
+// setIsa('generic' | 'avx2' | 'avx512'): the GEMM micro-kernel for the next calls (tests run every one the CPU has).
+Napi::Value SetIsa(const Napi::CallbackInfo& info) {
+  const std::string call = "lstmts.cpu.setIsa";
+  if (info.Length() < 1 || !info[0].IsString()) throwErr(info.Env(), call, "expected 'generic', 'avx2' or 'avx512'");
+  const std::string name = info[0].As<Napi::String>().Utf8Value();
+  lstmts::gemm::Isa isa;
+  if (!lstmts::gemm::parse_isa(name.c_str(), &isa))
+    throwErr(info.Env(), call, "expected 'generic', 'avx2' or 'avx512', got '" + name + "'");
+  if (!lstmts::gemm::set_isa(isa)) throwErr(info.Env(), call, "'" + name + "' is not supported by this CPU or build");
   return info.Env().Undefined();
 }
 
@@ -286,6 +304,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("buildInfo", Napi::Function::New(env, Guard<kAddon, BuildInfo>, "buildInfo"));
   exports.Set("setNumThreads", Napi::Function::New(env, Guard<kAddon, SetNumThreads>, "setNumThreads"));
   exports.Set("getNumThreads", Napi::Function::New(env, Guard<kAddon, GetNumThreads>, "getNumThreads"));
+  exports.Set("setIsa", Napi::Function::New(env, Guard<kAddon, SetIsa>, "setIsa"));
   exports.Set("savedFloats", Napi::Function::New(env, Guard<kAddon, SavedFloats>, "savedFloats"));
   exports.Set("forward", Napi::Function::New(env, Guard<kAddon, Forward>, "forward"));
   exports.Set("backward", Napi::Function::New(env, Guard<kAddon, Backward>, "backward"));

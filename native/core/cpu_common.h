@@ -1,5 +1,5 @@
 // What the fused CPU kernels (lstm_cpu.cpp, gru_cpu.cpp, srnn_cpu.cpp) share: the branch-free float32 exp,
-// sigmoid and tanh, the sgemm wrapper that defines K = 0, the per-thread scratch buffers, the weight gradients
+// sigmoid and tanh, the sgemm wrapper, the per-thread scratch buffers, the weight gradients
 // after the time loop, and the mask test.
 // Internal to native/core (not part of the kernels' headers).
 #pragma once
@@ -7,8 +7,18 @@
 #include <cstring>
 #include <vector>
 
-#include "blas.h"
+#include "gemm.h"
 #include "lstm_cpu.h"  // LstmOptions
+
+// The pointwise passes are compiled three times (AVX-512, AVX2+FMA, baseline) and the dynamic loader picks the
+// clone for the CPU (GCC target_clones, an ELF ifunc), since the core is no longer built with -march=native. The
+// passes are elementwise, so every clone gives each element the same formula; clones differ only in whether
+// a·b + c is fused. Elsewhere (Clang, macOS, Windows, AArch64) the attribute is empty: one baseline build.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__ELF__) && !defined(LSTMTS_NO_CLONES)
+#define LSTMTS_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define LSTMTS_SIMD_CLONES
+#endif
 
 namespace lstmts {
 namespace cpu {
@@ -39,16 +49,12 @@ inline float sigmoid_f(float x) { return 1.0f / (1.0f + exp_approx(-x)); }
 // tanh(x) = 1 − 2/(e^{2x}+1): saturates to ±1 exactly and keeps absolute error ~1e-7 near 0.
 inline float tanh_f(float x) { return 1.0f - 2.0f / (exp_approx(2.0f * x) + 1.0f); }
 
-inline void sgemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t M, int64_t N, int64_t Kd, const float* A,
-                  int64_t lda, const float* Bm, int64_t ldb, float beta, float* C, int64_t ldc) {
-  if (M == 0 || N == 0) return;
-  if (Kd == 0) {  // BLAS leaves C untouched or scales it; define it: C = beta·C
-    for (int64_t r = 0; r < M; r++)
-      for (int64_t c = 0; c < N; c++) C[r * ldc + c] = beta == 0.0f ? 0.0f : beta * C[r * ldc + c];
-    return;
-  }
-  cblas_sgemm(CblasRowMajor, ta, tb, static_cast<int>(M), static_cast<int>(N), static_cast<int>(Kd), 1.0f, A,
-              static_cast<int>(lda), Bm, static_cast<int>(ldb), beta, C, static_cast<int>(ldc));
+// Row-major C = op(A)·op(B) + beta·C on the GEMM of gemm.h (K = 0 gives beta·C), in the CBLAS argument order
+// the kernels were written against.
+enum Trans { CblasNoTrans = 0, CblasTrans = 1 };
+inline void sgemm(Trans ta, Trans tb, int64_t M, int64_t N, int64_t Kd, const float* A, int64_t lda, const float* Bm,
+                  int64_t ldb, float beta, float* C, int64_t ldc) {
+  gemm::sgemm(ta == CblasTrans, tb == CblasTrans, M, N, Kd, A, lda, Bm, ldb, beta, C, ldc);
 }
 
 // Per-thread scratch kept between calls (grow-only), so repeated calls do not pay page faults and zeroing for

@@ -17,13 +17,15 @@ namespace lstmts {
 namespace {
 
 using cpu::sgemm;
+using cpu::CblasNoTrans;
+using cpu::CblasTrans;
 using cpu::sigmoid_f;
 using cpu::scratch_floats;
 using cpu::tanh_f;
 using cpu::valid_step;
 
 // One valid row, forward: mx (3H, without b_in), mh (3H, without b_rec) → h', and the gates kept for backward.
-void pointwise_forward(int64_t H, const float* __restrict mx, const float* __restrict mh, const float* __restrict bIn,
+LSTMTS_SIMD_CLONES void pointwise_forward(int64_t H, const float* __restrict mx, const float* __restrict mh, const float* __restrict bIn,
                        const float* __restrict bRec, float* __restrict h, float* __restrict y, float* __restrict keep) {
   for (int64_t j = 0; j < H; j++) {
     const float z = sigmoid_f((mx[j] + bIn[j]) + (mh[j] + bRec[j]));
@@ -43,7 +45,7 @@ void pointwise_forward(int64_t H, const float* __restrict mx, const float* __res
 }
 
 // One valid row, backward (gru-ts.ts tsGruBackward): writes dM_x, dM_h and the direct part δh'·z of dL/dh.
-void pointwise_backward(int64_t H, const float* __restrict g, const float* __restrict hPrev, const float* __restrict dy,
+LSTMTS_SIMD_CLONES void pointwise_backward(int64_t H, const float* __restrict g, const float* __restrict hPrev, const float* __restrict dy,
                         float* __restrict carry, const float* __restrict dh, float* __restrict direct,
                         float* __restrict dmx, float* __restrict dmh) {
   for (int64_t j = 0; j < H; j++) {

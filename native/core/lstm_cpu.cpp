@@ -1,12 +1,16 @@
-// Fused LSTM forward/backward on the CPU. The FLOPs live in three kinds of sgemm:
-//   1. one hoisted input GEMM for all steps: Z[T*B,4H] = X[T*B,I]·K[I,4H] (cuDNN 5 paper's optimisation 5),
-//   2. one recurrent GEMM per step: Z_t += h_{t-1}·R (the serial part),
-//   3. after backward's time loop, one GEMM each for dK = Xᵀ·dZ, dR = Hprevᵀ·dZ and dx = dZ·Kᵀ.
-// Everything else is one fused pointwise pass per step (cuDNN's FUSE_PW) with branch-free exp so that the
-// compiler vectorises it.
+// Fused LSTM forward/backward on the CPU, on lstm-ts's own GEMM (gemm.h). The FLOPs live in three products:
+//   1. forward, one per step: z_t = [x_t | h_{t-1}]·[K; R], with [K; R] packed once for the whole sequence (a
+//      general BLAS would re-pack R at every step: ~12 % of the time with OpenBLAS, issue #14);
+//   2. backward, one per step: dL/dh_{t-1} = dz_t·Rᵀ, Rᵀ packed once;
+//   3. after backward's time loop, one GEMM each for dK = Xᵀ·dZ, dR = Hprevᵀ·dZ and dx = dZ·Kᵀ (threaded inside).
+// Each step's gate tile z_t is consumed by one fused pointwise pass (cuDNN's FUSE_PW) while it is still in cache,
+// with a branch-free exp so that the compiler vectorises it. Threads split the batch (rows never interact), each
+// running the whole time loop on its rows: no synchronisation per step, and the same bits for any thread count.
 #include "lstm_cpu.h"
 
 #include "cpu_common.h"
+#include "gemm.h"
+#include "threads.h"
 
 #include <algorithm>
 #include <climits>
@@ -16,17 +20,10 @@
 #include <new>
 #include <vector>
 
-#ifdef LSTMTS_OPENBLAS
-extern "C" {
-void openblas_set_num_threads(int num_threads);
-int openblas_get_num_threads(void);
-}
-#endif
 
 namespace lstmts {
 namespace {
 
-using cpu::sgemm;
 using cpu::sigmoid_f;
 using cpu::scratch_floats;
 using cpu::tanh_f;
@@ -35,7 +32,7 @@ using cpu::valid_step;
 // One batch row of one step, forward: z (4H pre-activations without bias) → activated gates (kept in z for
 // backward), new c, h, y and tanh(c'). A separate function with restrict-qualified pointers so that GCC
 // vectorises it (with -fno-trapping-math for the branch-free clamps in exp_approx).
-void pointwise_forward(int64_t H, float* __restrict z, const float* __restrict bias, float* __restrict c,
+LSTMTS_SIMD_CLONES void pointwise_forward(int64_t H, float* __restrict z, const float* __restrict bias, float* __restrict c,
                        float* __restrict h, float* __restrict y, float* __restrict tcOut) {
   for (int64_t j = 0; j < H; j++) {
     const float ig = sigmoid_f(z[j] + bias[j]);  // (xK + hR) + b, eq. 1.2
@@ -58,7 +55,7 @@ void pointwise_forward(int64_t H, float* __restrict z, const float* __restrict b
 
 // One batch row of one valid step, backward. g_h = dL/dh' = state gradient + dy + carried output gradient;
 // g_c = dL/dc'. Writes dZ (pre-activation gradients), the new state gradient dL/dc (= g_c·f), clears carry.
-void pointwise_backward(int64_t H, const float* __restrict a, const float* __restrict cPrev,
+LSTMTS_SIMD_CLONES void pointwise_backward(int64_t H, const float* __restrict a, const float* __restrict cPrev,
                         const float* __restrict tcv, const float* __restrict dy, float* __restrict carry,
                         float* __restrict dh, float* __restrict dc, float* __restrict dz) {
   for (int64_t j = 0; j < H; j++) {
@@ -93,6 +90,27 @@ Status lstm_cpu_check_dims(const LstmDims& d) {
   return Status::Ok();
 }
 
+namespace {
+
+// The batch rows [b0, b1) that slice `s` of `n` owns. Rows of a batch never interact in an LSTM, so each thread
+// runs the whole time loop on its own rows with no synchronisation per step; the GEMM gives every row the same
+// bits whichever slice (and tile) it lands in, so results do not depend on the thread count.
+struct Slice {
+  int64_t b0, b1;
+};
+Slice slice_of(int64_t B, int s, int n) {
+  const int64_t per = (B + n - 1) / n;
+  return {std::min<int64_t>(B, s * per), std::min<int64_t>(B, (s + 1) * per)};
+}
+// Slices worth running in parallel: one per thread, but each at least one micro-kernel tile of rows (a thinner
+// slice would repeat the whole weight stream per step for little work).
+int slice_count(int64_t B) {
+  const int64_t tile = gemm::tile_rows();
+  return static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads::num_threads(), B / tile)));
+}
+
+}  // namespace
+
 Status lstm_cpu_forward(const LstmDims& d, const LstmOptions& o, const float* x, const float* h0, const float* c0,
                         const float* K, const float* R, const float* bias, float* y, float* hT, float* cT,
                         float* saved) {
@@ -103,43 +121,43 @@ Status lstm_cpu_forward(const LstmDims& d, const LstmOptions& o, const float* x,
     std::memcpy(hT, h0, sizeof(float) * BH);
     std::memcpy(cT, c0, sizeof(float) * BH);
     if (T == 0 || B == 0 || H == 0) return Status::Ok();
-    // Training keeps all of Z (the activated gates) in `saved`. Inference computes the hoisted input GEMM in
-    // blocks of `chunk` steps into a scratch of ~8 MB that stays in cache while the steps consume it.
-    const int64_t chunk = saved ? T : std::max<int64_t>(1, std::min<int64_t>(T, (int64_t(2) << 20) / (B * G4)));
-    float* Z = saved;  // inference: scratch whose every element is written by the GEMM before it is read
-    if (Z == nullptr) Z = scratch_floats(0, static_cast<size_t>(chunk * B * G4));
+    // W = [K; R] packed once for all T steps: each step is one product z_t = [x_t | h]·W over I + H.
+    gemm::PackedB W;
+    W.pack(false, I, G4, K, G4, false, H, R, G4);
+    // Training keeps the activated gates of every step in `saved` (Z); inference reuses one step's rows.
     float* Hp = saved ? saved + T * B * G4 : nullptr;
     float* Cp = saved ? Hp + T * BH : nullptr;
     float* Tc = saved ? Cp + T * BH : nullptr;
-    std::vector<float> tcrow(saved ? 0 : static_cast<size_t>(H));  // tanh(c') when nothing is kept
-    float* h = hT;  // running states live directly in the outputs
-    float* c = cT;
-    int64_t blockT0 = 0;  // first time index held in Z
-    for (int64_t s = 0; s < T; s++) {
-      const int64_t t = o.goBackwards ? T - 1 - s : s;
-      if (s % chunk == 0) {
-        // Hoisted input GEMM for steps s .. s+n-1, which cover the times [blockT0, blockT0 + n).
-        const int64_t n = std::min(chunk, T - s);
-        blockT0 = saved ? 0 : (o.goBackwards ? T - s - n : s);
-        sgemm(CblasNoTrans, CblasNoTrans, n * B, G4, I, x + blockT0 * B * I, I, K, G4, 0.0f, Z, G4);
-      }
-      float* Zt = Z + (t - blockT0) * B * G4;
-      if (saved) {
-        std::memcpy(Hp + t * BH, h, sizeof(float) * BH);
-        std::memcpy(Cp + t * BH, c, sizeof(float) * BH);
-      }
-      sgemm(CblasNoTrans, CblasNoTrans, B, G4, H, h, H, R, G4, 1.0f, Zt, G4);  // (xK + hR)
-      for (int64_t b = 0; b < B; b++) {
-        float* __restrict yr = y + (s * B + b) * H;
-        if (!valid_step(o, t, b)) {
-          // Keras: masked output = previous output (zeros before any), or zeros with zero_output_for_mask.
-          if (o.zeroOutputForMask || s == 0) std::memset(yr, 0, sizeof(float) * H);
-          else std::memcpy(yr, y + ((s - 1) * B + b) * H, sizeof(float) * H);
-          continue;
+    const int ns = slice_count(B);
+    threads::parallel_for(ns, [&](int si) {
+      const Slice sl = slice_of(B, si, ns);
+      const int64_t nb = sl.b1 - sl.b0;
+      if (nb <= 0) return;
+      float* zrows = saved ? nullptr : scratch_floats(0, static_cast<size_t>(nb * G4));
+      std::vector<float> tcrow(saved ? 0 : static_cast<size_t>(H));  // tanh(c') when nothing is kept
+      float* h = hT + sl.b0 * H;  // running states live directly in the outputs
+      float* c = cT + sl.b0 * H;
+      for (int64_t s = 0; s < T; s++) {
+        const int64_t t = o.goBackwards ? T - 1 - s : s;
+        float* Zt = saved ? saved + (t * B + sl.b0) * G4 : zrows;
+        if (saved) {
+          std::memcpy(Hp + t * BH + sl.b0 * H, h, sizeof(float) * nb * H);
+          std::memcpy(Cp + t * BH + sl.b0 * H, c, sizeof(float) * nb * H);
         }
-        pointwise_forward(H, Zt + b * G4, bias, c + b * H, h + b * H, yr, saved ? Tc + t * BH + b * H : tcrow.data());
+        gemm::gemm_packed(nb, x + (t * B + sl.b0) * I, I, I, h, H, W, 0.0f, Zt, G4);  // x_t·K + h·R
+        for (int64_t r = 0; r < nb; r++) {
+          const int64_t b = sl.b0 + r;
+          float* __restrict yr = y + (s * B + b) * H;
+          if (!valid_step(o, t, b)) {
+            // Keras: masked output = previous output (zeros before any), or zeros with zero_output_for_mask.
+            if (o.zeroOutputForMask || s == 0) std::memset(yr, 0, sizeof(float) * H);
+            else std::memcpy(yr, y + ((s - 1) * B + b) * H, sizeof(float) * H);
+            continue;
+          }
+          pointwise_forward(H, Zt + r * G4, bias, c + r * H, h + r * H, yr, saved ? Tc + t * BH + b * H : tcrow.data());
+        }
       }
-    }
+    });
     return Status::Ok();
   } catch (const std::bad_alloc&) {
     return Status::Error("lstm_cpu_forward: out of memory");
@@ -164,39 +182,49 @@ Status lstm_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x
     const float* Hp = saved + T * B * G4;
     const float* Cp = Hp + T * BH;
     const float* Tc = Cp + T * BH;
+    // Rᵀ packed once: dL/dh_{prev} = dZ_t·Rᵀ at every step.
+    gemm::PackedB Rt;
+    Rt.pack(true, G4, H, R, G4);
     // dZ indexed by time t; not cleared: every (t, b) row is written once below (masked rows zeroed there).
     float* const dZp = scratch_floats(1, static_cast<size_t>(T * B * G4));
-    std::vector<float> carry(static_cast<size_t>(BH), 0.0f);      // dL/d(previous output) from masked steps
-    std::vector<float> tmp(static_cast<size_t>(BH));
-    std::vector<char> valid(static_cast<size_t>(B));
-    float* dh = dh0;  // running dL/dh_s and dL/dc_s (state gradients) live in the outputs
-    float* dc = dc0;
-    for (int64_t s = T - 1; s >= 0; s--) {
-      const int64_t t = o.goBackwards ? T - 1 - s : s;
-      const float* At = A + t * B * G4;
-      float* dZt = dZp + t * B * G4;
-      bool any = false;
-      for (int64_t b = 0; b < B; b++) {
-        const float* __restrict dyr = dy + (s * B + b) * H;
-        float* __restrict cr = carry.data() + b * H;
-        valid[b] = valid_step(o, t, b);
-        if (!valid[b]) {
-          std::memset(dZt + b * G4, 0, sizeof(float) * G4);
-          // y[s] = y[s-1] (or a constant): its gradient flows to the previous output; states pass through.
-          if (!o.zeroOutputForMask)
-            for (int64_t j = 0; j < H; j++) cr[j] += dyr[j];
-          continue;
+    const int ns = slice_count(B);
+    threads::parallel_for(ns, [&](int si) {
+      const Slice sl = slice_of(B, si, ns);
+      const int64_t nb = sl.b1 - sl.b0;
+      if (nb <= 0) return;
+      std::vector<float> carry(static_cast<size_t>(nb * H), 0.0f);  // dL/d(previous output) from masked steps
+      std::vector<float> tmp(static_cast<size_t>(nb * H));
+      std::vector<char> valid(static_cast<size_t>(nb));
+      float* dh = dh0 + sl.b0 * H;  // running dL/dh_s and dL/dc_s (state gradients) live in the outputs
+      float* dc = dc0 + sl.b0 * H;
+      for (int64_t s = T - 1; s >= 0; s--) {
+        const int64_t t = o.goBackwards ? T - 1 - s : s;
+        const float* At = A + (t * B + sl.b0) * G4;
+        float* dZt = dZp + (t * B + sl.b0) * G4;
+        bool any = false;
+        for (int64_t r = 0; r < nb; r++) {
+          const int64_t b = sl.b0 + r;
+          const float* __restrict dyr = dy + (s * B + b) * H;
+          float* __restrict cr = carry.data() + r * H;
+          valid[r] = valid_step(o, t, b);
+          if (!valid[r]) {
+            std::memset(dZt + r * G4, 0, sizeof(float) * G4);
+            // y[s] = y[s-1] (or a constant): its gradient flows to the previous output; states pass through.
+            if (!o.zeroOutputForMask)
+              for (int64_t j = 0; j < H; j++) cr[j] += dyr[j];
+            continue;
+          }
+          any = true;
+          pointwise_backward(H, At + r * G4, Cp + t * BH + b * H, Tc + t * BH + b * H, dyr, cr, dh + r * H, dc + r * H,
+                             dZt + r * G4);
         }
-        any = true;
-        pointwise_backward(H, At + b * G4, Cp + t * BH + b * H, Tc + t * BH + b * H, dyr, cr, dh + b * H, dc + b * H,
-                           dZt + b * G4);
+        if (!any) continue;
+        // dL/dh_{prev} = dZ_t·Rᵀ for rows that stepped; masked rows keep their state gradient.
+        gemm::gemm_packed(nb, dZt, G4, G4, nullptr, 0, Rt, 0.0f, tmp.data(), H);
+        for (int64_t r = 0; r < nb; r++)
+          if (valid[r]) std::memcpy(dh + r * H, tmp.data() + r * H, sizeof(float) * H);
       }
-      if (!any) continue;
-      // dL/dh_{prev} = dZ_t·Rᵀ for rows that stepped; masked rows keep their state gradient.
-      sgemm(CblasNoTrans, CblasTrans, B, H, G4, dZt, G4, R, G4, 0.0f, tmp.data(), H);
-      for (int64_t b = 0; b < B; b++)
-        if (valid[b]) std::memcpy(dh + b * H, tmp.data() + b * H, sizeof(float) * H);
-    }
+    });
     const float* dz = dZp;
     cpu::weight_grads(T * B, I, H, G4, x, K, Hp, dz, dz, false, dx, dK, dR, db);  // dK = Xᵀ·dZ, dR = H_prevᵀ·dZ, dx = dZ·Kᵀ
     return Status::Ok();
@@ -205,30 +233,10 @@ Status lstm_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x
   }
 }
 
-const char* lstm_cpu_blas_name() {
-#if defined(LSTMTS_OPENBLAS)
-  return "OpenBLAS";
-#elif defined(LSTMTS_HAVE_CBLAS)
-  return "CBLAS";
-#else
-  return "none (plain-loop fallback)";
-#endif
-}
+const char* lstm_cpu_blas_name() { return "lstm-ts packed GEMM"; }
 
-void lstm_cpu_set_threads(int n) {
-#ifdef LSTMTS_OPENBLAS
-  if (n > 0) openblas_set_num_threads(n);
-#else
-  (void)n;
-#endif
-}
+void lstm_cpu_set_threads(int n) { threads::set_num_threads(n); }
 
-int lstm_cpu_get_threads() {
-#ifdef LSTMTS_OPENBLAS
-  return openblas_get_num_threads();
-#else
-  return 1;
-#endif
-}
+int lstm_cpu_get_threads() { return threads::num_threads(); }
 
 }  // namespace lstmts

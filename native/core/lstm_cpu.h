@@ -1,4 +1,4 @@
-// Fused LSTM sequence kernel on the CPU (float32, BLAS sgemm). Node-free: used by the N-API binding and
+// Fused LSTM sequence kernel on the CPU (float32, on lstm-ts's GEMM, gemm.h). Node-free: used by the N-API binding and
 // by the C++ test program. Semantics are exactly those of src/kernels/types.ts (the TS reference):
 //
 //   x [T,B,I] time-major; kernel K [I,4H], recurrent kernel R [H,4H], bias b [4H] in Keras layout with gate
@@ -39,7 +39,8 @@ struct LstmOptions {
 /// tanh(c_new) [T,B,H] each, all indexed by time t (not processing order).
 int64_t lstm_cpu_saved_floats(const LstmDims& d);
 
-/// Checks sizes against what BLAS (32-bit int dimensions) and the address space can hold.
+/// Checks sizes against 32-bit int dimensions (kept from the BLAS days: the N-API layer and cuDNN take int) and
+/// the address space.
 Status lstm_cpu_check_dims(const LstmDims& d);
 
 /// Forward. y [T,B,H], hT/cT [B,H]. `saved` (lstm_cpu_saved_floats) is filled for backward, or nullptr
@@ -55,7 +56,7 @@ Status lstm_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x
                          const float* saved, const float* dy, const float* dhT, const float* dcT, float* dx,
                          float* dh0, float* dc0, float* dK, float* dR, float* db);
 
-/// BLAS identification and threading (OpenBLAS); no-ops for another BLAS.
+/// The GEMM's name and the thread count of the kernels (threads.h; n ≤ 0 restores the default).
 const char* lstm_cpu_blas_name();
 void lstm_cpu_set_threads(int n);
 int lstm_cpu_get_threads();

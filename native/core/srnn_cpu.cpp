@@ -16,11 +16,13 @@ namespace lstmts {
 namespace {
 
 using cpu::sgemm;
+using cpu::CblasNoTrans;
+using cpu::CblasTrans;
 using cpu::scratch_floats;
 using cpu::tanh_f;
 using cpu::valid_step;
 
-void pointwise_forward(int64_t H, bool relu, const float* __restrict xk, const float* __restrict hr,
+LSTMTS_SIMD_CLONES void pointwise_forward(int64_t H, bool relu, const float* __restrict xk, const float* __restrict hr,
                        const float* __restrict bias, float* __restrict h, float* __restrict y) {
   for (int64_t j = 0; j < H; j++) {
     const float v = (xk[j] + bias[j]) + hr[j];

@@ -22,8 +22,10 @@ export interface NativeGrads {
   dKernel: Float32Array; dRecurrentKernel: Float32Array; dBias: Float32Array;
 }
 export interface CpuAddon {
-  buildInfo(): { blas: string; hasBlas: boolean; napiVersion: number; compiler: string };
+  buildInfo(): { gemm: string; isa: string; isasSupported: string[]; isaEnvProblem: string; defaultThreads: number; napiVersion: number; compiler: string };
+  /** 1–1024, or 0 for the default. */
   setNumThreads(n: number): void;
+  setIsa(isa: string): void;
   getNumThreads(): number;
   savedFloats(d: { T: number; B: number; H: number }): number;
   forward(args: CpuAddonArgs, training: boolean): { y: Float32Array; hT: Float32Array; cT: Float32Array; saved: Float32Array | null };

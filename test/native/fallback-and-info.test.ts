@@ -13,11 +13,20 @@ const eligible = { activation: 'tanh', recurrentActivation: 'sigmoid', recurrent
 describe('native: info() and selection', function () {
   it('info() reports what was built and loaded, and a reason for everything missing', () => {
     const i = lt.native.info();
-    expect(i).to.have.keys(['loaded', 'reason', 'built', 'loadedAddons', 'versions', 'devices', 'reasons', 'paths'].filter((k) => k !== 'reason' || !i.loaded));
+    expect(i).to.have.keys(['loaded', 'reason', 'built', 'loadedAddons', 'cpu', 'versions', 'devices', 'reasons', 'paths'].filter((k) => k !== 'reason' || !i.loaded));
     expect(i.loaded).to.equal(cpuAddon() !== null);
     if (!i.loaded) expect(i.reason).to.be.a('string').and.not.empty;
-    for (const k of ['cpu', 'blas', 'cudnn'] as const) {
+    for (const k of ['cpu', 'cudnn'] as const) {
       if (!i.built[k]) expect(Object.keys(i.reasons).join(' '), `reason for missing ${k}`).to.match(new RegExp(k));
+    }
+    if (i.loaded) {
+      // Our own GEMM, never a system BLAS; the micro-kernel is one the CPU runs, the portable one always among them.
+      expect(i.cpu!.gemm).to.equal('lstm-ts packed GEMM');
+      expect(i.cpu!.isasSupported).to.include('generic');
+      expect(i.cpu!.isasSupported).to.include(i.cpu!.isa);
+      expect(i.cpu!.threads).to.be.at.least(1);
+    } else {
+      expect(i.cpu).to.equal(null);
     }
     if (i.loadedAddons.cudnn && i.devices.length === 0) expect(i.reasons.device).to.match(/no CUDA device/);
     console.log(`      built ${JSON.stringify(i.built)}; reasons ${JSON.stringify(i.reasons)}`);
@@ -68,5 +77,17 @@ describe('native: info() and selection', function () {
     const r = spawnSync(bin, [], { encoding: 'utf8', timeout: 60000 });
     expect(r.stdout, r.stderr).to.match(/ALL PASSED/);
     expect(r.status).to.equal(0);
+  });
+
+  it('the C++ test of the GEMM passes for every micro-kernel this CPU runs (float64 reference, determinism)', function () {
+    const report = buildReport() as { files?: { gemmCppTest?: string } } | null;
+    const bin = report?.files?.gemmCppTest ?? join(process.cwd(), 'build', 'test_gemm');
+    if (!existsSync(bin)) skipWithReason(this, 'test_gemm', `not built (${bin} missing; npm run build:native)`);
+    const r = spawnSync(bin, [], { encoding: 'utf8', timeout: 120000 });
+    expect(r.status, r.stdout + r.stderr).to.equal(0);
+    // Every micro-kernel the addon says this CPU supports was tested, not skipped.
+    const supported = cpuAddon()?.buildInfo().isasSupported ?? ['generic'];
+    for (const isa of supported) expect(r.stdout).to.match(new RegExp(`^ok +${isa} `, 'm'));
+    console.log(`      ${r.stdout.trim().split('\n').filter((l) => /^(ok|skip)/.test(l)).join('; ')}`);
   });
 });

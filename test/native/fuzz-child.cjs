@@ -113,7 +113,12 @@ if (cpuPath) {
   }
   run('savedFloats overflow', 'error', () => c.savedFloats({ T: 2 ** 31 - 1, B: 2 ** 31 - 1, H: 2 ** 31 - 1 }));
   run('setNumThreads NaN', 'error', () => c.setNumThreads(NaN));
-  run('setNumThreads 0', 'error', () => c.setNumThreads(0));
+  run('setNumThreads -1', 'error', () => c.setNumThreads(-1));
+  run('setNumThreads 1.5', 'error', () => c.setNumThreads(1.5));
+  run('setNumThreads 0 (default)', 'ok', () => c.setNumThreads(0));
+  run('setIsa unknown', 'error', () => c.setIsa('sse9'));
+  run('setIsa number', 'error', () => c.setIsa(2));
+  run('setIsa generic', 'ok', () => c.setIsa('generic'));
   run('setNumThreads string', 'error', () => c.setNumThreads('2'));
 }
 

@@ -1,0 +1,347 @@
+// The GEMM driver (gemm.h): run-time choice of micro-kernel, packing, blocking and the split between threads.
+//
+// BLIS's loop nest (Van Zee & van de Geijn, "BLIS: A Framework for Rapidly Instantiating BLAS Functionality",
+// ACM TOMS 2015): for each KC×NC block of op(B) packed into NR-column micro-panels, for each MC×KC block of op(A)
+// packed into MR-row micro-panels, the micro-kernel updates every MR×NR tile of C. Packing makes both operands
+// contiguous and zero-padded to whole tiles, so the micro-kernel has no edge cases and streams memory in order;
+// edge tiles of C are computed into a small buffer and merged.
+//
+// Threads split the MC row blocks and groups of B panels of each block (never K), so every element of C is the
+// sum of the same products in the same order whatever the thread count: results are bit-identical across thread
+// counts (the determinism test in native/core/test_gemm.cpp and test/kernels/native-determinism.test.ts).
+#include "gemm.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "gemm_kernels.h"
+#include "threads.h"
+
+namespace lstmts {
+namespace gemm {
+namespace {
+
+#ifndef LSTMTS_KC
+#define LSTMTS_KC 256
+#endif
+#ifndef LSTMTS_MC
+#define LSTMTS_MC 96
+#endif
+constexpr int64_t KC = LSTMTS_KC;   // depth of a packed block: a B micro-panel of KC×NR is 16–32 KB (L1)
+constexpr int64_t MC = LSTMTS_MC;    // rows of a packed A block (MC×KC ≈ 96 KB, L2); a multiple of 4, 6 and 8
+constexpr int64_t NC = 4096;  // columns of a packed B block (KC×NC = 4 MB, L3)
+
+bool cpu_has(Isa isa) {
+#if defined(__x86_64__) || defined(__i386__)
+  // __builtin_cpu_supports checks CPUID and, for AVX / AVX-512, that the OS saves the ymm/zmm state (XGETBV).
+  if (isa == Isa::Avx512) return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
+  if (isa == Isa::Avx2) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
+  return isa == Isa::Generic;
+}
+
+const KernelInfo* kernel_of(Isa isa) {
+  switch (isa) {
+    case Isa::Avx512: return kernel_avx512();
+    case Isa::Avx2: return kernel_avx2();
+    default: return kernel_generic();
+  }
+}
+
+Isa best_isa() {
+  for (Isa i : {Isa::Avx512, Isa::Avx2})
+    if (isa_supported(i)) return i;
+  return Isa::Generic;
+}
+
+std::string g_env_problem;
+std::atomic<int> g_isa{-1};  // -1: not yet chosen
+
+Isa current() {
+  int v = g_isa.load(std::memory_order_relaxed);
+  if (v < 0) {
+    Isa chosen = best_isa();
+    if (const char* e = std::getenv("LSTM_TS_CPU_ISA"); e && *e) {
+      Isa want;
+      if (!parse_isa(e, &want))
+        g_env_problem = std::string("LSTM_TS_CPU_ISA='") + e + "' is not one of generic, avx2, avx512; using " + isa_name(chosen);
+      else if (!isa_supported(want))
+        g_env_problem = std::string("LSTM_TS_CPU_ISA=") + e + " is not supported by this CPU or build; using " + isa_name(chosen);
+      else
+        chosen = want;
+    }
+    v = static_cast<int>(chosen);
+    g_isa.store(v);
+  }
+  return static_cast<Isa>(v);
+}
+
+// Grow-only, 64-byte-aligned per-thread packing buffers (slot 0: A blocks, slot 1: B blocks).
+float* buffer(int slot, size_t n) {
+  struct Buf {
+    float* p = nullptr;
+    size_t n = 0;
+    ~Buf() { std::free(p); }
+  };
+  thread_local Buf bufs[2];
+  Buf& b = bufs[slot];
+  if (b.n < n) {
+    std::free(b.p);
+    b.p = nullptr;
+    b.n = 0;
+    const size_t bytes = ((n * sizeof(float) + 63) / 64) * 64;
+    b.p = static_cast<float*>(std::aligned_alloc(64, bytes));
+    if (!b.p) throw std::bad_alloc();
+    b.n = n;
+  }
+  return b.p;
+}
+
+// Rows k0 .. k0+kc of op(B) ([K, N]; op(B)[k][j] = trans ? B[j*ldb + k] : B[k*ldb + j]), columns j0 .. j0+nc, into
+// NR-column micro-panels: dst[p*kc*nr + k*nr + c] = op(B)[k0+k][j0 + p*nr + c], zero beyond column N.
+void pack_b(const float* B, int64_t ldb, bool trans, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr, float* dst) {
+  const int64_t panels = (nc + nr - 1) / nr;
+  for (int64_t p = 0; p < panels; p++) {
+    float* d = dst + p * kc * nr;
+    const int64_t jb = j0 + p * nr, w = std::min<int64_t>(nr, j0 + nc - jb);
+    if (!trans) {
+      for (int64_t k = 0; k < kc; k++) {
+        const float* s = B + (k0 + k) * ldb + jb;
+        float* dk = d + k * nr;
+        for (int64_t c = 0; c < w; c++) dk[c] = s[c];
+        for (int64_t c = w; c < nr; c++) dk[c] = 0.0f;
+      }
+    } else {
+      for (int64_t c = 0; c < w; c++) {
+        const float* s = B + (jb + c) * ldb + k0;
+        for (int64_t k = 0; k < kc; k++) d[k * nr + c] = s[k];
+      }
+      for (int64_t c = w; c < nr; c++)
+        for (int64_t k = 0; k < kc; k++) d[k * nr + c] = 0.0f;
+    }
+  }
+}
+
+// Rows i0 .. i0+mc of op(A), columns k0 .. k0+kc, into MR-row micro-panels: dst[q*kc*mr + k*mr + r], zero beyond
+// row M (passed as mc ending early). Non-transposed A may come in two column segments: columns < K1 from A1, the
+// rest from A2 (gemm_packed's [x_t | h]).
+void pack_a(const float* A1, int64_t lda1, int64_t K1, const float* A2, int64_t lda2, bool trans, int64_t i0, int64_t mc,
+            int64_t k0, int64_t kc, int mr, float* dst) {
+  const int64_t panels = (mc + mr - 1) / mr;
+  for (int64_t q = 0; q < panels; q++) {
+    float* d = dst + q * kc * mr;
+    const int64_t ib = i0 + q * mr, h = std::min<int64_t>(mr, i0 + mc - ib);
+    if (trans) {  // op(A)[i][k] = A1[k*lda1 + i]: contiguous in the row index
+      for (int64_t k = 0; k < kc; k++) {
+        const float* s = A1 + (k0 + k) * lda1 + ib;
+        float* dk = d + k * mr;
+        for (int64_t r = 0; r < h; r++) dk[r] = s[r];
+        for (int64_t r = h; r < mr; r++) dk[r] = 0.0f;
+      }
+      continue;
+    }
+    // k outer, rows inner: mr sequential read streams and one contiguous write stream. The part of [k0, k0+kc)
+    // inside segment 1 comes from A1, the rest from A2.
+    const float* rows[16];
+    const int64_t e1 = std::max(k0, std::min(k0 + kc, K1));
+    for (int seg = 0; seg < 2; seg++) {
+      const int64_t ka = seg == 0 ? k0 : e1, kb = seg == 0 ? e1 : k0 + kc;
+      if (ka >= kb) continue;
+      for (int64_t r = 0; r < h; r++)
+        rows[r] = seg == 0 ? A1 + (ib + r) * lda1 : A2 + (ib + r) * lda2 - K1;
+      for (int64_t k = ka; k < kb; k++) {
+        float* dk = d + (k - k0) * mr;
+        for (int64_t r = 0; r < h; r++) dk[r] = rows[r][k];
+        for (int64_t r = h; r < mr; r++) dk[r] = 0.0f;
+      }
+    }
+  }
+}
+
+// Every tile of C[0..mc, panels p0..p1) from a packed A block and the packed B block of the same kc: C += or = .
+// Edge tiles go through a buffer and are merged with the same arithmetic as the micro-kernel's store.
+void macro(const KernelInfo& ki, int64_t mc, int64_t kc, const float* Ap, const float* Bp, int64_t p0, int64_t p1,
+           int64_t ncols, float beta, float* C, int64_t ldc) {
+  const int mr = ki.mr, nr = ki.nr;
+  alignas(64) float tile[8 * 32];  // ≥ the largest MR×NR
+  const int64_t panel_bytes = kc * nr * int64_t(sizeof(float));
+  const int64_t row_panels = (mc + mr - 1) / mr;
+  // Each micro-kernel call prefetches its share of the next B micro-panel into L2. When B is larger than L2 (the
+  // recurrent kernel of H = 512 is 6 MB) the panel otherwise arrives from L3 on demand during the first call that
+  // uses it, and the micro-kernel stalls on it.
+  const int64_t share = ((panel_bytes / row_panels + 63) / 64) * 64;
+  for (int64_t p = p0; p < p1; p++) {
+    const float* bp = Bp + p * kc * nr;
+    const char* next = p + 1 < p1 ? reinterpret_cast<const char*>(bp + kc * nr) : nullptr;
+    const int64_t j0 = p * nr, w = std::min<int64_t>(nr, ncols - j0);
+    for (int64_t ir = 0; ir < mc; ir += mr) {
+      const int64_t h = std::min<int64_t>(mr, mc - ir);
+      float* c = C + ir * ldc + j0;
+      const int64_t from = (ir / mr) * share;
+      const float* pf = next && from < panel_bytes ? reinterpret_cast<const float*>(next + from) : nullptr;
+      const int64_t pf_bytes = std::min(share, panel_bytes - from);
+      if (h == mr && w == nr) {
+        ki.fn(kc, Ap + ir * kc, bp, c, ldc, beta, pf, pf_bytes);
+        continue;
+      }
+      ki.fn(kc, Ap + ir * kc, bp, tile, nr, 0.0f, pf, pf_bytes);
+      for (int64_t r = 0; r < h; r++)
+        for (int64_t j = 0; j < w; j++) {
+          const float t = tile[r * nr + j];
+          float& out = c[r * ldc + j];
+          out = beta == 0.0f ? t : (beta == 1.0f ? t + out : std::fma(beta, out, t));
+        }
+    }
+  }
+}
+
+void scale(int64_t M, int64_t N, float beta, float* C, int64_t ldc) {
+  for (int64_t r = 0; r < M; r++)
+    for (int64_t c = 0; c < N; c++) C[r * ldc + c] = beta == 0.0f ? 0.0f : beta * C[r * ldc + c];
+}
+
+}  // namespace
+
+const char* isa_name(Isa isa) {
+  switch (isa) {
+    case Isa::Avx512: return "avx512";
+    case Isa::Avx2: return "avx2";
+    default: return "generic";
+  }
+}
+
+bool parse_isa(const char* name, Isa* out) {
+  const std::string s(name ? name : "");
+  if (s == "generic") *out = Isa::Generic;
+  else if (s == "avx2") *out = Isa::Avx2;
+  else if (s == "avx512") *out = Isa::Avx512;
+  else return false;
+  return true;
+}
+
+bool isa_supported(Isa isa) { return kernel_of(isa) != nullptr && cpu_has(isa); }
+
+Isa active_isa() { return current(); }
+
+bool set_isa(Isa isa) {
+  current();  // resolve the environment first, so that its message stays meaningful
+  if (!isa_supported(isa)) return false;
+  g_isa.store(static_cast<int>(isa));
+  return true;
+}
+
+const char* isa_env_problem() {
+  current();
+  return g_env_problem.c_str();
+}
+
+int tile_rows() { return kernel_of(current())->mr; }
+int tile_cols() { return kernel_of(current())->nr; }
+
+void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
+           int64_t ldb, float beta, float* C, int64_t ldc) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    scale(M, N, beta, C, ldc);
+    return;
+  }
+  const KernelInfo& ki = *kernel_of(current());
+  const int mr = ki.mr, nr = ki.nr;
+  // Threads only where a task has enough work to repay waking them (≈ 50 µs of single-core work).
+  const double flops = 2.0 * double(M) * double(N) * double(K);
+  const int nt = flops < 4e6 ? 1 : threads::num_threads();
+  const int64_t mblocks = (M + MC - 1) / MC;
+  for (int64_t jc = 0; jc < N; jc += NC) {
+    const int64_t nc = std::min(NC, N - jc);
+    const int64_t panels = (nc + nr - 1) / nr;
+    // Column groups: enough tasks for every thread even when M is a single block (the recurrent-size products).
+    const int64_t groups = std::max<int64_t>(1, std::min<int64_t>(panels, (nt + mblocks - 1) / mblocks * 2));
+    const int64_t per = (panels + groups - 1) / groups;
+    for (int64_t pc = 0; pc < K; pc += KC) {
+      const int64_t kc = std::min(KC, K - pc);
+      const float b_eff = pc == 0 ? beta : 1.0f;
+      // The B block is packed once per (jc, pc) into the caller's buffer and shared read-only by the tasks.
+      float* Bp = buffer(1, static_cast<size_t>(kc * panels * nr));
+      const int pack_tasks = nt == 1 ? 1 : static_cast<int>(std::min<int64_t>(panels, nt * 4));
+      const int64_t ppt = (panels + pack_tasks - 1) / pack_tasks;
+      auto pack_task = [&](int t) {
+        const int64_t q0 = t * ppt, q1 = std::min(panels, q0 + ppt);
+        if (q0 < q1) pack_b(B, ldb, transB, pc, kc, jc + q0 * nr, std::min(nc, q1 * nr) - q0 * nr, nr, Bp + q0 * kc * nr);
+      };
+      if (nt == 1) pack_task(0);
+      else threads::parallel_for(pack_tasks, pack_task);
+      auto task = [&](int t) {
+        const int64_t mb = t / groups, g = t % groups;
+        const int64_t i0 = mb * MC, mc = std::min(MC, M - i0);
+        const int64_t p0 = g * per, p1 = std::min(panels, p0 + per);
+        if (p0 >= p1) return;
+        float* Ap = buffer(0, static_cast<size_t>(((mc + mr - 1) / mr) * mr * kc));
+        pack_a(A, lda, K, nullptr, 0, transA, i0, mc, pc, kc, mr, Ap);
+        macro(ki, mc, kc, Ap, Bp, p0, p1, nc, b_eff, C + i0 * ldc + jc, ldc);
+      };
+      const int ntasks = static_cast<int>(mblocks * groups);
+      if (nt == 1) for (int t = 0; t < ntasks; t++) task(t);
+      else threads::parallel_for(ntasks, task);
+    }
+  }
+}
+
+void PackedB::pack(bool trans1, int64_t K1, int64_t N, const float* B1, int64_t ldb1, bool trans2, int64_t K2,
+                   const float* B2, int64_t ldb2) {
+  const Isa isa = current();
+  const KernelInfo& ki = *kernel_of(isa);
+  isa_ = isa;
+  nr_ = ki.nr;
+  if (B2 == nullptr) K2 = 0;
+  K_ = K1 + K2;
+  N_ = N;
+  npad_ = ((N + nr_ - 1) / nr_) * nr_;
+  data_.assign(static_cast<size_t>(K_ * npad_), 0.0f);
+  // Block pc (rows pc .. pc+kc) starts at pc·npad; inside it, panels of kc×NR. A block may straddle the two
+  // segments, so it is packed row by row from whichever segment holds the row.
+  for (int64_t pc = 0; pc < K_; pc += KC) {
+    const int64_t kc = std::min(KC, K_ - pc);
+    float* blk = data_.data() + pc * npad_;
+    for (int64_t k = pc; k < pc + kc; k++) {
+      const bool first = k < K1;
+      const float* B = first ? B1 : B2;
+      const int64_t ld = first ? ldb1 : ldb2, kk = first ? k : k - K1;
+      const bool tr = first ? trans1 : trans2;
+      for (int64_t j = 0; j < N; j++)
+        blk[(j / nr_) * kc * nr_ + (k - pc) * nr_ + (j % nr_)] = tr ? B[j * ld + kk] : B[kk * ld + j];
+    }
+  }
+}
+
+void gemm_packed(int64_t M, const float* A1, int64_t lda1, int64_t K1, const float* A2, int64_t lda2, const PackedB& Bp,
+                 float beta, float* C, int64_t ldc) {
+  if (M <= 0 || Bp.N() <= 0) return;
+  const int64_t K = Bp.K(), N = Bp.N();
+  if (K <= 0) {
+    scale(M, N, beta, C, ldc);
+    return;
+  }
+  if (Bp.isa() != current())
+    throw std::logic_error("gemm_packed: B was packed for another micro-kernel (set_isa between pack and use)");
+  const KernelInfo& ki = *kernel_of(Bp.isa());
+  const int mr = ki.mr;
+  const int64_t panels = Bp.npad() / ki.nr;
+  float* Ap = buffer(0, static_cast<size_t>(((std::min(M, MC) + mr - 1) / mr) * mr * KC));
+  for (int64_t pc = 0; pc < K; pc += KC) {
+    const int64_t kc = std::min(KC, K - pc);
+    const float b_eff = pc == 0 ? beta : 1.0f;
+    for (int64_t i0 = 0; i0 < M; i0 += MC) {
+      const int64_t mc = std::min(MC, M - i0);
+      pack_a(A1, lda1, K1, A2, lda2, false, i0, mc, pc, kc, mr, Ap);
+      macro(ki, mc, kc, Ap, Bp.data() + pc * Bp.npad(), 0, panels, N, b_eff, C + i0 * ldc, ldc);
+    }
+  }
+}
+
+}  // namespace gemm
+}  // namespace lstmts

@@ -1,0 +1,45 @@
+// Portable micro-kernel of the GEMM: a 4×16 tile of C held in a local array that GCC and Clang keep in vector
+// registers and vectorise for the baseline ISA of the build (SSE2 on x86-64, NEON on AArch64). Used where neither
+// AVX-512F nor AVX2+FMA is available, and forced by LSTM_TS_CPU_ISA=generic in tests.
+#include <cmath>
+
+#include "gemm_kernels.h"
+
+namespace lstmts {
+namespace gemm {
+namespace {
+
+constexpr int MR = 4, NR = 16;
+
+void ukr_4x16(int64_t kc, const float* __restrict Ap, const float* __restrict Bp, float* __restrict C, int64_t ldc,
+              float beta, const float* pf, int64_t pfBytes) {
+  (void)pf;  // the portable kernel leaves prefetching to the hardware
+  (void)pfBytes;
+  float acc[MR][NR] = {};
+  for (int64_t k = 0; k < kc; k++) {
+    for (int r = 0; r < MR; r++) {
+      const float a = Ap[r];
+      for (int c = 0; c < NR; c++) acc[r][c] += a * Bp[c];
+    }
+    Ap += MR;
+    Bp += NR;
+  }
+  for (int r = 0; r < MR; r++) {
+    float* row = C + r * ldc;
+    if (beta == 0.0f)
+      for (int c = 0; c < NR; c++) row[c] = acc[r][c];
+    else if (beta == 1.0f)
+      for (int c = 0; c < NR; c++) row[c] = acc[r][c] + row[c];
+    else
+      for (int c = 0; c < NR; c++) row[c] = std::fma(beta, row[c], acc[r][c]);
+  }
+}
+
+const KernelInfo kInfo{MR, NR, ukr_4x16};
+
+}  // namespace
+
+const KernelInfo* kernel_generic() { return &kInfo; }
+
+}  // namespace gemm
+}  // namespace lstmts

@@ -10,20 +10,10 @@ import * as lt from '../../src/index.js';
 import { Random } from '../../src/index.js';
 import { tsGruBackend } from '../../src/kernels/gru-ts.js';
 import { nativeCpuGruBackend } from '../../src/kernels/native-cpu.js';
-import type { GruBackend, GruSeqArgs, SimpleRnnBackend, SimpleRnnSeqArgs } from '../../src/kernels/types.js';
+import type { GruBackend, SimpleRnnBackend } from '../../src/kernels/types.js';
 import { tsSimpleRnnBackend } from '../../src/kernels/simple-rnn-ts.js';
 import { nativeCpuSimpleRnnBackend } from '../../src/kernels/native-cpu.js';
-import { arbCase, maxAbs, maxMag, requireCpu, type Case } from './helpers.js';
-
-function gruArgs(p: Case): GruSeqArgs {
-  const rng = new Random(p.seed);
-  const arr = (n: number, s: number): Float32Array => Float32Array.from({ length: n }, () => rng.uniformRange(-s, s));
-  return {
-    T: p.T, B: p.B, I: p.I, H: p.H, dtype: 'float32', x: arr(p.T * p.B * p.I, 1), h0: arr(p.B * p.H, 0.5),
-    kernel: arr(p.I * 3 * p.H, 0.8), recurrentKernel: arr(p.H * 3 * p.H, 0.8), bias: arr(6 * p.H, 0.5),
-    seqLengths: p.lens ? Int32Array.from(p.lens) : null, goBackwards: p.goBackwards, zeroOutputForMask: p.zeroOutputForMask,
-  };
-}
+import { arbCase, gruArgs, maxAbs, maxMag, requireCpu, srnnArgs, type Case } from './helpers.js';
 
 function run(be: GruBackend, p: Case) {
   const a = gruArgs(p);
@@ -107,15 +97,6 @@ describe('native: CPU GRU kernel vs TypeScript (fast-check)', function () {
   });
 });
 
-function srnnArgs(p: Case, relu: boolean): SimpleRnnSeqArgs {
-  const rng = new Random(p.seed);
-  const arr = (n: number, s: number): Float32Array => Float32Array.from({ length: n }, () => rng.uniformRange(-s, s));
-  return {
-    T: p.T, B: p.B, I: p.I, H: p.H, dtype: 'float32', x: arr(p.T * p.B * p.I, 1), h0: arr(p.B * p.H, 0.5),
-    kernel: arr(p.I * p.H, 0.8), recurrentKernel: arr(p.H * p.H, 0.8), bias: arr(p.H, 0.5), activation: relu ? 'relu' : 'tanh',
-    seqLengths: p.lens ? Int32Array.from(p.lens) : null, goBackwards: p.goBackwards, zeroOutputForMask: p.zeroOutputForMask,
-  };
-}
 
 describe('native: CPU SimpleRNN kernel vs TypeScript (fast-check)', function () {
   it('native-cpu == ts fused (tanh and relu): y, hT ≤ 1e-5 abs; all five gradients ≤ 1e-4 rel; skipDx', function () {

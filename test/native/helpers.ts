@@ -4,7 +4,7 @@ import type { Context } from 'mocha';
 import type fc from 'fast-check';
 import { Random } from '../../src/index.js';
 import { cpuAddon, cpuUnavailableReason, cudnnUnavailableReason } from '../../src/kernels/native-addon.js';
-import type { LstmSeqArgs, LstmSeqGrads, LstmSeqResult } from '../../src/kernels/types.js';
+import type { GruSeqArgs, LstmSeqArgs, LstmSeqGrads, LstmSeqResult, SimpleRnnSeqArgs } from '../../src/kernels/types.js';
 import { arbLstmCase, type LstmCase } from '../kernels/lstm-cases.js';
 
 export function skipWithReason(ctx: Context, what: string, reason: string): never {
@@ -39,6 +39,28 @@ export function makeArgs(p: Case): LstmSeqArgs {
     T: p.T, B: p.B, I: p.I, H: p.H, dtype: 'float32',
     x: arr(p.T * p.B * p.I, 1), h0: arr(p.B * p.H, 0.5), c0: arr(p.B * p.H, 0.5),
     kernel: arr(p.I * 4 * p.H, 0.8), recurrentKernel: arr(p.H * 4 * p.H, 0.8), bias: arr(4 * p.H, 0.5),
+    seqLengths: p.lens ? Int32Array.from(p.lens) : null, goBackwards: p.goBackwards, zeroOutputForMask: p.zeroOutputForMask,
+  };
+}
+
+/** GRU arguments of a case (kernel [I,3H], bias [6H]: reset_after). */
+export function gruArgs(p: Case): GruSeqArgs {
+  const rng = new Random(p.seed);
+  const arr = (n: number, s: number): Float32Array => Float32Array.from({ length: n }, () => rng.uniformRange(-s, s));
+  return {
+    T: p.T, B: p.B, I: p.I, H: p.H, dtype: 'float32', x: arr(p.T * p.B * p.I, 1), h0: arr(p.B * p.H, 0.5),
+    kernel: arr(p.I * 3 * p.H, 0.8), recurrentKernel: arr(p.H * 3 * p.H, 0.8), bias: arr(6 * p.H, 0.5),
+    seqLengths: p.lens ? Int32Array.from(p.lens) : null, goBackwards: p.goBackwards, zeroOutputForMask: p.zeroOutputForMask,
+  };
+}
+
+/** SimpleRNN arguments of a case (tanh or relu). */
+export function srnnArgs(p: Case, relu: boolean): SimpleRnnSeqArgs {
+  const rng = new Random(p.seed);
+  const arr = (n: number, s: number): Float32Array => Float32Array.from({ length: n }, () => rng.uniformRange(-s, s));
+  return {
+    T: p.T, B: p.B, I: p.I, H: p.H, dtype: 'float32', x: arr(p.T * p.B * p.I, 1), h0: arr(p.B * p.H, 0.5),
+    kernel: arr(p.I * p.H, 0.8), recurrentKernel: arr(p.H * p.H, 0.8), bias: arr(p.H, 0.5), activation: relu ? 'relu' : 'tanh',
     seqLengths: p.lens ? Int32Array.from(p.lens) : null, goBackwards: p.goBackwards, zeroOutputForMask: p.zeroOutputForMask,
   };
 }

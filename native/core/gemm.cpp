@@ -127,6 +127,26 @@ void pack_b(const float* B, int64_t ldb, bool trans, int64_t k0, int64_t kc, int
   }
 }
 
+// Like pack_b for all N columns, but rows land at a given offset inside panels of `stride_k` rows (PackedB fills
+// one block's panels from two segments): dst[p*stride_k*nr + k*nr + c] = op(B)[k0+k][p*nr + c].
+void pack_b_rows(const float* B, int64_t ldb, bool trans, int64_t k0, int64_t kn, int64_t N, int nr, int64_t stride_k,
+                 float* dst) {
+  const int64_t panels = (N + nr - 1) / nr;
+  for (int64_t p = 0; p < panels; p++) {
+    float* d = dst + p * stride_k * nr;
+    const int64_t jb = p * nr, w = std::min<int64_t>(nr, N - jb);
+    if (!trans) {
+      for (int64_t k = 0; k < kn; k++) std::memcpy(d + k * nr, B + (k0 + k) * ldb + jb, sizeof(float) * w);
+    } else {
+      for (int64_t c = 0; c < w; c++) {
+        const float* s = B + (jb + c) * ldb + k0;
+        for (int64_t k = 0; k < kn; k++) d[k * nr + c] = s[k];
+      }
+    }
+    // Columns past N stay zero (the buffer is zero-filled by PackedB::pack).
+  }
+}
+
 // Rows i0 .. i0+mc of op(A), columns k0 .. k0+kc, into MR-row micro-panels: dst[q*kc*mr + k*mr + r], zero beyond
 // row M (passed as mc ending early). Non-transposed A may come in two column segments: columns < K1 from A1, the
 // rest from A2 (gemm_packed's [x_t | h]).
@@ -307,14 +327,10 @@ void PackedB::pack(bool trans1, int64_t K1, int64_t N, const float* B1, int64_t 
   for (int64_t pc = 0; pc < K_; pc += KC) {
     const int64_t kc = std::min(KC, K_ - pc);
     float* blk = data_.data() + pc * npad_;
-    for (int64_t k = pc; k < pc + kc; k++) {
-      const bool first = k < K1;
-      const float* B = first ? B1 : B2;
-      const int64_t ld = first ? ldb1 : ldb2, kk = first ? k : k - K1;
-      const bool tr = first ? trans1 : trans2;
-      for (int64_t j = 0; j < N; j++)
-        blk[(j / nr_) * kc * nr_ + (k - pc) * nr_ + (j % nr_)] = tr ? B[j * ld + kk] : B[kk * ld + j];
-    }
+    // The rows of this block that come from segment 1, then those from segment 2, each by pack_b.
+    const int64_t e1 = std::max(pc, std::min(pc + kc, K1));
+    if (e1 > pc) pack_b_rows(B1, ldb1, trans1, pc, e1 - pc, N, nr_, kc, blk);
+    if (pc + kc > e1) pack_b_rows(B2, ldb2, trans2, e1 - K1, pc + kc - e1, N, nr_, kc, blk + (e1 - pc) * nr_);
   }
 }
 

@@ -230,6 +230,22 @@ function probeArgs(req: LstmSelectRequest): LstmSeqArgs {
 const ORDER: LstmBackendName[] = ['cudnn', 'native-cpu', 'ts'];
 
 /**
+ * Below this many multiply-adds per call, T·B·(I+H)·gates·H, 'auto' prefers the fused TS kernel to native-cpu: the
+ * addon's fixed cost per call (argument checks, copies into typed arrays, packing the weights: ≈ 13–20 µs for an
+ * inference call, 30–40 µs for a training step, measured) is then more than the whole computation in JS.
+ * bench/small-calls.ts measures the crossover side by side (docs/benchmarks.md "Small calls"); it differs by cell
+ * because the TS kernels spend different pointwise work per multiply-add (the SimpleRNN's is one tanh per unit).
+ * Measured on the 2-core dev VM: LSTM slower native below 512, faster above 1536; GRU slower below 384, faster from
+ * 960; SimpleRNN slower up to 960 and for inference at 2048, faster from 5120.
+ */
+export const NATIVE_MIN_MACS = { lstm: 1024, gru: 640, simpleRnn: 3072 } as const;
+
+/** Multiply-adds of one fused call: the input and recurrent products of every step. */
+export function callMacs(d: { T: number; B: number; I: number; H: number }, gates: number): number {
+  return d.T * d.B * (d.I + d.H) * gates * d.H;
+}
+
+/**
  * The one selection procedure every fused op shares. `rules`: the cell kind's Keras rules that failed (empty =
  * eligible). 'auto': the first of cudnn > native-cpu > ts that is registered, allowed, available and accepts
  * the call (its `rejects` on placeholder arguments), else 'generic'. 'ts': the fused TS kernel or 'generic'.
@@ -237,8 +253,9 @@ const ORDER: LstmBackendName[] = ['cudnn', 'native-cpu', 'ts'];
  * use_cudnn=True raises instead of silently falling back).
  */
 function choose<A, B extends AnyBackend<A>>(
-  registry: KernelRegistry<B>, req: { dtype: DType; backend?: LstmBackendPreference; forbid?: readonly LstmBackendName[] },
-  rules: string[], probe: A, where: string,
+  registry: KernelRegistry<B>,
+  req: { dtype: DType; backend?: LstmBackendPreference; forbid?: readonly LstmBackendName[]; dims?: { T: number; B: number; I: number; H: number } },
+  rules: string[], probe: A, where: string, size: { gates: number; minMacs: number },
 ): { backend: B | null; name: LstmKernelName; reasons: string[] } {
   const pref = req.backend ?? 'auto';
   const allowed: LstmBackendPreference[] = ['auto', 'ts', 'native-cpu', 'cudnn'];
@@ -274,9 +291,16 @@ function choose<A, B extends AnyBackend<A>>(
     reasons.push("cudnn: not considered (backend 'ts' = pure TypeScript was requested)");
     reasons.push("native-cpu: not considered (backend 'ts' = pure TypeScript was requested)");
   }
+  // 'auto' never picks a slower path: a call too small for the addon's fixed cost stays in TypeScript.
+  const macs = req.dims ? callMacs(req.dims, size.gates) : null;
+  const tooSmall = (name: LstmBackendName): string[] =>
+    name === 'native-cpu' && macs !== null && macs < size.minMacs
+      ? [`the call is too small for the addon (T·B·(I+H)·${size.gates === 1 ? '' : size.gates}H = ${macs} multiply-adds < ${size.minMacs}: its fixed cost per call is more than the work, the fused TS kernel is faster)`]
+      : [];
   let chosen: LstmBackendName | null = null;
   for (const name of candidates) {
     const problems = [...(forbid.includes(name) ? ['forbidden by the forbid option'] : []), ...rules, ...problemsOf(name)];
+    if (problems.length === 0) problems.push(...tooSmall(name));
     if (chosen !== null) reasons.push(`${name}: not needed (${chosen} was chosen first)`);
     else if (problems.length > 0) reasons.push(`${name}: ${problems.join('; ')}`);
     else chosen = name;
@@ -301,7 +325,7 @@ const SELECT_REQUEST_KEYS = optionKeys<LstmSelectRequest>({
 export function selectLstmBackend(req: LstmSelectRequest): LstmSelection {
   if (req === null || typeof req !== 'object') fail('selectLstmBackend', `expected a request object, got ${describeValue(req)}`);
   checkOptions('selectLstmBackend', req, SELECT_REQUEST_KEYS);
-  return choose(lstmRegistry, req, kerasFusedRuleFailures(req), probeArgs(req), 'selectLstmBackend');
+  return choose(lstmRegistry, req, kerasFusedRuleFailures(req), probeArgs(req), 'selectLstmBackend', { gates: 4, minMacs: NATIVE_MIN_MACS.lstm });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -349,7 +373,7 @@ export function selectGruBackend(req: GruSelectRequest): GruSelection {
   const d = req.dims ?? { T: 1, B: 1, I: 1, H: 1 };
   const probe: GruSeqArgs = { ...d, dtype: req.dtype, x: e, h0: e, kernel: e, recurrentKernel: e, bias: e,
     seqLengths: req.mask ? req.mask.lengths : null, goBackwards: req.goBackwards === true, zeroOutputForMask: req.zeroOutputForMask === true };
-  return choose(gruRegistry, req, rules, probe, 'selectGruBackend');
+  return choose(gruRegistry, req, rules, probe, 'selectGruBackend', { gates: 3, minMacs: NATIVE_MIN_MACS.gru });
 }
 
 /** What the Keras SimpleRNN layer knows at call time. */
@@ -376,5 +400,5 @@ export function selectSimpleRnnBackend(req: SimpleRnnSelectRequest): SimpleRnnSe
   const d = req.dims ?? { T: 1, B: 1, I: 1, H: 1 };
   const probe: SimpleRnnSeqArgs = { ...d, dtype: req.dtype, x: e, h0: e, kernel: e, recurrentKernel: e, bias: e, activation: req.activation === 'relu' ? 'relu' : 'tanh',
     seqLengths: req.mask ? req.mask.lengths : null, goBackwards: req.goBackwards === true, zeroOutputForMask: req.zeroOutputForMask === true };
-  return choose(simpleRnnRegistry, req, rules, probe, 'selectSimpleRnnBackend');
+  return choose(simpleRnnRegistry, req, rules, probe, 'selectSimpleRnnBackend', { gates: 1, minMacs: NATIVE_MIN_MACS.simpleRnn });
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { tensor } from '../../src/index.js';
 import {
-  selectLstmBackend, registerLstmBackend, getLstmBackend, unregisterLstmBackend, maskToSeqLengths,
+  selectLstmBackend, registerLstmBackend, getLstmBackend, unregisterLstmBackend, maskToSeqLengths, callMacs, NATIVE_MIN_MACS,
   type LstmSelectRequest,
 } from '../../src/kernels/select.js';
 import type { LstmBackend, LstmBackendName } from '../../src/kernels/types.js';
@@ -121,6 +121,21 @@ describe('kernels/select: selectLstmBackend', () => {
     const s = selectLstmBackend({ ...base, dtype: 'float64' });
     expect(s.name).to.equal('ts');
     expect(s.reasons).to.include('cudnn: dtype float64 (cudnn computes in float32 only)');
+  });
+
+  it('auto keeps calls too small for the addon in TypeScript (NATIVE_MIN_MACS per cell); forcing native-cpu still runs it', () => {
+    registerLstmBackend(fake('native-cpu', null));
+    // T·B·(I+H)·4H: 1·1·(2+2)·8 = 32 multiply-adds, well under the measured crossover (bench/small-calls.ts).
+    const tiny = selectLstmBackend({ ...base, dims: { T: 1, B: 1, I: 2, H: 2 } });
+    expect(tiny.name).to.equal('ts');
+    expect(tiny.reasons).to.include('native-cpu: the call is too small for the addon (T·B·(I+H)·4H = 32 multiply-adds < 1024: its fixed cost per call is more than the work, the fused TS kernel is faster)');
+    // Exactly at the threshold the addon is used: 4·4·(4+4)·16 = 2048 ≥ 1024; 1023 would not be.
+    expect(selectLstmBackend({ ...base, dims: { T: 4, B: 4, I: 4, H: 4 } }).name).to.equal('native-cpu');
+    expect(callMacs({ T: 4, B: 4, I: 4, H: 4 }, 4)).to.equal(2048);
+    // Without dims (size unknown) nothing is assumed; forcing the backend bypasses the size rule.
+    expect(selectLstmBackend(base).name).to.equal('native-cpu');
+    expect(selectLstmBackend({ ...base, dims: { T: 1, B: 1, I: 2, H: 2 }, backend: 'native-cpu' }).name).to.equal('native-cpu');
+    expect(NATIVE_MIN_MACS).to.deep.equal({ lstm: 1024, gru: 640, simpleRnn: 3072 });
   });
 
   it("a backend's own rejects() reason is reported", () => {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gemm.h"
+#include "threads.h"
 #include "lstm_cpu.h"  // LstmOptions
 
 // The pointwise passes are compiled three times (AVX-512, AVX2+FMA, baseline) and the dynamic loader picks the
@@ -89,6 +90,24 @@ inline void weight_grads(int64_t rows, int64_t I, int64_t H, int64_t G, const fl
     }
   }
 }
+
+// The batch rows [b0, b1) that slice `s` of `n` owns. Rows of a batch never interact in an LSTM, so each thread
+// runs the whole time loop on its own rows with no synchronisation per step; the GEMM gives every row the same
+// bits whichever slice (and tile) it lands in, so results do not depend on the thread count.
+struct Slice {
+  int64_t b0, b1;
+};
+inline Slice slice_of(int64_t B, int s, int n) {
+  const int64_t per = (B + n - 1) / n;
+  return {std::min<int64_t>(B, s * per), std::min<int64_t>(B, (s + 1) * per)};
+}
+// Slices worth running in parallel: one per thread, but each at least one micro-kernel tile of rows (a thinner
+// slice would repeat the whole weight stream per step for little work).
+inline int slice_count(int64_t B) {
+  const int64_t tile = gemm::tile_rows();
+  return static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads::num_threads(), B / tile)));
+}
+
 
 inline bool valid_step(const LstmOptions& o, int64_t t, int64_t b) {
   return o.seqLengths == nullptr || t < static_cast<int64_t>(o.seqLengths[b]);

@@ -1,7 +1,8 @@
-// Fused GRU forward/backward on the CPU, the same structure as lstm_cpu.cpp: one hoisted input GEMM
-// (X·K over all T·B rows), one recurrent GEMM per step (h·R into its own buffer: the reset gate multiplies
-// the h-block of h·R + b_rec, so it cannot be accumulated into X·K as the LSTM does), one fused pointwise pass
-// per step, and after backward's time loop one GEMM each for dK = Xᵀ·dM_x, dR = H_prevᵀ·dM_h, dx = dM_x·Kᵀ.
+// Fused GRU forward/backward on the CPU, the same structure as lstm_cpu.cpp: K and R packed once per sequence,
+// threads splitting the batch, and per step two products into their own buffers, x_t·K and h·R (the reset gate
+// multiplies the h-block of h·R + b_rec, so h·R cannot be accumulated into x_t·K as the LSTM does), then one
+// fused pointwise pass; after backward's time loop one GEMM each for dK = Xᵀ·dM_x, dR = H_prevᵀ·dM_h,
+// dx = dM_x·Kᵀ.
 #include "gru_cpu.h"
 
 #include "cpu_common.h"
@@ -16,13 +17,13 @@
 namespace lstmts {
 namespace {
 
-using cpu::sgemm;
-using cpu::CblasNoTrans;
-using cpu::CblasTrans;
 using cpu::sigmoid_f;
 using cpu::scratch_floats;
 using cpu::tanh_f;
 using cpu::valid_step;
+using cpu::Slice;
+using cpu::slice_of;
+using cpu::slice_count;
 
 // One valid row, forward: mx (3H, without b_in), mh (3H, without b_rec) → h', and the gates kept for backward.
 LSTMTS_SIMD_CLONES void pointwise_forward(int64_t H, const float* __restrict mx, const float* __restrict mh, const float* __restrict bIn,
@@ -90,38 +91,40 @@ Status gru_cpu_forward(const LstmDims& d, const LstmOptions& o, const float* x, 
   try {
     std::memcpy(hT, h0, sizeof(float) * BH);
     if (T == 0 || B == 0 || H == 0) return Status::Ok();
-    // Scratch kept between calls (grow-only, as lstm_cpu.cpp): every element is written before it is read.
-    // The hoisted input GEMM runs in blocks of `chunk` steps into a ~8 MB scratch that stays in cache while the
-    // steps consume it (as lstm_cpu.cpp's inference; nothing of it is kept for backward here).
-    const int64_t chunk = std::max<int64_t>(1, std::min<int64_t>(T, (int64_t(2) << 20) / (B * G)));
-    float* const MX = scratch_floats(0, static_cast<size_t>(chunk * B * G));
-    int64_t blockT0 = 0;  // first time index held in MX
-    float* const MH = scratch_floats(1, static_cast<size_t>(B * G));
-    float* keepAll = saved;                         // [T,B,4H] gates by time
+    gemm::PackedB Kp, Rp;  // packed once for all T steps
+    Kp.pack(false, I, G, K, G);
+    Rp.pack(false, H, G, R, G);
+    float* keepAll = saved;                                     // [T,B,4H] gates by time
     float* hPrevAll = saved ? saved + T * B * 4 * H : nullptr;  // [T,B,H] by time
-    float* h = hT;
     const float* bIn = bias;
     const float* bRec = bias + G;
-    for (int64_t s = 0; s < T; s++) {
-      const int64_t t = o.goBackwards ? T - 1 - s : s;
-      if (s % chunk == 0) {  // input GEMM for steps s .. s+n-1, which cover the times [blockT0, blockT0 + n)
-        const int64_t n = std::min(chunk, T - s);
-        blockT0 = o.goBackwards ? T - s - n : s;
-        sgemm(CblasNoTrans, CblasNoTrans, n * B, G, I, x + blockT0 * B * I, I, K, G, 0.0f, MX, G);
-      }
-      if (saved) std::memcpy(hPrevAll + t * BH, h, sizeof(float) * BH);
-      sgemm(CblasNoTrans, CblasNoTrans, B, G, H, h, H, R, G, 0.0f, MH, G);
-      for (int64_t b = 0; b < B; b++) {
-        float* __restrict yr = y + (s * B + b) * H;
-        if (!valid_step(o, t, b)) {
-          if (o.zeroOutputForMask || s == 0) std::memset(yr, 0, sizeof(float) * H);
-          else std::memcpy(yr, y + ((s - 1) * B + b) * H, sizeof(float) * H);
-          continue;
+    const int ns = slice_count(B);
+    threads::parallel_for(ns, [&](int si) {
+      const Slice sl = slice_of(B, si, ns);
+      const int64_t nb = sl.b1 - sl.b0;
+      if (nb <= 0) return;
+      // Per-thread scratch (grow-only, as lstm_cpu.cpp): every element is written before it is read.
+      float* const MX = scratch_floats(0, static_cast<size_t>(nb * G));
+      float* const MH = scratch_floats(1, static_cast<size_t>(nb * G));
+      float* h = hT + sl.b0 * H;
+      for (int64_t s = 0; s < T; s++) {
+        const int64_t t = o.goBackwards ? T - 1 - s : s;
+        if (saved) std::memcpy(hPrevAll + t * BH + sl.b0 * H, h, sizeof(float) * nb * H);
+        gemm::gemm_packed(nb, x + (t * B + sl.b0) * I, I, I, nullptr, 0, Kp, 0.0f, MX, G);
+        gemm::gemm_packed(nb, h, H, H, nullptr, 0, Rp, 0.0f, MH, G);
+        for (int64_t r = 0; r < nb; r++) {
+          const int64_t b = sl.b0 + r;
+          float* __restrict yr = y + (s * B + b) * H;
+          if (!valid_step(o, t, b)) {
+            if (o.zeroOutputForMask || s == 0) std::memset(yr, 0, sizeof(float) * H);
+            else std::memcpy(yr, y + ((s - 1) * B + b) * H, sizeof(float) * H);
+            continue;
+          }
+          pointwise_forward(H, MX + r * G, MH + r * G, bIn, bRec, h + r * H, yr,
+                            saved ? keepAll + (t * B + b) * 4 * H : nullptr);
         }
-        pointwise_forward(H, MX + ((t - blockT0) * B + b) * G, MH + b * G, bIn, bRec, h + b * H, yr,
-                          saved ? keepAll + (t * B + b) * 4 * H : nullptr);
       }
-    }
+    });
     return Status::Ok();
   } catch (const std::bad_alloc&) {
     return Status::Error("gru_cpu_forward: out of memory");
@@ -148,34 +151,43 @@ Status gru_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x,
     float* const dMH = scratch_floats(1, static_cast<size_t>(T * B * G));
     std::fill(dMX, dMX + T * B * G, 0.0f);
     std::fill(dMH, dMH + T * B * G, 0.0f);
-    std::vector<float> carry(static_cast<size_t>(BH), 0.0f);
-    std::vector<float> direct(static_cast<size_t>(BH));
-    std::vector<float> tmp(static_cast<size_t>(BH));
-    std::vector<char> valid(static_cast<size_t>(B));
-    float* dh = dh0;
-    for (int64_t s = T - 1; s >= 0; s--) {
-      const int64_t t = o.goBackwards ? T - 1 - s : s;
-      bool any = false;
-      for (int64_t b = 0; b < B; b++) {
-        const float* __restrict dyr = dy + (s * B + b) * H;
-        float* __restrict cr = carry.data() + b * H;
-        valid[b] = valid_step(o, t, b);
-        if (!valid[b]) {
-          if (!o.zeroOutputForMask)
-            for (int64_t j = 0; j < H; j++) cr[j] += dyr[j];
-          continue;
+    gemm::PackedB Rt;  // Rᵀ packed once: dL/dh_{prev} gets dM_h,t·Rᵀ at every step
+    Rt.pack(true, G, H, R, G);
+    const int ns = slice_count(B);
+    threads::parallel_for(ns, [&](int si) {
+      const Slice sl = slice_of(B, si, ns);
+      const int64_t nb = sl.b1 - sl.b0;
+      if (nb <= 0) return;
+      std::vector<float> carry(static_cast<size_t>(nb * H), 0.0f);
+      std::vector<float> direct(static_cast<size_t>(nb * H));
+      std::vector<float> tmp(static_cast<size_t>(nb * H));
+      std::vector<char> valid(static_cast<size_t>(nb));
+      float* dh = dh0 + sl.b0 * H;
+      for (int64_t s = T - 1; s >= 0; s--) {
+        const int64_t t = o.goBackwards ? T - 1 - s : s;
+        bool any = false;
+        for (int64_t r = 0; r < nb; r++) {
+          const int64_t b = sl.b0 + r;
+          const float* __restrict dyr = dy + (s * B + b) * H;
+          float* __restrict cr = carry.data() + r * H;
+          valid[r] = valid_step(o, t, b);
+          if (!valid[r]) {
+            if (!o.zeroOutputForMask)
+              for (int64_t j = 0; j < H; j++) cr[j] += dyr[j];
+            continue;
+          }
+          any = true;
+          const int64_t row = t * B + b;
+          pointwise_backward(H, keepAll + row * 4 * H, hPrevAll + t * BH + b * H, dyr, cr, dh + r * H,
+                             direct.data() + r * H, dMX + row * G, dMH + row * G);
         }
-        any = true;
-        const int64_t row = t * B + b;
-        pointwise_backward(H, keepAll + row * 4 * H, hPrevAll + t * BH + b * H, dyr, cr, dh + b * H,
-                           direct.data() + b * H, dMX + row * G, dMH + row * G);
+        if (!any) continue;
+        gemm::gemm_packed(nb, dMH + (t * B + sl.b0) * G, G, G, nullptr, 0, Rt, 0.0f, tmp.data(), H);
+        for (int64_t r = 0; r < nb; r++)
+          if (valid[r])
+            for (int64_t j = 0; j < H; j++) dh[r * H + j] = direct[r * H + j] + tmp[r * H + j];
       }
-      if (!any) continue;
-      sgemm(CblasNoTrans, CblasTrans, B, H, G, dMH + t * B * G, G, R, G, 0.0f, tmp.data(), H);
-      for (int64_t b = 0; b < B; b++)
-        if (valid[b])
-          for (int64_t j = 0; j < H; j++) dh[b * H + j] = direct[b * H + j] + tmp[b * H + j];
-    }
+    });
     cpu::weight_grads(T * B, I, H, G, x, K, hPrevAll, dMX, dMH, true, dx, dK, dR, db);
     return Status::Ok();
   } catch (const std::bad_alloc&) {

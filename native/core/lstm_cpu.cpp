@@ -28,6 +28,9 @@ using cpu::sigmoid_f;
 using cpu::scratch_floats;
 using cpu::tanh_f;
 using cpu::valid_step;
+using cpu::Slice;
+using cpu::slice_of;
+using cpu::slice_count;
 
 // One batch row of one step, forward: z (4H pre-activations without bias) → activated gates (kept in z for
 // backward), new c, h, y and tanh(c'). A separate function with restrict-qualified pointers so that GCC
@@ -90,26 +93,6 @@ Status lstm_cpu_check_dims(const LstmDims& d) {
   return Status::Ok();
 }
 
-namespace {
-
-// The batch rows [b0, b1) that slice `s` of `n` owns. Rows of a batch never interact in an LSTM, so each thread
-// runs the whole time loop on its own rows with no synchronisation per step; the GEMM gives every row the same
-// bits whichever slice (and tile) it lands in, so results do not depend on the thread count.
-struct Slice {
-  int64_t b0, b1;
-};
-Slice slice_of(int64_t B, int s, int n) {
-  const int64_t per = (B + n - 1) / n;
-  return {std::min<int64_t>(B, s * per), std::min<int64_t>(B, (s + 1) * per)};
-}
-// Slices worth running in parallel: one per thread, but each at least one micro-kernel tile of rows (a thinner
-// slice would repeat the whole weight stream per step for little work).
-int slice_count(int64_t B) {
-  const int64_t tile = gemm::tile_rows();
-  return static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads::num_threads(), B / tile)));
-}
-
-}  // namespace
 
 Status lstm_cpu_forward(const LstmDims& d, const LstmOptions& o, const float* x, const float* h0, const float* c0,
                         const float* K, const float* R, const float* bias, float* y, float* hT, float* cT,

@@ -1,6 +1,7 @@
-// Fused SimpleRNN forward/backward on the CPU: one hoisted input GEMM (X·K over T·B rows), one recurrent GEMM per
-// step accumulated into that step's rows, one pointwise pass (bias, activation, masking), and after backward's
-// time loop one GEMM each for dK = Xᵀ·dA, dR = H_prevᵀ·dA, dx = dA·Kᵀ (the structure of lstm_cpu.cpp).
+// Fused SimpleRNN forward/backward on the CPU (the structure of lstm_cpu.cpp): K and R packed once per sequence,
+// threads splitting the batch, per step x_t·K and h·R (kept apart so that the sum is (x·K + b) + h·R, Keras's
+// order), one pointwise pass (bias, activation, masking), and after backward's time loop one GEMM each for
+// dK = Xᵀ·dA, dR = H_prevᵀ·dA, dx = dA·Kᵀ.
 #include "srnn_cpu.h"
 
 #include "cpu_common.h"
@@ -15,11 +16,11 @@
 namespace lstmts {
 namespace {
 
-using cpu::sgemm;
-using cpu::CblasNoTrans;
-using cpu::CblasTrans;
 using cpu::scratch_floats;
 using cpu::tanh_f;
+using cpu::Slice;
+using cpu::slice_of;
+using cpu::slice_count;
 using cpu::valid_step;
 
 LSTMTS_SIMD_CLONES void pointwise_forward(int64_t H, bool relu, const float* __restrict xk, const float* __restrict hr,
@@ -56,35 +57,38 @@ Status srnn_cpu_forward(const LstmDims& d, const LstmOptions& o, bool relu, cons
   try {
     std::memcpy(hT, h0, sizeof(float) * BH);
     if (T == 0 || B == 0 || H == 0) return Status::Ok();
-    // Scratch kept between calls (grow-only, as lstm_cpu.cpp): every element is written before it is read.
-    // Input GEMM in blocks of `chunk` steps into a ~8 MB scratch that stays in cache (as the GRU / LSTM kernels).
-    const int64_t chunk = std::max<int64_t>(1, std::min<int64_t>(T, (int64_t(2) << 20) / BH));
-    float* const XK = scratch_floats(0, static_cast<size_t>(chunk * BH));
-    int64_t blockT0 = 0;
-    float* const HR = scratch_floats(1, static_cast<size_t>(BH));
+    gemm::PackedB Kp, Rp;  // packed once for all T steps
+    Kp.pack(false, I, H, K, H);
+    Rp.pack(false, H, H, R, H);
     float* hPrevAll = saved;
     float* hNewAll = saved ? saved + T * BH : nullptr;
-    float* h = hT;
-    for (int64_t s = 0; s < T; s++) {
-      const int64_t t = o.goBackwards ? T - 1 - s : s;
-      if (s % chunk == 0) {
-        const int64_t n = std::min(chunk, T - s);
-        blockT0 = o.goBackwards ? T - s - n : s;
-        sgemm(CblasNoTrans, CblasNoTrans, n * B, H, I, x + blockT0 * B * I, I, K, H, 0.0f, XK, H);
-      }
-      if (saved) std::memcpy(hPrevAll + t * BH, h, sizeof(float) * BH);
-      sgemm(CblasNoTrans, CblasNoTrans, B, H, H, h, H, R, H, 0.0f, HR, H);
-      for (int64_t b = 0; b < B; b++) {
-        float* __restrict yr = y + (s * B + b) * H;
-        if (!valid_step(o, t, b)) {
-          if (o.zeroOutputForMask || s == 0) std::memset(yr, 0, sizeof(float) * H);
-          else std::memcpy(yr, y + ((s - 1) * B + b) * H, sizeof(float) * H);
-          continue;
+    const int ns = slice_count(B);
+    threads::parallel_for(ns, [&](int si) {
+      const Slice sl = slice_of(B, si, ns);
+      const int64_t nb = sl.b1 - sl.b0;
+      if (nb <= 0) return;
+      // Per-thread scratch (grow-only, as lstm_cpu.cpp): every element is written before it is read.
+      float* const XK = scratch_floats(0, static_cast<size_t>(nb * H));
+      float* const HR = scratch_floats(1, static_cast<size_t>(nb * H));
+      float* h = hT + sl.b0 * H;
+      for (int64_t s = 0; s < T; s++) {
+        const int64_t t = o.goBackwards ? T - 1 - s : s;
+        if (saved) std::memcpy(hPrevAll + t * BH + sl.b0 * H, h, sizeof(float) * nb * H);
+        gemm::gemm_packed(nb, x + (t * B + sl.b0) * I, I, I, nullptr, 0, Kp, 0.0f, XK, H);
+        gemm::gemm_packed(nb, h, H, H, nullptr, 0, Rp, 0.0f, HR, H);
+        for (int64_t r = 0; r < nb; r++) {
+          const int64_t b = sl.b0 + r;
+          float* __restrict yr = y + (s * B + b) * H;
+          if (!valid_step(o, t, b)) {
+            if (o.zeroOutputForMask || s == 0) std::memset(yr, 0, sizeof(float) * H);
+            else std::memcpy(yr, y + ((s - 1) * B + b) * H, sizeof(float) * H);
+            continue;
+          }
+          pointwise_forward(H, relu, XK + r * H, HR + r * H, bias, h + r * H, yr);
+          if (saved) std::memcpy(hNewAll + t * BH + b * H, h + r * H, sizeof(float) * H);
         }
-        pointwise_forward(H, relu, XK + ((t - blockT0) * B + b) * H, HR + b * H, bias, h + b * H, yr);
-        if (saved) std::memcpy(hNewAll + t * BH + b * H, h + b * H, sizeof(float) * H);
       }
-    }
+    });
     return Status::Ok();
   } catch (const std::bad_alloc&) {
     return Status::Error("srnn_cpu_forward: out of memory");
@@ -108,36 +112,45 @@ Status srnn_cpu_backward(const LstmDims& d, const LstmOptions& o, bool relu, con
     const float* hNewAll = saved + T * BH;
     float* const dA = scratch_floats(0, static_cast<size_t>(T * BH));
     std::fill(dA, dA + T * BH, 0.0f);  // rows of masked steps must read as zero
-    std::vector<float> carry(static_cast<size_t>(BH), 0.0f);
-    std::vector<float> tmp(static_cast<size_t>(BH));
-    std::vector<char> valid(static_cast<size_t>(B));
-    float* dh = dh0;
-    for (int64_t s = T - 1; s >= 0; s--) {
-      const int64_t t = o.goBackwards ? T - 1 - s : s;
-      bool any = false;
-      for (int64_t b = 0; b < B; b++) {
-        const float* __restrict dyr = dy + (s * B + b) * H;
-        float* __restrict cr = carry.data() + b * H;
-        valid[b] = valid_step(o, t, b);
-        if (!valid[b]) {
-          if (!o.zeroOutputForMask)
-            for (int64_t j = 0; j < H; j++) cr[j] += dyr[j];
-          continue;
+    gemm::PackedB Rt;  // Rᵀ packed once
+    Rt.pack(true, H, H, R, H);
+    const int ns = slice_count(B);
+    threads::parallel_for(ns, [&](int si) {
+      const Slice sl = slice_of(B, si, ns);
+      const int64_t nb = sl.b1 - sl.b0;
+      if (nb <= 0) return;
+      std::vector<float> carry(static_cast<size_t>(nb * H), 0.0f);
+      std::vector<float> tmp(static_cast<size_t>(nb * H));
+      std::vector<char> valid(static_cast<size_t>(nb));
+      float* dh = dh0 + sl.b0 * H;
+      for (int64_t s = T - 1; s >= 0; s--) {
+        const int64_t t = o.goBackwards ? T - 1 - s : s;
+        bool any = false;
+        for (int64_t r = 0; r < nb; r++) {
+          const int64_t b = sl.b0 + r;
+          const float* __restrict dyr = dy + (s * B + b) * H;
+          float* __restrict cr = carry.data() + r * H;
+          valid[r] = valid_step(o, t, b);
+          if (!valid[r]) {
+            if (!o.zeroOutputForMask)
+              for (int64_t j = 0; j < H; j++) cr[j] += dyr[j];
+            continue;
+          }
+          any = true;
+          const float* __restrict hn = hNewAll + t * BH + b * H;
+          float* __restrict da = dA + (t * B + b) * H;
+          for (int64_t j = 0; j < H; j++) {
+            const float g = dh[r * H + j] + dyr[j] + cr[j];
+            da[j] = relu ? (hn[j] > 0.0f ? g : 0.0f) : g * (1.0f - hn[j] * hn[j]);
+            cr[j] = 0.0f;
+          }
         }
-        any = true;
-        const float* __restrict hn = hNewAll + t * BH + b * H;
-        float* __restrict da = dA + (t * B + b) * H;
-        for (int64_t j = 0; j < H; j++) {
-          const float g = dh[b * H + j] + dyr[j] + cr[j];
-          da[j] = relu ? (hn[j] > 0.0f ? g : 0.0f) : g * (1.0f - hn[j] * hn[j]);
-          cr[j] = 0.0f;
-        }
+        if (!any) continue;
+        gemm::gemm_packed(nb, dA + (t * B + sl.b0) * H, H, H, nullptr, 0, Rt, 0.0f, tmp.data(), H);
+        for (int64_t r = 0; r < nb; r++)
+          if (valid[r]) std::memcpy(dh + r * H, tmp.data() + r * H, sizeof(float) * H);
       }
-      if (!any) continue;
-      sgemm(CblasNoTrans, CblasTrans, B, H, H, dA + t * BH, H, R, H, 0.0f, tmp.data(), H);
-      for (int64_t b = 0; b < B; b++)
-        if (valid[b]) std::memcpy(dh + b * H, tmp.data() + b * H, sizeof(float) * H);
-    }
+    });
     cpu::weight_grads(T * B, I, H, H, x, K, hPrevAll, dA, dA, false, dx, dK, dR, db);
     return Status::Ok();
   } catch (const std::bad_alloc&) {

@@ -41,8 +41,8 @@ describe('native: CPU kernel vs TypeScript (fast-check)', function () {
       expect(maxAbs(inf.y, tr.y)).to.equal(0);
       expect(maxAbs(inf.hT, tr.hT)).to.equal(0);
     }), { numRuns: 30, seed: 7 });
-    // Large enough that inference computes the input GEMM in time blocks (B·4H = 65536 floats per step →
-    // 32-step blocks), forwards and backwards, with masks; the training forward (one block) was checked vs TS.
+    // A large batch (64 rows: split between the threads, 8 GEMM tiles), forwards and backwards, with masks:
+    // inference (per-thread scratch for the gate rows) equals the training forward, which was checked vs TS.
     for (const goBackwards of [false, true]) {
       const p: Case = { T: 70, B: 64, I: 3, H: 256, lens: Array.from({ length: 64 }, (_, i) => 1 + ((i * 13) % 70)), goBackwards, zeroOutputForMask: false, seed: 5 };
       const a = makeArgs(p);

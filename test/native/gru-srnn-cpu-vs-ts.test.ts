@@ -62,7 +62,7 @@ describe('native: CPU GRU kernel vs TypeScript (fast-check)', function () {
     }), { numRuns: 30, seed: 12 });
   });
 
-  it('large batches: the input GEMM runs in blocks of steps (B·3H = 49152 floats → 42-step blocks), forwards and backwards, with lengths', function () {
+  it('large batches (split between threads, many GEMM tiles), forwards and backwards, with lengths', function () {
     requireCpu(this);
     for (const goBackwards of [false, true]) {
       const p: Case = { T: 50, B: 512, I: 3, H: 32, lens: Array.from({ length: 512 }, (_, i) => 1 + ((i * 13) % 50)), goBackwards, zeroOutputForMask: false, seed: 5 };
@@ -133,7 +133,7 @@ describe('native: CPU SimpleRNN kernel vs TypeScript (fast-check)', function () 
     console.log(`      worst |Δy,h| ${worst.val.toExponential(2)}, worst grad rel ${worst.grad.toExponential(2)}`);
   });
 
-  it('large batches: the input GEMM runs in blocks of steps (B·H = 32768 floats → 64-step blocks)', function () {
+  it('large batches (split between threads, many GEMM tiles)', function () {
     requireCpu(this);
     for (const goBackwards of [false, true]) {
       const p: Case = { T: 150, B: 1024, I: 3, H: 32, lens: Array.from({ length: 1024 }, (_, i) => 1 + ((i * 7) % 150)), goBackwards, zeroOutputForMask: false, seed: 6 };

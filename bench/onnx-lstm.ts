@@ -114,14 +114,14 @@ export function buildOnnxLstm(w: KerasLstmWeights, T: number, B: number): Uint8A
   return Uint8Array.from(model);
 }
 
-/** An onnxruntime session over the one-node LSTM model, single-threaded, and its feeds for x [T,B,I] and zero
+/** An onnxruntime session over the one-node LSTM model (`threads` intra-op threads, default 1), and its feeds for x [T,B,I] and zero
  *  initial states. Shared by bench/native.ts and bench/paired.ts so both time the same ORT configuration. */
 export async function createOrtLstm(
-  w: KerasLstmWeights & { x: Float32Array; h0: Float32Array; c0: Float32Array }, T: number, B: number,
+  w: KerasLstmWeights & { x: Float32Array; h0: Float32Array; c0: Float32Array }, T: number, B: number, threads = 1,
 ) {
   const ort = await import('onnxruntime-node');
   const model = buildOnnxLstm(w, T, B);
-  const sess = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+  const sess = await ort.InferenceSession.create(model, { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
   const feeds = {
     X: new ort.Tensor('float32', w.x, [T, B, w.I]),
     initial_h: new ort.Tensor('float32', w.h0, [1, B, w.H]),

@@ -1,5 +1,6 @@
 // Paired, interleaved ratio measurement: native-cpu against onnxruntime (inference) and PyTorch CPU (inference
-// and training step), all at ONE thread, one op of each side alternating (A B, then B A, ...).
+// and training step), every side at the same thread count (--threads, default 1), one op of each side
+// alternating (A B, then B A, ...).
 //
 // Why: this machine is a shared 2-core VM whose speed drifts by ±10–20 % within a minute (bench/native.ts
 // times all native samples, then all peer samples, so a drift between the two blocks goes straight into the
@@ -7,7 +8,7 @@
 // machine state, and the spread of the per-pair ratios says how sure the median ratio is.
 //
 //   npx tsx bench/paired.ts [--configs small,medium] [--pairs 25] [--warm 1] [--block 2] [--peers ort,torch]
-//                           [--json out.json]
+//                           [--threads 1] [--json out.json]
 //
 // A pair is a block per side: `warm` untimed ops (so that each side runs with its own data in cache, as in a
 // training loop, instead of right after the other process evicted it), then `block` timed ops whose median is
@@ -43,6 +44,8 @@ const warm = Number(opt('warm', '1'));
 const block = Math.max(1, Number(opt('block', '2')));
 const peers = new Set(opt('peers', 'ort,torch').split(','));
 const jsonOut = opt('json', '');
+const threads = Number(opt('threads', '1'));
+if (!Number.isInteger(threads) || threads < 1) throw new Error(`--threads must be a positive integer, got ${opt('threads', '1')}`);
 
 interface Sample { ms: number; cpuMs: number }
 interface PairResult {
@@ -66,7 +69,7 @@ class TorchServer {
   version = '';
   constructor(c: BenchConfig) {
     const py = process.env.TORCH_PYTHON ?? '/opt/torchenv/bin/python';
-    this.proc = spawn(py, [join(here, 'torch_lstm.py'), String(c.B), String(c.T), String(c.I), String(c.H), '1', 'cpu', 'serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.proc = spawn(py, [join(here, 'torch_lstm.py'), String(c.B), String(c.T), String(c.I), String(c.H), '1', 'cpu', 'serve'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, LSTM_TS_BENCH_THREADS: String(threads) } });
     this.lines = createInterface({ input: this.proc.stdout! })[Symbol.asyncIterator]();
   }
   private async next(): Promise<Record<string, unknown>> {
@@ -76,7 +79,7 @@ class TorchServer {
   }
   async ready(): Promise<void> {
     const j = (await this.next()).ready as { version: string; threads: number };
-    this.version = `torch ${j.version}, ${j.threads} thread`;
+    this.version = `torch ${j.version}, ${j.threads} thread(s)`;
   }
   async op(what: 'infer' | 'train'): Promise<Sample> {
     this.proc.stdin!.write(what + '\n');
@@ -134,7 +137,8 @@ async function main(): Promise<void> {
     console.log(`native CPU addon not available: ${cpuUnavailableReason()}`);
     process.exit(0);
   }
-  addon.setNumThreads(1);
+  addon.setNumThreads(threads);
+  console.log(`threads per side: ${threads}; native micro-kernel: ${addon.buildInfo().isa}`);
   console.log(`machine: ${JSON.stringify(machineInfo())}`);
   console.log(`load average at start: ${loadAvg().join(' ')}`);
   const results: PairResult[] = [];
@@ -157,12 +161,12 @@ async function main(): Promise<void> {
     const contenders: { peer: string; what: 'infer' | 'train'; mine: () => void; theirs: () => Promise<Sample> }[] = [];
     let ortRelease: (() => Promise<void>) | null = null;
     if (peers.has('ort')) {
-      const { sess, feeds } = await createOrtLstm({ I, H, ...w }, T, B);
+      const { sess, feeds } = await createOrtLstm({ I, H, ...w }, T, B, threads);
       await sess.run(feeds);
       await sess.run(feeds);
       contenders.push({ peer: 'onnxruntime', what: 'infer', mine: nativeInfer, theirs: () => timeAsync(async () => { await sess.run(feeds); }) });
       ortRelease = () => sess.release();
-      notes.add(`onnxruntime-node ${(await import('onnxruntime-node/package.json', { with: { type: 'json' } })).default.version}, intra/inter-op threads 1`);
+      notes.add(`onnxruntime-node ${(await import('onnxruntime-node/package.json', { with: { type: 'json' } })).default.version}, intra-op threads ${threads}, inter-op 1`);
     }
     let torch: TorchServer | null = null;
     if (peers.has('torch')) {
@@ -214,7 +218,7 @@ async function main(): Promise<void> {
   console.log(`load average at end: ${loadAvg().join(' ')}`);
   for (const nt of notes) console.log(`note: ${nt}`);
   if (jsonOut) {
-    writeFileSync(jsonOut, JSON.stringify({ machine: machineInfo(), command: `npx tsx bench/paired.ts ${argv.join(' ')}`, date: new Date().toISOString(), summaries: results.map(summarize), samples: results, notes: [...notes], loadAvg: loadAvg() }, null, 2));
+    writeFileSync(jsonOut, JSON.stringify({ machine: machineInfo(), command: `npx tsx bench/paired.ts ${argv.join(' ')}`, threads, isa: addon.buildInfo().isa, date: new Date().toISOString(), summaries: results.map(summarize), samples: results, notes: [...notes], loadAvg: loadAvg() }, null, 2));
   }
 }
 

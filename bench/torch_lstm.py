@@ -22,7 +22,8 @@ def main() -> None:
     B, T, I, H = (int(v) for v in sys.argv[1:5])
     budget = float(sys.argv[5]) if len(sys.argv) > 5 else 20.0
     device = sys.argv[6] if len(sys.argv) > 6 else "cpu"
-    torch.set_num_threads(1)
+    # Threads: $LSTM_TS_BENCH_THREADS (bench/paired.ts --threads), else 1.
+    torch.set_num_threads(int(__import__("os").environ.get("LSTM_TS_BENCH_THREADS", "1")))
     torch.backends.cudnn.allow_tf32 = False  # strict fp32, like the cuDNN backend's default FMA math
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.manual_seed(0)

@@ -42,7 +42,7 @@ function benchLstmTs(backend: 'ts' | 'native-cpu', label = ''): Row {
   }
   const dt = (performance.now() - t0) / 1000;
   const info = lt.native.info();
-  const threads = backend === 'ts' ? '1 (JS)' : `BLAS ${String(info.versions.blasThreads ?? '?')}`;
+  const threads = backend === 'ts' ? '1 (JS)' : `native ${String(info.cpu?.threads ?? '?')} (${info.cpu?.isa ?? '?'})`;
   return { name: `lstm-ts ${backend} (kernel: ${path})${label}`, threads, steps: n, seconds: dt, seqPerS: (n * B) / dt, msPerStep: (1000 * dt) / n };
 }
 

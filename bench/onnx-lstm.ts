@@ -118,10 +118,16 @@ export function buildOnnxLstm(w: KerasLstmWeights, T: number, B: number): Uint8A
  *  initial states. Shared by bench/native.ts and bench/paired.ts so both time the same ORT configuration. */
 export async function createOrtLstm(
   w: KerasLstmWeights & { x: Float32Array; h0: Float32Array; c0: Float32Array }, T: number, B: number, threads = 1,
+  spin = true,
 ) {
   const ort = await import('onnxruntime-node');
   const model = buildOnnxLstm(w, T, B);
-  const sess = await ort.InferenceSession.create(model, { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+  // spin = false sets session.intra_op.allow_spinning = 0: ORT's pool threads otherwise keep spinning after a run,
+  // on the cores the next op (ours, in the same process, in bench/paired.ts) needs.
+  const sess = await ort.InferenceSession.create(model, {
+    intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
+    ...(spin ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
+  });
   const feeds = {
     X: new ort.Tensor('float32', w.x, [T, B, w.I]),
     initial_h: new ort.Tensor('float32', w.h0, [1, B, w.H]),

@@ -8,7 +8,11 @@
 // machine state, and the spread of the per-pair ratios says how sure the median ratio is.
 //
 //   npx tsx bench/paired.ts [--configs small,medium] [--pairs 25] [--warm 1] [--block 2] [--peers ort,torch]
-//                           [--threads 1] [--json out.json]
+//                           [--threads 1] [--ort-spin 1] [--json out.json]
+//
+// --ort-spin 0 turns off onnxruntime's spinning pool threads (session.intra_op.allow_spinning = 0). With several
+// threads, ORT's threads spin after each of its runs on the cores our next op needs, since both run in this
+// process; neither setting is neutral, so docs/benchmarks.md reports both.
 //
 // A pair is a block per side: `warm` untimed ops (so that each side runs with its own data in cache, as in a
 // training loop, instead of right after the other process evicted it), then `block` timed ops whose median is
@@ -45,6 +49,7 @@ const block = Math.max(1, Number(opt('block', '2')));
 const peers = new Set(opt('peers', 'ort,torch').split(','));
 const jsonOut = opt('json', '');
 const threads = Number(opt('threads', '1'));
+const ortSpin = opt('ort-spin', '1') !== '0';
 if (!Number.isInteger(threads) || threads < 1) throw new Error(`--threads must be a positive integer, got ${opt('threads', '1')}`);
 
 interface Sample { ms: number; cpuMs: number }
@@ -161,12 +166,12 @@ async function main(): Promise<void> {
     const contenders: { peer: string; what: 'infer' | 'train'; mine: () => void; theirs: () => Promise<Sample> }[] = [];
     let ortRelease: (() => Promise<void>) | null = null;
     if (peers.has('ort')) {
-      const { sess, feeds } = await createOrtLstm({ I, H, ...w }, T, B, threads);
+      const { sess, feeds } = await createOrtLstm({ I, H, ...w }, T, B, threads, ortSpin);
       await sess.run(feeds);
       await sess.run(feeds);
       contenders.push({ peer: 'onnxruntime', what: 'infer', mine: nativeInfer, theirs: () => timeAsync(async () => { await sess.run(feeds); }) });
       ortRelease = () => sess.release();
-      notes.add(`onnxruntime-node ${(await import('onnxruntime-node/package.json', { with: { type: 'json' } })).default.version}, intra-op threads ${threads}, inter-op 1`);
+      notes.add(`onnxruntime-node ${(await import('onnxruntime-node/package.json', { with: { type: 'json' } })).default.version}, intra-op threads ${threads}, inter-op 1, allow_spinning ${ortSpin ? 1 : 0}`);
     }
     let torch: TorchServer | null = null;
     if (peers.has('torch')) {

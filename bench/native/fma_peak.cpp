@@ -1,7 +1,7 @@
 // Measures one core's single-precision FMA peak: register-resident FMA chains (no loads), enough independent
 // accumulators to cover the FMA latency, for AVX-512 (16 lanes) and AVX2 (8 lanes). The best of 7 repetitions is
 // reported in GFLOP/s (2 FLOPs per lane per FMA). docs/benchmarks.md compares the kernels' GFLOP/s with it.
-//   g++ -O2 -mavx512f -mfma bench/native/fma_peak.cpp -o /tmp/fma_peak && /tmp/fma_peak
+//   bash scripts/bench-gemm.sh (or: g++ -O2 -mavx512f -mfma bench/native/fma_peak.cpp -o /tmp/fma_peak && /tmp/fma_peak)
 #include <immintrin.h>
 
 #include <chrono>

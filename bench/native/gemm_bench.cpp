@@ -1,7 +1,7 @@
 // GFLOP/s of lstm-ts's GEMM (native/core/gemm.h) on the shapes the LSTM kernel runs, optionally side by side with
 // OpenBLAS's cblas_sgemm (interleaved: ours, theirs, ours, ... so that a drift of the machine hits both). Used to
 // decide whether OpenBLAS is worth keeping as an option (docs/benchmarks.md "GEMM").
-//   scripts/bench-gemm.sh  (builds this against the core, with -DWITH_OPENBLAS when libopenblas is installed)
+//   bash scripts/bench-gemm.sh [threads]  (builds this against the core, with -DWITH_OPENBLAS when libopenblas is installed)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>

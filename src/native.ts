@@ -10,6 +10,7 @@
 
 import { fail } from './tensor/shape.js';
 import { describeValue } from './util/options.js';
+import { registerNativeGemm, type NativeGemm } from './ops/wasm-simd/backend.js';
 import {
   registerLstmBackend, unregisterLstmBackend, registerGruBackend, unregisterGruBackend, registerSimpleRnnBackend, unregisterSimpleRnnBackend,
 } from './kernels/select.js';
@@ -122,21 +123,43 @@ export function getNumThreads(): number | null {
 let enabled = false;
 
 /**
+ * The matmul ops' native GEMM (src/ops/wasm-simd/backend.ts): large float32 products of Dense, matmul and the
+ * TS kernels run on native/core/gemm.h. The operands are passed as subarray views, so nothing is copied.
+ */
+const nativeGemm: NativeGemm = (A, aOff, transA, B, bOff, transB, C, cOff, M, K, N, accumulate) => {
+  const a = cpuAddon();
+  if (!a || !a.sgemm) return false;
+  a.sgemm({
+    A: A.subarray(aOff, aOff + M * K), B: B.subarray(bOff, bOff + K * N), C: C.subarray(cOff, cOff + M * N),
+    M, K, N, transA, transB, accumulate,
+  });
+  return true;
+};
+const nativeGemmUnavailable = (): string | null => {
+  const a = cpuAddon();
+  if (!a) return `not available: ${cpuUnavailableReason() ?? 'the CPU addon did not load'}`;
+  return a.sgemm ? null : 'not available: the CPU addon was built before it had sgemm (npm run build:native)';
+};
+
+function registerAll(): void {
+  registerLstmBackend(nativeCpuLstmBackend);
+  registerLstmBackend(cudnnLstmBackend);
+  registerGruBackend(nativeCpuGruBackend);
+  registerGruBackend(cudnnGruBackend);
+  registerSimpleRnnBackend(nativeCpuSimpleRnnBackend);
+  registerNativeGemm(nativeGemm, nativeGemmUnavailable);
+  enabled = true;
+}
+
+/**
  * Registers the 'native-cpu' and 'cudnn' backends with the kernel selector, so that backend 'auto' prefers
- * cudnn > native-cpu > ts and layers may force them. Nothing loads yet: the addons load when selection first
+ * cudnn > native-cpu > ts and layers may force them, and the native GEMM with the matmul ops. Nothing loads yet: the addons load when selection first
  * asks a backend for availability(). Returns info(). Idempotent.
  *
  * Done at import unless LSTM_TS_NATIVE=0; call it again after disable().
  */
 export function enable(): NativeInfo {
-  if (!enabled) {
-    registerLstmBackend(nativeCpuLstmBackend);
-    registerLstmBackend(cudnnLstmBackend);
-    registerGruBackend(nativeCpuGruBackend);
-    registerGruBackend(cudnnGruBackend);
-    registerSimpleRnnBackend(nativeCpuSimpleRnnBackend);
-    enabled = true;
-  }
+  if (!enabled) registerAll();
   return info();
 }
 
@@ -148,6 +171,7 @@ export function disable(): void {
     unregisterGruBackend('native-cpu');
     unregisterGruBackend('cudnn');
     unregisterSimpleRnnBackend('native-cpu');
+    registerNativeGemm(null);
     enabled = false;
   }
 }
@@ -159,11 +183,4 @@ export function isEnabled(): boolean {
 // Registered by default, so backend 'auto' uses cuDNN or the CPU addon whenever they are built and usable
 // (issue: "selected automatically"); registering loads nothing. LSTM_TS_NATIVE=0 (or
 // LSTM_TS_DISABLE_NATIVE=1) keeps 'auto' on the TypeScript kernels.
-if (process.env.LSTM_TS_NATIVE !== '0' && process.env.LSTM_TS_DISABLE_NATIVE !== '1') {
-  registerLstmBackend(nativeCpuLstmBackend);
-  registerLstmBackend(cudnnLstmBackend);
-  registerGruBackend(nativeCpuGruBackend);
-  registerGruBackend(cudnnGruBackend);
-  registerSimpleRnnBackend(nativeCpuSimpleRnnBackend);
-  enabled = true;
-}
+if (process.env.LSTM_TS_NATIVE !== '0' && process.env.LSTM_TS_DISABLE_NATIVE !== '1') registerAll();

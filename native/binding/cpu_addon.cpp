@@ -1,5 +1,5 @@
 // N-API layer over native/core/lstm_cpu: validate, allocate outputs, call the core, convert its Status into a
-// JS Error. Exports: buildInfo(), setNumThreads(n), getNumThreads(), setIsa(name), savedFloats({T,B,H}),
+// JS Error. Exports: buildInfo(), setNumThreads(n), getNumThreads(), setIsa(name), sgemm({...}), savedFloats({T,B,H}),
 // forward(args, training) -> {y, hT, cT, saved|null}, backward(args, {saved, dy, dhT, dcT, skipDx?}) -> grads
 // (dx empty when skipDx).
 // args = {T, B, I, H, x, h0, c0, kernel, recurrentKernel, bias, seqLengths?, goBackwards?, zeroOutputForMask?}.
@@ -96,6 +96,23 @@ Napi::Value SetIsa(const Napi::CallbackInfo& info) {
     throwErr(info.Env(), call, "expected 'generic', 'avx2' or 'avx512', got '" + name + "'");
   if (!lstmts::gemm::set_isa(isa)) throwErr(info.Env(), call, "'" + name + "' is not supported by this CPU or build");
   return info.Env().Undefined();
+}
+
+// sgemm({A, B, C, M, K, N, transA?, transB?, accumulate?}): C[M,N] (+)= op(A)·op(B) in place on our GEMM (gemm.h),
+// row-major; A is [M,K] ([K,M] with transA), B [K,N] ([N,K] with transB); the arrays must have exactly those
+// lengths (the caller passes subarray views). Used by the matmul ops for large float32 products (src/ops/gemm.ts).
+Napi::Value Sgemm(const Napi::CallbackInfo& info) {
+  const std::string call = "lstmts.cpu.sgemm";
+  Napi::Object a = argObject(info, 0, call);
+  Napi::Env env = info.Env();
+  const int64_t M = getDim(a, "M", call), K = getDim(a, "K", call), N = getDim(a, "N", call);
+  const bool ta = getBool(a, "transA", call, false), tb = getBool(a, "transB", call, false);
+  const bool acc = getBool(a, "accumulate", call, false);
+  const float* A = getF32(a, "A", checkedProd(env, call, "A [M,K]", {M, K}), call);
+  const float* B = getF32(a, "B", checkedProd(env, call, "B [K,N]", {K, N}), call);
+  float* C = getF32(a, "C", checkedProd(env, call, "C [M,N]", {M, N}), call);
+  lstmts::gemm::sgemm(ta, tb, M, N, K, A, ta ? M : K, B, tb ? K : N, acc ? 1.0f : 0.0f, C, N);
+  return env.Undefined();
 }
 
 Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
@@ -305,6 +322,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setNumThreads", Napi::Function::New(env, Guard<kAddon, SetNumThreads>, "setNumThreads"));
   exports.Set("getNumThreads", Napi::Function::New(env, Guard<kAddon, GetNumThreads>, "getNumThreads"));
   exports.Set("setIsa", Napi::Function::New(env, Guard<kAddon, SetIsa>, "setIsa"));
+  exports.Set("sgemm", Napi::Function::New(env, Guard<kAddon, Sgemm>, "sgemm"));
   exports.Set("savedFloats", Napi::Function::New(env, Guard<kAddon, SavedFloats>, "savedFloats"));
   exports.Set("forward", Napi::Function::New(env, Guard<kAddon, Forward>, "forward"));
   exports.Set("backward", Napi::Function::New(env, Guard<kAddon, Backward>, "backward"));

@@ -26,6 +26,8 @@ export interface CpuAddon {
   /** 1–1024, or 0 for the default. */
   setNumThreads(n: number): void;
   setIsa(isa: string): void;
+  /** C (+)= op(A)·op(B) in place (native/core/gemm.h); exact lengths. Absent in addons built before issue #14. */
+  sgemm?(a: { A: Float32Array; B: Float32Array; C: Float32Array; M: number; K: number; N: number; transA?: boolean; transB?: boolean; accumulate?: boolean }): void;
   getNumThreads(): number;
   savedFloats(d: { T: number; B: number; H: number }): number;
   forward(args: CpuAddonArgs, training: boolean): { y: Float32Array; hT: Float32Array; cT: Float32Array; saved: Float32Array | null };

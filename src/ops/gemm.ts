@@ -13,9 +13,10 @@
 //  * Accumulation is in float64 locals, so a float32 product is rounded once per output element.
 
 import type { TypedArray } from '../tensor/tensor.js';
-// float32 products large enough to pay for the copies run on the generated WebAssembly SIMD kernel instead
-// (src/ops/wasm-simd/, docs/architecture.md "WASM SIMD GEMM"); setGemmBackend('js') keeps everything here.
-import { useWasmGemm } from './wasm-simd/backend.js';
+// Large float32 products run on the native addon's GEMM when it is registered (src/native.ts), else those large
+// enough to pay for the copies on the generated WebAssembly SIMD kernel (src/ops/wasm-simd/, docs/architecture.md
+// "WASM SIMD GEMM"); setGemmBackend('js') keeps everything here.
+import { useWasmGemm, tryNativeGemm } from './wasm-simd/backend.js';
 import { sgemmWasm } from './wasm-simd/runtime.js';
 
 let panel = new Float64Array(4 * 1024);
@@ -185,6 +186,7 @@ export function gemm(
   M: number, K: number, N: number,
   accumulate: boolean,
 ): void {
+  if (tryNativeGemm(A, aOff, false, B, bOff, false, C, cOff, M, K, N, accumulate)) return;
   if (useWasmGemm(A, B, C, M, K, N) && sgemmWasm(A, aOff, B, bOff, C, cOff, M, K, N, accumulate)) return;
   gemmCore(A, aOff, K, 1, B, bOff, false, C, cOff, M, K, N, accumulate);
 }
@@ -204,6 +206,7 @@ export function gemmNT(
   A: TypedArray, aOff: number, B: TypedArray, bOff: number, C: TypedArray, cOff: number,
   M: number, K: number, N: number, accumulate: boolean,
 ): void {
+  if (tryNativeGemm(A, aOff, false, B, bOff, true, C, cOff, M, K, N, accumulate)) return;
   if (useWasmGemm(A, B, C, M, K, N) && sgemmWasm(A, aOff, B, bOff, C, cOff, M, K, N, accumulate, false, true)) return;
   gemmCore(A, aOff, K, 1, B, bOff, true, C, cOff, M, K, N, accumulate);
 }
@@ -213,6 +216,7 @@ export function gemmTN(
   A: TypedArray, aOff: number, B: TypedArray, bOff: number, C: TypedArray, cOff: number,
   M: number, K: number, N: number, accumulate: boolean,
 ): void {
+  if (tryNativeGemm(A, aOff, true, B, bOff, false, C, cOff, M, K, N, accumulate)) return;
   if (useWasmGemm(A, B, C, M, K, N) && sgemmWasm(A, aOff, B, bOff, C, cOff, M, K, N, accumulate, true, false)) return;
   gemmCore(A, aOff, 1, M, B, bOff, false, C, cOff, M, K, N, accumulate);
 }

@@ -119,6 +119,17 @@ if (cpuPath) {
   run('setIsa unknown', 'error', () => c.setIsa('sse9'));
   run('setIsa number', 'error', () => c.setIsa(2));
   run('setIsa generic', 'ok', () => c.setIsa('generic'));
+  const gm = (o) => ({ A: f32(6), B: f32(12), C: f32(8), M: 2, K: 3, N: 4, ...o });
+  run('sgemm valid', 'ok', () => c.sgemm(gm({})));
+  run('sgemm transposes + accumulate', 'ok', () => c.sgemm(gm({ transA: true, transB: true, accumulate: true })));
+  run('sgemm K=0', 'ok', () => c.sgemm({ A: f32(0), B: f32(0), C: f32(8), M: 2, K: 0, N: 4 }));
+  run('sgemm A too short', 'error', () => c.sgemm(gm({ A: f32(5) })));
+  run('sgemm C too long', 'error', () => c.sgemm(gm({ C: f32(9) })));
+  run('sgemm Float64Array', 'error', () => c.sgemm(gm({ B: new Float64Array(12) })));
+  run('sgemm NaN dim', 'error', () => c.sgemm(gm({ M: NaN })));
+  run('sgemm overflow', 'error', () => c.sgemm(gm({ M: 2 ** 31 - 1, K: 2 ** 31 - 1 })));
+  run('sgemm transA string', 'error', () => c.sgemm(gm({ transA: 'yes' })));
+  run('sgemm no object', 'error', () => c.sgemm());
   run('setNumThreads string', 'error', () => c.setNumThreads('2'));
 }
 

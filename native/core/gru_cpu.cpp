@@ -25,9 +25,13 @@ using cpu::Slice;
 using cpu::slice_of;
 using cpu::slice_count;
 
-// One valid row, forward: mx (3H, without b_in), mh (3H, without b_rec) → h', and the gates kept for backward.
-LSTMTS_SIMD_CLONES void pointwise_forward(int64_t H, const float* __restrict mx, const float* __restrict mh, const float* __restrict bIn,
-                       const float* __restrict bRec, float* __restrict h, float* __restrict y, float* __restrict keep) {
+// One valid row, forward: mx (3H, without b_in), mh (3H, without b_rec) → h', and (Keep) the gates kept for
+// backward. A template so that the loop has no branch on `keep`: with `if (keep)` inside, GCC did not vectorise
+// it (no zmm in the AVX-512 clone) and the pointwise pass took 31 % of a medium GRU inference.
+template <bool Keep>
+inline __attribute__((always_inline)) void gru_row_forward(int64_t H, const float* __restrict mx, const float* __restrict mh,
+                                                          const float* __restrict bIn, const float* __restrict bRec,
+                                                          float* __restrict h, float* __restrict y, float* __restrict keep) {
   for (int64_t j = 0; j < H; j++) {
     const float z = sigmoid_f((mx[j] + bIn[j]) + (mh[j] + bRec[j]));
     const float r = sigmoid_f((mx[H + j] + bIn[H + j]) + (mh[H + j] + bRec[H + j]));
@@ -36,13 +40,19 @@ LSTMTS_SIMD_CLONES void pointwise_forward(int64_t H, const float* __restrict mx,
     const float hn = z * h[j] + (1.0f - z) * c;
     h[j] = hn;
     y[j] = hn;
-    if (keep) {
+    if (Keep) {
       keep[j] = z;
       keep[H + j] = r;
       keep[2 * H + j] = c;
       keep[3 * H + j] = mhh;
     }
   }
+}
+
+LSTMTS_SIMD_CLONES void pointwise_forward(int64_t H, const float* __restrict mx, const float* __restrict mh, const float* __restrict bIn,
+                       const float* __restrict bRec, float* __restrict h, float* __restrict y, float* __restrict keep) {
+  if (keep) gru_row_forward<true>(H, mx, mh, bIn, bRec, h, y, keep);
+  else gru_row_forward<false>(H, mx, mh, bIn, bRec, h, y, keep);
 }
 
 // One valid row, backward (gru-ts.ts tsGruBackward): writes dM_x, dM_h and the direct part δh'·z of dL/dh.

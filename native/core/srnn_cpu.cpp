@@ -23,14 +23,42 @@ using cpu::slice_of;
 using cpu::slice_count;
 using cpu::valid_step;
 
-LSTMTS_SIMD_CLONES void pointwise_forward(int64_t H, bool relu, const float* __restrict xk, const float* __restrict hr,
-                       const float* __restrict bias, float* __restrict h, float* __restrict y) {
+// One valid row, forward: h' = act((x·K + b) + h·R). Templated on the activation so that the loop has no branch
+// (with `relu ? ... : tanh` inside, GCC vectorised neither clone).
+template <bool Relu>
+inline __attribute__((always_inline)) void srnn_row_forward(int64_t H, const float* __restrict xk, const float* __restrict hr,
+                                                           const float* __restrict bias, float* __restrict h, float* __restrict y) {
   for (int64_t j = 0; j < H; j++) {
     const float v = (xk[j] + bias[j]) + hr[j];
-    const float hn = relu ? (v > 0.0f ? v : 0.0f) : tanh_f(v);
+    const float hn = Relu ? (v > 0.0f ? v : 0.0f) : tanh_f(v);
     h[j] = hn;
     y[j] = hn;
   }
+}
+
+LSTMTS_SIMD_CLONES void pointwise_forward(int64_t H, bool relu, const float* __restrict xk, const float* __restrict hr,
+                       const float* __restrict bias, float* __restrict h, float* __restrict y) {
+  if (relu) srnn_row_forward<true>(H, xk, hr, bias, h, y);
+  else srnn_row_forward<false>(H, xk, hr, bias, h, y);
+}
+
+// One valid row, backward: dA = g·act'(h'), g = dL/dh' (state gradient + dy + carried output gradient); clears
+// the carry. act' from the output: relu → [h' > 0], tanh → 1 − h'².
+template <bool Relu>
+inline __attribute__((always_inline)) void srnn_row_backward(int64_t H, const float* __restrict hn, const float* __restrict dh,
+                                                            const float* __restrict dy, float* __restrict carry,
+                                                            float* __restrict da) {
+  for (int64_t j = 0; j < H; j++) {
+    const float g = dh[j] + dy[j] + carry[j];
+    da[j] = Relu ? (hn[j] > 0.0f ? g : 0.0f) : g * (1.0f - hn[j] * hn[j]);
+    carry[j] = 0.0f;
+  }
+}
+
+LSTMTS_SIMD_CLONES void pointwise_backward(int64_t H, bool relu, const float* __restrict hn, const float* __restrict dh,
+                        const float* __restrict dy, float* __restrict carry, float* __restrict da) {
+  if (relu) srnn_row_backward<true>(H, hn, dh, dy, carry, da);
+  else srnn_row_backward<false>(H, hn, dh, dy, carry, da);
 }
 
 }  // namespace
@@ -137,13 +165,7 @@ Status srnn_cpu_backward(const LstmDims& d, const LstmOptions& o, bool relu, con
             continue;
           }
           any = true;
-          const float* __restrict hn = hNewAll + t * BH + b * H;
-          float* __restrict da = dA + (t * B + b) * H;
-          for (int64_t j = 0; j < H; j++) {
-            const float g = dh[r * H + j] + dyr[j] + cr[j];
-            da[j] = relu ? (hn[j] > 0.0f ? g : 0.0f) : g * (1.0f - hn[j] * hn[j]);
-            cr[j] = 0.0f;
-          }
+          pointwise_backward(H, relu, hNewAll + t * BH + b * H, dh + r * H, dyr, cr, dA + (t * B + b) * H);
         }
         if (!any) continue;
         gemm::gemm_packed(nb, dA + (t * B + sl.b0) * H, H, H, nullptr, 0, Rt, 0.0f, tmp.data(), H);

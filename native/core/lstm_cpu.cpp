@@ -2,7 +2,8 @@
 //   1. forward, one per step: z_t = [x_t | h_{t-1}]·[K; R], with [K; R] packed once for the whole sequence (a
 //      general BLAS would re-pack R at every step: ~12 % of the time with OpenBLAS, issue #14);
 //   2. backward, one per step: dL/dh_{t-1} = dz_t·Rᵀ, Rᵀ packed once;
-//   3. after backward's time loop, one GEMM each for dK = Xᵀ·dZ, dR = Hprevᵀ·dZ and dx = dZ·Kᵀ (threaded inside).
+//   2b. with dx wanted, the same product also gives dx_t = dz_t·Kᵀ: dz_t·[Rᵀ | Kᵀ], N = H + I;
+//   3. after backward's time loop, one GEMM each for dK = Xᵀ·dZ and dR = Hprevᵀ·dZ (threaded inside).
 // Each step's gate tile z_t is consumed by one fused pointwise pass (cuDNN's FUSE_PW) while it is still in cache,
 // with a branch-free exp so that the compiler vectorises it. Threads split the batch (rows never interact), each
 // running the whole time loop on its rows: no synchronisation per step, and the same bits for any thread count.
@@ -165,9 +166,18 @@ Status lstm_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x
     const float* Hp = saved + T * B * G4;
     const float* Cp = Hp + T * BH;
     const float* Tc = Cp + T * BH;
-    // Rᵀ packed once: dL/dh_{prev} = dZ_t·Rᵀ at every step.
+    // W = [R; K]ᵀ packed once: at every step [dL/dh_{prev} | dx_t] = dz_t·[Rᵀ | Kᵀ], one product over 4H while dz_t
+    // is in cache (the dx GEMM after the loop would read all of dZ again, cold). Without dx: Rᵀ alone.
+    const int64_t NW = dx ? H + I : H;
     gemm::PackedB Rt;
-    Rt.pack(true, G4, H, R, G4);
+    if (dx) {
+      std::vector<float> RK(static_cast<size_t>(NW * G4));  // rows of R, then rows of K: [(H+I), 4H]
+      std::memcpy(RK.data(), R, sizeof(float) * H * G4);
+      std::memcpy(RK.data() + H * G4, K, sizeof(float) * I * G4);
+      Rt.pack(true, G4, NW, RK.data(), G4);
+    } else {
+      Rt.pack(true, G4, H, R, G4);
+    }
     // dZ indexed by time t; not cleared: every (t, b) row is written once below (masked rows zeroed there).
     float* const dZp = scratch_floats(1, static_cast<size_t>(T * B * G4));
     const int ns = slice_count(B);
@@ -176,7 +186,7 @@ Status lstm_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x
       const int64_t nb = sl.b1 - sl.b0;
       if (nb <= 0) return;
       std::vector<float> carry(static_cast<size_t>(nb * H), 0.0f);  // dL/d(previous output) from masked steps
-      std::vector<float> tmp(static_cast<size_t>(nb * H));
+      std::vector<float> tmp(static_cast<size_t>(nb * NW));
       std::vector<char> valid(static_cast<size_t>(nb));
       float* dh = dh0 + sl.b0 * H;  // running dL/dh_s and dL/dc_s (state gradients) live in the outputs
       float* dc = dc0 + sl.b0 * H;
@@ -201,15 +211,18 @@ Status lstm_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x
           pointwise_backward(H, At + r * G4, Cp + t * BH + b * H, Tc + t * BH + b * H, dyr, cr, dh + r * H, dc + r * H,
                              dZt + r * G4);
         }
-        if (!any) continue;
-        // dL/dh_{prev} = dZ_t·Rᵀ for rows that stepped; masked rows keep their state gradient.
-        gemm::gemm_packed(nb, dZt, G4, G4, nullptr, 0, Rt, 0.0f, tmp.data(), H);
-        for (int64_t r = 0; r < nb; r++)
-          if (valid[r]) std::memcpy(dh + r * H, tmp.data() + r * H, sizeof(float) * H);
+        if (!any) continue;  // dx_t stays zero (filled above), as dz_t is
+        // dL/dh_{prev} = dz_t·Rᵀ for rows that stepped (masked rows keep their state gradient); dx_t = dz_t·Kᵀ
+        // (zero for masked rows, whose dz is zero).
+        gemm::gemm_packed(nb, dZt, G4, G4, nullptr, 0, Rt, 0.0f, tmp.data(), NW);
+        for (int64_t r = 0; r < nb; r++) {
+          if (valid[r]) std::memcpy(dh + r * H, tmp.data() + r * NW, sizeof(float) * H);
+          if (dx) std::memcpy(dx + (t * B + sl.b0 + r) * I, tmp.data() + r * NW + H, sizeof(float) * I);
+        }
       }
     });
     const float* dz = dZp;
-    cpu::weight_grads(T * B, I, H, G4, x, K, Hp, dz, dz, false, dx, dK, dR, db);  // dK = Xᵀ·dZ, dR = H_prevᵀ·dZ, dx = dZ·Kᵀ
+    cpu::weight_grads(T * B, I, H, G4, x, K, Hp, dz, dz, false, nullptr, dK, dR, db);  // dK = Xᵀ·dZ, dR = H_prevᵀ·dZ (dx: above)
     return Status::Ok();
   } catch (const std::bad_alloc&) {
     return Status::Error("lstm_cpu_backward: out of memory");

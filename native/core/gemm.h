@@ -4,7 +4,7 @@
 //   C[M,N] = op(A)[M,K] · op(B)[K,N] + beta · C        row-major, beta ∈ {0, 1, any}; beta = 0 never reads C
 //
 // Three micro-kernels: AVX-512F (8×32 tile, 16 zmm accumulators), AVX2+FMA (6×16, 12 ymm), and a portable C++
-// one (4×16) that the compiler vectorises for the baseline ISA (SSE2 on x86-64, NEON on AArch64). The best one
+// one (2×24) that the compiler vectorises for the baseline ISA (SSE2 on x86-64, NEON on AArch64). The best one
 // the CPU and OS support is used unless $LSTM_TS_CPU_ISA (generic | avx2 | avx512) or set_isa() says otherwise.
 //
 // Determinism: every element of C is computed by one thread, always in the same k order (the K blocking is a

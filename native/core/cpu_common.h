@@ -115,5 +115,29 @@ inline bool valid_step(const LstmOptions& o, int64_t t, int64_t b) {
   return o.seqLengths == nullptr || t < static_cast<int64_t>(o.seqLengths[b]);
 }
 
+/// Runs fn(b0, nb) for each batch slice on the thread pool (slice_count slices; empty slices are skipped).
+template <typename F>
+void for_each_slice(int64_t B, F&& fn) {
+  const int ns = slice_count(B);
+  threads::parallel_for(ns, [&](int si) {
+    const Slice sl = slice_of(B, si, ns);
+    if (sl.b1 > sl.b0) fn(sl.b0, sl.b1 - sl.b0);
+  });
+}
+
+/// Keras's output at a masked step s of row b (states are carried by the caller): the previous output (zeros
+/// before the first step), or zeros with zero_output_for_mask. y is [T,B,H] in processing order.
+inline void masked_output(const LstmOptions& o, int64_t s, int64_t B, int64_t b, int64_t H, float* y) {
+  float* yr = y + (s * B + b) * H;
+  if (o.zeroOutputForMask || s == 0) std::memset(yr, 0, sizeof(float) * H);
+  else std::memcpy(yr, y + ((s - 1) * B + b) * H, sizeof(float) * H);
+}
+
+/// Backward of masked_output: y[s] = y[s-1] passes dy on to the previous output (carry); zeros pass nothing.
+inline void masked_output_grad(const LstmOptions& o, int64_t H, const float* __restrict dy, float* __restrict carry) {
+  if (!o.zeroOutputForMask)
+    for (int64_t j = 0; j < H; j++) carry[j] += dy[j];
+}
+
 }  // namespace cpu
 }  // namespace lstmts

@@ -21,9 +21,6 @@ using cpu::sigmoid_f;
 using cpu::scratch_floats;
 using cpu::tanh_f;
 using cpu::valid_step;
-using cpu::Slice;
-using cpu::slice_of;
-using cpu::slice_count;
 
 // One valid row, forward: mx (3H, without b_in), mh (3H, without b_rec) → h', and (Keep) the gates kept for
 // backward. A template so that the loop has no branch on `keep`: with `if (keep)` inside, GCC did not vectorise
@@ -108,28 +105,23 @@ Status gru_cpu_forward(const LstmDims& d, const LstmOptions& o, const float* x, 
     float* hPrevAll = saved ? saved + T * B * 4 * H : nullptr;  // [T,B,H] by time
     const float* bIn = bias;
     const float* bRec = bias + G;
-    const int ns = slice_count(B);
-    threads::parallel_for(ns, [&](int si) {
-      const Slice sl = slice_of(B, si, ns);
-      const int64_t nb = sl.b1 - sl.b0;
-      if (nb <= 0) return;
+    cpu::for_each_slice(B, [&](int64_t b0, int64_t nb) {
       // Per-thread scratch (grow-only, as lstm_cpu.cpp): every element is written before it is read.
       float* const MX = scratch_floats(0, static_cast<size_t>(nb * G));
       float* const MH = scratch_floats(1, static_cast<size_t>(nb * G));
-      float* h = hT + sl.b0 * H;
+      float* h = hT + b0 * H;
       for (int64_t s = 0; s < T; s++) {
         const int64_t t = o.goBackwards ? T - 1 - s : s;
-        if (saved) std::memcpy(hPrevAll + t * BH + sl.b0 * H, h, sizeof(float) * nb * H);
-        gemm::gemm_packed(nb, x + (t * B + sl.b0) * I, I, I, nullptr, 0, Kp, 0.0f, MX, G);
+        if (saved) std::memcpy(hPrevAll + t * BH + b0 * H, h, sizeof(float) * nb * H);
+        gemm::gemm_packed(nb, x + (t * B + b0) * I, I, I, nullptr, 0, Kp, 0.0f, MX, G);
         gemm::gemm_packed(nb, h, H, H, nullptr, 0, Rp, 0.0f, MH, G);
         for (int64_t r = 0; r < nb; r++) {
-          const int64_t b = sl.b0 + r;
-          float* __restrict yr = y + (s * B + b) * H;
+          const int64_t b = b0 + r;
           if (!valid_step(o, t, b)) {
-            if (o.zeroOutputForMask || s == 0) std::memset(yr, 0, sizeof(float) * H);
-            else std::memcpy(yr, y + ((s - 1) * B + b) * H, sizeof(float) * H);
+            cpu::masked_output(o, s, B, b, H, y);  // states carried
             continue;
           }
+          float* __restrict yr = y + (s * B + b) * H;
           pointwise_forward(H, MX + r * G, MH + r * G, bIn, bRec, h + r * H, yr,
                             saved ? keepAll + (t * B + b) * 4 * H : nullptr);
         }
@@ -163,27 +155,22 @@ Status gru_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x,
     std::fill(dMH, dMH + T * B * G, 0.0f);
     gemm::PackedB Rt;  // Rᵀ packed once: dL/dh_{prev} gets dM_h,t·Rᵀ at every step
     Rt.pack(true, G, H, R, G);
-    const int ns = slice_count(B);
-    threads::parallel_for(ns, [&](int si) {
-      const Slice sl = slice_of(B, si, ns);
-      const int64_t nb = sl.b1 - sl.b0;
-      if (nb <= 0) return;
+    cpu::for_each_slice(B, [&](int64_t b0, int64_t nb) {
       std::vector<float> carry(static_cast<size_t>(nb * H), 0.0f);
       std::vector<float> direct(static_cast<size_t>(nb * H));
       std::vector<float> tmp(static_cast<size_t>(nb * H));
       std::vector<char> valid(static_cast<size_t>(nb));
-      float* dh = dh0 + sl.b0 * H;
+      float* dh = dh0 + b0 * H;
       for (int64_t s = T - 1; s >= 0; s--) {
         const int64_t t = o.goBackwards ? T - 1 - s : s;
         bool any = false;
         for (int64_t r = 0; r < nb; r++) {
-          const int64_t b = sl.b0 + r;
+          const int64_t b = b0 + r;
           const float* __restrict dyr = dy + (s * B + b) * H;
           float* __restrict cr = carry.data() + r * H;
           valid[r] = valid_step(o, t, b);
           if (!valid[r]) {
-            if (!o.zeroOutputForMask)
-              for (int64_t j = 0; j < H; j++) cr[j] += dyr[j];
+            cpu::masked_output_grad(o, H, dyr, cr);
             continue;
           }
           any = true;
@@ -192,7 +179,7 @@ Status gru_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x,
                              direct.data() + r * H, dMX + row * G, dMH + row * G);
         }
         if (!any) continue;
-        gemm::gemm_packed(nb, dMH + (t * B + sl.b0) * G, G, G, nullptr, 0, Rt, 0.0f, tmp.data(), H);
+        gemm::gemm_packed(nb, dMH + (t * B + b0) * G, G, G, nullptr, 0, Rt, 0.0f, tmp.data(), H);
         for (int64_t r = 0; r < nb; r++)
           if (valid[r])
             for (int64_t j = 0; j < H; j++) dh[r * H + j] = direct[r * H + j] + tmp[r * H + j];

@@ -29,9 +29,6 @@ using cpu::sigmoid_f;
 using cpu::scratch_floats;
 using cpu::tanh_f;
 using cpu::valid_step;
-using cpu::Slice;
-using cpu::slice_of;
-using cpu::slice_count;
 
 // One batch row of one step, forward: z (4H pre-activations without bias) → activated gates (kept in z for
 // backward), new c, h, y and tanh(c'). A separate function with restrict-qualified pointers so that GCC
@@ -112,32 +109,26 @@ Status lstm_cpu_forward(const LstmDims& d, const LstmOptions& o, const float* x,
     float* Hp = saved ? saved + T * B * G4 : nullptr;
     float* Cp = saved ? Hp + T * BH : nullptr;
     float* Tc = saved ? Cp + T * BH : nullptr;
-    const int ns = slice_count(B);
-    threads::parallel_for(ns, [&](int si) {
-      const Slice sl = slice_of(B, si, ns);
-      const int64_t nb = sl.b1 - sl.b0;
-      if (nb <= 0) return;
+    cpu::for_each_slice(B, [&](int64_t b0, int64_t nb) {
       float* zrows = saved ? nullptr : scratch_floats(0, static_cast<size_t>(nb * G4));
       std::vector<float> tcrow(saved ? 0 : static_cast<size_t>(H));  // tanh(c') when nothing is kept
-      float* h = hT + sl.b0 * H;  // running states live directly in the outputs
-      float* c = cT + sl.b0 * H;
+      float* h = hT + b0 * H;  // running states live directly in the outputs
+      float* c = cT + b0 * H;
       for (int64_t s = 0; s < T; s++) {
         const int64_t t = o.goBackwards ? T - 1 - s : s;
-        float* Zt = saved ? saved + (t * B + sl.b0) * G4 : zrows;
+        float* Zt = saved ? saved + (t * B + b0) * G4 : zrows;
         if (saved) {
-          std::memcpy(Hp + t * BH + sl.b0 * H, h, sizeof(float) * nb * H);
-          std::memcpy(Cp + t * BH + sl.b0 * H, c, sizeof(float) * nb * H);
+          std::memcpy(Hp + t * BH + b0 * H, h, sizeof(float) * nb * H);
+          std::memcpy(Cp + t * BH + b0 * H, c, sizeof(float) * nb * H);
         }
-        gemm::gemm_packed(nb, x + (t * B + sl.b0) * I, I, I, h, H, W, 0.0f, Zt, G4);  // x_t·K + h·R
+        gemm::gemm_packed(nb, x + (t * B + b0) * I, I, I, h, H, W, 0.0f, Zt, G4);  // x_t·K + h·R
         for (int64_t r = 0; r < nb; r++) {
-          const int64_t b = sl.b0 + r;
-          float* __restrict yr = y + (s * B + b) * H;
+          const int64_t b = b0 + r;
           if (!valid_step(o, t, b)) {
-            // Keras: masked output = previous output (zeros before any), or zeros with zero_output_for_mask.
-            if (o.zeroOutputForMask || s == 0) std::memset(yr, 0, sizeof(float) * H);
-            else std::memcpy(yr, y + ((s - 1) * B + b) * H, sizeof(float) * H);
+            cpu::masked_output(o, s, B, b, H, y);  // states carried
             continue;
           }
+          float* __restrict yr = y + (s * B + b) * H;
           pointwise_forward(H, Zt + r * G4, bias, c + r * H, h + r * H, yr, saved ? Tc + t * BH + b * H : tcrow.data());
         }
       }
@@ -180,31 +171,25 @@ Status lstm_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x
     }
     // dZ indexed by time t; not cleared: every (t, b) row is written once below (masked rows zeroed there).
     float* const dZp = scratch_floats(1, static_cast<size_t>(T * B * G4));
-    const int ns = slice_count(B);
-    threads::parallel_for(ns, [&](int si) {
-      const Slice sl = slice_of(B, si, ns);
-      const int64_t nb = sl.b1 - sl.b0;
-      if (nb <= 0) return;
+    cpu::for_each_slice(B, [&](int64_t b0, int64_t nb) {
       std::vector<float> carry(static_cast<size_t>(nb * H), 0.0f);  // dL/d(previous output) from masked steps
       std::vector<float> tmp(static_cast<size_t>(nb * NW));
       std::vector<char> valid(static_cast<size_t>(nb));
-      float* dh = dh0 + sl.b0 * H;  // running dL/dh_s and dL/dc_s (state gradients) live in the outputs
-      float* dc = dc0 + sl.b0 * H;
+      float* dh = dh0 + b0 * H;  // running dL/dh_s and dL/dc_s (state gradients) live in the outputs
+      float* dc = dc0 + b0 * H;
       for (int64_t s = T - 1; s >= 0; s--) {
         const int64_t t = o.goBackwards ? T - 1 - s : s;
-        const float* At = A + (t * B + sl.b0) * G4;
-        float* dZt = dZp + (t * B + sl.b0) * G4;
+        const float* At = A + (t * B + b0) * G4;
+        float* dZt = dZp + (t * B + b0) * G4;
         bool any = false;
         for (int64_t r = 0; r < nb; r++) {
-          const int64_t b = sl.b0 + r;
+          const int64_t b = b0 + r;
           const float* __restrict dyr = dy + (s * B + b) * H;
           float* __restrict cr = carry.data() + r * H;
           valid[r] = valid_step(o, t, b);
           if (!valid[r]) {
             std::memset(dZt + r * G4, 0, sizeof(float) * G4);
-            // y[s] = y[s-1] (or a constant): its gradient flows to the previous output; states pass through.
-            if (!o.zeroOutputForMask)
-              for (int64_t j = 0; j < H; j++) cr[j] += dyr[j];
+            cpu::masked_output_grad(o, H, dyr, cr);  // states pass through
             continue;
           }
           any = true;
@@ -217,7 +202,7 @@ Status lstm_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x
         gemm::gemm_packed(nb, dZt, G4, G4, nullptr, 0, Rt, 0.0f, tmp.data(), NW);
         for (int64_t r = 0; r < nb; r++) {
           if (valid[r]) std::memcpy(dh + r * H, tmp.data() + r * NW, sizeof(float) * H);
-          if (dx) std::memcpy(dx + (t * B + sl.b0 + r) * I, tmp.data() + r * NW + H, sizeof(float) * I);
+          if (dx) std::memcpy(dx + (t * B + b0 + r) * I, tmp.data() + r * NW + H, sizeof(float) * I);
         }
       }
     });

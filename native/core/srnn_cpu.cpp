@@ -18,9 +18,6 @@ namespace {
 
 using cpu::scratch_floats;
 using cpu::tanh_f;
-using cpu::Slice;
-using cpu::slice_of;
-using cpu::slice_count;
 using cpu::valid_step;
 
 // One valid row, forward: h' = act((x·K + b) + h·R). Templated on the activation so that the loop has no branch
@@ -90,28 +87,23 @@ Status srnn_cpu_forward(const LstmDims& d, const LstmOptions& o, bool relu, cons
     Rp.pack(false, H, H, R, H);
     float* hPrevAll = saved;
     float* hNewAll = saved ? saved + T * BH : nullptr;
-    const int ns = slice_count(B);
-    threads::parallel_for(ns, [&](int si) {
-      const Slice sl = slice_of(B, si, ns);
-      const int64_t nb = sl.b1 - sl.b0;
-      if (nb <= 0) return;
+    cpu::for_each_slice(B, [&](int64_t b0, int64_t nb) {
       // Per-thread scratch (grow-only, as lstm_cpu.cpp): every element is written before it is read.
       float* const XK = scratch_floats(0, static_cast<size_t>(nb * H));
       float* const HR = scratch_floats(1, static_cast<size_t>(nb * H));
-      float* h = hT + sl.b0 * H;
+      float* h = hT + b0 * H;
       for (int64_t s = 0; s < T; s++) {
         const int64_t t = o.goBackwards ? T - 1 - s : s;
-        if (saved) std::memcpy(hPrevAll + t * BH + sl.b0 * H, h, sizeof(float) * nb * H);
-        gemm::gemm_packed(nb, x + (t * B + sl.b0) * I, I, I, nullptr, 0, Kp, 0.0f, XK, H);
+        if (saved) std::memcpy(hPrevAll + t * BH + b0 * H, h, sizeof(float) * nb * H);
+        gemm::gemm_packed(nb, x + (t * B + b0) * I, I, I, nullptr, 0, Kp, 0.0f, XK, H);
         gemm::gemm_packed(nb, h, H, H, nullptr, 0, Rp, 0.0f, HR, H);
         for (int64_t r = 0; r < nb; r++) {
-          const int64_t b = sl.b0 + r;
-          float* __restrict yr = y + (s * B + b) * H;
+          const int64_t b = b0 + r;
           if (!valid_step(o, t, b)) {
-            if (o.zeroOutputForMask || s == 0) std::memset(yr, 0, sizeof(float) * H);
-            else std::memcpy(yr, y + ((s - 1) * B + b) * H, sizeof(float) * H);
+            cpu::masked_output(o, s, B, b, H, y);  // states carried
             continue;
           }
+          float* __restrict yr = y + (s * B + b) * H;
           pointwise_forward(H, relu, XK + r * H, HR + r * H, bias, h + r * H, yr);
           if (saved) std::memcpy(hNewAll + t * BH + b * H, h + r * H, sizeof(float) * H);
         }
@@ -142,33 +134,28 @@ Status srnn_cpu_backward(const LstmDims& d, const LstmOptions& o, bool relu, con
     std::fill(dA, dA + T * BH, 0.0f);  // rows of masked steps must read as zero
     gemm::PackedB Rt;  // Rᵀ packed once
     Rt.pack(true, H, H, R, H);
-    const int ns = slice_count(B);
-    threads::parallel_for(ns, [&](int si) {
-      const Slice sl = slice_of(B, si, ns);
-      const int64_t nb = sl.b1 - sl.b0;
-      if (nb <= 0) return;
+    cpu::for_each_slice(B, [&](int64_t b0, int64_t nb) {
       std::vector<float> carry(static_cast<size_t>(nb * H), 0.0f);
       std::vector<float> tmp(static_cast<size_t>(nb * H));
       std::vector<char> valid(static_cast<size_t>(nb));
-      float* dh = dh0 + sl.b0 * H;
+      float* dh = dh0 + b0 * H;
       for (int64_t s = T - 1; s >= 0; s--) {
         const int64_t t = o.goBackwards ? T - 1 - s : s;
         bool any = false;
         for (int64_t r = 0; r < nb; r++) {
-          const int64_t b = sl.b0 + r;
+          const int64_t b = b0 + r;
           const float* __restrict dyr = dy + (s * B + b) * H;
           float* __restrict cr = carry.data() + r * H;
           valid[r] = valid_step(o, t, b);
           if (!valid[r]) {
-            if (!o.zeroOutputForMask)
-              for (int64_t j = 0; j < H; j++) cr[j] += dyr[j];
+            cpu::masked_output_grad(o, H, dyr, cr);
             continue;
           }
           any = true;
           pointwise_backward(H, relu, hNewAll + t * BH + b * H, dh + r * H, dyr, cr, dA + (t * B + b) * H);
         }
         if (!any) continue;
-        gemm::gemm_packed(nb, dA + (t * B + sl.b0) * H, H, H, nullptr, 0, Rt, 0.0f, tmp.data(), H);
+        gemm::gemm_packed(nb, dA + (t * B + b0) * H, H, H, nullptr, 0, Rt, 0.0f, tmp.data(), H);
         for (int64_t r = 0; r < nb; r++)
           if (valid[r]) std::memcpy(dh + r * H, tmp.data() + r * H, sizeof(float) * H);
       }

@@ -20,3 +20,5 @@ export type { LstmBackend, LstmBackendName, LstmSeqArgs, LstmSeqResult, LstmSeqG
 export * as native from './native.js';
 // float32 GEMM backend: generated WebAssembly SIMD kernel or the scalar JS one (src/ops/wasm-simd/).
 export { setGemmBackend, getGemmBackend, withGemmBackend, wasmSimdAvailable, wasmSimdStatus, type GemmBackend } from './ops/wasm-simd/index.js';
+// NumPy .npy / .npz files (parity references exchanged with Python; docs/parity.md).
+export { readNpy, writeNpy, readNpz, writeNpz, type NpyArray, type NpyDtype, type NpyData } from './train/npy.js';

@@ -22,3 +22,5 @@ export * as native from './native.js';
 export { setGemmBackend, getGemmBackend, withGemmBackend, wasmSimdAvailable, wasmSimdStatus, type GemmBackend } from './ops/wasm-simd/index.js';
 // NumPy .npy / .npz files (parity references exchanged with Python; docs/parity.md).
 export { readNpy, writeNpy, readNpz, writeNpz, type NpyArray, type NpyDtype, type NpyData } from './train/npy.js';
+// Layer-by-layer comparison with a reference (the core of `lstm-ts compare`, issue #19; docs/parity.md).
+export { traceLayerOutputs, compareOutputs, formatCompareTable, ulpDistance, type LayerOutput, type CompareRow, type CompareResult, type Tolerance } from './train/compare.js';

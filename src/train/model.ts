@@ -195,6 +195,12 @@ function byOutput<T>(where: string, what: string, spec: T[] | Record<string, T>,
 
 /** A model that can be compiled and trained: the shared engine (subclasses provide call()). */
 export abstract class Model extends Layer implements CallbackModel {
+  /**
+   * Called by Functional.call and Sequential.call after each layer call of this model (not of nested models) with
+   * the layer, its call index within this model (Keras's node index) and its outputs. traceLayerOutputs
+   * (src/train/compare.ts) sets it for one forward pass, to compare every layer's outputs with Keras's.
+   */
+  layerCallObserver: ((layer: Layer, callIndex: number, outputs: Tensor[]) => void) | null = null;
   optimizer: optimizersMod.Optimizer | null = null;
   loss: lossesMod.Loss | null = null;
   protected metricIds: string[] = [];

@@ -77,6 +77,7 @@ export class Sequential extends Model {
       }
       const firstOut = Array.isArray(out) ? out[0] : out;
       if (firstOut) this.layerOutputShapes[i] = [null, ...firstOut.shape.slice(1)];
+      if (this.layerCallObserver) this.layerCallObserver(layer, 0, Array.isArray(out) ? out : [out]);
       x = out;
     });
     if (Array.isArray(x)) fail(this.name, `the last layer returned ${x.length} tensors; Sequential models have one output`);

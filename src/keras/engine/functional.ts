@@ -342,6 +342,7 @@ export class Functional extends Model {
       const outs = Array.isArray(out) ? out : [out];
       if (outs.length !== n.outputs.length) fail(this.name, `layer '${n.layer.name}' returned ${outs.length} tensors where the graph recorded ${n.outputs.length}`);
       n.outputs.forEach((t, i) => values.set(t, outs[i]));
+      if (this.layerCallObserver) this.layerCallObserver(n.layer, this.callsOf(n.layer).indexOf(n), outs);
     }
     const ys = this.outputs.map(get);
     return this.singleOutput ? ys[0] : ys;

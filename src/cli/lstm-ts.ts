@@ -5,8 +5,8 @@
 // (offline: written by python/lstm_ts_reference.py wherever Keras lives) or from running that script now through
 // a Python with TensorFlow.
 //
-//   lstm-ts compare MODEL.keras|MODEL.h5 --inputs X.npz|X.npy [--reference REF.npz] [--python PATH]
-//                   [--tol ABS,REL] [--json OUT.json]
+//   lstm-ts compare MODEL.keras|MODEL.h5 [--inputs X.npz|X.npy | --seed N [--save-inputs X.npz]]
+//                   [--reference REF.npz] [--python PATH] [--tol ABS,REL] [--json OUT.json]
 //   lstm-ts compare --write-reference-script          prints the Keras-side script
 //
 // Exit status: 0 every layer output within tolerance, 1 some are not (the first divergence is named), 2 usage
@@ -21,19 +21,20 @@ import { Tensor } from '../tensor/tensor.js';
 import { tensor } from '../tensor/create.js';
 import { loadKerasModel } from '../train/keras-import.js';
 import { readNpy, readNpz, writeNpz, type NpyArray } from '../train/npy.js';
-import { traceLayerOutputs, compareOutputs, formatCompareTable, type Tolerance } from '../train/compare.js';
+import { traceLayerOutputs, compareOutputs, formatCompareTable, seededInputs, type Tolerance } from '../train/compare.js';
 import type { Model } from '../train/model.js';
 
-const USAGE = `usage: lstm-ts compare MODEL.keras|MODEL.h5 --inputs X.npz|X.npy [--reference REF.npz] [--python PATH]
-                      [--tol ABS,REL] [--json OUT.json]
+const USAGE = `usage: lstm-ts compare MODEL.keras|MODEL.h5 [--inputs X.npz|X.npy | --seed N [--save-inputs X.npz]]
+                      [--reference REF.npz] [--python PATH] [--tol ABS,REL] [--json OUT.json]
        lstm-ts compare --write-reference-script
 Compares every layer output of MODEL here with Keras's (REF.npz from python/lstm_ts_reference.py, or that script
-run now with --python / python3). Exit 0: all within tolerance (default 1e-5,1e-5: |d| <= abs + rel*|ref|);
-1: some are not, the first divergence is named; 2: usage or input error.`;
+run now with --python / python3). Without --inputs, seeded inputs are made from the model's input spec (ids for
+an Embedding, padded rows where the first layer masks). Exit 0: all within tolerance (default 1e-5,1e-5:
+|d| <= abs + rel*|ref|); 1: some are not, the first divergence is named; 2: usage or input error.`;
 
 class UsageError extends Error {}
 
-const FLAGS = ['--inputs', '--reference', '--python', '--tol', '--json'];
+const FLAGS = ['--inputs', '--reference', '--python', '--tol', '--json', '--seed', '--save-inputs'];
 
 function scriptPath(): string {
   // src/cli/lstm-ts.ts (tsx) and dist/src/cli/lstm-ts.js (built) both sit below the package root's python/.
@@ -62,7 +63,11 @@ function parse(argv: string[]): { model: string; opts: Record<string, string> } 
     else throw new UsageError(`unexpected argument ${JSON.stringify(a)} (one model file, then options)`);
   }
   if (!model) throw new UsageError('no model file given');
-  if (!opts.inputs) throw new UsageError('--inputs X.npz (or X.npy) is required');
+  if (opts.reference && !opts.inputs) {
+    throw new UsageError('--reference needs the --inputs it was computed on (make them with --seed N --save-inputs X.npz, or bring your own)');
+  }
+  if (opts.inputs && (opts.seed !== undefined || opts['save-inputs'])) throw new UsageError('--seed and --save-inputs make inputs; they cannot be combined with --inputs');
+  if (opts.seed !== undefined && !/^\d+$/.test(opts.seed)) throw new UsageError(`--seed must be a non-negative integer, got ${JSON.stringify(opts.seed)}`);
   return { model, opts };
 }
 
@@ -126,15 +131,27 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
     }
     const { model: modelFile, opts } = parse(rest);
     const tol = parseTol(opts.tol);
-    const inputs = readArrays(opts.inputs);
     let model: Model;
     try {
       model = await loadKerasModel(modelFile, { compile: false });
     } catch (e) {
       throw new UsageError(`cannot load ${modelFile}: ${(e as Error).message}`);
     }
+    let inputs: Map<string, NpyArray>;
+    let xs: Tensor | Tensor[];
+    if (opts.inputs) {
+      inputs = readArrays(opts.inputs);
+      xs = modelInputs(model, inputs);
+    } else {
+      const seed = Number(opts.seed ?? 0);
+      const made = seededInputs(model, seed);
+      inputs = made.arrays;
+      xs = made.tensors.length === 1 ? made.tensors[0] : made.tensors;
+      out(`inputs (seed ${seed}): ${made.description.join('; ')}`);
+      if (opts['save-inputs']) writeFileSync(opts['save-inputs'], writeNpz(inputs));
+    }
     const ref = opts.reference ? readArrays(opts.reference) : liveReference(opts.python ?? 'python3', modelFile, inputs);
-    const res = compareOutputs(traceLayerOutputs(model, modelInputs(model, inputs)), ref, tol);
+    const res = compareOutputs(traceLayerOutputs(model, xs), ref, tol);
     out(formatCompareTable(res));
     if (opts.json) writeFileSync(opts.json, JSON.stringify({ model: modelFile, ...res }, null, 2) + '\n');
     return res.ok ? 0 : 1;

@@ -11,6 +11,12 @@ import { Tensor } from '../tensor/tensor.js';
 import { fail } from '../tensor/shape.js';
 import { noGrad } from '../autograd/mode.js';
 import type { Layer } from '../keras/engine/layer.js';
+import { Random } from '../tensor/random.js';
+import { tensor } from '../tensor/create.js';
+import { Embedding } from '../keras/layers/core/embedding.js';
+import { Masking } from '../keras/layers/core/masking.js';
+import { Functional } from '../keras/engine/functional.js';
+import { Sequential } from './sequential.js';
 import type { Model } from './model.js';
 import type { NpyArray } from './npy.js';
 
@@ -182,4 +188,60 @@ export function formatCompareTable(res: CompareResult): string {
     ? `all ${res.rows.length} outputs within |Δ| ≤ ${res.tolerance.abs} + ${res.tolerance.rel}·|ref|`
     : `${res.rows.filter((r) => !r.ok).length} of ${res.rows.length} outputs past |Δ| ≤ ${res.tolerance.abs} + ${res.tolerance.rel}·|ref|; first divergence: ${res.firstDivergence}`);
   return text.join('\n');
+}
+
+export interface SeededInputs {
+  /** By input name (`x` for a Sequential), as written for the Keras side: ids int32, everything else float32. */
+  arrays: Map<string, NpyArray>;
+  /** The same as lstm-ts tensors (float32), in model-input order. */
+  tensors: Tensor[];
+  /** One line per input saying what was made. */
+  description: string[];
+}
+
+/**
+ * Inputs made from the model's input spec when the user has none: batch 3 and 6 steps where the spec leaves them
+ * open, uniform(−1, 1) values from `seed`; integer ids in 1 .. input_dim−1 for an input an Embedding reads; and
+ * rows of lengths T, T−2, 1 (padding at the end: id 0 for Embedding(mask_zero=True), mask_value for Masking) where
+ * the input's first layer masks, so that masked steps and several sequence lengths are exercised.
+ */
+export function seededInputs(model: Model, seed = 0): SeededInputs {
+  const rng = new Random(seed);
+  const specs: { name: string; shape: (number | null)[]; readers: Layer[] }[] = [];
+  if (model instanceof Functional) {
+    for (const t of model.inputs) {
+      specs.push({ name: t.node.layer.name, shape: [...t.shape], readers: model.nodes.filter((n) => n.inputs.includes(t)).map((n) => n.layer) });
+    }
+  } else if (model instanceof Sequential) {
+    const shape = model.inputShape;
+    if (!shape) fail('seededInputs', `Sequential '${model.name}' has no recorded input shape: pass inputs`);
+    specs.push({ name: 'x', shape, readers: model.layers.slice(0, 1) });
+  } else {
+    fail('seededInputs', `expected a Functional or Sequential model, got ${model.constructor.name}`);
+  }
+  const arrays = new Map<string, NpyArray>();
+  const tensors: Tensor[] = [];
+  const description: string[] = [];
+  for (const sp of specs) {
+    const shape = sp.shape.map((d, i) => (d !== null ? d : i === 0 ? 3 : 6));
+    const n = shape.reduce((a, b) => a * b, 1);
+    const [B, T] = [shape[0], shape.length > 1 ? shape[1] : 1];
+    const per = n / Math.max(1, B * T); // elements per step
+    const lengths = Array.from({ length: B }, (_, b) => [T, Math.max(1, T - 2), 1][b % 3]);
+    const emb = sp.readers.find((l): l is Embedding => l instanceof Embedding);
+    const mask = sp.readers.find((l): l is Masking => l instanceof Masking);
+    const vals = new Float32Array(n);
+    const padded = (i: number) => shape.length > 1 && Math.floor(i / per) % T >= lengths[Math.floor(i / (per * T))];
+    if (emb) {
+      for (let i = 0; i < n; i++) vals[i] = emb.maskZero && padded(i) ? 0 : 1 + Math.floor(rng.uniformRange(0, 1) * (emb.inputDim - 1));
+      arrays.set(sp.name, { dtype: 'int32', shape, data: Int32Array.from(vals) });
+      description.push(`${sp.name} [${shape.join(', ')}]: ids in 1..${emb.inputDim - 1}` + (emb.maskZero ? `, padded with 0 to lengths ${lengths.join(', ')}` : ''));
+    } else {
+      for (let i = 0; i < n; i++) vals[i] = mask && padded(i) ? mask.maskValue : rng.uniformRange(-1, 1);
+      arrays.set(sp.name, { dtype: 'float32', shape, data: vals });
+      description.push(`${sp.name} [${shape.join(', ')}]: uniform(-1, 1)` + (mask ? `, padded with mask_value ${mask.maskValue} to lengths ${lengths.join(', ')}` : ''));
+    }
+    tensors.push(tensor(vals, { shape, dtype: 'float32' }));
+  }
+  return { arrays, tensors, description };
 }

@@ -2,10 +2,11 @@
 //   1. offline against the TF 2.21 reference files: exit 0 and a table with every layer output "ok";
 //   2. a copy of the model with one middle layer perturbed (saved as .keras here): exit 1, the divergence named,
 //      and --json with the same verdict;
-//   3. usage errors exit 2 with the reason (unknown option with a "did you mean", missing --inputs, bad --tol,
+//   3. usage errors exit 2 with the reason (unknown option with a "did you mean", --reference without --inputs, bad --tol / --seed,
 //      missing file); --write-reference-script prints the shipped Keras-side script;
-//   4. live: with a Python that has TensorFlow (/opt/tfenv), the command runs Keras itself and agrees (skipped with
-//      the reason otherwise).
+//   4. live with seeded inputs: with a Python that has TensorFlow (/opt/tfenv), the command makes inputs from the
+//      model's spec (padded ids for the masked Embedding), runs Keras itself and agrees (skipped with the reason
+//      otherwise).
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
@@ -52,10 +53,11 @@ describe('train: the lstm-ts compare command', function () {
     const m = path.join(fx, 'functional_states.keras');
     const cases: [string[], RegExp][] = [
       [['compare', m, '--input', 'x.npz'], /unknown option --input \(did you mean --inputs\?\)/],
-      [['compare', m], /--inputs X\.npz \(or X\.npy\) is required/],
       [['compare', m, '--inputs', path.join(fx, 'functional_states_inputs.npz'), '--tol', '1e-5'], /--tol must be ABS,REL/],
       [['compare', path.join(fx, 'nope.keras'), '--inputs', path.join(fx, 'functional_states_inputs.npz'), '--reference', path.join(fx, 'functional_states_ref.npz')], /cannot load .*nope\.keras/],
       [['diff'], /unknown command "diff" \(the command is compare\)/],
+      [['compare', m, '--reference', path.join(fx, 'functional_states_ref.npz')], /--reference needs the --inputs it was computed on/],
+      [['compare', m, '--seed', 'x'], /--seed must be a non-negative integer/],
     ];
     for (const [args, re] of cases) {
       const r = cli(...args);
@@ -68,14 +70,19 @@ describe('train: the lstm-ts compare command', function () {
     expect(s.stdout).to.equal(readFileSync(path.join(root, 'python/lstm_ts_reference.py'), 'utf8') + '\n');
   });
 
-  it('live: runs Keras through a Python with TensorFlow and agrees (exit 0)', function () {
+  it('live with seeded inputs: runs Keras through a Python with TensorFlow and agrees (exit 0); --save-inputs keeps them', function () {
     const py = '/opt/tfenv/bin/python';
     if (!existsSync(py) || spawnSync(py, ['-c', 'import tensorflow'], { encoding: 'utf8' }).status !== 0) {
       console.log(`      [skipped] no Python with TensorFlow at ${py}`);
       this.skip();
     }
-    const r = cli('compare', path.join(fx, 'masked_bidirectional.keras'), '--inputs', path.join(fx, 'masked_bidirectional_inputs.npz'), '--python', py);
+    const saved = path.join(mkdtempSync(path.join(tmpdir(), 'lstm-ts-cli-')), 'seeded.npz');
+    const r = cli('compare', path.join(fx, 'masked_bidirectional.keras'), '--python', py, '--seed', '3', '--save-inputs', saved);
     expect(r.status, r.stdout + r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/^inputs \(seed 3\): x \[3, 6\]: ids in 1\.\.11, padded with 0 to lengths 6, 4, 1$/m);
     expect(r.stdout).to.match(/all 4 outputs within/);
+    const x = lt.readNpz(new Uint8Array(readFileSync(saved))).get('x')!;
+    expect(x.dtype).to.equal('int32');
+    expect(Array.from(x.data as Int32Array).slice(6 + 4, 12)).to.deep.equal([0, 0]); // row 1: length 4 of 6
   });
 });

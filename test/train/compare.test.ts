@@ -8,7 +8,7 @@
 //      mismatches fail their rows with the reason; the tolerance is numpy.allclose's |Δ| ≤ abs + rel·|ref|.
 import { expect } from 'chai';
 import * as lt from '../../src/index.js';
-import { traceLayerOutputs, compareOutputs, formatCompareTable, ulpDistance } from '../../src/train/compare.js';
+import { traceLayerOutputs, compareOutputs, formatCompareTable, ulpDistance, seededInputs } from '../../src/train/compare.js';
 import type { NpyArray } from '../../src/train/npy.js';
 
 const L = lt.keras.layers;
@@ -111,5 +111,28 @@ describe('train: layer-by-layer comparison (compare.ts)', () => {
     // = 100 + 9.92e-5 (excess 9.92e-5 / 1e-5 = 9.9): the second is the worst.
     expect(tight.rows[0].worstIndex).to.equal(1);
     expect(() => compareOutputs([], new Map(), { abs: -1, rel: 0 })).to.throw(/tolerance abs and rel must be ≥ 0/);
+  });
+
+  it('seededInputs: open dims become batch 3 / 6 steps; Embedding(mask_zero) gets ids padded to lengths T, T−2, 1; Masking gets mask_value rows', () => {
+    lt.keras.clearSession();
+    const x = lt.keras.Input({ shape: [null], name: 'ids' });
+    const e = new L.Embedding({ inputDim: 7, outputDim: 2, maskZero: true, name: 'emb' }).apply(x) as lt.keras.SymbolicTensor;
+    const m = new lt.keras.Model({ inputs: x, outputs: new L.LSTM({ units: 2, name: 'l' }).apply(e) as lt.keras.SymbolicTensor });
+    const s1 = seededInputs(m, 5);
+    const ids = Array.from(s1.arrays.get('ids')!.data as Int32Array);
+    expect(s1.arrays.get('ids')!.shape).to.deep.equal([3, 6]);
+    expect(ids.slice(6, 12).slice(4)).to.deep.equal([0, 0]); // row 1: length 4
+    expect(ids.slice(12, 18).slice(1)).to.deep.equal([0, 0, 0, 0, 0]); // row 2: length 1
+    expect(ids.filter((v, i) => i < 6 || (i >= 6 && i < 10) || i === 12).every((v) => v >= 1 && v <= 6)).to.equal(true);
+    expect(s1.description).to.deep.equal(['ids [3, 6]: ids in 1..6, padded with 0 to lengths 6, 4, 1']);
+    expect(Array.from(seededInputs(m, 5).tensors[0].data)).to.deep.equal(Array.from(s1.tensors[0].data)); // reproducible
+    lt.keras.clearSession();
+    const s = new lt.keras.Sequential([new L.Masking({ maskValue: -1, name: 'mk' }), new L.SimpleRNN({ units: 2 })]);
+    s.apply(lt.zeros([1, 4, 2])); // records the input shape [None, 4, 2]
+    const s2 = seededInputs(s, 1);
+    const v = Array.from(s2.arrays.get('x')!.data as Float32Array);
+    expect(s2.arrays.get('x')!.shape).to.deep.equal([3, 4, 2]);
+    expect(v.slice(12, 16)).to.deep.equal([-1, -1, -1, -1]); // row 1 has length T − 2 = 2: steps 2 and 3 padded
+    expect(v.slice(0, 8).every((q) => q > -1 && q < 1)).to.equal(true);
   });
 });

@@ -102,48 +102,30 @@ float* buffer(int slot, size_t n) {
   return b.p;
 }
 
-// Rows k0 .. k0+kc of op(B) ([K, N]; op(B)[k][j] = trans ? B[j*ldb + k] : B[k*ldb + j]), columns j0 .. j0+nc, into
-// NR-column micro-panels: dst[p*kc*nr + k*nr + c] = op(B)[k0+k][j0 + p*nr + c], zero beyond column N.
-void pack_b(const float* B, int64_t ldb, bool trans, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr, float* dst) {
+// Rows k0 .. k0+kn of op(B) ([K, N]; op(B)[k][j] = trans ? B[j*ldb + k] : B[k*ldb + j]), columns j0 .. j0+nc, into
+// NR-column micro-panels of `stride_k` rows: dst[p*stride_k*nr + k*nr + c] = op(B)[k0+k][j0 + p*nr + c], zero beyond
+// column j0+nc. sgemm packs whole blocks (stride_k = kn); PackedB may fill one block's panels from two segments,
+// each at its row offset inside the block (stride_k = the block's depth).
+void pack_b(const float* B, int64_t ldb, bool trans, int64_t k0, int64_t kn, int64_t j0, int64_t nc, int nr,
+            int64_t stride_k, float* dst) {
   const int64_t panels = (nc + nr - 1) / nr;
   for (int64_t p = 0; p < panels; p++) {
-    float* d = dst + p * kc * nr;
+    float* d = dst + p * stride_k * nr;
     const int64_t jb = j0 + p * nr, w = std::min<int64_t>(nr, j0 + nc - jb);
     if (!trans) {
-      for (int64_t k = 0; k < kc; k++) {
-        const float* s = B + (k0 + k) * ldb + jb;
+      for (int64_t k = 0; k < kn; k++) {
         float* dk = d + k * nr;
-        for (int64_t c = 0; c < w; c++) dk[c] = s[c];
+        std::memcpy(dk, B + (k0 + k) * ldb + jb, sizeof(float) * w);
         for (int64_t c = w; c < nr; c++) dk[c] = 0.0f;
       }
     } else {
       for (int64_t c = 0; c < w; c++) {
         const float* s = B + (jb + c) * ldb + k0;
-        for (int64_t k = 0; k < kc; k++) d[k * nr + c] = s[k];
-      }
-      for (int64_t c = w; c < nr; c++)
-        for (int64_t k = 0; k < kc; k++) d[k * nr + c] = 0.0f;
-    }
-  }
-}
-
-// Like pack_b for all N columns, but rows land at a given offset inside panels of `stride_k` rows (PackedB fills
-// one block's panels from two segments): dst[p*stride_k*nr + k*nr + c] = op(B)[k0+k][p*nr + c].
-void pack_b_rows(const float* B, int64_t ldb, bool trans, int64_t k0, int64_t kn, int64_t N, int nr, int64_t stride_k,
-                 float* dst) {
-  const int64_t panels = (N + nr - 1) / nr;
-  for (int64_t p = 0; p < panels; p++) {
-    float* d = dst + p * stride_k * nr;
-    const int64_t jb = p * nr, w = std::min<int64_t>(nr, N - jb);
-    if (!trans) {
-      for (int64_t k = 0; k < kn; k++) std::memcpy(d + k * nr, B + (k0 + k) * ldb + jb, sizeof(float) * w);
-    } else {
-      for (int64_t c = 0; c < w; c++) {
-        const float* s = B + (jb + c) * ldb + k0;
         for (int64_t k = 0; k < kn; k++) d[k * nr + c] = s[k];
       }
+      for (int64_t c = w; c < nr; c++)
+        for (int64_t k = 0; k < kn; k++) d[k * nr + c] = 0.0f;
     }
-    // Columns past N stay zero (the buffer is zero-filled by PackedB::pack).
   }
 }
 
@@ -291,7 +273,7 @@ void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, const floa
       const int64_t ppt = (panels + pack_tasks - 1) / pack_tasks;
       auto pack_task = [&](int t) {
         const int64_t q0 = t * ppt, q1 = std::min(panels, q0 + ppt);
-        if (q0 < q1) pack_b(B, ldb, transB, pc, kc, jc + q0 * nr, std::min(nc, q1 * nr) - q0 * nr, nr, Bp + q0 * kc * nr);
+        if (q0 < q1) pack_b(B, ldb, transB, pc, kc, jc + q0 * nr, std::min(nc, q1 * nr) - q0 * nr, nr, kc, Bp + q0 * kc * nr);
       };
       if (nt == 1) pack_task(0);
       else threads::parallel_for(pack_tasks, pack_task);
@@ -321,7 +303,7 @@ void PackedB::pack(bool trans1, int64_t K1, int64_t N, const float* B1, int64_t 
   K_ = K1 + K2;
   N_ = N;
   npad_ = ((N + nr_ - 1) / nr_) * nr_;
-  data_.assign(static_cast<size_t>(K_ * npad_), 0.0f);
+  data_.resize(static_cast<size_t>(K_ * npad_));  // every element, padding included, is written by pack_b
   // Block pc (rows pc .. pc+kc) starts at pc·npad; inside it, panels of kc×NR. A block may straddle the two
   // segments, so it is packed row by row from whichever segment holds the row.
   for (int64_t pc = 0; pc < K_; pc += KC) {
@@ -329,8 +311,8 @@ void PackedB::pack(bool trans1, int64_t K1, int64_t N, const float* B1, int64_t 
     float* blk = data_.data() + pc * npad_;
     // The rows of this block that come from segment 1, then those from segment 2, each by pack_b.
     const int64_t e1 = std::max(pc, std::min(pc + kc, K1));
-    if (e1 > pc) pack_b_rows(B1, ldb1, trans1, pc, e1 - pc, N, nr_, kc, blk);
-    if (pc + kc > e1) pack_b_rows(B2, ldb2, trans2, e1 - K1, pc + kc - e1, N, nr_, kc, blk + (e1 - pc) * nr_);
+    if (e1 > pc) pack_b(B1, ldb1, trans1, pc, e1 - pc, 0, N, nr_, kc, blk);
+    if (pc + kc > e1) pack_b(B2, ldb2, trans2, e1 - K1, pc + kc - e1, 0, N, nr_, kc, blk + (e1 - pc) * nr_);
   }
 }
 

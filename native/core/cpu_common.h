@@ -3,7 +3,9 @@
 // after the time loop, and the mask test.
 // Internal to native/core (not part of the kernels' headers).
 #pragma once
+#include <climits>
 #include <cstdint>
+#include <string>
 #include <cstring>
 #include <vector>
 
@@ -110,6 +112,26 @@ inline int slice_count(int64_t B) {
   return static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads::num_threads(), B / tile)));
 }
 
+
+/// The size checks every fused kernel makes before it touches memory (kept from the BLAS days: the N-API layer
+/// and cuDNN take int dimensions). `gates`·H must fit an int (the widest weight or bias row), `savedPerH` floats
+/// per (t, b, unit) are kept for backward, and with `kernelGates` > 0 the kernel [I, kernelGates·H] must fit the
+/// 2^40-float cap too. Messages start with `name` ("lstm_cpu", ...).
+inline Status check_dims(const char* name, const LstmDims& d, int64_t gates, int64_t savedPerH, int64_t kernelGates) {
+  const std::string n(name);
+  if (d.T < 0 || d.B < 0 || d.I < 0 || d.H < 0) return Status::Error(n + ": negative dimension");
+  // sgemm-style int dimensions and leading dimensions: T·B rows, gates·H columns, I and H inner sizes.
+  const int64_t lim = INT_MAX;
+  if (d.T > lim || d.B > lim || d.I > lim || d.H > lim / gates) return Status::Error(n + ": dimension exceeds INT_MAX");
+  if (d.B != 0 && d.T > lim / d.B) return Status::Error(n + ": T*B exceeds INT_MAX (BLAS int dimensions)");
+  const int64_t tb = d.T * d.B;
+  const int64_t cap = (int64_t(1) << 40);  // 4 TiB of floats: anything larger cannot be allocated anyway
+  if (d.H != 0 && tb > cap / (savedPerH * d.H)) return Status::Error(n + ": T*B*H too large");
+  if (d.I != 0 && tb > cap / d.I) return Status::Error(n + ": T*B*I too large");
+  if (kernelGates > 0 && d.I != 0 && d.I > cap / (kernelGates * (d.H == 0 ? 1 : d.H)))
+    return Status::Error(n + ": I*" + std::to_string(kernelGates) + "H too large");
+  return Status::Ok();
+}
 
 inline bool valid_step(const LstmOptions& o, int64_t t, int64_t b) {
   return o.seqLengths == nullptr || t < static_cast<int64_t>(o.seqLengths[b]);

@@ -77,18 +77,7 @@ LSTMTS_SIMD_CLONES void pointwise_backward(int64_t H, const float* __restrict g,
 
 int64_t gru_cpu_saved_floats(const LstmDims& d) { return d.T * d.B * d.H * 5; }
 
-Status gru_cpu_check_dims(const LstmDims& d) {
-  if (d.T < 0 || d.B < 0 || d.I < 0 || d.H < 0) return Status::Error("gru_cpu: negative dimension");
-  const int64_t lim = INT_MAX;
-  if (d.T > lim || d.B > lim || d.I > lim || d.H > lim / 6) return Status::Error("gru_cpu: dimension exceeds INT_MAX");
-  if (d.B != 0 && d.T > lim / d.B) return Status::Error("gru_cpu: T*B exceeds INT_MAX (BLAS int dimensions)");
-  const int64_t tb = d.T * d.B;
-  const int64_t cap = (int64_t(1) << 40);
-  if (d.H != 0 && tb > cap / (6 * d.H)) return Status::Error("gru_cpu: T*B*H too large");
-  if (d.I != 0 && tb > cap / d.I) return Status::Error("gru_cpu: T*B*I too large");
-  if (d.I != 0 && d.I > cap / (3 * (d.H == 0 ? 1 : d.H))) return Status::Error("gru_cpu: I*3H too large");
-  return Status::Ok();
-}
+Status gru_cpu_check_dims(const LstmDims& d) { return cpu::check_dims("gru_cpu", d, 6, 6, 3); }
 
 Status gru_cpu_forward(const LstmDims& d, const LstmOptions& o, const float* x, const float* h0, const float* K,
                        const float* R, const float* bias, float* y, float* hT, float* saved) {

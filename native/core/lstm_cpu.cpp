@@ -77,19 +77,7 @@ LSTMTS_SIMD_CLONES void pointwise_backward(int64_t H, const float* __restrict a,
 
 int64_t lstm_cpu_saved_floats(const LstmDims& d) { return d.T * d.B * d.H * 7; }
 
-Status lstm_cpu_check_dims(const LstmDims& d) {
-  if (d.T < 0 || d.B < 0 || d.I < 0 || d.H < 0) return Status::Error("lstm_cpu: negative dimension");
-  // sgemm takes int dimensions and leading dimensions: T·B rows, 4H columns, I and H inner sizes.
-  const int64_t lim = INT_MAX;
-  if (d.T > lim || d.B > lim || d.I > lim || d.H > lim / 4) return Status::Error("lstm_cpu: dimension exceeds INT_MAX");
-  if (d.B != 0 && d.T > lim / d.B) return Status::Error("lstm_cpu: T*B exceeds INT_MAX (BLAS int dimensions)");
-  const int64_t tb = d.T * d.B;
-  const int64_t cap = (int64_t(1) << 40);  // 4 TiB of floats: anything larger cannot be allocated anyway
-  if (d.H != 0 && tb > cap / (7 * d.H)) return Status::Error("lstm_cpu: T*B*H too large");
-  if (d.I != 0 && tb > cap / d.I) return Status::Error("lstm_cpu: T*B*I too large");
-  if (d.I != 0 && d.I > cap / (4 * (d.H == 0 ? 1 : d.H))) return Status::Error("lstm_cpu: I*4H too large");
-  return Status::Ok();
-}
+Status lstm_cpu_check_dims(const LstmDims& d) { return cpu::check_dims("lstm_cpu", d, 4, 7, 4); }
 
 
 Status lstm_cpu_forward(const LstmDims& d, const LstmOptions& o, const float* x, const float* h0, const float* c0,

@@ -161,5 +161,39 @@ inline void masked_output_grad(const LstmOptions& o, int64_t H, const float* __r
     for (int64_t j = 0; j < H; j++) carry[j] += dy[j];
 }
 
+/// The forward time loop of a cell whose step needs x_t·K and h·R apart (GRU: the reset gate multiplies h·R on its
+/// own; SimpleRNN: Keras's order (x·K + b) + h·R). K [I,G] and R [H,G] are packed once, the batch is split between
+/// threads, and each step writes both products into per-thread rows, then calls row(t, b, mx, mh, h, yRow) for
+/// every valid row (h: that row's running state in hT, updated in place). Masked rows get Keras's output with the
+/// state carried. hPrevAll [T,B,H] (nullptr: not kept) receives h_{t−1} by time. hT must hold h0.
+template <typename Row>
+void two_product_forward(const LstmDims& d, const LstmOptions& o, int64_t G, const float* x, const float* K,
+                         const float* R, float* hT, float* y, float* hPrevAll, Row&& row) {
+  const int64_t T = d.T, B = d.B, I = d.I, H = d.H, BH = B * H;
+  gemm::PackedB Kp, Rp;  // packed once for all T steps
+  Kp.pack(false, I, G, K, G);
+  Rp.pack(false, H, G, R, G);
+  for_each_slice(B, [&](int64_t b0, int64_t nb) {
+    // Per-thread scratch (grow-only): every element is written before it is read.
+    float* const MX = scratch_floats(0, static_cast<size_t>(nb * G));
+    float* const MH = scratch_floats(1, static_cast<size_t>(nb * G));
+    float* h = hT + b0 * H;
+    for (int64_t s = 0; s < T; s++) {
+      const int64_t t = o.goBackwards ? T - 1 - s : s;
+      if (hPrevAll) std::memcpy(hPrevAll + t * BH + b0 * H, h, sizeof(float) * nb * H);
+      gemm::gemm_packed(nb, x + (t * B + b0) * I, I, I, nullptr, 0, Kp, 0.0f, MX, G);
+      gemm::gemm_packed(nb, h, H, H, nullptr, 0, Rp, 0.0f, MH, G);
+      for (int64_t r = 0; r < nb; r++) {
+        const int64_t b = b0 + r;
+        if (!valid_step(o, t, b)) {
+          masked_output(o, s, B, b, H, y);  // states carried
+          continue;
+        }
+        row(t, b, MX + r * G, MH + r * G, h + r * H, y + (s * B + b) * H);
+      }
+    }
+  });
+}
+
 }  // namespace cpu
 }  // namespace lstmts

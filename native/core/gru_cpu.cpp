@@ -83,39 +83,18 @@ Status gru_cpu_forward(const LstmDims& d, const LstmOptions& o, const float* x, 
                        const float* R, const float* bias, float* y, float* hT, float* saved) {
   Status st = gru_cpu_check_dims(d);
   if (!st.ok) return st;
-  const int64_t T = d.T, B = d.B, I = d.I, H = d.H, G = 3 * H, BH = B * H;
+  const int64_t T = d.T, B = d.B, H = d.H, G = 3 * H, BH = B * H;
   try {
     std::memcpy(hT, h0, sizeof(float) * BH);
     if (T == 0 || B == 0 || H == 0) return Status::Ok();
-    gemm::PackedB Kp, Rp;  // packed once for all T steps
-    Kp.pack(false, I, G, K, G);
-    Rp.pack(false, H, G, R, G);
     float* keepAll = saved;                                     // [T,B,4H] gates by time
     float* hPrevAll = saved ? saved + T * B * 4 * H : nullptr;  // [T,B,H] by time
     const float* bIn = bias;
     const float* bRec = bias + G;
-    cpu::for_each_slice(B, [&](int64_t b0, int64_t nb) {
-      // Per-thread scratch (grow-only, as lstm_cpu.cpp): every element is written before it is read.
-      float* const MX = scratch_floats(0, static_cast<size_t>(nb * G));
-      float* const MH = scratch_floats(1, static_cast<size_t>(nb * G));
-      float* h = hT + b0 * H;
-      for (int64_t s = 0; s < T; s++) {
-        const int64_t t = o.goBackwards ? T - 1 - s : s;
-        if (saved) std::memcpy(hPrevAll + t * BH + b0 * H, h, sizeof(float) * nb * H);
-        gemm::gemm_packed(nb, x + (t * B + b0) * I, I, I, nullptr, 0, Kp, 0.0f, MX, G);
-        gemm::gemm_packed(nb, h, H, H, nullptr, 0, Rp, 0.0f, MH, G);
-        for (int64_t r = 0; r < nb; r++) {
-          const int64_t b = b0 + r;
-          if (!valid_step(o, t, b)) {
-            cpu::masked_output(o, s, B, b, H, y);  // states carried
-            continue;
-          }
-          float* __restrict yr = y + (s * B + b) * H;
-          pointwise_forward(H, MX + r * G, MH + r * G, bIn, bRec, h + r * H, yr,
-                            saved ? keepAll + (t * B + b) * 4 * H : nullptr);
-        }
-      }
-    });
+    cpu::two_product_forward(d, o, G, x, K, R, hT, y, hPrevAll,
+                             [&](int64_t t, int64_t b, const float* mx, const float* mh, float* h, float* yr) {
+                               pointwise_forward(H, mx, mh, bIn, bRec, h, yr, saved ? keepAll + (t * B + b) * 4 * H : nullptr);
+                             });
     return Status::Ok();
   } catch (const std::bad_alloc&) {
     return Status::Error("gru_cpu_forward: out of memory");

@@ -68,37 +68,17 @@ Status srnn_cpu_forward(const LstmDims& d, const LstmOptions& o, bool relu, cons
                         const float* R, const float* bias, float* y, float* hT, float* saved) {
   Status st = srnn_cpu_check_dims(d);
   if (!st.ok) return st;
-  const int64_t T = d.T, B = d.B, I = d.I, H = d.H, BH = B * H;
+  const int64_t T = d.T, B = d.B, H = d.H, BH = B * H;
   try {
     std::memcpy(hT, h0, sizeof(float) * BH);
     if (T == 0 || B == 0 || H == 0) return Status::Ok();
-    gemm::PackedB Kp, Rp;  // packed once for all T steps
-    Kp.pack(false, I, H, K, H);
-    Rp.pack(false, H, H, R, H);
     float* hPrevAll = saved;
     float* hNewAll = saved ? saved + T * BH : nullptr;
-    cpu::for_each_slice(B, [&](int64_t b0, int64_t nb) {
-      // Per-thread scratch (grow-only, as lstm_cpu.cpp): every element is written before it is read.
-      float* const XK = scratch_floats(0, static_cast<size_t>(nb * H));
-      float* const HR = scratch_floats(1, static_cast<size_t>(nb * H));
-      float* h = hT + b0 * H;
-      for (int64_t s = 0; s < T; s++) {
-        const int64_t t = o.goBackwards ? T - 1 - s : s;
-        if (saved) std::memcpy(hPrevAll + t * BH + b0 * H, h, sizeof(float) * nb * H);
-        gemm::gemm_packed(nb, x + (t * B + b0) * I, I, I, nullptr, 0, Kp, 0.0f, XK, H);
-        gemm::gemm_packed(nb, h, H, H, nullptr, 0, Rp, 0.0f, HR, H);
-        for (int64_t r = 0; r < nb; r++) {
-          const int64_t b = b0 + r;
-          if (!valid_step(o, t, b)) {
-            cpu::masked_output(o, s, B, b, H, y);  // states carried
-            continue;
-          }
-          float* __restrict yr = y + (s * B + b) * H;
-          pointwise_forward(H, relu, XK + r * H, HR + r * H, bias, h + r * H, yr);
-          if (saved) std::memcpy(hNewAll + t * BH + b * H, h + r * H, sizeof(float) * H);
-        }
-      }
-    });
+    cpu::two_product_forward(d, o, H, x, K, R, hT, y, hPrevAll,
+                             [&](int64_t t, int64_t b, const float* xk, const float* hr, float* h, float* yr) {
+                               pointwise_forward(H, relu, xk, hr, bias, h, yr);
+                               if (saved) std::memcpy(hNewAll + t * BH + b * H, h, sizeof(float) * H);
+                             });
     return Status::Ok();
   } catch (const std::bad_alloc&) {
     return Status::Error("srnn_cpu_forward: out of memory");

@@ -23,4 +23,9 @@ export { setGemmBackend, getGemmBackend, withGemmBackend, wasmSimdAvailable, was
 // NumPy .npy / .npz files (parity references exchanged with Python; docs/parity.md).
 export { readNpy, writeNpy, readNpz, writeNpz, type NpyArray, type NpyDtype, type NpyData } from './train/npy.js';
 // Layer-by-layer comparison with a reference (the core of `lstm-ts compare`, issue #19; docs/parity.md).
-export { traceLayerOutputs, compareOutputs, formatCompareTable, ulpDistance, type LayerOutput, type CompareRow, type CompareResult, type Tolerance } from './train/compare.js';
+export {
+  traceLayerOutputs, compareOutputs, formatCompareTable, ulpDistance, seededInputs, traceGradients, gradSeed, traceTrainStep, seededTargets,
+  compiledLossNames, outputShapes, referenceSections, type LayerOutput, type CompareRow, type CompareResult, type Tolerance, type TracedValue,
+  type SeededInputs,
+} from './train/compare.js';
+export { readReferenceMeta, explainDifferences, formatCompareHtml, errorChartSvg, type ReferenceMeta, type CompareSection } from './train/compare-report.js';

@@ -6,10 +6,16 @@
 // a Python with TensorFlow.
 //
 //   lstm-ts compare MODEL.keras|MODEL.h5 [--inputs X.npz|X.npy | --seed N [--save-inputs X.npz]]
-//                   [--reference REF.npz] [--python PATH] [--tol ABS,REL] [--json OUT.json]
+//                   [--reference REF.npz] [--python PATH] [--grads] [--train-step] [--tol ABS,REL]
+//                   [--grad-tol ABS,REL] [--json OUT.json] [--report OUT.html]
 //   lstm-ts compare --write-reference-script          prints the Keras-side script
 //
-// Exit status: 0 every layer output within tolerance, 1 some are not (the first divergence is named), 2 usage
+// Three sections, each with its own first divergence: the layer outputs (call order), with --grads the
+// gradients of a seeded scalar loss w.r.t. every weight and float input (backward order), with --train-step the
+// loss and every weight after one train_on_batch. Below the tables, notes explain the differences to expect
+// (src/train/compare-report.ts).
+//
+// Exit status: 0 everything within tolerance, 1 something is not (the first divergence is named), 2 usage
 // or input errors (bad arguments, unreadable files, no Python with TensorFlow).
 
 import { readFileSync, writeFileSync, mkdtempSync, existsSync } from 'node:fs';
@@ -21,20 +27,29 @@ import { Tensor } from '../tensor/tensor.js';
 import { tensor } from '../tensor/create.js';
 import { loadKerasModel } from '../train/keras-import.js';
 import { readNpy, readNpz, writeNpz, type NpyArray } from '../train/npy.js';
-import { traceLayerOutputs, compareOutputs, formatCompareTable, seededInputs, type Tolerance } from '../train/compare.js';
+import {
+  traceLayerOutputs, compareOutputs, formatCompareTable, seededInputs, traceGradients, traceTrainStep, seededTargets, compiledLossNames,
+  outputShapes, referenceSections, type Tolerance,
+} from '../train/compare.js';
+import { readReferenceMeta, explainDifferences, formatCompareHtml, type CompareSection } from '../train/compare-report.js';
 import type { Model } from '../train/model.js';
 
 const USAGE = `usage: lstm-ts compare MODEL.keras|MODEL.h5 [--inputs X.npz|X.npy | --seed N [--save-inputs X.npz]]
-                      [--reference REF.npz] [--python PATH] [--tol ABS,REL] [--json OUT.json]
+                      [--reference REF.npz] [--python PATH] [--grads] [--train-step]
+                      [--tol ABS,REL] [--grad-tol ABS,REL] [--json OUT.json] [--report OUT.html]
        lstm-ts compare --write-reference-script
 Compares every layer output of MODEL here with Keras's (REF.npz from python/lstm_ts_reference.py, or that script
 run now with --python / python3). Without --inputs, seeded inputs are made from the model's input spec (ids for
-an Embedding, padded rows where the first layer masks). Exit 0: all within tolerance (default 1e-5,1e-5:
-|d| <= abs + rel*|ref|); 1: some are not, the first divergence is named; 2: usage or input error.`;
+an Embedding, padded rows where the first layer masks). --grads: gradients of a seeded scalar loss w.r.t. every
+weight and float input; --train-step: one train_on_batch of the compiled optimizer and loss (targets: target/0,
+target/1, ... in the inputs file, else seeded for the loss). Exit 0: all within tolerance (--tol, default
+1e-5,1e-5: |d| <= abs + rel*|ref|; --grad-tol for gradients and the step, default 1e-4,1e-4); 1: some are not,
+the first divergence is named; 2: usage or input error.`;
 
 class UsageError extends Error {}
 
-const FLAGS = ['--inputs', '--reference', '--python', '--tol', '--json', '--seed', '--save-inputs'];
+const FLAGS = ['--inputs', '--reference', '--python', '--tol', '--grad-tol', '--json', '--report', '--seed', '--save-inputs'];
+const SWITCHES = ['--grads', '--train-step'];
 
 function scriptPath(): string {
   // src/cli/lstm-ts.ts (tsx) and dist/src/cli/lstm-ts.js (built) both sit below the package root's python/.
@@ -51,9 +66,10 @@ function parse(argv: string[]): { model: string; opts: Record<string, string> } 
   let model = '';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a.startsWith('--')) {
+    if (SWITCHES.includes(a)) opts[a.slice(2)] = 'true';
+    else if (a.startsWith('--')) {
       if (!FLAGS.includes(a)) {
-        const near = FLAGS.find((f) => f.slice(2, 5) === a.slice(2, 5));
+        const near = [...FLAGS, ...SWITCHES].find((f) => f.slice(2, 5) === a.slice(2, 5));
         throw new UsageError(`unknown option ${a}${near ? ` (did you mean ${near}?)` : ''}`);
       }
       const v = argv[++i];
@@ -71,10 +87,10 @@ function parse(argv: string[]): { model: string; opts: Record<string, string> } 
   return { model, opts };
 }
 
-function parseTol(s: string | undefined): Tolerance {
-  if (s === undefined) return { abs: 1e-5, rel: 1e-5 };
+function parseTol(s: string | undefined, flag = '--tol', dflt = 1e-5): Tolerance {
+  if (s === undefined) return { abs: dflt, rel: dflt };
   const parts = s.split(',').map(Number);
-  if (parts.length !== 2 || parts.some((v) => !(v >= 0))) throw new UsageError(`--tol must be ABS,REL with two numbers >= 0, got ${JSON.stringify(s)}`);
+  if (parts.length !== 2 || parts.some((v) => !(v >= 0))) throw new UsageError(`${flag} must be ABS,REL with two numbers >= 0, got ${JSON.stringify(s)}`);
   return { abs: parts[0], rel: parts[1] };
 }
 
@@ -89,24 +105,38 @@ function readArrays(file: string): Map<string, NpyArray> {
   return file.endsWith('.npy') ? new Map([['x', readNpy(bytes, file)]]) : readNpz(bytes, file);
 }
 
-/** Model inputs from the arrays: by input name, else `x` for a single input, as float32 tensors. */
-function modelInputs(model: Model, arrays: Map<string, NpyArray>): Tensor | Tensor[] {
-  const names = ((model as unknown as { inputs?: { node: { layer: { name: string } } }[] }).inputs ?? []).map((t) => t.node.layer.name);
-  const toTensor = (a: NpyArray) => tensor(Float32Array.from(a.data as ArrayLike<number>, Number), { shape: a.shape, dtype: 'float32' });
-  if (names.length <= 1) {
-    const a = (names[0] && arrays.get(names[0])) || arrays.get('x') || (arrays.size === 1 ? [...arrays.values()][0] : undefined);
-    if (!a) throw new UsageError(`the inputs file has ${[...arrays.keys()].join(', ')}; expected one array, or one named x${names[0] ? ` or ${names[0]}` : ''}`);
-    return toTensor(a);
-  }
-  return names.map((n) => {
-    const a = arrays.get(n);
-    if (!a) throw new UsageError(`the model's input '${n}' is not in the inputs file (it has ${[...arrays.keys()].join(', ')})`);
-    return toTensor(a);
-  });
+interface ModelInputs {
+  tensors: Tensor[];
+  /** The name each was found under (python/lstm_ts_reference.py looks them up the same way). */
+  names: string[];
+  /** Float arrays have an input gradient; integer ids (an Embedding's) do not. */
+  differentiable: boolean[];
 }
 
+const isFloat = (a: NpyArray) => a.dtype === 'float32' || a.dtype === 'float64';
+const toTensor = (a: NpyArray) => tensor(Float32Array.from(a.data as ArrayLike<number>, Number), { shape: a.shape, dtype: 'float32' });
+
+/** Model inputs from the arrays: by input name, else `x`, else the one array there is for a single input. */
+function modelInputs(model: Model, arrays: Map<string, NpyArray>): ModelInputs {
+  const names = ((model as unknown as { inputs?: { node: { layer: { name: string } } }[] }).inputs ?? []).map((t) => t.node.layer.name);
+  const keys = [...arrays.keys()].filter((k) => !k.startsWith('target/'));
+  if (names.length <= 1) {
+    const key = names[0] && arrays.has(names[0]) ? names[0] : arrays.has('x') ? 'x' : keys.length === 1 ? keys[0] : undefined;
+    if (key === undefined) throw new UsageError(`the inputs file has ${keys.join(', ')}; expected one array, or one named x${names[0] ? ` or ${names[0]}` : ''}`);
+    const a = arrays.get(key)!;
+    return { tensors: [toTensor(a)], names: [key], differentiable: [isFloat(a)] };
+  }
+  const got = names.map((n) => {
+    const a = arrays.get(n);
+    if (!a) throw new UsageError(`the model's input '${n}' is not in the inputs file (it has ${keys.join(', ')})`);
+    return a;
+  });
+  return { tensors: got.map(toTensor), names, differentiable: got.map(isFloat) };
+}
+
+
 /** Runs the Keras-side script through `python`; returns the reference arrays. */
-function liveReference(python: string, modelFile: string, inputs: Map<string, NpyArray>): Map<string, NpyArray> {
+function liveReference(python: string, modelFile: string, inputs: Map<string, NpyArray>, flags: string[]): Map<string, NpyArray> {
   const probe = spawnSync(python, ['-c', 'import keras, tensorflow'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
     throw new UsageError(`no usable Python with TensorFlow at '${python}' (${probe.error ? probe.error.message : probe.stderr.trim().split('\n').pop()}); ` +
@@ -116,7 +146,7 @@ function liveReference(python: string, modelFile: string, inputs: Map<string, Np
   const inFile = path.join(dir, 'inputs.npz');
   const outFile = path.join(dir, 'reference.npz');
   writeFileSync(inFile, writeNpz(inputs));
-  const r = spawnSync(python, [scriptPath(), modelFile, inFile, outFile], { encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } });
+  const r = spawnSync(python, [scriptPath(), modelFile, inFile, outFile, ...flags], { encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } });
   if (r.status !== 0) throw new UsageError(`the Keras-side script failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return readNpz(new Uint8Array(readFileSync(outFile)), outFile);
 }
@@ -131,30 +161,75 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
     }
     const { model: modelFile, opts } = parse(rest);
     const tol = parseTol(opts.tol);
+    const gradTol = parseTol(opts['grad-tol'], '--grad-tol', 1e-4);
+    const grads = opts.grads === 'true';
+    const step = opts['train-step'] === 'true';
     let model: Model;
     try {
-      model = await loadKerasModel(modelFile, { compile: false });
+      model = await loadKerasModel(modelFile, { compile: step });
     } catch (e) {
       throw new UsageError(`cannot load ${modelFile}: ${(e as Error).message}`);
     }
+    if (step && (model.optimizer === null || model.loss === null)) {
+      throw new UsageError(`--train-step needs a compiled model: ${modelFile} was saved without compile() (no optimizer or loss)`);
+    }
+    const seed = Number(opts.seed ?? 0);
     let inputs: Map<string, NpyArray>;
-    let xs: Tensor | Tensor[];
+    let mi: ModelInputs;
+    const said: string[] = [];
     if (opts.inputs) {
       inputs = readArrays(opts.inputs);
-      xs = modelInputs(model, inputs);
+      mi = modelInputs(model, inputs);
     } else {
-      const seed = Number(opts.seed ?? 0);
       const made = seededInputs(model, seed);
       inputs = made.arrays;
-      xs = made.tensors.length === 1 ? made.tensors[0] : made.tensors;
-      out(`inputs (seed ${seed}): ${made.description.join('; ')}`);
-      if (opts['save-inputs']) writeFileSync(opts['save-inputs'], writeNpz(inputs));
+      mi = { tensors: made.tensors, names: [...made.arrays.keys()], differentiable: [...made.arrays.values()].map(isFloat) };
+      said.push(...made.description);
     }
-    const ref = opts.reference ? readArrays(opts.reference) : liveReference(opts.python ?? 'python3', modelFile, inputs);
-    const res = compareOutputs(traceLayerOutputs(model, xs), ref, tol);
-    out(formatCompareTable(res));
-    if (opts.json) writeFileSync(opts.json, JSON.stringify({ model: modelFile, ...res }, null, 2) + '\n');
-    return res.ok ? 0 : 1;
+    const xs = mi.tensors.length === 1 ? mi.tensors[0] : mi.tensors;
+    let targets: Tensor[] = [];
+    if (step) {
+      const given = [...inputs.keys()].filter((k) => k.startsWith('target/')).sort((a, b) => Number(a.slice(7)) - Number(b.slice(7)));
+      if (given.length > 0) targets = given.map((k) => toTensor(inputs.get(k)!));
+      else if (opts.reference) {
+        throw new UsageError('--train-step with --reference needs the targets the reference used, as target/0, target/1, ... in the --inputs file (make them with --seed N --train-step --save-inputs X.npz)');
+      } else {
+        const made = seededTargets(compiledLossNames(model), outputShapes(model, xs), seed);
+        made.arrays.forEach((a, o) => inputs.set(`target/${o}`, a));
+        targets = made.arrays.map(toTensor);
+        said.push(...made.description);
+      }
+    }
+    if (said.length > 0) out(`inputs (seed ${seed}): ${said.join('; ')}`);
+    if (opts['save-inputs']) writeFileSync(opts['save-inputs'], writeNpz(inputs));
+    const flags = [...(grads ? ['--grads'] : []), ...(step ? ['--train-step'] : [])];
+    const ref = referenceSections(opts.reference ? readArrays(opts.reference) : liveReference(opts.python ?? 'python3', modelFile, inputs, flags));
+    // each section compares with its own part of the reference: a reference written with --grads still passes a run without it
+    const sections: CompareSection[] = [{ name: 'outputs', result: compareOutputs(traceLayerOutputs(model, xs), ref.outputs, tol) }];
+    if (grads) sections.push({ name: 'gradients', result: compareOutputs(traceGradients(model, mi.tensors, mi.names, mi.differentiable), ref.gradients, gradTol) });
+    if (step) sections.push({ name: 'train step', result: compareOutputs(traceTrainStep(model, xs, targets.length === 1 ? targets[0] : targets), ref.trainStep, gradTol) });
+    const headings: Record<string, { column: string; rows: string }> = {
+      outputs: { column: 'layer output', rows: 'outputs' },
+      gradients: { column: 'gradient (backward order)', rows: 'gradients' },
+      'train step': { column: 'after one train step', rows: 'values' },
+    };
+    for (const s of sections) {
+      if (sections.length > 1) out(`\n== ${s.name} ==`);
+      out(formatCompareTable(s.result, headings[s.name]));
+    }
+    const meta = readReferenceMeta(ref.all);
+    const notes = explainDifferences(sections, meta, model.layers);
+    if (notes.length > 0) out(['', 'notes:', ...notes.map((n) => `- ${n}`)].join('\n'));
+    const ok = sections.every((s) => s.result.ok);
+    if (opts.json) {
+      const extra = Object.fromEntries(sections.slice(1).map((s) => [s.name === 'gradients' ? 'gradients' : 'trainStep', s.result]));
+      const firstFailing = sections.find((s) => !s.result.ok);
+      writeFileSync(opts.json, JSON.stringify({
+        model: modelFile, ...sections[0].result, ok, firstFailingSection: firstFailing ? firstFailing.name : null, ...extra, notes, reference: meta,
+      }, null, 2) + '\n');
+    }
+    if (opts.report) writeFileSync(opts.report, formatCompareHtml({ model: modelFile, sections, notes, inputs: said }));
+    return ok ? 0 : 1;
   } catch (e) {
     if (e instanceof UsageError) {
       out(`lstm-ts: ${e.message}\n\n${USAGE}`);

@@ -10,6 +10,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { fail } from '../tensor/shape.js';
 import { noGrad } from '../autograd/mode.js';
+import { backwardMany } from '../autograd/engine.js';
 import type { Layer } from '../keras/engine/layer.js';
 import { Random } from '../tensor/random.js';
 import { tensor } from '../tensor/create.js';
@@ -71,6 +72,12 @@ export interface CompareRow {
   maxUlps: number;
   /** C-order index of the element with the largest |ours − ref| / (abs + rel·|ref|), or -1 */
   worstIndex: number;
+  /** max |ours − ref| / (abs + rel·|ref|): ≤ 1 passes (NaN when the row has no numbers) */
+  ratio: number;
+  /** max |ref| over its finite elements: the row's scale, against which a difference is or is not rounding */
+  scale: number;
+  /** What the key stands for (a weight's name), when known. */
+  label?: string;
   ok: boolean;
   /** Why a row fails without numbers: missing in the reference, a shape mismatch. */
   note?: string;
@@ -117,9 +124,9 @@ export function ulpDistance(a: number, b: number, float32: boolean): number {
 }
 
 function compareOne(key: string, ours: Values, ref: Values, tol: Tolerance): CompareRow {
-  const row: CompareRow = { key, shape: ours.shape, maxAbs: 0, maxRel: 0, maxUlps: 0, worstIndex: -1, ok: true };
+  const row: CompareRow = { key, shape: ours.shape, maxAbs: 0, maxRel: 0, maxUlps: 0, worstIndex: -1, ratio: 0, scale: 0, ok: true };
   if (ours.shape.length !== ref.shape.length || ours.shape.some((d, i) => d !== ref.shape[i])) {
-    return { ...row, maxAbs: NaN, maxRel: NaN, maxUlps: NaN, ok: false, note: `shape [${ours.shape.join(', ')}] here, [${ref.shape.join(', ')}] in the reference` };
+    return { ...row, maxAbs: NaN, maxRel: NaN, maxUlps: NaN, ratio: NaN, scale: NaN, ok: false, note: `shape [${ours.shape.join(', ')}] here, [${ref.shape.join(', ')}] in the reference` };
   }
   // ulps in the reference's type when both are float32, else float64
   const inF32 = ours.float32 && ref.float32;
@@ -127,6 +134,7 @@ function compareOne(key: string, ours: Values, ref: Values, tol: Tolerance): Com
   for (let i = 0; i < ours.data.length; i++) {
     const a = ours.data[i], b = ref.data[i];
     const d = Math.abs(a - b);
+    if (Math.abs(b) > row.scale && Number.isFinite(b)) row.scale = Math.abs(b);
     const bothNaN = Number.isNaN(a) && Number.isNaN(b);
     const same = bothNaN || a === b; // ±inf equal to itself
     const dd = same ? 0 : Number.isNaN(d) ? Infinity : d;
@@ -140,6 +148,8 @@ function compareOne(key: string, ours: Values, ref: Values, tol: Tolerance): Com
     }
     if (!same && !(dd <= tol.abs + tol.rel * Math.abs(b))) row.ok = false;
   }
+  // a zero tolerance makes every difference infinitely far
+  row.ratio = worst < 0 ? 0 : Number.isNaN(worst) ? Infinity : worst;
   return row;
 }
 
@@ -148,7 +158,7 @@ function compareOne(key: string, ours: Values, ref: Values, tol: Tolerance): Com
  * its row ("missing in the reference"); reference keys we did not produce are appended as failing rows.
  */
 export function compareOutputs(
-  ours: readonly { key: string; value: Tensor | NpyArray }[],
+  ours: readonly { key: string; value: Tensor | NpyArray; label?: string }[],
   reference: ReadonlyMap<string, Tensor | NpyArray>,
   tolerance: Tolerance,
 ): CompareResult {
@@ -159,34 +169,57 @@ export function compareOutputs(
     const r = reference.get(o.key);
     const mine = valuesOf(o.value, o.key);
     if (r === undefined) {
-      rows.push({ key: o.key, shape: mine.shape, maxAbs: NaN, maxRel: NaN, maxUlps: NaN, worstIndex: -1, ok: false, note: 'missing in the reference' });
+      rows.push({ key: o.key, shape: mine.shape, maxAbs: NaN, maxRel: NaN, maxUlps: NaN, worstIndex: -1, ratio: NaN, scale: NaN, ok: false, note: 'missing in the reference', label: o.label });
       continue;
     }
     used.add(o.key);
-    rows.push(compareOne(o.key, mine, valuesOf(r, o.key), tolerance));
+    const row = compareOne(o.key, mine, valuesOf(r, o.key), tolerance);
+    rows.push(o.label === undefined ? row : { ...row, label: o.label });
   }
   for (const [k, v] of reference) {
-    if (!used.has(k)) rows.push({ key: k, shape: valuesOf(v, k).shape, maxAbs: NaN, maxRel: NaN, maxUlps: NaN, worstIndex: -1, ok: false, note: 'in the reference only (no such layer output here)' });
+    if (!used.has(k)) rows.push({ key: k, shape: valuesOf(v, k).shape, maxAbs: NaN, maxRel: NaN, maxUlps: NaN, worstIndex: -1, ratio: NaN, scale: NaN, ok: false, note: 'in the reference only (no such layer output here)' });
   }
   const first = rows.find((r) => !r.ok);
   return { rows, firstDivergence: first ? first.key : null, ok: first === undefined, tolerance };
 }
 
-/** The comparison as a text table, the first divergence marked with "<- first divergence". */
-export function formatCompareTable(res: CompareResult): string {
+/**
+ * A reference file split by what its names hold: layer outputs (`layer/node/index`), gradients (`grad/…`,
+ * `grad_input/…`) and the training step (`step/…`); names starting `__` (the script's `__meta__`) are in `all`
+ * only. Each section is compared on its own, so a reference written with --grads still serves a plain run.
+ */
+export function referenceSections(ref: ReadonlyMap<string, NpyArray>): {
+  outputs: Map<string, NpyArray>; gradients: Map<string, NpyArray>; trainStep: Map<string, NpyArray>; all: ReadonlyMap<string, NpyArray>;
+} {
+  const pick = (test: (k: string) => boolean) => new Map([...ref].filter(([k]) => test(k)));
+  const isGrad = (k: string) => k.startsWith('grad/') || k.startsWith('grad_input/');
+  const isStep = (k: string) => k.startsWith('step/');
+  return {
+    outputs: pick((k) => !k.startsWith('__') && !isGrad(k) && !isStep(k)),
+    gradients: pick(isGrad),
+    trainStep: pick(isStep),
+    all: ref,
+  };
+}
+
+/**
+ * The comparison as a text table, the first divergence marked with "<- first divergence". `heading` names the
+ * first column and the rows in the summary line ('layer output' / 'outputs' by default).
+ */
+export function formatCompareTable(res: CompareResult, heading: { column: string; rows: string } = { column: 'layer output', rows: 'outputs' }): string {
   const fmt = (x: number) => (Number.isNaN(x) ? '-' : x === 0 ? '0' : x.toExponential(2));
-  const lines = [['layer output', 'shape', 'max abs', 'max rel', 'max ulps', 'verdict']];
+  const lines = [[heading.column, 'shape', 'max abs', 'max rel', 'max ulps', 'verdict']];
   for (const r of res.rows) {
     const verdict = r.ok ? 'ok' : r.note ? `FAIL: ${r.note}` : 'FAIL';
-    lines.push([r.key, `[${r.shape.join(', ')}]`, fmt(r.maxAbs), fmt(r.maxRel), Number.isNaN(r.maxUlps) ? '-' : String(r.maxUlps),
+    lines.push([r.label ? `${r.key} (${r.label})` : r.key, `[${r.shape.join(', ')}]`, fmt(r.maxAbs), fmt(r.maxRel), Number.isNaN(r.maxUlps) ? '-' : String(r.maxUlps),
       verdict + (r.key === res.firstDivergence ? '  <- first divergence' : '')]);
   }
   const widths = lines[0].map((_, c) => Math.max(...lines.map((l) => l[c].length)));
   const text = lines.map((l) => l.map((cell, c) => (c === l.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd());
   text.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   text.push(res.ok
-    ? `all ${res.rows.length} outputs within |Δ| ≤ ${res.tolerance.abs} + ${res.tolerance.rel}·|ref|`
-    : `${res.rows.filter((r) => !r.ok).length} of ${res.rows.length} outputs past |Δ| ≤ ${res.tolerance.abs} + ${res.tolerance.rel}·|ref|; first divergence: ${res.firstDivergence}`);
+    ? `all ${res.rows.length} ${heading.rows} within |Δ| ≤ ${res.tolerance.abs} + ${res.tolerance.rel}·|ref|`
+    : `${res.rows.filter((r) => !r.ok).length} of ${res.rows.length} ${heading.rows} past |Δ| ≤ ${res.tolerance.abs} + ${res.tolerance.rel}·|ref|; first divergence: ${res.firstDivergence}`);
   return text.join('\n');
 }
 
@@ -244,4 +277,140 @@ export function seededInputs(model: Model, seed = 0): SeededInputs {
     tensors.push(tensor(vals, { shape, dtype: 'float32' }));
   }
   return { arrays, tensors, description };
+}
+
+// ---- gradients and one training step (`lstm-ts compare --grads / --train-step`) ---------------------------
+
+/**
+ * The cotangent of model output `output` for `--grads`: the scalar loss is L = Σ_o Σ_i y_o[i]·c_o[i], so ∂L/∂y_o
+ * is exactly c_o on both sides and the comparison covers the backward pass alone. c_o[i] =
+ * ((i·40503 + o·7919 + 1) mod 65536) / 32768 − 1: multiples of 2⁻¹⁵ in [−1, 1), exact in float32, and the same
+ * integer formula in python/lstm_ts_reference.py (`grad_seed`), so neither side needs the other's RNG.
+ */
+export function gradSeed(shape: readonly number[], output: number): Float32Array {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const c = new Float32Array(n);
+  for (let i = 0; i < n; i++) c[i] = ((i * 40503 + output * 7919 + 1) % 65536) / 32768 - 1;
+  return c;
+}
+
+export interface TracedValue {
+  key: string;
+  value: Tensor;
+  /** What the key stands for, for the table (the weight's name). */
+  label?: string;
+}
+
+function modelOutputs(model: Model, inputs: Tensor | Tensor[], training: boolean): Tensor[] {
+  const y = (model as unknown as { apply(x: unknown, k: object): unknown }).apply(inputs, { training });
+  return Array.isArray(y) ? (y as Tensor[]) : [y as Tensor];
+}
+
+/**
+ * Gradients of L = Σ_o ⟨y_o, gradSeed(y_o)⟩ (inference mode, as Keras `model(x, training=False)` under a
+ * GradientTape) with respect to every trainable weight, `grad/<layer>/<i>` for the i-th of the layer's
+ * trainable_weights, in reverse layer order: the order the backward pass reaches them, so the first failing row
+ * is where the backward pass starts to differ. Then `grad_input/<name>` for each input marked differentiable
+ * (float inputs; an Embedding's ids have none). A weight the loss does not reach gets zeros (TF's None, written
+ * as zeros by the reference script).
+ */
+export function traceGradients(model: Model, inputs: Tensor[], inputNames: readonly string[], differentiable: readonly boolean[]): TracedValue[] {
+  if (inputs.length !== inputNames.length || inputs.length !== differentiable.length) {
+    fail('traceGradients', `got ${inputs.length} inputs, ${inputNames.length} names and ${differentiable.length} flags`);
+  }
+  const xs = inputs.map((x, k) => {
+    const c = x.clone();
+    c.requiresGrad = differentiable[k];
+    return c;
+  });
+  const layers = model.layers;
+  const all = layers.flatMap((l) => l.trainableWeights);
+  for (const w of all) w.zeroGrad();
+  const ys = modelOutputs(model, xs.length === 1 ? xs[0] : xs, false);
+  const live = ys.map((y, o) => ({ y, o })).filter(({ y }) => y.requiresGrad);
+  if (live.length > 0) {
+    backwardMany(live.map(({ y }) => y), live.map(({ y, o }) => tensor(gradSeed(y.shape, o), { shape: [...y.shape], dtype: 'float32' })));
+  }
+  const dense = (w: Tensor): Tensor => (w.grad ? w.grad.clone() : tensor(new Float32Array(w.size), { shape: [...w.shape], dtype: 'float32' }));
+  const out: TracedValue[] = [];
+  for (const l of [...layers].reverse()) {
+    l.trainableWeights.forEach((w, i) => out.push({ key: `grad/${l.name}/${i}`, value: dense(w), label: w.name }));
+  }
+  xs.forEach((x, k) => {
+    if (differentiable[k]) out.push({ key: `grad_input/${inputNames[k]}`, value: dense(x) });
+  });
+  for (const w of all) w.zeroGrad();
+  return out;
+}
+
+/** Keras's loss name for a Loss (class or function form): SparseCategoricalCrossentropy → sparse_categorical_crossentropy. */
+function lossKind(loss: { name?: string; constructor: { name: string } }): string {
+  const n = loss.name ?? loss.constructor.name;
+  return n.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/**
+ * Seeded targets for `--train-step`, one per output, shaped for the output's compiled loss: class ids in
+ * 0 .. C−1 (shape without the last axis) for sparse categorical losses; one-hot rows for categorical ones and
+ * KL divergence; 0/1 for binary, hinge and focal losses; uniform(0, 2) for Poisson, MSLE and MAPE; uniform(−1, 1)
+ * otherwise. `outputShapes` come from a forward pass.
+ */
+export function seededTargets(lossNames: readonly (string | null)[], outputShapes: readonly number[][], seed = 0): { arrays: NpyArray[]; description: string[] } {
+  const rng = new Random(seed + 1);  // not the inputs' stream
+  const arrays: NpyArray[] = [];
+  const description: string[] = [];
+  outputShapes.forEach((shape, o) => {
+    const kind = lossNames[o] ?? '';
+    const n = shape.reduce((a, b) => a * b, 1);
+    const C = shape[shape.length - 1] ?? 1;
+    if (/sparse_categorical/.test(kind)) {
+      const s = shape.slice(0, -1);
+      const data = new Int32Array(n / C);
+      for (let i = 0; i < data.length; i++) data[i] = Math.min(C - 1, Math.floor(rng.uniformRange(0, 1) * C));
+      arrays.push({ dtype: 'int32', shape: s, data });
+      description.push(`target ${o} [${s.join(', ')}]: class ids in 0..${C - 1} (${kind})`);
+      return;
+    }
+    const data = new Float32Array(n);
+    let what: string;
+    if (/categorical|kl_divergence|kld/.test(kind)) {
+      for (let r = 0; r < n / C; r++) data[r * C + Math.min(C - 1, Math.floor(rng.uniformRange(0, 1) * C))] = 1;
+      what = 'one-hot rows';
+    } else if (/binary|hinge|focal/.test(kind)) {
+      for (let i = 0; i < n; i++) data[i] = rng.uniformRange(0, 1) < 0.5 ? 0 : 1;
+      what = '0/1';
+    } else if (/poisson|logarithmic|percentage/.test(kind)) {
+      for (let i = 0; i < n; i++) data[i] = rng.uniformRange(0, 2);
+      what = 'uniform(0, 2)';
+    } else {
+      for (let i = 0; i < n; i++) data[i] = rng.uniformRange(-1, 1);
+      what = 'uniform(-1, 1)';
+    }
+    arrays.push({ dtype: 'float32', shape: [...shape], data });
+    description.push(`target ${o} [${shape.join(', ')}]: ${what}${kind ? ` (${kind})` : ''}`);
+  });
+  return { arrays, description };
+}
+
+/** The compiled loss of each output by Keras name (null where an output has no loss), for seededTargets. */
+export function compiledLossNames(model: Model): (string | null)[] {
+  return model.compiledOutputLosses().map((l) => (l === null ? null : lossKind(l)));
+}
+
+/** The output shapes of one inference pass (for seededTargets). */
+export function outputShapes(model: Model, inputs: Tensor | Tensor[]): number[][] {
+  return noGrad(() => modelOutputs(model, inputs, false).map((y) => [...y.shape]));
+}
+
+/**
+ * One `trainOnBatch` of the compiled optimizer and loss (Keras `train_on_batch`), then every weight of every
+ * layer, `step/<layer>/<i>` for the i-th of the layer's weights (Keras `layer.weights`: trainable, then
+ * non-trainable such as BatchNormalization's moving statistics), and the batch loss as `step/loss`. The model's
+ * weights are changed: run it last.
+ */
+export function traceTrainStep(model: Model, inputs: Tensor | Tensor[], targets: Tensor | Tensor[]): TracedValue[] {
+  const loss = model.trainOnBatch(inputs, targets);
+  const out: TracedValue[] = [{ key: 'step/loss', value: tensor(new Float32Array([loss]), { shape: [], dtype: 'float32' }) }];
+  for (const l of model.layers) l.weights.forEach((w, i) => out.push({ key: `step/${l.name}/${i}`, value: w.clone(), label: w.name }));
+  return out;
 }

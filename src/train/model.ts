@@ -265,6 +265,16 @@ export abstract class Model extends Layer implements CallbackModel {
     return this.resolvedOutputLosses;
   }
 
+  /**
+   * The compiled loss of each output, in output order (null where an output has none), as trainOnBatch applies
+   * them; one entry for a single-output model.
+   */
+  compiledOutputLosses(): (lossesMod.Loss | null)[] {
+    const { loss } = this.requireCompiled('compiledOutputLosses');
+    const names = this.multiOutputNames();
+    return names === null ? [loss] : this.outputLosses(names).map((p) => p.loss);
+  }
+
   /** Targets in output order, from an array or an object keyed by output name. */
   private targetList(op: string, y: Data, names: string[]): Tensor[] {
     if (y instanceof Tensor) fail(op, `the model has ${names.length} outputs (${names.join(', ')}): pass y as an array or an object keyed by output name`);

@@ -224,7 +224,11 @@ export function writeNpz(arrays: Map<string, NpyArray> | Record<string, NpyArray
   const entries = arrays instanceof Map ? [...arrays.entries()] : Object.entries(arrays);
   const seen = new Set<string>();
   for (const [name] of entries) {
-    if (!name || name.includes('/') || seen.has(name)) fail(what, `array names must be unique, non-empty and without '/', got ${JSON.stringify(name)}`);
+    // '/' is allowed as np.savez allows it (the member is a/b.npy, np.load names it 'a/b': the compare references
+    // use 'layer/node/index'); an empty, '.' or '..' part would make a member path other tools resolve elsewhere.
+    if (!name || seen.has(name) || name.split('/').some((p) => p === '' || p === '.' || p === '..')) {
+      fail(what, `array names must be unique and non-empty, with no empty, '.' or '..' part between '/', got ${JSON.stringify(name)}`);
+    }
     seen.add(name);
   }
   return zipStored(entries.map(([name, a]) => ({ name: `${name}.npy`, data: writeNpy(a, `${what} '${name}'`) })));

@@ -1,15 +1,17 @@
 // `lstm-ts compare` (src/cli/lstm-ts.ts), run as a child process the way a user or a CI job runs it:
-//   1. offline against the TF 2.21 reference files: exit 0 and a table with every layer output "ok";
+//   1. offline against the TF 2.21 reference files: exit 0 and a table with every layer output "ok"; with
+//      --grads --train-step three tables, --json with all three sections and --report an HTML page with a chart each;
 //   2. a copy of the model with one middle layer perturbed (saved as .keras here): exit 1, the divergence named,
-//      and --json with the same verdict;
-//   3. usage errors exit 2 with the reason (unknown option with a "did you mean", --reference without --inputs, bad --tol / --seed,
-//      missing file); --write-reference-script prints the shipped Keras-side script;
-//   4. live with seeded inputs: with a Python that has TensorFlow (/opt/tfenv), the command makes inputs from the
-//      model's spec (padded ids for the masked Embedding), runs Keras itself and agrees (skipped with the reason
-//      otherwise).
+//      --json with the same verdict, and the notes say it is more than rounding and that the gradients follow;
+//   3. usage errors exit 2 with the reason (unknown option with a "did you mean", --reference without --inputs, bad
+//      --tol / --grad-tol / --seed, missing file, --train-step on a model saved without compile(), --train-step
+//      --reference without the targets); --write-reference-script prints the shipped Keras-side script;
+//   4. live with seeded inputs and targets: with a Python that has TensorFlow (/opt/tfenv), the command makes
+//      inputs from the model's spec (padded ids for the masked Embedding) and class-id targets for its loss, runs
+//      Keras itself with --grads --train-step and agrees (skipped with the reason otherwise).
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +31,23 @@ describe('train: the lstm-ts compare command', function () {
     expect(r.stdout).to.match(/all 8 outputs within \|Δ\| ≤ 0\.00001 \+ 0\.00001·\|ref\|/);
   });
 
+  it('offline with --grads --train-step: three sections, --json and an HTML --report', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lstm-ts-cli-'));
+    const [json, report] = [path.join(dir, 'out.json'), path.join(dir, 'report.html')];
+    const r = cli('compare', path.join(fx, 'masked_stack.keras'), '--inputs', path.join(fx, 'masked_stack_inputs.npz'), '--reference', path.join(fx, 'masked_stack_ref.npz'),
+      '--grads', '--train-step', '--json', json, '--report', report);
+    expect(r.status, r.stdout + r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/== gradients ==/).and.match(/all 9 gradients within \|Δ\| ≤ 0\.0001 \+ 0\.0001·\|ref\|/);
+    expect(r.stdout).to.match(/^grad\/lstm\/1 \(masked_stack\/lstm\/lstm_cell\/recurrent_kernel\) +\[8, 32\] .* ok$/m);
+    expect(r.stdout).to.match(/^step\/loss +\[\] .* ok$/m).and.match(/all 9 values within/);
+    expect(r.stdout).to.match(/notes:\n- reference: TensorFlow 2\.21\.0, Keras 3\.15\.\d+ on CPU, oneDNN on/);
+    const j = JSON.parse(readFileSync(json, 'utf8')) as { ok: boolean; gradients: { ok: boolean; rows: unknown[] }; trainStep: { ok: boolean; rows: unknown[] }; reference: { tensorflow: string } };
+    expect([j.ok, j.gradients.ok, j.trainStep.ok, j.gradients.rows.length, j.trainStep.rows.length, j.reference.tensorflow]).to.deep.equal([true, true, true, 9, 9, '2.21.0']);
+    const html = readFileSync(report, 'utf8');
+    expect(html.match(/<svg /g)?.length).to.equal(3);
+    expect(html).to.include('Everything within tolerance.');
+  });
+
   it('a perturbed middle layer: exit 1 and the divergence named, also in --json', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'lstm-ts-cli-'));
     const model = await lt.keras.loadKerasModel(path.join(fx, 'masked_bidirectional.keras'));
@@ -40,17 +59,23 @@ describe('train: the lstm-ts compare command', function () {
     const file = path.join(dir, 'perturbed.keras');
     await lt.keras.saveKerasModel(model, file);
     const json = path.join(dir, 'out.json');
-    const r = cli('compare', file, '--inputs', path.join(fx, 'masked_bidirectional_inputs.npz'), '--reference', path.join(fx, 'masked_bidirectional_ref.npz'), '--json', json);
+    const r = cli('compare', file, '--inputs', path.join(fx, 'masked_bidirectional_inputs.npz'), '--reference', path.join(fx, 'masked_bidirectional_ref.npz'), '--json', json, '--grads');
     expect(r.status, r.stdout + r.stderr).to.equal(1);
     expect(r.stdout).to.match(/^lstm\/0\/0 .*FAIL {2}<- first divergence$/m);
     expect(r.stdout).to.match(/^bi\/0\/0 .* ok$/m);
+    expect(r.stdout).to.match(/differ by more than rounding \(first: outputs lstm\/0\/0/).and.match(/the layer outputs already differ/);
     const j = JSON.parse(readFileSync(json, 'utf8')) as { ok: boolean; firstDivergence: string; rows: { key: string; ok: boolean }[] };
     expect(j.ok).to.equal(false);
     expect(j.firstDivergence).to.equal('lstm/0/0');
   });
 
-  it('usage errors exit 2 with the reason; --write-reference-script prints the Keras-side script', () => {
+  it('usage errors exit 2 with the reason; --write-reference-script prints the Keras-side script', async () => {
     const m = path.join(fx, 'functional_states.keras');
+    const dir = mkdtempSync(path.join(tmpdir(), 'lstm-ts-cli-'));
+    const uncompiled = path.join(dir, 'uncompiled.keras');
+    await lt.keras.saveKerasModel(await lt.keras.loadKerasModel(m, { compile: false }), uncompiled);
+    const xOnly = path.join(dir, 'x.npz');
+    writeFileSync(xOnly, lt.writeNpz(new Map([['x', lt.readNpz(readFileSync(path.join(fx, 'functional_states_inputs.npz'))).get('x')!]])));
     const cases: [string[], RegExp][] = [
       [['compare', m, '--input', 'x.npz'], /unknown option --input \(did you mean --inputs\?\)/],
       [['compare', m, '--inputs', path.join(fx, 'functional_states_inputs.npz'), '--tol', '1e-5'], /--tol must be ABS,REL/],
@@ -58,6 +83,10 @@ describe('train: the lstm-ts compare command', function () {
       [['diff'], /unknown command "diff" \(the command is compare\)/],
       [['compare', m, '--reference', path.join(fx, 'functional_states_ref.npz')], /--reference needs the --inputs it was computed on/],
       [['compare', m, '--seed', 'x'], /--seed must be a non-negative integer/],
+      [['compare', m, '--grad-tol', '1'], /--grad-tol must be ABS,REL/],
+      [['compare', m, '--grads', '--train-stp'], /unknown option --train-stp \(did you mean --train-step\?\)/],
+      [['compare', uncompiled, '--train-step', '--seed', '1'], /--train-step needs a compiled model: .*saved without compile\(\)/],
+      [['compare', m, '--train-step', '--inputs', xOnly, '--reference', path.join(fx, 'functional_states_ref.npz')], /--train-step with --reference needs the targets the reference used, as target\/0/],
     ];
     for (const [args, re] of cases) {
       const r = cli(...args);
@@ -70,18 +99,20 @@ describe('train: the lstm-ts compare command', function () {
     expect(s.stdout).to.equal(readFileSync(path.join(root, 'python/lstm_ts_reference.py'), 'utf8') + '\n');
   });
 
-  it('live with seeded inputs: runs Keras through a Python with TensorFlow and agrees (exit 0); --save-inputs keeps them', function () {
+  it('live with seeded inputs and targets: runs Keras through a Python with TensorFlow with --grads --train-step and agrees (exit 0); --save-inputs keeps them', function () {
     const py = '/opt/tfenv/bin/python';
     if (!existsSync(py) || spawnSync(py, ['-c', 'import tensorflow'], { encoding: 'utf8' }).status !== 0) {
       console.log(`      [skipped] no Python with TensorFlow at ${py}`);
       this.skip();
     }
     const saved = path.join(mkdtempSync(path.join(tmpdir(), 'lstm-ts-cli-')), 'seeded.npz');
-    const r = cli('compare', path.join(fx, 'masked_bidirectional.keras'), '--python', py, '--seed', '3', '--save-inputs', saved);
+    const r = cli('compare', path.join(fx, 'masked_bidirectional.keras'), '--python', py, '--seed', '3', '--save-inputs', saved, '--grads', '--train-step');
     expect(r.status, r.stdout + r.stderr).to.equal(0);
-    expect(r.stdout).to.match(/^inputs \(seed 3\): x \[3, 6\]: ids in 1\.\.11, padded with 0 to lengths 6, 4, 1$/m);
-    expect(r.stdout).to.match(/all 4 outputs within/);
-    const x = lt.readNpz(new Uint8Array(readFileSync(saved))).get('x')!;
+    expect(r.stdout).to.match(/^inputs \(seed 3\): x \[3, 6\]: ids in 1\.\.11, padded with 0 to lengths 6, 4, 1; target 0 \[3\]: class ids in 0\.\.1 \(sparse_categorical_crossentropy\)$/m);
+    expect(r.stdout).to.match(/all 4 outputs within/).and.match(/all 12 gradients within/).and.match(/all 13 values within/);
+    const saved_ = lt.readNpz(new Uint8Array(readFileSync(saved)));
+    expect([...saved_.keys()]).to.deep.equal(['x', 'target/0']);
+    const x = saved_.get('x')!;
     expect(x.dtype).to.equal('int32');
     expect(Array.from(x.data as Int32Array).slice(6 + 4, 12)).to.deep.equal([0, 0]); // row 1: length 4 of 6
   });

@@ -14,10 +14,9 @@ import type { NpyArray } from '../../src/train/npy.js';
 const L = lt.keras.layers;
 
 function refFrom(trace: { key: string; value: lt.Tensor }[]): Map<string, NpyArray> {
-  // Through the .npz format, as a Keras-side reference file would arrive.
-  const arrays = Object.fromEntries(trace.map((t) => [t.key.replaceAll('/', ':'), { dtype: 'float32' as const, shape: [...t.value.shape], data: Float32Array.from(t.value.data) }]));
-  const back = lt.readNpz(lt.writeNpz(arrays));
-  return new Map([...back].map(([k, v]) => [k.replaceAll(':', '/'), v]));
+  // Through the .npz format, as a Keras-side reference file would arrive (names with '/', as np.savez writes them).
+  const arrays = Object.fromEntries(trace.map((t) => [t.key, { dtype: 'float32' as const, shape: [...t.value.shape], data: Float32Array.from(t.value.data) }]));
+  return lt.readNpz(lt.writeNpz(arrays));
 }
 
 function model() {

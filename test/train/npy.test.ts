@@ -98,20 +98,20 @@ describe('train: .npy / .npz against NumPy', () => {
       a: { dtype: 'float32', shape: [2, 2], data: Float32Array.from([1, -2.5, 3e-8, 4]) },
       big: { dtype: 'int64', shape: [2], data: BigInt64Array.from([2n ** 60n + 1n, -7n]) },
       m: { dtype: 'bool', shape: [3], data: Uint8Array.from([1, 0, 1]) },
-      s: { dtype: 'float64', shape: [], data: Float64Array.from([Math.PI]) },
+      'grp/s': { dtype: 'float64', shape: [], data: Float64Array.from([Math.PI]) },  // a '/' name, as np.savez writes them
     }));
     const r = spawnSync(py!, ['-c', `import numpy as np, json, sys
 z = np.load(sys.argv[1])
 print(json.dumps({k: [str(z[k].dtype), list(z[k].shape), [str(v) for v in z[k].ravel().tolist()]] for k in z.files}))`, file], { encoding: 'utf8' });
     expect(r.status, r.stderr).to.equal(0);
     const got = JSON.parse(r.stdout) as Record<string, [string, number[], string[]]>;
-    expect(Object.keys(got)).to.deep.equal(['a', 'big', 'm', 's']);
+    expect(Object.keys(got)).to.deep.equal(['a', 'big', 'm', 'grp/s']);
     expect(got.a.slice(0, 2)).to.deep.equal(['float32', [2, 2]]);
     // Python's repr of each float32 (as a double) parses back to exactly the float32 we wrote.
     expect(got.a[2].map(Number)).to.deep.equal(Array.from(Float32Array.from([1, -2.5, 3e-8, 4])));
     expect(got.big).to.deep.equal(['int64', [2], ['1152921504606846977', '-7']]);
     expect(got.m).to.deep.equal(['bool', [3], ['True', 'False', 'True']]);
-    expect(got.s).to.deep.equal(['float64', [], ['3.141592653589793']]);
+    expect(got['grp/s']).to.deep.equal(['float64', [], ['3.141592653589793']]);
   });
 
   it('refuses what it cannot read or write, naming the reason', () => {
@@ -129,7 +129,9 @@ print(json.dumps({k: [str(z[k].dtype), list(z[k].shape), [str(v) for v in z[k].r
     expect(() => writeNpy({ dtype: 'float32', shape: [2], data: new Float64Array(2) as unknown as Float32Array })).to.throw(/data must be a Float32Array for dtype float32, got Float64Array/);
     expect(() => writeNpy({ dtype: 'float32', shape: [3], data: new Float32Array(2) })).to.throw(/data has 2 elements, shape \[3\] needs 3/);
     expect(() => writeNpy({ dtype: 'float16' as NpyDtype, shape: [1], data: new Float32Array(1) })).to.throw(/dtype must be one of/);
-    expect(() => writeNpz({ 'a/b': { dtype: 'float32', shape: [], data: new Float32Array(1) } })).to.throw(/without '\/'/);
+    for (const bad of ['/a', 'a//b', 'a/', '../a', 'a/./b']) {
+      expect(() => writeNpz({ [bad]: { dtype: 'float32', shape: [], data: new Float32Array(1) } }), bad).to.throw(/no empty, '\.' or '\.\.' part/);
+    }
     // A .npz member that is not NAME.npy (here: a .keras-like archive member) is refused by name.
     expect(() => readNpz(zipStored([{ name: 'config.json', data: new Uint8Array([123, 125]) }]), 'm.keras')).to.throw(/m\.keras: member 'config\.json' is not a \.npy file/);
   });

@@ -21,7 +21,7 @@ export * as native from './native.js';
 // float32 GEMM backend: generated WebAssembly SIMD kernel or the scalar JS one (src/ops/wasm-simd/).
 export { setGemmBackend, getGemmBackend, withGemmBackend, wasmSimdAvailable, wasmSimdStatus, type GemmBackend } from './ops/wasm-simd/index.js';
 // NumPy .npy / .npz files (parity references exchanged with Python; docs/parity.md).
-export { readNpy, writeNpy, readNpz, writeNpz, type NpyArray, type NpyDtype, type NpyData } from './train/npy.js';
+export { readNpy, writeNpy, readNpz, writeNpz, arraysFromJson, type NpyArray, type NpyDtype, type NpyData } from './train/npy.js';
 // Layer-by-layer comparison with a reference (the core of `lstm-ts compare`, issue #19; docs/parity.md).
 export {
   traceLayerOutputs, compareOutputs, formatCompareTable, ulpDistance, seededInputs, traceGradients, gradSeed, traceTrainStep, seededTargets,

@@ -5,7 +5,7 @@
 // (offline: written by python/lstm_ts_reference.py wherever Keras lives) or from running that script now through
 // a Python with TensorFlow.
 //
-//   lstm-ts compare MODEL.keras|MODEL.h5 [--inputs X.npz|X.npy | --seed N [--save-inputs X.npz]]
+//   lstm-ts compare MODEL.keras|MODEL.h5 [--inputs X.npz|X.npy|X.json | --seed N [--save-inputs X.npz]]
 //                   [--reference REF.npz] [--python PATH] [--grads] [--train-step] [--tol ABS,REL]
 //                   [--grad-tol ABS,REL] [--json OUT.json] [--report OUT.html]
 //   lstm-ts compare --write-reference-script          prints the Keras-side script
@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { Tensor } from '../tensor/tensor.js';
 import { tensor } from '../tensor/create.js';
 import { loadKerasModel } from '../train/keras-import.js';
-import { readNpy, readNpz, writeNpz, type NpyArray } from '../train/npy.js';
+import { readNpy, readNpz, writeNpz, arraysFromJson, type NpyArray } from '../train/npy.js';
 import {
   traceLayerOutputs, compareOutputs, formatCompareTable, seededInputs, traceGradients, traceTrainStep, seededTargets, compiledLossNames,
   outputShapes, referenceSections, type Tolerance,
@@ -34,7 +34,7 @@ import {
 import { readReferenceMeta, explainDifferences, formatCompareHtml, type CompareSection } from '../train/compare-report.js';
 import type { Model } from '../train/model.js';
 
-const USAGE = `usage: lstm-ts compare MODEL.keras|MODEL.h5 [--inputs X.npz|X.npy | --seed N [--save-inputs X.npz]]
+const USAGE = `usage: lstm-ts compare MODEL.keras|MODEL.h5 [--inputs X.npz|X.npy|X.json | --seed N [--save-inputs X.npz]]
                       [--reference REF.npz] [--python PATH] [--grads] [--train-step]
                       [--tol ABS,REL] [--grad-tol ABS,REL] [--json OUT.json] [--report OUT.html]
        lstm-ts compare --write-reference-script
@@ -102,6 +102,7 @@ function readArrays(file: string): Map<string, NpyArray> {
     throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
   }
   const bytes = new Uint8Array(buf);
+  if (file.endsWith('.json')) return arraysFromJson(buf.toString('utf8'), file);
   return file.endsWith('.npy') ? new Map([['x', readNpy(bytes, file)]]) : readNpz(bytes, file);
 }
 

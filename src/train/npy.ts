@@ -233,3 +233,50 @@ export function writeNpz(arrays: Map<string, NpyArray> | Record<string, NpyArray
   }
   return zipStored(entries.map(([name, a]) => ({ name: `${name}.npy`, data: writeNpy(a, `${what} '${name}'`) })));
 }
+
+/**
+ * Arrays from JSON, for inputs written by hand or by JS code: a nested array (one array, named `x`) or an object
+ * of nested arrays by name. Numbers become float32 (an Embedding casts its float ids to int32, as Keras does),
+ * booleans bool; the nesting must be rectangular, and every leaf of one array must be a number or every leaf a
+ * boolean.
+ */
+export function arraysFromJson(text: string, what = 'arraysFromJson'): Map<string, NpyArray> {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    fail(what, `not JSON: ${(e as Error).message}`);
+  }
+  const entries: [string, unknown][] = Array.isArray(v) ? [['x', v]]
+    : v !== null && typeof v === 'object' ? Object.entries(v as Record<string, unknown>)
+    : fail(what, `expected a nested array or an object of nested arrays, got ${v === null ? 'null' : typeof v}`);
+  const out = new Map<string, NpyArray>();
+  for (const [name, a] of entries) {
+    const shape: number[] = [];
+    for (let cur: unknown = a; Array.isArray(cur); cur = cur[0]) {
+      shape.push(cur.length);
+      if (cur.length === 0) break;
+    }
+    const leaves: unknown[] = [];
+    const walk = (x: unknown, depth: number, at: string): void => {
+      if (depth === shape.length) {
+        if (Array.isArray(x)) fail(what, `'${name}'${at} is nested deeper than its first element (shape [${shape.join(', ')}])`);
+        leaves.push(x);
+        return;
+      }
+      if (!Array.isArray(x) || x.length !== shape[depth]) {
+        fail(what, `'${name}' is not rectangular: ${at || 'the top level'} has ${Array.isArray(x) ? `${x.length} elements` : 'a scalar'}, expected ${shape[depth]} (shape [${shape.join(', ')}])`);
+      }
+      x.forEach((e, i) => walk(e, depth + 1, `${at}[${i}]`));
+    };
+    walk(a, 0, '');
+    if (leaves.every((x) => typeof x === 'boolean') && leaves.length > 0) {
+      out.set(name, { dtype: 'bool', shape, data: Uint8Array.from(leaves as boolean[], (b) => (b ? 1 : 0)) });
+    } else {
+      const bad = leaves.findIndex((x) => typeof x !== 'number');
+      if (bad >= 0) fail(what, `'${name}': element ${bad} is ${JSON.stringify(leaves[bad])}; expected numbers (or all booleans)`);
+      out.set(name, { dtype: 'float32', shape, data: Float32Array.from(leaves as number[]) });
+    }
+  }
+  return out;
+}

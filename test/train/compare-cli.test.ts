@@ -1,5 +1,6 @@
 // `lstm-ts compare` (src/cli/lstm-ts.ts), run as a child process the way a user or a CI job runs it:
-//   1. offline against the TF 2.21 reference files: exit 0 and a table with every layer output "ok"; with
+//   1. offline against the TF 2.21 reference files: exit 0 and a table with every layer output "ok" (inputs as
+//      .npz and as JSON); with
 //      --grads --train-step three tables, --json with all three sections and --report an HTML page with a chart each;
 //   2. a copy of the model with one middle layer perturbed (saved as .keras here): exit 1, the divergence named,
 //      --json with the same verdict, and the notes say it is more than rounding and that the gradients follow;
@@ -29,6 +30,14 @@ describe('train: the lstm-ts compare command', function () {
     expect(r.status, r.stdout + r.stderr).to.equal(0);
     expect(r.stdout).to.match(/^enc\/0\/1 +\[2, 6\] .* ok$/m);
     expect(r.stdout).to.match(/all 8 outputs within \|Δ\| ≤ 0\.00001 \+ 0\.00001·\|ref\|/);
+    // the same inputs as a JSON nested array
+    const x = lt.readNpz(readFileSync(path.join(fx, 'functional_states_inputs.npz'))).get('x')!;
+    const rows = Array.from({ length: 2 }, (_, b) => Array.from({ length: 5 }, (_, t) => Array.from((x.data as Float32Array).subarray((b * 5 + t) * 3, (b * 5 + t + 1) * 3))));
+    const json = path.join(mkdtempSync(path.join(tmpdir(), 'lstm-ts-cli-')), 'x.json');
+    writeFileSync(json, JSON.stringify(rows));
+    const j = cli('compare', path.join(fx, 'functional_states.keras'), '--inputs', json, '--reference', path.join(fx, 'functional_states_ref.npz'));
+    expect(j.status, j.stdout + j.stderr).to.equal(0);
+    expect(j.stdout).to.match(/all 8 outputs within/);
   });
 
   it('offline with --grads --train-step: three sections, --json and an HTML --report', () => {

@@ -8,13 +8,15 @@
 //      reason otherwise);
 //   5. bad input is refused with the reason: no magic, unknown version, object / structured / complex dtypes,
 //      truncated data, a bool byte of 2, wrong data types and lengths on write.
+//   6. arraysFromJson: nested JSON arrays (one, or an object by name) to float32 / bool arrays, shapes from the
+//      nesting; ragged nesting, mixed leaves and non-JSON refused with the array and the place.
 import { expect } from 'chai';
 import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readNpy, readNpz, writeNpy, writeNpz, type NpyArray, type NpyDtype } from '../../src/train/npy.js';
+import { readNpy, readNpz, writeNpy, writeNpz, arraysFromJson, type NpyArray, type NpyDtype } from '../../src/train/npy.js';
 import { zipStored } from '../../src/train/zip.js';
 
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/npy');
@@ -134,6 +136,27 @@ print(json.dumps({k: [str(z[k].dtype), list(z[k].shape), [str(v) for v in z[k].r
     }
     // A .npz member that is not NAME.npy (here: a .keras-like archive member) is refused by name.
     expect(() => readNpz(zipStored([{ name: 'config.json', data: new Uint8Array([123, 125]) }]), 'm.keras')).to.throw(/m\.keras: member 'config\.json' is not a \.npy file/);
+  });
+
+  it('arraysFromJson: nested arrays by name, shapes from the nesting, refusals name the array and the place', () => {
+    const one = arraysFromJson('[[1, 2.5, -3], [4, 5, 6]]');
+    expect([...one.keys()]).to.deep.equal(['x']);
+    expect(one.get('x')!.shape).to.deep.equal([2, 3]);
+    expect(one.get('x')!.dtype).to.equal('float32');
+    expect(Array.from(one.get('x')!.data as Float32Array)).to.deep.equal([1, 2.5, -3, 4, 5, 6]);
+    const two = arraysFromJson('{"a": [[[0.5]], [[1]]], "m": [true, false], "s": 3, "e": []}');
+    expect(two.get('a')!.shape).to.deep.equal([2, 1, 1]);
+    expect(two.get('m')!).to.deep.include({ dtype: 'bool', shape: [2] });
+    expect(Array.from(two.get('m')!.data as Uint8Array)).to.deep.equal([1, 0]);
+    expect(two.get('s')!.shape).to.deep.equal([]);
+    expect(two.get('e')!.shape).to.deep.equal([0]);
+    expect(() => arraysFromJson('[[1, 2], [3]]', 'in.json')).to.throw(/in\.json: 'x' is not rectangular: \[1\] has 1 elements, expected 2 \(shape \[2, 2\]\)/);
+    expect(() => arraysFromJson('[[1, 2], 3]')).to.throw(/\[1\] has a scalar, expected 2/);
+    expect(() => arraysFromJson('[1, [2]]')).to.throw(/'x'\[1\] is nested deeper than its first element/);
+    expect(() => arraysFromJson('{"a": [1, "2"]}')).to.throw(/'a': element 1 is "2"; expected numbers/);
+    expect(() => arraysFromJson('{"a": [1, true]}')).to.throw(/'a': element 1 is true/);
+    expect(() => arraysFromJson('null')).to.throw(/expected a nested array or an object of nested arrays, got null/);
+    expect(() => arraysFromJson('[1,')).to.throw(/not JSON/);
   });
 });
 

@@ -2,7 +2,8 @@
 to an .npz whose names match lstm-ts's traceLayerOutputs (src/train/compare.ts): `layer/node/index`, the
 keras_history triple (layer name, node index within the model, output index).
 
-usage: python lstm_ts_reference.py MODEL(.keras|.h5) INPUTS.npz OUT.npz [--grads] [--train-step]
+usage: python lstm_ts_reference.py MODEL(.keras|.h5|.json) INPUTS.npz OUT.npz [--grads] [--train-step] [--weights W.weights.h5]
+MODEL.json is a `model.to_json()` file; its weights come from --weights (`model.save_weights`).
 INPUTS.npz holds the model's inputs by input name (or `x` for a single input), and for --train-step the targets
 as `target/0`, `target/1`, ... in output order. Needs TensorFlow / Keras 3.
 
@@ -128,14 +129,26 @@ def meta(model, args):
 
 
 def main(argv):
-    flags = [a for a in argv[4:] if a in ("--grads", "--train-step")]
-    if len(argv) < 4 or len(flags) != len(argv) - 4:
+    rest = list(argv[4:])
+    weights = None
+    if "--weights" in rest:
+        k = rest.index("--weights")
+        weights = rest[k + 1] if k + 1 < len(rest) else None
+        del rest[k : k + 2]
+    flags = [a for a in rest if a in ("--grads", "--train-step")]
+    if len(argv) < 4 or len(flags) != len(rest) or (argv[1].endswith(".json") != (weights is not None)):
         print(__doc__)
         return 2
     import keras
 
     train = "--train-step" in flags
-    model = keras.saving.load_model(argv[1], compile=train)
+    if argv[1].endswith(".json"):
+        # model_from_json also compiles when the JSON has a compile_config (Keras 3 deserialization)
+        with open(argv[1]) as f:
+            model = keras.models.model_from_json(f.read())
+        model.load_weights(weights)
+    else:
+        model = keras.saving.load_model(argv[1], compile=train)
     z = np.load(argv[2])
     names = [t.name.split(":")[0] for t in model.inputs]
     arrays = [k for k in z.files if not k.startswith("target/")]

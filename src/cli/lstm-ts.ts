@@ -5,7 +5,7 @@
 // (offline: written by python/lstm_ts_reference.py wherever Keras lives) or from running that script now through
 // a Python with TensorFlow.
 //
-//   lstm-ts compare MODEL.keras|MODEL.h5 [--inputs X.npz|X.npy|X.json | --seed N [--save-inputs X.npz]]
+//   lstm-ts compare MODEL.keras|MODEL.h5|MODEL.json [--weights W.weights.h5] [--inputs X.npz|X.npy|X.json | --seed N [--save-inputs X.npz]]
 //                   [--reference REF.npz] [--python PATH] [--grads] [--train-step] [--tol ABS,REL]
 //                   [--grad-tol ABS,REL] [--json OUT.json] [--report OUT.html]
 //   lstm-ts compare --write-reference-script          prints the Keras-side script
@@ -25,7 +25,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Tensor } from '../tensor/tensor.js';
 import { tensor } from '../tensor/create.js';
-import { loadKerasModel } from '../train/keras-import.js';
+import { loadKerasModel, loadKerasModelJson } from '../train/keras-import.js';
 import { readNpy, readNpz, writeNpz, arraysFromJson, type NpyArray } from '../train/npy.js';
 import {
   traceLayerOutputs, compareOutputs, formatCompareTable, seededInputs, traceGradients, traceTrainStep, seededTargets, compiledLossNames,
@@ -34,10 +34,12 @@ import {
 import { readReferenceMeta, explainDifferences, formatCompareHtml, type CompareSection } from '../train/compare-report.js';
 import type { Model } from '../train/model.js';
 
-const USAGE = `usage: lstm-ts compare MODEL.keras|MODEL.h5 [--inputs X.npz|X.npy|X.json | --seed N [--save-inputs X.npz]]
+const USAGE = `usage: lstm-ts compare MODEL.keras|MODEL.h5|MODEL.json [--weights W.weights.h5]
+                      [--inputs X.npz|X.npy|X.json | --seed N [--save-inputs X.npz]]
                       [--reference REF.npz] [--python PATH] [--grads] [--train-step]
                       [--tol ABS,REL] [--grad-tol ABS,REL] [--json OUT.json] [--report OUT.html]
        lstm-ts compare --write-reference-script
+MODEL.json is Keras's model.to_json(), with the model.save_weights() file as --weights.
 Compares every layer output of MODEL here with Keras's (REF.npz from python/lstm_ts_reference.py, or that script
 run now with --python / python3). Without --inputs, seeded inputs are made from the model's input spec (ids for
 an Embedding, padded rows where the first layer masks). --grads: gradients of a seeded scalar loss w.r.t. every
@@ -48,7 +50,7 @@ the first divergence is named; 2: usage or input error.`;
 
 class UsageError extends Error {}
 
-const FLAGS = ['--inputs', '--reference', '--python', '--tol', '--grad-tol', '--json', '--report', '--seed', '--save-inputs'];
+const FLAGS = ['--inputs', '--reference', '--python', '--tol', '--grad-tol', '--json', '--report', '--seed', '--save-inputs', '--weights'];
 const SWITCHES = ['--grads', '--train-step'];
 
 function scriptPath(): string {
@@ -79,6 +81,10 @@ function parse(argv: string[]): { model: string; opts: Record<string, string> } 
     else throw new UsageError(`unexpected argument ${JSON.stringify(a)} (one model file, then options)`);
   }
   if (!model) throw new UsageError('no model file given');
+  if (model.endsWith('.json') !== (opts.weights !== undefined)) {
+    throw new UsageError(model.endsWith('.json') ? `${model} (model.to_json()) holds no weights: pass the model.save_weights() file with --weights W.weights.h5`
+      : '--weights goes with a MODEL.json (model.to_json()); a .keras or .h5 file has its weights');
+  }
   if (opts.reference && !opts.inputs) {
     throw new UsageError('--reference needs the --inputs it was computed on (make them with --seed N --save-inputs X.npz, or bring your own)');
   }
@@ -167,7 +173,7 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
     const step = opts['train-step'] === 'true';
     let model: Model;
     try {
-      model = await loadKerasModel(modelFile, { compile: step });
+      model = opts.weights ? await loadKerasModelJson(modelFile, opts.weights, { compile: step }) : await loadKerasModel(modelFile, { compile: step });
     } catch (e) {
       throw new UsageError(`cannot load ${modelFile}: ${(e as Error).message}`);
     }
@@ -203,7 +209,7 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
     }
     if (said.length > 0) out(`inputs (seed ${seed}): ${said.join('; ')}`);
     if (opts['save-inputs']) writeFileSync(opts['save-inputs'], writeNpz(inputs));
-    const flags = [...(grads ? ['--grads'] : []), ...(step ? ['--train-step'] : [])];
+    const flags = [...(grads ? ['--grads'] : []), ...(step ? ['--train-step'] : []), ...(opts.weights ? ['--weights', opts.weights] : [])];
     const ref = referenceSections(opts.reference ? readArrays(opts.reference) : liveReference(opts.python ?? 'python3', modelFile, inputs, flags));
     // each section compares with its own part of the reference: a reference written with --grads still passes a run without it
     const sections: CompareSection[] = [{ name: 'outputs', result: compareOutputs(traceLayerOutputs(model, xs), ref.outputs, tol) }];

@@ -64,29 +64,58 @@ export async function loadKerasModel(source: string | Uint8Array | ArrayBuffer, 
     if (e instanceof LstmTsError) throw e;
     return fail('loadKerasModel', `config.json in ${file} is not valid JSON: ${(e as Error).message}`);
   }
-  const functional = json.class_name === 'Functional' || json.class_name === 'Model';
-  if (json.class_name !== 'Sequential' && !functional) {
-    fail('loadKerasModel', `${file} holds a '${String(json.class_name)}' model; Sequential and Functional models can be loaded (a subclassed model has no config to rebuild it from)`);
-  }
+  checkModelJson('loadKerasModel', json, file);
   if (!names.includes('model.weights.h5') && names.includes('model.weights.npz')) {
     fail('loadKerasModel', `${file} stores its weights as model.weights.npz; only model.weights.h5 (Keras's default) is supported`);
   }
   const weights = zipRead(buf, member('model.weights.h5'), file);
-  let model: Model;
-  if (functional) {
-    // Built as it is defined: the traced layer calls create every weight (functional.ts).
-    model = functionalFromConfig(json.config as Record<string, unknown>, (e) => deserializeLayer({ class_name: e.class_name, config: e.config }));
-  } else {
-    const seq = sequentialFromConfig(json.config as Record<string, unknown>);
-    buildFromInputShape(seq);
-    model = seq;
-  }
+  const model = modelFromJson(json);
   // h5wasm's Node build opens files by path: hand it the member through a private temporary folder.
   await inTempDir(async (dir) => {
     const path = join(dir, 'model.weights.h5');
     writeFileSync(path, weights);
     await loadKerasWeightsH5(model, path);
   });
+  if (opts.compile ?? true) restoreCompile(model, json.compile_config);
+  return model;
+}
+
+function checkModelJson(op: string, json: Record<string, unknown>, file: string): void {
+  if (json.class_name !== 'Sequential' && json.class_name !== 'Functional' && json.class_name !== 'Model') {
+    fail(op, `${file} holds a '${String(json.class_name)}' model; Sequential and Functional models can be loaded (a subclassed model has no config to rebuild it from)`);
+  }
+}
+
+/** The built model (fresh weights) from a Keras `model.to_json()` object. */
+function modelFromJson(json: Record<string, unknown>): Model {
+  if (json.class_name === 'Sequential') {
+    const seq = sequentialFromConfig(json.config as Record<string, unknown>);
+    buildFromInputShape(seq);
+    return seq;
+  }
+  // Built as it is defined: the traced layer calls create every weight (functional.ts).
+  return functionalFromConfig(json.config as Record<string, unknown>, (e) => deserializeLayer({ class_name: e.class_name, config: e.config }));
+}
+
+/**
+ * A model from Keras's `model.to_json()` file and the weights `model.save_weights('m.weights.h5')` wrote (Keras
+ * `model_from_json` + `load_weights`); compile_config, which to_json includes once the model is compiled,
+ * restores the optimizer and loss unless `compile: false`.
+ */
+export async function loadKerasModelJson(jsonFile: string, weightsFile: string, opts: { compile?: boolean } = {}): Promise<Model> {
+  if (typeof jsonFile !== 'string' || jsonFile === '') fail('loadKerasModelJson', `jsonFile must be the path of a model.to_json() file, got ${describeValue(jsonFile)}`);
+  checkOptions('loadKerasModelJson', opts, ['compile']);
+  checkBoolean('loadKerasModelJson', 'compile', opts.compile);
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(readFileSync(jsonFile, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    return fail('loadKerasModelJson', `cannot read ${jsonFile} as JSON: ${(e as Error).message}`);
+  }
+  if (json === null || typeof json !== 'object') fail('loadKerasModelJson', `${jsonFile} is not a model.to_json() object`);
+  checkModelJson('loadKerasModelJson', json, jsonFile);
+  const model = modelFromJson(json);
+  await loadKerasWeightsH5(model, weightsFile);
   if (opts.compile ?? true) restoreCompile(model, json.compile_config);
   return model;
 }

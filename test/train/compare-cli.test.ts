@@ -1,6 +1,6 @@
 // `lstm-ts compare` (src/cli/lstm-ts.ts), run as a child process the way a user or a CI job runs it:
 //   1. offline against the TF 2.21 reference files: exit 0 and a table with every layer output "ok" (inputs as
-//      .npz and as JSON); with
+//      .npz and as JSON; the model also as model.to_json() + --weights); with
 //      --grads --train-step three tables, --json with all three sections and --report an HTML page with a chart each;
 //   2. a copy of the model with one middle layer perturbed (saved as .keras here): exit 1, the divergence named,
 //      --json with the same verdict, and the notes say it is more than rounding and that the gradients follow;
@@ -55,6 +55,11 @@ describe('train: the lstm-ts compare command', function () {
     const html = readFileSync(report, 'utf8');
     expect(html.match(/<svg /g)?.length).to.equal(3);
     expect(html).to.include('Everything within tolerance.');
+    // the same model as model.to_json() + model.save_weights()
+    const js = cli('compare', path.join(fx, 'masked_stack.json'), '--weights', path.join(fx, 'masked_stack.weights.h5'), '--inputs', path.join(fx, 'masked_stack_inputs.npz'),
+      '--reference', path.join(fx, 'masked_stack_ref.npz'), '--grads', '--train-step');
+    expect(js.status, js.stdout + js.stderr).to.equal(0);
+    expect(js.stdout).to.match(/all 4 outputs within/).and.match(/all 9 gradients within/).and.match(/all 9 values within/);
   });
 
   it('a perturbed middle layer: exit 1 and the divergence named, also in --json', async () => {
@@ -93,6 +98,8 @@ describe('train: the lstm-ts compare command', function () {
       [['compare', m, '--reference', path.join(fx, 'functional_states_ref.npz')], /--reference needs the --inputs it was computed on/],
       [['compare', m, '--seed', 'x'], /--seed must be a non-negative integer/],
       [['compare', m, '--grad-tol', '1'], /--grad-tol must be ABS,REL/],
+      [['compare', path.join(fx, 'masked_stack.json'), '--seed', '1'], /masked_stack\.json \(model\.to_json\(\)\) holds no weights: pass the model\.save_weights\(\) file with --weights/],
+      [['compare', m, '--weights', 'w.weights.h5'], /--weights goes with a MODEL\.json/],
       [['compare', m, '--grads', '--train-stp'], /unknown option --train-stp \(did you mean --train-step\?\)/],
       [['compare', uncompiled, '--train-step', '--seed', '1'], /--train-step needs a compiled model: .*saved without compile\(\)/],
       [['compare', m, '--train-step', '--inputs', xOnly, '--reference', path.join(fx, 'functional_states_ref.npz')], /--train-step with --reference needs the targets the reference used, as target\/0/],
@@ -121,6 +128,10 @@ describe('train: the lstm-ts compare command', function () {
     expect(r.stdout).to.match(/all 4 outputs within/).and.match(/all 12 gradients within/).and.match(/all 13 values within/);
     const saved_ = lt.readNpz(new Uint8Array(readFileSync(saved)));
     expect([...saved_.keys()]).to.deep.equal(['x', 'target/0']);
+    // a model.to_json() + save_weights() pair, live: Keras rebuilds it with model_from_json + load_weights
+    const js = cli('compare', path.join(fx, 'masked_stack.json'), '--weights', path.join(fx, 'masked_stack.weights.h5'), '--python', py, '--grads', '--train-step');
+    expect(js.status, js.stdout + js.stderr).to.equal(0);
+    expect(js.stdout).to.match(/target 0 \[3, 3\]: one-hot rows \(categorical_crossentropy\)/).and.match(/all 9 gradients within/).and.match(/all 9 values within/);
     const x = saved_.get('x')!;
     expect(x.dtype).to.equal('int32');
     expect(Array.from(x.data as Int32Array).slice(6 + 4, 12)).to.deep.equal([0, 0]); // row 1: length 4 of 6

@@ -7,7 +7,7 @@
 //
 //   lstm-ts compare MODEL.keras|MODEL.h5|MODEL.json [--weights W.weights.h5] [--inputs X.npz|X.npy|X.json | --seed N [--save-inputs X.npz]]
 //                   [--reference REF.npz] [--python PATH] [--grads] [--train-step] [--tol ABS,REL]
-//                   [--grad-tol ABS,REL] [--json OUT.json] [--report OUT.html]
+//                   [--grad-tol ABS,REL] [--json OUT.json] [--report OUT.html] [--save-ours OURS.npz]
 //   lstm-ts compare --write-reference-script          prints the Keras-side script
 //
 // Three sections, each with its own first divergence: the layer outputs (call order), with --grads the
@@ -29,7 +29,7 @@ import { loadKerasModel, loadKerasModelJson } from '../train/keras-import.js';
 import { readNpy, readNpz, writeNpz, arraysFromJson, type NpyArray } from '../train/npy.js';
 import {
   traceLayerOutputs, compareOutputs, formatCompareTable, seededInputs, traceGradients, traceTrainStep, seededTargets, compiledLossNames,
-  outputShapes, referenceSections, type Tolerance,
+  outputShapes, referenceSections, type Tolerance, type TracedValue,
 } from '../train/compare.js';
 import { readReferenceMeta, explainDifferences, formatCompareHtml, type CompareSection } from '../train/compare-report.js';
 import type { Model } from '../train/model.js';
@@ -38,6 +38,7 @@ const USAGE = `usage: lstm-ts compare MODEL.keras|MODEL.h5|MODEL.json [--weights
                       [--inputs X.npz|X.npy|X.json | --seed N [--save-inputs X.npz]]
                       [--reference REF.npz] [--python PATH] [--grads] [--train-step]
                       [--tol ABS,REL] [--grad-tol ABS,REL] [--json OUT.json] [--report OUT.html]
+                      [--save-ours OURS.npz]
        lstm-ts compare --write-reference-script
 MODEL.json is Keras's model.to_json(), with the model.save_weights() file as --weights.
 Compares every layer output of MODEL here with Keras's (REF.npz from python/lstm_ts_reference.py, or that script
@@ -46,11 +47,12 @@ an Embedding, padded rows where the first layer masks). --grads: gradients of a 
 weight and float input; --train-step: one train_on_batch of the compiled optimizer and loss (targets: target/0,
 target/1, ... in the inputs file, else seeded for the loss). Exit 0: all within tolerance (--tol, default
 1e-5,1e-5: |d| <= abs + rel*|ref|; --grad-tol for gradients and the step, default 1e-4,1e-4); 1: some are not,
-the first divergence is named; 2: usage or input error.`;
+the first divergence is named; 2: usage or input error. --save-ours writes lstm-ts's values under the same
+names, a reference for another run (--reference OURS.npz).`;
 
 class UsageError extends Error {}
 
-const FLAGS = ['--inputs', '--reference', '--python', '--tol', '--grad-tol', '--json', '--report', '--seed', '--save-inputs', '--weights'];
+const FLAGS = ['--inputs', '--reference', '--python', '--tol', '--grad-tol', '--json', '--report', '--seed', '--save-inputs', '--save-ours', '--weights'];
 const SWITCHES = ['--grads', '--train-step'];
 
 function scriptPath(): string {
@@ -212,9 +214,21 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
     const flags = [...(grads ? ['--grads'] : []), ...(step ? ['--train-step'] : []), ...(opts.weights ? ['--weights', opts.weights] : [])];
     const ref = referenceSections(opts.reference ? readArrays(opts.reference) : liveReference(opts.python ?? 'python3', modelFile, inputs, flags));
     // each section compares with its own part of the reference: a reference written with --grads still passes a run without it
-    const sections: CompareSection[] = [{ name: 'outputs', result: compareOutputs(traceLayerOutputs(model, xs), ref.outputs, tol) }];
-    if (grads) sections.push({ name: 'gradients', result: compareOutputs(traceGradients(model, mi.tensors, mi.names, mi.differentiable), ref.gradients, gradTol) });
-    if (step) sections.push({ name: 'train step', result: compareOutputs(traceTrainStep(model, xs, targets.length === 1 ? targets[0] : targets), ref.trainStep, gradTol) });
+    const traced: TracedValue[][] = [traceLayerOutputs(model, xs)];
+    const sections: CompareSection[] = [{ name: 'outputs', result: compareOutputs(traced[0], ref.outputs, tol) }];
+    if (grads) {
+      traced.push(traceGradients(model, mi.tensors, mi.names, mi.differentiable));
+      sections.push({ name: 'gradients', result: compareOutputs(traced[traced.length - 1], ref.gradients, gradTol) });
+    }
+    if (step) {
+      traced.push(traceTrainStep(model, xs, targets.length === 1 ? targets[0] : targets));
+      sections.push({ name: 'train step', result: compareOutputs(traced[traced.length - 1], ref.trainStep, gradTol) });
+    }
+    if (opts['save-ours']) {
+      // our values under the reference's names: a reference in its own right (another machine, backend or version)
+      writeFileSync(opts['save-ours'], writeNpz(new Map(traced.flat().map((t): [string, NpyArray] => [t.key,
+        { dtype: 'float32', shape: [...t.value.shape], data: Float32Array.from(t.value.data) }]))));
+    }
     const headings: Record<string, { column: string; rows: string }> = {
       outputs: { column: 'layer output', rows: 'outputs' },
       gradients: { column: 'gradient (backward order)', rows: 'gradients' },

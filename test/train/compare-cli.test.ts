@@ -2,6 +2,7 @@
 //   1. offline against the TF 2.21 reference files: exit 0 and a table with every layer output "ok" (inputs as
 //      .npz and as JSON; the model also as model.to_json() + --weights); with
 //      --grads --train-step three tables, --json with all three sections and --report an HTML page with a chart each;
+//      --save-ours writes our values, which a second run of the same model reproduces bit for bit (tolerance 0);
 //   2. a copy of the model with one middle layer perturbed (saved as .keras here): exit 1, the divergence named,
 //      --json with the same verdict, and the notes say it is more than rounding and that the gradients follow;
 //   3. usage errors exit 2 with the reason (unknown option with a "did you mean", --reference without --inputs, bad
@@ -55,6 +56,17 @@ describe('train: the lstm-ts compare command', function () {
     const html = readFileSync(report, 'utf8');
     expect(html.match(/<svg /g)?.length).to.equal(3);
     expect(html).to.include('Everything within tolerance.');
+    // what we computed, saved as a reference: a second run (here the model.to_json() form) compares equal to it
+    const ours = path.join(dir, 'ours.npz');
+    const again = cli('compare', path.join(fx, 'masked_stack.keras'), '--inputs', path.join(fx, 'masked_stack_inputs.npz'), '--reference', path.join(fx, 'masked_stack_ref.npz'),
+      '--grads', '--train-step', '--save-ours', ours);
+    expect(again.status, again.stdout + again.stderr).to.equal(0);
+    const saved = lt.readNpz(readFileSync(ours));
+    expect(saved.size).to.equal(4 + 9 + 9);
+    expect(saved.get('grad/lstm/1')!.shape).to.deep.equal([8, 32]);
+    const self = cli('compare', path.join(fx, 'masked_stack.json'), '--weights', path.join(fx, 'masked_stack.weights.h5'), '--inputs', path.join(fx, 'masked_stack_inputs.npz'),
+      '--reference', ours, '--grads', '--train-step', '--tol', '0,0', '--grad-tol', '0,0');
+    expect(self.status, self.stdout + self.stderr).to.equal(0);
     // the same model as model.to_json() + model.save_weights()
     const js = cli('compare', path.join(fx, 'masked_stack.json'), '--weights', path.join(fx, 'masked_stack.weights.h5'), '--inputs', path.join(fx, 'masked_stack_inputs.npz'),
       '--reference', path.join(fx, 'masked_stack_ref.npz'), '--grads', '--train-step');

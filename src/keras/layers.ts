@@ -6,3 +6,6 @@ export { Layer, type LayerArgs, type CallArgs } from './engine/layer.js';
 export * from './layers/recurrent/index.js';
 export * from './layers/merging/index.js';
 export * from './layers/reshaping/index.js';
+export * from './layers/convolutional/conv1d.js';
+export * from './layers/pooling/pooling1d.js';
+export * from './layers/reshaping/sequence1d.js';

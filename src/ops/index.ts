@@ -9,3 +9,4 @@ export * from './sequence.js';
 export * from './select.js';
 export * from './gather.js';
 export * from './dropout.js';
+export * from './conv.js';

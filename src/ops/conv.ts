@@ -1,0 +1,225 @@
+// 1-D convolution and pooling over [B, L, C] (channels last), forward and backward side by side.
+//
+// conv1d: y[b, o, f] = Σ_{k<K} Σ_{c<Cg} x[b, o·s + k·d − padLeft, g·Cg + c] · w[k, c, f],  g = ⌊f / Fg⌋
+// (TF's conv with explicit zero padding; Keras's Conv1D chooses padLeft/padRight for valid / same / causal,
+// keras-layers.md §4.1). It runs as GEMMs on an im2col matrix, as TF's CPU and cuDNN's IMPLICIT_GEMM do:
+//   cols[b·Lout + o, k·Cg + c] = x[b, o·s + k·d − padLeft, g·Cg + c]   (0 in the padding)
+//   Y_g = cols_g · W_g                      [B·Lout, Fg] = [B·Lout, K·Cg] · [K·Cg, Fg]
+// Backward: dW_g = cols_gᵀ · dY_g; dcols_g = dY_g · W_gᵀ, scattered back into dx (col2im, the adjoint of im2col).
+//
+// pool1d: max or average over windows of `pool` steps, stride s, with padLeft/padRight outside the input. As TF's
+// pooling ops: padded positions never win a max, and an average divides by the number of real positions in its
+// window only (keras-layers.md §4.2). Max backward sends each output's gradient to the first maximum of its
+// window (TF's MaxPoolGrad on ties: checked against TF in the fixtures); average backward spreads it evenly.
+
+import { Tensor, allocate, type TypedArray } from '../tensor/tensor.js';
+import { fail, shapeStr } from '../tensor/shape.js';
+import { record } from '../autograd/node.js';
+import { gemm, gemmNT, gemmTN } from './gemm.js';
+
+export interface Conv1dOptions {
+  stride?: number;
+  dilation?: number;
+  /** Zero steps before the input (Keras 'same' / 'causal' choose them). */
+  padLeft?: number;
+  padRight?: number;
+  groups?: number;
+}
+
+/** Output length of a 1-D window op: ⌊(L + pads − d·(K−1) − 1) / s⌋ + 1. */
+export function windowOutputLength(L: number, K: number, stride: number, dilation: number, padLeft: number, padRight: number): number {
+  return Math.floor((L + padLeft + padRight - dilation * (K - 1) - 1) / stride) + 1;
+}
+
+const posInt = (op: string, name: string, v: number, min: number) => {
+  if (!Number.isInteger(v) || v < min) fail(op, `${name} must be an integer ≥ ${min}, got ${v}`);
+  return v;
+};
+
+/** cols[(b·Lout + o)·(K·Cg) + k·Cg + c] = x[b, o·s + k·d − padLeft, g·Cg + c], zero outside the input. */
+function im2col(x: TypedArray, B: number, L: number, C: number, g: number, Cg: number, K: number, Lout: number, s: number, d: number, pl: number, cols: TypedArray): void {
+  const row = K * Cg;
+  for (let b = 0; b < B; b++) {
+    for (let o = 0; o < Lout; o++) {
+      const base = (b * Lout + o) * row;
+      for (let k = 0; k < K; k++) {
+        const t = o * s + k * d - pl;
+        const dst = base + k * Cg;
+        if (t < 0 || t >= L) {
+          for (let c = 0; c < Cg; c++) cols[dst + c] = 0;
+        } else {
+          const src = (b * L + t) * C + g * Cg;
+          for (let c = 0; c < Cg; c++) cols[dst + c] = x[src + c];
+        }
+      }
+    }
+  }
+}
+
+/** The adjoint of im2col: dx[b, o·s + k·d − padLeft, g·Cg + c] += dcols[...] (in o, k order). */
+function col2im(dcols: TypedArray, B: number, L: number, C: number, g: number, Cg: number, K: number, Lout: number, s: number, d: number, pl: number, dx: TypedArray): void {
+  const row = K * Cg;
+  for (let b = 0; b < B; b++) {
+    for (let o = 0; o < Lout; o++) {
+      const base = (b * Lout + o) * row;
+      for (let k = 0; k < K; k++) {
+        const t = o * s + k * d - pl;
+        if (t < 0 || t >= L) continue;
+        const dst = (b * L + t) * C + g * Cg;
+        const src = base + k * Cg;
+        for (let c = 0; c < Cg; c++) dx[dst + c] += dcols[src + c];
+      }
+    }
+  }
+}
+
+/** Columns f0 .. f0+n of a [rows, F] matrix as a dense [rows, n] copy (a group's kernel). */
+function columns(a: TypedArray, rows: number, F: number, f0: number, n: number): TypedArray {
+  if (n === F) return a;
+  const out = new (a.constructor as { new (len: number): TypedArray })(rows * n);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < n; j++) out[r * n + j] = a[r * F + f0 + j];
+  return out;
+}
+
+/** Writes a dense [rows, n] block into columns f0 .. f0+n of a [rows, F] matrix. */
+function putColumns(src: TypedArray, dst: TypedArray, rows: number, F: number, f0: number, n: number): void {
+  for (let r = 0; r < rows; r++) for (let j = 0; j < n; j++) dst[r * F + f0 + j] = src[r * n + j];
+}
+
+/**
+ * 1-D convolution of x [B, L, C_in] with kernel w [K, C_in/groups, F] (Keras's layout) → [B, Lout, F], as TF's
+ * conv with explicit zero padding (no bias, no activation: the layer adds them).
+ */
+export function conv1d(x: Tensor, w: Tensor, opts: Conv1dOptions = {}): Tensor {
+  const op = 'conv1d';
+  if (x.rank !== 3) fail(op, `x must be [batch, steps, channels], got ${shapeStr(x.shape)}`);
+  if (w.rank !== 3) fail(op, `kernel must be [kernel_size, channels/groups, filters], got ${shapeStr(w.shape)}`);
+  if (x.dtype !== w.dtype) fail(op, `x is ${x.dtype} but the kernel is ${w.dtype}`);
+  const s = posInt(op, 'stride', opts.stride ?? 1, 1);
+  const d = posInt(op, 'dilation', opts.dilation ?? 1, 1);
+  const pl = posInt(op, 'padLeft', opts.padLeft ?? 0, 0);
+  const pr = posInt(op, 'padRight', opts.padRight ?? 0, 0);
+  const G = posInt(op, 'groups', opts.groups ?? 1, 1);
+  const [B, L, C] = x.shape;
+  const [K, Cg, F] = w.shape;
+  if (C % G !== 0 || C / G !== Cg) fail(op, `x has ${C} channels; with groups=${G} the kernel needs ${C / G} input channels per group, it has ${Cg} (kernel ${shapeStr(w.shape)})`);
+  if (F % G !== 0) fail(op, `filters (${F}) must be divisible by groups (${G})`);
+  const Lout = windowOutputLength(L, K, s, d, pl, pr);
+  if (Lout <= 0) fail(op, `the output would have ${Lout} steps: ${L} steps + padding ${pl}+${pr} are shorter than the dilated kernel ${d * (K - 1) + 1}`);
+  const Fg = F / G;
+  const M = B * Lout;
+  const R = K * Cg;
+  const colsPerGroup: TypedArray[] = [];
+  const out = allocate(x.dtype, M * F);
+  const tmp = G > 1 ? allocate(x.dtype, M * Fg) : null;
+  for (let g = 0; g < G; g++) {
+    const cols = allocate(x.dtype, M * R);
+    im2col(x.data, B, L, C, g, Cg, K, Lout, s, d, pl, cols);
+    colsPerGroup.push(cols);
+    const wg = columns(w.data, R, F, g * Fg, Fg);
+    if (tmp === null) gemm(cols, 0, wg, 0, out, 0, M, R, F, false);
+    else {
+      gemm(cols, 0, wg, 0, tmp, 0, M, R, Fg, false);
+      putColumns(tmp, out, M, F, g * Fg, Fg);
+    }
+  }
+  const y = new Tensor(out, [B, Lout, F]);
+  return record(op, [x, w], y, (gy) => {
+    const gyG = (g: number) => columns(gy.data, M, F, g * Fg, Fg);
+    let gx: Tensor | null = null;
+    let gw: Tensor | null = null;
+    if (x.requiresGrad) {
+      const dx = allocate(x.dtype, x.size);
+      const dcols = allocate(x.dtype, M * R);
+      for (let g = 0; g < G; g++) {
+        gemmNT(gyG(g), 0, columns(w.data, R, F, g * Fg, Fg), 0, dcols, 0, M, Fg, R, false);
+        col2im(dcols, B, L, C, g, Cg, K, Lout, s, d, pl, dx);
+      }
+      gx = new Tensor(dx, x.shape);
+    }
+    if (w.requiresGrad) {
+      const dw = allocate(w.dtype, w.size);
+      const dwg = G > 1 ? allocate(w.dtype, R * Fg) : null;
+      for (let g = 0; g < G; g++) {
+        if (dwg === null) gemmTN(colsPerGroup[g], 0, gy.data, 0, dw, 0, R, M, F, false);
+        else {
+          gemmTN(colsPerGroup[g], 0, gyG(g), 0, dwg, 0, R, M, Fg, false);
+          putColumns(dwg, dw, R, F, g * Fg, Fg);
+        }
+      }
+      gw = new Tensor(dw, w.shape);
+    }
+    return [gx, gw];
+  }, { saved: [w] }); // backward reads the kernel and its own im2col copies of x, not x or y
+}
+
+export interface Pool1dOptions {
+  kind: 'max' | 'avg';
+  pool: number;
+  stride?: number;
+  padLeft?: number;
+  padRight?: number;
+}
+
+/** Max or average pooling of x [B, L, C] over windows of `pool` steps → [B, Lout, C] (TF semantics, above). */
+export function pool1d(x: Tensor, opts: Pool1dOptions): Tensor {
+  const op = `${opts.kind}Pool1d`;
+  if (x.rank !== 3) fail(op, `x must be [batch, steps, channels], got ${shapeStr(x.shape)}`);
+  if (opts.kind !== 'max' && opts.kind !== 'avg') fail('pool1d', `kind must be 'max' or 'avg', got ${String(opts.kind)}`);
+  const P = posInt(op, 'pool', opts.pool, 1);
+  const s = posInt(op, 'stride', opts.stride ?? P, 1);
+  const pl = posInt(op, 'padLeft', opts.padLeft ?? 0, 0);
+  const pr = posInt(op, 'padRight', opts.padRight ?? 0, 0);
+  const [B, L, C] = x.shape;
+  const Lout = windowOutputLength(L, P, s, 1, pl, pr);
+  if (Lout <= 0) fail(op, `the output would have ${Lout} steps: ${L} steps + padding ${pl}+${pr} are shorter than the pool size ${P}`);
+  const xd = x.data;
+  const out = allocate(x.dtype, B * Lout * C);
+  const isMax = opts.kind === 'max';
+  // per output: the input step of the window's first maximum (max), or the window's real range (avg)
+  const arg = isMax ? new Int32Array(B * Lout * C) : null;
+  const lo = (o: number) => Math.max(0, o * s - pl);
+  const hi = (o: number) => Math.min(L, o * s - pl + P);
+  for (let b = 0; b < B; b++) {
+    for (let o = 0; o < Lout; o++) {
+      const t0 = lo(o), t1 = hi(o);
+      if (t1 <= t0) fail(op, `window ${o} holds only padding (pool ${P}, padding ${pl}+${pr})`);
+      for (let c = 0; c < C; c++) {
+        const yi = (b * Lout + o) * C + c;
+        if (isMax) {
+          let best = xd[(b * L + t0) * C + c], at = t0;
+          for (let t = t0 + 1; t < t1; t++) {
+            const v = xd[(b * L + t) * C + c];
+            if (v > best || (Number.isNaN(v) && !Number.isNaN(best))) { best = v; at = t; }
+          }
+          out[yi] = best;
+          arg![yi] = at;
+        } else {
+          // summed in window order (in double, rounded once by the store), divided by the real count
+          let acc = 0;
+          for (let t = t0; t < t1; t++) acc += xd[(b * L + t) * C + c];
+          out[yi] = acc / (t1 - t0);
+        }
+      }
+    }
+  }
+  const y = new Tensor(out, [B, Lout, C]);
+  return record(op, [x], y, (gy) => {
+    const dx = allocate(x.dtype, x.size);
+    const g = gy.data;
+    for (let b = 0; b < B; b++) {
+      for (let o = 0; o < Lout; o++) {
+        const t0 = lo(o), t1 = hi(o);
+        for (let c = 0; c < C; c++) {
+          const yi = (b * Lout + o) * C + c;
+          if (isMax) dx[(b * L + arg![yi]) * C + c] += g[yi];
+          else {
+            const share = g[yi] / (t1 - t0);
+            for (let t = t0; t < t1; t++) dx[(b * L + t) * C + c] += share;
+          }
+        }
+      }
+    }
+    return [new Tensor(dx, x.shape)];
+  }, { saved: [] });
+}

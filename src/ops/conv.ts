@@ -2,7 +2,9 @@
 //
 // conv1d: y[b, o, f] = Σ_{k<K} Σ_{c<Cg} x[b, o·s + k·d − padLeft, g·Cg + c] · w[k, c, f],  g = ⌊f / Fg⌋
 // (TF's conv with explicit zero padding; Keras's Conv1D chooses padLeft/padRight for valid / same / causal,
-// keras-layers.md §4.1). It runs as GEMMs on an im2col matrix, as TF's CPU and cuDNN's IMPLICIT_GEMM do:
+// keras-layers.md §4.1). Stride 1 with one group (most sequence models) runs as K accumulated GEMMs over
+// row-shifted views of the padded input (conv1dShifted below). Otherwise it runs as GEMMs on an im2col matrix,
+// as TF's CPU and cuDNN's IMPLICIT_GEMM do:
 //   cols[b·Lout + o, k·Cg + c] = x[b, o·s + k·d − padLeft, g·Cg + c]   (0 in the padding)
 //   Y_g = cols_g · W_g                      [B·Lout, Fg] = [B·Lout, K·Cg] · [K·Cg, Fg]
 // Backward: dW_g = cols_gᵀ · dY_g; dcols_g = dY_g · W_gᵀ, scattered back into dx (col2im, the adjoint of im2col).
@@ -39,18 +41,24 @@ const posInt = (op: string, name: string, v: number, min: number) => {
 /** cols[(b·Lout + o)·(K·Cg) + k·Cg + c] = x[b, o·s + k·d − padLeft, g·Cg + c], zero outside the input. */
 function im2col(x: TypedArray, B: number, L: number, C: number, g: number, Cg: number, K: number, Lout: number, s: number, d: number, pl: number, cols: TypedArray): void {
   const row = K * Cg;
+  // With one group and no dilation, the K steps of a window are one contiguous run of x ([K, C] rows): one
+  // copy per window (typed-array set is a memcpy); otherwise one copy of Cg channels per tap. `cols` arrives
+  // zero-filled, so taps in the padding are left alone.
+  const whole = Cg === C && d === 1;
   for (let b = 0; b < B; b++) {
     for (let o = 0; o < Lout; o++) {
       const base = (b * Lout + o) * row;
+      const t0 = o * s - pl;
+      if (whole && t0 >= 0 && t0 + K <= L) {
+        const src = (b * L + t0) * C;
+        cols.set(x.subarray(src, src + row), base);
+        continue;
+      }
       for (let k = 0; k < K; k++) {
-        const t = o * s + k * d - pl;
-        const dst = base + k * Cg;
-        if (t < 0 || t >= L) {
-          for (let c = 0; c < Cg; c++) cols[dst + c] = 0;
-        } else {
-          const src = (b * L + t) * C + g * Cg;
-          for (let c = 0; c < Cg; c++) cols[dst + c] = x[src + c];
-        }
+        const t = t0 + k * d;
+        if (t < 0 || t >= L) continue;
+        const src = (b * L + t) * C + g * Cg;
+        cols.set(x.subarray(src, src + Cg), base + k * Cg);
       }
     }
   }
@@ -106,6 +114,7 @@ export function conv1d(x: Tensor, w: Tensor, opts: Conv1dOptions = {}): Tensor {
   if (F % G !== 0) fail(op, `filters (${F}) must be divisible by groups (${G})`);
   const Lout = windowOutputLength(L, K, s, d, pl, pr);
   if (Lout <= 0) fail(op, `the output would have ${Lout} steps: ${L} steps + padding ${pl}+${pr} are shorter than the dilated kernel ${d * (K - 1) + 1}`);
+  if (s === 1 && G === 1) return conv1dShifted(x, w, d, pl, pr, Lout);
   const Fg = F / G;
   const M = B * Lout;
   const R = K * Cg;
@@ -151,6 +160,47 @@ export function conv1d(x: Tensor, w: Tensor, opts: Conv1dOptions = {}): Tensor {
     }
     return [gx, gw];
   }, { saved: [w] }); // backward reads the kernel and its own im2col copies of x, not x or y
+}
+
+/**
+ * Stride 1, one group: no im2col. With x zero-padded once into xpad [B, Lp = L + pads, C] and its rows
+ * flattened, output row r = b·Lp + o is Σ_k xpad[r + k·d] · W_k, so the whole convolution is K GEMMs
+ * [B·Lp − d(K−1), C] · [C, F] over row-shifted views of xpad, accumulated; rows with o ≥ Lout straddle two
+ * sequences and are dropped. That moves B·Lp·C values instead of im2col's B·Lout·K·C (measured in
+ * docs/benchmarks.md "Conv1D"). Backward mirrors it: dW_k = xpad[shift k]ᵀ · dYpad and dxpad[shift k] +=
+ * dYpad · W_kᵀ, with dYpad zero on the dropped rows (so they contribute nothing).
+ */
+function conv1dShifted(x: Tensor, w: Tensor, d: number, pl: number, pr: number, Lout: number): Tensor {
+  const [B, L, C] = x.shape;
+  const [K, , F] = w.shape;
+  const Lp = L + pl + pr;
+  const rows = B * Lp - d * (K - 1);
+  const xpad = allocate(x.dtype, B * Lp * C);
+  for (let b = 0; b < B; b++) xpad.set(x.data.subarray(b * L * C, (b + 1) * L * C), (b * Lp + pl) * C);
+  const all = allocate(x.dtype, B * Lp * F);
+  for (let k = 0; k < K; k++) gemm(xpad, k * d * C, w.data, k * C * F, all, 0, rows, C, F, k > 0);
+  const out = allocate(x.dtype, B * Lout * F);
+  for (let b = 0; b < B; b++) out.set(all.subarray(b * Lp * F, (b * Lp + Lout) * F), b * Lout * F);
+  const y = new Tensor(out, [B, Lout, F]);
+  return record('conv1d', [x, w], y, (gy) => {
+    const dyPad = allocate(gy.dtype, B * Lp * F);
+    for (let b = 0; b < B; b++) dyPad.set(gy.data.subarray(b * Lout * F, (b + 1) * Lout * F), b * Lp * F);
+    let gx: Tensor | null = null;
+    let gw: Tensor | null = null;
+    if (x.requiresGrad) {
+      const dxPad = allocate(x.dtype, B * Lp * C);
+      for (let k = 0; k < K; k++) gemmNT(dyPad, 0, w.data, k * C * F, dxPad, k * d * C, rows, F, C, true);
+      const dx = allocate(x.dtype, x.size);
+      for (let b = 0; b < B; b++) dx.set(dxPad.subarray((b * Lp + pl) * C, (b * Lp + pl + L) * C), b * L * C);
+      gx = new Tensor(dx, x.shape);
+    }
+    if (w.requiresGrad) {
+      const dw = allocate(w.dtype, w.size);
+      for (let k = 0; k < K; k++) gemmTN(xpad, k * d * C, dyPad, 0, dw, k * C * F, C, rows, F, false);
+      gw = new Tensor(dw, w.shape);
+    }
+    return [gx, gw];
+  }, { saved: [w] }); // backward reads the kernel and its own padded copy of x
 }
 
 export interface Pool1dOptions {

@@ -11,7 +11,8 @@
 //   3. Keras's refusals with its messages (strides with dilation, filters or input channels not divisible by
 //      groups, a 'valid' output of no steps);
 //   4. float64 central finite differences for conv1d and pool1d (padding, stride, dilation, groups);
-//   5. a masked input to Conv1D: Keras's "destroy the mask" warning and no output mask.
+//   5. a masked input to Conv1D or GlobalMaxPooling1D: Keras's "destroy the mask" warning, no output mask, and
+//      GlobalMaxPooling1D takes the max over the masked steps too (keras-layers.md §4.3).
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import * as lt from '../../src/index.js';
@@ -127,5 +128,17 @@ describe('keras layers: Conv1D, pooling, UpSampling1D / ZeroPadding1D / Cropping
       console.warn = orig;
     }
     expect(warned.join('\n')).to.match(/Layer 'c' \(of type Conv1D\) was passed an input with a mask attached to it\. However, this layer does not support masking and will therefore destroy the mask information/);
+    // GlobalMaxPooling1D has no mask support in Keras 3 either: warned, and the masked steps count
+    warned.length = 0;
+    console.warn = (...a: unknown[]): void => { warned.push(a.map(String).join(' ')); };
+    try {
+      const gmp = new lt.keras.layers.GlobalMaxPooling1D({ name: 'g' });
+      const z = lt.tensor([[[-1], [-2], [5]]]);
+      lt.keras.setKerasMask(z, lt.tensor([[1, 1, 0]]));
+      expect(Array.from((gmp.apply(z) as lt.Tensor).data)).to.deep.equal([5]);
+    } finally {
+      console.warn = orig;
+    }
+    expect(warned.join('\n')).to.match(/Layer 'g' \(of type GlobalMaxPooling1D\) was passed an input with a mask/);
   });
 });

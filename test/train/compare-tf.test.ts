@@ -6,7 +6,8 @@
 //      (the same names, in Keras's keras_history convention) within |Δ| ≤ 1e-5 + 1e-5·|ref|;
 //   2. traceGradients gives the reference's gradients for every trainable weight (Keras's trainable_weights
 //      order per layer, in backward order) and float input, and traceTrainStep (SGD with momentum, RMSprop, Adam
-//      on MSE, sparse and dense categorical cross-entropy) the loss and every weight after the step, within
+//      on MSE, sparse and dense categorical cross-entropy; the fourth model is a CNN-LSTM with Conv1D, pooling,
+//      padding, up-sampling and cropping) the loss and every weight after the step, within
 //      1e-4 + 1e-4·|ref| (the CLI's --grad-tol default) — and the worst difference is printed, in fact ≤ 3e-7;
 //   3. planted divergence against the TF reference: one middle layer's weights perturbed here, and the comparison
 //      names exactly that layer as the first divergence, with every layer before it still within tolerance.
@@ -38,6 +39,7 @@ describe('train: layer-by-layer parity with Keras (TF 2.21 reference files)', ()
     ['functional_states', ['d1/0/0', 'enc/0/0', 'enc/0/1', 'enc/0/2', 'shared/0/0', 'rep/0/0', 'shared/1/0', 'sum/0/0'], [['shared', 2], ['enc', 3], ['d1', 2]]],
     ['masked_bidirectional', ['emb/0/0', 'bi/0/0', 'lstm/0/0', 'out/0/0'], [['out', 2], ['lstm', 3], ['bi', 6], ['emb', 1]]],
     ['masked_stack', ['mask/0/0', 'lstm/0/0', 'srnn/0/0', 'out/0/0'], [['out', 2], ['srnn', 3], ['lstm', 3]]],
+    ['conv_lstm', ['pad/0/0', 'conv/0/0', 'pool/0/0', 'up/0/0', 'crop/0/0', 'lstm/0/0', 'gap/0/0', 'out/0/0'], [['out', 2], ['lstm', 3], ['conv', 2]]],
   ] as const) {
     it(`${name}: every layer output equals Keras's (${keys.length} outputs, |Δ| ≤ 1e-5 + 1e-5·|ref|)`, async () => {
       const { model, x, outputs: ref } = await load(name);

@@ -7,6 +7,7 @@ import { fail } from '../../tensor/shape.js';
 import { optionKeys, checkClassOptions, checkString, checkBoolean, checkNumber } from '../../util/options.js';
 import { checkReduction, combineWeights, reduceLoss, type Reduction } from './reduction.js';
 import * as fns from './functions.js';
+import * as more from './more.js';
 
 export interface LossArgs {
   reduction?: Reduction | 'mean';
@@ -163,6 +164,76 @@ export class SparseCategoricalCrossentropy extends Loss {
   }
 }
 
+/** A Keras loss whose config is only {name, reduction}: a per-sample function and its Keras default name. */
+function simpleLoss(className: string, defaultName: string, fn: (yTrue: Tensor, yPred: Tensor) => Tensor) {
+  const C = class extends Loss {
+    static readonly optionKeys = optionKeys<LossArgs>(LOSS_OPTIONS);
+    constructor(args: LossArgs = {}) {
+      super(args, defaultName);
+    }
+    call(yTrue: Tensor, yPred: Tensor): Tensor {
+      return fn(yTrue, yPred);
+    }
+    static fromConfig(cfg: JsonConfig): Loss {
+      return new C({ name: cfg.name as string, reduction: cfg.reduction as Reduction });
+    }
+  };
+  Object.defineProperty(C, 'name', { value: className });
+  return C;
+}
+
+export const LogCosh = simpleLoss('LogCosh', 'log_cosh', more.logCosh);
+export const Poisson = simpleLoss('Poisson', 'poisson', more.poisson);
+export const MeanSquaredLogarithmicError = simpleLoss('MeanSquaredLogarithmicError', 'mean_squared_logarithmic_error', more.meanSquaredLogarithmicError);
+export const MeanAbsolutePercentageError = simpleLoss('MeanAbsolutePercentageError', 'mean_absolute_percentage_error', more.meanAbsolutePercentageError);
+export const KLDivergence = simpleLoss('KLDivergence', 'kl_divergence', more.klDivergence);
+export const Hinge = simpleLoss('Hinge', 'hinge', more.hinge);
+export const SquaredHinge = simpleLoss('SquaredHinge', 'squared_hinge', more.squaredHinge);
+export const CategoricalHinge = simpleLoss('CategoricalHinge', 'categorical_hinge', more.categoricalHinge);
+
+export interface CosineSimilarityArgs extends LossArgs {
+  /** Only −1 (Keras's default; Keras's get_config does not even keep it). */
+  axis?: number;
+}
+
+/** Keras CosineSimilarity: −cos(y_true, y_pred) over the last axis (−1 = same direction). */
+export class CosineSimilarity extends Loss {
+  static readonly optionKeys = optionKeys<CosineSimilarityArgs>({ ...LOSS_OPTIONS, axis: true });
+  constructor(args: CosineSimilarityArgs = {}) {
+    super(args, 'cosine_similarity');
+    checkAxis('CosineSimilarity', args.axis);
+  }
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    return more.cosineSimilarity(yTrue, yPred);
+  }
+  static fromConfig(cfg: JsonConfig): CosineSimilarity {
+    return new CosineSimilarity({ name: cfg.name as string, reduction: cfg.reduction as Reduction });
+  }
+}
+
+export interface HuberArgs extends LossArgs {
+  delta?: number;
+}
+
+/**
+ * Keras Huber(delta=1). Keras's get_config returns only {name, reduction}: delta is lost on a round trip
+ * (keras-layers.md §8.2), and so it is here, to load what Keras saved the way Keras loads it.
+ */
+export class Huber extends Loss {
+  static readonly optionKeys = optionKeys<HuberArgs>({ ...LOSS_OPTIONS, delta: true });
+  readonly delta: number;
+  constructor(args: HuberArgs = {}) {
+    super(args, 'huber_loss');
+    this.delta = checkNumber('Huber', 'delta', args.delta, { min: 0 }) ?? 1;
+  }
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    return more.huber(yTrue, yPred, this.delta);
+  }
+  static fromConfig(cfg: JsonConfig): Huber {
+    return new Huber({ name: cfg.name as string, reduction: cfg.reduction as Reduction });
+  }
+}
+
 const BY_NAME: Record<string, () => Loss> = {
   mse: () => new MeanSquaredError(),
   mean_squared_error: () => new MeanSquaredError(),
@@ -176,6 +247,19 @@ const BY_NAME: Record<string, () => Loss> = {
   CategoricalCrossentropy: () => new CategoricalCrossentropy(),
   sparse_categorical_crossentropy: () => new SparseCategoricalCrossentropy(),
   SparseCategoricalCrossentropy: () => new SparseCategoricalCrossentropy(),
+  // keras/src/losses/__init__.py ALL_OBJECTS and their aliases
+  huber: () => new Huber(), huber_loss: () => new Huber(), Huber: () => new Huber(),
+  log_cosh: () => new LogCosh(), logcosh: () => new LogCosh(), LogCosh: () => new LogCosh(),
+  poisson: () => new Poisson(), Poisson: () => new Poisson(),
+  msle: () => new MeanSquaredLogarithmicError(), MSLE: () => new MeanSquaredLogarithmicError(),
+  mean_squared_logarithmic_error: () => new MeanSquaredLogarithmicError(), MeanSquaredLogarithmicError: () => new MeanSquaredLogarithmicError(),
+  mape: () => new MeanAbsolutePercentageError(), MAPE: () => new MeanAbsolutePercentageError(),
+  mean_absolute_percentage_error: () => new MeanAbsolutePercentageError(), MeanAbsolutePercentageError: () => new MeanAbsolutePercentageError(),
+  kl_divergence: () => new KLDivergence(), kld: () => new KLDivergence(), KLD: () => new KLDivergence(), KLDivergence: () => new KLDivergence(),
+  cosine_similarity: () => new CosineSimilarity(), CosineSimilarity: () => new CosineSimilarity(),
+  hinge: () => new Hinge(), Hinge: () => new Hinge(),
+  squared_hinge: () => new SquaredHinge(), SquaredHinge: () => new SquaredHinge(),
+  categorical_hinge: () => new CategoricalHinge(), CategoricalHinge: () => new CategoricalHinge(),
 };
 
 const FROM_CONFIG: Record<string, (cfg: JsonConfig) => Loss> = {
@@ -184,6 +268,16 @@ const FROM_CONFIG: Record<string, (cfg: JsonConfig) => Loss> = {
   BinaryCrossentropy: BinaryCrossentropy.fromConfig,
   CategoricalCrossentropy: CategoricalCrossentropy.fromConfig,
   SparseCategoricalCrossentropy: SparseCategoricalCrossentropy.fromConfig,
+  Huber: Huber.fromConfig,
+  LogCosh: LogCosh.fromConfig,
+  Poisson: Poisson.fromConfig,
+  MeanSquaredLogarithmicError: MeanSquaredLogarithmicError.fromConfig,
+  MeanAbsolutePercentageError: MeanAbsolutePercentageError.fromConfig,
+  KLDivergence: KLDivergence.fromConfig,
+  CosineSimilarity: CosineSimilarity.fromConfig,
+  Hinge: Hinge.fromConfig,
+  SquaredHinge: SquaredHinge.fromConfig,
+  CategoricalHinge: CategoricalHinge.fromConfig,
 };
 
 /** keras.losses.get: a Loss instance, a Keras name ('mse', 'binary_crossentropy', ...), or a serialized config. */

@@ -37,7 +37,7 @@ function attachedLogits(op: string, yPred: Tensor, predKept: boolean, fromLogits
   return lg;
 }
 
-function checkTensors(op: string, yTrue: unknown, yPred: unknown): void {
+export function checkTensors(op: string, yTrue: unknown, yPred: unknown): void {
   if (!(yTrue instanceof Tensor)) fail(op, 'y_true must be a Tensor');
   if (!(yPred instanceof Tensor)) fail(op, 'y_pred must be a Tensor');
 }
@@ -47,7 +47,7 @@ function checkTensors(op: string, yTrue: unknown, yPred: unknown): void {
  * prediction arrays, row r starting at c0 = r·C); `grad(r, t, p, c0, C, gOut, gp)` adds the row's gradient
  * scaled by gOut into gp.
  */
-function rowwise(
+export function rowwise(
   op: string,
   yTrue: Tensor,
   yPred: Tensor,

@@ -2,5 +2,10 @@
 export { meanSquaredError, meanAbsoluteError, binaryCrossentropy, categoricalCrossentropy, sparseCategoricalCrossentropy } from './functions.js';
 export type { BinaryCrossentropyOptions, CategoricalCrossentropyOptions, SparseCategoricalCrossentropyOptions } from './functions.js';
 export { Loss, MeanSquaredError, MeanAbsoluteError, BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy, get } from './classes.js';
+export {
+  Huber, LogCosh, Poisson, MeanSquaredLogarithmicError, MeanAbsolutePercentageError, KLDivergence, CosineSimilarity, Hinge, SquaredHinge, CategoricalHinge,
+  type HuberArgs, type CosineSimilarityArgs,
+} from './classes.js';
+export { huber, logCosh, poisson, meanSquaredLogarithmicError, meanAbsolutePercentageError, klDivergence, cosineSimilarity, hinge, squaredHinge, categoricalHinge } from './more.js';
 export type { LossArgs, CrossentropyArgs, SparseCrossentropyArgs, LossApplyOptions } from './classes.js';
 export { reduceLoss, type Reduction } from './reduction.js';

@@ -69,6 +69,20 @@ describe('train: layer-by-layer parity with Keras (TF 2.21 reference files)', ()
     });
   }
 
+  // Conv1D → LSTM → Dense compiled with each loss issue #15 added: the training step with that loss (Adam)
+  for (const loss of ['huber', 'kld', 'categorical_hinge', 'cosine_similarity', 'poisson']) {
+    it(`loss_${loss}: outputs, gradients and one Adam step on ${loss} equal Keras's`, async () => {
+      const { model, x, y, outputs, gradients, trainStep } = await load(`loss_${loss}`);
+      for (const [ours, ref, t] of [[lt.traceLayerOutputs(model, x), outputs, tol], [lt.traceGradients(model, [x], ['x'], [true]), gradients, gradTol],
+        [lt.traceTrainStep(model, x, y), trainStep, gradTol]] as const) {
+        const res = lt.compareOutputs(ours, ref, t);
+        if (!res.ok) console.log(lt.formatCompareTable(res));
+        expect(res.firstDivergence).to.equal(null);
+        expect(res.rows.length).to.equal(ref.size);
+      }
+    });
+  }
+
   it('planted divergence against the TF reference: perturbing the Bidirectional GRU names exactly it', async () => {
     const { model, x, outputs: ref } = await load('masked_bidirectional');
     const bi = model.layers.find((l) => l.name === 'bi')!;

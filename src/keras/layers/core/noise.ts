@@ -18,14 +18,10 @@ import { Random, getGlobalRandom } from '../../../tensor/random.js';
 import { dropout as dropoutOp, dropoutMask } from '../../../ops/dropout.js';
 import { mul, add } from '../../../ops/arithmetic.js';
 import { Layer, baseArgsFromConfig, LAYER_OPTIONS, type LayerArgs, type CallArgs } from '../../engine/layer.js';
+import { singleInput } from '../../engine/single-input.js';
 import { registerLayerClass } from '../../engine/registry.js';
 import { L1L2 } from '../../regularizers.js';
 import { optionKeys, checkNumber } from '../../../util/options.js';
-
-function one(layer: Layer, inputs: Tensor | Tensor[]): Tensor {
-  if (Array.isArray(inputs) && inputs.length !== 1) fail(layer.name, `expects one input, got ${inputs.length}`);
-  return Array.isArray(inputs) ? inputs[0] : inputs;
-}
 
 /** Keras's rate check (Dropout, GaussianDropout, AlphaDropout): a float in [0, 1]. */
 function rateArg(cls: string, rate: unknown): number {
@@ -62,7 +58,7 @@ export class SpatialDropout1D extends Layer {
     this.supportsMasking = true;
   }
   call(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor {
-    const x = one(this, inputs);
+    const x = singleInput(this, inputs);
     // InputSpec(ndim=3)
     if (x.rank !== 3) fail(this.name, `Input of layer '${this.name}' is incompatible with the layer: expected ndim=3, found ndim=${x.rank}. Full shape received: ${shapeStr(x.shape)}`);
     if (!kwargs.training || this.rate === 0) return x;
@@ -101,7 +97,7 @@ export class GaussianNoise extends Layer {
     this.supportsMasking = true;
   }
   call(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor {
-    const x = one(this, inputs);
+    const x = singleInput(this, inputs);
     if (!kwargs.training || this.stddev === 0) return x;
     return add(x, drawn([...x.shape], x.dtype, () => this.stddev * this.rng.normal()));
   }
@@ -132,7 +128,7 @@ export class GaussianDropout extends Layer {
     this.supportsMasking = true;
   }
   call(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor {
-    const x = one(this, inputs);
+    const x = singleInput(this, inputs);
     if (!kwargs.training || this.rate === 0) return x;
     const sd = Math.sqrt(this.rate / (1 - this.rate));
     return mul(x, drawn([...x.shape], x.dtype, () => 1 + sd * this.rng.normal()));
@@ -169,7 +165,7 @@ export class AlphaDropout extends Layer {
     this.supportsMasking = true;
   }
   call(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor {
-    const x = one(this, inputs);
+    const x = singleInput(this, inputs);
     if (!kwargs.training || this.rate === 0) return x;
     const shape = this.noiseShape === null ? [...x.shape] : this.noiseShape.map((d, i) => {
       if (this.noiseShape!.length !== x.rank) fail(this.name, `noiseShape [${this.noiseShape!.join(', ')}] must have the input's rank ${x.rank}`);
@@ -214,7 +210,7 @@ export class ActivityRegularization extends Layer {
   }
   call(inputs: Tensor | Tensor[], _kwargs: CallArgs = {}): Tensor {
     void _kwargs;
-    return one(this, inputs);
+    return singleInput(this, inputs);
   }
   /** activity_regularization.py get_config: the base config without activity_regularizer, plus l1 and l2. */
   override getConfig(): Record<string, unknown> {

@@ -15,16 +15,12 @@ import { square, sqrt, addScalar, minimum } from '../../../ops/unary.js';
 import { reshape } from '../../../ops/layout.js';
 import { full } from '../../../tensor/create.js';
 import { Layer, baseArgsFromConfig, LAYER_OPTIONS, type LayerArgs, type CallArgs } from '../../engine/layer.js';
+import { singleInput } from '../../engine/single-input.js';
 import { registerLayerClass } from '../../engine/registry.js';
 import { get as getInit, serialize as serInit, type Initializer, type InitializerIdentifier } from '../../initializers/index.js';
 import { get as getReg, serialize as serReg, type Regularizer, type RegularizerIdentifier } from '../../regularizers.js';
 import { get as getCon, serialize as serCon, type Constraint, type ConstraintIdentifier } from '../../constraints.js';
 import { optionKeys, checkBoolean, checkNumber } from '../../../util/options.js';
-
-function one(layer: Layer, inputs: Tensor | Tensor[]): Tensor {
-  if (Array.isArray(inputs) && inputs.length !== 1) fail(layer.name, `expects one input, got ${inputs.length}`);
-  return Array.isArray(inputs) ? inputs[0] : inputs;
-}
 
 function axisArg(cls: string, v: unknown): number | number[] {
   if (v === undefined || v === null) return -1;
@@ -115,7 +111,7 @@ export class LayerNormalization extends Layer {
 
   call(inputs: Tensor | Tensor[], _kwargs: CallArgs = {}): Tensor {
     void _kwargs;
-    const x = one(this, inputs);
+    const x = singleInput(this, inputs);
     const axes = [...new Set(this.axes(x.rank))].sort((p, q) => p - q);
     // γ and β as the broadcast shape: the input's size on the normalized axes, 1 elsewhere
     const bshape = x.shape.map((d, i) => (axes.includes(i) ? d : 1));
@@ -182,7 +178,7 @@ export class UnitNormalization extends Layer {
   }
   call(inputs: Tensor | Tensor[], _kwargs: CallArgs = {}): Tensor {
     void _kwargs;
-    const x = one(this, inputs);
+    const x = singleInput(this, inputs);
     const axes = (Array.isArray(this.axis) ? this.axis : [this.axis]).map((a) => {
       if (a >= x.rank || a < -x.rank) fail(this.name, `axis ${a} is out of bounds for input shape ${shapeStr(x.shape)}`);
       return normAxis(this.name, a, x.rank);

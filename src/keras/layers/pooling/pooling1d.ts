@@ -17,16 +17,10 @@ import { sum, mean } from '../../../ops/reduce.js';
 import { div } from '../../../ops/arithmetic.js';
 import { full, tensor } from '../../../tensor/create.js';
 import { Layer, baseArgsFromConfig, LAYER_OPTIONS, type LayerArgs, type CallArgs } from '../../engine/layer.js';
+import { singleInput } from '../../engine/single-input.js';
 import { registerLayerClass } from '../../engine/registry.js';
 import { optionKeys, checkChoice, checkBoolean } from '../../../util/options.js';
 import { oneTuple, dataFormatArg, windowPadding, type DataFormat } from '../convolutional/args.js';
-
-function one(layer: Layer, inputs: Tensor | Tensor[]): Tensor {
-  if (Array.isArray(inputs) && inputs.length !== 1) fail(layer.name, `expects one input, got ${inputs.length}`);
-  const x = Array.isArray(inputs) ? inputs[0] : inputs;
-  if (x.rank !== 3) fail(layer.name, `Input of layer '${layer.name}' is incompatible with the layer: expected ndim=3, found ndim=${x.rank}. Full shape received: ${shapeStr(x.shape)}`);
-  return x;
-}
 
 export interface Pooling1DArgs extends LayerArgs {
   poolSize?: number | [number];
@@ -55,7 +49,7 @@ abstract class Pooling1D extends Layer {
 
   call(inputs: Tensor | Tensor[], _kwargs: CallArgs = {}): Tensor {
     void _kwargs;
-    let x = one(this, inputs);
+    let x = singleInput(this, inputs, 3);
     if (this.dataFormat === 'channels_first') x = transpose(x, [0, 2, 1]);
     const [pl, pr] = windowPadding(this.padding, x.shape[1], this.poolSize, this.strides, 1);
     const y = pool1d(x, { kind: this.kind, pool: this.poolSize, stride: this.strides, padLeft: pl, padRight: pr });
@@ -124,7 +118,7 @@ export class GlobalAveragePooling1D extends GlobalPooling1D {
     this.supportsMasking = true;
   }
   call(inputs: Tensor | Tensor[], kwargs: CallArgs = {}): Tensor {
-    const x = one(this, inputs);
+    const x = singleInput(this, inputs, 3);
     const ax = this.stepsAxis;
     const mask = kwargs.mask ?? null;
     if (mask === null) return mean(x, ax, this.keepdims);
@@ -150,7 +144,7 @@ export class GlobalAveragePooling1D extends GlobalPooling1D {
 export class GlobalMaxPooling1D extends GlobalPooling1D {
   call(inputs: Tensor | Tensor[], _kwargs: CallArgs = {}): Tensor {
     void _kwargs;
-    let x = one(this, inputs);
+    let x = singleInput(this, inputs, 3);
     if (this.dataFormat === 'channels_first') x = transpose(x, [0, 2, 1]);
     const [B, T, C] = x.shape;
     if (T === 0) fail(this.name, `cannot take the max over 0 steps (input ${shapeStr(x.shape)})`);

@@ -11,14 +11,10 @@ import { Tensor } from '../../../tensor/tensor.js';
 import { fail, shapeStr } from '../../../tensor/shape.js';
 import { reshape, transpose, stack } from '../../../ops/layout.js';
 import { Layer, baseArgsFromConfig, LAYER_OPTIONS, type LayerArgs, type CallArgs } from '../../engine/layer.js';
+import { singleInput } from '../../engine/single-input.js';
 import { registerLayerClass } from '../../engine/registry.js';
 import { getActivation, type Activation as ActivationFn, type ActivationIdentifier } from '../../activations.js';
 import { optionKeys, checkNumber, checkChoice } from '../../../util/options.js';
-
-function one(layer: Layer, inputs: Tensor | Tensor[]): Tensor {
-  if (Array.isArray(inputs) && inputs.length !== 1) fail(layer.name, `expects one input, got ${inputs.length}`);
-  return Array.isArray(inputs) ? inputs[0] : inputs;
-}
 
 export interface RepeatVectorArgs extends LayerArgs {
   /** How many times to repeat the input. */
@@ -35,7 +31,7 @@ export class RepeatVector extends Layer {
   }
   call(inputs: Tensor | Tensor[], _kwargs: CallArgs = {}): Tensor {
     void _kwargs;
-    const x = one(this, inputs);
+    const x = singleInput(this, inputs);
     if (x.rank !== 2) {
       fail(this.name, `Input of layer '${this.name}' is incompatible with the layer: expected ndim=2, found ndim=${x.rank}. Full shape received: ${shapeStr(x.shape)}`);
     }
@@ -65,7 +61,7 @@ export class Flatten extends Layer {
   }
   call(inputs: Tensor | Tensor[], _kwargs: CallArgs = {}): Tensor {
     void _kwargs;
-    let x = one(this, inputs);
+    let x = singleInput(this, inputs);
     if (x.rank < 1) fail(this.name, `Flatten needs a batch axis, got shape ${shapeStr(x.shape)}`);
     if (this.dataFormat === 'channels_first' && x.rank > 2) {
       x = transpose(x, [0, ...Array.from({ length: x.rank - 2 }, (_, i) => i + 2), 1]);
@@ -103,7 +99,7 @@ export class Reshape extends Layer {
   }
   call(inputs: Tensor | Tensor[], _kwargs: CallArgs = {}): Tensor {
     void _kwargs;
-    const x = one(this, inputs);
+    const x = singleInput(this, inputs);
     const per = x.shape.slice(1).reduce((a, b) => a * b, 1);
     const known = this.targetShape.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
     const shape = this.targetShape.map((d) => (d === -1 ? per / known : d));
@@ -141,7 +137,7 @@ export class Permute extends Layer {
   }
   call(inputs: Tensor | Tensor[], _kwargs: CallArgs = {}): Tensor {
     void _kwargs;
-    const x = one(this, inputs);
+    const x = singleInput(this, inputs);
     if (x.rank !== this.dims.length + 1) {
       fail(this.name, `dims ${JSON.stringify(this.dims)} permute ${this.dims.length} axes but the input ${shapeStr(x.shape)} has ${x.rank - 1} besides the batch axis`);
     }
@@ -171,7 +167,7 @@ export class Activation extends Layer {
   }
   call(inputs: Tensor | Tensor[], _kwargs: CallArgs = {}): Tensor {
     void _kwargs;
-    return this.activation.fn(one(this, inputs));
+    return this.activation.fn(singleInput(this, inputs));
   }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), activation: this.activation.name };

@@ -11,16 +11,10 @@ import { fail, shapeStr } from '../../../tensor/shape.js';
 import { reshape, stack, concat, slice } from '../../../ops/layout.js';
 import { full } from '../../../tensor/create.js';
 import { Layer, baseArgsFromConfig, LAYER_OPTIONS, type LayerArgs, type CallArgs } from '../../engine/layer.js';
+import { singleInput } from '../../engine/single-input.js';
 import { registerLayerClass } from '../../engine/registry.js';
 import { optionKeys, checkNumber } from '../../../util/options.js';
 import { dataFormatArg, type DataFormat } from '../convolutional/args.js';
-
-function one(layer: Layer, inputs: Tensor | Tensor[]): Tensor {
-  if (Array.isArray(inputs) && inputs.length !== 1) fail(layer.name, `expects one input, got ${inputs.length}`);
-  const x = Array.isArray(inputs) ? inputs[0] : inputs;
-  if (x.rank !== 3) fail(layer.name, `Input of layer '${layer.name}' is incompatible with the layer: expected ndim=3, found ndim=${x.rank}. Full shape received: ${shapeStr(x.shape)}`);
-  return x;
-}
 
 /** An int (both sides) or a pair [before, after] of integers ≥ 0. */
 function pair(layer: string, name: string, v: unknown, dflt: [number, number]): [number, number] {
@@ -44,7 +38,7 @@ export class UpSampling1D extends Layer {
   }
   call(inputs: Tensor | Tensor[], _kwargs: CallArgs = {}): Tensor {
     void _kwargs;
-    const x = one(this, inputs);
+    const x = singleInput(this, inputs, 3);
     const [B, L, C] = x.shape;
     // [B, L, size, C] with the step repeated on axis 2, then steps and repeats merged
     return reshape(stack(Array.from({ length: this.size }, () => x), 2), [B, L * this.size, C]);
@@ -74,7 +68,7 @@ export class ZeroPadding1D extends Layer {
   }
   call(inputs: Tensor | Tensor[], _kwargs: CallArgs = {}): Tensor {
     void _kwargs;
-    const x = one(this, inputs);
+    const x = singleInput(this, inputs, 3);
     const ax = this.dataFormat === 'channels_last' ? 1 : 2;
     const zeros = (n: number) => full(x.shape.map((d, i) => (i === ax ? n : d)), 0, x.dtype);
     const parts = [...(this.padding[0] > 0 ? [zeros(this.padding[0])] : []), x, ...(this.padding[1] > 0 ? [zeros(this.padding[1])] : [])];
@@ -102,7 +96,7 @@ export class Cropping1D extends Layer {
   }
   call(inputs: Tensor | Tensor[], _kwargs: CallArgs = {}): Tensor {
     void _kwargs;
-    const x = one(this, inputs);
+    const x = singleInput(this, inputs, 3);
     const [B, L, C] = x.shape;
     const keep = L - this.cropping[0] - this.cropping[1];
     if (keep <= 0) {

@@ -10,8 +10,8 @@
 // the training step is timed for lstm-ts alone. lstm-ts runs its im2col GEMMs (src/ops/conv.ts) on the GEMM `auto` picks (the native
 // addon's for large products when it is built, else WASM SIMD / JS), one thread, as tfjs-wasm here.
 
-import { fillRandom, machineInfo, loadAvg } from './peers/common.js';
-import { wasmDir } from './peers/tfjs.js';
+import { fillRandom, machineInfo, loadAvg, median } from './peers/common.js';
+import { loadTfjs } from './peers/tfjs.js';
 import * as lt from '../src/index.js';
 import '../src/native.js';
 import type * as TF from '@tensorflow/tfjs';
@@ -22,10 +22,6 @@ const opt = (name: string, dflt: string): string => {
   return i >= 0 && argv[i + 1] ? argv[i + 1] : dflt;
 };
 const pairs = Number(opt('pairs', '15'));
-const median = (a: number[]): number => {
-  const s = [...a].sort((x, y) => x - y);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 const SHAPES = [
   { name: 'small', B: 8, L: 50, C: 16, F: 32, k: 3 },
@@ -34,15 +30,9 @@ const SHAPES = [
 ];
 
 async function main(): Promise<void> {
-  const orig = console.log;
-  console.log = (...args: unknown[]) => { if (!String(args[0] ?? '').includes('tfjs-node')) orig(...args); };
-  const tf = await import('@tensorflow/tfjs');
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  wasm.setWasmPaths(wasmDir());
-  if (!(await tf.setBackend('wasm'))) throw new Error('tfjs wasm backend unavailable');
-  await tf.ready();
+  const { tf, info } = await loadTfjs('wasm');
   console.log(`machine: ${JSON.stringify(machineInfo())}`);
-  console.log(`tfjs ${tf.version.tfjs} wasm (SIMD ${await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')}, threads ${wasm.getThreadsCount()}); load average ${loadAvg().join(' ')}`);
+  console.log(`tfjs ${info.version} wasm (SIMD ${info.wasmSimd}, threads ${info.wasmThreadsCount}); load average ${loadAvg().join(' ')}`);
   try { lt.native.setNumThreads(1); } catch { /* no addon */ }
   console.log(`lstm-ts GEMM: ${lt.getGemmBackend()}`);
   for (const s of SHAPES) {

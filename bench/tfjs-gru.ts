@@ -9,8 +9,8 @@
 // Work per op (both sides): inference = forward of the whole [B, T, I] sequence; training step = forward +
 // backward of mean(y²) with the gradients of every trainable weight (tfjs: tf.variableGrads), no update.
 
-import { CONFIGS, fillRandom, machineInfo, loadAvg } from './peers/common.js';
-import { wasmDir } from './peers/tfjs.js';
+import { CONFIGS, fillRandom, machineInfo, loadAvg, median } from './peers/common.js';
+import { loadTfjs } from './peers/tfjs.js';
 import * as lt from '../src/index.js';
 import type * as TF from '@tensorflow/tfjs';
 
@@ -21,21 +21,11 @@ const opt = (name: string, dflt: string): string => {
 };
 const configs = opt('configs', 'small').split(',').map((n) => CONFIGS[n]);
 const pairs = Number(opt('pairs', '9'));
-const median = (a: number[]): number => {
-  const s = [...a].sort((x, y) => x - y);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 async function main(): Promise<void> {
-  const orig = console.log;
-  console.log = (...args: unknown[]) => { if (!String(args[0] ?? '').includes('tfjs-node')) orig(...args); };
-  const tf = await import('@tensorflow/tfjs');
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  wasm.setWasmPaths(wasmDir());
-  if (!(await tf.setBackend('wasm'))) throw new Error('tfjs wasm backend unavailable');
-  await tf.ready();
+  const { tf, info } = await loadTfjs('wasm');
   console.log(`machine: ${JSON.stringify(machineInfo())}`);
-  console.log(`tfjs ${tf.version.tfjs} wasm (SIMD ${await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')}, threads ${wasm.getThreadsCount()}); load average ${loadAvg().join(' ')}`);
+  console.log(`tfjs ${info.version} wasm (SIMD ${info.wasmSimd}, threads ${info.wasmThreadsCount}); load average ${loadAvg().join(' ')}`);
   try { lt.native.setNumThreads(1); } catch { /* no addon: the fused path is then the TS kernel */ }
   for (const c of configs) {
     const { B, T, I, H } = c;

@@ -37,7 +37,8 @@ export interface TfjsInfo {
   wasmThreadsCount?: number;
 }
 
-export async function makeTfjsWorkload(backend: TfjsBackend, c: BenchConfig): Promise<{ work: Workload; info: TfjsInfo }> {
+/** tfjs on `backend`, ready (banner quieted, the WASM binaries from node_modules), and what it runs with. */
+export async function loadTfjs(backend: TfjsBackend): Promise<{ tf: typeof import('@tensorflow/tfjs'); info: TfjsInfo }> {
   quietTfjsBanner();
   const tf = await import('@tensorflow/tfjs');
   const info: TfjsInfo = { version: tf.version.tfjs, backend };
@@ -56,6 +57,11 @@ export async function makeTfjsWorkload(backend: TfjsBackend, c: BenchConfig): Pr
     await tf.ready();
   }
   if (tf.getBackend() !== backend) throw new Error(`tfjs: asked for backend ${backend}, got ${tf.getBackend()}`);
+  return { tf, info };
+}
+
+export async function makeTfjsWorkload(backend: TfjsBackend, c: BenchConfig): Promise<{ work: Workload; info: TfjsInfo }> {
+  const { tf, info } = await loadTfjs(backend);
 
   const { B, T, I, H } = c;
   const x = tf.tensor3d(fillRandom(new Float32Array(B * T * I), 7), [B, T, I], 'float32');

@@ -195,5 +195,51 @@ void two_product_forward(const LstmDims& d, const LstmOptions& o, int64_t G, con
   });
 }
 
+/// The backward time loop of those two cells (the mirror of two_product_forward). Rᵀ is packed once; the batch
+/// is split between threads, and each thread walks its rows from the last step to the first. At a valid row,
+/// row(t, b, dy, carry, dh, direct) takes the output gradient dy, the carry from masked steps and the running
+/// dL/dh, and writes the row's gradient into dMH [T·B, G] (the operand of h·R) and, when `withDirect`, the part
+/// of dL/dh_{t−1} that bypasses R into `direct`. Then dL/dh_{t−1} = direct + dM_h,t·Rᵀ for the valid rows;
+/// masked rows pass their output gradient on to the carry and keep dh. dh0 must hold dL/dh_T.
+template <typename Row>
+void recurrent_backward(const LstmDims& d, const LstmOptions& o, int64_t G, const float* R, const float* dy, const float* dMH,
+                        bool withDirect, float* dh0, Row&& row) {
+  const int64_t T = d.T, B = d.B, H = d.H;
+  gemm::PackedB Rt;
+  Rt.pack(true, G, H, R, G);
+  for_each_slice(B, [&](int64_t b0, int64_t nb) {
+    std::vector<float> carry(static_cast<size_t>(nb * H), 0.0f);
+    std::vector<float> direct(withDirect ? static_cast<size_t>(nb * H) : 0);
+    std::vector<float> tmp(static_cast<size_t>(nb * H));
+    std::vector<char> valid(static_cast<size_t>(nb));
+    float* dh = dh0 + b0 * H;
+    for (int64_t s = T - 1; s >= 0; s--) {
+      const int64_t t = o.goBackwards ? T - 1 - s : s;
+      bool any = false;
+      for (int64_t r = 0; r < nb; r++) {
+        const int64_t b = b0 + r;
+        const float* __restrict dyr = dy + (s * B + b) * H;
+        float* __restrict cr = carry.data() + r * H;
+        valid[r] = valid_step(o, t, b);
+        if (!valid[r]) {
+          masked_output_grad(o, H, dyr, cr);
+          continue;
+        }
+        any = true;
+        row(t, b, dyr, cr, dh + r * H, withDirect ? direct.data() + r * H : nullptr);
+      }
+      if (!any) continue;
+      gemm::gemm_packed(nb, dMH + (t * B + b0) * G, G, G, nullptr, 0, Rt, 0.0f, tmp.data(), H);
+      for (int64_t r = 0; r < nb; r++) {
+        if (!valid[r]) continue;
+        if (withDirect)
+          for (int64_t j = 0; j < H; j++) dh[r * H + j] = direct[r * H + j] + tmp[r * H + j];
+        else
+          std::memcpy(dh + r * H, tmp.data() + r * H, sizeof(float) * H);
+      }
+    }
+  });
+}
+
 }  // namespace cpu
 }  // namespace lstmts

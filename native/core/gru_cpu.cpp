@@ -121,38 +121,13 @@ Status gru_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x,
     float* const dMH = scratch_floats(1, static_cast<size_t>(T * B * G));
     std::fill(dMX, dMX + T * B * G, 0.0f);
     std::fill(dMH, dMH + T * B * G, 0.0f);
-    gemm::PackedB Rt;  // Rᵀ packed once: dL/dh_{prev} gets dM_h,t·Rᵀ at every step
-    Rt.pack(true, G, H, R, G);
-    cpu::for_each_slice(B, [&](int64_t b0, int64_t nb) {
-      std::vector<float> carry(static_cast<size_t>(nb * H), 0.0f);
-      std::vector<float> direct(static_cast<size_t>(nb * H));
-      std::vector<float> tmp(static_cast<size_t>(nb * H));
-      std::vector<char> valid(static_cast<size_t>(nb));
-      float* dh = dh0 + b0 * H;
-      for (int64_t s = T - 1; s >= 0; s--) {
-        const int64_t t = o.goBackwards ? T - 1 - s : s;
-        bool any = false;
-        for (int64_t r = 0; r < nb; r++) {
-          const int64_t b = b0 + r;
-          const float* __restrict dyr = dy + (s * B + b) * H;
-          float* __restrict cr = carry.data() + r * H;
-          valid[r] = valid_step(o, t, b);
-          if (!valid[r]) {
-            cpu::masked_output_grad(o, H, dyr, cr);
-            continue;
-          }
-          any = true;
-          const int64_t row = t * B + b;
-          pointwise_backward(H, keepAll + row * 4 * H, hPrevAll + t * BH + b * H, dyr, cr, dh + r * H,
-                             direct.data() + r * H, dMX + row * G, dMH + row * G);
-        }
-        if (!any) continue;
-        gemm::gemm_packed(nb, dMH + (t * B + b0) * G, G, G, nullptr, 0, Rt, 0.0f, tmp.data(), H);
-        for (int64_t r = 0; r < nb; r++)
-          if (valid[r])
-            for (int64_t j = 0; j < H; j++) dh[r * H + j] = direct[r * H + j] + tmp[r * H + j];
-      }
-    });
+    // dL/dh_{t−1} = direct (through the update gate and h itself) + dM_h,t·Rᵀ
+    cpu::recurrent_backward(d, o, G, R, dy, dMH, true, dh0,
+                            [&](int64_t t, int64_t b, const float* dyr, float* cr, float* dhr, float* direct) {
+                              const int64_t row = t * B + b;
+                              pointwise_backward(H, keepAll + row * 4 * H, hPrevAll + t * BH + b * H, dyr, cr, dhr, direct,
+                                                 dMX + row * G, dMH + row * G);
+                            });
     cpu::weight_grads(T * B, I, H, G, x, K, hPrevAll, dMX, dMH, true, dx, dK, dR, db);
     return Status::Ok();
   } catch (const std::bad_alloc&) {

@@ -102,34 +102,11 @@ Status srnn_cpu_backward(const LstmDims& d, const LstmOptions& o, bool relu, con
     const float* hNewAll = saved + T * BH;
     float* const dA = scratch_floats(0, static_cast<size_t>(T * BH));
     std::fill(dA, dA + T * BH, 0.0f);  // rows of masked steps must read as zero
-    gemm::PackedB Rt;  // Rᵀ packed once
-    Rt.pack(true, H, H, R, H);
-    cpu::for_each_slice(B, [&](int64_t b0, int64_t nb) {
-      std::vector<float> carry(static_cast<size_t>(nb * H), 0.0f);
-      std::vector<float> tmp(static_cast<size_t>(nb * H));
-      std::vector<char> valid(static_cast<size_t>(nb));
-      float* dh = dh0 + b0 * H;
-      for (int64_t s = T - 1; s >= 0; s--) {
-        const int64_t t = o.goBackwards ? T - 1 - s : s;
-        bool any = false;
-        for (int64_t r = 0; r < nb; r++) {
-          const int64_t b = b0 + r;
-          const float* __restrict dyr = dy + (s * B + b) * H;
-          float* __restrict cr = carry.data() + r * H;
-          valid[r] = valid_step(o, t, b);
-          if (!valid[r]) {
-            cpu::masked_output_grad(o, H, dyr, cr);
-            continue;
-          }
-          any = true;
-          pointwise_backward(H, relu, hNewAll + t * BH + b * H, dh + r * H, dyr, cr, dA + (t * B + b) * H);
-        }
-        if (!any) continue;
-        gemm::gemm_packed(nb, dA + (t * B + b0) * H, H, H, nullptr, 0, Rt, 0.0f, tmp.data(), H);
-        for (int64_t r = 0; r < nb; r++)
-          if (valid[r]) std::memcpy(dh + r * H, tmp.data() + r * H, sizeof(float) * H);
-      }
-    });
+    // dL/dh_{t−1} = dA_t·Rᵀ: h reaches the next step only through R
+    cpu::recurrent_backward(d, o, H, R, dy, dA, false, dh0,
+                            [&](int64_t t, int64_t b, const float* dyr, float* cr, float* dhr, float*) {
+                              pointwise_backward(H, relu, hNewAll + t * BH + b * H, dhr, dyr, cr, dA + (t * B + b) * H);
+                            });
     cpu::weight_grads(T * B, I, H, H, x, K, hPrevAll, dA, dA, false, dx, dK, dR, db);
     return Status::Ok();
   } catch (const std::bad_alloc&) {

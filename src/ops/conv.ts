@@ -119,6 +119,7 @@ export function conv1d(x: Tensor, w: Tensor, opts: Conv1dOptions = {}): Tensor {
   const M = B * Lout;
   const R = K * Cg;
   const colsPerGroup: TypedArray[] = [];
+  const kernelPerGroup: TypedArray[] = []; // W_g as dense [K·Cg, Fg] (w itself when G = 1), reused by backward
   const out = allocate(x.dtype, M * F);
   const tmp = G > 1 ? allocate(x.dtype, M * Fg) : null;
   for (let g = 0; g < G; g++) {
@@ -126,6 +127,7 @@ export function conv1d(x: Tensor, w: Tensor, opts: Conv1dOptions = {}): Tensor {
     im2col(x.data, B, L, C, g, Cg, K, Lout, s, d, pl, cols);
     colsPerGroup.push(cols);
     const wg = columns(w.data, R, F, g * Fg, Fg);
+    kernelPerGroup.push(wg);
     if (tmp === null) gemm(cols, 0, wg, 0, out, 0, M, R, F, false);
     else {
       gemm(cols, 0, wg, 0, tmp, 0, M, R, Fg, false);
@@ -134,14 +136,14 @@ export function conv1d(x: Tensor, w: Tensor, opts: Conv1dOptions = {}): Tensor {
   }
   const y = new Tensor(out, [B, Lout, F]);
   return record(op, [x, w], y, (gy) => {
-    const gyG = (g: number) => columns(gy.data, M, F, g * Fg, Fg);
+    const gyPerGroup = Array.from({ length: G }, (_, g) => columns(gy.data, M, F, g * Fg, Fg));
     let gx: Tensor | null = null;
     let gw: Tensor | null = null;
     if (x.requiresGrad) {
       const dx = allocate(x.dtype, x.size);
       const dcols = allocate(x.dtype, M * R);
       for (let g = 0; g < G; g++) {
-        gemmNT(gyG(g), 0, columns(w.data, R, F, g * Fg, Fg), 0, dcols, 0, M, Fg, R, false);
+        gemmNT(gyPerGroup[g], 0, kernelPerGroup[g], 0, dcols, 0, M, Fg, R, false);
         col2im(dcols, B, L, C, g, Cg, K, Lout, s, d, pl, dx);
       }
       gx = new Tensor(dx, x.shape);
@@ -152,7 +154,7 @@ export function conv1d(x: Tensor, w: Tensor, opts: Conv1dOptions = {}): Tensor {
       for (let g = 0; g < G; g++) {
         if (dwg === null) gemmTN(colsPerGroup[g], 0, gy.data, 0, dw, 0, R, M, F, false);
         else {
-          gemmTN(colsPerGroup[g], 0, gyG(g), 0, dwg, 0, R, M, Fg, false);
+          gemmTN(colsPerGroup[g], 0, gyPerGroup[g], 0, dwg, 0, R, M, Fg, false);
           putColumns(dwg, dw, R, F, g * Fg, Fg);
         }
       }

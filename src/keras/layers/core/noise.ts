@@ -174,10 +174,15 @@ export class AlphaDropout extends Layer {
     const alphaP = -SELU_ALPHA * SELU_SCALE;
     const a = ((1 - this.rate) * (1 + this.rate * alphaP ** 2)) ** -0.5;
     const b = -a * alphaP * this.rate;
-    // kept where u ≥ rate: a·x + b; dropped: a·α' + b. As y = x·(a·keep) + (a·α'·(1 − keep) + b).
-    const keep = drawn(shape, x.dtype, () => (this.rng.uniform() >= this.rate ? 1 : 0));
-    const scaleT = tensor(Array.from(keep.data, (k) => a * k), { shape, dtype: x.dtype });
-    const shift = tensor(Array.from(keep.data, (k) => a * alphaP * (1 - k) + b), { shape, dtype: x.dtype });
+    // kept where u ≥ rate: a·x + b; dropped: a·α' + b. As y = x·scale + shift with per-unit scale and shift.
+    const n = shape.reduce((p, q) => p * q, 1);
+    const scaleT = tensor(new (x.dtype === 'float64' ? Float64Array : Float32Array)(n), { shape, dtype: x.dtype });
+    const shift = tensor(new (x.dtype === 'float64' ? Float64Array : Float32Array)(n), { shape, dtype: x.dtype });
+    for (let i = 0; i < n; i++) {
+      const kept = this.rng.uniform() >= this.rate;
+      scaleT.data[i] = kept ? a : 0;
+      shift.data[i] = kept ? b : a * alphaP + b;
+    }
     return add(mul(x, scaleT), shift);
   }
   override getConfig(): Record<string, unknown> {

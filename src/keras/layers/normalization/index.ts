@@ -96,9 +96,10 @@ export class LayerNormalization extends Layer {
   }
 
   override build(inputShape: number[]): void {
-    const axes = this.axes(inputShape.length);
+    this.axes(inputShape.length); // bounds, with Keras's message
+    // Keras: the axis list sorted as given (negatives first), γ and β shaped by the input at those axes
     const raw = Array.isArray(this.axis) ? [...this.axis].sort((p, q) => p - q) : [this.axis];
-    const shape = (Array.isArray(this.axis) ? raw.map((a) => normAxis(this.name, a, inputShape.length)) : axes).map((a) => inputShape[a]);
+    const shape = raw.map((a) => inputShape[normAxis(this.name, a, inputShape.length)]);
     this.axis = raw;
     if (this.scale || this.rmsScaling) {
       this.gamma = this.addWeight('gamma', shape, { initializer: this.gammaInitializer, regularizer: this.gammaRegularizer, constraint: this.gammaConstraint });

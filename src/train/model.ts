@@ -505,6 +505,9 @@ export abstract class Model extends Layer implements CallbackModel {
     } finally {
       progress.close();
     }
+    // Keras's fit: `if epochs > 0: optimizer.finalize_variable_values(trainable_weights)` (with use_ema the
+    // weights take their moving averages), before on_train_end.
+    if (epochs > 0 && this.optimizer) this.optimizer.finalizeVariableValues(this.trainableWeights);
     for (const cb of callbacks) cb.onTrainEnd?.();
     return history;
   }

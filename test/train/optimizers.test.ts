@@ -1,11 +1,14 @@
 // Optimizers' first steps vs the update formulas of Keras 3 written out here in plain JS (float64 variables,
 // so the comparison is tight), plus clipping, constraints, schedules and argument errors. Bit-level
-// float32 agreement with real TF is checked by the training-parity fixture test.
+// float32 agreement with real TF is checked by the training-parity fixture test. As in Keras, the learning rate
+// is a float32 variable, and `ops.cast(<Python float>, float64)` (Adam's β in β^t, SGD's momentum, weight_decay)
+// goes through float32: those constants appear as f(x) = Math.fround(x) below.
 import { expect } from 'chai';
 import { tensor, Tensor, LstmTsError } from '../../src/index.js';
 import * as optimizers from '../../src/train/optimizers/index.js';
 import { expectClose } from './helpers.js';
 
+const f = Math.fround;
 const w0 = [0.5, -1.25, 2.0, 0.0];
 const grads = [
   [0.1, -0.2, 0.3, 0.0],
@@ -26,14 +29,14 @@ function run(opt: optimizers.Optimizer, dtype: 'float32' | 'float64' = 'float64'
 describe('train/optimizers: first steps vs the Keras 3 formulas', () => {
   it('SGD default (lr 0.01): w ← w − lr·g', () => {
     const w = [...w0];
-    const exp = grads.map((g) => w.map((_, i) => (w[i] -= 0.01 * g[i])));
+    const exp = grads.map((g) => w.map((_, i) => (w[i] -= f(0.01) * g[i])));
     const got = run(new optimizers.SGD());
     got.forEach((row, k) => expectClose(row, exp[k], 1e-15, 0, `step ${k}`));
   });
 
   it('SGD momentum 0.9: m ← μm − lr·g; w ← w + m', () => {
-    const lr = 0.1;
-    const mu = 0.9;
+    const lr = f(0.1);
+    const mu = f(0.9);
     const w = [...w0];
     const m = w.map(() => 0);
     const exp = grads.map((g) => w.map((_, i) => {
@@ -44,8 +47,8 @@ describe('train/optimizers: first steps vs the Keras 3 formulas', () => {
   });
 
   it('SGD nesterov: m ← μm − lr·g; w ← w + μm − lr·g', () => {
-    const lr = 0.1;
-    const mu = 0.8;
+    const lr = f(0.1);
+    const mu = f(0.8);
     const w = [...w0];
     const m = w.map(() => 0);
     const exp = grads.map((g) => w.map((_, i) => {
@@ -56,7 +59,7 @@ describe('train/optimizers: first steps vs the Keras 3 formulas', () => {
   });
 
   it('Adam defaults: textbook bias-corrected Adam with ε added to sqrt(v) after α = lr·sqrt(1−β₂ᵗ)/(1−β₁ᵗ)', () => {
-    const [lr, b1, b2, eps] = [0.001, 0.9, 0.999, 1e-7];
+    const [lr, b1, b2, eps] = [f(0.001), 0.9, 0.999, 1e-7];
     const w = [...w0];
     const m = w.map(() => 0);
     const v = w.map(() => 0);
@@ -65,10 +68,10 @@ describe('train/optimizers: first steps vs the Keras 3 formulas', () => {
       return w.map((_, i) => {
         m[i] = b1 * m[i] + (1 - b1) * g[i];
         v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
-        const mhat = m[i] / (1 - b1 ** t);
-        const vhat = v[i] / (1 - b2 ** t);
+        const mhat = m[i] / (1 - f(b1) ** t);
+        const vhat = v[i] / (1 - f(b2) ** t);
         // Keras: w −= m·α/(sqrt(v)+ε)  ⇔  w −= lr·m̂ / (sqrt(v̂) + ε/sqrt(1−β₂ᵗ))
-        return (w[i] -= (lr * mhat) / (Math.sqrt(vhat) + eps / Math.sqrt(1 - b2 ** t)));
+        return (w[i] -= (lr * mhat) / (Math.sqrt(vhat) + eps / Math.sqrt(1 - f(b2) ** t)));
       });
     });
     const got = run(new optimizers.Adam());
@@ -78,14 +81,14 @@ describe('train/optimizers: first steps vs the Keras 3 formulas', () => {
   });
 
   it('Adam amsgrad keeps the running maximum of v', () => {
-    const [lr, b1, b2, eps] = [0.01, 0.9, 0.999, 1e-7];
+    const [lr, b1, b2, eps] = [f(0.01), 0.9, 0.999, 1e-7];
     const w = [...w0];
     const m = w.map(() => 0);
     const v = w.map(() => 0);
     const vmax = w.map(() => 0);
     const exp = grads.map((g, k) => {
       const t = k + 1;
-      const alpha = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+      const alpha = (lr * Math.sqrt(1 - f(b2) ** t)) / (1 - f(b1) ** t);
       return w.map((_, i) => {
         m[i] += (g[i] - m[i]) * (1 - b1);
         v[i] += (g[i] * g[i] - v[i]) * (1 - b2);
@@ -98,7 +101,7 @@ describe('train/optimizers: first steps vs the Keras 3 formulas', () => {
 
   for (const [centered, momentum] of [[false, 0], [true, 0], [false, 0.5], [true, 0.5]] as const) {
     it(`RMSprop centered=${centered} momentum=${momentum}: ε inside the square root`, () => {
-      const [lr, rho, eps] = [0.01, 0.9, 1e-7];
+      const [lr, rho, eps] = [f(0.01), 0.9, 1e-7];
       const w = [...w0];
       const v = w.map(() => 0);
       const a = w.map(() => 0);
@@ -181,7 +184,7 @@ describe('train/optimizers: clipping, constraints, schedules, errors', () => {
     const w = tensor([0], { dtype: 'float64' });
     for (let k = 0; k < 3; k++) opt.apply([tensor([1], { dtype: 'float64' })], [w]);
     expect(seen).to.deep.equal([0, 1, 2]);
-    expectClose(w.toFlatArray(), [-(0.1 + 0.05 + 0.1 / 3)], 1e-15);
+    expectClose(w.toFlatArray(), [-(f(0.1) + f(0.05) + f(0.1 / 3))], 1e-15);
   });
 
   it('errors: two clip options, mismatched gradient shape, bad momentum; configs match Keras 3', () => {
@@ -200,13 +203,13 @@ describe('train/optimizers: clipping, constraints, schedules, errors', () => {
 
 describe('train/optimizers: weight decay (Keras 3 weight_decay, AdamW)', () => {
   it('AdamW: w ← w − w·wd·lr, then the Adam step (defaults: weight_decay 0.004, name adam_w)', () => {
-    const [lr, b1, b2, eps, wd] = [0.01, 0.9, 0.999, 1e-7, 0.1];
+    const [lr, b1, b2, eps, wd] = [f(0.01), 0.9, 0.999, 1e-7, f(0.1)];
     const w = [...w0];
     const m = w.map(() => 0);
     const v = w.map(() => 0);
     const exp = grads.map((g, k) => {
       const t = k + 1;
-      const alpha = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+      const alpha = (lr * Math.sqrt(1 - f(b2) ** t)) / (1 - f(b1) ** t);
       return w.map((_, i) => {
         w[i] -= w[i] * wd * lr;
         m[i] += (g[i] - m[i]) * (1 - b1);
@@ -226,7 +229,7 @@ describe('train/optimizers: weight decay (Keras 3 weight_decay, AdamW)', () => {
     const a = tensor([2], { dtype: 'float64' });
     const b = tensor([2], { dtype: 'float64' });
     opt.apply([tensor([1], { dtype: 'float64' }), null], [a, b]);
-    expectClose(a.toFlatArray(), [2 - 2 * 0.5 * 0.1 - 0.1 * 1], 1e-15);
+    expectClose(a.toFlatArray(), [2 - 2 * f(0.5) * f(0.1) - f(0.1) * 1], 1e-15);
     expect(b.toFlatArray()).to.deep.equal([2]);
   });
 });

@@ -7,7 +7,7 @@
 // with ε/sqrt(1−β₂ᵗ). So the first step is lr·g/(|g| + ε/sqrt(1−β₂)), ≈ lr·sign(g) but not exactly.
 import type { TypedArray, DType } from '../../tensor/tensor.js';
 import { fail } from '../../tensor/shape.js';
-import { Optimizer, baseArgsFromConfig, type OptimizerArgs, type JsonConfig, OPTIMIZER_OPTIONS } from './optimizer.js';
+import { Optimizer, castPy, baseArgsFromConfig, type OptimizerArgs, type JsonConfig, OPTIMIZER_OPTIONS } from './optimizer.js';
 import { optionKeys, checkNumber, checkBoolean } from '../../util/options.js';
 
 export interface AdamArgs extends OptimizerArgs {
@@ -42,8 +42,8 @@ export class Adam extends Optimizer {
     const r = this.rounder(dtype);
     const lr = r(lrIn);
     const t = this.iterations + 1;
-    const b1p = r(Math.pow(r(this.beta1), t));
-    const b2p = r(Math.pow(r(this.beta2), t));
+    const b1p = r(Math.pow(castPy(this.beta1), t)); // ops.power(ops.cast(self.beta_1, dtype), t)
+    const b2p = r(Math.pow(castPy(this.beta2), t));
     const alpha = r(r(lr * r(Math.sqrt(r(1 - b2p)))) / r(1 - b1p));
     const c1 = r(1 - this.beta1);
     const c2 = r(1 - this.beta2);

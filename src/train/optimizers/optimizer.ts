@@ -2,6 +2,15 @@
 //   apply(grads, vars): clip the gradients (clipnorm | global_clipnorm | clipvalue), run each subclass's
 //   `update_step` on the variables that got a gradient, then apply each variable's constraint
 //   (`var.assign(constraint(var))`, keras-tf-semantics.md §7.3), then iterations += 1.
+//   With use_ema, after the update steps and before the constraints, every variable's moving average is updated
+//   (`_update_model_variables_moving_average`: a ← μ·a + (1 − μ)·w with μ = 0 at the first step, so a starts as
+//   the updated w) and, every `ema_overwrite_frequency` steps, copied into the variable; `fit` ends with
+//   `finalize_variable_values`, which copies the averages into the variables.
+// The learning rate is a float32 variable in Keras (floatx) that update_step casts to the variable's dtype, so a
+// float64 variable sees fround(lr): `apply` passes that. Likewise every `ops.cast(<Python float>, dtype)` in
+// Keras's update steps (Adam's β in β^t, SGD's momentum, weight_decay, a Constant initializer's value) goes
+// through float32 even for a float64 variable: tf.cast first converts the Python float to a float32 tensor.
+// `castPy` below is that; a Python float used directly in an op (`ops.multiply(1 - beta_1, g)`) is exact.
 // Updates run under noGrad and write the variables' data in place, so layers keep their weight tensors.
 //
 // float32 variables: Keras computes every update op in the variable's dtype, rounding after each op. The
@@ -10,7 +19,7 @@
 
 import { Tensor, allocate, type TypedArray, type DType } from '../../tensor/tensor.js';
 import { noGrad } from '../../autograd/mode.js';
-import { checkClassOptions, checkNumber, checkString } from '../../util/options.js';
+import { checkClassOptions, checkNumber, checkString, checkBoolean } from '../../util/options.js';
 import { fail, shapeStr, sameShape } from '../../tensor/shape.js';
 import { clipByGlobalNorm, clipByNorm, clipByValue } from './clip.js';
 import { LearningRateSchedule, deserializeSchedule } from './schedules.js';
@@ -33,6 +42,26 @@ function squaredSlices(s: IndexedSlices, size: number, r: (x: number) => number)
   return densify({ ...s, values: sq }, size, r);
 }
 
+/**
+ * A gradient that TF holds as IndexedSlices (an Embedding's), for update steps that apply an elementwise function
+ * to the gradient before densifying it (Adamax's |g|: Σ over a row's occurrences of |g|).
+ */
+export interface SparseGradient {
+  slices: IndexedSlices;
+  size: number;
+  r: (x: number) => number;
+}
+
+/** Keras `ops.f(g)` of IndexedSlices, densified: f of each slice, then the rows summed. */
+export function mappedSlices(s: SparseGradient, f: (x: number) => number): TypedArray {
+  const v = s.slices.values.slice();
+  for (let k = 0; k < v.length; k++) v[k] = s.r(f(v[k]));
+  return densify({ ...s.slices, values: v }, s.size, s.r);
+}
+
+/** Keras `ops.cast(x, dtype)` of a Python float: the value rounded to float32 (then widened for float64). */
+export const castPy = (x: number): number => Math.fround(x);
+
 /** A fixed rate, a function of the iteration count, or a Keras schedule (schedules.ts). */
 export type LearningRate = number | ((iteration: number) => number) | LearningRateSchedule;
 
@@ -46,6 +75,12 @@ export interface OptimizerArgs {
   globalClipnorm?: number | null;
   /** Decoupled weight decay (Keras 3 `weight_decay`): w ← w − w·wd·lr before each update step. */
   weightDecay?: number | null;
+  /** Keep an exponential moving average of every variable (Keras 3 `use_ema`); `fit` ends with the averages. */
+  useEma?: boolean;
+  /** μ of the moving average a ← μ·a + (1 − μ)·w (default 0.99), in [0, 1]. */
+  emaMomentum?: number;
+  /** Copy the averages into the variables every this many steps (an integer ≥ 1), or null: only at the end of fit. */
+  emaOverwriteFrequency?: number | null;
   name?: string;
 }
 
@@ -53,7 +88,8 @@ export type JsonConfig = { [k: string]: unknown };
 
 /** The base optimizer option names (for the option lists of SGD, Adam, ...). */
 export const OPTIMIZER_OPTIONS = {
-  learningRate: true, clipnorm: true, clipvalue: true, globalClipnorm: true, weightDecay: true, name: true,
+  learningRate: true, clipnorm: true, clipvalue: true, globalClipnorm: true, weightDecay: true, useEma: true, emaMomentum: true,
+  emaOverwriteFrequency: true, name: true,
 } as const satisfies { [K in keyof Required<OptimizerArgs>]: true };
 
 export abstract class Optimizer {
@@ -63,11 +99,15 @@ export abstract class Optimizer {
   readonly clipvalue: number | null;
   readonly globalClipnorm: number | null;
   readonly weightDecay: number | null;
+  readonly useEma: boolean;
+  readonly emaMomentum: number;
+  readonly emaOverwriteFrequency: number | null;
   /** Number of update steps applied so far (Keras `optimizer.iterations`). */
   iterations = 0;
   /** Constraints to apply after each update, keyed by variable (Sequential fills this from its layers). */
   constraints = new Map<Tensor, ConstraintLike>();
   private slotStore = new Map<Tensor, TypedArray[]>();
+  private emaStore = new Map<Tensor, TypedArray>();
 
   constructor(args: OptimizerArgs, defaultLr: number, defaultName: string) {
     const where = new.target.name;
@@ -85,6 +125,9 @@ export abstract class Optimizer {
     this.clipvalue = args.clipvalue ?? null;
     this.globalClipnorm = args.globalClipnorm ?? null;
     this.weightDecay = args.weightDecay ?? null;
+    this.useEma = checkBoolean(where, 'useEma', args.useEma) ?? false;
+    this.emaMomentum = checkNumber(where, 'emaMomentum', args.emaMomentum, { min: 0, max: 1 }) ?? 0.99;
+    this.emaOverwriteFrequency = checkNumber(where, 'emaOverwriteFrequency', args.emaOverwriteFrequency, { min: 1, integer: true, nullable: true }) ?? null;
     if (this.weightDecay !== null && !(this.weightDecay >= 0)) fail(this.constructor.name, `weightDecay must be ≥ 0, got ${this.weightDecay}`);
     const set = [this.clipnorm, this.clipvalue, this.globalClipnorm].filter((v) => v !== null).length;
     if (set > 1) {
@@ -103,12 +146,27 @@ export abstract class Optimizer {
   /** Number of per-variable slots (m, v, ...) the subclass needs. */
   protected abstract slotCount(): number;
 
+  /** The value slot k starts at (Keras's initializer of that optimizer variable; zeros unless overridden). */
+  protected initialSlotValue(_k: number): number {
+    void _k;
+    return 0;
+  }
+
+  /**
+   * Runs once per `apply`, before the per-variable update steps, with the variables that have a gradient: for
+   * state shared by all variables (Nadam's u_product, updated in `_backend_update_step`).
+   */
+  protected beforeUpdateSteps(_variables: Tensor[]): void {
+    void _variables;
+  }
+
   /**
    * Updates `variable.data` in place from its (clipped) gradient. `slots` are zero-initialised per variable.
    * `gSquared` is what Keras's `ops.square(gradient)` gives when TF holds the gradient as IndexedSlices (an
    * Embedding's: Σ over a row's occurrences of g², autograd/indexed-slices.ts); null for a dense gradient (g²).
    */
-  protected abstract updateStep(g: TypedArray, w: TypedArray, slots: TypedArray[], lr: number, dtype: DType, gSquared: TypedArray | null): void;
+  protected abstract updateStep(g: TypedArray, w: TypedArray, slots: TypedArray[], lr: number, dtype: DType, gSquared: TypedArray | null,
+    sparse: SparseGradient | null): void;
 
   /** Per-op rounding to the variable's dtype (see the header comment). */
   protected rounder(dtype: DType): (x: number) => number {
@@ -119,10 +177,36 @@ export abstract class Optimizer {
   slots(variable: Tensor): TypedArray[] {
     let s = this.slotStore.get(variable);
     if (!s) {
-      s = Array.from({ length: this.slotCount() }, () => allocate(variable.dtype, variable.size));
+      s = Array.from({ length: this.slotCount() }, (_, k) => {
+        const a = allocate(variable.dtype, variable.size);
+        const v0 = this.initialSlotValue(k);
+        if (v0 !== 0) a.fill(v0);
+        return a;
+      });
       this.slotStore.set(variable, s);
     }
     return s;
+  }
+
+  /** The moving average of a variable (use_ema), or undefined before its first step or without use_ema. */
+  emaAverage(variable: Tensor): TypedArray | undefined {
+    return this.emaStore.get(variable);
+  }
+
+  /**
+   * Keras `finalize_variable_values` (what `fit` does after its last epoch): with use_ema, each variable takes
+   * its moving average; otherwise nothing.
+   */
+  finalizeVariableValues(variables: Tensor[]): void {
+    if (!this.useEma) return;
+    noGrad(() => {
+      for (const v of variables) {
+        const a = this.emaStore.get(v);
+        if (!a) continue;
+        v.data.set(a);
+        v.bumpVersion();
+      }
+    });
   }
 
   /**
@@ -175,27 +259,31 @@ export abstract class Optimizer {
         gs = gs.map((g, i) => (g && !sl[i] ? clipByValue(g, this.clipvalue!) : g));
         clipSlices((v) => clipByValue(v, this.clipvalue!));
       }
-      const lr = this.currentLearningRate();
+      const lr = Math.fround(this.currentLearningRate());
       // Keras order: clip, then weight decay on every variable being updated, then update_step.
       if (this.weightDecay !== null) {
         for (let i = 0; i < variables.length; i++) {
           if (gs[i] === null) continue;
           const w = variables[i].data;
           const r = this.rounder(variables[i].dtype);
-          const wd = r(this.weightDecay);
+          const wd = castPy(this.weightDecay); // ops.cast(self.weight_decay, variable.dtype)
           const lrr = r(lr);
           for (let k = 0; k < w.length; k++) w[k] = r(w[k] - r(r(w[k] * wd) * lrr));
           variables[i].bumpVersion();
         }
       }
+      this.beforeUpdateSteps(variables.filter((_, i) => gs[i] !== null));
       for (let i = 0; i < variables.length; i++) {
         const g = gs[i];
         if (g === null) continue;
         const v = variables[i];
-        this.updateStep(g, v.data, this.slots(v), lr, v.dtype, sl[i] ? squaredSlices(sl[i]!, v.size, this.rounder(v.dtype)) : null);
+        const s = sl[i];
+        const sparse = s ? { slices: s, size: v.size, r: this.rounder(v.dtype) } : null;
+        this.updateStep(g, v.data, this.slots(v), lr, v.dtype, s ? squaredSlices(s, v.size, this.rounder(v.dtype)) : null, sparse);
         // An in-place write: a graph recorded before this step can no longer be differentiated.
         v.bumpVersion();
       }
+      if (this.useEma) this.updateMovingAverages(variables);
       for (let i = 0; i < variables.length; i++) {
         if (gs[i] === null) continue;
         const c = this.constraints.get(variables[i]);
@@ -203,6 +291,31 @@ export abstract class Optimizer {
       }
     });
     this.iterations++;
+  }
+
+  /**
+   * Keras `_update_model_variables_moving_average` over every variable passed (with or without a gradient, as
+   * Keras loops over all the trainable variables it was built with), then the periodic overwrite.
+   */
+  private updateMovingAverages(variables: Tensor[]): void {
+    for (const v of variables) {
+      const r = this.rounder(v.dtype);
+      let a = this.emaStore.get(v);
+      if (!a) {
+        a = allocate(v.dtype, v.size);
+        this.emaStore.set(v, a);
+      }
+      const mu = this.iterations === 0 ? 0 : r(this.emaMomentum);
+      const c = r(1 - mu);
+      const w = v.data;
+      for (let k = 0; k < w.length; k++) a[k] = r(r(mu * a[k]) + r(c * w[k]));
+    }
+    if (this.emaOverwriteFrequency !== null && (this.iterations + 1) % this.emaOverwriteFrequency === 0) {
+      for (const v of variables) {
+        v.data.set(this.emaStore.get(v)!);
+        v.bumpVersion();
+      }
+    }
   }
 
   /** Keras `apply_gradients([(grad, var), ...])`. */
@@ -227,9 +340,9 @@ export abstract class Optimizer {
       clipnorm: this.clipnorm,
       global_clipnorm: this.globalClipnorm,
       clipvalue: this.clipvalue,
-      use_ema: false,
-      ema_momentum: 0.99,
-      ema_overwrite_frequency: null,
+      use_ema: this.useEma,
+      ema_momentum: this.emaMomentum,
+      ema_overwrite_frequency: this.emaOverwriteFrequency,
       loss_scale_factor: null,
       gradient_accumulation_steps: null,
     };
@@ -253,8 +366,10 @@ export function baseArgsFromConfig(cfg: JsonConfig): OptimizerArgs {
   for (const k of ['loss_scale_factor', 'gradient_accumulation_steps']) {
     if (cfg[k] !== undefined && cfg[k] !== null) fail('optimizers.fromConfig', `${k} is not supported (got ${String(cfg[k])})`);
   }
-  if (cfg.use_ema) fail('optimizers.fromConfig', 'use_ema is not supported');
   return {
+    useEma: (cfg.use_ema as boolean | undefined) ?? false,
+    emaMomentum: (cfg.ema_momentum as number | undefined) ?? 0.99,
+    emaOverwriteFrequency: (cfg.ema_overwrite_frequency as number | null | undefined) ?? null,
     name: cfg.name as string | undefined,
     learningRate: learningRateFromConfig(cfg.learning_rate),
     clipnorm: (cfg.clipnorm as number | null) ?? null,

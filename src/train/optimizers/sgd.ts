@@ -4,7 +4,7 @@
 //   nesterov:      m ← μ·m − lr·g;  w ← w + μ·m − lr·g              (with the updated m)
 import type { TypedArray, DType } from '../../tensor/tensor.js';
 import { fail } from '../../tensor/shape.js';
-import { Optimizer, baseArgsFromConfig, OPTIMIZER_OPTIONS, type OptimizerArgs, type JsonConfig } from './optimizer.js';
+import { Optimizer, castPy, baseArgsFromConfig, OPTIMIZER_OPTIONS, type OptimizerArgs, type JsonConfig } from './optimizer.js';
 import { optionKeys, checkNumber, checkBoolean } from '../../util/options.js';
 
 export interface SGDArgs extends OptimizerArgs {
@@ -34,7 +34,7 @@ export class SGD extends Optimizer {
       for (let i = 0; i < w.length; i++) w[i] = r(w[i] - r(g[i] * lr));
       return;
     }
-    const mu = r(this.momentum);
+    const mu = castPy(this.momentum); // ops.cast(self.momentum, variable.dtype)
     const m = slots[0];
     for (let i = 0; i < w.length; i++) {
       m[i] = r(r(m[i] * mu) - r(g[i] * lr));

@@ -9,7 +9,10 @@
 //   3. finalizeVariableValues (what fit does at its end) gives the variables TF's finalize_variable_values gives;
 //   4. model.fit with each of them (LSTM → Dense, mse, 2 epochs of 2 steps, TF's compiled train function): the
 //      loss history and the final weights, which with use_ema are the moving averages (fit's finalize);
-//   5. the names keras.optimizers.get accepts resolve, and unknown names fail with a suggestion.
+//   5. the names keras.optimizers.get accepts resolve, and unknown names fail with a suggestion;
+//   6. CosineDecayRestarts (t_mul 2, 1 and 1.5; m_mul; alpha) gives TF's float32 learning rate at steps 0..80
+//      (within 2 ulp: TF's float32 log/cos/pow may differ from the correctly rounded value by an ulp) and its
+//      config back.
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import * as lt from '../../src/index.js';
@@ -25,6 +28,7 @@ interface FitRun { name: string; class_name: string; config: Record<string, unkn
 const fx = JSON.parse(readFileSync(new URL('../fixtures/optimizers_more.json', import.meta.url), 'utf8')) as {
   w1: unknown; w2: unknown; grads: [unknown, unknown | null][]; cases: Case[];
   fits: { x: number[][][]; y: number[][]; initial_weights: unknown[]; runs: FitRun[] };
+  schedules: { config: Record<string, unknown>; values: number[] }[];
 };
 const flat = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flat) : [v as number]);
 
@@ -85,6 +89,16 @@ describe('train/optimizers: Adagrad … Lion, amsgrad, EMA vs TF 2.21', () => {
       // float32 through 4 steps of an LSTM: the training-parity tolerances (test/train/parity.test.ts)
       close(h.history.loss, run.loss, 'float32', 'loss history', [1e-5, 1e-6]);
       model.weights.forEach((w, i) => close(w.data, flat(run.final_weights[i]), 'float32', `final ${w.name}`, [1e-5, 2e-6]));
+    });
+  }
+
+  for (const sc of fx.schedules) {
+    it(`CosineDecayRestarts ${JSON.stringify(sc.config)}: steps 0..80`, () => {
+      const opt = optimizers.get({ class_name: 'SGD', config: { learning_rate: { class_name: 'CosineDecayRestarts', config: sc.config } } });
+      const sch = opt.learningRate as optimizers.schedules.CosineDecayRestarts;
+      expect(sch).to.be.instanceOf(optimizers.schedules.CosineDecayRestarts);
+      expect(sch.getConfig()).to.deep.equal(sc.config);
+      close(sc.values.map((_, s) => sch.at(s)), sc.values, 'float32', 'learning rate', [2.5e-7, 0]);
     });
   }
 

@@ -10,6 +10,10 @@
 //                        steps' = steps · ceil(s/steps)
 //   CosineDecay:         lr0 · ((1 − α) · ½(1 + cos(π · min(s, steps)/steps)) + α), after an optional
 //                        linear warmup from lr0 to warmup_target over warmup_steps
+//   CosineDecayRestarts: SGDR (Loshchilov & Hutter 2017): with c = s/first_decay_steps, restart i and the
+//                        fraction p of period i (periods grow by t_mul: i = ⌊log(1 − c(1 − t_mul))/log t_mul⌋,
+//                        p = (c − (1 − t_mulⁱ)/(1 − t_mul))/t_mulⁱ; with t_mul = 1, i = ⌊c⌋, p = c − i),
+//                        lr0 · ((1 − α) · ½·m_mulⁱ(1 + cos(πp)) + α)
 
 import { fail } from '../../tensor/shape.js';
 
@@ -149,6 +153,41 @@ export class CosineDecay extends LearningRateSchedule {
   }
 }
 
+export class CosineDecayRestarts extends LearningRateSchedule {
+  constructor(readonly initialLearningRate: number, readonly firstDecaySteps: number, readonly tMul = 2.0, readonly mMul = 1.0,
+    readonly alpha = 0.0, readonly name = 'SGDRDecay') {
+    super();
+    if (!(firstDecaySteps > 0)) fail('CosineDecayRestarts', `Argument \`first_decay_steps\` must be > 0. Received: first_decay_steps=${firstDecaySteps}`);
+  }
+
+  at(step: number): number {
+    const lr0 = f(this.initialLearningRate);
+    const tMul = f(this.tMul), mMul = f(this.mMul), alpha = f(this.alpha);
+    let completed = f(f(step) / f(this.firstDecaySteps));
+    let i: number;
+    if (tMul === 1) {
+      i = Math.floor(completed);
+      completed = f(completed - i);
+    } else {
+      // ops.floor(ops.log(1.0 - completed * (1.0 - t_mul)) / ops.log(t_mul)), then the geometric sum of the
+      // periods before restart i
+      const oneMinusT = f(1 - tMul);
+      i = Math.floor(f(f(Math.log(f(1 - f(completed * oneMinusT)))) / f(Math.log(tMul))));
+      const ti = f(Math.pow(tMul, i));
+      const sumR = f(f(1 - ti) / oneMinusT);
+      completed = f(f(completed - sumR) / ti);
+    }
+    const mFac = f(Math.pow(mMul, i));
+    const cosine = f(f(0.5 * mFac) * f(1 + f(Math.cos(f(f(Math.PI) * completed)))));
+    const decayed = f(f(f(1 - alpha) * cosine) + alpha);
+    return f(lr0 * decayed);
+  }
+
+  getConfig(): JsonConfig {
+    return { initial_learning_rate: this.initialLearningRate, first_decay_steps: this.firstDecaySteps, t_mul: this.tMul, m_mul: this.mMul, alpha: this.alpha, name: this.name };
+  }
+}
+
 const num = (cfg: JsonConfig, k: string, dflt?: number): number => {
   const v = cfg[k] ?? dflt;
   if (typeof v !== 'number') fail('schedules.deserialize', `${k} must be a number, got ${JSON.stringify(cfg[k])}`);
@@ -166,6 +205,8 @@ export function deserializeSchedule(obj: JsonConfig): LearningRateSchedule {
     case 'PolynomialDecay': return new PolynomialDecay(num(c, 'initial_learning_rate'), num(c, 'decay_steps'), num(c, 'end_learning_rate', 0.0001), num(c, 'power', 1), Boolean(c.cycle), name);
     case 'CosineDecay': return new CosineDecay(num(c, 'initial_learning_rate'), num(c, 'decay_steps'), num(c, 'alpha', 0), name,
       (c.warmup_target ?? null) as number | null, num(c, 'warmup_steps', 0));
-    default: return fail('schedules.deserialize', `unknown learning-rate schedule class '${String(obj.class_name)}'; supported: ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay, PolynomialDecay, CosineDecay`);
+    case 'CosineDecayRestarts': return new CosineDecayRestarts(num(c, 'initial_learning_rate'), num(c, 'first_decay_steps'), num(c, 't_mul', 2),
+      num(c, 'm_mul', 1), num(c, 'alpha', 0), name);
+    default: return fail('schedules.deserialize', `unknown learning-rate schedule class '${String(obj.class_name)}'; supported: ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay, PolynomialDecay, CosineDecay, CosineDecayRestarts`);
   }
 }

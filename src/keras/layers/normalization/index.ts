@@ -196,5 +196,7 @@ export class UnitNormalization extends Layer {
   }
 }
 
+export { BatchNormalization, type BatchNormalizationArgs, type RenormClipping } from './batch-normalization.js';
+
 registerLayerClass('LayerNormalization', LayerNormalization.fromConfig);
 registerLayerClass('UnitNormalization', UnitNormalization.fromConfig);

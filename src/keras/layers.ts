@@ -10,3 +10,4 @@ export * from './layers/convolutional/conv1d.js';
 export * from './layers/pooling/pooling1d.js';
 export * from './layers/reshaping/sequence1d.js';
 export * from './layers/normalization/index.js';
+export * from './layers/attention/index.js';

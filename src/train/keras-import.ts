@@ -120,6 +120,11 @@ export async function loadKerasModelJson(jsonFile: string, weightsFile: string, 
   return model;
 }
 
+/** A dataset's values as a flat array: h5wasm gives a scalar dataset (shape []: Attention's `scale`) as a number. */
+function datasetValues(v: ArrayLike<number> | number): number[] {
+  return typeof v === 'number' ? [v] : Array.from(v);
+}
+
 /** An attribute's value read through h5wasm (strings, arrays of strings). */
 function attr(node: H5Node, name: string): unknown {
   const a = (node as unknown as { attrs?: Record<string, { value: unknown }> }).attrs;
@@ -172,7 +177,7 @@ async function loadLegacyH5(path: string, file: string, compile: boolean): Promi
         if (!sameShape(ds.shape ?? [], targets[i].shape)) {
           fail(where, `layer '${layer.name}' weight ${i} (${n}): file has shape ${shapeStr(ds.shape ?? [])}, the model needs ${shapeStr(targets[i].shape)}`);
         }
-        targets[i].assign(tensor(Array.from(ds.value as ArrayLike<number>), { shape: [...targets[i].shape], dtype: targets[i].dtype }));
+        targets[i].assign(tensor(datasetValues(ds.value as ArrayLike<number> | number), { shape: [...targets[i].shape], dtype: targets[i].dtype }));
       });
     });
     if (compile) {
@@ -242,8 +247,8 @@ export async function loadKerasWeightsH5(model: Model, file: string): Promise<vo
           if (!sameShape(shape, w.shape)) {
             fail('loadKerasWeightsH5', `layer '${layer.name}' weight ${w.name}: file has shape ${shapeStr(shape)} at ${where}/${i}, model needs ${shapeStr(w.shape)}`);
           }
-          const value = ds.value as ArrayLike<number>;
-          w.assign(value instanceof Tensor ? value : Array.from(value));
+          const value = ds.value as ArrayLike<number> | number;
+          w.assign(value instanceof Tensor ? value : datasetValues(value));
         });
       }
     }

@@ -58,6 +58,8 @@ export class Node {
     /** `training` passed explicitly at the call (null: the model's own training flag). */
     readonly training: boolean | null,
     public outputs: SymbolicTensor[] = [],
+    /** The layer's own call arguments (its class's `extraCallArgs`, e.g. useCausalMask), camelCase. */
+    readonly options: Readonly<Record<string, unknown>> = {},
   ) {}
 
   /** Every symbolic tensor the call reads. */
@@ -154,7 +156,7 @@ function traceRun(layer: Layer, node: Node, batch: number, unknown: number): Ten
   try {
     return noGrad(() => {
       const xs = node.inputs.map((t) => placeholder(t, batch, unknown));
-      const kwargs: CallArgs = { training: false };
+      const kwargs: CallArgs = { ...node.options, training: false };
       if (node.initialState) kwargs.initialState = node.initialState.map((t) => placeholder(t, batch, unknown));
       const out = layer.apply(node.inputIsList ? xs : xs[0], kwargs);
       return Array.isArray(out) ? out : [out];
@@ -168,6 +170,20 @@ function traceRun(layer: Layer, node: Node, batch: number, unknown: number): Ten
   }
 }
 
+/** The call arguments of `kwargs` that belong to the layer's class (`extraCallArgs`), to record on its node. */
+function layerCallOptions(layer: Layer, kwargs: CallArgs): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of extraCallArgs(layer)) if ((kwargs as Record<string, unknown>)[k] !== undefined) out[k] = (kwargs as Record<string, unknown>)[k];
+  return out;
+}
+
+function extraCallArgs(layer: Layer): readonly string[] {
+  return (layer.constructor as { extraCallArgs?: readonly string[] }).extraCallArgs ?? [];
+}
+
+/** camelCase → Keras's snake_case call-argument name (useCausalMask → use_causal_mask). */
+const snakeCase = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
 /** Layer.apply on symbolic inputs: records a node and returns its symbolic outputs. */
 function symbolicCall(layer: Layer, inputs: unknown, kwargs: CallArgs): SymbolicTensor | SymbolicTensor[] {
   if (kwargs.mask !== undefined && kwargs.mask !== null) {
@@ -177,7 +193,7 @@ function symbolicCall(layer: Layer, inputs: unknown, kwargs: CallArgs): Symbolic
   const xs = flatSymbolic(inputs, 'inputs', layer);
   if (xs.length === 0) fail(layer.name, 'called with an empty list of inputs');
   const init = kwargs.initialState === undefined || kwargs.initialState === null ? null : flatSymbolic(kwargs.initialState, 'initialState', layer);
-  const node = new Node(layer, xs, list, init, kwargs.training ?? null);
+  const node = new Node(layer, xs, list, init, kwargs.training ?? null, [], layerCallOptions(layer, kwargs));
   // Two runs with different sizes for every unknown dimension: what changes between them is unknown.
   const a = traceRun(layer, node, 2, 4);
   const b = traceRun(layer, node, 3, 5);
@@ -336,7 +352,7 @@ export class Functional extends Model {
     for (const n of this.nodes) {
       if (n.layer instanceof InputLayer) continue;
       const args = n.inputs.map(get);
-      const kw: CallArgs = { training: n.training ?? kwargs.training ?? false };
+      const kw: CallArgs = { ...n.options, training: n.training ?? kwargs.training ?? false };
       if (n.initialState) kw.initialState = n.initialState.map(get);
       const out = n.layer.apply(n.inputIsList ? args : args[0], kw);
       const outs = Array.isArray(out) ? out : [out];
@@ -399,6 +415,7 @@ export class Functional extends Model {
         const kwargs: Record<string, unknown> = {};
         if (n.initialState) kwargs.initial_state = n.initialState.map(ref);
         if (n.training !== null) kwargs.training = n.training;
+        for (const [k, v] of Object.entries(n.options)) kwargs[snakeCase(k)] = v;
         return { args: [n.inputIsList ? n.inputs.map(ref) : ref(n.inputs[0])], kwargs };
       });
       return entry;
@@ -567,7 +584,14 @@ export function functionalFromConfig(cfg: Record<string, unknown>, makeLayer: (e
         for (const key of Object.keys(kwargs)) {
           if (key === 'training') { if (kwargs.training !== null) kw.training = kwargs.training as boolean; }
           else if (key === 'initial_state') kw.initialState = init as SymbolicTensor[];
-          else if (key !== 'mask') fail(where, `the call of '${name}' passes '${key}', which is not supported (known: training, mask, initial_state)`);
+          else if (key === 'mask') continue;
+          else {
+            const own = extraCallArgs(layer).find((k) => snakeCase(k) === key);
+            if (own === undefined) {
+              fail(where, `the call of '${name}' passes '${key}', which is not supported (known: training, mask, initial_state${extraCallArgs(layer).map((k) => `, ${snakeCase(k)}`).join('')})`);
+            }
+            (kw as Record<string, unknown>)[own] = kwargs[key];
+          }
         }
         x = args[0];
       }

@@ -44,12 +44,23 @@ export interface LayerArgs {
 export interface SymbolicCallArgs {
   training?: boolean;
   initialState?: (SymbolicTensor | SymbolicTensor[])[];
+  /** Attention layers only (their `extraCallArgs`), recorded on the graph's node. */
+  returnAttentionScores?: boolean;
+  useCausalMask?: boolean;
 }
 
 /** Keyword arguments of a layer call. */
 export interface CallArgs {
   training?: boolean;
+  /**
+   * The Keras mask of the input; for a layer whose class sets `maskList` (Attention: [query_mask, value_mask]),
+   * one per input tensor. Absent: taken from the inputs' attached Keras masks.
+   */
   mask?: Tensor | null;
+  /** Attention layers: also return the attention weights (Keras `return_attention_scores`). Only layers whose class lists it in `extraCallArgs` accept it. */
+  returnAttentionScores?: boolean;
+  /** Attention layers: mask out future positions (Keras `use_causal_mask`). Only layers that list it in `extraCallArgs`. */
+  useCausalMask?: boolean;
   /** Flat [h, c, …], or nested per cell for stacked cells ([[h1, c1], [h2, c2]]), as Keras accepts. */
   initialState?: (Tensor | Tensor[])[];
 }
@@ -59,8 +70,11 @@ export const LAYER_OPTIONS = {
   name: true, trainable: true, dtype: true, batchInputShape: true, inputShape: true, batchSize: true, activityRegularizer: true,
 } as const satisfies { [K in keyof Required<LayerArgs>]: true };
 
-/** The call arguments every layer knows; a layer call with any other key is refused. */
-export const CALL_ARGS = optionKeys<CallArgs>({ training: true, mask: true, initialState: true });
+/**
+ * The call arguments every layer knows; a layer call with any other key is refused, except the keys its class
+ * lists in `static extraCallArgs` (the attention layers' returnAttentionScores, useCausalMask).
+ */
+export const CALL_ARGS: readonly string[] = ['training', 'mask', 'initialState'];
 
 // Options objects a layer made itself for its super() or an inner cell, after checking the user's own.
 const prechecked = new WeakSet<object>();
@@ -416,7 +430,8 @@ export abstract class Layer {
   apply(inputs: LayerInput, kwargs?: CallArgs): Tensor | Tensor[];
   apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: SymbolicCallArgs): SymbolicTensor | SymbolicTensor[];
   apply(inputs: LayerInput | SymbolicTensor | SymbolicTensor[], kwargs: CallArgs | SymbolicCallArgs = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
-    checkOptions(`${this.name}.apply`, kwargs, CALL_ARGS, 'call argument');
+    const extra = (this.constructor as { extraCallArgs?: readonly string[] }).extraCallArgs ?? [];
+    checkOptions(`${this.name}.apply`, kwargs, extra.length ? [...CALL_ARGS, ...extra] : CALL_ARGS, 'call argument');
     if (symbolicHandler !== null) {
       const r = symbolicHandler(this, inputs, kwargs as CallArgs);
       if (r !== undefined) return r as SymbolicTensor | SymbolicTensor[];
@@ -426,14 +441,24 @@ export abstract class Layer {
 
   private applyConcrete(inputs: LayerInput, kwargs: CallArgs): Tensor | Tensor[] {
     checkBoolean(`${this.name}.apply`, 'training', kwargs.training);
-    if (kwargs.mask !== undefined && kwargs.mask !== null && !(kwargs.mask instanceof Tensor)) {
-      fail(`${this.name}.apply`, `mask must be a Tensor or null, got ${describeValue(kwargs.mask)}`);
+    const maskList = (this.constructor as { maskList?: boolean }).maskList === true;
+    const m0 = kwargs.mask as unknown;
+    if (maskList && Array.isArray(m0)) {
+      m0.forEach((m, i) => {
+        if (m !== null && m !== undefined && !(m instanceof Tensor)) fail(`${this.name}.apply`, `mask[${i}] must be a Tensor or null, got ${describeValue(m)}`);
+      });
+    } else if (m0 !== undefined && m0 !== null && !(m0 instanceof Tensor)) {
+      fail(`${this.name}.apply`, `mask must be a Tensor or null${maskList ? ' (or a list, one per input)' : ''}, got ${describeValue(m0)}`);
     }
     if (inputs === null || inputs === undefined) fail(`${this.name}.apply`, `inputs must be a Tensor, an array of Tensors or nested number arrays, got ${describeValue(inputs)}`);
     const xs = this.toInputs(inputs);
     const first = Array.isArray(xs) ? xs[0] : xs;
     const args: CallArgs = { ...kwargs };
-    if (args.mask === undefined && first) {
+    if (args.mask === undefined && maskList && Array.isArray(xs)) {
+      // Keras passes a list-input layer the list of its inputs' masks (Layer.__call__ with mask=[...])
+      const ms = xs.map((x) => getKerasMask(x) ?? null);
+      if (ms.some((m) => m !== null)) args.mask = ms as unknown as Tensor;
+    } else if (args.mask === undefined && first) {
       const m = getKerasMask(first);
       if (m) args.mask = m;
     }

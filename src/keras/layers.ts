@@ -11,3 +11,4 @@ export * from './layers/pooling/pooling1d.js';
 export * from './layers/reshaping/sequence1d.js';
 export * from './layers/normalization/index.js';
 export * from './layers/attention/index.js';
+export * from './layers/attention/multi-head-attention.js';

@@ -14,7 +14,7 @@
 // from the names in the file (which sort differently: cells/lstm_cell < cells/simple_rnn_cell).
 
 import type { Tensor } from '../tensor/tensor.js';
-import type { Layer } from '../keras/engine/layer.js';
+import type { Layer, WeightGroupSpec } from '../keras/engine/layer.js';
 import { RNN } from '../keras/layers/recurrent/rnn.js';
 import { StackedRNNCells } from '../keras/layers/recurrent/stacked-cells.js';
 import { Bidirectional } from '../keras/layers/recurrent/bidirectional.js';
@@ -65,6 +65,11 @@ export function kerasWeightGroups(layer: Layer, at = ''): WeightGroup[] {
     return [{ path: at, name: layer.name, weights: [] }, ...kerasWeightGroups(layer.layer, join(at, 'layer'))];
   }
   if (layer instanceof RNN) return [{ path: at, name: layer.name, weights: [] }, ...cellGroups(layer.cell, join(at, 'cell'))];
+  // A layer that describes its own groups (MultiHeadAttention: query_dense, key_dense, … under its group)
+  const own = (layer as { kerasSaveGroups?: () => WeightGroupSpec[] }).kerasSaveGroups;
+  if (typeof own === 'function') {
+    return own.call(layer).map((g) => ({ path: join(at, g.path), name: g.path ? g.path.split('/').pop()! : layer.name, weights: [...g.weights] }));
+  }
   return [{ path: at, name: layer.name, weights: [...layer.weights] }];
 }
 

@@ -173,8 +173,20 @@ function traceRun(layer: Layer, node: Node, batch: number, unknown: number): Ten
 /** The call arguments of `kwargs` that belong to the layer's class (`extraCallArgs`), to record on its node. */
 function layerCallOptions(layer: Layer, kwargs: CallArgs): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of extraCallArgs(layer)) if ((kwargs as Record<string, unknown>)[k] !== undefined) out[k] = (kwargs as Record<string, unknown>)[k];
+  for (const k of extraCallArgs(layer)) {
+    const v = (kwargs as Record<string, unknown>)[k];
+    if (v === undefined) continue;
+    if (v instanceof SymbolicTensor || v instanceof Tensor) {
+      fail(`${layer.name}.apply`, `${k} as a tensor is not recorded in a Functional graph here (only plain options such as useCausalMask are)`);
+    }
+    out[k] = v;
+  }
   return out;
+}
+
+/** The names of a layer's positional inputs when Keras calls it as layer(a, b, c=...) (MultiHeadAttention). */
+function callInputNames(layer: Layer): readonly string[] | null {
+  return (layer.constructor as { callInputNames?: readonly string[] }).callInputNames ?? null;
 }
 
 function extraCallArgs(layer: Layer): readonly string[] {
@@ -416,6 +428,12 @@ export class Functional extends Model {
         if (n.initialState) kwargs.initial_state = n.initialState.map(ref);
         if (n.training !== null) kwargs.training = n.training;
         for (const [k, v] of Object.entries(n.options)) kwargs[snakeCase(k)] = v;
+        const names = callInputNames(n.layer);
+        if (names) {
+          // layer(query, value, key=key): two positional tensors, the rest as keyword arguments
+          n.inputs.slice(2).forEach((t, i) => { kwargs[names[i + 2]] = ref(t); });
+          return { args: n.inputs.slice(0, 2).map(ref), kwargs };
+        }
         return { args: [n.inputIsList ? n.inputs.map(ref) : ref(n.inputs[0])], kwargs };
       });
       return entry;
@@ -579,9 +597,15 @@ export function functionalFromConfig(cfg: Record<string, unknown>, makeLayer: (e
         const args = resolve(n.args ?? []) as unknown[];
         const kwargs = n.kwargs ?? {};
         const init = kwargs.initial_state === undefined || kwargs.initial_state === null ? null : resolve(kwargs.initial_state);
-        if (!ready(args) || (init !== null && !ready(init))) continue;
-        if (args.length !== 1) fail(where, `the call of '${name}' has ${args.length} positional arguments; one (a tensor or a list) is supported`);
+        const names = callInputNames(layer);
+        // layer(query, value, key=...): the positional tensors and the named input tensors, as one input list
+        const named = names ? names.slice(args.length).filter((nm) => kwargs[nm] !== undefined && kwargs[nm] !== null).map((nm) => resolve(kwargs[nm])) : [];
+        if (!ready(args) || (init !== null && !ready(init)) || !ready(named)) continue;
+        if (names) {
+          if (args.length < 2) fail(where, `the call of '${name}' has ${args.length} positional arguments; ${names.slice(0, 2).join(' and ')} are needed`);
+        } else if (args.length !== 1) fail(where, `the call of '${name}' has ${args.length} positional arguments; one (a tensor or a list) is supported`);
         for (const key of Object.keys(kwargs)) {
+          if (names && names.includes(key)) continue;
           if (key === 'training') { if (kwargs.training !== null) kw.training = kwargs.training as boolean; }
           else if (key === 'initial_state') kw.initialState = init as SymbolicTensor[];
           else if (key === 'mask') continue;
@@ -590,10 +614,14 @@ export function functionalFromConfig(cfg: Record<string, unknown>, makeLayer: (e
             if (own === undefined) {
               fail(where, `the call of '${name}' passes '${key}', which is not supported (known: training, mask, initial_state${extraCallArgs(layer).map((k) => `, ${snakeCase(k)}`).join('')})`);
             }
-            (kw as Record<string, unknown>)[own] = kwargs[key];
+            const v = kwargs[key];
+            if (v !== null && typeof v === 'object' && (v as { class_name?: unknown }).class_name === '__keras_tensor__') {
+              fail(where, `the call of '${name}' passes ${key} as a tensor of the graph, which is not supported here (only plain options)`);
+            }
+            (kw as Record<string, unknown>)[own] = v;
           }
         }
-        x = args[0];
+        x = names ? [...args, ...named] : args[0];
       }
       const out = layer.apply(x as SymbolicTensor | SymbolicTensor[], kw);
       calls.get(name)!.push(Array.isArray(out) ? out : [out]);

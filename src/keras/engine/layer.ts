@@ -49,6 +49,15 @@ export interface SymbolicCallArgs {
   useCausalMask?: boolean;
 }
 
+/**
+ * One `vars` group of a layer with sublayer-like parts in Keras's .keras weights file (MultiHeadAttention's
+ * query_dense, …): its path below the layer's group ('' = the layer's own) and its variables in order.
+ */
+export interface WeightGroupSpec {
+  path: string;
+  weights: Tensor[];
+}
+
 /** Keyword arguments of a layer call. */
 export interface CallArgs {
   training?: boolean;
@@ -61,6 +70,8 @@ export interface CallArgs {
   returnAttentionScores?: boolean;
   /** Attention layers: mask out future positions (Keras `use_causal_mask`). Only layers that list it in `extraCallArgs`. */
   useCausalMask?: boolean;
+  /** MultiHeadAttention: a [B, T, S] mask of the allowed (query, key) pairs (Keras `attention_mask`). */
+  attentionMask?: Tensor | null;
   /** Flat [h, c, …], or nested per cell for stacked cells ([[h1, c1], [h2, c2]]), as Keras accepts. */
   initialState?: (Tensor | Tensor[])[];
 }

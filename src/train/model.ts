@@ -19,7 +19,7 @@ import { Layer, getKerasMask } from '../keras/engine/layer.js';
 import { optionKeys, checkOptions, checkNumber, checkBoolean, describeValue } from '../util/options.js';
 import * as lossesMod from './losses/index.js';
 import * as optimizersMod from './optimizers/index.js';
-import { resolveMetric, MeanMetric } from './metrics/metric.js';
+import { CompiledMetrics, checkMetricSpec, type MetricSpec } from './metrics/compiled.js';
 import { takeRows, concatRows, checkData, takeData, dataTensors, type Data } from './data.js';
 import { mul } from '../ops/arithmetic.js';
 import { full } from '../tensor/create.js';
@@ -35,8 +35,13 @@ export interface CompileArgs {
   loss: LossId | LossId[] | Record<string, LossId>;
   /** Per-output weights of the total loss (Keras `loss_weights`): an array in output order or by name. */
   lossWeights?: number[] | Record<string, number>;
-  /** Metric names; for several outputs a list per output (in output order) or an object by output name. */
-  metrics?: string[] | string[][] | Record<string, string[]>;
+  /**
+   * Metrics (names such as 'accuracy', 'mae', 'AUC', Metric objects, or serialized Keras metrics), updated
+   * without sample weights; for several outputs a list per output (in output order) or an object by output name.
+   */
+  metrics?: MetricSpec;
+  /** Metrics updated with the sample weights (and class weights), as Keras `weighted_metrics`; same forms. */
+  weightedMetrics?: MetricSpec;
 }
 
 type LossId = lossesMod.Loss | string;
@@ -56,7 +61,7 @@ export interface FitArgs {
   validationData?: [Data, Data] | [Data, Data, SampleWeight];
   /**
    * Keras sample_weight: [N] (one per sample), or for sequence outputs [N, 1] / [N, T] (one per time step); the
-   * loss becomes Σ w·loss / (number of values) per batch. Compiled metrics ignore it, as Keras's `metrics` do.
+   * loss becomes Σ w·loss / (number of values) per batch. `metrics` ignore it, `weightedMetrics` use it (Keras).
    * Several outputs: one tensor weighs every output's loss, or one per output as a list (output order) or an
    * object by output name (outputs it leaves out are unweighted), as Keras 3's CompileLoss resolves it.
    */
@@ -84,7 +89,7 @@ export interface PredictArgs {
   batchSize?: number;
 }
 
-const COMPILE_KEYS = optionKeys<CompileArgs>({ optimizer: true, loss: true, lossWeights: true, metrics: true });
+const COMPILE_KEYS = optionKeys<CompileArgs>({ optimizer: true, loss: true, lossWeights: true, metrics: true, weightedMetrics: true });
 const FIT_KEYS = optionKeys<FitArgs>({
   batchSize: true, epochs: true, shuffle: true, seed: true, validationSplit: true, validationData: true, sampleWeight: true,
   classWeight: true, callbacks: true, verbose: true, initialEpoch: true, stream: true,
@@ -203,36 +208,14 @@ export abstract class Model extends Layer implements CallbackModel {
   layerCallObserver: ((layer: Layer, callIndex: number, outputs: Tensor[]) => void) | null = null;
   optimizer: optimizersMod.Optimizer | null = null;
   loss: lossesMod.Loss | null = null;
-  protected metricIds: string[] = [];
-  protected metrics: MeanMetric[] | null = null;
+  /** compile()'s metrics and weightedMetrics (built from the first batch's shapes). */
+  protected compiledMetrics: CompiledMetrics | null = null;
   protected compileLossId: unknown = null;
   /** What compile() was given for several outputs (resolved against the outputs at the first batch). */
   private lossSpec: CompileArgs['loss'] | null = null;
   private lossWeightSpec: CompileArgs['lossWeights'] | null = null;
   private resolvedOutputLosses: { loss: lossesMod.Loss | null; weight: number }[] | null = null;
   stopTraining = false;
-  /** Per-output metrics as compile() got them (a list per output, or by output name), and once resolved. */
-  private outputMetricSpec: string[][] | Record<string, string[]> | null = null;
-  private outputMetrics: { index: number; metric: MeanMetric }[] | null = null;
-
-  /**
-   * The per-output metric objects, named `<output>_<metric>` as Keras logs them (resolved from the first batch's
-   * shapes, like the single-output ones). `fresh` makes new objects (evaluate must not disturb the running ones).
-   */
-  private perOutputMetrics(ys: Tensor[], outs: Tensor[], fresh = false): { index: number; metric: MeanMetric }[] {
-    if (this.outputMetrics !== null && !fresh) return this.outputMetrics;
-    const names = this.multiOutputNames() ?? [];
-    const spec = this.outputMetricSpec;
-    if (spec === null) return [];
-    const ids = byOutput(`${this.className}.compile`, 'metrics', spec, names);
-    const list = names.flatMap((n, i) => (ids[i] ?? []).map((id) => {
-      const m = resolveMetric(id, ys[i].shape, outs[i].shape);
-      return { index: i, metric: new MeanMetric(`${n}_${m.name}`, m.fn, m.direction) };
-    }));
-    if (!fresh) this.outputMetrics = list;
-    return list;
-  }
-
   /** Each output's (unweighted) loss in the last batch of a multi-output model, for the `<output>_loss` logs. */
   private lastOutputLosses: [string, number][] = [];
 
@@ -290,14 +273,8 @@ export abstract class Model extends Layer implements CallbackModel {
   compile(args: CompileArgs): void {
     if (args === undefined || args === null) fail('Sequential.compile', 'expected { optimizer?, loss, metrics? }, got ' + describeValue(args));
     checkOptions('Sequential.compile', args, COMPILE_KEYS);
-    const names = (v: unknown): boolean => Array.isArray(v) && v.every((m) => typeof m === 'string');
-    const mt = args.metrics as unknown;
-    const perOutput = Array.isArray(mt) ? mt.length > 0 && mt.every((m) => Array.isArray(m)) : mt !== undefined && mt !== null && typeof mt === 'object';
-    if (mt !== undefined && !(names(mt) || (perOutput && (Array.isArray(mt) ? mt.every(names) : Object.values(mt as object).every(names))))) {
-      fail('Sequential.compile', `metrics must be an array of metric names (or, for several outputs, a list per output or an object by output name), got ${describeValue(args.metrics)}`);
-    }
-    this.outputMetricSpec = perOutput ? (mt as string[][] | Record<string, string[]>) : null;
-    this.outputMetrics = null;
+    checkMetricSpec(`${this.className}.compile`, 'metrics', args.metrics);
+    checkMetricSpec(`${this.className}.compile`, 'weightedMetrics', args.weightedMetrics);
     this.optimizer = optimizersMod.get(args.optimizer ?? 'rmsprop');
     if (args.loss === undefined || args.loss === null) fail('Sequential.compile', 'a loss is required');
     const lw = args.lossWeights;
@@ -315,8 +292,8 @@ export abstract class Model extends Layer implements CallbackModel {
     this.lossSpec = args.loss;
     this.resolvedOutputLosses = null;
     this.lossWeightSpec = lw ?? null;
-    this.metricIds = perOutput ? [] : [...((args.metrics as string[] | undefined) ?? [])];
-    this.metrics = null; // resolved from the first batch's shapes (Keras builds compiled metrics lazily too)
+    // Resolved from the first batch's shapes (Keras builds compiled metrics lazily too).
+    this.compiledMetrics = new CompiledMetrics(args.metrics ?? null, args.weightedMetrics ?? null, `${this.className}.compile`);
   }
 
   protected requireCompiled(op: string): { optimizer: optimizersMod.Optimizer; loss: lossesMod.Loss } {
@@ -324,17 +301,26 @@ export abstract class Model extends Layer implements CallbackModel {
     return { optimizer: this.optimizer, loss: this.loss };
   }
 
-  protected ensureMetrics(y: Tensor, out: Tensor): MeanMetric[] {
-    if (this.metrics === null) this.metrics = this.metricIds.map((id) => resolveMetric(id, y.shape, out.shape));
-    return this.metrics;
+  metricDirection(name: string): 'up' | 'down' | undefined {
+    if (name === 'loss' || /_loss$/.test(name)) return 'down';
+    return this.compiledMetrics?.direction(name);
   }
 
-  metricDirection(name: string): 'up' | 'down' | undefined {
-    if (name === 'loss') return 'down';
-    const m = this.metrics?.find((x) => x.name === name) ?? this.outputMetrics?.find((x) => x.metric.name === name)?.metric;
-    if (m) return m.direction;
-    if (this.metricIds.includes(name)) return /acc/.test(name) ? 'up' : 'down';
-    return undefined;
+  /**
+   * Updates compile()'s metrics with one batch: targets and outputs as lists in output order, and each output's
+   * sample weights (a single tensor applies to every output, as Keras repeats it).
+   */
+  private updateMetrics(metrics: CompiledMetrics, y: Data, out: Tensor | Tensor[], sampleWeight: SampleWeight | null, op: string): void {
+    if (metrics.isEmpty) return;
+    const names = this.multiOutputNames();
+    if (names === null || !Array.isArray(out)) {
+      metrics.update([y as Tensor], [out as Tensor], [sampleWeight as Tensor | null], null);
+      return;
+    }
+    const ys = this.targetList(op, y, names);
+    const sws: (Tensor | null)[] = sampleWeight === null ? names.map(() => null)
+      : sampleWeight instanceof Tensor ? names.map(() => sampleWeight) : byOutput(op, 'sampleWeight', sampleWeight, names).map((w) => w ?? null);
+    metrics.update(ys, out, sws, names);
   }
 
   /**
@@ -369,20 +355,12 @@ export abstract class Model extends Layer implements CallbackModel {
     return total;
   }
 
-  /** A flat metric list is for single-output models: several outputs need a list per output or an object by name. */
-  private checkMetricsSupported(out: Tensor | Tensor[]): void {
-    if (Array.isArray(out) && this.metricIds.length > 0) {
-      fail(this.className, 'the model has several outputs: give compile() metrics per output, as a list of lists or an object keyed by output name');
-    }
-  }
-
-  /** One optimisation step on one batch; returns the batch loss. Metrics are not sample-weighted (Keras `metrics`). */
+  /** One optimisation step on one batch; returns the batch loss. `weightedMetrics` see the sample weights, `metrics` don't. */
   trainOnBatch(x: Data, y: Data, sampleWeight: SampleWeight | null = null): number {
     const { optimizer, loss } = this.requireCompiled('trainOnBatch');
     checkData('trainOnBatch', x, y);
     checkSampleWeight('trainOnBatch', sampleWeight, x);
     const out = this.apply(x as Tensor, { training: true }) as Tensor | Tensor[];
-    this.checkMetricsSupported(out);
     const total = this.totalLoss(loss, y, out, sampleWeight);
     const vars = this.trainableWeights;
     for (const v of vars) v.zeroGrad();
@@ -390,17 +368,7 @@ export abstract class Model extends Layer implements CallbackModel {
     optimizer.constraints = new Map(this.allConstraints);
     optimizer.apply(vars.map((v) => v.grad), vars);
     for (const v of vars) v.zeroGrad();
-    if (!Array.isArray(out)) {
-      noGrad(() => {
-        const mask = getKerasMask(out);
-        for (const m of this.ensureMetrics(y as Tensor, out)) m.update(y as Tensor, out, mask);
-      });
-    } else if (this.outputMetricSpec !== null) {
-      const ys = this.targetList('trainOnBatch', y, this.multiOutputNames()!);
-      noGrad(() => {
-        for (const { index, metric } of this.perOutputMetrics(ys, out)) metric.update(ys[index], out[index], getKerasMask(out[index]));
-      });
-    }
+    if (this.compiledMetrics) this.updateMetrics(this.compiledMetrics, y, out, sampleWeight, 'trainOnBatch');
     return total.item();
   }
 
@@ -467,8 +435,7 @@ export abstract class Model extends Layer implements CallbackModel {
         for (const cb of callbacks) cb.onEpochBegin?.(epoch);
         progress.epochBegin(epoch);
         const order = args.shuffle === false ? null : rng.permutation(n);
-        for (const m of this.metrics ?? []) m.reset();
-        for (const { metric } of this.outputMetrics ?? []) metric.reset();
+        this.compiledMetrics?.reset();
         let lossSum = 0;
         let seen = 0;
         let logs: Logs = {};
@@ -488,8 +455,7 @@ export abstract class Model extends Layer implements CallbackModel {
           for (const [k, v] of this.lastOutputLosses) outSums.set(k, (outSums.get(k) ?? 0) + v);
           logs = { loss: lossSum / seen };
           for (const [k, v] of outSums) logs[`${k}_loss`] = v / (b + 1);
-          for (const m of this.metrics ?? []) logs[m.name] = m.result();
-          for (const { metric } of this.outputMetrics ?? []) logs[metric.name] = metric.result();
+          Object.assign(logs, this.compiledMetrics?.results());
           progress.batchEnd(b, logs);
           for (const cb of callbacks) cb.onBatchEnd?.(b, { ...logs });
           if (this.stopTraining) break;
@@ -524,8 +490,8 @@ export abstract class Model extends Layer implements CallbackModel {
     checkStream('evaluate', args.stream);
     checkSampleWeight('evaluate', args.sampleWeight, x);
     const sw = args.sampleWeight ?? null;
-    let ms: MeanMetric[] = [];
-    let outMs: { index: number; metric: MeanMetric }[] = [];
+    // Fresh metric objects: evaluate must not disturb the running training metrics.
+    const metrics = this.compiledMetrics?.forEvaluation() ?? null;
     let lossSum = 0;
     const outSums = new Map<string, number>();
     noGrad(() => {
@@ -534,30 +500,17 @@ export abstract class Model extends Layer implements CallbackModel {
         const xb = takeData(x, null, start, end);
         const yb = takeData(y, null, start, end);
         const out = this.apply(xb as Tensor, { training: false }) as Tensor | Tensor[];
-        this.checkMetricsSupported(out);
-        if (start === 0 && !Array.isArray(out)) {
-          // Fresh metric objects: evaluate must not disturb the running training metrics.
-          ms = this.metricIds.map((id) => resolveMetric(id, (yb as Tensor).shape, out.shape));
-        }
-        lossSum += this.totalLoss(loss, yb, out, sw ? takeData(sw, null, start, end) : null).item() * (end - start);
+        const swb = sw ? takeData(sw, null, start, end) : null;
+        lossSum += this.totalLoss(loss, yb, out, swb).item() * (end - start);
         if (Array.isArray(out)) {
           for (const [k, v] of this.lastOutputLosses) outSums.set(k, (outSums.get(k) ?? 0) + v);  // unweighted, as fit
-          if (this.outputMetricSpec !== null) {
-            const ys = this.targetList('evaluate', yb, this.multiOutputNames()!);
-            if (start === 0) outMs = this.perOutputMetrics(ys, out, true);
-            for (const { index, metric } of outMs) metric.update(ys[index], out[index], getKerasMask(out[index]));
-          }
         }
-        if (!Array.isArray(out)) {
-          const mask = getKerasMask(out);
-          for (const m of ms) m.update(yb as Tensor, out, mask);
-        }
+        if (metrics) this.updateMetrics(metrics, yb, out, swb, 'evaluate');
       }
     });
     const logs: Logs = { loss: n === 0 ? 0 : lossSum / n };
     for (const [k, v] of outSums) logs[`${k}_loss`] = v / Math.max(1, Math.ceil(n / batchSize));
-    for (const { metric } of outMs) logs[metric.name] = metric.result();
-    for (const m of ms) logs[m.name] = m.result();
+    Object.assign(logs, metrics?.results());
     if ((args.verbose ?? 0) > 0) (args.stream ?? process.stdout).write(`${Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ')}\n`);
     return logs;
   }
@@ -618,8 +571,8 @@ export abstract class Model extends Layer implements CallbackModel {
       optimizer: this.optimizer.serialize(),
       loss: this.compileLossId,
       loss_weights: this.lossWeightSpec ?? null,
-      metrics: this.outputMetricSpec ?? (this.metricIds.length ? this.metricIds : null),
-      weighted_metrics: null,
+      metrics: CompiledMetrics.serializeSpec(this.compiledMetrics?.metrics ?? null),
+      weighted_metrics: CompiledMetrics.serializeSpec(this.compiledMetrics?.weightedMetrics ?? null),
       run_eagerly: false,
       steps_per_execution: 1,
       jit_compile: false,

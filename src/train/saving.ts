@@ -138,9 +138,9 @@ function checkByteRanges(manifest: Manifest, buf: Buffer): void {
 }
 
 /** compile_config metrics: a flat list, a list per output, or an object by output name (Keras's forms). */
-function perOutputMetrics(m: unknown): string[] | string[][] | Record<string, string[]> | undefined {
+function perOutputMetrics(m: unknown): metricsMod.MetricSpec | undefined {
   if (m === null || m === undefined) return undefined;
-  const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(metricsMod.idFromConfig) : [metricsMod.idFromConfig(v)]);
+  const list = (v: unknown): metricsMod.MetricIdentifier[] => (Array.isArray(v) ? v.map(metricsMod.idFromConfig) : [metricsMod.idFromConfig(v)]);
   if (Array.isArray(m)) return m.length > 0 && m.every((x) => Array.isArray(x)) ? m.map(list) : list(m);
   if (typeof m === 'object' && typeof (m as { class_name?: unknown }).class_name !== 'string') {
     return Object.fromEntries(Object.entries(m as Record<string, unknown>).map(([k, v]) => [k, list(v)]));
@@ -165,5 +165,6 @@ export function restoreCompile(model: Model, compileConfig: unknown): void {
     loss,
     ...(lw !== null && lw !== undefined ? { lossWeights: lw } : {}),
     metrics: perOutputMetrics(cc.metrics),
+    weightedMetrics: perOutputMetrics(cc.weighted_metrics),
   });
 }

@@ -21,21 +21,23 @@ describe('train/metrics', () => {
     expect(Array.from(metrics.meanAbsoluteError(tensor([[1, 2], [0, 0]]), tensor([[2, 0], [1, -1]])))).to.deep.equal([1.5, 1]);
     expect(Array.from(metrics.meanSquaredError(tensor([[1, 2], [0, 0]]), tensor([[2, 0], [1, -1]])))).to.deep.equal([2.5, 1]);
     const m = metrics.resolveMetric('mae', [2, 1], [2, 1]);
-    m.update(tensor([[0], [0]]), tensor([[1], [3]]));
-    m.update(tensor([[0], [0]]), tensor([[5], [100]]), tensor([1, 0]));
+    m.updateState(tensor([[0], [0]]), tensor([[1], [3]]));
+    m.updateState(tensor([[0], [0]]), tensor([[5], [100]]), tensor([1, 0]));
     expect(m.result()).to.equal((1 + 3 + 5) / 3);
-    m.reset();
+    m.resetState();
     expect(m.result()).to.equal(0);
   });
 
   it("'accuracy' picks binary / sparse categorical / categorical accuracy from the shapes (Keras get_metric)", () => {
-    const yp = tensor([[0.9], [0.2]]);
-    expect(metrics.resolveMetric('accuracy', [2, 1], [2, 1]).fn(tensor([[1], [1]]), yp)[1]).to.equal(0); // binary
-    const p3 = tensor([[0.1, 0.8, 0.1]]);
-    expect(metrics.resolveMetric('acc', [1], [1, 3]).fn(tensor([1]), p3)[0]).to.equal(1); // sparse: lower rank
-    expect(metrics.resolveMetric('accuracy', [1, 1], [1, 3]).fn(tensor([[1]]), p3)[0]).to.equal(1); // sparse: last dim 1
-    expect(metrics.resolveMetric('accuracy', [1, 3], [1, 3]).fn(tensor([[0, 1, 0]]), p3)[0]).to.equal(1); // categorical
+    const cls = (t: number[], p: number[]): string => metrics.resolveMetric('accuracy', t, p).className;
+    expect(cls([2, 1], [2, 1])).to.equal('BinaryAccuracy');
+    expect(metrics.resolveMetric('acc', [1], [1, 3]).className).to.equal('SparseCategoricalAccuracy'); // lower rank
+    expect(cls([1, 1], [1, 3])).to.equal('SparseCategoricalAccuracy'); // last dim 1
+    expect(cls([1, 3], [1, 3])).to.equal('CategoricalAccuracy');
+    expect(metrics.resolveMetric('acc', [1], [1, 3]).name).to.equal('acc');
     expect(metrics.resolveMetric('accuracy', [1, 3], [1, 3]).direction).to.equal('up');
     expect(() => metrics.resolveMetric('f1', [1], [1])).to.throw(/unknown metric 'f1'/);
+    expect(() => metrics.resolveMetric('f1_score', [1], [1])).to.throw(/not implemented in lstm-ts yet/);
+    expect(() => metrics.resolveMetric('precison', [1], [1])).to.throw(/did you mean '[Pp]recision'/);
   });
 });

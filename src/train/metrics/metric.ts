@@ -1,86 +1,99 @@
-// Stateful metrics as fit/evaluate use them: Keras's MeanMetricWrapper — result = Σ(values·w) / Σw over
-// every per-row value seen since the last reset (rows masked out by the output's Keras mask get w = 0).
+// Stateful metrics as Keras 3 defines them (keras/src/metrics/metric.py): updateState(yTrue, yPred,
+// sampleWeight?) accumulates, result() reads, resetState() clears. MeanMetricWrapper (reduction_metrics.py)
+// averages a per-sample function with Keras's weighting: the output's Keras mask becomes sample weights
+// (apply_mask), then Mean's reduce_to_samplewise_values (values.ts).
 import type { Tensor } from '../../tensor/tensor.js';
-import { fail } from '../../tensor/shape.js';
-import * as fns from './functions.js';
+import { noGrad } from '../../autograd/mode.js';
+import { getKerasMask } from '../../keras/engine/layer.js';
+import { values, maskWeights, meanUpdate, type Values } from './values.js';
 
-export type MetricFn = (yTrue: Tensor, yPred: Tensor) => Float64Array;
+export type Direction = 'up' | 'down';
 
-export class MeanMetric {
+/** The serialized form Keras writes for a metric object (compile_config, get_config). */
+export interface SerializedMetric {
+  module: string;
+  class_name: string;
+  config: Record<string, unknown>;
+  registered_name: string | null;
+}
+
+export abstract class Metric {
+  /** Keras's class name (`class_name` in serialized configs). */
+  abstract readonly className: string;
+  /** The name logs use; compile() renames a metric given as a string to that string, as Keras does. */
+  name: string;
+  /** Metric variables are float32 in Keras 3 whatever the model's dtype (floatx). */
+  readonly dtype = 'float32';
+  /** 'up' when larger is better (EarlyStopping / ReduceLROnPlateau mode 'auto'), 'down' for errors. */
+  readonly direction: Direction | undefined;
+
+  constructor(name: string, direction: Direction | undefined) {
+    this.name = name;
+    this.direction = direction;
+  }
+
+  abstract updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | null): void;
+  abstract result(): number;
+  abstract resetState(): void;
+  /** A new metric with the same configuration and empty state. */
+  abstract clone(): Metric;
+
+  /** Keras get_config (snake_case). */
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, dtype: this.dtype };
+  }
+
+  serialize(): SerializedMetric {
+    return { module: 'keras.metrics', class_name: this.className, config: this.getConfig(), registered_name: null };
+  }
+}
+
+/** Per-sample metric values (any shape whose leading axis is the batch), as Keras's metric functions return. */
+export type MetricFn = (yTrue: Tensor, yPred: Tensor) => Values;
+
+/**
+ * keras.metrics.MeanMetricWrapper: result = Σ values·w / Σ w over everything seen since the last reset, where
+ * w combines the sample weights and the Keras mask of y_pred (masked steps get w = 0).
+ */
+export class MeanMetricWrapper extends Metric {
   private total = 0;
   private count = 0;
   constructor(
-    readonly name: string,
+    readonly className: string,
+    name: string,
     readonly fn: MetricFn,
-    /** 'up' for accuracies (EarlyStopping maximises them), 'down' for errors. */
-    readonly direction: 'up' | 'down',
-  ) {}
-
-  update(yTrue: Tensor, yPred: Tensor, mask?: Tensor | null): void {
-    const v = this.fn(yTrue, yPred);
-    if (mask && mask.size !== v.length) fail(`metric ${this.name}`, `mask has ${mask.size} entries for ${v.length} values`);
-    for (let i = 0; i < v.length; i++) {
-      const w = mask ? (mask.data[i] !== 0 ? 1 : 0) : 1;
-      this.total += v[i] * w;
-      this.count += w;
-    }
+    direction: Direction | undefined,
+    /** Extra get_config entries (Keras's fn kwargs such as threshold, k). */
+    private readonly extraConfig: Record<string, unknown> = {},
+  ) {
+    super(name, direction);
   }
 
+  updateState(yTrue: Tensor, yPred: Tensor, sampleWeight: Tensor | null = null): void {
+    const where = `metric ${this.name}`;
+    const v = noGrad(() => this.fn(yTrue, yPred));
+    const sw = maskWeights(where, sampleWeight === null ? null : values(sampleWeight), getKerasMask(yPred));
+    const { total, count } = meanUpdate(where, v, sw);
+    this.total += total;
+    this.count += count;
+  }
+
+  /** Keras Mean.result: divide_no_nan(total, count). */
   result(): number {
     return this.count === 0 ? 0 : this.total / this.count;
   }
 
-  reset(): void {
+  resetState(): void {
     this.total = 0;
     this.count = 0;
   }
-}
 
-export type MetricIdentifier = 'accuracy' | 'acc' | 'binary_accuracy' | 'categorical_accuracy' | 'sparse_categorical_accuracy' |
-  'mae' | 'mean_absolute_error' | 'mse' | 'mean_squared_error';
-
-/**
- * Keras compile_utils.get_metric: 'accuracy'/'acc' picks binary (y_pred's last dim is 1), sparse categorical
- * (y_true has lower rank, or last dim 1 while y_pred's is > 1) or categorical accuracy from the shapes; the
- * reported name is the string given.
- */
-export function resolveMetric(id: string, yTrueShape: readonly number[], yPredShape: readonly number[]): MeanMetric {
-  switch (id) {
-    case 'accuracy':
-    case 'acc': {
-      const pLast = yPredShape[yPredShape.length - 1];
-      const tLast = yTrueShape[yTrueShape.length - 1];
-      if (pLast === 1) return new MeanMetric(id, (t, p) => fns.binaryAccuracy(t, p), 'up');
-      if (yTrueShape.length < yPredShape.length || (tLast === 1 && pLast > 1)) return new MeanMetric(id, fns.sparseCategoricalAccuracy, 'up');
-      return new MeanMetric(id, fns.categoricalAccuracy, 'up');
-    }
-    case 'binary_accuracy': return new MeanMetric(id, (t, p) => fns.binaryAccuracy(t, p), 'up');
-    case 'categorical_accuracy': return new MeanMetric(id, fns.categoricalAccuracy, 'up');
-    case 'sparse_categorical_accuracy': return new MeanMetric(id, fns.sparseCategoricalAccuracy, 'up');
-    case 'mae':
-    case 'mean_absolute_error': return new MeanMetric(id, fns.meanAbsoluteError, 'down');
-    case 'mse':
-    case 'mean_squared_error': return new MeanMetric(id, fns.meanSquaredError, 'down');
-    default:
-      return fail('metrics', `unknown metric '${id}'; known: accuracy, acc, binary_accuracy, categorical_accuracy, ` +
-        'sparse_categorical_accuracy, mae, mean_absolute_error, mse, mean_squared_error');
+  clone(): MeanMetricWrapper {
+    const m = new MeanMetricWrapper(this.className, this.name, this.fn, this.direction, this.extraConfig);
+    return m;
   }
-}
 
-// Keras metric classes whose serialized form (compile(metrics=[keras.metrics.MeanAbsoluteError()]) puts a dict
-// in compile_config) maps to one of the metric names above. Keras's `Accuracy` class is exact-match accuracy, not
-// the shape-resolved 'accuracy' string, so it is not in the list.
-const METRIC_CLASSES: Record<string, MetricIdentifier> = {
-  BinaryAccuracy: 'binary_accuracy', CategoricalAccuracy: 'categorical_accuracy',
-  SparseCategoricalAccuracy: 'sparse_categorical_accuracy', MeanAbsoluteError: 'mean_absolute_error',
-  MeanSquaredError: 'mean_squared_error',
-};
-
-/** A compile_config metric entry (a name, or a serialized Keras metric object) → the metric name lstm-ts computes. */
-export function idFromConfig(m: unknown): string {
-  if (typeof m === 'string') return m;
-  const cls = (m as Record<string, unknown> | null)?.class_name;
-  if (typeof cls === 'string' && METRIC_CLASSES[cls]) return METRIC_CLASSES[cls];
-  return fail('loadModel', `compile_config metric ${JSON.stringify(typeof cls === 'string' ? cls : m)} is not supported ` +
-    `(metric classes: ${Object.keys(METRIC_CLASSES).join(', ')}, or the metric names); load with { compile: false } and call compile() yourself`);
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), ...this.extraConfig };
+  }
 }

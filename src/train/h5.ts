@@ -19,7 +19,6 @@ export interface H5Node {
 }
 export interface H5File extends H5Node { close(): void }
 
-/** Opens `path` with h5wasm (mode 'r' or 'w'), after its WebAssembly module is ready. */
 /**
  * Whether `path` starts with the HDF5 signature (\x89HDF\r\n\x1a\n at byte 0, or at 512, 1024, 2048, ...
  * after a user block). Checked before h5wasm sees a file: on anything else it fails with "name not defined"
@@ -39,12 +38,46 @@ export function checkHdf5(op: string, path: string): void {
   fail(op, `${path} is not an HDF5 file (no HDF5 signature; ${buf.length} bytes)`);
 }
 
-export async function openH5(path: string, mode: 'r' | 'w'): Promise<H5File> {
-  const h5 = ((await import('h5wasm/node')) as unknown as {
-    default: { ready: Promise<unknown>; File: new (path: string, mode: string) => H5File };
-  }).default;
+type H5Module = { ready: Promise<unknown>; File: new (path: string, mode: string) => H5File };
+let h5Module: H5Module | null = null;
+
+/**
+ * Loads h5wasm's Node build (15 MB, so only when a Keras file is first read or written) and waits for its
+ * WebAssembly module. Afterwards files open synchronously (openH5Sync), which the synchronous paths need
+ * (ModelCheckpoint inside fit).
+ */
+export async function loadH5(): Promise<void> {
+  if (h5Module !== null) return;
+  const h5 = ((await import('h5wasm/node')) as unknown as { default: H5Module }).default;
   await h5.ready;
-  return new h5.File(path, mode);
+  h5Module = h5;
+}
+
+export function h5Loaded(): boolean {
+  return h5Module !== null;
+}
+
+export async function openH5(path: string, mode: 'r' | 'w'): Promise<H5File> {
+  await loadH5();
+  return new h5Module!.File(path, mode);
+}
+
+/** Opens `path` synchronously; h5wasm must be loaded already (loadH5), else `op` fails saying so. */
+export function openH5Sync(op: string, path: string, mode: 'r' | 'w'): H5File {
+  if (h5Module === null) {
+    fail(op, 'writing a Keras HDF5 file needs h5wasm, which loads asynchronously: `await lt.keras.loadH5()` (or `await callback.ready`) once before this synchronous call');
+  }
+  return new h5Module.File(path, mode);
+}
+
+/** inTempDir for synchronous work. */
+export function inTempDirSync<T>(fn: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'lstm-ts-h5-'));
+  try {
+    return fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Runs `fn` with a fresh private temporary folder, removed afterwards (also on error). */

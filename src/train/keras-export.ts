@@ -14,7 +14,7 @@ import type { Layer } from '../keras/engine/layer.js';
 import type { Model } from './model.js';
 import { kerasSaveName, kerasWeightGroups } from './keras-weight-layout.js';
 import { zipStored } from './zip.js';
-import { inTempDir, openH5, type H5Node } from './h5.js';
+import { inTempDirSync, openH5Sync, loadH5, type H5Node } from './h5.js';
 import { pythonJson } from '../util/python-json.js';
 
 /** The Keras release whose `.keras` layout and config keys lstm-ts writes (and is tested against). */
@@ -26,9 +26,9 @@ function varsGroup(parent: H5Node, name: string): H5Node {
   return g;
 }
 
-/** Writes the model's variables into `file` (a new HDF5 file) in Keras 3's layout. */
-async function writeWeightsH5(model: Model, file: string): Promise<void> {
-  const f = await openH5(file, 'w');
+/** Writes the model's variables into `file` (a new HDF5 file) in Keras 3's layout; h5wasm must be loaded. */
+function writeWeightsH5(model: Model, file: string, op: string): void {
+  const f = openH5Sync(op, file, 'w');
   try {
     const layersGroup = f.create_group('layers');
     const used = new Map<string, number>();
@@ -63,14 +63,35 @@ async function writeWeightsH5(model: Model, file: string): Promise<void> {
  * loadKerasModel.
  */
 export async function saveKerasModel(model: Model, file: string): Promise<void> {
+  await loadH5();
+  saveKerasModelSync(model, file);
+}
+
+/**
+ * Keras `model.save_weights('x.weights.h5')`: the variables alone, in the layout of the archive's
+ * model.weights.h5 (loadKerasWeightsH5 and Keras's load_weights read it).
+ */
+export async function saveKerasWeights(model: Model, file: string): Promise<void> {
+  await loadH5();
+  saveKerasWeightsSync(model, file);
+}
+
+/** saveKerasWeights for synchronous callers (ModelCheckpoint); h5wasm must be loaded (loadH5). */
+export function saveKerasWeightsSync(model: Model, file: string): void {
+  if (!file.endsWith('.weights.h5')) fail('saveKerasWeights', `the file name must end in .weights.h5 (Keras refuses others), got ${file}`);
+  writeWeightsH5(model, file, 'saveKerasWeights');
+}
+
+/** saveKerasModel for synchronous callers (ModelCheckpoint); h5wasm must be loaded (loadH5). */
+export function saveKerasModelSync(model: Model, file: string): void {
   if (!file.endsWith('.keras')) fail('saveKerasModel', `the file name must end in .keras (Keras refuses others), got ${file}`);
   // A Sequential needs a known input shape (its config starts with an InputLayer); a Functional always has one.
   if ('inputShape' in model && !(model as { inputShape: unknown }).inputShape) {
     fail('saveKerasModel', 'the model has no input shape yet: call it (predict/fit) once, or give its first layer batchInputShape');
   }
-  const weights = await inTempDir(async (dir) => {
+  const weights = inTempDirSync((dir) => {
     const path = join(dir, 'model.weights.h5');
-    await writeWeightsH5(model, path);
+    writeWeightsH5(model, path, 'saveKerasModel');
     return new Uint8Array(readFileSync(path));
   });
   const enc = new TextEncoder();

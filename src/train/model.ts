@@ -456,17 +456,19 @@ export abstract class Model extends Layer implements CallbackModel {
           logs = { loss: lossSum / seen };
           for (const [k, v] of outSums) logs[`${k}_loss`] = v / (b + 1);
           Object.assign(logs, this.compiledMetrics?.results());
+          for (const cb of callbacks) cb.onBatchEnd?.(b, logs);
           progress.batchEnd(b, logs);
-          for (const cb of callbacks) cb.onBatchEnd?.(b, { ...logs });
           if (this.stopTraining) break;
         }
         if (valData) {
           const v = this.evaluate(valData[0], valData[1], { batchSize, verbose: 0, sampleWeight: valData[2] ?? undefined });
           for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
         }
-        progress.epochEnd(epoch, logs);
+        // Keras's CallbackList: the callbacks share one logs object (ReduceLROnPlateau adds learning_rate),
+        // then History records it and the progress bar prints it (both come after the user's callbacks).
+        for (const cb of callbacks) cb.onEpochEnd?.(epoch, logs);
         history.record(epoch, logs);
-        for (const cb of callbacks) cb.onEpochEnd?.(epoch, { ...logs });
+        progress.epochEnd(epoch, logs);
       }
     } finally {
       progress.close();

@@ -17,7 +17,8 @@ interface Case {
   name: string; class_name: string; config: Record<string, unknown>; dtype: 'float32' | 'float64'; y_true: lt.NestedArray; y_pred: lt.NestedArray;
   sample_weight: number[]; per_sample: lt.NestedArray; loss: number; sum_weighted: number; weighted: number; grad: lt.NestedArray;
 }
-const fx = JSON.parse(readFileSync(new URL('../fixtures/losses_more.json', import.meta.url), 'utf8')) as { cases: Case[] };
+interface SigmoidCase { x: number[][]; y_true: number[][]; kernel: number[][]; bias: number[]; y_pred: number[][]; loss: number; grad_kernel: number[][]; grad_bias: number[] }
+const fx = JSON.parse(readFileSync(new URL('../fixtures/losses_more.json', import.meta.url), 'utf8')) as { cases: Case[]; focal_sigmoid_logits: SigmoidCase };
 const flat = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flat) : [v as number]);
 function close(got: ArrayLike<number>, want: number[], tol: number, what: string): void {
   expect(got.length, `${what}: length`).to.equal(want.length);
@@ -50,10 +51,24 @@ describe('train/losses: Huber … CategoricalHinge vs TF 2.21', () => {
   it("Keras's string ids", () => {
     const ids: [string, string][] = [['huber', 'Huber'], ['log_cosh', 'LogCosh'], ['logcosh', 'LogCosh'], ['poisson', 'Poisson'], ['msle', 'MeanSquaredLogarithmicError'],
       ['mape', 'MeanAbsolutePercentageError'], ['kld', 'KLDivergence'], ['kl_divergence', 'KLDivergence'], ['cosine_similarity', 'CosineSimilarity'],
-      ['hinge', 'Hinge'], ['squared_hinge', 'SquaredHinge'], ['categorical_hinge', 'CategoricalHinge']];
+      ['hinge', 'Hinge'], ['squared_hinge', 'SquaredHinge'], ['categorical_hinge', 'CategoricalHinge'],
+      ['binary_focal_crossentropy', 'BinaryFocalCrossentropy'], ['categorical_focal_crossentropy', 'CategoricalFocalCrossentropy']];
     for (const [id, cls] of ids) expect(losses.get(id).constructor.name, id).to.equal(cls);
     expect(() => new losses.Huber({ delt: 2 } as never)).to.throw(/unknown option 'delt'; did you mean 'delta'\?/);
     expect(() => new losses.CosineSimilarity({ axis: 0 })).to.throw(/only axis=-1/);
+  });
+
+  it("binary focal on a sigmoid activation's output uses its logits (TF _get_logits): a saturated sigmoid, values and gradients as TF", () => {
+    const c = fx.focal_sigmoid_logits;
+    const k = lt.tensor(c.kernel, { requiresGrad: true });
+    const b = lt.tensor(c.bias, { requiresGrad: true });
+    const y = lt.keras.activations.sigmoid(lt.ops.add(lt.ops.matmul(lt.tensor(c.x), k), b));
+    close(y.data, flat(c.y_pred), 1e-6, 'y_pred');
+    const l = new losses.BinaryFocalCrossentropy({ applyClassBalancing: true }).apply(lt.tensor(c.y_true), y);
+    close([l.item()], [c.loss], 1e-5, 'loss');
+    l.backward();
+    close(k.grad!.data, flat(c.grad_kernel), 1e-5, 'dL/dkernel');
+    close(b.grad!.data, flat(c.grad_bias), 1e-5, 'dL/dbias');
   });
 
   it('float64 finite differences, away from the kinks', () => {
@@ -71,6 +86,10 @@ describe('train/losses: Huber … CategoricalHinge vs TF 2.21', () => {
       ['hinge', (p) => losses.hinge(lt.tensor([[1, -1, 1, -1], [-1, -1, 1, 1], [1, 1, 1, -1]], { dtype: 'float64' }), p), r([3, 4], 10, -0.5, 0.5)],
       ['squaredHinge', (p) => losses.squaredHinge(lt.tensor([[1, 0, 1, 0], [0, 0, 1, 1], [1, 1, 1, 0]], { dtype: 'float64' }), p), r([3, 4], 11, -0.5, 0.5)],
       ['categoricalHinge', (p) => losses.categoricalHinge(lt.tensor([[1, 0, 0, 0], [0, 0, 1, 0], [0, 1, 0, 0]], { dtype: 'float64' }), p), r([3, 4], 12)],
+      ['binaryFocal', (p) => losses.binaryFocalCrossentropy(lt.tensor([[1, 0, 1, 0], [0, 0, 1, 1], [1, 1, 1, 0]], { dtype: 'float64' }), p, { applyClassBalancing: true, gamma: 2.5, labelSmoothing: 0.1 }), r([3, 4], 13, 0.1, 0.9)],
+      ['binaryFocal logits', (p) => losses.binaryFocalCrossentropy(lt.tensor([[1, 0, 1, 0], [0, 0, 1, 1], [1, 1, 1, 0]], { dtype: 'float64' }), p, { fromLogits: true, gamma: 1.5 }), r([3, 4], 14, -3, 3)],
+      ['categoricalFocal', (p) => losses.categoricalFocalCrossentropy(lt.tensor([[1, 0, 0, 0], [0, 0, 1, 0], [0, 1, 0, 0]], { dtype: 'float64' }), p, { labelSmoothing: 0.1, gamma: 1.5 }), r([3, 4], 15, 0.1, 0.9)],
+      ['categoricalFocal logits', (p) => losses.categoricalFocalCrossentropy(lt.tensor([[1, 0, 0, 0], [0, 0, 1, 0], [0, 1, 0, 0]], { dtype: 'float64' }), p, { fromLogits: true }), r([3, 4], 16, -2, 2)],
     ];
     for (const [name, f, p] of checks) lt.assertGradcheck(name, f, [p]);
   });

@@ -211,6 +211,83 @@ export class CosineSimilarity extends Loss {
   }
 }
 
+export interface BinaryFocalArgs extends LossArgs {
+  applyClassBalancing?: boolean;
+  alpha?: number;
+  gamma?: number;
+  fromLogits?: boolean;
+  labelSmoothing?: number;
+  axis?: number;
+}
+
+/** Keras BinaryFocalCrossentropy (losses.py): focal-weighted binary cross-entropy, see more.binaryFocalCrossentropy. */
+export class BinaryFocalCrossentropy extends Loss {
+  static readonly optionKeys = optionKeys<BinaryFocalArgs>({ ...LOSS_OPTIONS, applyClassBalancing: true, alpha: true, gamma: true, fromLogits: true, labelSmoothing: true, axis: true });
+  readonly applyClassBalancing: boolean;
+  readonly alpha: number;
+  readonly gamma: number;
+  readonly fromLogits: boolean;
+  readonly labelSmoothing: number;
+  constructor(args: BinaryFocalArgs = {}) {
+    super(args, 'binary_focal_crossentropy');
+    const W = 'BinaryFocalCrossentropy';
+    checkAxis(W, args.axis);
+    this.applyClassBalancing = checkBoolean(W, 'applyClassBalancing', args.applyClassBalancing) ?? false;
+    this.alpha = checkNumber(W, 'alpha', args.alpha) ?? 0.25;
+    this.gamma = checkNumber(W, 'gamma', args.gamma, { min: 0 }) ?? 2;
+    this.fromLogits = checkBoolean(W, 'fromLogits', args.fromLogits) ?? false;
+    this.labelSmoothing = checkNumber(W, 'labelSmoothing', args.labelSmoothing, { min: 0, max: 1 }) ?? 0;
+  }
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    return more.binaryFocalCrossentropy(yTrue, yPred, this);
+  }
+  override getConfig(): JsonConfig {
+    return { ...super.getConfig(), from_logits: this.fromLogits, label_smoothing: this.labelSmoothing, axis: -1,
+      apply_class_balancing: this.applyClassBalancing, alpha: this.alpha, gamma: this.gamma };
+  }
+  static fromConfig(cfg: JsonConfig): BinaryFocalCrossentropy {
+    return new BinaryFocalCrossentropy({ name: cfg.name as string, reduction: cfg.reduction as Reduction, fromLogits: cfg.from_logits as boolean,
+      labelSmoothing: cfg.label_smoothing as number, axis: cfg.axis as number, applyClassBalancing: cfg.apply_class_balancing as boolean,
+      alpha: cfg.alpha as number, gamma: cfg.gamma as number });
+  }
+}
+
+export interface CategoricalFocalArgs extends LossArgs {
+  alpha?: number;
+  gamma?: number;
+  fromLogits?: boolean;
+  labelSmoothing?: number;
+  axis?: number;
+}
+
+/** Keras CategoricalFocalCrossentropy (losses.py), see more.categoricalFocalCrossentropy. */
+export class CategoricalFocalCrossentropy extends Loss {
+  static readonly optionKeys = optionKeys<CategoricalFocalArgs>({ ...LOSS_OPTIONS, alpha: true, gamma: true, fromLogits: true, labelSmoothing: true, axis: true });
+  readonly alpha: number;
+  readonly gamma: number;
+  readonly fromLogits: boolean;
+  readonly labelSmoothing: number;
+  constructor(args: CategoricalFocalArgs = {}) {
+    super(args, 'categorical_focal_crossentropy');
+    const W = 'CategoricalFocalCrossentropy';
+    checkAxis(W, args.axis);
+    this.alpha = checkNumber(W, 'alpha', args.alpha) ?? 0.25;
+    this.gamma = checkNumber(W, 'gamma', args.gamma, { min: 0 }) ?? 2;
+    this.fromLogits = checkBoolean(W, 'fromLogits', args.fromLogits) ?? false;
+    this.labelSmoothing = checkNumber(W, 'labelSmoothing', args.labelSmoothing, { min: 0, max: 1 }) ?? 0;
+  }
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    return more.categoricalFocalCrossentropy(yTrue, yPred, this);
+  }
+  override getConfig(): JsonConfig {
+    return { ...super.getConfig(), from_logits: this.fromLogits, label_smoothing: this.labelSmoothing, axis: -1, alpha: this.alpha, gamma: this.gamma };
+  }
+  static fromConfig(cfg: JsonConfig): CategoricalFocalCrossentropy {
+    return new CategoricalFocalCrossentropy({ name: cfg.name as string, reduction: cfg.reduction as Reduction, fromLogits: cfg.from_logits as boolean,
+      labelSmoothing: cfg.label_smoothing as number, axis: cfg.axis as number, alpha: cfg.alpha as number, gamma: cfg.gamma as number });
+  }
+}
+
 export interface HuberArgs extends LossArgs {
   delta?: number;
 }
@@ -260,6 +337,8 @@ const BY_NAME: Record<string, () => Loss> = {
   hinge: () => new Hinge(), Hinge: () => new Hinge(),
   squared_hinge: () => new SquaredHinge(), SquaredHinge: () => new SquaredHinge(),
   categorical_hinge: () => new CategoricalHinge(), CategoricalHinge: () => new CategoricalHinge(),
+  binary_focal_crossentropy: () => new BinaryFocalCrossentropy(), BinaryFocalCrossentropy: () => new BinaryFocalCrossentropy(),
+  categorical_focal_crossentropy: () => new CategoricalFocalCrossentropy(), CategoricalFocalCrossentropy: () => new CategoricalFocalCrossentropy(),
 };
 
 const FROM_CONFIG: Record<string, (cfg: JsonConfig) => Loss> = {
@@ -278,6 +357,8 @@ const FROM_CONFIG: Record<string, (cfg: JsonConfig) => Loss> = {
   Hinge: Hinge.fromConfig,
   SquaredHinge: SquaredHinge.fromConfig,
   CategoricalHinge: CategoricalHinge.fromConfig,
+  BinaryFocalCrossentropy: BinaryFocalCrossentropy.fromConfig,
+  CategoricalFocalCrossentropy: CategoricalFocalCrossentropy.fromConfig,
 };
 
 /** keras.losses.get: a Loss instance, a Keras name ('mse', 'binary_crossentropy', ...), or a serialized config. */

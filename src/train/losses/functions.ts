@@ -26,7 +26,7 @@ const warned = new Set<string>();
  * that no longer has `_keras_logits`, so TF clips in that case). With fromLogits already true TF still
  * swaps in the attached logits and warns that y_pred "does not represent logits"; so do we (once per op).
  */
-function attachedLogits(op: string, yPred: Tensor, predKept: boolean, fromLogits: boolean | undefined): Tensor | null {
+export function attachedLogits(op: string, yPred: Tensor, predKept: boolean, fromLogits: boolean | undefined): Tensor | null {
   const lg = predKept ? getKerasLogits(yPred) : undefined;
   if (!lg || lg.dtype !== yPred.dtype || lg.shape.length !== yPred.shape.length || lg.shape.some((d, i) => d !== yPred.shape[i])) return null;
   if (fromLogits && !warned.has(op)) {

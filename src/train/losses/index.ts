@@ -4,8 +4,10 @@ export type { BinaryCrossentropyOptions, CategoricalCrossentropyOptions, SparseC
 export { Loss, MeanSquaredError, MeanAbsoluteError, BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy, get } from './classes.js';
 export {
   Huber, LogCosh, Poisson, MeanSquaredLogarithmicError, MeanAbsolutePercentageError, KLDivergence, CosineSimilarity, Hinge, SquaredHinge, CategoricalHinge,
-  type HuberArgs, type CosineSimilarityArgs,
+  BinaryFocalCrossentropy, CategoricalFocalCrossentropy,
+  type HuberArgs, type CosineSimilarityArgs, type BinaryFocalArgs, type CategoricalFocalArgs,
 } from './classes.js';
-export { huber, logCosh, poisson, meanSquaredLogarithmicError, meanAbsolutePercentageError, klDivergence, cosineSimilarity, hinge, squaredHinge, categoricalHinge } from './more.js';
+export { huber, logCosh, poisson, meanSquaredLogarithmicError, meanAbsolutePercentageError, klDivergence, cosineSimilarity, hinge, squaredHinge, categoricalHinge,
+  binaryFocalCrossentropy, categoricalFocalCrossentropy, type BinaryFocalOptions, type CategoricalFocalOptions } from './more.js';
 export type { LossArgs, CrossentropyArgs, SparseCrossentropyArgs, LossApplyOptions } from './classes.js';
 export { reduceLoss, type Reduction } from './reduction.js';

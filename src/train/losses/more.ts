@@ -16,7 +16,7 @@
 
 import type { Tensor } from '../../tensor/tensor.js';
 import { alignedShape, clipBounds } from './align.js';
-import { rowwise, checkTensors } from './functions.js';
+import { rowwise, checkTensors, attachedLogits } from './functions.js';
 
 const LOG2 = Math.log(2);
 const softplus = (x: number): number => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
@@ -167,5 +167,145 @@ export function categoricalHinge(yTrue: Tensor, yPred: Tensor): Tensor {
       let ties = 0;
       for (let j = c0; j < c0 + C; j++) if ((1 - t[j]) * p[j] === neg) ties++;
       for (let j = c0; j < c0 + C; j++) gp[j] += g * (((1 - t[j]) * p[j] === neg ? (1 - t[j]) / ties : 0) - t[j]);
+    });
+}
+
+export interface BinaryFocalOptions {
+  applyClassBalancing?: boolean;
+  alpha?: number;
+  gamma?: number;
+  fromLogits?: boolean;
+  labelSmoothing?: number;
+}
+
+/**
+ * Keras binary_focal_crossentropy (Lin et al. 2017): mean over the last axis of
+ *   w · (1 − p_t)^γ · bce,   p_t = t·p + (1 − t)(1 − p),   w = t·α + (1 − t)(1 − α) with class balancing, else 1,
+ * with t label-smoothed (t(1 − s) + s/2) first. bce is TF's binary_crossentropy: from the logits z when
+ * fromLogits (p = σ(z)) or when y_pred came from a sigmoid activation (its _keras_logits: TF's _get_logits),
+ * as max(z, 0) − z·t + log1p(e^−|z|); otherwise −(t·log q + (1 − t)·log(1 − q)) with q = clip(p, ε, 1 − ε).
+ * Gradient: d/dp [g(p)·B] = g′(p)·B + g·B′ (g′ = −w·γ(1 − p_t)^(γ−1)·(2t − 1)); on the logits path × p(1 − p) for
+ * g, and B′(z) = p − t.
+ */
+export function binaryFocalCrossentropy(yTrue: Tensor, yPred: Tensor, o: BinaryFocalOptions = {}): Tensor {
+  const op = 'binaryFocalCrossentropy';
+  checkTensors(op, yTrue, yPred);
+  const shape = alignedShape(op, yTrue, yPred);
+  const alpha = o.alpha ?? 0.25;
+  const gamma = o.gamma ?? 2;
+  const ls = o.labelSmoothing ?? 0;
+  const bal = o.applyClassBalancing ?? false;
+  const smooth = (z: number): number => (ls ? z * (1 - ls) + 0.5 * ls : z);
+  const [eps, hi] = clipBounds(yPred.dtype as 'float32' | 'float64');
+  const f32 = yPred.dtype === 'float32' ? Math.fround : (x: number) => x;
+  const lg = o.fromLogits ? null : attachedLogits(op, yPred, shape.length === yPred.rank, false);
+  const logits = o.fromLogits || lg !== null;
+  const probs = yPred.data;
+  const src = lg ?? yPred;
+  // the factor g(p) = w·(1 − p_t)^γ and its derivative in p
+  const g = (t: number, p: number): [number, number] => {
+    const w = bal ? t * alpha + (1 - t) * (1 - alpha) : 1;
+    const pt = t * p + (1 - t) * (1 - p);
+    const base = 1 - pt;
+    return [w * base ** gamma, base === 0 ? (gamma === 1 ? -w * (2 * t - 1) : 0) : -w * gamma * base ** (gamma - 1) * (2 * t - 1)];
+  };
+  const sig = (z: number): number => f32(z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+  const pOf = (j: number, x: ArrayLike<number>): number => (o.fromLogits ? sig(x[j]) : probs[j]);
+  return rowwise(op, yTrue, src, shape,
+    (t, x, c0, C) => {
+      let s = 0;
+      for (let j = c0; j < c0 + C; j++) {
+        const z = smooth(t[j]);
+        const p = pOf(j, x);
+        const B = logits ? Math.max(x[j], 0) - x[j] * z + Math.log1p(Math.exp(-Math.abs(x[j])))
+          : -(z * Math.log(Math.min(Math.max(p, eps), hi)) + (1 - z) * Math.log(1 - Math.min(Math.max(p, eps), hi)));
+        s += g(z, p)[0] * B;
+      }
+      return s / C;
+    },
+    (t, x, c0, C, gOut, gp) => {
+      for (let j = c0; j < c0 + C; j++) {
+        const z = smooth(t[j]);
+        const p = pOf(j, x);
+        const [G, dG] = g(z, p);
+        if (logits) {
+          const B = Math.max(x[j], 0) - x[j] * z + Math.log1p(Math.exp(-Math.abs(x[j])));
+          gp[j] += (gOut * (dG * p * (1 - p) * B + G * (sig(x[j]) - z))) / C;
+        } else {
+          const q = Math.min(Math.max(p, eps), hi);
+          const B = -(z * Math.log(q) + (1 - z) * Math.log(1 - q));
+          const dB = p < eps || p > hi ? 0 : -z / q + (1 - z) / (1 - q);
+          gp[j] += (gOut * (dG * B + G * dB)) / C;
+        }
+      }
+    });
+}
+
+export interface CategoricalFocalOptions {
+  alpha?: number;
+  gamma?: number;
+  fromLogits?: boolean;
+  labelSmoothing?: number;
+}
+
+/**
+ * Keras categorical_focal_crossentropy: Σ over the last axis of α·(1 − o)^γ·(−t·log o), o = clip(p / Σp, ε, 1 − ε),
+ * p = softmax(y_pred) when fromLogits, t label-smoothed (t(1 − s) + s/C). No logits shortcut (Keras calls no
+ * cross-entropy op here). Gradient through the clip (0 outside), the normalisation (∂o_j/∂p_k = (δ_jk − o_j)/Σp)
+ * and, from logits, the softmax.
+ */
+export function categoricalFocalCrossentropy(yTrue: Tensor, yPred: Tensor, o: CategoricalFocalOptions = {}): Tensor {
+  const op = 'categoricalFocalCrossentropy';
+  checkTensors(op, yTrue, yPred);
+  const shape = alignedShape(op, yTrue, yPred);
+  const alpha = o.alpha ?? 0.25;
+  const gamma = o.gamma ?? 2;
+  const ls = o.labelSmoothing ?? 0;
+  const [eps, hi] = clipBounds(yPred.dtype as 'float32' | 'float64');
+  const C = shape[shape.length - 1];
+  const smooth = (z: number): number => (ls ? z * (1 - ls) + ls / C : z);
+  const probsOf = (x: ArrayLike<number>, c0: number): Float64Array => {
+    const p = new Float64Array(C);
+    if (o.fromLogits) {
+      let m = -Infinity;
+      for (let j = 0; j < C; j++) m = Math.max(m, x[c0 + j]);
+      let s = 0;
+      for (let j = 0; j < C; j++) s += (p[j] = Math.exp(x[c0 + j] - m));
+      for (let j = 0; j < C; j++) p[j] /= s;
+    } else for (let j = 0; j < C; j++) p[j] = x[c0 + j];
+    return p;
+  };
+  return rowwise(op, yTrue, yPred, shape,
+    (t, x, c0) => {
+      const p = probsOf(x, c0);
+      const S = p.reduce((a, b) => a + b, 0);
+      let s = 0;
+      for (let j = 0; j < C; j++) {
+        const q = Math.min(Math.max(p[j] / S, eps), hi);
+        s += alpha * (1 - q) ** gamma * -smooth(t[c0 + j]) * Math.log(q);
+      }
+      return s;
+    },
+    (t, x, c0, _C, gOut, gp) => {
+      const p = probsOf(x, c0);
+      const S = p.reduce((a, b) => a + b, 0);
+      const G = new Float64Array(C);  // dL/do_j, 0 where clipped
+      const q = new Float64Array(C);
+      for (let j = 0; j < C; j++) {
+        q[j] = p[j] / S;
+        if (q[j] < eps || q[j] > hi) continue;
+        const tj = smooth(t[c0 + j]);
+        const om = 1 - q[j];
+        G[j] = alpha * (-gamma * om ** (gamma - 1) * -tj * Math.log(q[j]) + om ** gamma * (-tj / q[j]));
+      }
+      let dot = 0;
+      for (let j = 0; j < C; j++) dot += G[j] * q[j];
+      const dp = new Float64Array(C);
+      for (let k = 0; k < C; k++) dp[k] = (G[k] - dot) / S;
+      if (o.fromLogits) {
+        let d2 = 0;
+        for (let j = 0; j < C; j++) d2 += dp[j] * p[j];
+        for (let k = 0; k < C; k++) gp[c0 + k] += gOut * p[k] * (dp[k] - d2);
+      } else for (let k = 0; k < C; k++) gp[c0 + k] += gOut * dp[k];
     });
 }

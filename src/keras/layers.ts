@@ -7,6 +7,8 @@ export * from './layers/recurrent/index.js';
 export * from './layers/merging/index.js';
 export * from './layers/reshaping/index.js';
 export * from './layers/convolutional/conv1d.js';
+export * from './layers/convolutional/depthwise-separable.js';
+export * from './layers/convolutional/conv1d-transpose.js';
 export * from './layers/pooling/pooling1d.js';
 export * from './layers/reshaping/sequence1d.js';
 export * from './layers/normalization/index.js';

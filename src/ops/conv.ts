@@ -205,6 +205,60 @@ function conv1dShifted(x: Tensor, w: Tensor, d: number, pl: number, pr: number, 
   }, { saved: [w] }); // backward reads the kernel and its own padded copy of x
 }
 
+export interface Conv1dTransposeOptions {
+  stride?: number;
+  dilation?: number;
+  /** Steps of the transposed output (Keras deconv_output_length). */
+  outLength: number;
+  /** The padding of the convolution this one transposes (TF derives it from outLength and padding). */
+  padLeft: number;
+}
+
+/**
+ * The transpose of conv1d (TF's conv1d_transpose, the input gradient of a convolution): x [B, L, C] with a kernel
+ * w [K, F, C] (Keras's Conv1DTranspose layout) gives y [B, Lt, F] with
+ *   y[b, o·s + k·d − padLeft, f] += Σ_c x[b, o, c] · w[k, f, c]      (positions outside [0, Lt) dropped).
+ * As GEMMs: P = X · Wmᵀ, Wm = w as [K·F, C], then col2im(P) scatters the K taps of every input step (the
+ * adjoint of the convolution from Lt steps to L). Backward: dP = im2col(dY), dX = dP · Wm, dWm = dPᵀ · X.
+ */
+export function conv1dTranspose(x: Tensor, w: Tensor, opts: Conv1dTransposeOptions): Tensor {
+  const op = 'conv1dTranspose';
+  if (x.rank !== 3) fail(op, `x must be [batch, steps, channels], got ${shapeStr(x.shape)}`);
+  if (w.rank !== 3) fail(op, `kernel must be [kernel_size, filters, channels], got ${shapeStr(w.shape)}`);
+  if (x.dtype !== w.dtype) fail(op, `x is ${x.dtype} but the kernel is ${w.dtype}`);
+  const s = posInt(op, 'stride', opts.stride ?? 1, 1);
+  const d = posInt(op, 'dilation', opts.dilation ?? 1, 1);
+  const pl = posInt(op, 'padLeft', opts.padLeft, 0);
+  const Lt = posInt(op, 'outLength', opts.outLength, 1);
+  const [B, L, C] = x.shape;
+  const [K, F, Cw] = w.shape;
+  if (Cw !== C) fail(op, `x has ${C} channels but the kernel ${shapeStr(w.shape)} expects ${Cw}`);
+  const M = B * L;
+  const R = K * F;
+  const P = allocate(x.dtype, M * R);
+  gemmNT(x.data, 0, w.data, 0, P, 0, M, C, R, false);
+  const out = allocate(x.dtype, B * Lt * F);
+  col2im(P, B, Lt, F, 0, F, K, L, s, d, pl, out);
+  const y = new Tensor(out, [B, Lt, F]);
+  return record(op, [x, w], y, (gy) => {
+    const dP = allocate(gy.dtype, M * R);
+    im2col(gy.data, B, Lt, F, 0, F, K, L, s, d, pl, dP);
+    let gx: Tensor | null = null;
+    let gw: Tensor | null = null;
+    if (x.requiresGrad) {
+      const dx = allocate(x.dtype, x.size);
+      gemm(dP, 0, w.data, 0, dx, 0, M, R, C, false);
+      gx = new Tensor(dx, x.shape);
+    }
+    if (w.requiresGrad) {
+      const dw = allocate(w.dtype, w.size);
+      gemmTN(dP, 0, x.data, 0, dw, 0, R, M, C, false);
+      gw = new Tensor(dw, w.shape);
+    }
+    return [gx, gw];
+  }, { saved: [x, w] });
+}
+
 export interface Pool1dOptions {
   kind: 'max' | 'avg';
   pool: number;

@@ -16,7 +16,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import * as lt from '../../src/index.js';
-import { conv1d, pool1d } from '../../src/ops/conv.js';
+import { conv1d, conv1dTranspose, pool1d } from '../../src/ops/conv.js';
 
 interface Case {
   name: string; class_name: string; config: Record<string, unknown>; dtype: 'float32' | 'float64'; input: lt.NestedArray; input_shape: number[];
@@ -103,12 +103,19 @@ describe('keras layers: Conv1D, pooling, UpSampling1D / ZeroPadding1D / Cropping
     expect(() => new L.MaxPooling1D({ poolSize: 0 })).to.throw(/poolSize must be an integer ≥ 1/);
     expect(() => new L.Cropping1D({ cropping: [2, 2] }).apply(lt.zeros([1, 4, 1]))).to.throw(/must be smaller than the input length/);
     expect(() => new L.Conv1D({ filters: 2, kernelSize: 3, kernelSiz: 2 } as never)).to.throw(/unknown option 'kernelSiz'; did you mean 'kernelSize'\?/);
+    expect(msg('transpose_output_padding')).to.match(/^`output_padding` must be strictly less than `strides`/);
+    expect(() => new L.Conv1DTranspose({ filters: 2, kernelSize: 3, strides: 2, outputPadding: 2 })).to.throw(/`output_padding` must be strictly less than `strides`/);
+    expect(() => new L.DepthwiseConv1D({ kernelSize: 3, padding: 'causal' as 'same' })).to.throw(/padding must be one of/);
+    expect(() => new L.SeparableConv1D({ filters: 0, kernelSize: 3 })).to.throw(/Expected a strictly positive value. Received filters=0/);
+    expect(() => new L.DepthwiseConv1D({ kernelSize: 3, depth_multiplier: 2 } as never)).to.throw(/unknown option 'depth_multiplier'; did you mean 'depthMultiplier'/);
   });
 
   it('float64 finite differences: conv1d (padding, stride, dilation, groups) and pool1d (max, avg with padding)', () => {
     const rnd = (shape: number[], seed: number) => lt.randomUniform(shape, -1, 1, { seed, dtype: 'float64' });
     lt.assertGradcheck('conv1d same-ish, dilation 2', (x, w) => conv1d(x, w, { dilation: 2, padLeft: 2, padRight: 1 }), [rnd([2, 6, 3], 1), rnd([3, 3, 4], 2)]);
     lt.assertGradcheck('conv1d stride 3, groups 2', (x, w) => conv1d(x, w, { stride: 3, groups: 2, padLeft: 1 }), [rnd([2, 8, 4], 3), rnd([2, 2, 6], 4)]);
+    lt.assertGradcheck('conv1d transpose, stride 2, pad 1', (x, w) => conv1dTranspose(x, w, { stride: 2, outLength: 9, padLeft: 1 }), [rnd([2, 4, 3], 7), rnd([3, 2, 3], 8)]);
+    lt.assertGradcheck('conv1d transpose, dilation 2', (x, w) => conv1dTranspose(x, w, { dilation: 2, outLength: 8, padLeft: 0 }), [rnd([2, 4, 2], 9), rnd([3, 3, 2], 10)]);
     lt.assertGradcheck('max pool, same padding', (x) => pool1d(x, { kind: 'max', pool: 3, stride: 2, padLeft: 1, padRight: 1 }), [rnd([2, 7, 2], 5)]);
     lt.assertGradcheck('avg pool, same padding', (x) => pool1d(x, { kind: 'avg', pool: 4, stride: 3, padLeft: 1, padRight: 2 }), [rnd([2, 8, 2], 6)]);
   });

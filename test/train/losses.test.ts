@@ -115,7 +115,7 @@ describe('train/losses: values', () => {
     expect(() => losses.sparseCategoricalCrossentropy(tensor([0, 1]), tensor([[0.5, 0.5]]))).to.throw(LstmTsError, /leading shape/);
     expect(() => losses.categoricalCrossentropy(tensor([1]), tensor([[0.5, 0.5]]))).to.throw(LstmTsError, /same rank/);
     expect(() => new losses.MeanSquaredError({ reduction: 'avg' as never })).to.throw(LstmTsError, /reduction must be one of/);
-    expect(() => losses.get('binary_focal_crossentropy')).to.throw(LstmTsError, /unknown loss 'binary_focal_crossentropy'/);
+    expect(() => losses.get('binary_focal_crossentropi')).to.throw(LstmTsError, /unknown loss 'binary_focal_crossentropi'/);
   });
 
   it('get() resolves Keras names and configs; getConfig matches Keras 3 keys', () => {

@@ -30,3 +30,4 @@ registerLayerClass('Bidirectional', (c) => Bidirectional_.fromConfig(c));
 registerLayerClass('LSTMCell', (c) => LSTMCell_.fromConfig(c));
 registerLayerClass('SimpleRNNCell', (c) => SimpleRNNCell_.fromConfig(c));
 registerLayerClass('StackedRNNCells', (c) => cellFromConfig({ class_name: 'StackedRNNCells', config: c }));
+export { ConvLSTM1D, type ConvLSTM1DArgs } from './conv-lstm.js';

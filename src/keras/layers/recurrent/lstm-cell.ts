@@ -31,14 +31,14 @@ export interface LSTMCellArgs extends KerasCellArgs {
  * unit_forget_bias (§6.3): bias = concat(init(units), ones(units), init(2·units)); the forget block is
  * exactly 1 and the other blocks keep the chosen initializer (called twice, as Keras does).
  */
-class UnitForgetBias extends Initializer {
+export class UnitForgetBias extends Initializer {
   readonly className = 'UnitForgetBias';
   constructor(private readonly inner: Initializer, private readonly units: number) {
     super();
   }
   protected generate(shape: number[]): Float64Array {
     const u = this.units;
-    if (shape.length !== 1 || shape[0] !== 4 * u) fail('LSTMCell', `bias shape must be [${4 * u}], got [${shape.join(', ')}]`);
+    if (shape.length !== 1 || shape[0] !== 4 * u) fail('unit_forget_bias', `bias shape must be [${4 * u}], got [${shape.join(', ')}]`);
     const out = new Float64Array(4 * u);
     out.set(this.inner.call([u], 'float64').data, 0);
     out.set(new Ones().call([u], 'float64').data, u);

@@ -16,6 +16,18 @@ export function tfBool(v: number | boolean): boolean {
   return v !== 0 && v !== false;
 }
 
+/**
+ * A Keras mask (any value tfBool calls true is kept) as 0/1 values of `dtype`, reshaped to `shape` (same size):
+ * the `cond` or the weights the masked layers (attention, BatchNormalization's masked moments, masked global
+ * average pooling) compute with.
+ */
+export function toMask01(m: Tensor, shape: readonly number[], dtype: Tensor['dtype']): Tensor {
+  if (sizeOf(shape) !== m.size) fail('toMask01', `a mask of ${m.size} values cannot take the shape [${shape.join(', ')}]`);
+  const out = allocate(dtype, m.size);
+  for (let i = 0; i < m.size; i++) out[i] = tfBool(m.data[i]) ? 1 : 0;
+  return new Tensor(out, [...shape]);
+}
+
 export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
   if (!(cond instanceof Tensor)) fail('where', 'cond must be a Tensor (of 0/1 values)');
   if (!(a instanceof Tensor) || !(b instanceof Tensor)) fail('where', 'a and b must be Tensors');

@@ -380,13 +380,49 @@ const trainEntry: Entry = {
   ],
 };
 
+// The layers around recurrent models (issue #15): each valid call checks the output shape Keras gives.
+const aroundSpecs: Record<string, { opts: (d: Dice) => Args; input: number[]; out: (a: Args) => number[] }> = {
+  SeparableConv1D: { opts: (d) => ({ filters: d.int(1, 4), kernelSize: d.int(1, 3), padding: 'same', depthMultiplier: d.int(1, 3) }), input: [B, T, 2], out: (a) => [B, T, (a.opts as Args).filters as number] },
+  DepthwiseConv1D: { opts: (d) => ({ kernelSize: d.int(1, 3), padding: 'same', depthMultiplier: d.int(1, 3) }), input: [B, T, 2], out: (a) => [B, T, 2 * ((a.opts as Args).depthMultiplier as number)] },
+  Conv1DTranspose: { opts: (d) => ({ filters: d.int(1, 4), kernelSize: d.int(1, 3), strides: 2, padding: 'same' }), input: [B, T, 2], out: (a) => [B, 2 * T, (a.opts as Args).filters as number] },
+  ConvLSTM1D: { opts: (d) => ({ filters: d.int(1, 3), kernelSize: d.int(1, 3), padding: 'same', returnSequences: d.coin() }), input: [B, T, 4, 2],
+    out: (a) => ((a.opts as Args).returnSequences ? [B, T, 4, (a.opts as Args).filters as number] : [B, 4, (a.opts as Args).filters as number]) },
+  BatchNormalization: { opts: (d) => ({ momentum: d.pick([0.5, 0.9, 0.99]), center: d.coin() }), input: [B, T, 3], out: () => [B, T, 3] },
+};
+const aroundEntry: Entry = {
+  name: 'layers around RNNs (conv variants, ConvLSTM1D, BatchNormalization)',
+  valid: (d) => {
+    const cls = d.pick(Object.keys(aroundSpecs));
+    return { cls, opts: aroundSpecs[cls].opts(d), training: d.coin(), seed: d.int(0, 999) };
+  },
+  call: (a) => {
+    lt.keras.clearSession();
+    const layer = makeLayer(a);
+    const shape = a.rank3 ? [B, T, 2] : aroundSpecs[a.cls as string].input;
+    return layer.apply(randT(shape, a.seed as number), { training: a.training as boolean });
+  },
+  check: (r, a) => both(shapeIs(r, aroundSpecs[a.cls as string].out(a)), finite(r)),
+  bad: [
+    ...optionMutations(/(SeparableConv1D|DepthwiseConv1D|Conv1DTranspose|ConvLSTM1D|BatchNormalization)/, 'layer',
+      (a) => (a.cls === 'DepthwiseConv1D' ? 'depthMultiplier' : a.cls === 'BatchNormalization' ? 'betaInitializer' : 'kernelSize')),
+    { name: 'padding causal where Keras refuses it', apply: with_((a, d) => { a.cls = d.pick(['SeparableConv1D', 'DepthwiseConv1D', 'Conv1DTranspose', 'ConvLSTM1D']); a.opts = { ...aroundSpecs[a.cls as string].opts(d), padding: 'causal' }; }), expect: /(SeparableConv1D|DepthwiseConv1D|Conv1DTranspose|ConvLSTM1D): padding must be one of/ },
+    { name: 'kernelSize 0', apply: with_((a, d) => { a.cls = d.pick(['SeparableConv1D', 'DepthwiseConv1D', 'Conv1DTranspose', 'ConvLSTM1D']); a.opts = { ...aroundSpecs[a.cls as string].opts(d), kernelSize: 0 }; }), expect: /(SeparableConv1D|DepthwiseConv1D|Conv1DTranspose|ConvLSTM1D): kernelSize must be an integer ≥ 1/ },
+    { name: 'outputPadding ≥ strides', apply: with_((a) => { a.cls = 'Conv1DTranspose'; a.opts = { filters: 2, kernelSize: 3, strides: 2, outputPadding: 2 }; }), expect: /Conv1DTranspose: `output_padding` must be strictly less than `strides`/ },
+    { name: 'ConvLSTM1D on a rank-3 input', apply: with_((a) => { a.cls = 'ConvLSTM1D'; a.opts = { filters: 2, kernelSize: 2 }; a.rank3 = true; }), expect: /conv_lstm1d\w*: Input of layer 'conv_lstm1d\w*' is incompatible with the layer: expected ndim=4/ },
+  ],
+};
+
+const OPTIMIZERS = ['SGD', 'Adam', 'RMSprop', 'AdamW', 'Adagrad', 'Adadelta', 'Adamax', 'Nadam', 'Ftrl', 'Lion'];
+const CALLBACKS = ['EarlyStopping', 'ReduceLROnPlateau', 'TerminateOnNaN'];
+const METRICS = ['AUC', 'Precision', 'Recall', 'BinaryAccuracy', 'RootMeanSquaredError'];
 const optimizerEntry: Entry = {
   name: 'optimizers / losses / callbacks',
-  valid: (d) => ({ what: d.pick(['SGD', 'Adam', 'RMSprop', 'AdamW', 'MeanSquaredError', 'BinaryCrossentropy', 'EarlyStopping']), opts: {} }),
+  valid: (d) => ({ what: d.pick([...OPTIMIZERS, 'MeanSquaredError', 'BinaryCrossentropy', 'BinaryFocalCrossentropy', 'CategoricalFocalCrossentropy', ...CALLBACKS, ...METRICS]), opts: {} }),
   call: (a) => {
     const k = lt.keras as unknown as Record<string, Record<string, new (o: unknown) => unknown>>;
-    const group = ['SGD', 'Adam', 'RMSprop', 'AdamW'].includes(a.what as string) ? 'optimizers' : a.what === 'EarlyStopping' ? 'callbacks' : 'losses';
-    return new k[group][a.what as string](revive(a.opts));
+    const w = a.what as string;
+    const group = OPTIMIZERS.includes(w) ? 'optimizers' : CALLBACKS.includes(w) ? 'callbacks' : METRICS.includes(w) ? 'metrics' : 'losses';
+    return new k[group][w](revive(a.opts));
   },
   check: (r) => (r !== null && typeof r === 'object' ? null : 'no object'),
   bad: [
@@ -395,6 +431,12 @@ const optimizerEntry: Entry = {
     { name: 'momentum a string', apply: with_((a) => { a.what = 'SGD'; (a.opts as Args).momentum = 'x'; }), expect: /SGD: momentum must be a number/ },
     { name: 'loss fromLogits a string', apply: with_((a) => { a.what = 'BinaryCrossentropy'; (a.opts as Args).fromLogits = 'yes'; }), expect: /BinaryCrossentropy: fromLogits must be true or false/ },
     { name: 'EarlyStopping typo', apply: with_((a) => { a.what = 'EarlyStopping'; (a.opts as Args).patiance = 2; }), expect: /EarlyStopping: unknown option 'patiance'; did you mean 'patience'/ },
+    { name: 'new optimizers: snake_case key', apply: with_((a, d) => { a.what = d.pick(['Adagrad', 'Adadelta', 'Adamax', 'Nadam', 'Ftrl', 'Lion']); (a.opts as Args).learning_rate = 0.1; }), expect: /(Adagrad|Adadelta|Adamax|Nadam|Ftrl|Lion): unknown option 'learning_rate'; did you mean 'learningRate'/ },
+    { name: 'focal gamma a string', apply: with_((a, d) => { a.what = d.pick(['BinaryFocalCrossentropy', 'CategoricalFocalCrossentropy']); (a.opts as Args).gamma = 'two'; }), expect: /(BinaryFocalCrossentropy|CategoricalFocalCrossentropy): gamma must be a number/ },
+    { name: 'ReduceLROnPlateau factor ≥ 1', apply: with_((a) => { a.what = 'ReduceLROnPlateau'; (a.opts as Args).factor = 2; }), expect: /ReduceLROnPlateau: does not support a factor ≥ 1.0/ },
+    { name: 'TerminateOnNaN typo', apply: with_((a) => { a.what = 'TerminateOnNaN'; (a.opts as Args).raise_error = true; }), expect: /TerminateOnNaN: unknown option 'raise_error'; did you mean 'raiseError'/ },
+    { name: 'AUC numThresholds 1', apply: with_((a) => { a.what = 'AUC'; (a.opts as Args).numThresholds = 1; }), expect: /AUC: numThresholds must be an integer > 1/ },
+    { name: 'Precision threshold outside [0, 1]', apply: with_((a, d) => { a.what = d.pick(['Precision', 'Recall']); (a.opts as Args).thresholds = 1.5; }), expect: /(Precision|Recall): threshold values must be in \[0, 1\]/ },
   ],
 };
 
@@ -564,5 +606,5 @@ const functionalEntry: Entry = {
 
 export function entries(opts: { nativeCpu: boolean }): Entry[] {
   return [tensorEntry, creationEntry, opsEntry, layerEntry, wrapperEntry, seqEntry('ts'), ...(opts.nativeCpu ? [seqEntry('native-cpu')] : []),
-    trainEntry, optimizerEntry, initializerEntry, saveEntry, tf1Entry, autodiffEntry, mergeEntry, functionalEntry];
+    trainEntry, optimizerEntry, aroundEntry, initializerEntry, saveEntry, tf1Entry, autodiffEntry, mergeEntry, functionalEntry];
 }

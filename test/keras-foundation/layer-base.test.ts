@@ -159,3 +159,18 @@ describe('keras-foundation: Layer base', () => {
     expect(lt.keras.getKerasMask(z)).to.equal(m);
   });
 });
+
+describe("default layer names follow Keras's to_snake_case", () => {
+  it("'Conv1D' → conv1d, 'ConvLSTM1D' → conv_lstm1d (no break after a digit), as keras.src.utils.naming", () => {
+    lt.keras.clearSession();
+    const L = lt.keras.layers;
+    // Expected names printed by Keras 3.15's to_snake_case for these class names.
+    expect(new L.Conv1D({ filters: 1, kernelSize: 1 }).name).to.equal('conv1d');
+    expect(new L.ConvLSTM1D({ filters: 1, kernelSize: 1 }).name).to.equal('conv_lstm1d');
+    expect(new L.MaxPooling1D({}).name).to.equal('max_pooling1d');
+    expect(new L.GlobalAveragePooling1D({}).name).to.equal('global_average_pooling1d');
+    expect(new L.Conv1DTranspose({ filters: 1, kernelSize: 1 }).name).to.equal('conv1d_transpose');
+    expect(new L.SimpleRNN({ units: 1 }).name).to.equal('simple_rnn');
+    expect(new L.MultiHeadAttention({ numHeads: 1, keyDim: 1 }).name).to.equal('multi_head_attention');
+  });
+});

@@ -57,7 +57,7 @@ describe('train: a random zoo of 20 models around recurrent layers trained by TF
       for (const [k, ws] of Object.entries(c.final)) {
         expect(layers.has(k), `layer ${k}`).to.equal(true);
         layers.get(k)!.weights.forEach((w, i) => {
-          if (/\/key\/bias$/.test(w.name) && layers.get(k)!.className === 'MultiHeadAttention') {
+          if (/\/key\/bias$/.test(w.name ?? "") && layers.get(k)!.className === 'MultiHeadAttention') {
             const lr = (model.optimizer!.currentLearningRate());
             flat(ws[i]).forEach((v, j) => expect(Math.abs(w.data[j] - v), `${w.name}[${j}]`).to.be.at.most(2 * 4 * lr + 1e-6));
             return;

@@ -31,11 +31,14 @@ export function isKerasObjectConfig(v: unknown): v is { class_name: string; conf
   return typeof v === 'object' && v !== null && typeof (v as { class_name?: unknown }).class_name === 'string';
 }
 
-/** 'GlorotUniform' → 'glorot_uniform', 'L1L2' → 'l1_l2', as Keras's `to_snake_case` (naming.py). */
+/**
+ * Keras's `to_snake_case` (keras/src/utils/naming.py), the default layer names: 'GlorotUniform' → 'glorot_uniform',
+ * 'Conv1D' → 'conv1d', 'ConvLSTM1D' → 'conv_lstm1d', 'MaxPooling1D' → 'max_pooling1d' (no break after a digit).
+ */
 export function toSnakeCase(name: string): string {
   let s = name.replace(/\W+/g, '');
   s = s.replace(/(.)([A-Z][a-z]+)/g, '$1_$2');
-  s = s.replace(/([a-z0-9])([A-Z])/g, '$1_$2');
+  s = s.replace(/([a-z])([A-Z])/g, '$1_$2');
   return s.toLowerCase();
 }
 

@@ -25,7 +25,7 @@ import { transpose, reshape } from '../../../ops/layout.js';
 import { mul, add } from '../../../ops/arithmetic.js';
 import { tanh, addScalar } from '../../../ops/unary.js';
 import { sum } from '../../../ops/reduce.js';
-import { where } from '../../../ops/select.js';
+import { where, toMask01 } from '../../../ops/select.js';
 import { dropout as dropoutOp, dropoutMask } from '../../../ops/dropout.js';
 import { Layer, baseArgsFromConfig, LAYER_OPTIONS, type LayerArgs, type CallArgs } from '../../engine/layer.js';
 import { registerLayerClass } from '../../engine/registry.js';
@@ -193,14 +193,8 @@ function expandAt(x: Tensor, at: number): Tensor {
   return reshape(x, [...x.shape.slice(0, at), 1, ...x.shape.slice(at)]);
 }
 
-/** A Keras mask (any non-zero = keep) as 0/1 values of `dtype`, reshaped to `shape`. */
-function toMask01(m: Tensor, shape: number[], dtype: Tensor['dtype']): Tensor {
-  const vals = Float32Array.from(m.data, (x) => (x !== 0 ? 1 : 0));
-  return tensor(dtype === 'float64' ? Float64Array.from(vals) : vals, { shape, dtype });
-}
-
 /** The [query_mask, value_mask] list of a call (one tensor: the query's, as when masks come from the first input). */
-function maskList(layer: Layer, mask: unknown): (Tensor | null)[] {
+export function maskList(layer: Layer, mask: unknown): (Tensor | null)[] {
   if (mask === undefined || mask === null) return [];
   if (mask instanceof Tensor) return [mask];
   if (!Array.isArray(mask) || mask.length < 2 || mask.length > 3) {

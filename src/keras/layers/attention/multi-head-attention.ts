@@ -26,6 +26,7 @@ import { transpose, reshape } from '../../../ops/layout.js';
 import { mul, add } from '../../../ops/arithmetic.js';
 import { sigmoid } from '../../../ops/unary.js';
 import { where } from '../../../ops/select.js';
+import { maskList } from './index.js';
 import { dropout as dropoutOp, dropoutMask } from '../../../ops/dropout.js';
 import { Layer, baseArgsFromConfig, LAYER_OPTIONS, type LayerArgs, type CallArgs } from '../../engine/layer.js';
 import { registerLayerClass } from '../../engine/registry.js';
@@ -198,7 +199,7 @@ export class MultiHeadAttention extends Layer {
     }
     const [q, v] = inputs;
     const k = inputs[2] ?? v;
-    const masks = (kwargs.mask === undefined || kwargs.mask === null ? [] : kwargs.mask instanceof Tensor ? [kwargs.mask] : kwargs.mask) as (Tensor | null)[];
+    const masks = maskList(this, kwargs.mask);
     const [qMask, vMask, kMask] = [masks[0] ?? null, masks[1] ?? null, inputs.length > 2 ? masks[2] ?? null : null];
     const B = q.shape[0], T = q.shape[1], S = v.shape[1], N = this.numHeads;
     const keep = this.attentionMask(B, T, S, qMask, vMask, kMask, kwargs);

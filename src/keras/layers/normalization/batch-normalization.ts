@@ -35,6 +35,7 @@ import { get as getInit, serialize as serInit, type Initializer, type Initialize
 import { get as getReg, serialize as serReg, type Regularizer, type RegularizerIdentifier } from '../../regularizers.js';
 import { get as getCon, serialize as serCon, type Constraint, type ConstraintIdentifier } from '../../constraints.js';
 import { optionKeys, checkBoolean, checkNumber, checkOptions } from '../../../util/options.js';
+import { toMask01 } from '../../../ops/select.js';
 
 /** Keras's renorm_clipping: each bound optional. */
 export interface RenormClipping {
@@ -204,8 +205,7 @@ export class BatchNormalization extends Layer {
     for (let i = 0; i < mask.rank; i++) {
       if (mask.shape[i] !== x.shape[i]) fail(this.name, `mask shape ${shapeStr(mask.shape)} does not match the leading axes of the input ${shapeStr(x.shape)}`);
     }
-    const m01 = tensor(x.dtype === 'float64' ? Float64Array.from(mask.data, (v) => (v !== 0 ? 1 : 0)) : Float32Array.from(mask.data, (v) => (v !== 0 ? 1 : 0)),
-      { shape: mshape, dtype: x.dtype });
+    const m01 = toMask01(mask, mshape, x.dtype);
     // where(m, x, 0) = m·x exactly for m ∈ {0, 1}; the weight of each feature is Σ m over the reduction axes of
     // the mask broadcast to x's shape
     const ones = full(x.shape, 1, x.dtype);

@@ -12,7 +12,7 @@ import { Tensor } from '../../../tensor/tensor.js';
 import { fail, shapeStr } from '../../../tensor/shape.js';
 import { pool1d } from '../../../ops/conv.js';
 import { transpose, reshape } from '../../../ops/layout.js';
-import { where } from '../../../ops/select.js';
+import { where, toMask01 } from '../../../ops/select.js';
 import { sum, mean } from '../../../ops/reduce.js';
 import { div } from '../../../ops/arithmetic.js';
 import { full, tensor } from '../../../tensor/create.js';
@@ -127,7 +127,7 @@ export class GlobalAveragePooling1D extends GlobalPooling1D {
       fail(this.name, `mask must be [batch, steps] = [${B}, ${T}], got ${shapeStr(mask.shape)}`);
     }
     // the mask as 0/1 of x's dtype, [B, T, 1] (channels_last) or [B, 1, T]
-    const m01 = tensor(Float32Array.from(mask.data, (v) => (v !== 0 ? 1 : 0)), { shape: ax === 1 ? [B, T, 1] : [B, 1, T], dtype: x.dtype });
+    const m01 = toMask01(mask, ax === 1 ? [B, T, 1] : [B, 1, T], x.dtype);
     const picked = where(m01, x, full([], 0, x.dtype));
     return div(sum(picked, ax, this.keepdims), sum(m01, ax, this.keepdims));
   }

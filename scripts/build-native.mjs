@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const buildDir = join(root, 'build');
@@ -47,16 +48,31 @@ function tail(s, n = 3000) {
   return s.length > n ? '…' + s.slice(-n) : s;
 }
 
+/**
+ * cmake-js by Node's module resolution: from this package (its own node_modules, or hoisted into a consumer's
+ * node_modules above it), then from the current directory (a consumer that installed it as a dev dependency).
+ */
+function findCmakeJs() {
+  for (const base of [join(root, 'package.json'), join(process.cwd(), 'package.json')]) {
+    try {
+      return join(dirname(createRequire(base).resolve('cmake-js/package.json')), 'bin', 'cmake-js');
+    } catch {
+      // not resolvable from here
+    }
+  }
+  return null;
+}
+
 function main() {
-  const cmakeJs = join(root, 'node_modules', 'cmake-js', 'bin', 'cmake-js');
+  const cmakeJs = findCmakeJs();
   const cm = spawnSync('cmake', ['--version'], { encoding: 'utf8' });
   if (cm.error || cm.status !== 0) {
     report.reasons.cmake = 'cmake not found on PATH (apt-get install cmake); the TypeScript backend will be used';
     return;
   }
   report.versions.cmake = cm.stdout.split('\n')[0].replace('cmake version ', '');
-  if (!existsSync(cmakeJs)) {
-    report.reasons.cmakeJs = 'node_modules/cmake-js missing (npm install)';
+  if (cmakeJs === null || !existsSync(cmakeJs)) {
+    report.reasons.cmakeJs = 'cmake-js not found by Node resolution (to build from source: npm install --save-dev cmake-js node-addon-api)';
     return;
   }
   const cxx = spawnSync(process.env.CXX || 'c++', ['--version'], { encoding: 'utf8' });

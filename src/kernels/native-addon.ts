@@ -74,16 +74,25 @@ type Loaded<T> = { addon: T; path: string } | { addon: null; reason: string };
 const here = dirname(fileURLToPath(import.meta.url));
 const require_ = createRequire(import.meta.url);
 
-/** build/Release of the package: src/ (tsx) and dist/src/ (compiled) both live below the package root. */
-export function releaseDir(): string | null {
+/**
+ * Where the addons are loaded from, in order: LSTM_TS_NATIVE_DIR; the package's build/Release (built here: a
+ * checkout, or a consumer's from-source build); the package's prebuilds/<platform>-<arch> (shipped in the npm
+ * package by scripts/prebuild.mjs, CPU addon only). src/ (tsx) and dist/src/ (compiled) both live below the
+ * package root.
+ */
+export function releaseDir(file = 'lstmts_cpu.node'): string | null {
   if (process.env.LSTM_TS_NATIVE_DIR) return resolve(process.env.LSTM_TS_NATIVE_DIR);
   let d = here;
+  let firstRelease: string | null = null;
   for (let i = 0; i < 4; i++) {
-    const cand = join(d, 'build', 'Release');
-    if (existsSync(cand)) return cand;
+    const release = join(d, 'build', 'Release');
+    const pre = join(d, 'prebuilds', `${process.platform}-${process.arch}`);
+    if (existsSync(join(release, file))) return release;
+    if (existsSync(join(pre, file))) return pre;
+    if (firstRelease === null && existsSync(release)) firstRelease = release;
     d = dirname(d);
   }
-  return null;
+  return firstRelease;
 }
 
 function packageRoot(): string | null {
@@ -97,8 +106,10 @@ function packageRoot(): string | null {
 
 function load<T>(file: string): Loaded<T> {
   if (process.env.LSTM_TS_DISABLE_NATIVE === '1') return { addon: null, reason: 'disabled by LSTM_TS_DISABLE_NATIVE=1' };
-  const dir = releaseDir();
-  if (dir === null) return { addon: null, reason: 'no build/Release folder: the addon was not built (npm run build:native; see build/native-report.json)' };
+  const dir = releaseDir(file);
+  if (dir === null) {
+    return { addon: null, reason: `no build/Release folder and no prebuilds/${process.platform}-${process.arch}: the addon was not built (npm run build:native; see build/native-report.json)` };
+  }
   const path = join(dir, file);
   if (!existsSync(path)) {
     const why = reportReasons();

@@ -185,6 +185,11 @@ function train(kind: 'LSTM' | 'SimpleRNN', o: AddingOptions, budget: number, val
   const elapsed = (): number => (performance.now() - t0) / 1000;
   let step = 0;
   let kernel: string | undefined;
+  // Piped output (no TTY bar): one line per ~5 s of training and a last one, not one per 25 steps (a CI log of
+  // thousands of lines otherwise).
+  const PRINT_EVERY_S = 5;
+  let lastPrinted = -Infinity;
+  let lastLine = '';
   for (let epoch = 0; ; epoch++) {
     if (o.epochs !== null ? epoch >= o.epochs : elapsed() >= budget) break;
     let lossSum = 0;
@@ -205,9 +210,15 @@ function train(kind: 'LSTM' | 'SimpleRNN', o: AddingOptions, budget: number, val
     const progress = o.epochs !== null ? step : Math.min(total, Math.round(elapsed() * 10));
     bar?.update(progress, { step, loss: (lossSum / n).toFixed(4), val: valMse.toFixed(4), elapsed: formatSeconds(elapsed()) });
     if (!tty && !o.quiet) {
-      log(`${kind.padEnd(9)} ${formatSeconds(elapsed()).padStart(6)}  step ${String(step).padStart(5)}  train loss ${(lossSum / n).toFixed(4)}  val MSE ${valMse.toFixed(4)}`);
+      lastLine = `${kind.padEnd(9)} ${formatSeconds(elapsed()).padStart(6)}  step ${String(step).padStart(5)}  train loss ${(lossSum / n).toFixed(4)}  val MSE ${valMse.toFixed(4)}`;
+      if (elapsed() - lastPrinted >= PRINT_EVERY_S) {
+        log(lastLine);
+        lastPrinted = elapsed();
+        lastLine = '';
+      }
     }
   }
+  if (lastLine) log(lastLine);
   bar?.update(total);
   bar?.stop();
   const seconds = elapsed();

@@ -76,6 +76,8 @@ describe('train/adding problem: the npm start program', () => {
     const saved = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
     expect(saved.lstm.testMse).to.equal(r.lstm.testMse);
     const text = lines.join('\n');
+    // piped output: the first epoch's line, then at most one per 5 s, then the last: 2 lines per model here
+    expect(lines.filter((l) => /step +\d+ +train loss/.test(l)).length).to.equal(4);
     expect(text).to.match(/Baseline \(always predict 1\.0\): test MSE 0\.\d{4}/);
     expect(text).to.match(/\nLSTM +\d\.\d{5}/);
     expect(text).to.match(/\nSimpleRNN +\d\.\d{5}/);

@@ -1,4 +1,5 @@
-// Runs after `npm install` in this repository: builds the TypeScript library, then tries the native addon.
+// npm's `prepare` (a plain `npm install` or `npm ci` in this repository, and before `npm pack`; never when the package
+// is installed as a dependency): builds the TypeScript library, then tries the native addon.
 // The TypeScript build must succeed; the native build never fails the install (the library falls back to
 // the TypeScript path and `lt.native.info()` reports why the addon is missing).
 import { spawnSync } from 'node:child_process';

@@ -27,14 +27,18 @@ export interface CallbackModel {
   optimizer: Optimizer | null;
 }
 
+/**
+ * Training hooks (Keras's Callback methods, tfjs's camelCase names). A hook may return a Promise: fitAsync awaits
+ * it before training goes on; the synchronous fit refuses it (it cannot wait).
+ */
 export interface Callback {
   setModel?(model: CallbackModel): void;
-  onTrainBegin?(logs?: Logs): void;
-  onTrainEnd?(logs?: Logs): void;
-  onEpochBegin?(epoch: number, logs?: Logs): void;
-  onEpochEnd?(epoch: number, logs: Logs): void;
-  onBatchBegin?(batch: number, logs?: Logs): void;
-  onBatchEnd?(batch: number, logs: Logs): void;
+  onTrainBegin?(logs?: Logs): void | Promise<void>;
+  onTrainEnd?(logs?: Logs): void | Promise<void>;
+  onEpochBegin?(epoch: number, logs?: Logs): void | Promise<void>;
+  onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  onBatchBegin?(batch: number, logs?: Logs): void | Promise<void>;
+  onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
 }
 
 export interface EarlyStoppingArgs {

@@ -71,11 +71,20 @@ export interface FitArgs {
    * Single-output models only, as in Keras.
    */
   classWeight?: Record<number, number>;
-  callbacks?: Callback[];
+  /** Callback objects, or (tfjs style) one object of hooks `{ onEpochEnd(epoch, logs) {...} }`. */
+  callbacks?: Callback[] | Callback;
   verbose?: Verbosity;
   initialEpoch?: number;
   /** Where progress goes (default process.stdout). */
   stream?: ProgressStream;
+}
+
+export interface FitAsyncArgs extends FitArgs {
+  /**
+   * When fitAsync hands the event loop back (tfjs `yieldEvery`): 'auto' (default) at most every 125 ms of
+   * training, 'batch' after every batch, 'epoch' after every epoch, 'never', or a number of milliseconds.
+   */
+  yieldEvery?: 'auto' | 'batch' | 'epoch' | 'never' | number;
 }
 
 export interface EvaluateArgs {
@@ -175,15 +184,26 @@ function checkClassWeight(cw: unknown): void {
 const CALLBACK_HOOKS = ['setModel', 'onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'];
 
 /** Callbacks are objects with (some of) the Callback hooks; anything else would be silently never called. */
-function checkCallbacks(cbs: unknown): void {
-  if (cbs === undefined) return;
-  if (!Array.isArray(cbs)) fail('fit', `callbacks must be an array of Callback objects, got ${describeValue(cbs)}`);
+/** The callbacks as a list: an array of Callback objects, or one object of hooks (tfjs's form). */
+function checkCallbacks(cbs: unknown): Callback[] {
+  if (cbs === undefined) return [];
+  if (cbs !== null && typeof cbs === 'object' && !Array.isArray(cbs)) {
+    // tfjs: `callbacks: { onEpochEnd }`. Every key must be a hook (a typo is not silently ignored).
+    checkOptions('fit', cbs, CALLBACK_HOOKS.filter((h) => h !== 'setModel'), 'callback hook');
+    for (const [k, f] of Object.entries(cbs)) if (typeof f !== 'function') fail('fit', `callbacks.${k} must be a function, got ${describeValue(f)}`);
+    return [cbs as Callback];
+  }
+  if (!Array.isArray(cbs)) fail('fit', `callbacks must be an array of Callback objects or an object of hooks, got ${describeValue(cbs)}`);
   cbs.forEach((cb, i) => {
     if (cb === null || typeof cb !== 'object' || !CALLBACK_HOOKS.some((h) => typeof (cb as Record<string, unknown>)[h] === 'function')) {
       fail('fit', `callbacks[${i}] must be a Callback (an object with ${CALLBACK_HOOKS.slice(1).join('/')} methods), got ${describeValue(cb)}`);
     }
   });
+  return cbs as Callback[];
 }
+
+/** What the training generator yields: a pending async callback, or a point where the event loop may run. */
+type FitYield = Promise<unknown> | 'batch' | 'epoch';
 
 /**
  * One entry per output from a compile argument given as a list (in output order) or an object keyed by output
@@ -374,9 +394,59 @@ export abstract class Model extends Layer implements CallbackModel {
 
   // ---- fit -------------------------------------------------------------------------------------------
 
+  /**
+   * Keras `fit`, synchronous: the whole run blocks the event loop (as Keras's does its thread). Callbacks must be
+   * synchronous here; a hook that returns a Promise is an error (use fitAsync, which awaits them).
+   */
   fit(x: Data, y: Data, args: FitArgs = {}): History {
-    this.requireCompiled('fit');
-    checkOptions('fit', args, FIT_KEYS);
+    const it = this.fitSteps('fit', x, y, args);
+    for (let r = it.next(); ; r = it.next()) {
+      if (r.done) return r.value;
+      if (r.value instanceof Promise) {
+        it.return(undefined as never);
+        fail('fit', 'a callback returned a Promise (an async hook); fit is synchronous and cannot await it: use `await model.fitAsync(...)`');
+      }
+    }
+  }
+
+  /**
+   * fit that yields to the event loop while it trains (tfjs's `await model.fit`): timers, I/O and HTTP requests run
+   * between batches (see yieldEvery), and async callback hooks are awaited. The numbers are the same as fit's.
+   * Only one training run of a model may be in flight at a time.
+   */
+  async fitAsync(x: Data, y: Data, args: FitAsyncArgs = {}): Promise<History> {
+    const { yieldEvery = 'auto', ...rest } = args ?? {};
+    const ye = yieldEvery as unknown;
+    if (!(ye === 'auto' || ye === 'batch' || ye === 'epoch' || ye === 'never' || (typeof ye === 'number' && ye >= 0 && Number.isFinite(ye)))) {
+      fail('fitAsync', `yieldEvery must be 'auto', 'batch', 'epoch', 'never' or a number of milliseconds ≥ 0, got ${describeValue(ye)}`);
+    }
+    if (this.fitInFlight) fail('fitAsync', 'this model is already training (another fitAsync has not finished)');
+    this.fitInFlight = true;
+    try {
+      const every = ye === 'auto' ? 125 : typeof ye === 'number' ? ye : null;
+      const it = this.fitSteps('fitAsync', x, y, rest);
+      let last = performance.now();
+      const handBack = (): Promise<void> => new Promise((res) => setImmediate(res));
+      for (let r = it.next(); ; r = it.next()) {
+        if (r.done) return r.value;
+        const v = r.value;
+        if (v instanceof Promise) await v;
+        else if ((ye === 'batch' && v === 'batch') || (ye === 'epoch' && v === 'epoch') || (every !== null && performance.now() - last >= every)) {
+          await handBack();
+          last = performance.now();
+        }
+      }
+    } finally {
+      this.fitInFlight = false;
+    }
+  }
+
+  private fitInFlight = false;
+
+  /** The training run of fit / fitAsync, one batch at a time; yields pending callback promises and batch / epoch ends. */
+  private *fitSteps(op: string, x: Data, y: Data, args: FitArgs): Generator<FitYield, History, void> {
+    this.requireCompiled(op);
+    checkOptions(op, args, FIT_KEYS);
     let n = checkData('fit', x, y);
     const batchSize = checkBatchSize('fit', args.batchSize);
     const epochs = checkNumber('fit', 'epochs', args.epochs, { integer: true, min: 0 }) ?? 1;
@@ -387,7 +457,7 @@ export abstract class Model extends Layer implements CallbackModel {
     checkVerbose('fit', args.verbose);
     checkStream('fit', args.stream);
     checkSampleWeight('fit', args.sampleWeight, x);
-    checkCallbacks(args.callbacks);
+    const callbacks = checkCallbacks(args.callbacks);
     if (args.classWeight !== undefined) checkClassWeight(args.classWeight);
     const isData = (d: unknown): boolean => d instanceof Tensor || (Array.isArray(d) && d.length > 0 && d.every((t) => t instanceof Tensor)) ||
       (d !== null && typeof d === 'object' && !Array.isArray(d) && Object.values(d).length > 0 && Object.values(d).every((t) => t instanceof Tensor));
@@ -425,14 +495,13 @@ export abstract class Model extends Layer implements CallbackModel {
     const steps = Math.ceil(n / batchSize);
     const rng = new Random(args.seed ?? 0);
     const history = new History();
-    const callbacks = args.callbacks ?? [];
     for (const cb of callbacks) cb.setModel?.(this);
     const progress = new ProgressPrinter(verbose, epochs, steps, args.stream);
     this.stopTraining = false;
-    for (const cb of callbacks) cb.onTrainBegin?.();
+    for (const cb of callbacks) { const p = cb.onTrainBegin?.(); if (p instanceof Promise) yield p; }
     try {
       for (let epoch = args.initialEpoch ?? 0; epoch < epochs && !this.stopTraining; epoch++) {
-        for (const cb of callbacks) cb.onEpochBegin?.(epoch);
+        for (const cb of callbacks) { const p = cb.onEpochBegin?.(epoch); if (p instanceof Promise) yield p; }
         progress.epochBegin(epoch);
         const order = args.shuffle === false ? null : rng.permutation(n);
         this.compiledMetrics?.reset();
@@ -441,7 +510,7 @@ export abstract class Model extends Layer implements CallbackModel {
         let logs: Logs = {};
         const outSums = new Map<string, number>();
         for (let b = 0; b < steps; b++) {
-          for (const cb of callbacks) cb.onBatchBegin?.(b);
+          for (const cb of callbacks) { const p = cb.onBatchBegin?.(b); if (p instanceof Promise) yield p; }
           const start = b * batchSize;
           const end = Math.min(n, start + batchSize);
           const xb = takeData(x, order, start, end);
@@ -456,9 +525,10 @@ export abstract class Model extends Layer implements CallbackModel {
           logs = { loss: lossSum / seen };
           for (const [k, v] of outSums) logs[`${k}_loss`] = v / (b + 1);
           Object.assign(logs, this.compiledMetrics?.results());
-          for (const cb of callbacks) cb.onBatchEnd?.(b, logs);
+          for (const cb of callbacks) { const p = cb.onBatchEnd?.(b, logs); if (p instanceof Promise) yield p; }
           progress.batchEnd(b, logs);
           if (this.stopTraining) break;
+          yield 'batch';
         }
         if (valData) {
           const v = this.evaluate(valData[0], valData[1], { batchSize, verbose: 0, sampleWeight: valData[2] ?? undefined });
@@ -466,9 +536,10 @@ export abstract class Model extends Layer implements CallbackModel {
         }
         // Keras's CallbackList: the callbacks share one logs object (ReduceLROnPlateau adds learning_rate),
         // then History records it and the progress bar prints it (both come after the user's callbacks).
-        for (const cb of callbacks) cb.onEpochEnd?.(epoch, logs);
+        for (const cb of callbacks) { const p = cb.onEpochEnd?.(epoch, logs); if (p instanceof Promise) yield p; }
         history.record(epoch, logs);
         progress.epochEnd(epoch, logs);
+        yield 'epoch';
       }
     } finally {
       progress.close();
@@ -476,7 +547,7 @@ export abstract class Model extends Layer implements CallbackModel {
     // Keras's fit: `if epochs > 0: optimizer.finalize_variable_values(trainable_weights)` (with use_ema the
     // weights take their moving averages), before on_train_end.
     if (epochs > 0 && this.optimizer) this.optimizer.finalizeVariableValues(this.trainableWeights);
-    for (const cb of callbacks) cb.onTrainEnd?.();
+    for (const cb of callbacks) { const p = cb.onTrainEnd?.(); if (p instanceof Promise) yield p; }
     return history;
   }
 

@@ -156,7 +156,7 @@ describe('train/Sequential', () => {
     const model = new Sequential([new L.Dense({ units: 1, kernelRegularizer: new lt.keras.regularizers.L2(0.5), kernelInitializer: 'ones' })]);
     model.compile({ optimizer: new SGD({ learningRate: 0 }), loss: 'mse', metrics: ['mse'] });
     const batches: number[] = [];
-    const h = model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0, callbacks: [new LambdaCallback({ onBatchEnd: (b) => batches.push(b) })] });
+    const h = model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0, callbacks: [new LambdaCallback({ onBatchEnd: (b) => { batches.push(b); } })] });
     expect(batches).to.deep.equal([0, 1]);
     // kernel = ones [2,1]: penalty 0.5·(1 + 1) = 1 on top of the data MSE (the mse metric).
     expectClose([h.history.loss[0] - h.history.mse[0]], [1], 1e-6);

@@ -121,3 +121,23 @@ describe('train/metrics vs Keras 3.15 (metric classes, metrics and weighted_metr
     }
   });
 });
+
+describe("tfjs's camelCase names for losses, metrics and optimizers", () => {
+  it('compile accepts them and resolves the same classes (tfjs-layers losses.ts / metrics.ts names)', () => {
+    const L = lt.keras.losses;
+    const cases: [string, string][] = [['meanSquaredError', 'MeanSquaredError'], ['meanAbsolutePercentageError', 'MeanAbsolutePercentageError'],
+      ['binaryCrossentropy', 'BinaryCrossentropy'], ['sparseCategoricalCrossentropy', 'SparseCategoricalCrossentropy'],
+      ['kullbackLeiblerDivergence', 'KLDivergence'], ['cosineProximity', 'CosineSimilarity'], ['logcosh', 'LogCosh'], ['squaredHinge', 'SquaredHinge']];
+    for (const [n, c] of cases) expect(L.get(n).constructor.name, n).to.equal(c);
+    const mcases: [string, string][] = [['meanSquaredError', 'MeanSquaredError'], ['binaryAccuracy', 'BinaryAccuracy'], ['categoricalAccuracy', 'CategoricalAccuracy'],
+      ['topKCategoricalAccuracy', 'TopKCategoricalAccuracy'], ['cosineProximity', 'CosineSimilarity'], ['precision', 'Precision'], ['MAPE', 'MeanAbsolutePercentageError']];
+    for (const [n, c] of mcases) expect(metrics.get(n).className, n).to.equal(c);
+    for (const o of ['sgd', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamax']) expect(lt.keras.optimizers.get(o).constructor.name.toLowerCase(), o).to.equal(o === 'sgd' ? 'sgd' : o);
+    lt.keras.clearSession();
+    const m = new lt.keras.Sequential([new lt.keras.layers.Dense({ units: 1, inputShape: [2] })]);
+    m.compile({ optimizer: 'adam', loss: 'meanSquaredError', metrics: ['meanAbsoluteError'] });
+    const h = m.fit(tensor([[1, 2], [3, 4]]), tensor([[1], [2]]), { epochs: 1, verbose: 0 });
+    expect(Object.keys(h.history).sort()).to.deep.equal(['loss', 'meanAbsoluteError']);
+    expect(() => L.get('meanSquaredErr')).to.throw(/unknown loss 'meanSquaredErr'/);
+  });
+});

@@ -341,6 +341,16 @@ const BY_NAME: Record<string, () => Loss> = {
   categorical_focal_crossentropy: () => new CategoricalFocalCrossentropy(), CategoricalFocalCrossentropy: () => new CategoricalFocalCrossentropy(),
 };
 
+/** tfjs's loss names that are not the camelCase of a Keras name (tfjs-layers src/losses.ts lossesMap). */
+const TFJS_LOSS_NAMES: Record<string, string> = {
+  kullbackLeiblerDivergence: 'kl_divergence', cosineProximity: 'cosine_similarity', logcosh: 'log_cosh',
+};
+
+/** 'meanSquaredError' → 'mean_squared_error': the tfjs spelling of a Keras name. */
+export function camelToSnake(s: string): string {
+  return s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
 const FROM_CONFIG: Record<string, (cfg: JsonConfig) => Loss> = {
   MeanSquaredError: MeanSquaredError.fromConfig,
   MeanAbsoluteError: MeanAbsoluteError.fromConfig,
@@ -365,8 +375,8 @@ const FROM_CONFIG: Record<string, (cfg: JsonConfig) => Loss> = {
 export function get(id: Loss | string | JsonConfig): Loss {
   if (id instanceof Loss) return id;
   if (typeof id === 'string') {
-    const make = BY_NAME[id];
-    if (!make) fail('losses.get', `unknown loss '${id}'; known: ${Object.keys(BY_NAME).join(', ')}`);
+    const make = BY_NAME[id] ?? BY_NAME[TFJS_LOSS_NAMES[id] ?? ''] ?? BY_NAME[id.charAt(0).toUpperCase() + id.slice(1)] ?? BY_NAME[camelToSnake(id)];
+    if (!make) fail('losses.get', `unknown loss '${id}'; known: ${Object.keys(BY_NAME).join(', ')} (and tfjs's camelCase names)`);
     return make();
   }
   if (typeof id === 'object' && id !== null && typeof id.class_name === 'string') {

@@ -57,7 +57,9 @@ const NOT_YET_STRINGS = new Set(NOT_YET.flatMap((k) => [k, toSnakeCase(k)]));
 export function get(id: MetricIdentifier): Metric {
   if (id instanceof Metric) return id;
   if (typeof id === 'string') {
-    const cls = BY_STRING[id];
+    // tfjs's camelCase spellings ('meanSquaredError', 'binaryAccuracy', 'topKCategoricalAccuracy') and its
+    // 'cosineProximity' (tfjs-layers src/metrics.ts) name the same classes.
+    const cls = BY_STRING[id] ?? (id === 'cosineProximity' ? 'CosineSimilarity' : BY_STRING[id.charAt(0).toUpperCase() + id.slice(1)]);
     if (cls === undefined) {
       if (NOT_YET_STRINGS.has(id)) fail('metrics', `Keras metric '${id}' is not implemented in lstm-ts yet`);
       const hint = didYouMean(id, Object.keys(BY_STRING));

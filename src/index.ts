@@ -1,5 +1,6 @@
 // lstm-ts public entry point.
 export { Tensor, type DType, type NestedArray, type TypedArray } from './tensor/tensor.js';
+import './tensor/methods.js'; // tfjs-style chaining methods on Tensor (t.add(u), t.arraySync(), t.print())
 export { tensor, fromNdarray, toNdarray, zeros, ones, full, zerosLike, onesLike, scalar, randomUniform, randomNormal } from './tensor/create.js';
 export { Random, setRandomSeed } from './tensor/random.js';
 export { LstmTsError } from './tensor/shape.js';

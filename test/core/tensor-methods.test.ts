@@ -1,0 +1,44 @@
+// tfjs-style Tensor methods (src/tensor/methods.ts): each equals the op of the same name (values and gradients),
+// numbers become scalars of the tensor's dtype, and console.log / util.inspect show dtype, shape and values.
+import { expect } from 'chai';
+import { inspect } from 'node:util';
+import * as lt from '../../src/index.js';
+
+describe('tensor: tfjs-style methods', () => {
+  it("chained methods give the ops' values and gradients", () => {
+    const a = lt.tensor([[1, -2], [3, 4]], { requiresGrad: true });
+    const b = lt.tensor([[0.5, 1], [2, -1]]);
+    const y = a.add(b).mul(2).sub(1).relu().sum();
+    const ref = lt.ops.sum(lt.ops.relu(lt.ops.sub(lt.ops.mul(lt.ops.add(a.detach(), b), lt.scalar(2)), lt.scalar(1))));
+    expect(y.item()).to.equal(ref.item());
+    y.backward();
+    // d/da of Σ relu(2(a+b) − 1), a+b = [1.5, −1, 5, 3]: 2 where 2(a+b) − 1 > 0, else 0
+    expect(Array.from(a.grad!.data)).to.deep.equal([2, 0, 2, 2]);
+    expect(a.matMul(b).arraySync()).to.deep.equal(lt.ops.matmul(a, b).toArray());
+    expect(a.transpose().arraySync()).to.deep.equal([[1, 3], [-2, 4]]);
+    expect(a.reshape([4]).arraySync()).to.deep.equal([1, -2, 3, 4]);
+    expect(a.mean(1).arraySync()).to.deep.equal([-0.5, 3.5]);
+    expect(Array.from(lt.tensor([1, 4, 9]).sqrt().dataSync())).to.deep.equal([1, 2, 3]);
+    const d = a.dataSync();
+    d[0] = 99;
+    expect(a.data[0], 'dataSync is a copy').to.equal(1);
+    expect(lt.tensor([1, 2], { dtype: 'float64' }).add(0.1).dtype).to.equal('float64');
+  });
+
+  it('console.log / util.inspect / print show dtype, shape and values', () => {
+    const t = lt.tensor([[1, 2], [3, 4]]);
+    expect(inspect(t)).to.equal('Tensor(float32, [2, 2]) [[1,2],[3,4]]');
+    const lines: string[] = [];
+    const orig = console.log;
+    console.log = (...s: unknown[]) => { lines.push(s.map(String).join(' ')); };
+    try {
+      t.print();
+    } finally {
+      console.log = orig;
+    }
+    expect(lines).to.deep.equal(['Tensor(float32, [2, 2]) [[1,2],[3,4]]']);
+    expect(inspect(lt.zeros([2000]))).to.match(/^Tensor\(float32, \[2000\]\) \[0, 0, .* 1990 more\]$/);
+    // tfjs's positional form lt.tensor(values, shape, dtype)
+    expect(lt.tensor([1, 2, 3, 4], [2, 2], 'float64').shape).to.deep.equal([2, 2]);
+  });
+});

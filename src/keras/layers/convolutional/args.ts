@@ -32,3 +32,80 @@ export function windowPadding(padding: 'valid' | 'same' | 'causal', L: number, k
   return [Math.floor(P / 2), P - Math.floor(P / 2)];
 }
 
+
+// ---- the kernel / bias arguments every Keras convolution takes (base_conv.py, base_conv_transpose.py) ----------
+
+import { getActivation, type Activation, type ActivationIdentifier } from '../../activations.js';
+import { get as getInit, serialize as serInit, type Initializer, type InitializerIdentifier } from '../../initializers/index.js';
+import { get as getReg, serialize as serReg, type Regularizer, type RegularizerIdentifier } from '../../regularizers.js';
+import { get as getCon, serialize as serCon, type Constraint, type ConstraintIdentifier } from '../../constraints.js';
+
+export interface KernelBiasArgs {
+  activation?: ActivationIdentifier;
+  useBias?: boolean;
+  kernelInitializer?: InitializerIdentifier;
+  biasInitializer?: InitializerIdentifier;
+  kernelRegularizer?: RegularizerIdentifier | null;
+  biasRegularizer?: RegularizerIdentifier | null;
+  kernelConstraint?: ConstraintIdentifier | null;
+  biasConstraint?: ConstraintIdentifier | null;
+}
+
+export const KERNEL_BIAS_OPTIONS = {
+  activation: true, useBias: true, kernelInitializer: true, biasInitializer: true, kernelRegularizer: true, biasRegularizer: true,
+  kernelConstraint: true, biasConstraint: true,
+} as const satisfies { [K in keyof Required<KernelBiasArgs>]: true };
+
+/** The resolved kernel / bias arguments (Keras's defaults: no activation, a bias, glorot_uniform and zeros). */
+export interface KernelBias {
+  readonly activation: Activation;
+  readonly useBias: boolean;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  readonly kernelRegularizer: Regularizer | null;
+  readonly biasRegularizer: Regularizer | null;
+  readonly kernelConstraint: Constraint | null;
+  readonly biasConstraint: Constraint | null;
+}
+
+export function kernelBias(args: KernelBiasArgs): KernelBias {
+  return {
+    activation: getActivation(args.activation),
+    useBias: args.useBias ?? true,
+    kernelInitializer: getInit(args.kernelInitializer ?? 'glorot_uniform'),
+    biasInitializer: getInit(args.biasInitializer ?? 'zeros'),
+    kernelRegularizer: getReg(args.kernelRegularizer),
+    biasRegularizer: getReg(args.biasRegularizer),
+    kernelConstraint: getCon(args.kernelConstraint),
+    biasConstraint: getCon(args.biasConstraint),
+  };
+}
+
+/** Keras get_config's entries for them (activity_regularizer included, which the layer holds). */
+export function kernelBiasConfig(k: KernelBias, activityRegularizer: Regularizer | null): Record<string, unknown> {
+  return {
+    activation: k.activation.name,
+    use_bias: k.useBias,
+    kernel_initializer: serInit(k.kernelInitializer),
+    bias_initializer: serInit(k.biasInitializer),
+    kernel_regularizer: serReg(k.kernelRegularizer),
+    bias_regularizer: serReg(k.biasRegularizer),
+    activity_regularizer: serReg(activityRegularizer),
+    kernel_constraint: serCon(k.kernelConstraint),
+    bias_constraint: serCon(k.biasConstraint),
+  };
+}
+
+/** The same keys read back from a Keras config. */
+export function kernelBiasFromConfig(cfg: Record<string, unknown>): KernelBiasArgs {
+  return {
+    activation: (cfg.activation as string | null | undefined) ?? null,
+    useBias: (cfg.use_bias as boolean | undefined) ?? true,
+    kernelInitializer: (cfg.kernel_initializer as InitializerIdentifier | undefined) ?? 'glorot_uniform',
+    biasInitializer: (cfg.bias_initializer as InitializerIdentifier | undefined) ?? 'zeros',
+    kernelRegularizer: cfg.kernel_regularizer as RegularizerIdentifier | null,
+    biasRegularizer: cfg.bias_regularizer as RegularizerIdentifier | null,
+    kernelConstraint: cfg.kernel_constraint as ConstraintIdentifier | null,
+    biasConstraint: cfg.bias_constraint as ConstraintIdentifier | null,
+  };
+}

@@ -14,14 +14,14 @@ import { transpose } from '../../../ops/layout.js';
 import { add } from '../../../ops/arithmetic.js';
 import { Layer, baseArgsFromConfig, LAYER_OPTIONS, type LayerArgs, type CallArgs } from '../../engine/layer.js';
 import { registerLayerClass } from '../../engine/registry.js';
-import { getActivation, type Activation, type ActivationIdentifier } from '../../activations.js';
-import { get as getInit, serialize as serInit, type Initializer, type InitializerIdentifier } from '../../initializers/index.js';
-import { get as getReg, serialize as serReg, type Regularizer, type RegularizerIdentifier } from '../../regularizers.js';
-import { get as getCon, serialize as serCon, type Constraint, type ConstraintIdentifier } from '../../constraints.js';
+import type { Activation } from '../../activations.js';
+import type { Initializer } from '../../initializers/index.js';
+import type { Regularizer } from '../../regularizers.js';
+import type { Constraint } from '../../constraints.js';
 import { optionKeys, checkChoice } from '../../../util/options.js';
-import { oneTuple, dataFormatArg, type DataFormat } from './args.js';
+import { oneTuple, dataFormatArg, kernelBias, kernelBiasConfig, kernelBiasFromConfig, KERNEL_BIAS_OPTIONS, type DataFormat, type KernelBiasArgs } from './args.js';
 
-export interface Conv1DTransposeArgs extends LayerArgs {
+export interface Conv1DTransposeArgs extends LayerArgs, KernelBiasArgs {
   filters: number;
   kernelSize: number | [number];
   strides?: number | [number];
@@ -29,14 +29,6 @@ export interface Conv1DTransposeArgs extends LayerArgs {
   outputPadding?: number | [number] | null;
   dataFormat?: DataFormat | null;
   dilationRate?: number | [number];
-  activation?: ActivationIdentifier;
-  useBias?: boolean;
-  kernelInitializer?: InitializerIdentifier;
-  biasInitializer?: InitializerIdentifier;
-  kernelRegularizer?: RegularizerIdentifier | null;
-  biasRegularizer?: RegularizerIdentifier | null;
-  kernelConstraint?: ConstraintIdentifier | null;
-  biasConstraint?: ConstraintIdentifier | null;
 }
 
 /** keras deconv_output_length. */
@@ -50,8 +42,7 @@ export function deconvOutputLength(L: number, k: number, padding: 'valid' | 'sam
 export class Conv1DTranspose extends Layer {
   static readonly optionKeys = optionKeys<Conv1DTransposeArgs>({
     ...LAYER_OPTIONS, filters: true, kernelSize: true, strides: true, padding: true, outputPadding: true, dataFormat: true, dilationRate: true,
-    activation: true, useBias: true, kernelInitializer: true, biasInitializer: true, kernelRegularizer: true, biasRegularizer: true,
-    kernelConstraint: true, biasConstraint: true,
+    ...KERNEL_BIAS_OPTIONS,
   });
   readonly filters: number;
   readonly kernelSize: number;
@@ -91,14 +82,9 @@ export class Conv1DTranspose extends Layer {
       fail(n, `\`strides > 1\` not supported in conjunction with \`dilation_rate > 1\`. Received: strides=(${this.strides},) and dilation_rate=(${this.dilationRate},)`);
     }
     this.dataFormat = dataFormatArg(n, args.dataFormat);
-    this.activation = getActivation(args.activation);
-    this.useBias = args.useBias ?? true;
-    this.kernelInitializer = getInit(args.kernelInitializer ?? 'glorot_uniform');
-    this.biasInitializer = getInit(args.biasInitializer ?? 'zeros');
-    this.kernelRegularizer = getReg(args.kernelRegularizer);
-    this.biasRegularizer = getReg(args.biasRegularizer);
-    this.kernelConstraint = getCon(args.kernelConstraint);
-    this.biasConstraint = getCon(args.biasConstraint);
+    ({ activation: this.activation, useBias: this.useBias, kernelInitializer: this.kernelInitializer, biasInitializer: this.biasInitializer,
+      kernelRegularizer: this.kernelRegularizer, biasRegularizer: this.biasRegularizer, kernelConstraint: this.kernelConstraint,
+      biasConstraint: this.biasConstraint } = kernelBias(args));
   }
 
   private channelsOf(shape: readonly number[]): number {
@@ -149,15 +135,7 @@ export class Conv1DTranspose extends Layer {
       output_padding: this.outputPadding === null ? null : [this.outputPadding],
       data_format: this.dataFormat,
       dilation_rate: [this.dilationRate],
-      activation: this.activation.name,
-      use_bias: this.useBias,
-      kernel_initializer: serInit(this.kernelInitializer),
-      bias_initializer: serInit(this.biasInitializer),
-      kernel_regularizer: serReg(this.kernelRegularizer),
-      bias_regularizer: serReg(this.biasRegularizer),
-      activity_regularizer: serReg(this.activityRegularizer),
-      kernel_constraint: serCon(this.kernelConstraint),
-      bias_constraint: serCon(this.biasConstraint),
+      ...kernelBiasConfig(this, this.activityRegularizer),
     };
   }
 
@@ -171,14 +149,7 @@ export class Conv1DTranspose extends Layer {
       outputPadding: cfg.output_padding as [number] | null | undefined,
       dataFormat: cfg.data_format as DataFormat | null | undefined,
       dilationRate: cfg.dilation_rate as [number] | undefined,
-      activation: (cfg.activation as string | null | undefined) ?? null,
-      useBias: (cfg.use_bias as boolean | undefined) ?? true,
-      kernelInitializer: (cfg.kernel_initializer as InitializerIdentifier | undefined) ?? 'glorot_uniform',
-      biasInitializer: (cfg.bias_initializer as InitializerIdentifier | undefined) ?? 'zeros',
-      kernelRegularizer: cfg.kernel_regularizer as RegularizerIdentifier | null,
-      biasRegularizer: cfg.bias_regularizer as RegularizerIdentifier | null,
-      kernelConstraint: cfg.kernel_constraint as ConstraintIdentifier | null,
-      biasConstraint: cfg.bias_constraint as ConstraintIdentifier | null,
+      ...kernelBiasFromConfig(cfg),
     });
   }
 }

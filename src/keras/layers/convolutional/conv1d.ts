@@ -15,14 +15,14 @@ import { transpose } from '../../../ops/layout.js';
 import { add } from '../../../ops/arithmetic.js';
 import { Layer, baseArgsFromConfig, LAYER_OPTIONS, type LayerArgs, type CallArgs } from '../../engine/layer.js';
 import { registerLayerClass } from '../../engine/registry.js';
-import { getActivation, type Activation, type ActivationIdentifier } from '../../activations.js';
-import { get as getInit, serialize as serInit, type Initializer, type InitializerIdentifier } from '../../initializers/index.js';
-import { get as getReg, serialize as serReg, type Regularizer, type RegularizerIdentifier } from '../../regularizers.js';
-import { get as getCon, serialize as serCon, type Constraint, type ConstraintIdentifier } from '../../constraints.js';
+import type { Activation } from '../../activations.js';
+import type { Initializer } from '../../initializers/index.js';
+import type { Regularizer } from '../../regularizers.js';
+import type { Constraint } from '../../constraints.js';
 import { optionKeys, checkChoice } from '../../../util/options.js';
-import { oneTuple, dataFormatArg, windowPadding, type DataFormat } from './args.js';
+import { oneTuple, dataFormatArg, windowPadding, kernelBias, kernelBiasConfig, kernelBiasFromConfig, KERNEL_BIAS_OPTIONS, type DataFormat, type KernelBiasArgs } from './args.js';
 
-export interface Conv1DArgs extends LayerArgs {
+export interface Conv1DArgs extends LayerArgs, KernelBiasArgs {
   filters: number;
   kernelSize: number | [number];
   strides?: number | [number];
@@ -30,21 +30,12 @@ export interface Conv1DArgs extends LayerArgs {
   dataFormat?: DataFormat | null;
   dilationRate?: number | [number];
   groups?: number;
-  activation?: ActivationIdentifier;
-  useBias?: boolean;
-  kernelInitializer?: InitializerIdentifier;
-  biasInitializer?: InitializerIdentifier;
-  kernelRegularizer?: RegularizerIdentifier | null;
-  biasRegularizer?: RegularizerIdentifier | null;
-  kernelConstraint?: ConstraintIdentifier | null;
-  biasConstraint?: ConstraintIdentifier | null;
 }
 
 export class Conv1D extends Layer {
   static readonly optionKeys = optionKeys<Conv1DArgs>({
     ...LAYER_OPTIONS, filters: true, kernelSize: true, strides: true, padding: true, dataFormat: true, dilationRate: true, groups: true,
-    activation: true, useBias: true, kernelInitializer: true, biasInitializer: true, kernelRegularizer: true, biasRegularizer: true,
-    kernelConstraint: true, biasConstraint: true,
+    ...KERNEL_BIAS_OPTIONS,
   });
   readonly filters: number;
   readonly kernelSize: number;
@@ -83,14 +74,9 @@ export class Conv1D extends Layer {
     if (this.strides > 1 && this.dilationRate > 1) {
       fail(n, `\`strides > 1\` not supported in conjunction with \`dilation_rate > 1\`. Received: strides=(${this.strides},) and dilation_rate=(${this.dilationRate},)`);
     }
-    this.activation = getActivation(args.activation);
-    this.useBias = args.useBias ?? true;
-    this.kernelInitializer = getInit(args.kernelInitializer ?? 'glorot_uniform');
-    this.biasInitializer = getInit(args.biasInitializer ?? 'zeros');
-    this.kernelRegularizer = getReg(args.kernelRegularizer);
-    this.biasRegularizer = getReg(args.biasRegularizer);
-    this.kernelConstraint = getCon(args.kernelConstraint);
-    this.biasConstraint = getCon(args.biasConstraint);
+    ({ activation: this.activation, useBias: this.useBias, kernelInitializer: this.kernelInitializer, biasInitializer: this.biasInitializer,
+      kernelRegularizer: this.kernelRegularizer, biasRegularizer: this.biasRegularizer, kernelConstraint: this.kernelConstraint,
+      biasConstraint: this.biasConstraint } = kernelBias(args));
   }
 
   private channelsOf(shape: readonly number[]): number {
@@ -144,15 +130,7 @@ export class Conv1D extends Layer {
       data_format: this.dataFormat,
       dilation_rate: [this.dilationRate],
       groups: this.groups,
-      activation: this.activation.name,
-      use_bias: this.useBias,
-      kernel_initializer: serInit(this.kernelInitializer),
-      bias_initializer: serInit(this.biasInitializer),
-      kernel_regularizer: serReg(this.kernelRegularizer),
-      bias_regularizer: serReg(this.biasRegularizer),
-      activity_regularizer: serReg(this.activityRegularizer),
-      kernel_constraint: serCon(this.kernelConstraint),
-      bias_constraint: serCon(this.biasConstraint),
+      ...kernelBiasConfig(this, this.activityRegularizer),
     };
   }
 
@@ -166,14 +144,7 @@ export class Conv1D extends Layer {
       dataFormat: cfg.data_format as DataFormat | null | undefined,
       dilationRate: cfg.dilation_rate as [number] | undefined,
       groups: cfg.groups as number | undefined,
-      activation: (cfg.activation as string | null | undefined) ?? null,
-      useBias: (cfg.use_bias as boolean | undefined) ?? true,
-      kernelInitializer: (cfg.kernel_initializer as InitializerIdentifier | undefined) ?? 'glorot_uniform',
-      biasInitializer: (cfg.bias_initializer as InitializerIdentifier | undefined) ?? 'zeros',
-      kernelRegularizer: cfg.kernel_regularizer as RegularizerIdentifier | null,
-      biasRegularizer: cfg.bias_regularizer as RegularizerIdentifier | null,
-      kernelConstraint: cfg.kernel_constraint as ConstraintIdentifier | null,
-      biasConstraint: cfg.bias_constraint as ConstraintIdentifier | null,
+      ...kernelBiasFromConfig(cfg),
     });
   }
 }

@@ -42,3 +42,17 @@ describe('tensor: tfjs-style methods', () => {
     expect(lt.tensor([1, 2, 3, 4], [2, 2], 'float64').shape).to.deep.equal([2, 2]);
   });
 });
+
+describe('typing: single-output layers type apply() as Tensor', () => {
+  it('dense.apply(x).shape and conv.apply(x).shape need no cast (npm test type-checks this file)', () => {
+    lt.keras.clearSession();
+    const L = lt.keras.layers;
+    const s1: readonly number[] = new L.Dense({ units: 2 }).apply(lt.zeros([1, 3])).shape;
+    const s2: readonly number[] = new L.Conv1D({ filters: 2, kernelSize: 2 }).apply(lt.zeros([1, 4, 3])).shape;
+    const s3: readonly number[] = new L.LayerNormalization({}).apply(lt.zeros([1, 3])).relu().shape;
+    expect([s1, s2, s3]).to.deep.equal([[1, 2], [1, 3, 2], [1, 3]]);
+    // A layer that may return several outputs keeps the union (LSTM with returnState): narrowing is needed.
+    const out = new L.LSTM({ units: 2, returnState: true }).apply(lt.zeros([1, 2, 3]));
+    expect(Array.isArray(out)).to.equal(true);
+  });
+});

@@ -98,7 +98,7 @@ m.compile({ optimizer: 'adam', loss: 'mse', metrics: ['mae', new lt.keras.metric
 const out = m.predict(x);
 export const shape: readonly number[] = (out as lt.Tensor).shape;
 `;
-    writeFileSync(join(app, 'esm.mts'), code);
+    writeFileSync(join(app, 'esm.mts'), code + 'export const dense: readonly number[] = new lt.keras.layers.Dense({ units: 2 }).apply(lt.zeros([1, 3])).shape;\n');
     writeFileSync(join(app, 'cjs.cts'), code);
     writeFileSync(join(app, 'bundler.ts'), code);
     const typeRoots = join(root, 'node_modules', '@types');

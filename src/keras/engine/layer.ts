@@ -169,7 +169,12 @@ export function setSymbolicHandler(h: SymbolicHandler): void {
 // The outermost layer call clears the losses of its whole layer tree (Keras `_clear_losses` on the entry layer).
 let callDepth = 0;
 
-export abstract class Layer {
+/**
+ * `Out` is what `apply` returns for concrete inputs: `Tensor` for the layers that always give one output (Dense,
+ * Conv1D, the normalization, pooling, merge and reshaping layers…), so `dense.apply(x).shape` needs no cast; the
+ * layers that may give several (recurrent layers with returnState, attention with scores, cells) keep the union.
+ */
+export abstract class Layer<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
   readonly name: string;
   dtype: DType;
   built = false;
@@ -438,8 +443,8 @@ export abstract class Layer {
    * Keras `__call__`: convert inputs, take the mask attached to the first input when none is passed,
    * build, call, add activity-regularizer losses, attach output masks.
    */
-  apply(inputs: LayerInput, kwargs?: CallArgs): Tensor | Tensor[];
-  apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: SymbolicCallArgs): SymbolicTensor | SymbolicTensor[];
+  apply(inputs: LayerInput, kwargs?: CallArgs): Out;
+  apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: SymbolicCallArgs): Out extends Tensor ? SymbolicTensor : SymbolicTensor | SymbolicTensor[];
   apply(inputs: LayerInput | SymbolicTensor | SymbolicTensor[], kwargs: CallArgs | SymbolicCallArgs = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
     const extra = (this.constructor as { extraCallArgs?: readonly string[] }).extraCallArgs ?? [];
     checkOptions(`${this.name}.apply`, kwargs, extra.length ? [...CALL_ARGS, ...extra] : CALL_ARGS, 'call argument');
@@ -447,7 +452,7 @@ export abstract class Layer {
       const r = symbolicHandler(this, inputs, kwargs as CallArgs);
       if (r !== undefined) return r as SymbolicTensor | SymbolicTensor[];
     }
-    return this.applyConcrete(inputs as LayerInput, kwargs as CallArgs);
+    return this.applyConcrete(inputs as LayerInput, kwargs as CallArgs) as Out;
   }
 
   private applyConcrete(inputs: LayerInput, kwargs: CallArgs): Tensor | Tensor[] {

@@ -39,7 +39,7 @@ export function deconvOutputLength(L: number, k: number, padding: 'valid' | 'sam
   return (L - 1) * s + eff - 2 * pad + outputPadding;
 }
 
-export class Conv1DTranspose extends Layer {
+export class Conv1DTranspose extends Layer<Tensor> {
   static readonly optionKeys = optionKeys<Conv1DTransposeArgs>({
     ...LAYER_OPTIONS, filters: true, kernelSize: true, strides: true, padding: true, outputPadding: true, dataFormat: true, dilationRate: true,
     ...KERNEL_BIAS_OPTIONS,

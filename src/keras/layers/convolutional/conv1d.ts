@@ -32,7 +32,7 @@ export interface Conv1DArgs extends LayerArgs, KernelBiasArgs {
   groups?: number;
 }
 
-export class Conv1D extends Layer {
+export class Conv1D extends Layer<Tensor> {
   static readonly optionKeys = optionKeys<Conv1DArgs>({
     ...LAYER_OPTIONS, filters: true, kernelSize: true, strides: true, padding: true, dataFormat: true, dilationRate: true, groups: true,
     ...KERNEL_BIAS_OPTIONS,

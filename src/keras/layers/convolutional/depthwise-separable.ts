@@ -50,7 +50,7 @@ export interface SeparableConv1DArgs extends DepthwiseConv1DArgs {
 }
 
 /** The window arguments both layers share, checked as Keras's base classes check them. */
-abstract class DepthwiseBase extends Layer {
+abstract class DepthwiseBase extends Layer<Tensor> {
   readonly kernelSize: number;
   readonly strides: number;
   readonly padding: 'valid' | 'same';

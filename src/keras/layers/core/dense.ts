@@ -28,7 +28,7 @@ export interface DenseArgs extends LayerArgs {
   biasConstraint?: ConstraintIdentifier | null;
 }
 
-export class Dense extends Layer {
+export class Dense extends Layer<Tensor> {
   static readonly optionKeys = optionKeys<DenseArgs>({
     ...LAYER_OPTIONS, units: true, activation: true, useBias: true, kernelInitializer: true, biasInitializer: true,
     kernelRegularizer: true, biasRegularizer: true, kernelConstraint: true, biasConstraint: true,

@@ -21,7 +21,7 @@ export interface DropoutArgs extends LayerArgs {
   seed?: number | null;
 }
 
-export class Dropout extends Layer {
+export class Dropout extends Layer<Tensor> {
   static readonly optionKeys = optionKeys<DropoutArgs>({ ...LAYER_OPTIONS, rate: true, noiseShape: true, seed: true });
   readonly rate: number;
   readonly noiseShape: (number | null)[] | null;

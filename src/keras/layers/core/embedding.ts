@@ -42,7 +42,7 @@ export interface EmbeddingArgs extends LayerArgs {
   maskZero?: boolean;
 }
 
-export class Embedding extends Layer {
+export class Embedding extends Layer<Tensor> {
   static readonly optionKeys = optionKeys<EmbeddingArgs>({
     ...LAYER_OPTIONS, inputDim: true, outputDim: true, embeddingsInitializer: true, embeddingsRegularizer: true,
     embeddingsConstraint: true, maskZero: true,
@@ -78,9 +78,9 @@ export class Embedding extends Layer {
   }
 
   /** Looks up `inputs` (ids in any form of EmbeddingInput); see Layer.apply. */
-  override apply(inputs: EmbeddingInput, kwargs?: CallArgs): Tensor | Tensor[];
-  override apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: SymbolicCallArgs): SymbolicTensor | SymbolicTensor[];
-  override apply(inputs: EmbeddingInput | SymbolicTensor | SymbolicTensor[], kwargs: CallArgs | SymbolicCallArgs = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+  override apply(inputs: EmbeddingInput, kwargs?: CallArgs): Tensor;
+  override apply(inputs: SymbolicTensor | SymbolicTensor[], kwargs?: SymbolicCallArgs): SymbolicTensor;
+  override apply(inputs: EmbeddingInput | SymbolicTensor | SymbolicTensor[], kwargs: CallArgs | SymbolicCallArgs = {}): Tensor | SymbolicTensor {
     return super.apply(inputs as LayerInput, kwargs as CallArgs);
   }
 

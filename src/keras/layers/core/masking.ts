@@ -27,7 +27,7 @@ export interface MaskingArgs extends LayerArgs {
   maskValue?: number;
 }
 
-export class Masking extends Layer {
+export class Masking extends Layer<Tensor> {
   static readonly optionKeys = optionKeys<MaskingArgs>({ ...LAYER_OPTIONS, maskValue: true });
   readonly maskValue: number;
 

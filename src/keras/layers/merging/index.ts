@@ -51,7 +51,7 @@ function combine(masks: Tensor[], f: (a: number, b: number) => number): Tensor {
 }
 
 /** Base of the elementwise merge layers: the reduction over the list, and Keras's mask rule. */
-abstract class ElementwiseMerge extends Layer {
+abstract class ElementwiseMerge extends Layer<Tensor> {
   static readonly optionKeys = optionKeys<LayerArgs>(LAYER_OPTIONS);
   constructor(args: LayerArgs = {}) {
     super(args);
@@ -153,7 +153,7 @@ export interface ConcatenateArgs extends LayerArgs {
 }
 
 /** Keras Concatenate(axis = −1). */
-export class Concatenate extends Layer {
+export class Concatenate extends Layer<Tensor> {
   static readonly optionKeys = optionKeys<ConcatenateArgs>({ ...LAYER_OPTIONS, axis: true });
   readonly axis: number;
   constructor(args: ConcatenateArgs = {}) {
@@ -242,7 +242,7 @@ function l2Normalize(x: Tensor, axis: number): Tensor {
 }
 
 /** Keras Dot(axes, normalize): batch_dot of two rank-2 or rank-3 inputs. */
-export class Dot extends Layer {
+export class Dot extends Layer<Tensor> {
   static readonly optionKeys = optionKeys<DotArgs>({ ...LAYER_OPTIONS, axes: true, normalize: true });
   readonly axes: number | [number, number];
   readonly normalize: boolean;

@@ -46,7 +46,7 @@ export interface LayerNormalizationArgs extends LayerArgs {
   gammaConstraint?: ConstraintIdentifier | null;
 }
 
-export class LayerNormalization extends Layer {
+export class LayerNormalization extends Layer<Tensor> {
   static readonly optionKeys = optionKeys<LayerNormalizationArgs>({
     ...LAYER_OPTIONS, axis: true, epsilon: true, center: true, scale: true, rmsScaling: true, betaInitializer: true, gammaInitializer: true,
     betaRegularizer: true, gammaRegularizer: true, betaConstraint: true, gammaConstraint: true,
@@ -169,7 +169,7 @@ export interface UnitNormalizationArgs extends LayerArgs {
 }
 
 /** Keras UnitNormalization: x / ‖x‖ over `axis`, with ‖x‖ floored at 1e-12. */
-export class UnitNormalization extends Layer {
+export class UnitNormalization extends Layer<Tensor> {
   static readonly optionKeys = optionKeys<UnitNormalizationArgs>({ ...LAYER_OPTIONS, axis: true });
   readonly axis: number | number[];
   constructor(args: UnitNormalizationArgs = {}) {

@@ -30,7 +30,7 @@ export interface Pooling1DArgs extends LayerArgs {
   dataFormat?: DataFormat | null;
 }
 
-abstract class Pooling1D extends Layer {
+abstract class Pooling1D extends Layer<Tensor> {
   static readonly optionKeys = optionKeys<Pooling1DArgs>({ ...LAYER_OPTIONS, poolSize: true, strides: true, padding: true, dataFormat: true });
   readonly poolSize: number;
   readonly strides: number;
@@ -89,7 +89,7 @@ export interface GlobalPooling1DArgs extends LayerArgs {
   keepdims?: boolean;
 }
 
-abstract class GlobalPooling1D extends Layer {
+abstract class GlobalPooling1D extends Layer<Tensor> {
   static readonly optionKeys = optionKeys<GlobalPooling1DArgs>({ ...LAYER_OPTIONS, dataFormat: true, keepdims: true });
   readonly dataFormat: DataFormat;
   readonly keepdims: boolean;

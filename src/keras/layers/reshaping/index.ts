@@ -22,7 +22,7 @@ export interface RepeatVectorArgs extends LayerArgs {
 }
 
 /** Keras RepeatVector(n): [B, D] → [B, n, D] (the decoder input of a seq2seq autoencoder). */
-export class RepeatVector extends Layer {
+export class RepeatVector extends Layer<Tensor> {
   static readonly optionKeys = optionKeys<RepeatVectorArgs>({ ...LAYER_OPTIONS, n: true });
   readonly n: number;
   constructor(args: RepeatVectorArgs) {
@@ -51,7 +51,7 @@ export interface FlattenArgs extends LayerArgs {
 }
 
 /** Keras Flatten: [B, …] → [B, Π…]. */
-export class Flatten extends Layer {
+export class Flatten extends Layer<Tensor> {
   static readonly optionKeys = optionKeys<FlattenArgs>({ ...LAYER_OPTIONS, dataFormat: true });
   readonly dataFormat: 'channels_last' | 'channels_first';
   constructor(args: FlattenArgs = {}) {
@@ -83,7 +83,7 @@ export interface ReshapeArgs extends LayerArgs {
 }
 
 /** Keras Reshape(target_shape). */
-export class Reshape extends Layer {
+export class Reshape extends Layer<Tensor> {
   static readonly optionKeys = optionKeys<ReshapeArgs>({ ...LAYER_OPTIONS, targetShape: true });
   readonly targetShape: number[];
   constructor(args: ReshapeArgs) {
@@ -122,7 +122,7 @@ export interface PermuteArgs extends LayerArgs {
 }
 
 /** Keras Permute(dims): 1-based over the non-batch axes. */
-export class Permute extends Layer {
+export class Permute extends Layer<Tensor> {
   static readonly optionKeys = optionKeys<PermuteArgs>({ ...LAYER_OPTIONS, dims: true });
   readonly dims: number[];
   constructor(args: PermuteArgs) {
@@ -156,7 +156,7 @@ export interface ActivationArgs extends LayerArgs {
 }
 
 /** Keras Activation(activation): applies the function; the mask passes through. */
-export class Activation extends Layer {
+export class Activation extends Layer<Tensor> {
   static readonly optionKeys = optionKeys<ActivationArgs>({ ...LAYER_OPTIONS, activation: true });
   readonly activation: ActivationFn;
   constructor(args: ActivationArgs) {

@@ -24,7 +24,16 @@ export interface Activation {
   readonly apply: ActivationFn;
 }
 
-export type ActivationIdentifier = string | ActivationFn | Activation | null | undefined;
+/**
+ * The activation names Keras 3 knows (and lstm-ts implements), in Keras's snake_case and the camelCase / PascalCase
+ * spellings getActivation also takes: a typo is a compile error in TypeScript (and a run-time error with the list
+ * of names for JavaScript callers and configs read from files).
+ */
+export type ActivationName =
+  | 'tanh' | 'sigmoid' | 'relu' | 'linear' | 'exponential' | 'softmax' | 'log_softmax' | 'logSoftmax' | 'hard_sigmoid' | 'hardSigmoid'
+  | 'relu6' | 'softsign' | 'softplus' | 'elu' | 'selu' | 'silu' | 'swish' | 'hard_silu' | 'hardSilu' | 'hard_swish' | 'hardSwish'
+  | 'leaky_relu' | 'leakyRelu' | 'mish' | 'gelu' | 'None';
+export type ActivationIdentifier = ActivationName | ActivationFn | Activation | null | undefined;
 
 /** 0/1 tensor of x's dtype: 1 where x > 0 (a constant condition for `where`). */
 function positive(x: Tensor): Tensor {
@@ -139,7 +148,7 @@ function normName(id: string): string {
  * Keras `activations.get`: null/undefined/'linear'/'None' → linear (semantics notes §12.1); a string → the
  * named function; a function → itself (named by its JS name, else 'custom'); an Activation → itself.
  */
-export function getActivation(identifier: ActivationIdentifier): Activation {
+export function getActivation(identifier: ActivationIdentifier | string): Activation {
   if (identifier === null || identifier === undefined) return { name: 'linear', fn: linear, apply: linear };
   if (typeof identifier === 'function') {
     for (const [n, f] of Object.entries(table)) if (f === identifier) return { name: n, fn: f, apply: f };

@@ -56,3 +56,13 @@ describe('typing: single-output layers type apply() as Tensor', () => {
     expect(Array.isArray(out)).to.equal(true);
   });
 });
+
+describe('typing: activation names are a string-literal union', () => {
+  it('a misspelt activation fails to compile (and, from JavaScript or a config, at run time with the names)', () => {
+    lt.keras.clearSession();
+    // @ts-expect-error 'tanhh' is not an activation name: the type-check of npm test fails if this compiles
+    expect(() => new lt.keras.layers.Dense({ units: 1, activation: 'tanhh' })).to.throw(/Unknown activation function 'tanhh'; known: tanh, sigmoid/);
+    const ok: lt.keras.ActivationName[] = ['relu', 'hard_sigmoid', 'hardSigmoid', 'leaky_relu', 'gelu', 'None'];
+    for (const a of ok) expect(new lt.keras.layers.Dense({ units: 1, activation: a }).activation.fn).to.be.a('function');
+  });
+});

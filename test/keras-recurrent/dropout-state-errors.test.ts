@@ -234,7 +234,7 @@ describe('keras-recurrent: errors name the layer, the argument and expected vs a
     expect(() => new LSTM({ units: 3 }).apply(tensor(new Float32Array(0), { shape: [2, 0, 4] }))).to.throw(/0 time steps/);
     expect(() => new SimpleRNN({ units: 3 }).apply(x, { mask: tensor([[1, 1], [1, 1]]) })).to.throw(/mask shape \[2, 2\] does not match the input: expected \[2, 3\]/);
     expect(() => new LSTM({ units: 0 })).to.throw(/expected a positive integer, got 0/);
-    expect(() => new LSTM({ units: 2, activation: 'nope' })).to.throw(/Unknown activation function 'nope'/);
+    expect(() => new LSTM({ units: 2, activation: 'nope' as never })).to.throw(/Unknown activation function 'nope'/);
     expect(() => new LSTMCell({ units: 2, implementation: 3 })).to.throw(/implementation must be 1 or 2, got 3/);
     const built = new LSTM({ units: 2 });
     built.apply(x);

@@ -69,7 +69,7 @@ describe('losses from attached logits (Keras TF _keras_logits) vs TF 2.21', () =
   for (const c of fx.cases) {
     it(`${c.name}: loss and d loss / d (kernel, bias) of Dense(${c.units}, ${c.activation}) (min p ${c.min_prob.toExponential(2)})`, () => {
       lt.keras.clearSession();
-      const dense = new lt.keras.layers.Dense({ units: c.units, activation: c.activation });
+      const dense = new lt.keras.layers.Dense({ units: c.units, activation: c.activation as lt.keras.ActivationIdentifier });
       const x = tensor(c.x);
       dense.apply(x);
       dense.setWeights([tensor(c.kernel), tensor(c.bias)]);

@@ -99,7 +99,7 @@ export function kernelBiasConfig(k: KernelBias, activityRegularizer: Regularizer
 /** The same keys read back from a Keras config. */
 export function kernelBiasFromConfig(cfg: Record<string, unknown>): KernelBiasArgs {
   return {
-    activation: (cfg.activation as string | null | undefined) ?? null,
+    activation: (cfg.activation as ActivationIdentifier | undefined) ?? null,  // a config's name, checked by getActivation
     useBias: (cfg.use_bias as boolean | undefined) ?? true,
     kernelInitializer: (cfg.kernel_initializer as InitializerIdentifier | undefined) ?? 'glorot_uniform',
     biasInitializer: (cfg.bias_initializer as InitializerIdentifier | undefined) ?? 'zeros',

@@ -136,7 +136,7 @@ function windowArgsFromConfig(cfg: Record<string, unknown>): DepthwiseConv1DArgs
     dataFormat: cfg.data_format as DataFormat | null | undefined,
     dilationRate: cfg.dilation_rate as [number] | undefined,
     depthMultiplier: cfg.depth_multiplier as number | undefined,
-    activation: (cfg.activation as string | null | undefined) ?? null,
+    activation: (cfg.activation as ActivationIdentifier | undefined) ?? null,  // a config's name, checked by getActivation
     useBias: (cfg.use_bias as boolean | undefined) ?? true,
     depthwiseInitializer: (cfg.depthwise_initializer as InitializerIdentifier | undefined) ?? 'glorot_uniform',
     biasInitializer: (cfg.bias_initializer as InitializerIdentifier | undefined) ?? 'zeros',

@@ -111,7 +111,7 @@ export class Dense extends Layer<Tensor> {
     return new Dense({
       ...baseArgsFromConfig(cfg),
       units: cfg.units as number,
-      activation: (cfg.activation as string | null | undefined) ?? null,
+      activation: (cfg.activation as ActivationIdentifier | undefined) ?? null,  // a config's name, checked by getActivation
       useBias: (cfg.use_bias as boolean | undefined) ?? true,
       kernelInitializer: (cfg.kernel_initializer as InitializerIdentifier | undefined) ?? 'glorot_uniform',
       biasInitializer: (cfg.bias_initializer as InitializerIdentifier | undefined) ?? 'zeros',

@@ -6,6 +6,7 @@ export * as optimizers from '../train/optimizers/index.js';
 export * as initializers from './initializers/index.js';
 export * as activations from './activations.js';
 export type { ActivationIdentifier, ActivationName } from './activations.js';
+export type { InitializerIdentifier, InitializerName } from './initializers/index.js';
 export * as regularizers from './regularizers.js';
 export * as constraints from './constraints.js';
 export { Layer, clearSession, getKerasMask, setKerasMask, type LayerArgs, type CallArgs } from './engine/layer.js';

@@ -66,3 +66,13 @@ describe('typing: activation names are a string-literal union', () => {
     for (const a of ok) expect(new lt.keras.layers.Dense({ units: 1, activation: a }).activation.fn).to.be.a('function');
   });
 });
+
+describe('typing: initializer names are a string-literal union', () => {
+  it("a misspelt initializer fails to compile; Keras's spellings compile and resolve", () => {
+    lt.keras.clearSession();
+    // @ts-expect-error 'glorot_unifrom' is not an initializer name
+    expect(() => new lt.keras.layers.Dense({ units: 1, kernelInitializer: 'glorot_unifrom' })).to.throw(/glorot_unifrom/);
+    const ok: lt.keras.InitializerName[] = ['glorot_uniform', 'GlorotUniform', 'glorotUniform', 'he_normal', 'orthogonal', 'zeros', 'uniform'];
+    for (const k of ok) expect(lt.keras.initializers.get(k).getConfig()).to.be.an('object');
+  });
+});

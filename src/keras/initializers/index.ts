@@ -22,7 +22,17 @@ export {
   type VarianceDistribution,
 };
 
-export type InitializerIdentifier = Initializer | string | { class_name: string; config?: Record<string, unknown> };
+type InitSnake = 'zeros' | 'ones' | 'constant' | 'identity' | 'random_normal' | 'truncated_normal' | 'random_uniform' | 'variance_scaling'
+  | 'glorot_uniform' | 'glorot_normal' | 'he_uniform' | 'he_normal' | 'lecun_uniform' | 'lecun_normal' | 'orthogonal';
+type SnakeToCamel<S extends string> = S extends `${infer H}_${infer T}` ? `${H}${Capitalize<SnakeToCamel<T>>}` : S;
+/**
+ * The initializer names the registry takes: Keras's snake_case ('glorot_uniform'), class names ('GlorotUniform'),
+ * camelCase ('glorotUniform') and Keras's aliases. A typo is a compile error in TypeScript (configs read from files
+ * are checked at run time).
+ */
+export type InitializerName = InitSnake | SnakeToCamel<InitSnake> | Capitalize<SnakeToCamel<InitSnake>>
+  | 'zero' | 'one' | 'uniform' | 'IdentityInitializer' | 'OrthogonalInitializer';
+export type InitializerIdentifier = Initializer | InitializerName | { class_name: string; config?: Record<string, unknown> };
 
 const axes = (v: unknown): number[] | null => (Array.isArray(v) ? (v as number[]) : null);
 const seedArgs = (cls: string, c: Record<string, unknown>): SeedArgs => ({
@@ -60,9 +70,9 @@ registry.register(['Orthogonal', 'orthogonal', 'OrthogonalInitializer'], (c) => 
 }));
 
 /** Keras `initializers.get`: instance → itself; string or dict → a new instance. */
-export function get(identifier: InitializerIdentifier): Initializer;
-export function get(identifier: InitializerIdentifier | null | undefined): Initializer | null;
-export function get(identifier: InitializerIdentifier | null | undefined): Initializer | null {
+export function get(identifier: InitializerIdentifier | string): Initializer;
+export function get(identifier: InitializerIdentifier | string | null | undefined): Initializer | null;
+export function get(identifier: InitializerIdentifier | string | null | undefined): Initializer | null {
   if (identifier === null || identifier === undefined) return null;
   if (identifier instanceof Initializer) return identifier;
   if (typeof identifier === 'string' || typeof identifier === 'object') return registry.deserialize(identifier);

@@ -9,7 +9,7 @@
 //   * the tarball holds LICENSE and the prebuild, and not the C++ test programs, GPU scripts or test sources;
 //     source maps embed their sources (the .ts files are not shipped).
 import { expect } from 'chai';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, readdirSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -116,6 +116,5 @@ export const shape: readonly number[] = (out as lt.Tensor).shape;
     const pkg = JSON.parse(readFileSync(join(dir, 'app', 'node_modules', 'lstm-ts', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     for (const s of ['preinstall', 'install', 'postinstall']) expect(pkg.scripts[s], s).to.equal(undefined);
     if (builtHere) expect(readdirSync(join(dir, 'app', 'node_modules', 'lstm-ts', 'prebuilds'))).to.deep.equal([`${process.platform}-${process.arch}`]);
-    void execFileSync;
   });
 });

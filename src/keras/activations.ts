@@ -131,6 +131,10 @@ const table: Record<string, ActivationFn> = {
   tanh, sigmoid, relu, linear, exponential, softmax, log_softmax: logSoftmax, hard_sigmoid: hardSigmoid, relu6,
   softsign, softplus, elu: (x) => elu(x), selu, silu, hard_silu: hardSilu, leaky_relu: leakyRelu, mish,
   gelu: (x) => gelu(x),
+  // tfjs's hardSigmoid (tfjs-layers backend: clip(0.2x + 0.5, 0, 1), Keras 2's formula) under its own name, so a
+  // model loaded from tfjs keeps tfjs's numbers whatever the compat switch says, and saving it to Keras 3 (whose
+  // hard_sigmoid is relu6(x + 3)/6) fails loudly on the unknown name instead of changing the numbers.
+  hard_sigmoid_tfjs: (x) => u.hardSigmoidKeras2(x),
 };
 // Keras names that resolve to another function (and serialise as that function's name).
 const aliases: Record<string, string> = { swish: 'silu', hard_swish: 'hard_silu', none: 'linear' };

@@ -1,0 +1,145 @@
+// Loading models saved by TensorFlow.js (tfjs-layers `model.save`): the "layers-model" format, a model.json holding
+// `modelTopology` (the model as Keras-2-style JSON, `keras_version: "tfjs-layers x.y.z"`) and `weightsManifest`
+// (groups of binary files with `weights: [{name, shape, dtype}]`, the values concatenated in that order), or the
+// same artifacts in memory (tfjs `io.withSaveHandler`: modelTopology, weightSpecs, weightData).
+// tfjs's configs differ from Keras's in a few places, handled here before the layers are built:
+//   * `unit_forget_bias: null` and `implementation: null` (tfjs leaves them unset): false / the default;
+//   * `hard_sigmoid` is tfjs's clip(0.2x + 0.5, 0, 1) (Keras 2's formula; tfjs's default recurrent_activation of
+//     LSTM and GRU): it becomes the activation `hard_sigmoid_tfjs`, which computes exactly that;
+// The weights are assigned layer by layer in the manifest's order (tfjs writes each layer's weights in its
+// `weights` order: trainable then non-trainable, as Keras), checked by name prefix and shape.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { tensor } from '../tensor/create.js';
+import { fail, shapeStr, sameShape } from '../tensor/shape.js';
+import type { Model } from './model.js';
+import { functionalFromConfig } from '../keras/engine/functional.js';
+import { deserializeLayer } from '../keras/engine/registry.js';
+import { buildFromInputShape, sequentialFromConfig } from './saving.js';
+import { describeValue } from '../util/options.js';
+
+export interface TfjsWeightSpec {
+  name: string;
+  shape: number[];
+  dtype: string;
+  quantization?: unknown;
+}
+
+/** The in-memory artifacts tfjs hands a save handler (the subset lstm-ts reads). */
+export interface TfjsModelArtifacts {
+  modelTopology: Record<string, unknown>;
+  weightSpecs: TfjsWeightSpec[];
+  weightData: ArrayBuffer | ArrayBuffer[] | Uint8Array;
+}
+
+const RECURRENT_ACTIVATION_KEYS = ['activation', 'recurrent_activation'];
+
+/** tfjs config quirks → what lstm-ts's Keras deserializers take (see the header). */
+function fixConfig(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(fixConfig);
+  if (v === null || typeof v !== 'object') return v;
+  const o: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (k === 'unit_forget_bias' && x === null) o[k] = false;
+    else if (k === 'implementation' && x === null) continue;
+    else if (RECURRENT_ACTIVATION_KEYS.includes(k) && (x === 'hard_sigmoid' || x === 'hardSigmoid')) o[k] = 'hard_sigmoid_tfjs';
+    else o[k] = fixConfig(x);
+  }
+  return o;
+}
+
+function concatBuffers(data: TfjsModelArtifacts['weightData']): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  const parts = data.map((b) => new Uint8Array(b));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** A model.json path (its weight files read from beside it), or tfjs's in-memory artifacts. */
+function readArtifacts(source: string | TfjsModelArtifacts): TfjsModelArtifacts {
+  if (typeof source !== 'string') {
+    if (source === null || typeof source !== 'object' || typeof source.modelTopology !== 'object' || !Array.isArray(source.weightSpecs)) {
+      fail('loadTfjsModel', `expected the path of a tfjs model.json or tfjs artifacts { modelTopology, weightSpecs, weightData }, got ${describeValue(source)}`);
+    }
+    return source;
+  }
+  let json: { modelTopology?: Record<string, unknown>; weightsManifest?: { paths: string[]; weights: TfjsWeightSpec[] }[]; format?: string };
+  try {
+    json = JSON.parse(readFileSync(source, 'utf8')) as typeof json;
+  } catch (e) {
+    return fail('loadTfjsModel', `cannot read ${source} as JSON: ${(e as Error).message}`);
+  }
+  if (json.format !== undefined && json.format !== 'layers-model') {
+    fail('loadTfjsModel', `${source} is a tfjs '${json.format}' model; only 'layers-model' (tf.LayersModel.save) is supported (a graph model has no Keras config)`);
+  }
+  if (!json.modelTopology || !Array.isArray(json.weightsManifest)) fail('loadTfjsModel', `${source} has no modelTopology / weightsManifest: not a tfjs layers model.json`);
+  const specs: TfjsWeightSpec[] = [];
+  const buffers: ArrayBuffer[] = [];
+  for (const group of json.weightsManifest) {
+    specs.push(...group.weights);
+    for (const p of group.paths) {
+      const b = readFileSync(join(dirname(source), p));
+      buffers.push(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+    }
+  }
+  return { modelTopology: json.modelTopology, weightSpecs: specs, weightData: buffers };
+}
+
+/**
+ * A model saved by TensorFlow.js (`await model.save('file://dir')` → dir/model.json + weights, or the artifacts of
+ * `tf.io.withSaveHandler`), with tfjs's weights; predictions equal tfjs's. Sequential and Functional models.
+ * The compile state is not restored (tfjs writes its own optimizer format): call compile().
+ */
+export function loadTfjsModel(source: string | TfjsModelArtifacts): Model {
+  const where = 'loadTfjsModel';
+  const art = readArtifacts(source);
+  // tfjs puts the model JSON itself in modelTopology (a Keras-converted one nests it under model_config).
+  const topo = (art.modelTopology.model_config ?? art.modelTopology) as { class_name?: string; config?: Record<string, unknown> };
+  const cfg = fixConfig(topo.config) as Record<string, unknown>;
+  let model: Model;
+  if (topo.class_name === 'Sequential') {
+    const seq = sequentialFromConfig(cfg);
+    buildFromInputShape(seq);
+    model = seq;
+  } else if (topo.class_name === 'Model' || topo.class_name === 'Functional') {
+    model = functionalFromConfig(cfg, (e) => deserializeLayer({ class_name: e.class_name, config: e.config }));
+  } else {
+    return fail(where, `the tfjs model is a '${String(topo.class_name)}'; Sequential and Functional models can be loaded`);
+  }
+  const bytes = concatBuffers(art.weightData);
+  // Each spec's values, by top-level layer, in manifest order.
+  const byLayer = new Map<string, { spec: TfjsWeightSpec; values: Float32Array }[]>();
+  let at = 0;
+  for (const spec of art.weightSpecs) {
+    if (spec.quantization !== undefined) fail(where, `weight '${spec.name}' is quantized; load an unquantized tfjs model`);
+    if (spec.dtype !== 'float32') fail(where, `weight '${spec.name}' has dtype ${spec.dtype}; float32 weights are supported`);
+    const n = spec.shape.reduce((a, b) => a * b, 1);
+    if (at + 4 * n > bytes.length) fail(where, `the weight data ends before weight '${spec.name}' (${bytes.length} bytes)`);
+    const values = new Float32Array(bytes.slice(at, at + 4 * n).buffer);
+    at += 4 * n;
+    // The top-level layer is the first path segment (a Bidirectional's are 'bi/forward_lstm/kernel', …).
+    const layer = spec.name.split('/')[0];
+    (byLayer.get(layer) ?? byLayer.set(layer, []).get(layer)!).push({ spec, values });
+  }
+  if (at !== bytes.length) fail(where, `the weight data has ${bytes.length} bytes but the manifest describes ${at}`);
+  const withWeights = model.layers.filter((l) => l.weights.length > 0);
+  for (const layer of withWeights) {
+    const got = byLayer.get(layer.name);
+    if (!got) fail(where, `no weights for layer '${layer.name}' in the tfjs weights (layers there: ${[...byLayer.keys()].join(', ')})`);
+    const targets = [...layer.trainableWeights, ...layer.nonTrainableWeights];
+    if (got.length !== targets.length) fail(where, `layer '${layer.name}' has ${targets.length} weights, the tfjs file ${got.length}`);
+    got.forEach(({ spec, values }, i) => {
+      if (!sameShape(spec.shape, targets[i].shape)) fail(where, `weight '${spec.name}' has shape ${shapeStr(spec.shape)}, the layer needs ${shapeStr(targets[i].shape)}`);
+      targets[i].assign(tensor(values, { shape: [...targets[i].shape], dtype: targets[i].dtype }));
+    });
+    byLayer.delete(layer.name);
+  }
+  if (byLayer.size > 0) fail(where, `the tfjs weights hold layers the model does not have: ${[...byLayer.keys()].join(', ')}`);
+  return model;
+}

@@ -8,7 +8,7 @@
 //     LSTM and GRU): it becomes the activation `hard_sigmoid_tfjs`, which computes exactly that;
 // The weights are assigned layer by layer in the manifest's order (tfjs writes each layer's weights in its
 // `weights` order: trainable then non-trainable, as Keras), checked by name prefix and shape.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tensor } from '../tensor/create.js';
 import { fail, shapeStr, sameShape } from '../tensor/shape.js';
@@ -142,4 +142,67 @@ export function loadTfjsModel(source: string | TfjsModelArtifacts): Model {
   }
   if (byLayer.size > 0) fail(where, `the tfjs weights hold layers the model does not have: ${[...byLayer.keys()].join(', ')}`);
   return model;
+}
+
+// ---- export ------------------------------------------------------------------------------------------------
+
+/** Keras 3 JSON values tfjs-layers does not read, made into what it writes itself (see toTfjsArtifacts). */
+function toTfjsConfig(v: unknown, where: string): unknown {
+  if (Array.isArray(v)) return v.map((x) => toTfjsConfig(x, where));
+  if (v === null || typeof v !== 'object') return v;
+  const o = v as Record<string, unknown>;
+  // a DTypePolicy object → its name (tfjs keeps dtype a string)
+  if (o.class_name === 'DTypePolicy' && o.config && typeof o.config === 'object') return (o.config as { name: string }).name;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(o)) {
+    if (k === 'module' || k === 'registered_name') continue;
+    if (RECURRENT_ACTIVATION_KEYS.includes(k) && x === 'hard_sigmoid') {
+      fail(where, `layer config ${k} 'hard_sigmoid' is Keras 3's relu6(x + 3)/6, which tfjs cannot compute (its hardSigmoid is 0.2x + 0.5); use 'sigmoid'`);
+    }
+    out[k] = RECURRENT_ACTIVATION_KEYS.includes(k) && x === 'hard_sigmoid_tfjs' ? 'hard_sigmoid' : toTfjsConfig(x, where);
+  }
+  return out;
+}
+
+/**
+ * The artifacts tfjs-layers reads (`tf.loadLayersModel(tf.io.fromMemory(artifacts))`): modelTopology in tfjs's
+ * Keras-2-style JSON (dtype strings, the input shape as the first layer's batch_input_shape), weightSpecs named
+ * `<layer>/<weight>` as tfjs names them, and the float32 values. Sequential models; activations tfjs computes the
+ * same way (Keras 3's hard_sigmoid has no tfjs twin and is refused).
+ */
+export function toTfjsArtifacts(model: Model): TfjsModelArtifacts {
+  const where = 'saveTfjsModel';
+  const json = model.toJSON() as { class_name: string; config: { name: string; layers: { class_name: string; config: Record<string, unknown> }[] } };
+  if (json.class_name !== 'Sequential') fail(where, `only Sequential models can be written in tfjs's format yet, got a ${json.class_name}`);
+  const layers = json.config.layers.map((l) => ({ class_name: l.class_name, config: toTfjsConfig(l.config, where) as Record<string, unknown> }));
+  const input = layers[0]?.class_name === 'InputLayer' ? layers.shift()! : null;
+  if (input && layers[0]) layers[0].config.batch_input_shape = input.config.batch_shape ?? input.config.batch_input_shape;
+  const modelTopology = { class_name: 'Sequential', config: { name: json.config.name, layers }, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' };
+  const weightSpecs: TfjsWeightSpec[] = [];
+  const chunks: Float32Array[] = [];
+  for (const layer of model.layers) {
+    for (const w of [...layer.trainableWeights, ...layer.nonTrainableWeights]) {
+      const short = (w.name ?? '').split('/').pop() ?? '';
+      weightSpecs.push({ name: `${layer.name}/${short}`, shape: [...w.shape], dtype: 'float32' });
+      chunks.push(Float32Array.from(w.data));
+    }
+  }
+  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(new Uint8Array(c.buffer), at);
+    at += c.byteLength;
+  }
+  return { modelTopology, weightSpecs, weightData: bytes.buffer };
+}
+
+/** Writes `dir/model.json` and `dir/group1-shard1of1.bin`, what `tf.loadLayersModel('file://dir/model.json')` reads. */
+export function saveTfjsModel(model: Model, dir: string): void {
+  const art = toTfjsArtifacts(model);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'group1-shard1of1.bin'), new Uint8Array(art.weightData as ArrayBuffer));
+  writeFileSync(join(dir, 'model.json'), JSON.stringify({
+    format: 'layers-model', generatedBy: 'lstm-ts', convertedBy: null, modelTopology: art.modelTopology,
+    weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: art.weightSpecs }],
+  }));
 }

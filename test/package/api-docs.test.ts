@@ -1,5 +1,5 @@
-// The API reference (issue #16): `npm run docs:api` renders every export of src/index.ts with TypeDoc into
-// out/api. This runs TypeDoc without writing (--emit none) and with warnings as errors, so a broken {@link} or an
+// The API reference (issue #16): `npm run docs` renders every export of src/index.ts with TypeDoc into
+// docs/api. This runs TypeDoc without writing (--emit none) and with warnings as errors, so a broken {@link} or an
 // entry point TypeDoc cannot read fails npm test.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';

@@ -91,6 +91,38 @@ describe('train: loading TensorFlow.js layers models (tfjs itself as the oracle)
     expect(Array.from(lt.keras.activations.get('hard_sigmoid_tfjs').fn(lt.tensor([-3, 0, 1, 3])).data)).to.deep.equal([0, 0.5, Math.fround(0.7), 1]);
   });
 
+  it('and back: a Sequential model trained here runs in tfjs with the same numbers (toTfjsArtifacts / saveTfjsModel)', async () => {
+    lt.keras.clearSession();
+    const L = lt.keras.layers;
+    const ours = new lt.keras.Sequential([new L.Conv1D({ filters: 3, kernelSize: 2, padding: 'same', activation: 'relu', inputShape: [6, 2] }),
+      new L.LSTM({ units: 4, returnSequences: true }), new L.GRU({ units: 3, resetAfter: false }), new L.Dense({ units: 2, activation: 'tanh' })]);
+    ours.compile({ optimizer: 'adam', loss: 'mse' });
+    const x = lt.randomUniform([4, 6, 2], -1, 1, { seed: 7 });
+    ours.fit(x, lt.randomUniform([4, 2], -1, 1, { seed: 8 }), { epochs: 2, verbose: 0 });
+    const want = (ours.predict(x) as lt.Tensor).data;
+    const m = await tf.loadLayersModel(tf.io.fromMemory(lt.keras.toTfjsArtifacts(ours) as unknown as tf.io.ModelArtifacts));
+    close((m.predict(tf.tensor(Array.from(x.data), [4, 6, 2])) as tf.Tensor).dataSync(), want, 'tfjs on our weights');
+    const dir = mkdtempSync(join(tmpdir(), 'lstm-ts-tfjs-'));
+    try {
+      lt.keras.saveTfjsModel(ours, dir);  // model.json + group1-shard1of1.bin, as tfjs's file:// handler writes them
+      lt.keras.clearSession();
+      close((lt.keras.loadTfjsModel(join(dir, 'model.json')).predict(x) as lt.Tensor).data, want, 'saveTfjsModel files read back');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // a tfjs model loaded here and written back loads in tfjs unchanged (hard_sigmoid_tfjs → tfjs's hard_sigmoid)
+    const t = tf.sequential({ layers: [tf.layers.lstm({ units: 2, inputShape: [3, 2] })] });
+    randomize(t, 99);
+    const xt = tf.randomUniform([2, 3, 2], -1, 1, 'float32', 5);
+    lt.keras.clearSession();
+    const round = await tf.loadLayersModel(tf.io.fromMemory(lt.keras.toTfjsArtifacts(lt.keras.loadTfjsModel(await artifactsOf(t))) as unknown as tf.io.ModelArtifacts));
+    close((round.predict(xt) as tf.Tensor).dataSync(), (t.predict(xt) as tf.Tensor).dataSync(), 'tfjs → lstm-ts → tfjs');
+    // Keras 3's hard_sigmoid has no tfjs twin: refused, not silently changed
+    lt.keras.clearSession();
+    const k3 = new lt.keras.Sequential([new L.LSTM({ units: 2, recurrentActivation: 'hard_sigmoid', inputShape: [3, 2] })]);
+    expect(() => lt.keras.toTfjsArtifacts(k3)).to.throw(/hard_sigmoid' is Keras 3's relu6\(x \+ 3\)\/6, which tfjs cannot compute/);
+  });
+
   it('bad sources are refused by name', () => {
     expect(() => lt.keras.loadTfjsModel(42 as never)).to.throw(/loadTfjsModel: expected the path of a tfjs model.json/);
     const dir = mkdtempSync(join(tmpdir(), 'lstm-ts-tfjs-'));

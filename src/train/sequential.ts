@@ -3,7 +3,7 @@
 // picks it up.
 
 import { Tensor } from '../tensor/tensor.js';
-import { fail } from '../tensor/shape.js';
+import { fail, LstmTsError } from '../tensor/shape.js';
 import { zeros } from '../tensor/create.js';
 import { Layer, baseArgsFromConfig, LAYER_OPTIONS, type CallArgs, type LayerArgs } from '../keras/engine/layer.js';
 import { optionKeys, describeValue } from '../util/options.js';
@@ -30,15 +30,37 @@ export class Sequential extends Model {
     const a: SequentialArgs = Array.isArray(layersOrArgs) ? { ...args, layers: layersOrArgs } : layersOrArgs;
     super(a);
     if (a.layers !== undefined && !Array.isArray(a.layers)) fail('Sequential', `layers must be an array of Layers, got ${describeValue(a.layers)}`);
-    for (const l of a.layers ?? []) this.add(l);
+    for (const l of a.layers ?? []) this.add(l, false);
+    this.buildIfShapeKnown();
+  }
+
+  /**
+   * Keras builds a Sequential as soon as its input shape is known (an Input, or inputShape / batchInputShape on
+   * the first layer), so summary() and the weights exist before the first call. Runs zeros through the stack;
+   * a layer that cannot build from the shape alone leaves the model unbuilt until its first call (no error).
+   */
+  private buildIfShapeKnown(): void {
+    const s = this.inputShape;
+    if (!s || this.stack.length === 0) return;
+    try {
+      this.buildFromShape(s);
+    } catch (e) {
+      // Keras would raise here too for a genuinely wrong stack; the first real call reports it with the batch.
+      if (!(e instanceof LstmTsError)) throw e;
+      return;
+    }
+    for (const layer of this.stack) {
+      const l = layer as unknown as { stateful?: boolean; resetStates?: () => void };
+      if (l.stateful === true && typeof l.resetStates === 'function') l.resetStates();
+    }
   }
 
   override get className(): string {
     return 'Sequential';
   }
 
-  /** Appends a layer (Keras `add`). */
-  add(layer: Layer): void {
+  /** Appends a layer (Keras `add`); the model is (re)built when its input shape is known, as in Keras. */
+  add(layer: Layer, rebuild = true): void {
     if (!(layer instanceof Layer)) fail('Sequential.add', `expected a Layer, got ${String(layer)}`);
     if (this.stack.includes(layer)) fail('Sequential.add', `layer '${layer.name}' is already in the model`);
     if (this.stack.some((l) => l.name === layer.name)) {
@@ -48,6 +70,7 @@ export class Sequential extends Model {
     this.stack.push(layer);
     this.layerInputShapes.push(null);
     this.layerOutputShapes.push(null);
+    if (rebuild) this.buildIfShapeKnown();
   }
 
   /** A Sequential model has one output, so predict gives one Tensor. */

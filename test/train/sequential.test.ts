@@ -190,3 +190,24 @@ describe('train/Sequential.summary', () => {
     expect(s).to.include('Trainable params: 138');
   });
 });
+
+describe('Sequential builds as soon as its input shape is known (Keras and tfjs)', () => {
+  it('new LSTM({ inputShape }) first: weights and summary() exist before any call, with Keras 3.15\'s counts', () => {
+    lt.keras.clearSession();
+    const L = lt.keras.layers;
+    const m = new Sequential([new L.LSTM({ units: 8, inputShape: [10, 3] }), new L.Dense({ units: 1 })]);
+    // Keras 3.15 summary(): lstm (None, 8) 384 = 4·8·(3 + 8 + 1); dense (None, 1) 9
+    expect(m.weights.map((w) => w.size).reduce((a, b) => a + b, 0)).to.equal(393);
+    const lines: string[] = [];
+    const orig = console.log;
+    console.log = (s: unknown) => { lines.push(String(s)); };
+    try {
+      m.summary();
+    } finally {
+      console.log = orig;
+    }
+    expect(lines.join('\n')).to.match(/lstm \(LSTM\) +\(None, 8\) +384/).and.match(/Total params: 393/);
+    m.add(new L.Dense({ units: 4 }));
+    expect(m.weights.length, 'add() rebuilds').to.equal(7);
+  });
+});

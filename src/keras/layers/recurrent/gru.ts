@@ -15,7 +15,7 @@ import {
   serializeRegularizer, type CallArgs, optionKeys, checkOptions,
 } from './deps.js';
 import { GRUCell, gruCellArgsFromConfig, GRU_CELL_OPTIONS, type GRUCellArgs } from './gru-cell.js';
-import { RNN, rnnOptionsFromConfig, registerCell, checkBackendPreference, cellLayerArgs, cellArgsOf, RNN_OPTIONS, type RecurrentLayerArgs } from './rnn.js';
+import { RNN, rnnOptionsFromConfig, registerCell, checkBackendPreference, cellLayerArgs, cellArgsOf, RNN_OPTIONS, type RecurrentLayerArgs, type RNNArgs } from './rnn.js';
 import { baseLayerConfig } from './lstm.js';
 import { gruSequence } from '../../../kernels/gru-sequence.js';
 import { selectGruBackend, type LstmBackendPreference } from '../../../kernels/select.js';
@@ -27,15 +27,15 @@ export type GRUArgs = Omit<GRUCellArgs, 'name' | 'trainable' | 'dtype' | 'activi
 
 registerCell('GRUCell', (cfg) => GRUCell.fromConfig(cfg));
 
-export class GRU extends RNN {
+export class GRU<R extends boolean = false> extends RNN<R> {
   static override readonly optionKeys = optionKeys<GRUArgs>({ ...GRU_CELL_OPTIONS, ...RNN_OPTIONS, backend: true });
   declare readonly cell: GRUCell;
   readonly backend: LstmBackendPreference;
 
-  constructor(args: GRUArgs) {
+  constructor(args: GRUArgs & { returnState?: R }) {
     checkOptions('GRU', args, GRU.optionKeys);
     const { backend, ...layerArgs } = args;
-    super(cellLayerArgs(layerArgs, new GRUCell({ ...cellArgsOf(layerArgs), name: 'gru_cell' })));
+    super(cellLayerArgs(layerArgs, new GRUCell({ ...cellArgsOf(layerArgs), name: 'gru_cell' })) as RNNArgs & { returnState?: R });
     this.backend = checkBackendPreference('GRU', backend);
   }
 
@@ -83,7 +83,7 @@ export class GRU extends RNN {
     return cfg;
   }
 
-  static override fromConfig(cfg: Record<string, unknown>): GRU {
+  static override fromConfig(cfg: Record<string, unknown>): GRU<boolean> {
     const base = baseArgsFromConfig(cfg);
     return new GRU({
       ...gruCellArgsFromConfig(cfg), ...rnnOptionsFromConfig(cfg),

@@ -18,7 +18,7 @@ import {
   serializeRegularizer, type CallArgs, optionKeys, checkOptions,
 } from './deps.js';
 import { LSTMCell, lstmCellArgsFromConfig, LSTM_CELL_OPTIONS, type LSTMCellArgs } from './lstm-cell.js';
-import { RNN, rnnOptionsFromConfig, registerCell, checkBackendPreference, cellLayerArgs, cellArgsOf, RNN_OPTIONS, type RecurrentLayerArgs } from './rnn.js';
+import { RNN, rnnOptionsFromConfig, registerCell, checkBackendPreference, cellLayerArgs, cellArgsOf, RNN_OPTIONS, type RecurrentLayerArgs, type RNNArgs } from './rnn.js';
 import { lstmSequence } from '../../../kernels/lstm-sequence.js';
 import { selectLstmBackend, type LstmBackendPreference, type LstmKernelName } from '../../../kernels/select.js';
 
@@ -37,16 +37,16 @@ export interface LstmExplanation {
 
 registerCell('LSTMCell', (cfg) => LSTMCell.fromConfig(cfg));
 
-export class LSTM extends RNN {
+export class LSTM<R extends boolean = false> extends RNN<R> {
   /** Every LSTMCell option except the layer-level ones, the RNN options and `backend`. */
   static override readonly optionKeys = optionKeys<LSTMArgs>({ ...LSTM_CELL_OPTIONS, ...RNN_OPTIONS, backend: true });
   declare readonly cell: LSTMCell;
   readonly backend: LstmBackendPreference;
 
-  constructor(args: LSTMArgs) {
+  constructor(args: LSTMArgs & { returnState?: R }) {
     checkOptions('LSTM', args, LSTM.optionKeys);
     const { backend, ...layerArgs } = args;
-    super(cellLayerArgs(layerArgs, new LSTMCell({ ...cellArgsOf(layerArgs), name: 'lstm_cell' })));
+    super(cellLayerArgs(layerArgs, new LSTMCell({ ...cellArgsOf(layerArgs), name: 'lstm_cell' })) as RNNArgs & { returnState?: R });
     this.backend = checkBackendPreference('LSTM', backend);
   }
 
@@ -100,7 +100,7 @@ export class LSTM extends RNN {
     return cfg;
   }
 
-  static override fromConfig(cfg: Record<string, unknown>): LSTM {
+  static override fromConfig(cfg: Record<string, unknown>): LSTM<boolean> {
     const c = lstmCellArgsFromConfig(cfg);
     const base = baseArgsFromConfig(cfg);
     return new LSTM({

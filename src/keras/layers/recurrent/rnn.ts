@@ -100,7 +100,14 @@ export interface RnnRunResult {
   states: Tensor[];
 }
 
-export class RNN extends Layer {
+/**
+ * `R` is whether the layer returns its states (returnState): without them a recurrent layer gives one Tensor,
+ * so `new LSTM({ units }).apply(x).shape` needs no cast; `returnState: true` types the result as
+ * [output, ...states]; a non-literal boolean keeps the union.
+ */
+export type RecurrentOutput<R extends boolean> = R extends true ? Tensor[] : Tensor;
+
+export class RNN<R extends boolean = boolean> extends Layer<RecurrentOutput<R>> {
   static readonly optionKeys = optionKeys<RNNArgs>({ ...LAYER_OPTIONS, ...RNN_OPTIONS, cell: true });
   readonly cell: RNNCellBase;
   returnSequences: boolean;
@@ -115,7 +122,7 @@ export class RNN extends Layer {
   /** What the last call ran (LSTM fills in the kernel selection; other cells always use the generic loop). */
   protected lastExplanation: { path: LstmKernelName; reasons: string[] } | null = null;
 
-  constructor(args: RNNArgs) {
+  constructor(args: RNNArgs & { returnState?: R }) {
     super(args);
     if (args.cell === undefined || args.cell === null) fail(this.className, 'cell is required');
     const cell = Array.isArray(args.cell) ? new StackedRNNCells(args.cell) : args.cell;

@@ -12,7 +12,7 @@ import {
 import { simpleRnnSequence } from '../../../kernels/simple-rnn-sequence.js';
 import { selectSimpleRnnBackend, type LstmBackendPreference } from '../../../kernels/select.js';
 import { SimpleRNNCell, simpleRnnCellArgsFromConfig, SIMPLE_RNN_CELL_OPTIONS, type SimpleRNNCellArgs } from './simple-rnn-cell.js';
-import { RNN, rnnOptionsFromConfig, registerCell, checkBackendPreference, cellLayerArgs, cellArgsOf, RNN_OPTIONS, type RecurrentLayerArgs } from './rnn.js';
+import { RNN, rnnOptionsFromConfig, registerCell, checkBackendPreference, cellLayerArgs, cellArgsOf, RNN_OPTIONS, type RecurrentLayerArgs, type RNNArgs } from './rnn.js';
 import { baseLayerConfig } from './lstm.js';
 
 export type SimpleRNNArgs = Omit<SimpleRNNCellArgs, 'name' | 'trainable' | 'dtype' | 'activityRegularizer'> & RecurrentLayerArgs & {
@@ -22,15 +22,15 @@ export type SimpleRNNArgs = Omit<SimpleRNNCellArgs, 'name' | 'trainable' | 'dtyp
 
 registerCell('SimpleRNNCell', (cfg) => SimpleRNNCell.fromConfig(cfg));
 
-export class SimpleRNN extends RNN {
+export class SimpleRNN<R extends boolean = false> extends RNN<R> {
   static override readonly optionKeys = optionKeys<SimpleRNNArgs>({ ...SIMPLE_RNN_CELL_OPTIONS, ...RNN_OPTIONS, backend: true });
   declare readonly cell: SimpleRNNCell;
   readonly backend: LstmBackendPreference;
 
-  constructor(args: SimpleRNNArgs) {
+  constructor(args: SimpleRNNArgs & { returnState?: R }) {
     checkOptions('SimpleRNN', args, SimpleRNN.optionKeys);
     const { backend, ...layerArgs } = args;
-    super(cellLayerArgs(layerArgs, new SimpleRNNCell({ ...cellArgsOf(layerArgs), name: 'simple_rnn_cell' })));
+    super(cellLayerArgs(layerArgs, new SimpleRNNCell({ ...cellArgsOf(layerArgs), name: 'simple_rnn_cell' })) as RNNArgs & { returnState?: R });
     this.backend = checkBackendPreference('SimpleRNN', backend);
   }
 
@@ -71,7 +71,7 @@ export class SimpleRNN extends RNN {
     return { ...baseLayerConfig(this), ...this.rnnConfig(), ...cellCfg, activity_regularizer: serializeRegularizer(this.activityRegularizer) };
   }
 
-  static override fromConfig(cfg: Record<string, unknown>): SimpleRNN {
+  static override fromConfig(cfg: Record<string, unknown>): SimpleRNN<boolean> {
     const base = baseArgsFromConfig(cfg);
     return new SimpleRNN({
       ...simpleRnnCellArgsFromConfig(cfg), ...rnnOptionsFromConfig(cfg),

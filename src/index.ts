@@ -1,6 +1,11 @@
 // lstm-ts public entry point.
 export { Tensor, type DType, type NestedArray, type TypedArray } from './tensor/tensor.js';
 import './tensor/methods.js'; // tfjs-style chaining methods on Tensor (t.add(u), t.arraySync(), t.print())
+export type { Operand } from './tensor/methods.js';
+export type { Shape } from './tensor/shape.js';
+export type { TensorOptions, TensorValues, IntTypedArray, DTypeArg, RandomOptions } from './tensor/create.js';
+export type { GraphNode, BackwardContext } from './autograd/node.js';
+export type { GradcheckOptions, GradcheckResult } from './autograd/gradcheck.js';
 export { tensor, fromNdarray, toNdarray, zeros, ones, full, zerosLike, onesLike, scalar, randomUniform, randomNormal } from './tensor/create.js';
 export { Random, setRandomSeed } from './tensor/random.js';
 export { LstmTsError } from './tensor/shape.js';

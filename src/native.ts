@@ -21,7 +21,7 @@ import {
 } from './kernels/native-addon.js';
 
 export { cudnnOptions, cudnnUnavailableReason, cpuUnavailableReason } from './kernels/native-addon.js';
-export type { CpuAddon, CudnnAddon, CudnnProbeResult } from './kernels/native-addon.js';
+export type { CpuAddon, CudnnAddon, CudnnProbeResult, CpuAddonArgs, NativeGrads, CudnnLstmHandle, CudnnSavedHandle } from './kernels/native-addon.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Public API (lt.native)

@@ -14,3 +14,7 @@ export * from './layers/reshaping/sequence1d.js';
 export * from './layers/normalization/index.js';
 export * from './layers/attention/index.js';
 export * from './layers/attention/multi-head-attention.js';
+export type { DataFormat } from './layers/convolutional/args.js';
+export type { RecurrentLayerArgs, RecurrentOutput, CellFactory } from './layers/recurrent/rnn.js';
+export type { RnnLoopOptions, RnnLoopResult } from './layers/recurrent/rnn-loop.js';
+export type { Proj } from './layers/attention/multi-head-attention.js';

@@ -224,7 +224,7 @@ export function scalar(v: number, dtype: DType = 'float32'): Tensor {
   return full([], v, dtype);
 }
 
-interface RandomOptions { dtype?: DType; seed?: number; rng?: Random }
+export interface RandomOptions { dtype?: DType; seed?: number; rng?: Random }
 const RANDOM_OPTIONS = optionKeys<RandomOptions>({ dtype: true, seed: true, rng: true });
 
 function randomArgs(op: string, shape: Shape, a: unknown, aName: string, b: unknown, bName: string, opts: RandomOptions): Random {

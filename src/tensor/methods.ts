@@ -12,7 +12,8 @@ import { matmul } from '../ops/matmul.js';
 import { softmax } from '../ops/softmax.js';
 import { sum, mean } from '../ops/reduce.js';
 
-type Operand = Tensor | number;
+/** A tensor method's second operand: a Tensor, or a number (a scalar of the tensor's dtype). */
+export type Operand = Tensor | number;
 
 declare module './tensor.js' {
   interface Tensor {

@@ -85,7 +85,7 @@ export function kerasLstmToTf1(kernel: Tensor, recurrentKernel: Tensor, bias: Te
   return [W, b];
 }
 
-type ConvertibleCell = BasicLSTMCell | LSTMCell;
+export type ConvertibleCell = BasicLSTMCell | LSTMCell;
 
 /** Why a cell has no plain Keras LSTM equivalent (null if it has one). */
 export function kerasIncompatibility(cell: unknown): string | null {

@@ -5,3 +5,4 @@ export {
   tf1LstmToKeras, kerasLstmToTf1, cellToKerasWeights, setCellFromKerasWeights, kerasIncompatibility,
   tf1GruToKeras, kerasGruToTf1, gruCellToKerasWeights, setGruCellFromKerasWeights,
 } from './convert.js';
+export type { ConvertibleCell } from './convert.js';

@@ -44,7 +44,8 @@ export interface CompileArgs {
   weightedMetrics?: MetricSpec;
 }
 
-type LossId = lossesMod.Loss | string;
+/** A loss as compile() takes it: a Loss object or a Keras / tfjs name ('mse', 'meanSquaredError'). */
+export type LossId = lossesMod.Loss | string;
 
 /** Keras sample_weight: one tensor, or (several outputs) a list in output order or an object by output name. */
 export type SampleWeight = Data;

@@ -7,7 +7,7 @@ import { fail } from '../../tensor/shape.js';
 import type { Layer } from './layer.js';
 import { isKerasObjectConfig, type KerasObjectConfig } from './serialization.js';
 
-type LayerFactory = (cfg: Record<string, unknown>) => Layer;
+export type LayerFactory = (cfg: Record<string, unknown>) => Layer;
 const layerClasses = new Map<string, LayerFactory>();
 
 export function registerLayerClass(className: string, fromConfig: LayerFactory): void {

@@ -22,9 +22,9 @@ export {
   type VarianceDistribution,
 };
 
-type InitSnake = 'zeros' | 'ones' | 'constant' | 'identity' | 'random_normal' | 'truncated_normal' | 'random_uniform' | 'variance_scaling'
+export type InitSnake = 'zeros' | 'ones' | 'constant' | 'identity' | 'random_normal' | 'truncated_normal' | 'random_uniform' | 'variance_scaling'
   | 'glorot_uniform' | 'glorot_normal' | 'he_uniform' | 'he_normal' | 'lecun_uniform' | 'lecun_normal' | 'orthogonal';
-type SnakeToCamel<S extends string> = S extends `${infer H}_${infer T}` ? `${H}${Capitalize<SnakeToCamel<T>>}` : S;
+export type SnakeToCamel<S extends string> = S extends `${infer H}_${infer T}` ? `${H}${Capitalize<SnakeToCamel<T>>}` : S;
 /**
  * The initializer names the registry takes: Keras's snake_case ('glorot_uniform'), class names ('GlorotUniform'),
  * camelCase ('glorotUniform') and Keras's aliases. A typo is a compile error in TypeScript (configs read from files

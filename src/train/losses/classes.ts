@@ -165,7 +165,14 @@ export class SparseCategoricalCrossentropy extends Loss {
 }
 
 /** A Keras loss whose config is only {name, reduction}: a per-sample function and its Keras default name. */
-function simpleLoss(className: string, defaultName: string, fn: (yTrue: Tensor, yPred: Tensor) => Tensor) {
+/** A loss class made by simpleLoss: options {name, reduction} only. */
+export interface SimpleLossClass {
+  new (args?: LossArgs): Loss;
+  readonly optionKeys: readonly string[];
+  fromConfig(cfg: JsonConfig): Loss;
+}
+
+function simpleLoss(className: string, defaultName: string, fn: (yTrue: Tensor, yPred: Tensor) => Tensor): SimpleLossClass {
   const C = class extends Loss {
     static readonly optionKeys = optionKeys<LossArgs>(LOSS_OPTIONS);
     constructor(args: LossArgs = {}) {

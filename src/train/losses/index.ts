@@ -11,3 +11,4 @@ export { huber, logCosh, poisson, meanSquaredLogarithmicError, meanAbsolutePerce
   binaryFocalCrossentropy, categoricalFocalCrossentropy, type BinaryFocalOptions, type CategoricalFocalOptions } from './more.js';
 export type { LossArgs, CrossentropyArgs, SparseCrossentropyArgs, LossApplyOptions } from './classes.js';
 export { reduceLoss, type Reduction } from './reduction.js';
+export type { JsonConfig, SimpleLossClass } from './classes.js';

@@ -101,7 +101,7 @@ const fromLoss = (f: (t: Tensor, p: Tensor) => Tensor, sign = 1): MetricFn => (t
   return v;
 };
 
-interface NameArgs {
+export interface NameArgs {
   name?: string;
   dtype?: string;
 }

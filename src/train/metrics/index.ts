@@ -12,3 +12,5 @@ export {
 export { AUC, Precision, Recall, TruePositives, FalsePositives, TrueNegatives, FalseNegatives, type AUCArgs, type PrecisionRecallArgs, type ThresholdCountArgs } from './confusion.js';
 export { get, fromConfig, resolveMetric, idFromConfig, toSnakeCase, type MetricIdentifier } from './registry.js';
 export { type MetricSpec } from './compiled.js';
+export type { NameArgs, CategoricalCrossentropyMetricArgs, SparseCategoricalCrossentropyMetricArgs } from './classes.js';
+export type { Values } from './values.js';

@@ -65,3 +65,4 @@ export function get(id: Optimizer | string | JsonConfig): Optimizer {
   }
   return fail('optimizers.get', `expected an Optimizer, a name or a serialized config, got ${String(id)}`);
 }
+export type { JsonConfig } from './optimizer.js';

@@ -62,7 +62,8 @@ const MHA = 'MultiHeadAttention';
 /** ops.dot_product_attention's masked logit on TF: −0.7·3.38953e38 in float32 (_get_large_negative). */
 const XLA_NEG = -0.7 * 3.38953e38;
 
-interface Proj { kernel: Tensor; bias: Tensor | null }
+/** One EinsumDense projection of MultiHeadAttention: its kernel and (with use_bias) bias. */
+export interface Proj { kernel: Tensor; bias: Tensor | null }
 
 export class MultiHeadAttention extends Layer {
   static readonly optionKeys = optionKeys<MultiHeadAttentionArgs>({

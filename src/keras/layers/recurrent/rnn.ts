@@ -430,7 +430,7 @@ export function rnnOptionsFromConfig(cfg: Record<string, unknown>): RNNOptions {
   };
 }
 
-type CellFactory = (cfg: Record<string, unknown>) => RNNCellBase;
+export type CellFactory = (cfg: Record<string, unknown>) => RNNCellBase;
 const cellFactories = new Map<string, CellFactory>();
 
 /** Registers a cell class for RNN/StackedRNNCells deserialisation (the cell modules register themselves). */

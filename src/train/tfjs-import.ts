@@ -165,19 +165,49 @@ function toTfjsConfig(v: unknown, where: string): unknown {
 }
 
 /**
+ * A Keras 3 Functional config in tfjs's (Keras 2) form: InputLayer `batch_shape` → `batch_input_shape`, and each
+ * node's `{ args: [keras tensors], kwargs }` → the list `[[layer, node, tensor, kwargs], …]` of its input tensors.
+ * Calls that pass tensors through kwargs (initial_state, a mask) are refused: tfjs's format has no place for them
+ * in this form.
+ */
+function functionalToTfjs(cfg: Record<string, unknown> & { layers: Record<string, unknown>[] }, where: string): Record<string, unknown> {
+  type KT = { class_name: string; config: { keras_history: [string, number, number] } };
+  const isKT = (v: unknown): v is KT => v !== null && typeof v === 'object' && (v as KT).class_name === '__keras_tensor__';
+  const layers = cfg.layers.map((l) => {
+    const config = toTfjsConfig(l.config, where) as Record<string, unknown>;
+    if (l.class_name === 'InputLayer') config.batch_input_shape = config.batch_shape ?? config.batch_input_shape;
+    const nodes = ((l.inbound_nodes as { args: unknown[]; kwargs?: Record<string, unknown> }[]) ?? []).map((n) => {
+      const kwargs = n.kwargs ?? {};
+      for (const [k, v] of Object.entries(kwargs)) {
+        if (JSON.stringify(v).includes('__keras_tensor__')) fail(where, `layer '${String(l.name)}' is called with a tensor in '${k}': not writable in tfjs's format yet`);
+      }
+      const tensors = (n.args.length === 1 && Array.isArray(n.args[0]) ? n.args[0] : n.args).filter(isKT) as KT[];
+      return tensors.map((t) => [...t.config.keras_history, kwargs]);
+    });
+    return { name: l.name, class_name: l.class_name, config, inbound_nodes: nodes };
+  });
+  const list = (v: unknown): unknown => (Array.isArray(v) && v.length === 3 && typeof v[0] === 'string' ? [v] : v);
+  return { name: cfg.name, layers, input_layers: list(cfg.input_layers), output_layers: list(cfg.output_layers) };
+}
+
+/**
  * The artifacts tfjs-layers reads (`tf.loadLayersModel(tf.io.fromMemory(artifacts))`): modelTopology in tfjs's
  * Keras-2-style JSON (dtype strings, the input shape as the first layer's batch_input_shape), weightSpecs named
- * `<layer>/<weight>` as tfjs names them, and the float32 values. Sequential models; activations tfjs computes the
+ * `<layer>/<weight>` as tfjs names them, and the float32 values. Sequential and Functional models; activations tfjs computes the
  * same way (Keras 3's hard_sigmoid has no tfjs twin and is refused).
  */
 export function toTfjsArtifacts(model: Model): TfjsModelArtifacts {
   const where = 'saveTfjsModel';
-  const json = model.toJSON() as { class_name: string; config: { name: string; layers: { class_name: string; config: Record<string, unknown> }[] } };
-  if (json.class_name !== 'Sequential') fail(where, `only Sequential models can be written in tfjs's format yet, got a ${json.class_name}`);
-  const layers = json.config.layers.map((l) => ({ class_name: l.class_name, config: toTfjsConfig(l.config, where) as Record<string, unknown> }));
-  const input = layers[0]?.class_name === 'InputLayer' ? layers.shift()! : null;
-  if (input && layers[0]) layers[0].config.batch_input_shape = input.config.batch_shape ?? input.config.batch_input_shape;
-  const modelTopology = { class_name: 'Sequential', config: { name: json.config.name, layers }, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' };
+  const json = model.toJSON() as { class_name: string; config: Record<string, unknown> & { name: string; layers: Record<string, unknown>[] } };
+  let modelTopology: Record<string, unknown>;
+  if (json.class_name === 'Sequential') {
+    const layers = json.config.layers.map((l) => ({ class_name: l.class_name, config: toTfjsConfig(l.config, where) as Record<string, unknown> }));
+    const input = layers[0]?.class_name === 'InputLayer' ? layers.shift()! : null;
+    if (input && layers[0]) layers[0].config.batch_input_shape = input.config.batch_shape ?? input.config.batch_input_shape;
+    modelTopology = { class_name: 'Sequential', config: { name: json.config.name, layers }, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' };
+  } else {
+    modelTopology = { class_name: 'Model', config: functionalToTfjs(json.config, where), keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' };
+  }
   const weightSpecs: TfjsWeightSpec[] = [];
   const chunks: Float32Array[] = [];
   for (const layer of model.layers) {

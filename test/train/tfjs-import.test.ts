@@ -123,6 +123,21 @@ describe('train: loading TensorFlow.js layers models (tfjs itself as the oracle)
     expect(() => lt.keras.toTfjsArtifacts(k3)).to.throw(/hard_sigmoid' is Keras 3's relu6\(x \+ 3\)\/6, which tfjs cannot compute/);
   });
 
+  it('and back, Functional: two inputs, LSTM and GRU, Concatenate, Dense run in tfjs with our numbers', async () => {
+    lt.keras.clearSession();
+    const L = lt.keras.layers;
+    const a = lt.keras.Input({ shape: [4, 2], name: 'a' });
+    const b = lt.keras.Input({ shape: [4, 3], name: 'b' });
+    const y = new L.Dense({ units: 2 }).apply(new L.Concatenate({}).apply([new L.LSTM({ units: 2 }).apply(a), new L.GRU({ units: 3, resetAfter: false }).apply(b)]));
+    const ours = new lt.keras.Model({ inputs: [a, b], outputs: y });
+    const xa = lt.randomUniform([3, 4, 2], -1, 1, { seed: 1 });
+    const xb = lt.randomUniform([3, 4, 3], -1, 1, { seed: 2 });
+    const want = one(ours.predict([xa, xb])).data;
+    const m = await tf.loadLayersModel(tf.io.fromMemory(lt.keras.toTfjsArtifacts(ours) as unknown as tf.io.ModelArtifacts));
+    const got = m.predict([tf.tensor(Array.from(xa.data), [3, 4, 2]), tf.tensor(Array.from(xb.data), [3, 4, 3])]) as tf.Tensor;
+    close(got.dataSync(), want, 'tfjs on our Functional model');
+  });
+
   it('bad sources are refused by name', () => {
     expect(() => lt.keras.loadTfjsModel(42 as never)).to.throw(/loadTfjsModel: expected the path of a tfjs model.json/);
     const dir = mkdtempSync(join(tmpdir(), 'lstm-ts-tfjs-'));

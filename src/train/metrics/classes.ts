@@ -4,23 +4,18 @@
 // ones per row (the losses of src/train/losses, run without autograd). MeanMetricWrapper then weights them.
 import type { Tensor } from '../../tensor/tensor.js';
 import { fail, shapeStr, sameShape } from '../../tensor/shape.js';
-import { checkOptions, checkNumber, checkBoolean, checkString, optionKeys } from '../../util/options.js';
+import { checkOptions, checkNumber, checkBoolean, optionKeys } from '../../util/options.js';
 import * as L from '../losses/functions.js';
 import * as M from '../losses/more.js';
-import { MeanMetricWrapper, type Direction, type MetricFn } from './metric.js';
+import { MeanMetricWrapper, checkMetricBase, type Direction, type MetricFn } from './metric.js';
 import { squeezeOrExpand, values, type Values } from './values.js';
+import { argmaxRow } from './functions.js';
 
 /** y_true and y_pred after Keras's squeeze_or_expand_to_same_rank; they must then have the same shape. */
 function aligned(op: string, yTrue: Tensor, yPred: Tensor): { t: Float64Array | Float32Array; p: Float64Array | Float32Array; shape: number[] } {
   const [ts, ps] = squeezeOrExpand(yTrue.shape, yPred.shape);
   if (!sameShape(ts, ps)) fail(op, `y_true ${shapeStr(yTrue.shape)} and y_pred ${shapeStr(yPred.shape)} must have the same shape (or differ by a trailing 1)`);
   return { t: yTrue.data, p: yPred.data, shape: ps };
-}
-
-function argmax(d: ArrayLike<number>, c0: number, C: number): number {
-  let best = 0;
-  for (let j = 1; j < C; j++) if (d[c0 + j] > d[c0 + best]) best = j;  // first maximum, as tf.argmax
-  return best;
 }
 
 /** TF in_top_k: the target is in the top k when fewer than k classes score strictly higher (ties all count). */
@@ -50,7 +45,7 @@ export const fns = {
     const C = yPred.shape[yPred.rank - 1];
     const rows = yPred.size / C;
     const out = new Float64Array(rows);
-    for (let r = 0; r < rows; r++) out[r] = argmax(yTrue.data, r * C, C) === argmax(yPred.data, r * C, C) ? 1 : 0;
+    for (let r = 0; r < rows; r++) out[r] = argmaxRow(yTrue.data, r * C, C) === argmaxRow(yPred.data, r * C, C) ? 1 : 0;
     return { data: out, shape: yPred.shape.slice(0, -1) };
   },
   sparseCategoricalAccuracy(yTrue: Tensor, yPred: Tensor): Values {
@@ -58,7 +53,7 @@ export const fns = {
     const rows = yPred.size / C;
     if (yTrue.size !== rows) fail('sparse_categorical_accuracy', `y_true ${shapeStr(yTrue.shape)} must hold one class id per row of y_pred ${shapeStr(yPred.shape)}`);
     const out = new Float64Array(rows);
-    for (let r = 0; r < rows; r++) out[r] = yTrue.data[r] === argmax(yPred.data, r * C, C) ? 1 : 0;
+    for (let r = 0; r < rows; r++) out[r] = yTrue.data[r] === argmaxRow(yPred.data, r * C, C) ? 1 : 0;
     return { data: out, shape: yPred.shape.slice(0, -1) };
   },
   topKCategoricalAccuracy(yTrue: Tensor, yPred: Tensor, k = 5): Values {
@@ -66,7 +61,7 @@ export const fns = {
     const C = yPred.shape[yPred.rank - 1];
     const rows = yPred.size / C;
     const out = new Float64Array(rows);
-    for (let r = 0; r < rows; r++) out[r] = inTopK(yPred.data, r * C, C, argmax(yTrue.data, r * C, C), k) ? 1 : 0;
+    for (let r = 0; r < rows; r++) out[r] = inTopK(yPred.data, r * C, C, argmaxRow(yTrue.data, r * C, C), k) ? 1 : 0;
     return { data: out, shape: yPred.shape.slice(0, -1) };
   },
   sparseTopKCategoricalAccuracy(yTrue: Tensor, yPred: Tensor, k = 5, fromSortedIds = false): Values {
@@ -109,9 +104,7 @@ const NAME_KEYS = optionKeys<NameArgs>({ name: true, dtype: true });
 
 function checkName(cls: string, args: NameArgs, keys: readonly string[] = NAME_KEYS): void {
   checkOptions(cls, args, keys);
-  checkString(cls, 'name', args.name);
-  // Keras metric variables are float32; a float64 metric would change no number this library reports.
-  if (args.dtype !== undefined && args.dtype !== null && args.dtype !== 'float32') fail(cls, `dtype must be 'float32' (Keras's metric variables), got ${String(args.dtype)}`);
+  checkMetricBase(cls, args);
 }
 
 /** A MeanMetricWrapper subclass with no options beyond name and dtype. */

@@ -12,8 +12,8 @@
 // Keras does not apply the Keras mask of y_pred in these metrics (only MeanMetricWrapper does); nor do we.
 import type { Tensor } from '../../tensor/tensor.js';
 import { fail, shapeStr } from '../../tensor/shape.js';
-import { checkOptions, checkNumber, checkBoolean, checkString, checkChoice, optionKeys, describeValue } from '../../util/options.js';
-import { Metric } from './metric.js';
+import { checkOptions, checkNumber, checkBoolean, checkChoice, optionKeys, describeValue } from '../../util/options.js';
+import { Metric, checkMetricBase } from './metric.js';
 import { squeezeOrExpand, broadcastTo } from './values.js';
 
 const EPSILON = 1e-7;  // backend.epsilon()
@@ -139,11 +139,6 @@ function parseThresholds(where: string, v: unknown, dflt: number): number[] {
   return list as number[];
 }
 
-function checkBase(where: string, args: { name?: string; dtype?: string }): void {
-  checkString(where, 'name', args.name);
-  if (args.dtype !== undefined && args.dtype !== null && args.dtype !== 'float32') fail(where, `dtype must be 'float32' (Keras's metric variables), got ${String(args.dtype)}`);
-}
-
 /** One result per threshold; compiled metrics need a single one (logs hold numbers). */
 function single(where: string, r: number[]): number {
   if (r.length !== 1) fail(where, `has ${r.length} thresholds, so its result is a list: call results() (fit logs take one number per metric)`);
@@ -168,7 +163,7 @@ abstract class ConditionCount extends Metric {
 
   constructor(className: string, defaultName: string, readonly args: ThresholdCountArgs) {
     checkOptions(className, args, COUNT_KEYS);
-    checkBase(className, args);
+    checkMetricBase(className, args);
     super(args.name ?? defaultName, undefined);
     this.thresholds = parseThresholds(className, args.thresholds, 0.5);
     this.evenly = evenlyDistributed(this.thresholds);
@@ -240,7 +235,7 @@ abstract class PrecisionRecallBase extends Metric {
 
   constructor(className: string, defaultName: string, readonly args: PrecisionRecallArgs) {
     checkOptions(className, args, PR_KEYS);
-    checkBase(className, args);
+    checkMetricBase(className, args);
     super(args.name ?? defaultName, 'up');
     this.topK = checkNumber(className, 'topK', args.topK, { integer: true, min: 1, nullable: true }) ?? null;
     this.classId = checkNumber(className, 'classId', args.classId, { integer: true, min: 0, nullable: true }) ?? null;
@@ -338,7 +333,7 @@ export class AUC extends Metric {
   constructor(readonly args: AUCArgs = {}) {
     const W = 'AUC';
     checkOptions(W, args, AUC_KEYS);
-    checkBase(W, args);
+    checkMetricBase(W, args);
     super(args.name ?? 'auc', 'up');
     const curve = checkChoice(W, 'curve', args.curve, ['ROC', 'PR', 'PRGAIN', 'roc', 'pr', 'prgain'] as const) ?? 'ROC';
     this.curve = curve.toUpperCase() as 'ROC' | 'PR' | 'PRGAIN';

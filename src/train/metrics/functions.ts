@@ -17,7 +17,8 @@ export function binaryAccuracy(yTrue: Tensor, yPred: Tensor, threshold = 0.5): F
   return out;
 }
 
-function argmaxRow(d: ArrayLike<number>, c0: number, C: number): number {
+/** The first maximum of d[c0 .. c0 + C) (tf.argmax's tie rule), as an index from 0. */
+export function argmaxRow(d: ArrayLike<number>, c0: number, C: number): number {
   let best = 0;
   for (let j = 1; j < C; j++) if (d[c0 + j] > d[c0 + best]) best = j;
   return best;

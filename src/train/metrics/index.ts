@@ -10,7 +10,8 @@ export {
   type BinaryAccuracyArgs, type TopKArgs, type SparseTopKArgs, type CrossentropyMetricArgs,
 } from './classes.js';
 export { AUC, Precision, Recall, TruePositives, FalsePositives, TrueNegatives, FalseNegatives, type AUCArgs, type PrecisionRecallArgs, type ThresholdCountArgs } from './confusion.js';
-export { get, fromConfig, resolveMetric, idFromConfig, toSnakeCase, type MetricIdentifier } from './registry.js';
+export { get, fromConfig, resolveMetric, idFromConfig, type MetricIdentifier } from './registry.js';
+export { toSnakeCase } from '../../keras/engine/serialization.js';
 export { type MetricSpec } from './compiled.js';
 export type { NameArgs, CategoricalCrossentropyMetricArgs, SparseCategoricalCrossentropyMetricArgs } from './classes.js';
 export type { Values } from './values.js';

@@ -4,6 +4,8 @@
 // (apply_mask), then Mean's reduce_to_samplewise_values (values.ts).
 import type { Tensor } from '../../tensor/tensor.js';
 import { noGrad } from '../../autograd/mode.js';
+import { fail } from '../../tensor/shape.js';
+import { checkString } from '../../util/options.js';
 import { getKerasMask } from '../../keras/engine/layer.js';
 import { values, maskWeights, meanUpdate, type Values } from './values.js';
 
@@ -46,6 +48,13 @@ export abstract class Metric {
   serialize(): SerializedMetric {
     return { module: 'keras.metrics', class_name: this.className, config: this.getConfig(), registered_name: null };
   }
+}
+
+/** The arguments every metric takes: a name, and Keras's metric dtype (float32 only: its variables are float32). */
+export function checkMetricBase(where: string, args: { name?: string; dtype?: string }): void {
+  checkString(where, 'name', args.name);
+  // Keras metric variables are float32; a float64 metric would change no number this library reports.
+  if (args.dtype !== undefined && args.dtype !== null && args.dtype !== 'float32') fail(where, `dtype must be 'float32' (Keras's metric variables), got ${String(args.dtype)}`);
 }
 
 /** Per-sample metric values (any shape whose leading axis is the batch), as Keras's metric functions return. */

@@ -6,6 +6,7 @@
 import { fail } from '../../tensor/shape.js';
 import { camelCase, describeValue, didYouMean } from '../../util/options.js';
 import { Metric, type SerializedMetric } from './metric.js';
+import { toSnakeCase } from '../../keras/engine/serialization.js';
 import * as C from './classes.js';
 import * as K from './confusion.js';
 
@@ -30,11 +31,6 @@ const CLASSES: Record<string, Ctor> = {
 const NOT_YET = ['R2Score', 'PrecisionAtRecall', 'RecallAtPrecision', 'SensitivityAtSpecificity', 'SpecificityAtSensitivity',
   'ConcordanceCorrelation', 'PearsonCorrelation', 'F1Score', 'FBetaScore', 'IoU', 'BinaryIoU', 'MeanIoU', 'OneHotIoU', 'OneHotMeanIoU',
   'Mean', 'Sum', 'MeanMetricWrapper'];
-
-/** keras.src.utils.naming.to_snake_case. */
-export function toSnakeCase(name: string): string {
-  return name.replace(/\W+/g, '').replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-}
 
 const ALIASES: Record<string, string> = {
   bce: 'BinaryCrossentropy', BCE: 'BinaryCrossentropy', mse: 'MeanSquaredError', MSE: 'MeanSquaredError',

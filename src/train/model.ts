@@ -184,8 +184,10 @@ function checkClassWeight(cw: unknown): void {
 
 const CALLBACK_HOOKS = ['setModel', 'onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'];
 
-/** Callbacks are objects with (some of) the Callback hooks; anything else would be silently never called. */
-/** The callbacks as a list: an array of Callback objects, or one object of hooks (tfjs's form). */
+/**
+ * The callbacks as a list: an array of Callback objects, or one object of hooks (tfjs's form). Callbacks are
+ * objects with (some of) the Callback hooks; anything else would be silently never called.
+ */
 function checkCallbacks(cbs: unknown): Callback[] {
   if (cbs === undefined) return [];
   if (cbs !== null && typeof cbs === 'object' && !Array.isArray(cbs)) {
@@ -205,6 +207,24 @@ function checkCallbacks(cbs: unknown): Callback[] {
 
 /** What the training generator yields: a pending async callback, or a point where the event loop may run. */
 type FitYield = Promise<unknown> | 'batch' | 'epoch';
+
+/** Calls one hook on every callback in order, yielding each Promise a hook returns (fitAsync awaits it). */
+function* runHooks(callbacks: Callback[], call: (cb: Callback) => void | Promise<void> | undefined): Generator<FitYield, void, void> {
+  for (const cb of callbacks) {
+    const p = call(cb);
+    if (p instanceof Promise) yield p;
+  }
+}
+
+/**
+ * Each output's sample weights from fit's sampleWeight: none, one tensor for every output (Keras repeats it), or
+ * a list / object by output name (outputs it leaves out get none).
+ */
+function outputSampleWeights(op: string, sampleWeight: SampleWeight | null, names: string[]): (Tensor | null)[] {
+  if (sampleWeight === null) return names.map(() => null);
+  if (sampleWeight instanceof Tensor) return names.map(() => sampleWeight);
+  return byOutput(op, 'sampleWeight', sampleWeight, names).map((w) => w ?? null);
+}
 
 /**
  * One entry per output from a compile argument given as a list (in output order) or an object keyed by output
@@ -339,9 +359,7 @@ export abstract class Model extends Layer implements CallbackModel {
       return;
     }
     const ys = this.targetList(op, y, names);
-    const sws: (Tensor | null)[] = sampleWeight === null ? names.map(() => null)
-      : sampleWeight instanceof Tensor ? names.map(() => sampleWeight) : byOutput(op, 'sampleWeight', sampleWeight, names).map((w) => w ?? null);
-    metrics.update(ys, out, sws, names);
+    metrics.update(ys, out, outputSampleWeights(op, sampleWeight, names), names);
   }
 
   /**
@@ -359,8 +377,7 @@ export abstract class Model extends Layer implements CallbackModel {
       total = loss.apply(y as Tensor, out as Tensor, { mask: getKerasMask(out as Tensor), sampleWeight });
     } else {
       const ys = this.targetList('trainOnBatch', y, names);
-      const sws: (Tensor | undefined)[] = sampleWeight === null ? names.map(() => undefined)
-        : sampleWeight instanceof Tensor ? names.map(() => sampleWeight) : byOutput('trainOnBatch', 'sampleWeight', sampleWeight, names);
+      const sws = outputSampleWeights('trainOnBatch', sampleWeight, names);
       this.lastOutputLosses = [];
       const parts = this.outputLosses(names).flatMap((p, i) => {
         if (p.loss === null) return [];
@@ -499,10 +516,10 @@ export abstract class Model extends Layer implements CallbackModel {
     for (const cb of callbacks) cb.setModel?.(this);
     const progress = new ProgressPrinter(verbose, epochs, steps, args.stream);
     this.stopTraining = false;
-    for (const cb of callbacks) { const p = cb.onTrainBegin?.(); if (p instanceof Promise) yield p; }
+    yield* runHooks(callbacks, (cb) => cb.onTrainBegin?.());
     try {
       for (let epoch = args.initialEpoch ?? 0; epoch < epochs && !this.stopTraining; epoch++) {
-        for (const cb of callbacks) { const p = cb.onEpochBegin?.(epoch); if (p instanceof Promise) yield p; }
+        yield* runHooks(callbacks, (cb) => cb.onEpochBegin?.(epoch));
         progress.epochBegin(epoch);
         const order = args.shuffle === false ? null : rng.permutation(n);
         this.compiledMetrics?.reset();
@@ -511,7 +528,7 @@ export abstract class Model extends Layer implements CallbackModel {
         let logs: Logs = {};
         const outSums = new Map<string, number>();
         for (let b = 0; b < steps; b++) {
-          for (const cb of callbacks) { const p = cb.onBatchBegin?.(b); if (p instanceof Promise) yield p; }
+          yield* runHooks(callbacks, (cb) => cb.onBatchBegin?.(b));
           const start = b * batchSize;
           const end = Math.min(n, start + batchSize);
           const xb = takeData(x, order, start, end);
@@ -526,7 +543,7 @@ export abstract class Model extends Layer implements CallbackModel {
           logs = { loss: lossSum / seen };
           for (const [k, v] of outSums) logs[`${k}_loss`] = v / (b + 1);
           Object.assign(logs, this.compiledMetrics?.results());
-          for (const cb of callbacks) { const p = cb.onBatchEnd?.(b, logs); if (p instanceof Promise) yield p; }
+          yield* runHooks(callbacks, (cb) => cb.onBatchEnd?.(b, logs));
           progress.batchEnd(b, logs);
           if (this.stopTraining) break;
           yield 'batch';
@@ -537,7 +554,7 @@ export abstract class Model extends Layer implements CallbackModel {
         }
         // Keras's CallbackList: the callbacks share one logs object (ReduceLROnPlateau adds learning_rate),
         // then History records it and the progress bar prints it (both come after the user's callbacks).
-        for (const cb of callbacks) { const p = cb.onEpochEnd?.(epoch, logs); if (p instanceof Promise) yield p; }
+        yield* runHooks(callbacks, (cb) => cb.onEpochEnd?.(epoch, logs));
         history.record(epoch, logs);
         progress.epochEnd(epoch, logs);
         yield 'epoch';
@@ -548,7 +565,7 @@ export abstract class Model extends Layer implements CallbackModel {
     // Keras's fit: `if epochs > 0: optimizer.finalize_variable_values(trainable_weights)` (with use_ema the
     // weights take their moving averages), before on_train_end.
     if (epochs > 0 && this.optimizer) this.optimizer.finalizeVariableValues(this.trainableWeights);
-    for (const cb of callbacks) { const p = cb.onTrainEnd?.(); if (p instanceof Promise) yield p; }
+    yield* runHooks(callbacks, (cb) => cb.onTrainEnd?.());
     return history;
   }
 

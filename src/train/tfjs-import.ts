@@ -209,21 +209,15 @@ export function toTfjsArtifacts(model: Model): TfjsModelArtifacts {
     modelTopology = { class_name: 'Model', config: functionalToTfjs(json.config, where), keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' };
   }
   const weightSpecs: TfjsWeightSpec[] = [];
-  const chunks: Float32Array[] = [];
+  const chunks: ArrayBuffer[] = [];
   for (const layer of model.layers) {
     for (const w of [...layer.trainableWeights, ...layer.nonTrainableWeights]) {
       const short = (w.name ?? '').split('/').pop() ?? '';
       weightSpecs.push({ name: `${layer.name}/${short}`, shape: [...w.shape], dtype: 'float32' });
-      chunks.push(Float32Array.from(w.data));
+      chunks.push(Float32Array.from(w.data).buffer);
     }
   }
-  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(new Uint8Array(c.buffer), at);
-    at += c.byteLength;
-  }
-  return { modelTopology, weightSpecs, weightData: bytes.buffer };
+  return { modelTopology, weightSpecs, weightData: concatBuffers(chunks).buffer as ArrayBuffer };
 }
 
 /** Writes `dir/model.json` and `dir/group1-shard1of1.bin`, what `tf.loadLayersModel('file://dir/model.json')` reads. */

@@ -199,26 +199,24 @@ export class ConvLSTM1D extends Layer {
     // One mask per gate, drawn once per call and shared by every step (Keras's cached DropoutRNNCell masks).
     const dpMasks = dropIn ? [0, 1, 2, 3].map(() => dropoutMask([B, L, C], this.dropout, this.rng, dtype)) : null;
     const recMasks = dropRec ? [0, 1, 2, 3].map(() => dropoutMask([B, Lo, F], this.recurrentDropout, this.rng, dtype)) : null;
-    const xs = unstack(x, 1); // T × [B, L, C]
-    // Without input dropout: the input convolution of every step at once, then one [B, L', 4F] slice per step.
-    let xz: Tensor[] | null = null;
+    // What the loop steps over: without input dropout, the input convolution of every step at once, one
+    // [B, L', 4F] slice per step; with it, the raw [B, L, C] step inputs, convolved per gate after their masks.
+    let steps: Tensor[];
     if (!dpMasks) {
       let z = inConv(reshape(x, [B * T, L, C]), kernel);
       if (this.bias) z = add(z, this.bias);
-      xz = unstack(reshape(z, [B, T, Lo, 4 * F]), 1);
+      steps = unstack(reshape(z, [B, T, Lo, 4 * F]), 1);
+    } else {
+      steps = unstack(x, 1);
     }
-    let stepIndex = 0;
-    const order = Array.from({ length: T }, (_, s) => (this.goBackwards ? T - 1 - s : s));
     const step = (xt: Tensor, states: Tensor[]): [Tensor, Tensor[]] => {
-      const t = order[stepIndex++];
       const [h, c] = states;
       let zx: Tensor[];
-      if (xz) {
-        const z = xz[t];
-        zx = [0, 1, 2, 3].map((g) => gate(z, g));
+      if (!dpMasks) {
+        zx = [0, 1, 2, 3].map((g) => gate(xt, g));
       } else {
         zx = [0, 1, 2, 3].map((g) => {
-          const v = inConv(applyDropout(xt, dpMasks![g]), gateKernel(kernel, g));
+          const v = inConv(applyDropout(xt, dpMasks[g]), gateKernel(kernel, g));
           const b = biasOf(g);
           return b ? add(v, b) : v;
         });
@@ -252,8 +250,7 @@ export class ConvLSTM1D extends Layer {
       initial = [zeros([B, Lo, F], dtype), zeros([B, Lo, F], dtype)];
     }
     const mask = readMask(kwargs.mask, B, T, false, this.name);
-    // rnnLoop visits inputs[t] in processing order; `step` reads t from `order` to find the precomputed slice.
-    const r = rnnLoop(step, xs, initial, { mask, goBackwards: this.goBackwards, zeroOutputForMask: false, returnAllOutputs: this.returnSequences, unroll: this.unroll });
+    const r = rnnLoop(step, steps, initial, { mask, goBackwards: this.goBackwards, zeroOutputForMask: false, returnAllOutputs: this.returnSequences, unroll: this.unroll });
     const back = (v: Tensor, rank: number): Tensor => (this.dataFormat === 'channels_first' ? transpose(v, rank === 4 ? [0, 1, 3, 2] : [0, 2, 1]) : v);
     const output = this.returnSequences ? back(stack(r.outputs, 1), 4) : back(r.lastOutput, 3);
     if (this.returnState) return [output, back(r.states[0], 3), back(r.states[1], 3)];

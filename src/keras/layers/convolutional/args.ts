@@ -1,6 +1,7 @@
 // Argument helpers shared by the 1-D convolution, pooling and padding layers (not part of the public API).
 
-import { fail } from '../../../tensor/shape.js';
+import { fail, shapeStr } from '../../../tensor/shape.js';
+import type { Tensor } from '../../../tensor/tensor.js';
 import { checkChoice } from '../../../util/options.js';
 
 export type DataFormat = 'channels_last' | 'channels_first';
@@ -17,6 +18,20 @@ export function oneTuple(layer: string, name: string, v: unknown, dflt: number, 
 export function dataFormatArg(layer: string, v: unknown): DataFormat {
   if (v === undefined || v === null) return 'channels_last';
   return checkChoice(layer, 'dataFormat', v as string, ['channels_last', 'channels_first'] as const) as DataFormat;
+}
+
+/** Keras's InputSpec(ndim=3) for a 1-D convolution's build shape or input (its message); returns the channels. */
+export function conv1dChannels(layer: string, shape: readonly number[], dataFormat: DataFormat): number {
+  if (shape.length !== 3) fail(layer, `Input of layer '${layer}' is incompatible with the layer: expected ndim=3, found ndim=${shape.length}. Full shape received: ${shapeStr(shape)}`);
+  return dataFormat === 'channels_last' ? shape[2] : shape[1];
+}
+
+/** A 1-D convolution's call-time checks: rank 3, `channels` on the channel axis (Keras's messages), the kernel's dtype. */
+export function checkConv1dInput(layer: string, x: Tensor, channels: number, dataFormat: DataFormat, kernel: Tensor): void {
+  if (conv1dChannels(layer, x.shape, dataFormat) !== channels) {
+    fail(layer, `Input of layer '${layer}' is incompatible with the layer: expected axis ${dataFormat === 'channels_last' ? -1 : 1} of input shape to have value ${channels}, but received input with shape ${shapeStr(x.shape)}`);
+  }
+  if (x.dtype !== kernel.dtype) fail(layer, `input dtype ${x.dtype} differs from the layer dtype ${kernel.dtype}`);
 }
 
 /**

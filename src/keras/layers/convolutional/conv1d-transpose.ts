@@ -19,7 +19,7 @@ import type { Initializer } from '../../initializers/index.js';
 import type { Regularizer } from '../../regularizers.js';
 import type { Constraint } from '../../constraints.js';
 import { optionKeys, checkChoice } from '../../../util/options.js';
-import { oneTuple, dataFormatArg, kernelBias, kernelBiasConfig, kernelBiasFromConfig, KERNEL_BIAS_OPTIONS, type DataFormat, type KernelBiasArgs } from './args.js';
+import { oneTuple, dataFormatArg, conv1dChannels, checkConv1dInput, kernelBias, kernelBiasConfig, kernelBiasFromConfig, KERNEL_BIAS_OPTIONS, type DataFormat, type KernelBiasArgs } from './args.js';
 
 export interface Conv1DTransposeArgs extends LayerArgs, KernelBiasArgs {
   filters: number;
@@ -87,13 +87,8 @@ export class Conv1DTranspose extends Layer<Tensor> {
       biasConstraint: this.biasConstraint } = kernelBias(args));
   }
 
-  private channelsOf(shape: readonly number[]): number {
-    return this.dataFormat === 'channels_last' ? shape[2] : shape[1];
-  }
-
   override build(inputShape: number[]): void {
-    if (inputShape.length !== 3) fail(this.name, `Input of layer '${this.name}' is incompatible with the layer: expected ndim=3, found ndim=${inputShape.length}. Full shape received: ${shapeStr(inputShape)}`);
-    const C = this.channelsOf(inputShape);
+    const C = conv1dChannels(this.name, inputShape, this.dataFormat);
     this.kernel = this.addWeight('kernel', [this.kernelSize, this.filters, C], {
       initializer: this.kernelInitializer, regularizer: this.kernelRegularizer, constraint: this.kernelConstraint,
     });
@@ -107,11 +102,7 @@ export class Conv1DTranspose extends Layer<Tensor> {
     void _kwargs;
     let x = Array.isArray(inputs) ? inputs[0] : inputs;
     const kernel = this.kernel!;
-    if (x.rank !== 3) fail(this.name, `Input of layer '${this.name}' is incompatible with the layer: expected ndim=3, found ndim=${x.rank}. Full shape received: ${shapeStr(x.shape)}`);
-    if (this.channelsOf(x.shape) !== kernel.shape[2]) {
-      fail(this.name, `Input of layer '${this.name}' is incompatible with the layer: expected axis ${this.dataFormat === 'channels_last' ? -1 : 1} of input shape to have value ${kernel.shape[2]}, but received input with shape ${shapeStr(x.shape)}`);
-    }
-    if (x.dtype !== kernel.dtype) fail(this.name, `input dtype ${x.dtype} differs from the layer dtype ${kernel.dtype}`);
+    checkConv1dInput(this.name, x, kernel.shape[2], this.dataFormat, kernel);
     if (this.dataFormat === 'channels_first') x = transpose(x, [0, 2, 1]);
     const L = x.shape[1];
     const s = this.strides;

@@ -20,7 +20,7 @@ import { get as getInit, serialize as serInit, type Initializer, type Initialize
 import { get as getReg, serialize as serReg, type Regularizer, type RegularizerIdentifier } from '../../regularizers.js';
 import { get as getCon, serialize as serCon, type Constraint, type ConstraintIdentifier } from '../../constraints.js';
 import { optionKeys, checkChoice } from '../../../util/options.js';
-import { oneTuple, dataFormatArg, windowPadding, type DataFormat } from './args.js';
+import { oneTuple, dataFormatArg, windowPadding, conv1dChannels, checkConv1dInput, type DataFormat } from './args.js';
 
 interface WindowArgs extends LayerArgs {
   kernelSize: number | [number];
@@ -90,20 +90,8 @@ abstract class DepthwiseBase extends Layer<Tensor> {
     this.biasConstraint = getCon(args.biasConstraint);
   }
 
-  protected channelsOf(shape: readonly number[]): number {
-    return this.dataFormat === 'channels_last' ? shape[2] : shape[1];
-  }
-
-  protected checkInput(x: Tensor, C: number): void {
-    if (x.rank !== 3) fail(this.name, `Input of layer '${this.name}' is incompatible with the layer: expected ndim=3, found ndim=${x.rank}. Full shape received: ${shapeStr(x.shape)}`);
-    if (this.channelsOf(x.shape) !== C) {
-      fail(this.name, `Input of layer '${this.name}' is incompatible with the layer: expected axis ${this.dataFormat === 'channels_last' ? -1 : 1} of input shape to have value ${C}, but received input with shape ${shapeStr(x.shape)}`);
-    }
-  }
-
   /** The depthwise step on channels-last x [B, L, C] with kernel [K, C, m] → [B, L', C·m]. */
   protected depthwise(x: Tensor, kernel: Tensor): Tensor {
-    if (x.dtype !== kernel.dtype) fail(this.name, `input dtype ${x.dtype} differs from the layer dtype ${kernel.dtype}`);
     const [K, C, m] = kernel.shape;
     const L = x.shape[1];
     const [pl, pr] = windowPadding(this.padding, L, this.kernelSize, this.strides, this.dilationRate);
@@ -164,8 +152,7 @@ export class DepthwiseConv1D extends DepthwiseBase {
   }
 
   override build(inputShape: number[]): void {
-    if (inputShape.length !== 3) fail(this.name, `Input of layer '${this.name}' is incompatible with the layer: expected ndim=3, found ndim=${inputShape.length}. Full shape received: ${shapeStr(inputShape)}`);
-    const C = this.channelsOf(inputShape);
+    const C = conv1dChannels(this.name, inputShape, this.dataFormat);
     this.kernel = this.addWeight('kernel', [this.kernelSize, C, this.depthMultiplier], {
       initializer: this.depthwiseInitializer, regularizer: this.depthwiseRegularizer, constraint: this.depthwiseConstraint,
     });
@@ -178,7 +165,7 @@ export class DepthwiseConv1D extends DepthwiseBase {
   call(inputs: Tensor | Tensor[], _kwargs: CallArgs = {}): Tensor {
     void _kwargs;
     let x = Array.isArray(inputs) ? inputs[0] : inputs;
-    this.checkInput(x, this.kernel!.shape[1]);
+    checkConv1dInput(this.name, x, this.kernel!.shape[1], this.dataFormat, this.kernel!);
     if (this.dataFormat === 'channels_first') x = transpose(x, [0, 2, 1]);
     let y = this.depthwise(x, this.kernel!);
     if (this.bias) y = add(y, this.bias);
@@ -229,8 +216,7 @@ export class SeparableConv1D extends DepthwiseBase {
   }
 
   override build(inputShape: number[]): void {
-    if (inputShape.length !== 3) fail(this.name, `Input of layer '${this.name}' is incompatible with the layer: expected ndim=3, found ndim=${inputShape.length}. Full shape received: ${shapeStr(inputShape)}`);
-    const C = this.channelsOf(inputShape);
+    const C = conv1dChannels(this.name, inputShape, this.dataFormat);
     this.depthwiseKernel = this.addWeight('depthwise_kernel', [this.kernelSize, C, this.depthMultiplier], {
       initializer: this.depthwiseInitializer, regularizer: this.depthwiseRegularizer, constraint: this.depthwiseConstraint,
     });
@@ -246,7 +232,7 @@ export class SeparableConv1D extends DepthwiseBase {
   call(inputs: Tensor | Tensor[], _kwargs: CallArgs = {}): Tensor {
     void _kwargs;
     let x = Array.isArray(inputs) ? inputs[0] : inputs;
-    this.checkInput(x, this.depthwiseKernel!.shape[1]);
+    checkConv1dInput(this.name, x, this.depthwiseKernel!.shape[1], this.dataFormat, this.depthwiseKernel!);
     if (this.dataFormat === 'channels_first') x = transpose(x, [0, 2, 1]);
     let y = conv1d(this.depthwise(x, this.depthwiseKernel!), this.pointwiseKernel!);
     if (this.bias) y = add(y, this.bias);

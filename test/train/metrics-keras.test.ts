@@ -141,3 +141,14 @@ describe("tfjs's camelCase names for losses, metrics and optimizers", () => {
     expect(() => L.get('meanSquaredErr')).to.throw(/unknown loss 'meanSquaredErr'/);
   });
 });
+
+describe("compiled metric names follow Keras's CompileMetrics.result", () => {
+  it('a repeated name gets _1, a weighted metric whose name is taken becomes weighted_<name> (then _1)', () => {
+    lt.keras.clearSession();
+    const m = new lt.keras.Sequential([new lt.keras.layers.Dense({ units: 1, inputShape: [2] })]);
+    m.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mae', 'mae'], weightedMetrics: ['mae', 'mae', 'mse'] });
+    const h = m.fit(tensor([[1, 2], [3, 4]]), tensor([[1], [2]]), { epochs: 1, verbose: 0 });
+    // Keras 3.15 logs for this compile: mae, mae_1, weighted_mae, weighted_mae_1, mse (mse is not taken)
+    expect(Object.keys(h.history).sort()).to.deep.equal(['loss', 'mae', 'mae_1', 'mse', 'weighted_mae', 'weighted_mae_1']);
+  });
+});

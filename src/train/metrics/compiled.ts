@@ -109,27 +109,18 @@ export class CompiledMetrics {
         }
       });
     }
-    // CompileMetrics.result's naming.
+    // CompileMetrics.result's naming: a name seen before gets `_k`; a weighted metric whose name is taken first
+    // becomes `weighted_<name>` (with the output prefix), which may in turn get `_k`.
     const seen = new Map<string, number>();
-    this.names = entries.map((e) => {
-      let name = e.outputName ? `${e.outputName}_${e.metric.name}` : e.metric.name;
-      if (!seen.has(name)) {
-        seen.set(name, 1);
-        return name;
-      }
-      if (!e.weighted) {
-        const k = seen.get(name)!;
-        seen.set(name, k + 1);
-        return `${name}_${k}`;
-      }
-      name = e.outputName ? `${e.outputName}_weighted_${e.metric.name}` : `weighted_${e.metric.name}`;
-      if (!seen.has(name)) {
-        seen.set(name, 1);
-        return name;
-      }
-      const k = seen.get(name)!;
+    const claim = (name: string): string => {
+      const k = seen.get(name) ?? 0;
       seen.set(name, k + 1);
-      return `${name}_${k}`;
+      return k === 0 ? name : `${name}_${k}`;
+    };
+    const prefixed = (e: Entry, name: string): string => (e.outputName ? `${e.outputName}_${name}` : name);
+    this.names = entries.map((e) => {
+      const name = prefixed(e, e.metric.name);
+      return e.weighted && seen.has(name) ? claim(prefixed(e, `weighted_${e.metric.name}`)) : claim(name);
     });
     this.entries = entries;
   }

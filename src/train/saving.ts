@@ -60,11 +60,7 @@ function readJson(path: string, what: string): Record<string, unknown> {
 export function buildFromInputShape(model: Sequential): void {
   const s = model.inputShape;
   if (!s) fail('loadModel', 'the config has no input shape (no InputLayer / build_input_shape); cannot build the layers');
-  model.buildFromShape(s);
-  for (const layer of model.layers) {
-    const l = layer as unknown as { stateful?: boolean; resetStates?: () => void };
-    if (l.stateful === true && typeof l.resetStates === 'function') l.resetStates();
-  }
+  model.buildFresh(s);
 }
 
 /** Rebuilds a Sequential or Functional model from a folder written by saveModel: identical predictions. */

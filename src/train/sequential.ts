@@ -43,12 +43,19 @@ export class Sequential extends Model {
     const s = this.inputShape;
     if (!s || this.stack.length === 0) return;
     try {
-      this.buildFromShape(s);
+      this.buildFresh(s);
     } catch (e) {
       // Keras would raise here too for a genuinely wrong stack; the first real call reports it with the batch.
       if (!(e instanceof LstmTsError)) throw e;
-      return;
     }
+  }
+
+  /**
+   * Builds every layer from `shape` (buildFromShape), then zeroes the states of stateful layers, which that run
+   * advanced: the model starts from zero states, as one freshly built by Keras does.
+   */
+  buildFresh(shape: (number | null)[]): void {
+    this.buildFromShape(shape);
     for (const layer of this.stack) {
       const l = layer as unknown as { stateful?: boolean; resetStates?: () => void };
       if (l.stateful === true && typeof l.resetStates === 'function') l.resetStates();
@@ -163,7 +170,7 @@ export class Sequential extends Model {
         inputShape = (e.config.batch_shape ?? e.config.batch_input_shape) as (number | null)[];
         continue;
       }
-      model.add(makeLayer(e.class_name, e.config));
+      model.add(makeLayer(e.class_name, e.config), false);  // built once by the loader (buildFromInputShape)
     }
     if (inputShape) model.layerInputShapes[0] = inputShape;
     return model;

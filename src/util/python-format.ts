@@ -9,20 +9,14 @@ export function pyFloatRepr(x: number): string {
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
   const ax = Math.abs(x);
-  if (ax < 1e-4 || ax >= 1e16) {
-    const [m, e] = x.toExponential().split('e');
-    const n = Number(e);
-    return `${m}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
-  }
+  if (ax < 1e-4 || ax >= 1e16) return expForm(x, undefined, false);
+  // 1e-4 ≤ |x| < 1e16: JS's shortest digits use no exponent here (it switches below 1e-6 and from 1e21).
   const s = String(x);
-  if (s.includes('e')) {
-    // JS uses exponents only below 1e-6 or from 1e21, both outside this branch; keep it total anyway.
-    return x.toFixed(20).replace(/0+$/, '').replace(/\.$/, '.0');
-  }
   return s.includes('.') ? s : `${s}.0`;
 }
 
-function expForm(x: number, p: number, upper: boolean): string {
+/** Python's exponent form: at least two exponent digits with a sign ('1.5e-05'); p digits after the point, or the shortest. */
+function expForm(x: number, p: number | undefined, upper: boolean): string {
   const [m, e] = x.toExponential(p).split('e');
   const n = Number(e);
   const s = `${m}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;

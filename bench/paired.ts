@@ -10,6 +10,9 @@
 //   npx tsx bench/paired.ts [--configs small,medium] [--pairs 25] [--warm 1] [--block 2] [--peers ort,torch]
 //                           [--threads 1] [--ort-spin 1] [--json out.json]
 //
+// --peers takes ort, torch and fresh: 'fresh' pairs the native training step against itself without the
+// recycling of saved state (a new saved array per step, src/kernels/saved-pool.ts), to measure that change.
+//
 // --ort-spin 0 turns off onnxruntime's spinning pool threads (session.intra_op.allow_spinning = 0). With several
 // threads, ORT's threads spin after each of its runs on the cores our next op needs, since both run in this
 // process; neither setting is neutral, so docs/benchmarks.md reports both.
@@ -31,6 +34,7 @@ import { dirname, join } from 'node:path';
 import { CONFIGS, type BenchConfig, lstmWeights, machineInfo, loadAvg } from './peers/common.js';
 import { createOrtLstm } from './onnx-lstm.js';
 import { cpuAddon, cpuUnavailableReason } from '../src/kernels/native-addon.js';
+import { nativeCpuLstmBackend } from '../src/kernels/native-cpu.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -155,12 +159,18 @@ async function main(): Promise<void> {
     const args = { T, B, I, H, ...w, seqLengths: null, goBackwards: false, zeroOutputForMask: false };
     const n = T * B * H;
     const nativeInfer = () => { addon.forward(args, false); };
-    const nativeTrain = () => {
-      const f = addon.forward(args, true);
+    // The training step as lstmSequence runs it: the native-cpu backend's forward, backward, then release() (the
+    // autograd node is done), which recycles the saved state for the next step (src/kernels/saved-pool.ts).
+    // nativeTrainFresh leaves that out: a new saved array every step, as before that change (peer 'fresh').
+    const seqArgs = { ...args, dtype: 'float32' as const };
+    const trainStep = (recycle: boolean) => {
+      const f = nativeCpuLstmBackend.forward(seqArgs, true);
       const dy = new Float32Array(n);
       for (let i = 0; i < n; i++) dy[i] = (2 / n) * f.y[i]; // d mean(y²) / dy
-      addon.backward(args, { saved: f.saved!, dy, dhT: new Float32Array(B * H), dcT: new Float32Array(B * H) });
+      nativeCpuLstmBackend.backward(seqArgs, f, dy, new Float32Array(B * H), new Float32Array(B * H));
+      if (recycle) nativeCpuLstmBackend.release!(f);
     };
+    const nativeTrain = () => trainStep(true);
     nativeInfer(); nativeInfer(); nativeTrain(); nativeTrain();
 
     const contenders: { peer: string; what: 'infer' | 'train'; mine: () => void; theirs: () => Promise<Sample> }[] = [];
@@ -172,6 +182,9 @@ async function main(): Promise<void> {
       contenders.push({ peer: 'onnxruntime', what: 'infer', mine: nativeInfer, theirs: () => timeAsync(async () => { await sess.run(feeds); }) });
       ortRelease = () => sess.release();
       notes.add(`onnxruntime-node ${(await import('onnxruntime-node/package.json', { with: { type: 'json' } })).default.version}, intra-op threads ${threads}, inter-op 1, allow_spinning ${ortSpin ? 1 : 0}`);
+    }
+    if (peers.has('fresh')) {
+      contenders.push({ peer: 'native, fresh saved array', what: 'train', mine: nativeTrain, theirs: () => timeAsync(() => trainStep(false)) });
     }
     let torch: TorchServer | null = null;
     if (peers.has('torch')) {

@@ -1,6 +1,6 @@
 // N-API layer over native/core/lstm_cpu: validate, allocate outputs, call the core, convert its Status into a
 // JS Error. Exports: buildInfo(), setNumThreads(n), getNumThreads(), setIsa(name), sgemm({...}), savedFloats({T,B,H}),
-// forward(args, training) -> {y, hT, cT, saved|null}, backward(args, {saved, dy, dhT, dcT, skipDx?}) -> grads
+// forward(args, training, savedInto?) -> {y, hT, cT, saved|null}, backward(args, {saved, dy, dhT, dcT, skipDx?}) -> grads
 // (dx empty when skipDx).
 // args = {T, B, I, H, x, h0, c0, kernel, recurrentKernel, bias, seqLengths?, goBackwards?, zeroOutputForMask?}.
 // GRU (native/core/gru_cpu): gruForward(args, training) -> {y, hT, saved|null}, gruBackward(args, {saved, dy, dhT,
@@ -143,7 +143,7 @@ Napi::Value Forward(const Napi::CallbackInfo& info) {
   Napi::Value savedVal = env.Null();
   float* saved = nullptr;
   if (training) {
-    Napi::Float32Array s = newF32(env, lstmts::lstm_cpu_saved_floats(p.d));
+    Napi::Float32Array s = savedArray(info, 2, lstmts::lstm_cpu_saved_floats(p.d), call);
     saved = outData(s);
     savedVal = s;
   }
@@ -273,7 +273,7 @@ Napi::Value CellForward(const Napi::CallbackInfo& info) {
   Napi::Value savedVal = env.Null();
   float* saved = nullptr;
   if (training) {
-    Napi::Float32Array s = newF32(env, K->savedFloats(p.d));
+    Napi::Float32Array s = savedArray(info, 2, K->savedFloats(p.d), call);
     saved = outData(s);
     savedVal = s;
   }

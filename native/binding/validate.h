@@ -63,10 +63,8 @@ inline const char* typeName(napi_typedarray_type t) {
 static float kEmptyF32 = 0.0f;
 static int32_t kEmptyI32 = 0;
 
-/// A Float32Array of exactly `len` elements; returns its data (a valid dummy pointer when len == 0).
-inline float* getF32(Napi::Object o, const char* key, int64_t len, const std::string& call) {
-  Napi::Env env = o.Env();
-  Napi::Value v = o.Get(key);
+/// `v` is a Float32Array of exactly `len` elements (named `key` in errors); returns its data (a valid dummy pointer when len == 0).
+inline float* getF32Value(Napi::Env env, Napi::Value v, const char* key, int64_t len, const std::string& call) {
   if (!v.IsTypedArray()) throwErr(env, call, std::string(key) + " must be a Float32Array");
   Napi::TypedArray ta = v.As<Napi::TypedArray>();
   if (ta.TypedArrayType() != napi_float32_array)
@@ -79,6 +77,11 @@ inline float* getF32(Napi::Object o, const char* key, int64_t len, const std::st
   float* p = a.Data();
   if (p == nullptr) throwErr(env, call, std::string(key) + " has a detached buffer");
   return p;
+}
+
+/// Property `key` of `o`, checked as getF32Value does.
+inline float* getF32(Napi::Object o, const char* key, int64_t len, const std::string& call) {
+  return getF32Value(o.Env(), o.Get(key), key, len, call);
 }
 
 /// Optional Int32Array of B lengths, each in [0, T]; nullptr when absent.
@@ -104,6 +107,18 @@ inline const int32_t* getLengths(Napi::Object o, const char* key, int64_t B, int
 
 inline Napi::Float32Array newF32(Napi::Env env, int64_t len) {
   return Napi::Float32Array::New(env, static_cast<size_t>(len));
+}
+
+/// The `saved` array of a training forward: the caller's recycled Float32Array when argument `index` is one
+/// (src/kernels/native-cpu.ts's pool of released buffers; its length must be exactly `len`), otherwise a new one.
+/// A recycled array holds an earlier call's values: every kernel writes each element its backward reads
+/// (test/native/saved-pool.test.ts poisons recycled arrays with NaN to prove it).
+inline Napi::Float32Array savedArray(const Napi::CallbackInfo& info, size_t index, int64_t len, const std::string& call) {
+  if (info.Length() > index && !info[index].IsUndefined() && !info[index].IsNull()) {
+    getF32Value(info.Env(), info[index], "savedInto", len, call);  // exactly len floats, not detached
+    return info[index].As<Napi::Float32Array>();
+  }
+  return newF32(info.Env(), len);
 }
 
 /// The data of a freshly allocated output array (a valid dummy pointer when it is empty).

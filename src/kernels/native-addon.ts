@@ -30,14 +30,14 @@ export interface CpuAddon {
   sgemm?(a: { A: Float32Array; B: Float32Array; C: Float32Array; M: number; K: number; N: number; transA?: boolean; transB?: boolean; accumulate?: boolean }): void;
   getNumThreads(): number;
   savedFloats(d: { T: number; B: number; H: number }): number;
-  forward(args: CpuAddonArgs, training: boolean): { y: Float32Array; hT: Float32Array; cT: Float32Array; saved: Float32Array | null };
+  forward(args: CpuAddonArgs, training: boolean, savedInto?: Float32Array): { y: Float32Array; hT: Float32Array; cT: Float32Array; saved: Float32Array | null };
   backward(args: CpuAddonArgs, g: { saved: Float32Array; dy: Float32Array; dhT: Float32Array; dcT: Float32Array; skipDx?: boolean }): NativeGrads;
   /** GRU (native/core/gru_cpu): bias [6H], no c0. Absent in addons built before the GRU kernel existed. */
-  gruForward?(args: CpuAddonArgs, training: boolean): { y: Float32Array; hT: Float32Array; saved: Float32Array | null };
+  gruForward?(args: CpuAddonArgs, training: boolean, savedInto?: Float32Array): { y: Float32Array; hT: Float32Array; saved: Float32Array | null };
   gruBackward?(args: CpuAddonArgs, g: { saved: Float32Array; dy: Float32Array; dhT: Float32Array; skipDx?: boolean }):
     { dx: Float32Array; dh0: Float32Array; dKernel: Float32Array; dRecurrentKernel: Float32Array; dBias: Float32Array };
   /** SimpleRNN (native/core/srnn_cpu): kernel [I,H], bias [H], activation 'tanh' | 'relu'. */
-  srnnForward?(args: CpuAddonArgs & { activation: 'tanh' | 'relu' }, training: boolean): { y: Float32Array; hT: Float32Array; saved: Float32Array | null };
+  srnnForward?(args: CpuAddonArgs & { activation: 'tanh' | 'relu' }, training: boolean, savedInto?: Float32Array): { y: Float32Array; hT: Float32Array; saved: Float32Array | null };
   srnnBackward?(args: CpuAddonArgs & { activation: 'tanh' | 'relu' }, g: { saved: Float32Array; dy: Float32Array; dhT: Float32Array; skipDx?: boolean }):
     { dx: Float32Array; dh0: Float32Array; dKernel: Float32Array; dRecurrentKernel: Float32Array; dBias: Float32Array };
 }

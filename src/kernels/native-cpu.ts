@@ -1,8 +1,9 @@
-// The 'native-cpu' LSTM backend: the fused kernel of native/core/lstm_cpu.cpp (OpenBLAS sgemm + one fused
+// The 'native-cpu' LSTM backend: the fused kernel of native/core/lstm_cpu.cpp (lstm-ts's packed GEMM + one fused
 // pointwise pass per step) behind the LstmBackend seam (types.ts). float32 only. Same semantics as the TS
 // reference (ts.ts) — property-tested against it in test/native/. What forward keeps for backward is a plain
 // Float32Array owned by JS (gates, h_prev, c_prev, tanh(c') per step), so the GC frees it; nothing native lives
-// between calls.
+// between calls. release() (the autograd node is done with it) hands that array to the next training forward of
+// the same size instead of the GC (saved-pool.ts: fresh pages cost 3 % of a medium training step).
 
 import type {
   LstmBackend, LstmSeqArgs, LstmSeqGrads, LstmSeqResult, GruBackend, GruSeqArgs, SimpleRnnBackend, SimpleRnnSeqArgs,
@@ -11,6 +12,7 @@ import type {
 import type { TypedArray } from '../tensor/tensor.js';
 import { fail } from '../tensor/shape.js';
 import { cpuAddon, cpuUnavailableReason, type CpuAddonArgs, type CpuAddon } from './native-addon.js';
+import { nativeSavedPool } from './saved-pool.js';
 
 // BLAS takes int dimensions (lstm_cpu_check_dims): T·B rows, 4H columns.
 const INT_MAX = 2147483647;
@@ -18,6 +20,17 @@ const INT_MAX = 2147483647;
 function f32(a: TypedArray, what: string): Float32Array {
   if (a instanceof Float32Array) return a;
   fail('native-cpu', `${what} must be float32 (got ${a.constructor.name}); the native CPU kernel computes in float32`);
+}
+
+/** A recycled array for a training forward's saved state (or undefined: the addon allocates one). */
+function recycled(training: boolean, floats: number): Float32Array | undefined {
+  return training ? nativeSavedPool.take(floats) : undefined;
+}
+
+/** release(): the node that owned this forward is gone; its saved array may serve the next forward. */
+function recycle(fwd: { saved: unknown }): void {
+  if (fwd.saved instanceof Float32Array) nativeSavedPool.give(fwd.saved);
+  fwd.saved = null;  // a backward over a released result now fails loudly instead of reading reused memory
 }
 
 function addonArgs(a: LstmSeqArgs): CpuAddonArgs {
@@ -44,7 +57,7 @@ export const nativeCpuLstmBackend: LstmBackend = {
   forward(a: LstmSeqArgs, training: boolean): LstmSeqResult {
     const addon = cpuAddon();
     if (!addon) fail('native-cpu', `the addon is not loaded: ${cpuUnavailableReason()}`);
-    const r = addon.forward(addonArgs(a), training);
+    const r = addon.forward(addonArgs(a), training, recycled(training, a.T * a.B * 7 * a.H));
     return { y: r.y, hT: r.hT, cT: r.cT, saved: r.saved };
   },
   backward(a: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArray, dhT: TypedArray, dcT: TypedArray, opts: { skipDx?: boolean } = {}): LstmSeqGrads {
@@ -57,6 +70,7 @@ export const nativeCpuLstmBackend: LstmBackend = {
       { saved: fwd.saved, dy: f32(dy, 'dy'), dhT: f32(dhT, 'dhT'), dcT: f32(dcT, 'dcT'), skipDx: opts.skipDx === true },
     );
   },
+  release: recycle,
 };
 
 /**
@@ -97,13 +111,15 @@ function singleStateCpuBackend<A extends SingleStateArgs>(
       return null;
     },
     forward(a: A, training: boolean): SingleStateSeqResult {
-      const r = loaded().fwd!({ ...common(a), h0: f32(a.h0, 'h0'), bias: f32(a.bias, 'bias') }, training);
+      const r = loaded().fwd!({ ...common(a), h0: f32(a.h0, 'h0'), bias: f32(a.bias, 'bias') }, training,
+        recycled(training, a.T * a.B * savedPerH * a.H));
       return { y: r.y, hT: r.hT, saved: r.saved };
     },
     backward(a: A, fwd: SingleStateSeqResult, dy: TypedArray, dhT: TypedArray, opts: { skipDx?: boolean } = {}): SingleStateSeqGrads {
       if (!(fwd.saved instanceof Float32Array)) fail('native-cpu', 'backward needs the result of a training forward (forward(args, true))');
       return loaded().bwd!(common(a), { saved: fwd.saved, dy: f32(dy, 'dy'), dhT: f32(dhT, 'dhT'), skipDx: opts.skipDx === true });
     },
+    release: recycle,
   };
 }
 

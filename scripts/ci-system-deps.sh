@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# System dependencies of the native addon, for CI (.ci/run) and fresh machines. Safe to run repeatedly; never
+# System dependencies of the native addon and the browser tests, for CI (.ci/run) and fresh machines. Safe to run repeatedly; never
 # fails the CI run: whatever cannot be installed is left out and scripts/build-native.mjs reports why.
 #  The CPU kernel needs no system package: it runs on lstm-ts's own GEMM (native/core/gemm.h; issue #14 removed
 #  the OpenBLAS dependency, which every fresh `npm install` lacked).
@@ -11,6 +11,19 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 t0=$(date +%s)
+
+# Chromium for the browser tests (test/browser/, issue #17; driven by playwright-core at /usr/bin/chromium).
+if [ -x /usr/bin/chromium ]; then
+  echo "[ci-deps] chromium already installed"
+elif command -v apt-get >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" = "0" ] || SUDO="sudo -n"
+  $SUDO apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1 \
+    || { $SUDO apt-get update -q >/dev/null 2>&1 && $SUDO apt-get install -y -q --no-install-recommends chromium >/dev/null 2>&1; } \
+    || echo "[ci-deps] apt-get install chromium failed: the browser tests will skip and say so"
+  [ -x /usr/bin/chromium ] && echo "[ci-deps] chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}') installed"
+else
+  echo "[ci-deps] no apt-get: install Chromium at /usr/bin/chromium (or set LSTM_TS_CHROMIUM) for the browser tests"
+fi
 
 CUDNN_DIR=.cache/cudnn
 if [ "${LSTM_TS_SKIP_CUDNN:-0}" = "1" ]; then

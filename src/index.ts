@@ -35,3 +35,4 @@ export {
   type SeededInputs,
 } from './train/compare.js';
 export { readReferenceMeta, explainDifferences, formatCompareHtml, errorChartSvg, type ReferenceMeta, type CompareSection } from './train/compare-report.js';
+export * as reference from './reference/recurrent.js';

@@ -10,6 +10,7 @@
 
 import { fail } from './tensor/shape.js';
 import { describeValue } from './util/options.js';
+import { envVar } from './util/host.js';
 import { registerNativeGemm, type NativeGemm } from './ops/wasm-simd/backend.js';
 import {
   registerLstmBackend, unregisterLstmBackend, registerGruBackend, unregisterGruBackend, registerSimpleRnnBackend, unregisterSimpleRnnBackend,
@@ -183,4 +184,4 @@ export function isEnabled(): boolean {
 // Registered by default, so backend 'auto' uses cuDNN or the CPU addon whenever they are built and usable
 // (issue: "selected automatically"); registering loads nothing. LSTM_TS_NATIVE=0 (or
 // LSTM_TS_DISABLE_NATIVE=1) keeps 'auto' on the TypeScript kernels.
-if (process.env.LSTM_TS_NATIVE !== '0' && process.env.LSTM_TS_DISABLE_NATIVE !== '1') registerAll();
+if (envVar('LSTM_TS_NATIVE') !== '0' && envVar('LSTM_TS_DISABLE_NATIVE') !== '1') registerAll();

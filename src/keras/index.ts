@@ -28,6 +28,6 @@ export { Sequential, History } from '../train/sequential.js';
 export { loadModel, saveModel } from '../train/saving.js';
 export { loadKerasWeightsH5, loadKerasModel, loadKerasModelJson } from '../train/keras-import.js';
 export { loadTfjsModel, saveTfjsModel, toTfjsArtifacts, type TfjsModelArtifacts, type TfjsWeightSpec } from '../train/tfjs-import.js';
-export { saveKerasModel, saveKerasWeights, KERAS_FORMAT_VERSION } from '../train/keras-export.js';
+export { saveKerasModel, saveKerasWeights, kerasModelBytes, KERAS_FORMAT_VERSION } from '../train/keras-export.js';
 export { loadH5 } from '../train/h5.js';
 export { Input, Functional as Model, Functional, SymbolicTensor, InputLayer, type InputArgs, type FunctionalArgs } from './engine/functional.js';

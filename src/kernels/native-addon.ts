@@ -3,10 +3,7 @@
 // Shared by the backends (native-cpu.ts, cudnn.ts) and by src/native.ts; it imports neither, so there is no
 // import cycle.
 
-import { createRequire } from 'node:module';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { envVar, isNode, nodeModule, nodeProcess, nodeRequire } from '../util/host.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Addon shapes (what native/binding/*.cpp export)
@@ -71,8 +68,31 @@ export interface CudnnAddon {
 
 type Loaded<T> = { addon: T; path: string } | { addon: null; reason: string };
 
-const here = dirname(fileURLToPath(import.meta.url));
-const require_ = createRequire(import.meta.url);
+// Node's modules, fetched when an addon is first looked for (src/util/host.ts: no static node: imports, so the
+// package bundles for a browser, where every getter below reports "not on Node" and the TS kernels run).
+interface NodeBits {
+  fs: typeof import('node:fs'); dirname: (p: string) => string; join: (...p: string[]) => string; resolve: (...p: string[]) => string;
+  here: string; require: NodeJS.Require; platform: string; arch: string;
+}
+let nodeBits: NodeBits | null | undefined;
+function node(): NodeBits | null {
+  if (nodeBits === undefined) {
+    if (!isNode()) {
+      nodeBits = null;
+    } else {
+      const op = 'native addon loader';
+      const path = nodeModule('node:path', op);
+      const p = nodeProcess()!;
+      nodeBits = {
+        fs: nodeModule('node:fs', op), dirname: path.dirname, join: path.join, resolve: path.resolve,
+        here: path.dirname(nodeModule('node:url', op).fileURLToPath(import.meta.url)), require: nodeRequire(import.meta.url, op),
+        platform: p.platform, arch: p.arch,
+      };
+    }
+  }
+  return nodeBits;
+}
+const NOT_NODE = 'not running on Node.js (the native addons are Node-only; the TypeScript kernels run here)';
 
 /**
  * Where the addons are loaded from, in order: LSTM_TS_NATIVE_DIR; the package's build/Release (built here: a
@@ -81,12 +101,17 @@ const require_ = createRequire(import.meta.url);
  * package root.
  */
 export function releaseDir(file = 'lstmts_cpu.node'): string | null {
-  if (process.env.LSTM_TS_NATIVE_DIR) return resolve(process.env.LSTM_TS_NATIVE_DIR);
-  let d = here;
+  const n = node();
+  if (n === null) return null;
+  const { join, dirname } = n;
+  const { existsSync } = n.fs;
+  const dirEnv = envVar('LSTM_TS_NATIVE_DIR');
+  if (dirEnv) return n.resolve(dirEnv);
+  let d = n.here;
   let firstRelease: string | null = null;
   for (let i = 0; i < 4; i++) {
     const release = join(d, 'build', 'Release');
-    const pre = join(d, 'prebuilds', `${process.platform}-${process.arch}`);
+    const pre = join(d, 'prebuilds', `${n.platform}-${n.arch}`);
     if (existsSync(join(release, file))) return release;
     if (existsSync(join(pre, file))) return pre;
     if (firstRelease === null && existsSync(release)) firstRelease = release;
@@ -96,27 +121,31 @@ export function releaseDir(file = 'lstmts_cpu.node'): string | null {
 }
 
 function packageRoot(): string | null {
-  let d = here;
+  const n = node();
+  if (n === null) return null;
+  let d = n.here;
   for (let i = 0; i < 4; i++) {
-    if (existsSync(join(d, 'package.json')) && existsSync(join(d, 'CMakeLists.txt'))) return d;
-    d = dirname(d);
+    if (n.fs.existsSync(n.join(d, 'package.json')) && n.fs.existsSync(n.join(d, 'CMakeLists.txt'))) return d;
+    d = n.dirname(d);
   }
   return null;
 }
 
 function load<T>(file: string): Loaded<T> {
-  if (process.env.LSTM_TS_DISABLE_NATIVE === '1') return { addon: null, reason: 'disabled by LSTM_TS_DISABLE_NATIVE=1' };
+  const n = node();
+  if (n === null) return { addon: null, reason: NOT_NODE };
+  if (envVar('LSTM_TS_DISABLE_NATIVE') === '1') return { addon: null, reason: 'disabled by LSTM_TS_DISABLE_NATIVE=1' };
   const dir = releaseDir(file);
   if (dir === null) {
-    return { addon: null, reason: `no build/Release folder and no prebuilds/${process.platform}-${process.arch}: the addon was not built (npm run build:native; see build/native-report.json)` };
+    return { addon: null, reason: `no build/Release folder and no prebuilds/${n.platform}-${n.arch}: the addon was not built (npm run build:native; see build/native-report.json)` };
   }
-  const path = join(dir, file);
-  if (!existsSync(path)) {
+  const path = n.join(dir, file);
+  if (!n.fs.existsSync(path)) {
     const why = reportReasons();
     return { addon: null, reason: `${file} was not built${why ? ` (${why})` : ''}` };
   }
   try {
-    return { addon: require_(path) as T, path };
+    return { addon: n.require(path) as T, path };
   } catch (e) {
     return { addon: null, reason: `${file} failed to load: ${(e as Error).message}` };
   }
@@ -168,18 +197,17 @@ export function cudnnUnavailableReason(): string | null {
 
 export function buildReportPath(): string | null {
   const root = packageRoot();
-  return root ? join(root, 'build', 'native-report.json') : null;
+  return root ? node()!.join(root, 'build', 'native-report.json') : null;
 }
 
 let reportCache: Record<string, unknown> | null | undefined;
 export function buildReport(): Record<string, unknown> | null {
   if (reportCache !== undefined) return reportCache;
   reportCache = null;
-  const root = packageRoot();
-  const p = root ? join(root, 'build', 'native-report.json') : null;
-  if (p && existsSync(p)) {
+  const p = buildReportPath();
+  if (p && node()!.fs.existsSync(p)) {
     try {
-      reportCache = JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>;
+      reportCache = JSON.parse(node()!.fs.readFileSync(p, 'utf8')) as Record<string, unknown>;
     } catch {
       reportCache = null;
     }
@@ -194,4 +222,4 @@ function reportReasons(): string {
 
 /** cuDNN math: strict FP32 (FMA, default) or TF32 tensor cores. Applies to cuDNN layers created afterwards. */
 /** tf32: TF32 tensor-core math (LSTM_TS_CUDNN_TF32=1); device: the CUDA device index (LSTM_TS_CUDNN_DEVICE, default 0). */
-export const cudnnOptions = { tf32: process.env.LSTM_TS_CUDNN_TF32 === '1', device: Number(process.env.LSTM_TS_CUDNN_DEVICE ?? 0) };
+export const cudnnOptions = { tf32: envVar('LSTM_TS_CUDNN_TF32') === '1', device: Number(envVar('LSTM_TS_CUDNN_DEVICE') ?? 0) };

@@ -2,8 +2,6 @@
 // ReduceLROnPlateau, LearningRateScheduler, TerminateOnNaN, CSVLogger and ModelCheckpoint with its rules.
 // As in Keras's CallbackList, every callback receives the same epoch `logs` object, and History records it
 // after them, so what a callback adds (learning_rate) is in history.history.
-import { mkdirSync, existsSync, readFileSync, openSync, writeSync, closeSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { fail } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { optionKeys, checkOptions, checkString, checkNumber, checkBoolean, describeValue } from '../util/options.js';
@@ -13,6 +11,10 @@ import type { Optimizer } from './optimizers/optimizer.js';
 import type { Model } from './model.js';
 import { saveKerasModelSync, saveKerasWeightsSync } from './keras-export.js';
 import { loadH5, h5Loaded } from './h5.js';
+import { nodeFs, pathDirname, warn } from '../util/host.js';
+
+/** node:fs, fetched at call time (src/util/host.ts: no static node: imports, so the package bundles for a browser). */
+const fs = (): typeof import('node:fs') => nodeFs('callback files');
 
 export type Logs = Record<string, number>;
 
@@ -165,7 +167,7 @@ export class EarlyStopping implements Callback {
     const current = logs[this.monitor];
     if (current === undefined) {
       // Keras warns and skips when the monitored value is missing.
-      process.emitWarning(`EarlyStopping: monitor '${this.monitor}' is not in the logs (available: ${Object.keys(logs).join(', ')})`);
+      warn(`EarlyStopping: monitor '${this.monitor}' is not in the logs (available: ${Object.keys(logs).join(', ')})`);
       return;
     }
     if (epoch < this.startFromEpoch) return;
@@ -275,7 +277,7 @@ export class ReduceLROnPlateau implements Callback {
     logs.learning_rate = readLearningRate(W, this.model);
     const current = logs[this.monitor];
     if (current === undefined) {
-      process.emitWarning(`Learning rate reduction is conditioned on metric \`${this.monitor}\` which is not available. Available metrics are: ${Object.keys(logs).join(',')}.`);
+      warn(`Learning rate reduction is conditioned on metric \`${this.monitor}\` which is not available. Available metrics are: ${Object.keys(logs).join(',')}.`);
       return;
     }
     if (this.cooldownCounter > 0) {
@@ -394,14 +396,14 @@ export class CSVLogger implements Callback {
   }
 
   onTrainBegin(): void {
-    if (this.append && existsSync(this.filename)) {
-      this.appendHeader = readFileSync(this.filename, 'utf8').split('\n')[0].length === 0;
+    if (this.append && fs().existsSync(this.filename)) {
+      this.appendHeader = fs().readFileSync(this.filename, 'utf8').split('\n')[0].length === 0;
     } else {
       this.appendHeader = true;
     }
     this.close();
     try {
-      this.fd = openSync(this.filename, this.append ? 'a' : 'w');
+      this.fd = fs().openSync(this.filename, this.append ? 'a' : 'w');
     } catch (e) {
       fail('CSVLogger', `cannot open ${this.filename}: ${(e as Error).message}`);
     }
@@ -424,7 +426,7 @@ export class CSVLogger implements Callback {
     if (header) lines.push(['epoch', ...this.keys].map((k) => this.field(k)).join(this.separator));
     lines.push([String(epoch), ...this.keys.map((k) => (k in logs ? pyFloatRepr(logs[k]) : 'NA'))].map((v) => this.field(v)).join(this.separator));
     // Python's csv module ends rows with \r\n (the excel dialect's lineterminator).
-    writeSync(this.fd!, lines.map((l) => `${l}\r\n`).join(''));
+    fs().writeSync(this.fd!, lines.map((l) => `${l}\r\n`).join(''));
   }
 
   onTrainEnd(): void {
@@ -432,7 +434,7 @@ export class CSVLogger implements Callback {
   }
 
   private close(): void {
-    if (this.fd !== null) closeSync(this.fd);
+    if (this.fd !== null) fs().closeSync(this.fd);
     this.fd = null;
   }
 }
@@ -541,7 +543,7 @@ export class ModelCheckpoint implements Callback {
     }
     const current = logs[this.monitor];
     if (current === undefined) {
-      process.emitWarning(`ModelCheckpoint: can save best model only with ${this.monitor} available.`);
+      warn(`ModelCheckpoint: can save best model only with ${this.monitor} available.`);
       return true;
     }
     this.better ??= monitorOp('ModelCheckpoint', this.monitor, this.mode, 0, this.model);
@@ -558,9 +560,9 @@ export class ModelCheckpoint implements Callback {
   private save(epoch: number, batch: number | null, logs: Logs): void {
     const file = this.filePath(epoch, batch, logs);
     if (!this.shouldSave(epoch, logs, file)) return;
-    if (existsSync(file) && statSync(file).isDirectory()) fail('ModelCheckpoint', `please specify a non-directory filepath; ${file} is an existing directory`);
-    const dir = dirname(file);
-    if (dir && !existsSync(dir)) mkdirSync(dir, { recursive: true });
+    if (fs().existsSync(file) && fs().statSync(file).isDirectory()) fail('ModelCheckpoint', `please specify a non-directory filepath; ${file} is an existing directory`);
+    const dir = pathDirname(file);
+    if (dir && !fs().existsSync(dir)) fs().mkdirSync(dir, { recursive: true });
     const model = this.model as unknown as Model;
     if (this.saveWeightsOnly) saveKerasWeightsSync(model, file);
     else saveKerasModelSync(model, file);

@@ -1,10 +1,12 @@
-// The two things the Keras import and export need from outside TypeScript: h5wasm's Node build (HDF5 files,
-// opened BY PATH only) and a private temporary folder to hand it bytes that live in memory (a ZIP member).
+// The two things the Keras import and export need from outside TypeScript: h5wasm (HDF5 files, opened BY PATH
+// only) and a scratch file to hand it bytes that live in memory (a ZIP member, a fetched file).
+//
+// `#h5wasm` is a subpath import of our package.json: h5wasm's Node build on Node (real files), its ESM build
+// elsewhere (emscripten's in-memory file system). So on Node a scratch file lives in a private temporary
+// folder, and in a browser in h5wasm's MEMFS; the code that reads and writes HDF5 is the same on both.
 
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { fail } from '../tensor/shape.js';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isNode, nodeFs, nodeModule, pathJoin } from '../util/host.js';
 
 /** The part of h5wasm's Group / Dataset / File API lstm-ts uses (read and write). */
 export interface H5Node {
@@ -25,32 +27,41 @@ export interface H5File extends H5Node { close(): void }
  * and prints HDF5's diagnostics to stderr.
  */
 export function checkHdf5(op: string, path: string): void {
-  let buf: Buffer;
+  let buf: Uint8Array;
   try {
-    buf = readFileSync(path);
+    buf = nodeFs(op).readFileSync(path);
   } catch (e) {
     fail(op, `cannot read ${path}: ${(e as Error).message}`);
   }
+  checkHdf5Bytes(op, buf, path);
+}
+
+/** checkHdf5 for bytes in memory (`what` names them in the error). */
+export function checkHdf5Bytes(op: string, buf: Uint8Array, what: string): void {
   const sig = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
   for (let at = 0; at + 8 <= buf.length; at = at === 0 ? 512 : at * 2) {
     if (sig.every((b, k) => buf[at + k] === b)) return;
   }
-  fail(op, `${path} is not an HDF5 file (no HDF5 signature; ${buf.length} bytes)`);
+  fail(op, `${what} is not an HDF5 file (no HDF5 signature; ${buf.length} bytes)`);
 }
 
-type H5Module = { ready: Promise<unknown>; File: new (path: string, mode: string) => H5File };
+/** h5wasm's emscripten file system (the ESM build's MEMFS). */
+interface H5Fs { writeFile(path: string, data: Uint8Array): void; readFile(path: string): Uint8Array; unlink(path: string): void }
+type H5Module = { ready: Promise<unknown>; File: new (path: string, mode: string) => H5File; FS?: H5Fs | null };
 let h5Module: H5Module | null = null;
 
 /**
- * Loads h5wasm's Node build (15 MB, so only when a Keras file is first read or written) and waits for its
- * WebAssembly module. Afterwards files open synchronously (openH5Sync), which the synchronous paths need
+ * Loads h5wasm (15 MB on Node, 4 MB in a browser, so only when a Keras file is first read or written) and waits
+ * for its WebAssembly module. Afterwards files open synchronously (openH5Sync), which the synchronous paths need
  * (ModelCheckpoint inside fit).
  */
 export async function loadH5(): Promise<void> {
   if (h5Module !== null) return;
-  const h5 = ((await import('h5wasm/node')) as unknown as { default: H5Module }).default;
-  await h5.ready;
-  h5Module = h5;
+  // Both builds export `ready`, `File` and `FS` by name (FS is set once ready: read it through the module
+  // namespace, a live binding) and a default object without FS.
+  const m = (await import('#h5wasm')) as unknown as H5Module;
+  await m.ready;
+  h5Module = m;
 }
 
 export function h5Loaded(): boolean {
@@ -70,22 +81,67 @@ export function openH5Sync(op: string, path: string, mode: 'r' | 'w'): H5File {
   return new h5Module.File(path, mode);
 }
 
-/** inTempDir for synchronous work. */
-export function inTempDirSync<T>(fn: (dir: string) => T): T {
-  const dir = mkdtempSync(join(tmpdir(), 'lstm-ts-h5-'));
+let scratchCount = 0;
+
+/** A private temporary folder (Node) removed after `fn`, also on error. */
+function inTempDirSync<T>(op: string, fn: (dir: string) => T): T {
+  const fs = nodeFs(op);
+  const dir = fs.mkdtempSync(pathJoin(nodeModule('node:os', op).tmpdir(), 'lstm-ts-h5-'));
   try {
     return fn(dir);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Runs `fn` with a fresh private temporary folder, removed afterwards (also on error). */
-export async function inTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), 'lstm-ts-h5-'));
-  try {
-    return await fn(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+/** The scratch file system: real files in a temporary folder on Node, h5wasm's MEMFS elsewhere. */
+function withScratchSync<T>(op: string, name: string, fn: (path: string, fs: { write(d: Uint8Array): void; read(): Uint8Array }) => T): T {
+  if (isNode()) {
+    return inTempDirSync(op, (dir) => {
+      const path = pathJoin(dir, name);
+      const fs = nodeFs(op);
+      return fn(path, { write: (d) => fs.writeFileSync(path, d), read: () => new Uint8Array(fs.readFileSync(path)) });
+    });
   }
+  const mem = h5Module?.FS;
+  if (!mem) fail(op, 'h5wasm is not loaded: `await lt.keras.loadH5()` first');
+  const path = `/lstm-ts-scratch-${++scratchCount}-${name}`;
+  try {
+    return fn(path, { write: (d) => mem.writeFile(path, d), read: () => mem.readFile(path) });
+  } finally {
+    try { mem.unlink(path); } catch { /* never written */ }
+  }
+}
+
+/** Runs `fn` on the path of a scratch file holding `bytes` (an HDF5 file in memory), removed after fn settles. */
+export async function withH5Bytes<T>(op: string, bytes: Uint8Array, name: string, fn: (path: string) => Promise<T>): Promise<T> {
+  await loadH5();
+  if (isNode()) {
+    const fs = nodeFs(op);
+    const dir = fs.mkdtempSync(pathJoin(nodeModule('node:os', op).tmpdir(), 'lstm-ts-h5-'));
+    try {
+      const path = pathJoin(dir, name);
+      fs.writeFileSync(path, bytes);
+      return await fn(path);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const mem = h5Module!.FS;
+  if (!mem) fail(op, 'this build of h5wasm has no in-memory file system (FS)');
+  const path = `/lstm-ts-scratch-${++scratchCount}-${name}`;
+  mem.writeFile(path, bytes);
+  try {
+    return await fn(path);
+  } finally {
+    try { mem.unlink(path); } catch { /* removed already */ }
+  }
+}
+
+/** The bytes of the HDF5 file `write(path)` creates at a scratch path (h5wasm must be loaded: loadH5). */
+export function h5BytesSync(op: string, name: string, write: (path: string) => void): Uint8Array {
+  return withScratchSync(op, name, (path, fs) => {
+    write(path);
+    return fs.read();
+  });
 }

@@ -7,15 +7,17 @@
 // starts them fresh, as it does for any archive saved before the first training step.
 // Checked by loading lstm-ts's exports in real TF 2.21 (test/fixtures/check_lstm_ts_export.py): same predictions.
 
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fail } from '../tensor/shape.js';
 import type { Layer } from '../keras/engine/layer.js';
 import type { Model } from './model.js';
 import { kerasSaveName, kerasWeightGroups } from './keras-weight-layout.js';
 import { zipStored } from './zip.js';
-import { inTempDirSync, openH5Sync, loadH5, type H5Node } from './h5.js';
+import { h5BytesSync, openH5Sync, loadH5, type H5Node } from './h5.js';
 import { pythonJson } from '../util/python-json.js';
+import { nodeFs, pathJoin } from '../util/host.js';
+
+/** node:fs, fetched at call time (src/util/host.ts: no static node: imports, so the package bundles for a browser). */
+const fs = (): typeof import('node:fs') => nodeFs('Keras file export');
 
 /** The Keras release whose `.keras` layout and config keys lstm-ts writes (and is tested against). */
 export const KERAS_FORMAT_VERSION = '3.15.1';
@@ -82,30 +84,40 @@ export function saveKerasWeightsSync(model: Model, file: string): void {
   writeWeightsH5(model, file, 'saveKerasWeights');
 }
 
+/**
+ * The bytes of the `.keras` archive saveKerasModel writes (Node and browsers: e.g. to offer as a download, or to
+ * POST); loadKerasModel reads them back, and so does Keras's `load_model` once they are a file.
+ */
+export async function kerasModelBytes(model: Model): Promise<Uint8Array> {
+  await loadH5();
+  return kerasArchive(model, 'kerasModelBytes');
+}
+
 /** saveKerasModel for synchronous callers (ModelCheckpoint); h5wasm must be loaded (loadH5). */
 export function saveKerasModelSync(model: Model, file: string): void {
   if (!file.endsWith('.keras')) fail('saveKerasModel', `the file name must end in .keras (Keras refuses others), got ${file}`);
+  const bytes = kerasArchive(model, 'saveKerasModel');
+  try {
+    fs().writeFileSync(file, bytes);
+  } catch (e) {
+    fail('saveKerasModel', `cannot write ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** The .keras ZIP (metadata.json, config.json, model.weights.h5, stored); h5wasm must be loaded. */
+function kerasArchive(model: Model, op: string): Uint8Array {
   // A Sequential needs a known input shape (its config starts with an InputLayer); a Functional always has one.
   if ('inputShape' in model && !(model as { inputShape: unknown }).inputShape) {
-    fail('saveKerasModel', 'the model has no input shape yet: call it (predict/fit) once, or give its first layer batchInputShape');
+    fail(op, 'the model has no input shape yet: call it (predict/fit) once, or give its first layer batchInputShape');
   }
-  const weights = inTempDirSync((dir) => {
-    const path = join(dir, 'model.weights.h5');
-    writeWeightsH5(model, path, 'saveKerasModel');
-    return new Uint8Array(readFileSync(path));
-  });
+  const weights = h5BytesSync(op, 'model.weights.h5', (path) => writeWeightsH5(model, path, op));
   const enc = new TextEncoder();
   const now = new Date();
   const pad = (n: number): string => String(n).padStart(2, '0');
   const date = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}@${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}`;
-  const bytes = zipStored([
+  return zipStored([
     { name: 'metadata.json', data: enc.encode(JSON.stringify({ keras_version: KERAS_FORMAT_VERSION, date_saved: date })) },
     { name: 'config.json', data: enc.encode(pythonJson(model.toJSON())) },
     { name: 'model.weights.h5', data: weights },
   ]);
-  try {
-    writeFileSync(file, bytes);
-  } catch (e) {
-    fail('saveKerasModel', `cannot write ${file}: ${(e as Error).message}`);
-  }
 }

@@ -4,8 +4,6 @@
 //   loadKerasModel(file): a whole `model.save('m.keras')` archive, a ZIP of config.json, metadata.json and
 //     model.weights.h5 (src/train/zip.ts reads it): layers from config.json, weights from the .h5, compile.
 
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Tensor } from '../tensor/tensor.js';
 import { tensor } from '../tensor/create.js';
 import { LstmTsError, fail, shapeStr, sameShape } from '../tensor/shape.js';
@@ -16,8 +14,12 @@ import { deserializeLayer } from '../keras/engine/registry.js';
 import { buildFromInputShape, restoreCompile, sequentialFromConfig } from './saving.js';
 import { zipEntries, zipRead, type ZipEntry } from './zip.js';
 import { kerasSaveName, kerasWeightGroups } from './keras-weight-layout.js';
-import { inTempDir, openH5, checkHdf5, type H5File, type H5Node } from './h5.js';
+import { withH5Bytes, openH5, checkHdf5, checkHdf5Bytes, type H5File, type H5Node } from './h5.js';
 import { checkOptions, checkBoolean, describeValue } from '../util/options.js';
+import { nodeFs, pathJoin } from '../util/host.js';
+
+/** node:fs, fetched at call time (src/util/host.ts: no static node: imports, so the package bundles for a browser). */
+const fs = (): typeof import('node:fs') => nodeFs('Keras file import');
 export { kerasSaveName } from './keras-weight-layout.js';
 
 /**
@@ -36,19 +38,15 @@ export async function loadKerasModel(source: string | Uint8Array | ArrayBuffer, 
   checkOptions('loadKerasModel', opts, ['compile']);
   checkBoolean('loadKerasModel', 'compile', opts.compile);
   const file = isBytes ? '<bytes>' : (source as string);
-  let buf: Buffer;
+  let buf: Uint8Array;
   try {
-    buf = isBytes ? Buffer.from(source instanceof ArrayBuffer ? new Uint8Array(source) : source) : readFileSync(file);
+    buf = isBytes ? (source instanceof ArrayBuffer ? new Uint8Array(source.slice(0)) : new Uint8Array(source)) : fs().readFileSync(file);  // a copy: the caller may reuse its buffer while this awaits
   } catch (e) {
     return fail('loadKerasModel', `cannot read ${file}: ${(e as Error).message}`);
   }
   // A legacy full-model HDF5 file (`model.save('m.h5')`, Keras 2 / tf.keras, still written by Keras 3.15)
   if (buf.length >= 8 && buf[0] === 0x89 && buf[1] === 0x48 && buf[2] === 0x44 && buf[3] === 0x46) {
-    return inTempDir(async (dir) => {
-      const path = join(dir, 'model.h5');
-      writeFileSync(path, buf);
-      return loadLegacyH5(path, file, opts.compile ?? true);
-    });
+    return withH5Bytes('loadKerasModel', buf, 'model.h5', (path) => loadLegacyH5(path, file, opts.compile ?? true));
   }
   const entries = zipEntries(buf, file);
   const names = entries.map((e) => e.name);
@@ -70,12 +68,8 @@ export async function loadKerasModel(source: string | Uint8Array | ArrayBuffer, 
   }
   const weights = zipRead(buf, member('model.weights.h5'), file);
   const model = modelFromJson(json);
-  // h5wasm's Node build opens files by path: hand it the member through a private temporary folder.
-  await inTempDir(async (dir) => {
-    const path = join(dir, 'model.weights.h5');
-    writeFileSync(path, weights);
-    await loadKerasWeightsH5(model, path);
-  });
+  // h5wasm opens files by path: hand it the member through a scratch file (h5.ts).
+  await withH5Bytes('loadKerasModel', weights, 'model.weights.h5', (path) => readWeightsH5(model, path, `${file}:model.weights.h5`));
   if (opts.compile ?? true) restoreCompile(model, json.compile_config);
   return model;
 }
@@ -108,7 +102,7 @@ export async function loadKerasModelJson(jsonFile: string, weightsFile: string, 
   checkBoolean('loadKerasModelJson', 'compile', opts.compile);
   let json: Record<string, unknown>;
   try {
-    json = JSON.parse(readFileSync(jsonFile, 'utf8')) as Record<string, unknown>;
+    json = JSON.parse(fs().readFileSync(jsonFile, 'utf8')) as Record<string, unknown>;
   } catch (e) {
     return fail('loadKerasModelJson', `cannot read ${jsonFile} as JSON: ${(e as Error).message}`);
   }
@@ -206,17 +200,30 @@ function h5At(root: H5Node, path: string): H5Node | null {
 }
 
 /**
- * Loads weights saved by Keras 3 (`model.save_weights('m.weights.h5')`) into a built lstm-ts Sequential model.
+ * Loads weights saved by Keras 3 (`model.save_weights('m.weights.h5')`) into a built lstm-ts model, from a path
+ * (Node) or from the file's bytes (Node and browsers).
  * Layers are matched by position and class as Keras stores them (layers/<snake_case class>[_k]), their variables
  * group by group as keras-weight-layout.ts describes (stacked cells in the model's order); every count and shape
  * is checked.
  */
-export async function loadKerasWeightsH5(model: Model, file: string): Promise<void> {
-  if (typeof file !== 'string' || file === '') fail('loadKerasWeightsH5', `file must be the path of a .weights.h5 file, got ${describeValue(file)}`);
-  checkHdf5('loadKerasWeightsH5', file);
+export async function loadKerasWeightsH5(model: Model, source: string | Uint8Array | ArrayBuffer): Promise<void> {
+  if (source instanceof Uint8Array || source instanceof ArrayBuffer) {
+    const bytes = source instanceof ArrayBuffer ? new Uint8Array(source.slice(0)) : new Uint8Array(source);
+    checkHdf5Bytes('loadKerasWeightsH5', bytes, '<bytes>');
+    return withH5Bytes('loadKerasWeightsH5', bytes, 'model.weights.h5', (path) => readWeightsH5(model, path, '<bytes>'));
+  }
+  if (typeof source !== 'string' || source === '') {
+    fail('loadKerasWeightsH5', `source must be the path of a .weights.h5 file or its bytes (Uint8Array / ArrayBuffer), got ${describeValue(source)}`);
+  }
+  checkHdf5('loadKerasWeightsH5', source);
+  return readWeightsH5(model, source, source);
+}
+
+/** loadKerasWeightsH5 on an HDF5 file at `path` (a scratch file for bytes); `file` names it in errors. */
+async function readWeightsH5(model: Model, path: string, file: string): Promise<void> {
   let f: H5File;
   try {
-    f = await openH5(file, 'r');
+    f = await openH5(path, 'r');
   } catch (e) {
     return fail('loadKerasWeightsH5', `cannot open ${file} as HDF5: ${(e as Error).message}`);
   }

@@ -25,6 +25,7 @@ import { mul } from '../ops/arithmetic.js';
 import { full } from '../tensor/create.js';
 import { ProgressPrinter, type Verbosity, type ProgressStream } from './progress.js';
 import type { Callback, CallbackModel, Logs } from './callbacks.js';
+import { defaultStream } from '../util/host.js';
 
 export interface CompileArgs {
   optimizer?: optimizersMod.Optimizer | string;
@@ -602,7 +603,7 @@ export abstract class Model extends Layer implements CallbackModel {
     const logs: Logs = { loss: n === 0 ? 0 : lossSum / n };
     for (const [k, v] of outSums) logs[`${k}_loss`] = v / Math.max(1, Math.ceil(n / batchSize));
     Object.assign(logs, metrics?.results());
-    if ((args.verbose ?? 0) > 0) (args.stream ?? process.stdout).write(`${Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ')}\n`);
+    if ((args.verbose ?? 0) > 0) (args.stream ?? defaultStream()).write(`${Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ')}\n`);
     return logs;
   }
 

@@ -1,7 +1,9 @@
 // Training progress output (Keras ProgBarLogger): verbose 0 prints nothing; verbose 1 draws a live bar
 // with loss/metrics and ETA when the stream is a TTY (cli-progress), else prints one line per epoch;
-// verbose 2 always prints one line per epoch.
-import cliProgress from 'cli-progress';
+// verbose 2 always prints one line per epoch. cli-progress (Node-only: readline, events) is required when a live
+// bar is first drawn, which needs a TTY, so a browser bundle never reaches it (src/util/host.ts).
+import type cliProgressNs from 'cli-progress';
+import { defaultStream, nodeRequire } from '../util/host.js';
 import type { Logs } from './callbacks.js';
 
 export type Verbosity = 0 | 1 | 2;
@@ -28,7 +30,7 @@ export interface ProgressStream {
 }
 
 export class ProgressPrinter {
-  private bar: cliProgress.SingleBar | null = null;
+  private bar: cliProgressNs.SingleBar | null = null;
   private epochStart = 0;
   private readonly live: boolean;
 
@@ -36,7 +38,7 @@ export class ProgressPrinter {
     private readonly verbose: Verbosity,
     private readonly epochs: number,
     private readonly stepsPerEpoch: number,
-    private readonly stream: ProgressStream = process.stdout,
+    private readonly stream: ProgressStream = defaultStream(),
   ) {
     this.live = verbose === 1 && stream.isTTY === true;
   }
@@ -46,6 +48,7 @@ export class ProgressPrinter {
     if (this.verbose === 0) return;
     if (this.live) {
       this.stream.write(`Epoch ${epoch + 1}/${this.epochs}\n`);
+      const cliProgress = nodeRequire(import.meta.url, 'fit progress bar')('cli-progress') as typeof cliProgressNs;
       this.bar = new cliProgress.SingleBar({
         format: '{value}/{total} [{bar}] {duration_formatted} - ETA {eta_formatted} - {logs}',
         stream: this.stream as NodeJS.WritableStream,

@@ -1,11 +1,13 @@
 // Writing a model folder (config.json + weights.bin + manifest.json); see saving.ts for the format and the
 // loaders. Kept apart from saving.ts so Sequential.save can use it without an import cycle.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Tensor, DType } from '../tensor/tensor.js';
 import { fail } from '../tensor/shape.js';
 import { crc32 } from './zip.js';
 import { pythonJson } from '../util/python-json.js';
+import { nodeFs, pathJoin } from '../util/host.js';
+
+/** node:fs, fetched at call time (src/util/host.ts: no static node: imports, so the package bundles for a browser). */
+const fs = (): typeof import('node:fs') => nodeFs('saveModel');
 
 /** What saveModel needs from a model. */
 export interface SavableModel {
@@ -50,7 +52,7 @@ export function saveModel(model: SavableModel, dir: string): void {
   if (!model.built) {
     fail('saveModel', 'the model has not been built yet: call it (predict / fit) once before saving');
   }
-  mkdirSync(dir, { recursive: true });
+  fs().mkdirSync(dir, { recursive: true });
   const entries: ManifestEntry[] = [];
   const chunks: Uint8Array[] = [];
   let offset = 0;
@@ -66,9 +68,9 @@ export function saveModel(model: SavableModel, dir: string): void {
     all.set(c, p);
     p += c.length;
   }
-  writeFileSync(join(dir, 'config.json'), pythonJson(model.toJSON(), 1));
-  writeFileSync(join(dir, 'weights.bin'), all);
+  fs().writeFileSync(pathJoin(dir, 'config.json'), pythonJson(model.toJSON(), 1));
+  fs().writeFileSync(pathJoin(dir, 'weights.bin'), all);
   const manifest: Manifest = { format: WEIGHTS_FORMAT, version: 2, weights: entries };
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 1));
+  fs().writeFileSync(pathJoin(dir, 'manifest.json'), JSON.stringify(manifest, null, 1));
 }
 

@@ -13,8 +13,6 @@
 //
 // Files written by real Keras 3 (.weights.h5, .keras) are read by keras-import.ts, with the helpers below.
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { allocate } from '../tensor/tensor.js';
 import { fail, shapeStr, sameShape, sizeOf } from '../tensor/shape.js';
 import { deserializeLayer, registerLayerClass } from '../keras/engine/registry.js';
@@ -29,6 +27,10 @@ import * as lossesMod from './losses/index.js';
 import * as metricsMod from './metrics/index.js';
 import { crc32 } from './zip.js';
 import { checkOptions, checkBoolean, describeValue } from '../util/options.js';
+import { nodeFs, pathJoin } from '../util/host.js';
+
+/** node:fs, fetched at call time (src/util/host.ts: no static node: imports, so the package bundles for a browser). */
+const fs = (): typeof import('node:fs') => nodeFs('loadModel');
 
 /** A Sequential from its Keras config, every layer through the layer registry (not built yet). */
 export function sequentialFromConfig(cfg: Record<string, unknown>): Sequential {
@@ -41,7 +43,7 @@ registerLayerClass('Sequential', sequentialFromConfig);
 function readJson(path: string, what: string): Record<string, unknown> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = fs().readFileSync(path, 'utf8');
   } catch (e) {
     return fail('loadModel', `cannot read ${what} at ${path}: ${(e as Error).message}`);
   }
@@ -68,7 +70,7 @@ export function loadModel(dir: string, opts: { compile?: boolean } = {}): Model 
   if (typeof dir !== 'string' || dir === '') fail('loadModel', `dir must be the path of a folder written by model.save(), got ${describeValue(dir)}`);
   checkOptions('loadModel', opts, ['compile']);
   checkBoolean('loadModel', 'compile', opts.compile);
-  const json = readJson(join(dir, 'config.json'), 'config.json');
+  const json = readJson(pathJoin(dir, 'config.json'), 'config.json');
   let model: Model;
   if (json.class_name === 'Functional') {
     model = functionalFromConfig(json.config as Record<string, unknown>, (e) => deserializeLayer({ class_name: e.class_name, config: e.config }));
@@ -79,11 +81,11 @@ export function loadModel(dir: string, opts: { compile?: boolean } = {}): Model 
   } else {
     return fail('loadModel', `only Sequential and Functional models can be loaded, got class_name '${String(json.class_name)}'`);
   }
-  const manifest = readJson(join(dir, 'manifest.json'), 'manifest.json') as unknown as Manifest;
+  const manifest = readJson(pathJoin(dir, 'manifest.json'), 'manifest.json') as unknown as Manifest;
   if (manifest.format !== WEIGHTS_FORMAT) fail('loadModel', `manifest.json has format '${manifest.format}', expected '${WEIGHTS_FORMAT}'`);
-  let buf: Buffer;
+  let buf: Uint8Array;
   try {
-    buf = readFileSync(join(dir, 'weights.bin'));
+    buf = fs().readFileSync(pathJoin(dir, 'weights.bin'));
   } catch (e) {
     return fail('loadModel', `cannot read weights.bin in ${dir}: ${(e as Error).message}`);
   }
@@ -118,7 +120,7 @@ export function loadModel(dir: string, opts: { compile?: boolean } = {}): Model 
  * the first at 0 and the last ending at the file's end. Ranges that overlap, leave gaps or are shifted would
  * otherwise load other bytes as weights without a word.
  */
-function checkByteRanges(manifest: Manifest, buf: Buffer): void {
+function checkByteRanges(manifest: Manifest, buf: Uint8Array): void {
   let end = 0;
   manifest.weights.forEach((e, i) => {
     if (!Number.isInteger(e.offset) || !Number.isInteger(e.byte_length) || e.byte_length < 0) {

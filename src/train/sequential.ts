@@ -18,6 +18,7 @@ export interface SequentialArgs extends LayerArgs {
 }
 
 export class Sequential extends Model {
+  static readonly kerasName: string = 'Sequential';
   private readonly stack: Layer[] = [];
   /** [null, ...input shape] seen by each layer on its first call (Keras build_config). */
   private readonly layerInputShapes: ((number | null)[] | null)[] = [];

@@ -8,8 +8,6 @@
 //     LSTM and GRU): it becomes the activation `hard_sigmoid_tfjs`, which computes exactly that;
 // The weights are assigned layer by layer in the manifest's order (tfjs writes each layer's weights in its
 // `weights` order: trainable then non-trainable, as Keras), checked by name prefix and shape.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { tensor } from '../tensor/create.js';
 import { fail, shapeStr, sameShape } from '../tensor/shape.js';
 import type { Model } from './model.js';
@@ -17,6 +15,10 @@ import { functionalFromConfig } from '../keras/engine/functional.js';
 import { deserializeLayer } from '../keras/engine/registry.js';
 import { buildFromInputShape, sequentialFromConfig } from './saving.js';
 import { describeValue } from '../util/options.js';
+import { nodeFs, pathJoin, pathDirname } from '../util/host.js';
+
+/** node:fs, fetched at call time (src/util/host.ts: no static node: imports, so the package bundles for a browser). */
+const fs = (): typeof import('node:fs') => nodeFs('tfjs model files');
 
 export interface TfjsWeightSpec {
   name: string;
@@ -71,7 +73,7 @@ function readArtifacts(source: string | TfjsModelArtifacts): TfjsModelArtifacts 
   }
   let json: { modelTopology?: Record<string, unknown>; weightsManifest?: { paths: string[]; weights: TfjsWeightSpec[] }[]; format?: string };
   try {
-    json = JSON.parse(readFileSync(source, 'utf8')) as typeof json;
+    json = JSON.parse(fs().readFileSync(source, 'utf8')) as typeof json;
   } catch (e) {
     return fail('loadTfjsModel', `cannot read ${source} as JSON: ${(e as Error).message}`);
   }
@@ -84,7 +86,7 @@ function readArtifacts(source: string | TfjsModelArtifacts): TfjsModelArtifacts 
   for (const group of json.weightsManifest) {
     specs.push(...group.weights);
     for (const p of group.paths) {
-      const b = readFileSync(join(dirname(source), p));
+      const b = fs().readFileSync(pathJoin(pathDirname(source), p));
       buffers.push(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
     }
   }
@@ -223,9 +225,9 @@ export function toTfjsArtifacts(model: Model): TfjsModelArtifacts {
 /** Writes `dir/model.json` and `dir/group1-shard1of1.bin`, what `tf.loadLayersModel('file://dir/model.json')` reads. */
 export function saveTfjsModel(model: Model, dir: string): void {
   const art = toTfjsArtifacts(model);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'group1-shard1of1.bin'), new Uint8Array(art.weightData as ArrayBuffer));
-  writeFileSync(join(dir, 'model.json'), JSON.stringify({
+  fs().mkdirSync(dir, { recursive: true });
+  fs().writeFileSync(pathJoin(dir, 'group1-shard1of1.bin'), new Uint8Array(art.weightData as ArrayBuffer));
+  fs().writeFileSync(pathJoin(dir, 'model.json'), JSON.stringify({
     format: 'layers-model', generatedBy: 'lstm-ts', convertedBy: null, modelTopology: art.modelTopology,
     weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: art.weightSpecs }],
   }));

@@ -6,7 +6,7 @@
 // through node:zlib). Every member read is checked against its CRC-32 and its declared size; ZIP64,
 // encryption and multi-disk archives are refused by name.
 
-import { inflateRawSync } from 'node:zlib';
+import { nodeModule } from '../util/host.js';
 import { fail } from '../tensor/shape.js';
 
 export interface ZipEntry {
@@ -99,7 +99,8 @@ export function zipRead(buf: Uint8Array, e: ZipEntry, what: string): Uint8Array 
   else if (e.method === 8) {
     try {
       // maxOutputLength: a member never inflates past its declared size (no zip bomb).
-      data = new Uint8Array(inflateRawSync(raw, { maxOutputLength: Math.max(1, e.size) }));
+      data = new Uint8Array(nodeModule('node:zlib', 'zip', 'Keras writes the members of a .keras file stored, which load everywhere; a re-packed archive with deflated members loads on Node')
+        .inflateRawSync(raw, { maxOutputLength: Math.max(1, e.size) }));
     } catch (err) {
       return fail('zip', `${what}: member '${e.name}' does not inflate: ${(err as Error).message}`);
     }

@@ -126,7 +126,8 @@ describe('strict arguments: unknown keys and wrong types are errors that name th
       };
       await rejects(lt.keras.loadKerasWeightsH5(m, bogus), /^loadKerasWeightsH5: .*not.weights.h5 is not an HDF5 file \(no HDF5 signature; 15 bytes\)$/);
       await rejects(lt.keras.loadKerasWeightsH5(m, join(dir, 'missing.h5')), /^loadKerasWeightsH5: cannot read .*missing.h5: ENOENT/);
-      await rejects(lt.keras.loadKerasWeightsH5(m, null as never), /^loadKerasWeightsH5: file must be the path of a .weights.h5 file, got null$/);
+      await rejects(lt.keras.loadKerasWeightsH5(m, null as never), /^loadKerasWeightsH5: source must be the path of a .weights.h5 file or its bytes \(Uint8Array \/ ArrayBuffer\), got null$/);
+      await rejects(lt.keras.loadKerasWeightsH5(m, new TextEncoder().encode("hello")), /^loadKerasWeightsH5: <bytes> is not an HDF5 file \(no HDF5 signature; 5 bytes\)$/);
       await rejects(lt.keras.loadKerasModel(null as never), /^loadKerasModel: source must be the path of a .keras file or its bytes \(Uint8Array \/ ArrayBuffer\), got null$/);
       await rejects(lt.keras.loadKerasModel(bogus, { compiled: false } as never), /^loadKerasModel: unknown option 'compiled'; did you mean 'compile'/);
       err(() => lt.keras.loadModel(null as never), /^loadModel: dir must be the path of a folder written by model.save\(\), got null$/);

@@ -13,7 +13,7 @@ import { expect } from 'chai';
 import * as lt from '../../src/index.js';
 import { expectClose, flat } from './helpers.js';
 import { zipEntries, zipRead } from '../../src/train/zip.js';
-import { inTempDir, openH5, type H5Node } from '../../src/train/h5.js';
+import { withH5Bytes, openH5, type H5Node } from '../../src/train/h5.js';
 import { exportModels } from '../fixtures/make_lstm_ts_exports.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -27,9 +27,7 @@ function member(file: string, name: string): Uint8Array {
 
 /** Every group and dataset of an HDF5 file: 'path' or 'path [shape]'. */
 async function h5Layout(bytes: Uint8Array): Promise<string[]> {
-  return inTempDir(async (dir) => {
-    const path = join(dir, 'w.h5');
-    writeFileSync(path, bytes);
+  return withH5Bytes('test', bytes, 'w.h5', async (path) => {
     const f = await openH5(path, 'r');
     try {
       const out: string[] = [];

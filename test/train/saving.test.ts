@@ -115,6 +115,15 @@ describe('train/saving', () => {
     expect(model.layers.map((l) => l.name)).to.deep.equal(h.layers);
     await loadKerasWeightsH5(model, fileURLToPath(new URL(`../fixtures/${h.file}`, import.meta.url)));
     expectClose(model.predict(x).toFlatArray(), flat(h.y), 2e-6, 1e-5, 'predictions');
+    // the same file as bytes (what a browser has after fetch): the same weights, bit for bit
+    const fromBytes = new Sequential([
+      new L.Embedding({ inputDim: 10, outputDim: 4, maskZero: true }), new L.LSTM({ units: 5, returnSequences: true }),
+      new L.Bidirectional({ layer: new L.SimpleRNN({ units: 3 }) }), new L.Dense({ units: 2 }),
+    ]);
+    fromBytes.predict(x);
+    const bytes = readFileSync(fileURLToPath(new URL(`../fixtures/${h.file}`, import.meta.url)));
+    await loadKerasWeightsH5(fromBytes, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    expect(fromBytes.predict(x).toFlatArray()).to.deep.equal(model.predict(x).toFlatArray());
     // Keras keys the file by class (layers/simple_rnn), not by layer name: a top-level SimpleRNN is not in it
     const wrong = new Sequential([new L.SimpleRNN({ units: 2, name: 'not_there' })]);
     wrong.predict(tensor([[[1]]]));

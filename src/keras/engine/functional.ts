@@ -79,6 +79,7 @@ export interface InputArgs {
 
 /** Keras InputLayer: the source of a model input (no computation). */
 export class InputLayer extends Layer {
+  static readonly kerasName: string = 'InputLayer';
   static readonly optionKeys = optionKeys<LayerArgs>(LAYER_OPTIONS);
   readonly batchShape: (number | null)[];
   readonly output: SymbolicTensor;
@@ -253,6 +254,7 @@ function flattenStructure(s: SymbolicStructure, what: string): { list: SymbolicT
  * (the engine Sequential uses).
  */
 export class Functional extends Model {
+  static readonly kerasName: string = 'Functional';
   /** The recorded calls from the inputs to the outputs, in an order where every node follows its parents. */
   readonly nodes: readonly Node[];
   readonly inputs: readonly SymbolicTensor[];

@@ -26,6 +26,7 @@ import { serializeDtype, deserializeDtype, toSnakeCase } from './serialization.j
 import { getKerasCompat } from '../compat.js';
 import type { SymbolicTensor } from './functional.js';
 import { optionKeys, checkOptions, checkClassOptions, checkBoolean, checkNumber, describeValue } from '../../util/options.js';
+import { kerasClassName } from '../../util/class-name.js';
 
 /** Arguments every layer accepts (Keras base-layer kwargs, camelCase). */
 export interface LayerArgs {
@@ -204,9 +205,9 @@ export abstract class Layer<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
     checkShapeArg(where, 'inputShape', args.inputShape);
     checkNumber(where, 'batchSize', args.batchSize, { integer: true, min: 1, nullable: true });
     if (args.name !== undefined && (typeof args.name !== 'string' || args.name === '' || args.name.includes('/'))) {
-      fail(this.constructor.name, `name must be a non-empty string without '/', got ${JSON.stringify(args.name)}`);
+      fail(kerasClassName(this), `name must be a non-empty string without '/', got ${JSON.stringify(args.name)}`);
     }
-    this.name = args.name ?? uniquifyName(toSnakeCase(this.constructor.name));
+    this.name = args.name ?? uniquifyName(toSnakeCase(kerasClassName(this)));
     this._trainable = args.trainable ?? true;
     this.dtype = deserializeDtype(args.dtype);
     this.activityRegularizer = getRegularizer(args.activityRegularizer);
@@ -215,9 +216,9 @@ export abstract class Layer<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
     else this.batchInputShape = null;
   }
 
-  /** The Keras class name used in configs (the JS class name; subclasses may override). */
+  /** The Keras class name used in configs (the class's own static kerasName, else its JS name; subclasses may override). */
   get className(): string {
-    return this.constructor.name;
+    return kerasClassName(this);
   }
 
   /** 'parent/child' for tracked sublayers (Keras variable paths), else the name. */

@@ -13,6 +13,7 @@
 import type { TypedArray } from '../../tensor/tensor.js';
 import { fail } from '../../tensor/shape.js';
 import { wasmSimdStatus } from './runtime.js';
+import { envVar } from '../../util/host.js';
 
 export type GemmBackend = 'auto' | 'js' | 'wasm-simd' | 'native';
 const BACKENDS: readonly GemmBackend[] = ['auto', 'js', 'wasm-simd', 'native'];
@@ -68,7 +69,7 @@ export function withGemmBackend<T>(backend: GemmBackend, fn: () => T): T {
   }
 }
 
-const envValue = typeof process === 'object' && process !== null ? process.env?.LSTM_TS_GEMM : undefined;
+const envValue = envVar('LSTM_TS_GEMM');
 if (envValue !== undefined && envValue !== '') {
   if (!BACKENDS.includes(envValue as GemmBackend)) {
     fail('LSTM_TS_GEMM', `must be one of ${BACKENDS.join(', ')}, got ${JSON.stringify(envValue)}`);

@@ -8,6 +8,7 @@ import { optionKeys, checkClassOptions, checkString, checkBoolean, checkNumber }
 import { checkReduction, combineWeights, reduceLoss, type Reduction } from './reduction.js';
 import * as fns from './functions.js';
 import * as more from './more.js';
+import { kerasClassName } from '../../util/class-name.js';
 
 export interface LossArgs {
   reduction?: Reduction | 'mean';
@@ -36,7 +37,7 @@ export abstract class Loss {
     checkBoolean(new.target.name, 'fromLogits', a.fromLogits);
     checkNumber(new.target.name, 'labelSmoothing', a.labelSmoothing, { min: 0, max: 1 });
     this.name = args.name ?? defaultName;
-    this.reduction = checkReduction(this.constructor.name, args.reduction);
+    this.reduction = checkReduction(kerasClassName(this), args.reduction);
   }
 
   /** Per-sample loss values (reduced over the last axis only). */
@@ -54,11 +55,12 @@ export abstract class Loss {
 
   /** Keras `serialize_keras_object` form. */
   serialize(): JsonConfig {
-    return { module: 'keras.losses', class_name: this.constructor.name, config: this.getConfig(), registered_name: null };
+    return { module: 'keras.losses', class_name: kerasClassName(this), config: this.getConfig(), registered_name: null };
   }
 }
 
 export class MeanSquaredError extends Loss {
+  static readonly kerasName: string = 'MeanSquaredError';
   static readonly optionKeys = optionKeys<LossArgs>(LOSS_OPTIONS);
   constructor(args: LossArgs = {}) {
     super(args, 'mean_squared_error');
@@ -72,6 +74,7 @@ export class MeanSquaredError extends Loss {
 }
 
 export class MeanAbsoluteError extends Loss {
+  static readonly kerasName: string = 'MeanAbsoluteError';
   static readonly optionKeys = optionKeys<LossArgs>(LOSS_OPTIONS);
   constructor(args: LossArgs = {}) {
     super(args, 'mean_absolute_error');
@@ -96,6 +99,7 @@ function checkAxis(op: string, axis: number | undefined): void {
 }
 
 export class BinaryCrossentropy extends Loss {
+  static readonly kerasName: string = 'BinaryCrossentropy';
   static readonly optionKeys = optionKeys<CrossentropyArgs>({ ...LOSS_OPTIONS, fromLogits: true, labelSmoothing: true, axis: true });
   readonly fromLogits: boolean;
   readonly labelSmoothing: number;
@@ -118,6 +122,7 @@ export class BinaryCrossentropy extends Loss {
 }
 
 export class CategoricalCrossentropy extends Loss {
+  static readonly kerasName: string = 'CategoricalCrossentropy';
   static readonly optionKeys = optionKeys<CrossentropyArgs>({ ...LOSS_OPTIONS, fromLogits: true, labelSmoothing: true, axis: true });
   readonly fromLogits: boolean;
   readonly labelSmoothing: number;
@@ -144,6 +149,7 @@ export interface SparseCrossentropyArgs extends LossArgs {
 }
 
 export class SparseCategoricalCrossentropy extends Loss {
+  static readonly kerasName: string = 'SparseCategoricalCrossentropy';
   static readonly optionKeys = optionKeys<SparseCrossentropyArgs>({ ...LOSS_OPTIONS, fromLogits: true });
   readonly fromLogits: boolean;
   constructor(args: SparseCrossentropyArgs = {}) {
@@ -174,6 +180,7 @@ export interface SimpleLossClass {
 
 function simpleLoss(className: string, defaultName: string, fn: (yTrue: Tensor, yPred: Tensor) => Tensor): SimpleLossClass {
   const C = class extends Loss {
+    static readonly kerasName: string = className;
     static readonly optionKeys = optionKeys<LossArgs>(LOSS_OPTIONS);
     constructor(args: LossArgs = {}) {
       super(args, defaultName);
@@ -205,6 +212,7 @@ export interface CosineSimilarityArgs extends LossArgs {
 
 /** Keras CosineSimilarity: −cos(y_true, y_pred) over the last axis (−1 = same direction). */
 export class CosineSimilarity extends Loss {
+  static readonly kerasName: string = 'CosineSimilarity';
   static readonly optionKeys = optionKeys<CosineSimilarityArgs>({ ...LOSS_OPTIONS, axis: true });
   constructor(args: CosineSimilarityArgs = {}) {
     super(args, 'cosine_similarity');
@@ -229,6 +237,7 @@ export interface BinaryFocalArgs extends LossArgs {
 
 /** Keras BinaryFocalCrossentropy (losses.py): focal-weighted binary cross-entropy, see more.binaryFocalCrossentropy. */
 export class BinaryFocalCrossentropy extends Loss {
+  static readonly kerasName: string = 'BinaryFocalCrossentropy';
   static readonly optionKeys = optionKeys<BinaryFocalArgs>({ ...LOSS_OPTIONS, applyClassBalancing: true, alpha: true, gamma: true, fromLogits: true, labelSmoothing: true, axis: true });
   readonly applyClassBalancing: boolean;
   readonly alpha: number;
@@ -269,6 +278,7 @@ export interface CategoricalFocalArgs extends LossArgs {
 
 /** Keras CategoricalFocalCrossentropy (losses.py), see more.categoricalFocalCrossentropy. */
 export class CategoricalFocalCrossentropy extends Loss {
+  static readonly kerasName: string = 'CategoricalFocalCrossentropy';
   static readonly optionKeys = optionKeys<CategoricalFocalArgs>({ ...LOSS_OPTIONS, alpha: true, gamma: true, fromLogits: true, labelSmoothing: true, axis: true });
   readonly alpha: number;
   readonly gamma: number;
@@ -304,6 +314,7 @@ export interface HuberArgs extends LossArgs {
  * (keras-layers.md §8.2), and so it is here, to load what Keras saved the way Keras loads it.
  */
 export class Huber extends Loss {
+  static readonly kerasName: string = 'Huber';
   static readonly optionKeys = optionKeys<HuberArgs>({ ...LOSS_OPTIONS, delta: true });
   readonly delta: number;
   constructor(args: HuberArgs = {}) {

@@ -19,6 +19,7 @@ export interface AdadeltaArgs extends OptimizerArgs {
 }
 
 export class Adadelta extends Optimizer {
+  static readonly kerasName: string = 'Adadelta';
   static readonly optionKeys = optionKeys<AdadeltaArgs>({ ...OPTIMIZER_OPTIONS, rho: true, epsilon: true });
   readonly rho: number;
   readonly epsilon: number;

@@ -15,6 +15,7 @@ export interface AdagradArgs extends OptimizerArgs {
 }
 
 export class Adagrad extends Optimizer {
+  static readonly kerasName: string = 'Adagrad';
   static readonly optionKeys = optionKeys<AdagradArgs>({ ...OPTIMIZER_OPTIONS, initialAccumulatorValue: true, epsilon: true });
   readonly initialAccumulatorValue: number;
   readonly epsilon: number;

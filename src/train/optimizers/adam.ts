@@ -18,6 +18,7 @@ export interface AdamArgs extends OptimizerArgs {
 }
 
 export class Adam extends Optimizer {
+  static readonly kerasName: string = 'Adam';
   static readonly optionKeys = optionKeys<AdamArgs>({ ...OPTIMIZER_OPTIONS, beta1: true, beta2: true, epsilon: true, amsgrad: true });
   readonly beta1: number;
   readonly beta2: number;
@@ -76,6 +77,7 @@ export class Adam extends Optimizer {
  * (w ← w − w·wd·lr before each Adam step, Loshchilov & Hutter 2019).
  */
 export class AdamW extends Adam {
+  static override readonly kerasName: string = 'AdamW';
   static override readonly optionKeys = Adam.optionKeys;
   constructor(args: AdamArgs = {}) {
     super(args === null || typeof args !== 'object' ? args : { ...args, weightDecay: args.weightDecay ?? 0.004 }, 'adam_w');

@@ -15,6 +15,7 @@ export interface AdamaxArgs extends OptimizerArgs {
 }
 
 export class Adamax extends Optimizer {
+  static readonly kerasName: string = 'Adamax';
   static readonly optionKeys = optionKeys<AdamaxArgs>({ ...OPTIMIZER_OPTIONS, beta1: true, beta2: true, epsilon: true });
   readonly beta1: number;
   readonly beta2: number;

@@ -23,6 +23,7 @@ export interface FtrlArgs extends OptimizerArgs {
 }
 
 export class Ftrl extends Optimizer {
+  static readonly kerasName: string = 'Ftrl';
   static readonly optionKeys = optionKeys<FtrlArgs>({
     ...OPTIMIZER_OPTIONS, learningRatePower: true, initialAccumulatorValue: true, l1RegularizationStrength: true,
     l2RegularizationStrength: true, l2ShrinkageRegularizationStrength: true, beta: true,

@@ -15,6 +15,7 @@ export interface LionArgs extends OptimizerArgs {
 }
 
 export class Lion extends Optimizer {
+  static readonly kerasName: string = 'Lion';
   static readonly optionKeys = optionKeys<LionArgs>({ ...OPTIMIZER_OPTIONS, beta1: true, beta2: true });
   readonly beta1: number;
   readonly beta2: number;

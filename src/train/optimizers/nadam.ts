@@ -19,6 +19,7 @@ export interface NadamArgs extends OptimizerArgs {
 }
 
 export class Nadam extends Optimizer {
+  static readonly kerasName: string = 'Nadam';
   static readonly optionKeys = optionKeys<NadamArgs>({ ...OPTIMIZER_OPTIONS, beta1: true, beta2: true, epsilon: true });
   readonly beta1: number;
   readonly beta2: number;

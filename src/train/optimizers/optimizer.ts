@@ -24,6 +24,7 @@ import { fail, shapeStr, sameShape } from '../../tensor/shape.js';
 import { clipByGlobalNorm, clipByNorm, clipByValue } from './clip.js';
 import { LearningRateSchedule, deserializeSchedule } from './schedules.js';
 import { getIndexedSlices, densify, type IndexedSlices } from '../../autograd/indexed-slices.js';
+import { kerasClassName } from '../../util/class-name.js';
 
 /** A constraint as layers hold it: a function or an object with `apply`/`call` mapping a weight to its projection. */
 export type ConstraintLike = ((w: Tensor) => Tensor) | { apply(w: Tensor): Tensor } | { call(w: Tensor): Tensor };
@@ -128,10 +129,10 @@ export abstract class Optimizer {
     this.useEma = checkBoolean(where, 'useEma', args.useEma) ?? false;
     this.emaMomentum = checkNumber(where, 'emaMomentum', args.emaMomentum, { min: 0, max: 1 }) ?? 0.99;
     this.emaOverwriteFrequency = checkNumber(where, 'emaOverwriteFrequency', args.emaOverwriteFrequency, { min: 1, integer: true, nullable: true }) ?? null;
-    if (this.weightDecay !== null && !(this.weightDecay >= 0)) fail(this.constructor.name, `weightDecay must be ≥ 0, got ${this.weightDecay}`);
+    if (this.weightDecay !== null && !(this.weightDecay >= 0)) fail(kerasClassName(this), `weightDecay must be ≥ 0, got ${this.weightDecay}`);
     const set = [this.clipnorm, this.clipvalue, this.globalClipnorm].filter((v) => v !== null).length;
     if (set > 1) {
-      fail(this.constructor.name, `only one of clipnorm, clipvalue and globalClipnorm can be set; got clipnorm=${this.clipnorm}, ` +
+      fail(kerasClassName(this), `only one of clipnorm, clipvalue and globalClipnorm can be set; got clipnorm=${this.clipnorm}, ` +
         `clipvalue=${this.clipvalue}, globalClipnorm=${this.globalClipnorm}`);
     }
   }
@@ -349,7 +350,7 @@ export abstract class Optimizer {
   }
 
   serialize(): JsonConfig {
-    return { module: 'keras.optimizers', class_name: this.constructor.name, config: this.getConfig(), registered_name: null };
+    return { module: 'keras.optimizers', class_name: kerasClassName(this), config: this.getConfig(), registered_name: null };
   }
 }
 

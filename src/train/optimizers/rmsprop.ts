@@ -16,6 +16,7 @@ export interface RMSpropArgs extends OptimizerArgs {
 }
 
 export class RMSprop extends Optimizer {
+  static readonly kerasName: string = 'RMSprop';
   static readonly optionKeys = optionKeys<RMSpropArgs>({ ...OPTIMIZER_OPTIONS, rho: true, momentum: true, epsilon: true, centered: true });
   readonly rho: number;
   readonly momentum: number;

@@ -16,6 +16,7 @@
 //                        lr0 · ((1 − α) · ½·m_mulⁱ(1 + cos(πp)) + α)
 
 import { fail } from '../../tensor/shape.js';
+import { kerasClassName } from '../../util/class-name.js';
 
 const f = Math.fround;
 
@@ -28,7 +29,7 @@ export abstract class LearningRateSchedule {
   abstract getConfig(): JsonConfig;
   /** Keras `keras.optimizers.schedules.serialize`. */
   serialize(): JsonConfig {
-    return { module: 'keras.optimizers.schedules', class_name: this.constructor.name, config: this.getConfig(), registered_name: null };
+    return { module: 'keras.optimizers.schedules', class_name: kerasClassName(this), config: this.getConfig(), registered_name: null };
   }
 }
 
@@ -56,6 +57,7 @@ abstract class RateDecay extends LearningRateSchedule {
 }
 
 export class ExponentialDecay extends RateDecay {
+  static readonly kerasName: string = 'ExponentialDecay';
   constructor(initialLearningRate: number, decaySteps: number, decayRate: number, staircase = false, name = 'ExponentialDecay') {
     super(initialLearningRate, decaySteps, decayRate, staircase, name);
   }
@@ -66,6 +68,7 @@ export class ExponentialDecay extends RateDecay {
 }
 
 export class InverseTimeDecay extends RateDecay {
+  static readonly kerasName: string = 'InverseTimeDecay';
   constructor(initialLearningRate: number, decaySteps: number, decayRate: number, staircase = false, name = 'InverseTimeDecay') {
     super(initialLearningRate, decaySteps, decayRate, staircase, name);
   }
@@ -76,6 +79,7 @@ export class InverseTimeDecay extends RateDecay {
 }
 
 export class PiecewiseConstantDecay extends LearningRateSchedule {
+  static readonly kerasName: string = 'PiecewiseConstantDecay';
   constructor(readonly boundaries: number[], readonly values: number[], readonly name = 'PiecewiseConstant') {
     super();
     if (boundaries.length !== values.length - 1) {
@@ -97,6 +101,7 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
 }
 
 export class PolynomialDecay extends LearningRateSchedule {
+  static readonly kerasName: string = 'PolynomialDecay';
   constructor(readonly initialLearningRate: number, readonly decaySteps: number, readonly endLearningRate = 0.0001,
     readonly power = 1.0, readonly cycle = false, readonly name = 'PolynomialDecay') {
     super();
@@ -124,6 +129,7 @@ export class PolynomialDecay extends LearningRateSchedule {
 }
 
 export class CosineDecay extends LearningRateSchedule {
+  static readonly kerasName: string = 'CosineDecay';
   constructor(readonly initialLearningRate: number, readonly decaySteps: number, readonly alpha = 0.0,
     readonly name = 'CosineDecay', readonly warmupTarget: number | null = null, readonly warmupSteps = 0) {
     super();
@@ -154,6 +160,7 @@ export class CosineDecay extends LearningRateSchedule {
 }
 
 export class CosineDecayRestarts extends LearningRateSchedule {
+  static readonly kerasName: string = 'CosineDecayRestarts';
   constructor(readonly initialLearningRate: number, readonly firstDecaySteps: number, readonly tMul = 2.0, readonly mMul = 1.0,
     readonly alpha = 0.0, readonly name = 'SGDRDecay') {
     super();

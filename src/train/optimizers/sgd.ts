@@ -13,6 +13,7 @@ export interface SGDArgs extends OptimizerArgs {
 }
 
 export class SGD extends Optimizer {
+  static readonly kerasName: string = 'SGD';
   static readonly optionKeys = optionKeys<SGDArgs>({ ...OPTIMIZER_OPTIONS, momentum: true, nesterov: true });
   readonly momentum: number;
   readonly nesterov: boolean;

@@ -30,6 +30,7 @@ import { dropout as dropoutOp, dropoutMask } from '../../../ops/dropout.js';
 import { Layer, baseArgsFromConfig, LAYER_OPTIONS, type LayerArgs, type CallArgs } from '../../engine/layer.js';
 import { registerLayerClass } from '../../engine/registry.js';
 import { optionKeys, checkBoolean, checkNumber, checkChoice } from '../../../util/options.js';
+import { kerasClassName } from '../../../util/class-name.js';
 
 export interface AttentionArgs extends LayerArgs {
   useScale?: boolean;
@@ -46,6 +47,7 @@ const ATTENTION_CALL = ['returnAttentionScores', 'useCausalMask'] as const;
 
 /** Keras's Attention (Luong-style dot-product attention) and the base of AdditiveAttention. */
 export class Attention extends Layer {
+  static readonly kerasName: string = 'Attention';
   static readonly optionKeys = optionKeys<AttentionArgs>({ ...LAYER_OPTIONS, useScale: true, scoreMode: true, dropout: true, seed: true });
   static readonly extraCallArgs: readonly string[] = ATTENTION_CALL;
   /** Masks come one per input: [query_mask, value_mask]. */
@@ -72,7 +74,7 @@ export class Attention extends Layer {
 
   /** [query, value] or [query, value, key], each [B, T, d], with matching batch sizes and feature sizes. */
   protected validate(inputs: Tensor | Tensor[]): [Tensor, Tensor, Tensor] {
-    const cls = this.constructor.name;
+    const cls = kerasClassName(this);
     if (!Array.isArray(inputs)) {
       fail(this.name, `${cls} layer must be called on a list of inputs, namely [query, value] or [query, value, key]. Received: inputs=${inputs instanceof Tensor ? `a tensor of shape ${shapeStr(inputs.shape)}` : String(inputs)}.`);
     }
@@ -155,6 +157,7 @@ export class Attention extends Layer {
 
 /** Keras's AdditiveAttention (Bahdanau-style): S = Σ_d scale_d·tanh(q_i + k_j), use_scale default true. */
 export class AdditiveAttention extends Attention {
+  static override readonly kerasName: string = 'AdditiveAttention';
   static override readonly optionKeys = optionKeys<AdditiveAttentionArgs>({ ...LAYER_OPTIONS, useScale: true, dropout: true, seed: true });
 
   constructor(args: AdditiveAttentionArgs = {}) {

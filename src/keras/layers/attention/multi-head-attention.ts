@@ -66,6 +66,7 @@ const XLA_NEG = -0.7 * 3.38953e38;
 export interface Proj { kernel: Tensor; bias: Tensor | null }
 
 export class MultiHeadAttention extends Layer {
+  static readonly kerasName: string = 'MultiHeadAttention';
   static readonly optionKeys = optionKeys<MultiHeadAttentionArgs>({
     ...LAYER_OPTIONS, numHeads: true, keyDim: true, valueDim: true, dropout: true, useBias: true, outputShape: true, attentionAxes: true,
     slidingWindow: true, useGate: true, kernelInitializer: true, biasInitializer: true, kernelRegularizer: true, biasRegularizer: true,

@@ -40,6 +40,7 @@ export function deconvOutputLength(L: number, k: number, padding: 'valid' | 'sam
 }
 
 export class Conv1DTranspose extends Layer<Tensor> {
+  static readonly kerasName: string = 'Conv1DTranspose';
   static readonly optionKeys = optionKeys<Conv1DTransposeArgs>({
     ...LAYER_OPTIONS, filters: true, kernelSize: true, strides: true, padding: true, outputPadding: true, dataFormat: true, dilationRate: true,
     ...KERNEL_BIAS_OPTIONS,

@@ -33,6 +33,7 @@ export interface Conv1DArgs extends LayerArgs, KernelBiasArgs {
 }
 
 export class Conv1D extends Layer<Tensor> {
+  static readonly kerasName: string = 'Conv1D';
   static readonly optionKeys = optionKeys<Conv1DArgs>({
     ...LAYER_OPTIONS, filters: true, kernelSize: true, strides: true, padding: true, dataFormat: true, dilationRate: true, groups: true,
     ...KERNEL_BIAS_OPTIONS,

@@ -143,6 +143,7 @@ const DEPTHWISE_KEYS = {
 
 /** keras.layers.DepthwiseConv1D: one filter bank of depthMultiplier filters per input channel. */
 export class DepthwiseConv1D extends DepthwiseBase {
+  static readonly kerasName: string = 'DepthwiseConv1D';
   static readonly optionKeys = optionKeys<DepthwiseConv1DArgs>(DEPTHWISE_KEYS);
   /** Keras names this weight `kernel` ([K, C, depth_multiplier]). */
   kernel: Tensor | null = null;
@@ -194,6 +195,7 @@ export class DepthwiseConv1D extends DepthwiseBase {
 
 /** keras.layers.SeparableConv1D: DepthwiseConv1D, then a 1×1 convolution to `filters` channels, then bias and activation. */
 export class SeparableConv1D extends DepthwiseBase {
+  static readonly kerasName: string = 'SeparableConv1D';
   static readonly optionKeys = optionKeys<SeparableConv1DArgs>({
     ...DEPTHWISE_KEYS, filters: true, pointwiseInitializer: true, pointwiseRegularizer: true, pointwiseConstraint: true,
   });

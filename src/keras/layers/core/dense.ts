@@ -29,6 +29,7 @@ export interface DenseArgs extends LayerArgs {
 }
 
 export class Dense extends Layer<Tensor> {
+  static readonly kerasName: string = 'Dense';
   static readonly optionKeys = optionKeys<DenseArgs>({
     ...LAYER_OPTIONS, units: true, activation: true, useBias: true, kernelInitializer: true, biasInitializer: true,
     kernelRegularizer: true, biasRegularizer: true, kernelConstraint: true, biasConstraint: true,

@@ -22,6 +22,7 @@ export interface DropoutArgs extends LayerArgs {
 }
 
 export class Dropout extends Layer<Tensor> {
+  static readonly kerasName: string = 'Dropout';
   static readonly optionKeys = optionKeys<DropoutArgs>({ ...LAYER_OPTIONS, rate: true, noiseShape: true, seed: true });
   readonly rate: number;
   readonly noiseShape: (number | null)[] | null;

@@ -43,6 +43,7 @@ export interface EmbeddingArgs extends LayerArgs {
 }
 
 export class Embedding extends Layer<Tensor> {
+  static readonly kerasName: string = 'Embedding';
   static readonly optionKeys = optionKeys<EmbeddingArgs>({
     ...LAYER_OPTIONS, inputDim: true, outputDim: true, embeddingsInitializer: true, embeddingsRegularizer: true,
     embeddingsConstraint: true, maskZero: true,

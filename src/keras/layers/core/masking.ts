@@ -28,6 +28,7 @@ export interface MaskingArgs extends LayerArgs {
 }
 
 export class Masking extends Layer<Tensor> {
+  static readonly kerasName: string = 'Masking';
   static readonly optionKeys = optionKeys<MaskingArgs>({ ...LAYER_OPTIONS, maskValue: true });
   readonly maskValue: number;
 

@@ -46,6 +46,7 @@ export interface SpatialDropout1DArgs extends LayerArgs {
 
 /** Keras SpatialDropout1D: drops whole channels of a [B, T, C] sequence, the same channels at every step. */
 export class SpatialDropout1D extends Layer<Tensor> {
+  static readonly kerasName: string = 'SpatialDropout1D';
   static readonly optionKeys = optionKeys<SpatialDropout1DArgs>({ ...LAYER_OPTIONS, rate: true, seed: true });
   readonly rate: number;
   readonly seed: number | null;
@@ -82,6 +83,7 @@ export interface GaussianNoiseArgs extends LayerArgs {
 
 /** Keras GaussianNoise: x + N(0, stddev²) in training. */
 export class GaussianNoise extends Layer<Tensor> {
+  static readonly kerasName: string = 'GaussianNoise';
   static readonly optionKeys = optionKeys<GaussianNoiseArgs>({ ...LAYER_OPTIONS, stddev: true, seed: true });
   readonly stddev: number;
   readonly seed: number | null;
@@ -116,6 +118,7 @@ export interface RateSeedArgs extends LayerArgs {
 
 /** Keras GaussianDropout: x · N(1, rate/(1 − rate)) in training. */
 export class GaussianDropout extends Layer<Tensor> {
+  static readonly kerasName: string = 'GaussianDropout';
   static readonly optionKeys = optionKeys<RateSeedArgs>({ ...LAYER_OPTIONS, rate: true, seed: true });
   readonly rate: number;
   readonly seed: number | null;
@@ -151,6 +154,7 @@ export const SELU_SCALE = 1.0507009873554804934193349852946;
 
 /** Keras AlphaDropout: dropped units go to SELU's saturation value, then an affine map restores mean and variance. */
 export class AlphaDropout extends Layer<Tensor> {
+  static readonly kerasName: string = 'AlphaDropout';
   static readonly optionKeys = optionKeys<AlphaDropoutArgs>({ ...LAYER_OPTIONS, rate: true, seed: true, noiseShape: true });
   readonly rate: number;
   readonly seed: number | null;
@@ -201,6 +205,7 @@ export interface ActivityRegularizationArgs extends LayerArgs {
 
 /** Keras ActivityRegularization: the identity, with l1·Σ|y| + l2·Σy² (÷ batch) as a layer loss. */
 export class ActivityRegularization extends Layer<Tensor> {
+  static readonly kerasName: string = 'ActivityRegularization';
   static readonly optionKeys = optionKeys<ActivityRegularizationArgs>({ ...LAYER_OPTIONS, l1: true, l2: true });
   readonly l1: number;
   readonly l2: number;

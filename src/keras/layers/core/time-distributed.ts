@@ -26,6 +26,7 @@ export interface TimeDistributedArgs extends LayerArgs {
 }
 
 export class TimeDistributed extends Layer {
+  static readonly kerasName: string = 'TimeDistributed';
   static readonly optionKeys = optionKeys<TimeDistributedArgs>({ ...LAYER_OPTIONS, layer: true });
   readonly layer: Layer;
 

@@ -80,6 +80,7 @@ abstract class ElementwiseMerge extends Layer<Tensor> {
 
 /** Keras Add: x₀ + x₁ + … */
 export class Add extends ElementwiseMerge {
+  static readonly kerasName: string = 'Add';
   static override readonly optionKeys = ElementwiseMerge.optionKeys;
   protected merge(xs: Tensor[]): Tensor {
     return xs.slice(1).reduce((acc, x) => add(acc, x), xs[0]);
@@ -91,6 +92,7 @@ export class Add extends ElementwiseMerge {
 
 /** Keras Subtract: x₀ − x₁, exactly two inputs. */
 export class Subtract extends ElementwiseMerge {
+  static readonly kerasName: string = 'Subtract';
   static override readonly optionKeys = ElementwiseMerge.optionKeys;
   protected override readonly minInputs = 2;
   protected merge(xs: Tensor[]): Tensor {
@@ -104,6 +106,7 @@ export class Subtract extends ElementwiseMerge {
 
 /** Keras Multiply: x₀ · x₁ · … */
 export class Multiply extends ElementwiseMerge {
+  static readonly kerasName: string = 'Multiply';
   static override readonly optionKeys = ElementwiseMerge.optionKeys;
   protected merge(xs: Tensor[]): Tensor {
     return xs.slice(1).reduce((acc, x) => mul(acc, x), xs[0]);
@@ -115,6 +118,7 @@ export class Multiply extends ElementwiseMerge {
 
 /** Keras Average: (x₀ + x₁ + …) / n, summed in order then divided (K3 `Average._merge_function`). */
 export class Average extends ElementwiseMerge {
+  static readonly kerasName: string = 'Average';
   static override readonly optionKeys = ElementwiseMerge.optionKeys;
   protected merge(xs: Tensor[]): Tensor {
     const s = xs.slice(1).reduce((acc, x) => add(acc, x), xs[0]);
@@ -127,6 +131,7 @@ export class Average extends ElementwiseMerge {
 
 /** Keras Maximum: elementwise max over the inputs. */
 export class Maximum extends ElementwiseMerge {
+  static readonly kerasName: string = 'Maximum';
   static override readonly optionKeys = ElementwiseMerge.optionKeys;
   protected merge(xs: Tensor[]): Tensor {
     return xs.slice(1).reduce((acc, x) => maximum(acc, x), xs[0]);
@@ -138,6 +143,7 @@ export class Maximum extends ElementwiseMerge {
 
 /** Keras Minimum: elementwise min over the inputs. */
 export class Minimum extends ElementwiseMerge {
+  static readonly kerasName: string = 'Minimum';
   static override readonly optionKeys = ElementwiseMerge.optionKeys;
   protected merge(xs: Tensor[]): Tensor {
     return xs.slice(1).reduce((acc, x) => minimum(acc, x), xs[0]);
@@ -154,6 +160,7 @@ export interface ConcatenateArgs extends LayerArgs {
 
 /** Keras Concatenate(axis = −1). */
 export class Concatenate extends Layer<Tensor> {
+  static readonly kerasName: string = 'Concatenate';
   static readonly optionKeys = optionKeys<ConcatenateArgs>({ ...LAYER_OPTIONS, axis: true });
   readonly axis: number;
   constructor(args: ConcatenateArgs = {}) {
@@ -243,6 +250,7 @@ function l2Normalize(x: Tensor, axis: number): Tensor {
 
 /** Keras Dot(axes, normalize): batch_dot of two rank-2 or rank-3 inputs. */
 export class Dot extends Layer<Tensor> {
+  static readonly kerasName: string = 'Dot';
   static readonly optionKeys = optionKeys<DotArgs>({ ...LAYER_OPTIONS, axes: true, normalize: true });
   readonly axes: number | [number, number];
   readonly normalize: boolean;

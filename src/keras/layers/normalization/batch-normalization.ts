@@ -71,6 +71,7 @@ const BN = 'BatchNormalization';
 const MASK_EPS = 1e-7;
 
 export class BatchNormalization extends Layer<Tensor> {
+  static readonly kerasName: string = 'BatchNormalization';
   static readonly optionKeys = optionKeys<BatchNormalizationArgs>({
     ...LAYER_OPTIONS, axis: true, momentum: true, epsilon: true, center: true, scale: true, betaInitializer: true, gammaInitializer: true,
     movingMeanInitializer: true, movingVarianceInitializer: true, betaRegularizer: true, gammaRegularizer: true, betaConstraint: true,

@@ -47,6 +47,7 @@ export interface LayerNormalizationArgs extends LayerArgs {
 }
 
 export class LayerNormalization extends Layer<Tensor> {
+  static readonly kerasName: string = 'LayerNormalization';
   static readonly optionKeys = optionKeys<LayerNormalizationArgs>({
     ...LAYER_OPTIONS, axis: true, epsilon: true, center: true, scale: true, rmsScaling: true, betaInitializer: true, gammaInitializer: true,
     betaRegularizer: true, gammaRegularizer: true, betaConstraint: true, gammaConstraint: true,
@@ -170,6 +171,7 @@ export interface UnitNormalizationArgs extends LayerArgs {
 
 /** Keras UnitNormalization: x / ‖x‖ over `axis`, with ‖x‖ floored at 1e-12. */
 export class UnitNormalization extends Layer<Tensor> {
+  static readonly kerasName: string = 'UnitNormalization';
   static readonly optionKeys = optionKeys<UnitNormalizationArgs>({ ...LAYER_OPTIONS, axis: true });
   readonly axis: number | number[];
   constructor(args: UnitNormalizationArgs = {}) {

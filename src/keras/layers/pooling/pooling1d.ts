@@ -70,6 +70,7 @@ abstract class Pooling1D extends Layer<Tensor> {
 
 /** Keras MaxPooling1D. */
 export class MaxPooling1D extends Pooling1D {
+  static readonly kerasName: string = 'MaxPooling1D';
   protected readonly kind = 'max' as const;
   static fromConfig(cfg: Record<string, unknown>): MaxPooling1D {
     return new MaxPooling1D(Pooling1D.argsFromConfig(cfg));
@@ -78,6 +79,7 @@ export class MaxPooling1D extends Pooling1D {
 
 /** Keras AveragePooling1D ('same': the mean of the real steps in each window). */
 export class AveragePooling1D extends Pooling1D {
+  static readonly kerasName: string = 'AveragePooling1D';
   protected readonly kind = 'avg' as const;
   static fromConfig(cfg: Record<string, unknown>): AveragePooling1D {
     return new AveragePooling1D(Pooling1D.argsFromConfig(cfg));
@@ -113,6 +115,7 @@ abstract class GlobalPooling1D extends Layer<Tensor> {
 
 /** Keras GlobalAveragePooling1D: mask-aware mean over the steps (masked steps excluded). */
 export class GlobalAveragePooling1D extends GlobalPooling1D {
+  static readonly kerasName: string = 'GlobalAveragePooling1D';
   constructor(args: GlobalPooling1DArgs = {}) {
     super(args);
     this.supportsMasking = true;
@@ -142,6 +145,7 @@ export class GlobalAveragePooling1D extends GlobalPooling1D {
 
 /** Keras GlobalMaxPooling1D: the max over every step (no mask support, as in Keras 3). */
 export class GlobalMaxPooling1D extends GlobalPooling1D {
+  static readonly kerasName: string = 'GlobalMaxPooling1D';
   call(inputs: Tensor | Tensor[], _kwargs: CallArgs = {}): Tensor {
     void _kwargs;
     let x = singleInput(this, inputs, 3);

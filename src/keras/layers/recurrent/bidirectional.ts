@@ -46,6 +46,7 @@ function rebuild(layer: RNN, cfg: Record<string, unknown>): RNN {
 }
 
 export class Bidirectional extends Layer {
+  static readonly kerasName: string = 'Bidirectional';
   static readonly optionKeys = optionKeys<BidirectionalArgs>({ ...LAYER_OPTIONS, layer: true, mergeMode: true, backwardLayer: true });
   readonly forwardLayer: RNN;
   readonly backwardLayer: RNN;

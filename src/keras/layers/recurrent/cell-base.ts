@@ -26,6 +26,7 @@ export const DROPOUT_CELL_OPTIONS = { dropout: true, recurrentDropout: true, see
 
 /** Anything the generic RNN loop can run: a cell layer (LSTMCell, SimpleRNNCell, StackedRNNCells, user cells). */
 export abstract class RNNCellBase extends Layer {
+  static readonly kerasName: string = 'RNNCellBase';
   /** One entry per state tensor (Keras `state_size` as a list). */
   abstract get stateSize(): number[];
   abstract get outputSize(): number;
@@ -63,6 +64,7 @@ export abstract class RNNCellBase extends Layer {
 
 /** The mask cache of a cell with input dropout and recurrent dropout (the DropoutRNNCell mixin). */
 export abstract class DropoutRNNCell extends RNNCellBase {
+  static override readonly kerasName: string = 'DropoutRNNCell';
   readonly dropout: number;
   readonly recurrentDropout: number;
   readonly seed: number | null;

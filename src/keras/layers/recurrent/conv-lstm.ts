@@ -60,6 +60,7 @@ export interface ConvLSTM1DArgs extends LayerArgs {
 }
 
 export class ConvLSTM1D extends Layer {
+  static readonly kerasName: string = 'ConvLSTM1D';
   static readonly optionKeys = optionKeys<ConvLSTM1DArgs>({
     ...LAYER_OPTIONS, filters: true, kernelSize: true, strides: true, padding: true, dataFormat: true, dilationRate: true, activation: true,
     recurrentActivation: true, useBias: true, kernelInitializer: true, recurrentInitializer: true, biasInitializer: true, unitForgetBias: true,

@@ -38,6 +38,7 @@ export const GRU_CELL_OPTIONS = {
 } as const;
 
 export class GRUCell extends KerasRNNCell {
+  static override readonly kerasName: string = 'GRUCell';
   static readonly optionKeys = optionKeys<GRUCellArgs>(GRU_CELL_OPTIONS);
   readonly activation: Activation;
   readonly recurrentActivation: Activation;

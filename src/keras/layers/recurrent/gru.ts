@@ -28,6 +28,7 @@ export type GRUArgs = Omit<GRUCellArgs, 'name' | 'trainable' | 'dtype' | 'activi
 registerCell('GRUCell', (cfg) => GRUCell.fromConfig(cfg));
 
 export class GRU<R extends boolean = false> extends RNN<R> {
+  static override readonly kerasName: string = 'GRU';
   static override readonly optionKeys = optionKeys<GRUArgs>({ ...GRU_CELL_OPTIONS, ...RNN_OPTIONS, backend: true });
   declare readonly cell: GRUCell;
   readonly backend: LstmBackendPreference;

@@ -32,6 +32,7 @@ export interface LSTMCellArgs extends KerasCellArgs {
  * exactly 1 and the other blocks keep the chosen initializer (called twice, as Keras does).
  */
 export class UnitForgetBias extends Initializer {
+  static readonly kerasName: string = 'UnitForgetBias';
   readonly className = 'UnitForgetBias';
   constructor(private readonly inner: Initializer, private readonly units: number) {
     super();
@@ -57,6 +58,7 @@ export const LSTM_CELL_OPTIONS = {
 } as const;
 
 export class LSTMCell extends KerasRNNCell {
+  static override readonly kerasName: string = 'LSTMCell';
   static readonly optionKeys = optionKeys<LSTMCellArgs>(LSTM_CELL_OPTIONS);
   readonly activation: Activation;
   readonly recurrentActivation: Activation;

@@ -38,6 +38,7 @@ export interface LstmExplanation {
 registerCell('LSTMCell', (cfg) => LSTMCell.fromConfig(cfg));
 
 export class LSTM<R extends boolean = false> extends RNN<R> {
+  static override readonly kerasName: string = 'LSTM';
   /** Every LSTMCell option except the layer-level ones, the RNN options and `backend`. */
   static override readonly optionKeys = optionKeys<LSTMArgs>({ ...LSTM_CELL_OPTIONS, ...RNN_OPTIONS, backend: true });
   declare readonly cell: LSTMCell;

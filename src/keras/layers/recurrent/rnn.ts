@@ -108,6 +108,7 @@ export interface RnnRunResult {
 export type RecurrentOutput<R extends boolean> = R extends true ? Tensor[] : Tensor;
 
 export class RNN<R extends boolean = boolean> extends Layer<RecurrentOutput<R>> {
+  static readonly kerasName: string = 'RNN';
   static readonly optionKeys = optionKeys<RNNArgs>({ ...LAYER_OPTIONS, ...RNN_OPTIONS, cell: true });
   readonly cell: RNNCellBase;
   returnSequences: boolean;

@@ -18,6 +18,7 @@ export interface SimpleRNNCellArgs extends KerasCellArgs {
 export const SIMPLE_RNN_CELL_OPTIONS = { ...LAYER_OPTIONS, ...DROPOUT_CELL_OPTIONS, ...KERAS_CELL_OPTIONS, activation: true } as const;
 
 export class SimpleRNNCell extends KerasRNNCell {
+  static override readonly kerasName: string = 'SimpleRNNCell';
   static readonly optionKeys = optionKeys<SimpleRNNCellArgs>(SIMPLE_RNN_CELL_OPTIONS);
   readonly activation: Activation;
 

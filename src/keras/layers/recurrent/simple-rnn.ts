@@ -23,6 +23,7 @@ export type SimpleRNNArgs = Omit<SimpleRNNCellArgs, 'name' | 'trainable' | 'dtyp
 registerCell('SimpleRNNCell', (cfg) => SimpleRNNCell.fromConfig(cfg));
 
 export class SimpleRNN<R extends boolean = false> extends RNN<R> {
+  static override readonly kerasName: string = 'SimpleRNN';
   static override readonly optionKeys = optionKeys<SimpleRNNArgs>({ ...SIMPLE_RNN_CELL_OPTIONS, ...RNN_OPTIONS, backend: true });
   declare readonly cell: SimpleRNNCell;
   readonly backend: LstmBackendPreference;

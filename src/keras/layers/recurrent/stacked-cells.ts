@@ -13,6 +13,7 @@ export interface StackedRNNCellsArgs {
 }
 
 export class StackedRNNCells extends RNNCellBase {
+  static override readonly kerasName: string = 'StackedRNNCells';
   readonly cells: RNNCellBase[];
 
   constructor(args: StackedRNNCellsArgs | RNNCellBase[]) {

@@ -23,6 +23,7 @@ export interface RepeatVectorArgs extends LayerArgs {
 
 /** Keras RepeatVector(n): [B, D] → [B, n, D] (the decoder input of a seq2seq autoencoder). */
 export class RepeatVector extends Layer<Tensor> {
+  static readonly kerasName: string = 'RepeatVector';
   static readonly optionKeys = optionKeys<RepeatVectorArgs>({ ...LAYER_OPTIONS, n: true });
   readonly n: number;
   constructor(args: RepeatVectorArgs) {
@@ -52,6 +53,7 @@ export interface FlattenArgs extends LayerArgs {
 
 /** Keras Flatten: [B, …] → [B, Π…]. */
 export class Flatten extends Layer<Tensor> {
+  static readonly kerasName: string = 'Flatten';
   static readonly optionKeys = optionKeys<FlattenArgs>({ ...LAYER_OPTIONS, dataFormat: true });
   readonly dataFormat: 'channels_last' | 'channels_first';
   constructor(args: FlattenArgs = {}) {
@@ -84,6 +86,7 @@ export interface ReshapeArgs extends LayerArgs {
 
 /** Keras Reshape(target_shape). */
 export class Reshape extends Layer<Tensor> {
+  static readonly kerasName: string = 'Reshape';
   static readonly optionKeys = optionKeys<ReshapeArgs>({ ...LAYER_OPTIONS, targetShape: true });
   readonly targetShape: number[];
   constructor(args: ReshapeArgs) {
@@ -123,6 +126,7 @@ export interface PermuteArgs extends LayerArgs {
 
 /** Keras Permute(dims): 1-based over the non-batch axes. */
 export class Permute extends Layer<Tensor> {
+  static readonly kerasName: string = 'Permute';
   static readonly optionKeys = optionKeys<PermuteArgs>({ ...LAYER_OPTIONS, dims: true });
   readonly dims: number[];
   constructor(args: PermuteArgs) {
@@ -157,6 +161,7 @@ export interface ActivationArgs extends LayerArgs {
 
 /** Keras Activation(activation): applies the function; the mask passes through. */
 export class Activation extends Layer<Tensor> {
+  static readonly kerasName: string = 'Activation';
   static readonly optionKeys = optionKeys<ActivationArgs>({ ...LAYER_OPTIONS, activation: true });
   readonly activation: ActivationFn;
   constructor(args: ActivationArgs) {

@@ -30,6 +30,7 @@ export interface UpSampling1DArgs extends LayerArgs {
 
 /** Keras UpSampling1D: [B, L, C] → [B, L·size, C], each step repeated. */
 export class UpSampling1D extends Layer<Tensor> {
+  static readonly kerasName: string = 'UpSampling1D';
   static readonly optionKeys = optionKeys<UpSampling1DArgs>({ ...LAYER_OPTIONS, size: true });
   readonly size: number;
   constructor(args: UpSampling1DArgs = {}) {
@@ -58,6 +59,7 @@ export interface ZeroPadding1DArgs extends LayerArgs {
 
 /** Keras ZeroPadding1D: zeros before and after along the steps. */
 export class ZeroPadding1D extends Layer<Tensor> {
+  static readonly kerasName: string = 'ZeroPadding1D';
   static readonly optionKeys = optionKeys<ZeroPadding1DArgs>({ ...LAYER_OPTIONS, padding: true, dataFormat: true });
   readonly padding: [number, number];
   readonly dataFormat: DataFormat;
@@ -88,6 +90,7 @@ export interface Cropping1DArgs extends LayerArgs {
 
 /** Keras Cropping1D: drops `cropping[0]` steps at the start and `cropping[1]` at the end. */
 export class Cropping1D extends Layer<Tensor> {
+  static readonly kerasName: string = 'Cropping1D';
   static readonly optionKeys = optionKeys<Cropping1DArgs>({ ...LAYER_OPTIONS, cropping: true });
   readonly cropping: [number, number];
   constructor(args: Cropping1DArgs = {}) {

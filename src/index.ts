@@ -36,3 +36,4 @@ export {
 } from './train/compare.js';
 export { readReferenceMeta, explainDifferences, formatCompareHtml, errorChartSvg, type ReferenceMeta, type CompareSection } from './train/compare-report.js';
 export * as reference from './reference/recurrent.js';
+export * as datasets from './train/datasets/adding.js';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// docs/lstm.md links each equation to the line of src/kernels/ts.ts that computes it, as
+// docs/lstm.md links each equation to the line of src/reference/recurrent.ts or src/kernels/ts.ts that computes it, as
 // [`<start of that line>…`](../src/kernels/ts.ts#L<n>). This test fails when code moves and the link no longer
 // points at the line it quotes.
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -11,7 +11,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 describe('docs/lstm.md: every line link quotes the line it points to', () => {
   it('all `code`(…ts.ts#Ln) links match', () => {
     const doc = fs.readFileSync(path.join(root, 'docs/lstm.md'), 'utf8');
-    const re = /\[`([^`]+)`\]\(\.\.\/(src\/kernels\/[\w.-]+\.ts)#L(\d+)\)/g;
+    const re = /\[`([^`]+)`\]\(\.\.\/(src\/(?:kernels|reference)\/[\w.-]+\.ts)#L(\d+)\)/g;
     let n = 0;
     for (const m of doc.matchAll(re)) {
       const [, quoted, file, line] = m;

@@ -46,6 +46,20 @@ describe('train/plot: SVG line chart', () => {
     expect(svg).to.match(/>0\.001</);
   });
 
+  it('the legend sits outside the plot area (it covered the SimpleRNN curve of `npm start` when it was inside), wrapped to the width', () => {
+    const names = ['LSTM (16 units)', 'SimpleRNN (16 units)', 'a third series with a long name', 'a fourth series with another long name'];
+    const svg = lineChartSvg(names.map((name, i) => ({ name, points: [[0, 0.2 + i], [100, 0.17]] as [number, number][] })), { title: 't' });
+    const frame = attrs(svg, 'rect').find((r) => r.stroke === '#333')!;
+    const top = Number(frame.y);
+    const legendLines = attrs(svg, 'line').filter((l) => l['stroke-width'] === '2.5');
+    expect(legendLines).to.have.length(4);
+    for (const l of legendLines) expect(Number(l.y1), 'legend above the plot frame').to.be.below(top);
+    for (const n of names) expect(svg).to.include(`>${n}<`);
+    // four long names do not fit one 800-px row: two rows, each item inside the picture
+    expect(new Set(legendLines.map((l) => l.y1)).size).to.equal(2);
+    for (const l of legendLines) expect(Number(l.x2)).to.be.below(800);
+  });
+
   it('skips non-finite and (on a log axis) non-positive values as gaps; rejects no series', () => {
     const svg = lineChartSvg([{ name: 'a', points: [[0, 1], [1, NaN], [2, 0], [3, 0.5], [4, 0.25]] }], { logY: true });
     expect(attrs(svg, 'polyline')).to.have.length(1);

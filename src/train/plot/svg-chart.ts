@@ -60,7 +60,21 @@ export function lineChartSvg(series: Series[], opts: ChartOptions = {}): string 
   if (series.length === 0) fail('lineChartSvg', 'need at least one series');
   const W = opts.width ?? 800;
   const H = opts.height ?? 480;
-  const m = { left: 80, right: 24, top: opts.title ? 48 : 24, bottom: 64 };
+  // The legend sits in its own band between the title and the plot, never over a curve (inside the plot it
+  // covered the SimpleRNN curve of `npm start`, the very line it names): items in a row, wrapped to the width.
+  const itemWidth = (s: Series): number => 38 + s.name.length * 7 + 18;
+  const legendRows: Series[][] = [[]];
+  let rowWidth = 0;
+  for (const s of series) {
+    if (rowWidth > 0 && rowWidth + itemWidth(s) > W - 80 - 24) {
+      legendRows.push([]);
+      rowWidth = 0;
+    }
+    legendRows[legendRows.length - 1].push(s);
+    rowWidth += itemWidth(s);
+  }
+  const legendTop = opts.title ? 44 : 12;
+  const m = { left: 80, right: 24, top: legendTop + legendRows.length * 20 + 10, bottom: 64 };
   const pw = W - m.left - m.right;
   const ph = H - m.top - m.bottom;
   const logY = opts.logY ?? false;
@@ -168,17 +182,16 @@ export function lineChartSvg(series: Series[], opts: ChartOptions = {}): string 
     flush();
   });
 
-  // legend (top left, inside the plot: loss curves start high on the left but rarely near the top of the
-  // range, and the reference-line labels sit at the right)
-  const lw = 14 + Math.max(...series.map((s) => s.name.length)) * 7 + 30;
-  const lx = m.left + 8;
-  const ly = m.top + 8;
-  parts.push(`<rect x="${lx}" y="${ly}" width="${lw}" height="${series.length * 20 + 8}" fill="white" fill-opacity="0.9" stroke="#999"/>`);
-  series.forEach((s, i) => {
-    const c = s.color ?? PALETTE[i % PALETTE.length];
-    const y = ly + 16 + i * 20;
-    parts.push(`<line x1="${lx + 8}" y1="${y}" x2="${lx + 32}" y2="${y}" stroke="${c}" stroke-width="2.5"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`);
-    parts.push(`<text x="${lx + 38}" y="${y}" dominant-baseline="middle">${esc(s.name)}</text>`);
+  // legend: one row per band row (see the margin above), at the plot's left edge
+  legendRows.forEach((row, r) => {
+    let x = m.left;
+    const y = legendTop + 10 + r * 20;
+    for (const s of row) {
+      const c = s.color ?? PALETTE[series.indexOf(s) % PALETTE.length];
+      parts.push(`<line x1="${x}" y1="${y}" x2="${x + 24}" y2="${y}" stroke="${c}" stroke-width="2.5"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`);
+      parts.push(`<text x="${x + 30}" y="${y}" dominant-baseline="middle">${esc(s.name)}</text>`);
+      x += itemWidth(s);
+    }
   });
   parts.push('</svg>');
   return parts.join('\n') + '\n';

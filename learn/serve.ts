@@ -1,0 +1,38 @@
+// `npm run learn`: builds the explorable (learn/build.ts) into .cache/learn and serves it on 127.0.0.1
+// (port 8080, or --port N / $PORT); open the printed address. Everything is local: the page works offline.
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, normalize, resolve } from 'node:path';
+import { buildLearn, learnDir } from './build.js';
+
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml', '.wasm': 'application/wasm' };
+
+async function main(): Promise<void> {
+  const i = process.argv.indexOf('--port');
+  const port = Number(i >= 0 ? process.argv[i + 1] : process.env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer in 0..65535, got ${process.argv[i + 1]}`);
+  const out = resolve(learnDir, '..', '.cache', 'learn');
+  const t0 = performance.now();
+  const { bytes } = await buildLearn(out);
+  console.log(`built the explorable in ${((performance.now() - t0) / 1000).toFixed(1)} s (${(bytes / 1024).toFixed(0)} KiB) into ${out}`);
+  const server = createServer((req, res) => {
+    let path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (path.endsWith('/')) path += 'index.html';
+    const file = normalize(join(out, path));
+    if (!file.startsWith(out) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  server.listen(port, '127.0.0.1', () => {
+    const a = server.address();
+    console.log(`An LSTM, gate by gate: http://127.0.0.1:${typeof a === 'object' && a ? a.port : port}/   (Ctrl+C to stop)`);
+  });
+}
+
+main().catch((e: unknown) => {
+  console.error((e as Error).message);
+  process.exit(1);
+});

@@ -1,5 +1,6 @@
-// lstm-ts in a web page (issue #17): `import * as lt from 'lstm-ts'` bundled by esbuild for the browser from the
-// package's exports, with no bundler configuration beyond the defaults, then run in headless Chromium:
+// lstm-ts in a web page (issue #17): `import * as lt from 'lstm-ts'` in a consumer project (node_modules/lstm-ts
+// is this package), bundled for the browser by esbuild (minified) and by Vite (a default production build), with
+// no bundler configuration, then run in headless Chromium:
 //   * the bundle holds no Node-only module (node:*, cli-progress, h5wasm's Node build, the addon loader's
 //     requires) and the page reads no `process` (it has none);
 //   * an LSTM forward (with a mask), its backward and five `fit` epochs give Node's numbers for the same seeded
@@ -9,7 +10,9 @@
 //   * a path-based call fails with an error that names the byte-based alternative; no console errors.
 /// <reference lib="dom" />
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as lt from '../../src/index.js';
@@ -23,8 +26,42 @@ function maxAbs(a: number[], b: number[]): number {
   return m;
 }
 const maxMag = (a: number[]): number => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+let distBuilt = false;
 
-describe('browser: lstm-ts bundled by esbuild and run in headless Chromium', function () {
+const HTML = (src: string): string => `<!doctype html><meta charset="utf-8"><title>lstm-ts browser test</title><link rel="icon" href="data:,"><p id="status">running</p><script type="module" src="${src}"></script>`;
+
+/** A consumer project: the page's two modules and node_modules/lstm-ts → this package (as `npm install` links it). */
+function consumerProject(dir: string): void {
+  for (const f of ['page-entry.js', 'compute.ts']) copyFileSync(join(root, 'test', 'browser', f), join(dir, f));
+  mkdirSync(join(dir, 'node_modules'), { recursive: true });
+  symlinkSync(root, join(dir, 'node_modules', 'lstm-ts'), 'dir');
+}
+
+/** Builds the page with each bundler into `<dir>/site` and returns the bundle's input files where it reports them. */
+const BUNDLERS: Record<string, (dir: string) => Promise<string[] | null>> = {
+  'esbuild (minified)': async (dir) => {
+    const meta = await bundle(join(dir, 'page-entry.js'), join(dir, 'site', 'bundle'), true, dir);
+    writeFileSync(join(dir, 'site', 'index.html'), HTML('/bundle/page-entry.js'));
+    return Object.keys(meta.inputs);
+  },
+  'Vite (production build)': async (dir) => {
+    writeFileSync(join(dir, 'index.html'), HTML('./page-entry.js'));
+    // Vite runs in a plain Node child: under this test's tsx loader its own ESM/CJS interop breaks.
+    const vite = pathToFileURL(join(root, 'node_modules', 'vite', 'dist', 'node', 'index.js')).href;
+    writeFileSync(join(dir, 'vite-build.mjs'), `import { build } from ${JSON.stringify(vite)};
+import { writeFileSync } from 'node:fs';
+const inputs = [];
+await build({ root: ${JSON.stringify(dir)}, configFile: false, logLevel: 'silent', build: { outDir: 'site', emptyOutDir: true },
+  plugins: [{ name: 'record-inputs', transform(_code, id) { inputs.push(id); return null; } }] });
+writeFileSync('inputs.json', JSON.stringify(inputs));
+`);
+    const r = spawnSync(process.execPath, ['vite-build.mjs'], { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+    return JSON.parse(readFileSync(join(dir, 'inputs.json'), 'utf8')) as string[];
+  },
+};
+
+for (const [bundler, make] of Object.entries(BUNDLERS)) describe(`browser: lstm-ts bundled by ${bundler} and run in headless Chromium`, function () {
   this.timeout(240_000);
   let dir = '';
   let page: Record<string, unknown> | null = null;
@@ -34,11 +71,10 @@ describe('browser: lstm-ts bundled by esbuild and run in headless Chromium', fun
   before(async function () {
     requireChromium(this);
     dir = mkdtempSync(join(tmpdir(), 'lstm-ts-browser-'));
-    buildDist();
-    const meta = await bundle(join(root, 'test', 'browser', 'page-entry.js'), join(dir, 'bundle'), true);
-    inputs = Object.keys(meta.inputs);
-    writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>lstm-ts browser test</title><link rel="icon" href="data:,"><p id="status">running</p><script type="module" src="/bundle/page-entry.js"></script>');
-    const server = await serve({ '/fixtures/': join(root, 'test', 'fixtures'), '/': dir });
+    if (!distBuilt) { buildDist(); distBuilt = true; }
+    consumerProject(dir);
+    inputs = (await make(dir)) ?? [];
+    const server = await serve({ '/fixtures/': join(root, 'test', 'fixtures'), '/': join(dir, 'site') });
     const browser = await launch();
     try {
       const p = await browser.newPage();
@@ -61,6 +97,7 @@ describe('browser: lstm-ts bundled by esbuild and run in headless Chromium', fun
     const nodeOnly = inputs.filter((f) => /^node:|cli-progress|h5wasm\/dist\/node|readline|\bfs\b/.test(f));
     expect(nodeOnly, 'Node-only inputs in the bundle').to.deep.equal([]);
     expect(inputs.some((f) => f.includes('dist/src/index.js')), 'lstm-ts came from the package (dist/src via exports)').to.equal(true);
+    expect(inputs.some((f) => /(^|\/)src\/.*\.ts$/.test(f) && !f.endsWith('compute.ts')), 'no TypeScript sources of the package').to.equal(false);
     expect(inputs.some((f) => f.includes('h5wasm/dist/esm')), "h5wasm's browser build").to.equal(true);
     expect(page!.processDefined).to.equal(false);
     expect(consoleErrors).to.deep.equal([]);

@@ -33,10 +33,12 @@ export function buildDist(): void {
  * is read). `lstm-ts` resolves to this package through its package.json exports, as in a consumer's project.
  * `minify`: as a production build (Vite's default), which renames every class: configs must not change.
  */
-export async function bundle(entry: string, outdir: string, minify = false): Promise<Metafile> {
+export async function bundle(entry: string, outdir: string, minify = false, project: string | null = null): Promise<Metafile> {
   const r = await build({
     entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', splitting: true, outdir,
-    alias: { 'lstm-ts': root }, metafile: true, logLevel: 'silent', target: 'es2022', sourcemap: false, minify,
+    // In a consumer project (`project`: node_modules/lstm-ts links here) the package resolves as installed;
+    // otherwise an alias points `lstm-ts` at this package's root, through the same package.json exports.
+    ...(project ? { absWorkingDir: project } : { alias: { 'lstm-ts': root } }), metafile: true, logLevel: 'silent', target: 'es2022', sourcemap: false, minify,
     loader: { '.wasm': 'file' },
   });
   if (r.errors.length) throw new Error(r.errors.map((e) => e.text).join('\n'));

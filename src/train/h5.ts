@@ -83,65 +83,46 @@ export function openH5Sync(op: string, path: string, mode: 'r' | 'w'): H5File {
 
 let scratchCount = 0;
 
-/** A private temporary folder (Node) removed after `fn`, also on error. */
-function inTempDirSync<T>(op: string, fn: (dir: string) => T): T {
-  const fs = nodeFs(op);
-  const dir = fs.mkdtempSync(pathJoin(nodeModule('node:os', op).tmpdir(), 'lstm-ts-h5-'));
-  try {
-    return fn(dir);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** The scratch file system: real files in a temporary folder on Node, h5wasm's MEMFS elsewhere. */
-function withScratchSync<T>(op: string, name: string, fn: (path: string, fs: { write(d: Uint8Array): void; read(): Uint8Array }) => T): T {
+/** A scratch file for h5wasm: in a private temporary folder on Node, in h5wasm's MEMFS elsewhere. */
+interface Scratch { path: string; write(d: Uint8Array): void; read(): Uint8Array; remove(): void }
+function scratchFile(op: string, name: string): Scratch {
   if (isNode()) {
-    return inTempDirSync(op, (dir) => {
-      const path = pathJoin(dir, name);
-      const fs = nodeFs(op);
-      return fn(path, { write: (d) => fs.writeFileSync(path, d), read: () => new Uint8Array(fs.readFileSync(path)) });
-    });
+    const fs = nodeFs(op);
+    const dir = fs.mkdtempSync(pathJoin(nodeModule('node:os', op).tmpdir(), 'lstm-ts-h5-'));
+    const path = pathJoin(dir, name);
+    return {
+      path, write: (d) => fs.writeFileSync(path, d), read: () => new Uint8Array(fs.readFileSync(path)),
+      remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const mem = h5Module?.FS;
-  if (!mem) fail(op, 'h5wasm is not loaded: `await lt.keras.loadH5()` first');
+  if (!mem) fail(op, 'h5wasm is not loaded (or this build has no in-memory file system): `await lt.keras.loadH5()` first');
   const path = `/lstm-ts-scratch-${++scratchCount}-${name}`;
-  try {
-    return fn(path, { write: (d) => mem.writeFile(path, d), read: () => mem.readFile(path) });
-  } finally {
-    try { mem.unlink(path); } catch { /* never written */ }
-  }
+  return {
+    path, write: (d) => mem.writeFile(path, d), read: () => mem.readFile(path),
+    remove: () => { try { mem.unlink(path); } catch { /* never written */ } },
+  };
 }
 
 /** Runs `fn` on the path of a scratch file holding `bytes` (an HDF5 file in memory), removed after fn settles. */
 export async function withH5Bytes<T>(op: string, bytes: Uint8Array, name: string, fn: (path: string) => Promise<T>): Promise<T> {
   await loadH5();
-  if (isNode()) {
-    const fs = nodeFs(op);
-    const dir = fs.mkdtempSync(pathJoin(nodeModule('node:os', op).tmpdir(), 'lstm-ts-h5-'));
-    try {
-      const path = pathJoin(dir, name);
-      fs.writeFileSync(path, bytes);
-      return await fn(path);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  }
-  const mem = h5Module!.FS;
-  if (!mem) fail(op, 'this build of h5wasm has no in-memory file system (FS)');
-  const path = `/lstm-ts-scratch-${++scratchCount}-${name}`;
-  mem.writeFile(path, bytes);
+  const s = scratchFile(op, name);
   try {
-    return await fn(path);
+    s.write(bytes);
+    return await fn(s.path);
   } finally {
-    try { mem.unlink(path); } catch { /* removed already */ }
+    s.remove();
   }
 }
 
 /** The bytes of the HDF5 file `write(path)` creates at a scratch path (h5wasm must be loaded: loadH5). */
 export function h5BytesSync(op: string, name: string, write: (path: string) => void): Uint8Array {
-  return withScratchSync(op, name, (path, fs) => {
-    write(path);
-    return fs.read();
-  });
+  const s = scratchFile(op, name);
+  try {
+    write(s.path);
+    return s.read();
+  } finally {
+    s.remove();
+  }
 }

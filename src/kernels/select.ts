@@ -57,6 +57,8 @@ export interface LstmSelectRequest {
   dims?: { T: number; B: number; I: number; H: number };
   goBackwards?: boolean;
   zeroOutputForMask?: boolean;
+  /** A backward pass will follow (gradients are being recorded): the addon is then called twice per call. */
+  withBackward?: boolean;
   /** The user's choice (layer argument `backend`); default 'auto'. */
   backend?: LstmBackendPreference;
   /** Backends the user ruled out (never chosen by 'auto'; forcing one of them throws). */
@@ -231,14 +233,21 @@ const ORDER: LstmBackendName[] = ['cudnn', 'native-cpu', 'ts'];
 
 /**
  * Below this many multiply-adds per call, T·B·(I+H)·gates·H, 'auto' prefers the fused TS kernel to native-cpu: the
- * addon's fixed cost per call (argument checks, copies into typed arrays, packing the weights: ≈ 13–20 µs for an
- * inference call, 30–40 µs for a training step, measured) is then more than the whole computation in JS.
+ * addon's fixed cost per call (argument checks, copies into typed arrays, packing the weights) is then more than
+ * the whole computation in JS. A call that will be differentiated (`withBackward`: the forward keeps its saved
+ * state, then a second addon call runs the backward) pays that cost twice, so it has its own, higher threshold.
  * bench/small-calls.ts measures the crossover side by side (docs/benchmarks.md "Small calls"); it differs by cell
  * because the TS kernels spend different pointwise work per multiply-add (the SimpleRNN's is one tanh per unit).
- * Measured on the 2-core dev VM: LSTM slower native below 512, faster above 1536; GRU slower below 384, faster from
- * 960; SimpleRNN slower up to 960 and for inference at 2048, faster from 5120.
+ * Measured on two machines of the 2-core dev VM class (Zen 3 and an AVX-512 Xeon): LSTM inference native slower
+ * up to 1536–2048 and faster from 3840 (1280 on the Zen 3), training slower up to 2048 and level at 3840; GRU
+ * inference faster from 960, training level at 960–1536 and faster from 2880; SimpleRNN slower up to 2048
+ * (inference) and faster from 5120. Where the two machines disagree the threshold sits between them.
  */
-export const NATIVE_MIN_MACS = { lstm: 1024, gru: 640, simpleRnn: 3072 } as const;
+export const NATIVE_MIN_MACS = {
+  lstm: { inference: 2048, training: 4096 },
+  gru: { inference: 640, training: 2048 },
+  simpleRnn: { inference: 3072, training: 3072 },
+} as const;
 
 /** Multiply-adds of one fused call: the input and recurrent products of every step. */
 export function callMacs(d: { T: number; B: number; I: number; H: number }, gates: number): number {
@@ -254,8 +263,8 @@ export function callMacs(d: { T: number; B: number; I: number; H: number }, gate
  */
 function choose<A, B extends AnyBackend<A>>(
   registry: KernelRegistry<B>,
-  req: { dtype: DType; backend?: LstmBackendPreference; forbid?: readonly LstmBackendName[]; dims?: { T: number; B: number; I: number; H: number } },
-  rules: string[], probe: A, where: string, size: { gates: number; minMacs: number },
+  req: { dtype: DType; backend?: LstmBackendPreference; forbid?: readonly LstmBackendName[]; dims?: { T: number; B: number; I: number; H: number }; withBackward?: boolean },
+  rules: string[], probe: A, where: string, size: { gates: number; minMacs: { inference: number; training: number } },
 ): { backend: B | null; name: LstmKernelName; reasons: string[] } {
   const pref = req.backend ?? 'auto';
   const allowed: LstmBackendPreference[] = ['auto', 'ts', 'native-cpu', 'cudnn'];
@@ -293,9 +302,10 @@ function choose<A, B extends AnyBackend<A>>(
   }
   // 'auto' never picks a slower path: a call too small for the addon's fixed cost stays in TypeScript.
   const macs = req.dims ? callMacs(req.dims, size.gates) : null;
+  const minMacs = req.withBackward === true ? size.minMacs.training : size.minMacs.inference;
   const tooSmall = (name: LstmBackendName): string[] =>
-    name === 'native-cpu' && macs !== null && macs < size.minMacs
-      ? [`the call is too small for the addon (T·B·(I+H)·${size.gates === 1 ? '' : size.gates}H = ${macs} multiply-adds < ${size.minMacs}: its fixed cost per call is more than the work, the fused TS kernel is faster)`]
+    name === 'native-cpu' && macs !== null && macs < minMacs
+      ? [`the call is too small for the addon (T·B·(I+H)·${size.gates === 1 ? '' : size.gates}H = ${macs} multiply-adds < ${minMacs}${req.withBackward === true ? ' for a call with a backward' : ''}: its fixed cost per call is more than the work, the fused TS kernel is faster)`]
       : [];
   let chosen: LstmBackendName | null = null;
   for (const name of candidates) {
@@ -314,7 +324,7 @@ function choose<A, B extends AnyBackend<A>>(
 
 const SELECT_REQUEST_KEYS = optionKeys<LstmSelectRequest>({
   activation: true, recurrentActivation: true, recurrentDropout: true, unroll: true, useBias: true, mask: true, dtype: true,
-  dims: true, goBackwards: true, zeroOutputForMask: true, backend: true, forbid: true,
+  dims: true, goBackwards: true, zeroOutputForMask: true, withBackward: true, backend: true, forbid: true,
 });
 
 /**

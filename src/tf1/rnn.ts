@@ -22,6 +22,7 @@ import { kerasIncompatibility, tf1LstmToKeras } from './convert.js';
 import { lstmSequence } from '../kernels/lstm-sequence.js';
 import { selectLstmBackend, type LstmBackendPreference, type LstmSelection } from '../kernels/select.js';
 import { optionKeys, checkOptions, checkBoolean } from '../util/options.js';
+import { isGradEnabled } from '../autograd/mode.js';
 
 export interface DynamicRnnOptions {
   /** Valid length of each batch row (int vector of size batch); omitted = every row has T steps. */
@@ -228,6 +229,7 @@ function chooseKernel(
       activation: lstm.activationName, recurrentActivation: 'sigmoid', recurrentDropout: 0, unroll: false, useBias: true,
       mask: lengths ? { lengths, rightPadded: true, fullyMaskedRow: anyEmpty } : null,
       dtype, dims: { T: dims.T, B: dims.B, I: depth, H: lstm.numUnits }, zeroOutputForMask: true, backend: pref,
+      withBackward: isGradEnabled(),  // a TF1 cell's variables are trainable: recording means a backward follows
     });
     const label = layers.length > 1 ? `MultiRNNCell cell ${k}: ` : '';
     if (!sel.backend) return { selection: null, layers: [], reasons: sel.reasons.map((r) => label + r) };

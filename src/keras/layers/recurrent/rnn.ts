@@ -17,6 +17,7 @@ import {
 import { RNNCellBase, DropoutRNNCell } from './cell-base.js';
 import { StackedRNNCells } from './stacked-cells.js';
 import { rnnLoop, readMask } from './rnn-loop.js';
+import { needsGrad } from '../../../autograd/node.js';
 import { maskToSeqLengths, type LstmKernelName, type LstmBackendPreference, type MaskSummary } from '../../../kernels/select.js';
 
 /** What a fused-kernel selection needs from the call itself (the rest comes from the layer and its cell). */
@@ -26,6 +27,8 @@ export interface FusedCallFacts {
   dims: { T: number; B: number; I: number; H: number };
   goBackwards: boolean;
   zeroOutputForMask: boolean;
+  /** Gradients are recorded for this call (its input or a weight requires one): a backward will follow. */
+  withBackward: boolean;
 }
 
 export interface RNNOptions {
@@ -303,7 +306,8 @@ export class RNN<R extends boolean = boolean> extends Layer<RecurrentOutput<R>> 
       summary = maskToSeqLengths(rows);
     }
     const cell = this.cell as DropoutRNNCell;
-    const sel = p.select({ mask: summary, dtype: x.dtype, dims: { T, B, I: x.shape[2], H: cell.outputSize }, goBackwards: this.goBackwards, zeroOutputForMask: this.zeroOutputForMask });
+    const withBackward = needsGrad([x, ...initial, ...cell.trainableWeights]);
+    const sel = p.select({ mask: summary, dtype: x.dtype, dims: { T, B, I: x.shape[2], H: cell.outputSize }, goBackwards: this.goBackwards, zeroOutputForMask: this.zeroOutputForMask, withBackward });
     let reasons = [...sel.reasons];
     const dropoutActive = training && cell.dropout > 0 && cell.dropout < 1;
     const k2 = kerasCompat() === 'keras2' && p.keras2Eligible;

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
       {"medium input X·K  (6400x2048x256)", false, false, 6400, 2048, 256, false},
       {"medium step [x|h]·[K;R] (64x2048x768), packed", false, false, 64, 2048, 768, true},
       {"medium step h·R (64x2048x512)", false, false, 64, 2048, 512, false},
+      {"medium backward step dz·[Rt|Kt] (64x768x2048), packed", false, false, 64, 768, 2048, true},
       {"medium dK = Xt·dZ (256x2048x6400)", true, false, 256, 2048, 6400, false},
       {"medium dx = dZ·Kt (6400x256x2048)", false, true, 6400, 256, 2048, false},
       {"small step [x|h]·[K;R] (32x512x192), packed", false, false, 32, 512, 192, true},

@@ -293,6 +293,24 @@ void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, const floa
   }
 }
 
+namespace {
+// Storage of destroyed PackedB objects, per thread, largest last; a few entries (the LSTM forward and backward
+// each hold one at a time; the GRU and SimpleRNN two), so that no more than their working set stays allocated.
+constexpr size_t kPackCacheEntries = 4;
+std::vector<std::vector<float>>& pack_cache() {
+  thread_local std::vector<std::vector<float>> cache;
+  return cache;
+}
+}  // namespace
+
+PackedB::~PackedB() {
+  if (data_.capacity() == 0) return;
+  auto& cache = pack_cache();
+  cache.push_back(std::move(data_));
+  std::sort(cache.begin(), cache.end(), [](const std::vector<float>& a, const std::vector<float>& b) { return a.capacity() < b.capacity(); });
+  if (cache.size() > kPackCacheEntries) cache.erase(cache.begin());  // drop the smallest
+}
+
 void PackedB::pack(bool trans1, int64_t K1, int64_t N, const float* B1, int64_t ldb1, bool trans2, int64_t K2,
                    const float* B2, int64_t ldb2) {
   const Isa isa = current();
@@ -303,7 +321,19 @@ void PackedB::pack(bool trans1, int64_t K1, int64_t N, const float* B1, int64_t 
   K_ = K1 + K2;
   N_ = N;
   npad_ = ((N + nr_ - 1) / nr_) * nr_;
-  data_.resize(static_cast<size_t>(K_ * npad_));  // every element, padding included, is written by pack_b
+  const size_t need = static_cast<size_t>(K_ * npad_);
+  if (data_.capacity() < need) {
+    // The smallest cached buffer that is large enough (its old contents are overwritten below).
+    auto& cache = pack_cache();
+    for (size_t i = 0; i < cache.size(); i++) {
+      if (cache[i].capacity() >= need) {
+        data_ = std::move(cache[i]);
+        cache.erase(cache.begin() + static_cast<std::ptrdiff_t>(i));
+        break;
+      }
+    }
+  }
+  data_.resize(need);  // every element, padding included, is written by pack_b
   // Block pc (rows pc .. pc+kc) starts at pc·npad; inside it, panels of kc×NR. A block may straddle the two
   // segments, so it is packed row by row from whichever segment holds the row.
   for (int64_t pc = 0; pc < K_; pc += KC) {

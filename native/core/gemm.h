@@ -46,6 +46,13 @@ void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, const floa
 /// is one product instead of two passes over C.
 class PackedB {
  public:
+  PackedB() = default;
+  PackedB(const PackedB&) = delete;
+  PackedB& operator=(const PackedB&) = delete;
+  /// Hands the storage back to a small per-thread cache, which the next pack() on this thread reuses: the
+  /// recurrent kernels pack 6 MB per call (medium config), and an allocation of that size is fresh pages from
+  /// the OS (one page fault per 4 KiB) every call.
+  ~PackedB();
   /// op(B1) is [K1, N]; op(B2) (optional, B2 == nullptr for none) is [K2, N].
   void pack(bool trans1, int64_t K1, int64_t N, const float* B1, int64_t ldb1, bool trans2 = false, int64_t K2 = 0,
             const float* B2 = nullptr, int64_t ldb2 = 0);

@@ -116,7 +116,7 @@ for (const [bundler, make] of Object.entries(BUNDLERS)) describe(`browser: lstm-
     expect(maxAbs(b.predictAfterFit, n.predictAfterFit), 'predictions after fit').to.be.at.most(1e-4);
     expect(b.gemm, 'the page has the WebAssembly SIMD GEMM').to.equal('auto, wasm SIMD available');
     const exact = dF === 0 && maxAbs(b.losses, n.losses) === 0;
-    console.log(`      page vs Node: max |Δy| ${dF.toExponential(2)}, losses ${exact ? 'bit-identical' : `max Δ ${maxAbs(b.losses, n.losses).toExponential(2)}`}; Node ran ${lt.native.isEnabled() && lt.native.info().loaded ? 'the native addon where auto chose it' : 'the TS kernels'}`);
+    console.log(`      page vs Node: max |Δy| ${dF.toExponential(2)}, losses ${exact ? 'bit-identical' : `max Δ ${maxAbs(b.losses, n.losses).toExponential(2)}`}; in Node 'auto' chose per call size (native addon ${lt.native.isEnabled() && lt.native.info().loaded ? 'available' : 'not available'})`);
   });
 
   it('a .keras archive fetched as bytes loads in the page and predicts Keras 3.15\'s numbers; kerasModelBytes round-trips', () => {

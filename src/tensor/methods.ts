@@ -2,7 +2,7 @@
 // tfjs. Each is the op of the same name in src/ops (autodiff included); numbers become scalars of the tensor's dtype
 // (tfjs's `t.add(1)`). tfjs's async `t.data()` has no twin: `data` is the values' TypedArray field here. They are attached here, not in tensor.ts, so the tensor core imports no op (the ops import
 // the tensor). `console.log(t)` / `util.inspect(t)` show dtype, shape and values.
-import { Tensor, type NestedArray, type TypedArray } from './tensor.js';
+import { Tensor } from './tensor.js';
 import { shapeStr } from './shape.js';
 import { full } from './create.js';
 import * as A from '../ops/arithmetic.js';

@@ -14,7 +14,7 @@ import { kerasSaveName, kerasWeightGroups } from './keras-weight-layout.js';
 import { zipStored } from './zip.js';
 import { h5BytesSync, openH5Sync, loadH5, type H5Node } from './h5.js';
 import { pythonJson } from '../util/python-json.js';
-import { nodeFs, pathJoin } from '../util/host.js';
+import { nodeFs } from '../util/host.js';
 
 /** node:fs, fetched at call time (src/util/host.ts: no static node: imports, so the package bundles for a browser). */
 const fs = (): typeof import('node:fs') => nodeFs('Keras file export');

@@ -16,7 +16,7 @@ import { zipEntries, zipRead, type ZipEntry } from './zip.js';
 import { kerasSaveName, kerasWeightGroups } from './keras-weight-layout.js';
 import { withH5Bytes, openH5, checkHdf5, checkHdf5Bytes, type H5File, type H5Node } from './h5.js';
 import { checkOptions, checkBoolean, describeValue } from '../util/options.js';
-import { nodeFs, pathJoin } from '../util/host.js';
+import { nodeFs } from '../util/host.js';
 
 /** node:fs, fetched at call time (src/util/host.ts: no static node: imports, so the package bundles for a browser). */
 const fs = (): typeof import('node:fs') => nodeFs('Keras file import');

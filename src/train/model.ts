@@ -20,7 +20,7 @@ import { optionKeys, checkOptions, checkNumber, checkBoolean, describeValue } fr
 import * as lossesMod from './losses/index.js';
 import * as optimizersMod from './optimizers/index.js';
 import { CompiledMetrics, checkMetricSpec, type MetricSpec } from './metrics/compiled.js';
-import { takeRows, concatRows, checkData, takeData, dataTensors, type Data } from './data.js';
+import { concatRows, checkData, takeData, dataTensors, type Data } from './data.js';
 import { mul } from '../ops/arithmetic.js';
 import { full } from '../tensor/create.js';
 import { ProgressPrinter, type Verbosity, type ProgressStream } from './progress.js';

@@ -25,7 +25,7 @@ import { get as getConstraint, type Constraint, type ConstraintIdentifier } from
 import { serializeDtype, deserializeDtype, toSnakeCase } from './serialization.js';
 import { getKerasCompat } from '../compat.js';
 import type { SymbolicTensor } from './functional.js';
-import { optionKeys, checkOptions, checkClassOptions, checkBoolean, checkNumber, describeValue } from '../../util/options.js';
+import { checkOptions, checkClassOptions, checkBoolean, checkNumber, describeValue } from '../../util/options.js';
 import { kerasClassName } from '../../util/class-name.js';
 
 /** Arguments every layer accepts (Keras base-layer kwargs, camelCase). */

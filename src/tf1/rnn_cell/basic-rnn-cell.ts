@@ -9,7 +9,7 @@ import { zeros } from '../../tensor/create.js';
 import { RNNCell, type CellOptions, CELL_OPTIONS } from './rnn-cell.js';
 import { type Activation, type ActivationFn, TF1GlorotUniform, checkPositiveInt, resolveActivation, cfgGet, baseFromConfig } from './support.js';
 import type { RnnState } from '../state.js';
-import { optionKeys, checkBoolean } from '../../util/options.js';
+import { optionKeys } from '../../util/options.js';
 
 export interface BasicRNNCellArgs extends CellOptions {
   numUnits: number;

@@ -15,7 +15,7 @@ import { transpose, reshape } from '../../../ops/layout.js';
 import { where, toMask01 } from '../../../ops/select.js';
 import { sum, mean } from '../../../ops/reduce.js';
 import { div } from '../../../ops/arithmetic.js';
-import { full, tensor } from '../../../tensor/create.js';
+import { full } from '../../../tensor/create.js';
 import { Layer, baseArgsFromConfig, LAYER_OPTIONS, type LayerArgs, type CallArgs } from '../../engine/layer.js';
 import { singleInput } from '../../engine/single-input.js';
 import { registerLayerClass } from '../../engine/registry.js';

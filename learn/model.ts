@@ -96,11 +96,6 @@ export function runCell(lt: typeof LT, c: CellConfig): CellRun {
   };
 }
 
-/** One batch of the adding problem (src/train/datasets/adding.ts, what `npm start` trains on). */
-function addingData(lt: typeof LT, rng: LT.Random, B: number, T: number): { x: LT.Tensor; y: LT.Tensor } {
-  return lt.datasets.addingBatch(rng, B, T);
-}
-
 function addingModel(lt: typeof LT, cell: 'LSTM' | 'SimpleRNN', units: number, T: number, seed: number): LT.keras.Sequential {
   const init = { kernelInitializer: lt.keras.initializers.glorotUniform({ seed }), recurrentInitializer: lt.keras.initializers.orthogonal({ seed: seed + 1 }) };
   const rnn = cell === 'LSTM' ? new lt.keras.layers.LSTM({ units, inputShape: [T, 2], ...init }) : new lt.keras.layers.SimpleRNN({ units, inputShape: [T, 2], ...init });
@@ -141,13 +136,13 @@ export function trainingRun(lt: typeof LT, opts: { T: number; units: number; bat
   };
   for (const m of Object.values(models)) m.compile({ optimizer: new lt.keras.optimizers.Adam({ learningRate: opts.lr, clipnorm: 1 }), loss: 'mse' });
   const rng = new lt.Random(opts.seed + 100);
-  const probe = addingData(lt, new lt.Random(opts.seed + 200), opts.batch, opts.T);
+  const probe = lt.datasets.addingBatch(new lt.Random(opts.seed + 200), opts.batch, opts.T);
   const losses = { LSTM: [] as number[], SimpleRNN: [] as number[] };
   return {
     losses,
     gradients: () => ({ LSTM: gradientNorms(lt, models.LSTM, probe), SimpleRNN: gradientNorms(lt, models.SimpleRNN, probe) }),
     epoch() {
-      const d = addingData(lt, rng, opts.batch * opts.batchesPerEpoch, opts.T);  // both models see the same batches
+      const d = lt.datasets.addingBatch(rng, opts.batch * opts.batchesPerEpoch, opts.T);  // both models see the same batches
       const r = { LSTM: 0, SimpleRNN: 0 };
       for (const cell of ['LSTM', 'SimpleRNN'] as const) {
         const h = models[cell].fit(d.x, d.y, { epochs: 1, batchSize: opts.batch, shuffle: false, verbose: 0 });

@@ -1,11 +1,8 @@
 // `npm run learn`: builds the explorable (learn/build.ts) into .cache/learn and serves it on 127.0.0.1
 // (port 8080, or --port N / $PORT); open the printed address. Everything is local: the page works offline.
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, join, normalize, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { buildLearn, learnDir } from './build.js';
-
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml', '.wasm': 'application/wasm' };
+import { serveStatic } from './static-server.js';
 
 async function main(): Promise<void> {
   const i = process.argv.indexOf('--port');
@@ -15,21 +12,8 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const { bytes } = await buildLearn(out);
   console.log(`built the explorable in ${((performance.now() - t0) / 1000).toFixed(1)} s (${(bytes / 1024).toFixed(0)} KiB) into ${out}`);
-  const server = createServer((req, res) => {
-    let path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    if (path.endsWith('/')) path += 'index.html';
-    const file = normalize(join(out, path));
-    if (!file.startsWith(out) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  server.listen(port, '127.0.0.1', () => {
-    const a = server.address();
-    console.log(`An LSTM, gate by gate: http://127.0.0.1:${typeof a === 'object' && a ? a.port : port}/   (Ctrl+C to stop)`);
-  });
+  const { url } = await serveStatic({ '/': out }, port);
+  console.log(`An LSTM, gate by gate: ${url}/   (Ctrl+C to stop)`);
 }
 
 main().catch((e: unknown) => {

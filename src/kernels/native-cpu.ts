@@ -3,7 +3,7 @@
 // reference (ts.ts) — property-tested against it in test/native/. What forward keeps for backward is a plain
 // Float32Array owned by JS (gates, h_prev, c_prev, tanh(c') per step), so the GC frees it; nothing native lives
 // between calls. release() (the autograd node is done with it) hands that array to the next training forward of
-// the same size instead of the GC (saved-pool.ts: fresh pages cost 3 % of a medium training step).
+// the same size instead of the GC (saved-pool.ts: fresh pages made a training step 7–17 % slower, docs/benchmarks.md).
 
 import type {
   LstmBackend, LstmSeqArgs, LstmSeqGrads, LstmSeqResult, GruBackend, GruSeqArgs, SimpleRnnBackend, SimpleRnnSeqArgs,

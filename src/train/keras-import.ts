@@ -22,6 +22,11 @@ import { nodeFs } from '../util/host.js';
 const fs = (): typeof import('node:fs') => nodeFs('Keras file import');
 export { kerasSaveName } from './keras-weight-layout.js';
 
+/** A copy of bytes a caller handed in: it may reuse its buffer while a load awaits h5wasm. */
+function copyBytes(source: Uint8Array | ArrayBuffer): Uint8Array {
+  return source instanceof ArrayBuffer ? new Uint8Array(source.slice(0)) : new Uint8Array(source);
+}
+
 /**
  * Loads a model saved by Keras 3 `model.save('m.keras')`, from a path or from the archive's bytes (a
  * Uint8Array / ArrayBuffer, e.g. fetched): the archive's config.json rebuilds the model (Sequential or
@@ -40,7 +45,7 @@ export async function loadKerasModel(source: string | Uint8Array | ArrayBuffer, 
   const file = isBytes ? '<bytes>' : (source as string);
   let buf: Uint8Array;
   try {
-    buf = isBytes ? (source instanceof ArrayBuffer ? new Uint8Array(source.slice(0)) : new Uint8Array(source)) : fs().readFileSync(file);  // a copy: the caller may reuse its buffer while this awaits
+    buf = isBytes ? copyBytes(source as Uint8Array | ArrayBuffer) : fs().readFileSync(file);
   } catch (e) {
     return fail('loadKerasModel', `cannot read ${file}: ${(e as Error).message}`);
   }
@@ -208,7 +213,7 @@ function h5At(root: H5Node, path: string): H5Node | null {
  */
 export async function loadKerasWeightsH5(model: Model, source: string | Uint8Array | ArrayBuffer): Promise<void> {
   if (source instanceof Uint8Array || source instanceof ArrayBuffer) {
-    const bytes = source instanceof ArrayBuffer ? new Uint8Array(source.slice(0)) : new Uint8Array(source);
+    const bytes = copyBytes(source);
     checkHdf5Bytes('loadKerasWeightsH5', bytes, '<bytes>');
     return withH5Bytes('loadKerasWeightsH5', bytes, 'model.weights.h5', (path) => readWeightsH5(model, path, '<bytes>'));
   }

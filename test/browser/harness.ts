@@ -1,15 +1,15 @@
 // Shared by the browser tests: bundle an entry with esbuild as an application would (`lstm-ts` resolved through
-// the package's exports, browser conditions), serve files on 127.0.0.1, and drive Debian's Chromium headless with
+// the package's exports, browser conditions), serve files on 127.0.0.1 (learn/static-server.ts), and drive Debian's Chromium headless with
 // playwright-core. A test that cannot find Chromium skips and PRINTS why (.ci/run installs it, so CI runs them).
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { extname, join, normalize, resolve } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import type { Context } from 'mocha';
 import { build, type Metafile } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
+/** A static file server on 127.0.0.1 (a random port by default): URL prefix → folder. */
+export { serveStatic as serve } from '../../learn/static-server.js';
 
 export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const CHROMIUM = process.env.LSTM_TS_CHROMIUM ?? '/usr/bin/chromium';
@@ -43,33 +43,6 @@ export async function bundle(entry: string, outdir: string, minify = false, proj
   });
   if (r.errors.length) throw new Error(r.errors.map((e) => e.text).join('\n'));
   return r.metafile!;
-}
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.json': 'application/json',
-  '.wasm': 'application/wasm', '.keras': 'application/octet-stream', '.css': 'text/css', '.svg': 'image/svg+xml',
-};
-
-/** A static file server on 127.0.0.1 (a random port): URL prefix → folder. Never serves outside the folders. */
-export async function serve(routes: Record<string, string>): Promise<{ url: string; close: () => Promise<void> }> {
-  const server: Server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    for (const [prefix, dir] of Object.entries(routes).sort((a, b) => b[0].length - a[0].length)) {
-      if (!path.startsWith(prefix)) continue;
-      let rel = path.slice(prefix.length);
-      if (rel === '' || rel.endsWith('/')) rel += 'index.html';
-      const file = normalize(join(dir, rel));
-      if (!file.startsWith(normalize(dir)) || !existsSync(file)) break;
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(readFileSync(file));
-      return;
-    }
-    res.writeHead(404);
-    res.end('not found');
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((ok) => server.close(() => ok())) };
 }
 
 /** Headless Chromium (Debian's), with the flags a container needs and nothing that reaches the network. */

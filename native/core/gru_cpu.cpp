@@ -23,30 +23,35 @@ using cpu::tanh_f;
 using cpu::valid_step;
 
 // One valid row, forward: mx (3H, without b_in), mh (3H, without b_rec) → h', and (Keep) the gates kept for
-// backward. A template so that the loop has no branch on `keep`: with `if (keep)` inside, GCC did not vectorise
-// it (no zmm in the AVX-512 clone) and the pointwise pass took 31 % of a medium GRU inference.
+// backward. A template so that the loops have no branch on `keep`: with `if (keep)` inside, GCC did not
+// vectorise it (no zmm in the AVX-512 clone) and the pointwise pass took 31 % of a medium GRU inference.
+// Two loops, as in lstm_cpu.cpp's pointwise_forward (why there): loop 1 computes the gates z and r (into `keep`,
+// or, with nothing kept, over the first 2H of this step's scratch row mh, which nothing reads afterwards), loop 2
+// the candidate and h' from them. Each element gets the same operations as in one loop, so the same bits.
 template <bool Keep>
-inline __attribute__((always_inline)) void gru_row_forward(int64_t H, const float* __restrict mx, const float* __restrict mh,
+inline __attribute__((always_inline)) void gru_row_forward(int64_t H, const float* __restrict mx, float* __restrict mh,
                                                           const float* __restrict bIn, const float* __restrict bRec,
                                                           float* __restrict h, float* __restrict y, float* __restrict keep) {
+  float* __restrict zr = Keep ? keep : mh;  // z at [0, H), r at [H, 2H)
   for (int64_t j = 0; j < H; j++) {
-    const float z = sigmoid_f((mx[j] + bIn[j]) + (mh[j] + bRec[j]));
-    const float r = sigmoid_f((mx[H + j] + bIn[H + j]) + (mh[H + j] + bRec[H + j]));
+    zr[j] = sigmoid_f((mx[j] + bIn[j]) + (mh[j] + bRec[j]));
+    zr[H + j] = sigmoid_f((mx[H + j] + bIn[H + j]) + (mh[H + j] + bRec[H + j]));
+  }
+  for (int64_t j = 0; j < H; j++) {
+    const float z = zr[j], r = zr[H + j];
     const float mhh = mh[2 * H + j] + bRec[2 * H + j];
     const float c = tanh_f((mx[2 * H + j] + bIn[2 * H + j]) + r * mhh);
     const float hn = z * h[j] + (1.0f - z) * c;
     h[j] = hn;
     y[j] = hn;
     if (Keep) {
-      keep[j] = z;
-      keep[H + j] = r;
       keep[2 * H + j] = c;
       keep[3 * H + j] = mhh;
     }
   }
 }
 
-LSTMTS_SIMD_CLONES void pointwise_forward(int64_t H, const float* __restrict mx, const float* __restrict mh, const float* __restrict bIn,
+LSTMTS_SIMD_CLONES void pointwise_forward(int64_t H, const float* __restrict mx, float* __restrict mh, const float* __restrict bIn,
                        const float* __restrict bRec, float* __restrict h, float* __restrict y, float* __restrict keep) {
   if (keep) gru_row_forward<true>(H, mx, mh, bIn, bRec, h, y, keep);
   else gru_row_forward<false>(H, mx, mh, bIn, bRec, h, y, keep);
@@ -92,7 +97,7 @@ Status gru_cpu_forward(const LstmDims& d, const LstmOptions& o, const float* x, 
     const float* bIn = bias;
     const float* bRec = bias + G;
     cpu::two_product_forward(d, o, G, x, K, R, hT, y, hPrevAll,
-                             [&](int64_t t, int64_t b, const float* mx, const float* mh, float* h, float* yr) {
+                             [&](int64_t t, int64_t b, const float* mx, float* mh, float* h, float* yr) {
                                pointwise_forward(H, mx, mh, bIn, bRec, h, yr, saved ? keepAll + (t * B + b) * 4 * H : nullptr);
                              });
     return Status::Ok();

@@ -165,7 +165,8 @@ inline void masked_output_grad(const LstmOptions& o, int64_t H, const float* __r
 /// own; SimpleRNN: Keras's order (x·K + b) + h·R). K [I,G] and R [H,G] are packed once, the batch is split between
 /// threads, and each step writes both products into per-thread rows, then calls row(t, b, mx, mh, h, yRow) for
 /// every valid row (h: that row's running state in hT, updated in place; mh: the row of h·R, this step's scratch,
-/// which row may overwrite). Masked rows get Keras's output with the state carried. hPrevAll [T,B,H] (nullptr: not kept) receives h_{t−1} by time. hT must hold h0.
+/// which row may overwrite). Masked rows get Keras's output with the state carried. hPrevAll [T,B,H] (nullptr:
+/// not kept) receives h_{t−1} by time. hT must hold h0.
 template <typename Row>
 void two_product_forward(const LstmDims& d, const LstmOptions& o, int64_t G, const float* x, const float* K,
                          const float* R, float* hT, float* y, float* hPrevAll, Row&& row) {

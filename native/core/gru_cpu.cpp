@@ -32,7 +32,9 @@ template <bool Keep>
 inline __attribute__((always_inline)) void gru_row_forward(int64_t H, const float* __restrict mx, float* __restrict mh,
                                                           const float* __restrict bIn, const float* __restrict bRec,
                                                           float* __restrict h, float* __restrict y, float* __restrict keep) {
-  float* __restrict zr = Keep ? keep : mh;  // z at [0, H), r at [H, 2H)
+  // z at [0, H), r at [H, 2H). Not restrict itself: it is mh or keep (based on one of them), and a second
+  // restrict pointer to mh's memory, accessed through both, would be undefined behaviour.
+  float* const zr = Keep ? keep : mh;
   for (int64_t j = 0; j < H; j++) {
     zr[j] = sigmoid_f((mx[j] + bIn[j]) + (mh[j] + bRec[j]));
     zr[H + j] = sigmoid_f((mx[H + j] + bIn[H + j]) + (mh[H + j] + bRec[H + j]));

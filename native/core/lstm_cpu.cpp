@@ -39,7 +39,8 @@ using cpu::valid_step;
 // clone) is more than the out-of-order core overlaps with the next iteration, so the single loop ran at the
 // latency of that chain. Loop 1 activates the four gate blocks (short independent chains), loop 2 does the cell
 // update on the activated gates while they are in L1: 8.4 → 6.9 µs per step of 32 rows × 128 units in one
-// run (docs/benchmarks.md "Pointwise pass"); every element gets the same operations as before, so the same bits.
+// run (docs/benchmarks.md "Pointwise pass in two loops"); every element gets the same operations as before, so
+// the same bits.
 LSTMTS_SIMD_CLONES void pointwise_forward(int64_t H, float* __restrict z, const float* __restrict bias, float* __restrict c,
                        float* __restrict h, float* __restrict y, float* __restrict tcOut) {
   for (int64_t j = 0; j < H; j++) {

@@ -22,6 +22,11 @@
 #include "gemm_kernels.h"
 #include "threads.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#include <xmmintrin.h>
+#endif
+
 namespace lstmts {
 namespace gemm {
 namespace {
@@ -129,6 +134,39 @@ void pack_b(const float* B, int64_t ldb, bool trans, int64_t k0, int64_t kn, int
   }
 }
 
+// Columns [ka, kb) of eight rows (rows[r][k]) into an 8-row micro-panel, dst[(k - ka)*8 + r], four columns at a
+// time by two 4×4 transposes in SSE registers: 8 vector loads and 8 vector stores per 32 floats instead of 32
+// scalar moves each way (the per-step A operand, [x_t | h] or dz_t, was ~7 % of a small training step when
+// packed element by element). A copy, so the packed values (and the GEMM's bits) are unchanged. Returns the
+// first column not packed (the caller finishes the kb − ka mod 4 rest); baseline SSE2 on x86-64, none elsewhere.
+int64_t pack_rows8(const float* const* rows, int64_t ka, int64_t kb, float* dst) {
+  int64_t k = ka;
+#if defined(__SSE2__)
+  const float *r0 = rows[0], *r1 = rows[1], *r2 = rows[2], *r3 = rows[3];
+  const float *r4 = rows[4], *r5 = rows[5], *r6 = rows[6], *r7 = rows[7];
+  for (; k + 4 <= kb; k += 4) {
+    float* d = dst + (k - ka) * 8;
+    __m128 a0 = _mm_loadu_ps(r0 + k), a1 = _mm_loadu_ps(r1 + k), a2 = _mm_loadu_ps(r2 + k), a3 = _mm_loadu_ps(r3 + k);
+    __m128 b0 = _mm_loadu_ps(r4 + k), b1 = _mm_loadu_ps(r5 + k), b2 = _mm_loadu_ps(r6 + k), b3 = _mm_loadu_ps(r7 + k);
+    _MM_TRANSPOSE4_PS(a0, a1, a2, a3);  // a_j = rows 0..3 at column k + j
+    _MM_TRANSPOSE4_PS(b0, b1, b2, b3);  // b_j = rows 4..7 at column k + j
+    _mm_storeu_ps(d, a0);
+    _mm_storeu_ps(d + 4, b0);
+    _mm_storeu_ps(d + 8, a1);
+    _mm_storeu_ps(d + 12, b1);
+    _mm_storeu_ps(d + 16, a2);
+    _mm_storeu_ps(d + 20, b2);
+    _mm_storeu_ps(d + 24, a3);
+    _mm_storeu_ps(d + 28, b3);
+  }
+#else
+  (void)rows;
+  (void)kb;
+  (void)dst;
+#endif
+  return k;
+}
+
 // Rows i0 .. i0+mc of op(A), columns k0 .. k0+kc, into MR-row micro-panels: dst[q*kc*mr + k*mr + r], zero beyond
 // row M (passed as mc ending early). Non-transposed A may come in two column segments: columns < K1 from A1, the
 // rest from A2 (gemm_packed's [x_t | h]).
@@ -139,6 +177,10 @@ void pack_a(const float* A1, int64_t lda1, int64_t K1, const float* A2, int64_t 
     float* d = dst + q * kc * mr;
     const int64_t ib = i0 + q * mr, h = std::min<int64_t>(mr, i0 + mc - ib);
     if (trans) {  // op(A)[i][k] = A1[k*lda1 + i]: contiguous in the row index
+      if (h == 8 && mr == 8) {  // full AVX-512 panels: one fixed-size (inlined) 32-byte copy per k
+        for (int64_t k = 0; k < kc; k++) std::memcpy(d + k * 8, A1 + (k0 + k) * lda1 + ib, 8 * sizeof(float));
+        continue;
+      }
       for (int64_t k = 0; k < kc; k++) {
         const float* s = A1 + (k0 + k) * lda1 + ib;
         float* dk = d + k * mr;
@@ -156,7 +198,9 @@ void pack_a(const float* A1, int64_t lda1, int64_t K1, const float* A2, int64_t 
       if (ka >= kb) continue;
       for (int64_t r = 0; r < h; r++)
         rows[r] = seg == 0 ? A1 + (ib + r) * lda1 : A2 + (ib + r) * lda2 - K1;
-      for (int64_t k = ka; k < kb; k++) {
+      int64_t k = ka;
+      if (h == 8 && mr == 8) k = pack_rows8(rows, ka, kb, d + (ka - k0) * 8);  // the AVX-512 kernel's full panels
+      for (; k < kb; k++) {
         float* dk = d + (k - k0) * mr;
         for (int64_t r = 0; r < h; r++) dk[r] = rows[r][k];
         for (int64_t r = h; r < mr; r++) dk[r] = 0.0f;
@@ -245,6 +289,37 @@ const char* isa_env_problem() {
 int tile_rows() { return kernel_of(current())->mr; }
 int tile_cols() { return kernel_of(current())->nr; }
 
+namespace {
+// Threads only where a product has enough work to repay waking them (≈ 50 µs of single-core work).
+int threads_for(int64_t M, int64_t N, int64_t K) {
+  const double flops = 2.0 * double(M) * double(N) * double(K);
+  return flops < 4e6 ? 1 : threads::num_threads();
+}
+
+// C[0..M, 0..nc) (+)= op(A)[:, pc..pc+kc) · one packed B block (`panels` micro-panels of kc×NR): the tasks are the
+// MC row blocks × groups of panels, each packing its A block and running the micro-kernel over its tiles.
+void multiply_block(const KernelInfo& ki, int nt, bool transA, const float* A, int64_t lda, int64_t K, int64_t M,
+                    int64_t pc, int64_t kc, const float* Bp, int64_t panels, int64_t nc, float b_eff, float* C, int64_t ldc) {
+  const int mr = ki.mr;
+  const int64_t mblocks = (M + MC - 1) / MC;
+  // Column groups: enough tasks for every thread even when M is a single block (the recurrent-size products).
+  const int64_t groups = std::max<int64_t>(1, std::min<int64_t>(panels, (nt + mblocks - 1) / mblocks * 2));
+  const int64_t per = (panels + groups - 1) / groups;
+  auto task = [&](int t) {
+    const int64_t mb = t / groups, g = t % groups;
+    const int64_t i0 = mb * MC, mc = std::min(MC, M - i0);
+    const int64_t p0 = g * per, p1 = std::min(panels, p0 + per);
+    if (p0 >= p1) return;
+    float* Ap = buffer(0, static_cast<size_t>(((mc + mr - 1) / mr) * mr * kc));
+    pack_a(A, lda, K, nullptr, 0, transA, i0, mc, pc, kc, mr, Ap);
+    macro(ki, mc, kc, Ap, Bp, p0, p1, nc, b_eff, C + i0 * ldc, ldc);
+  };
+  const int ntasks = static_cast<int>(mblocks * groups);
+  if (nt == 1) for (int t = 0; t < ntasks; t++) task(t);
+  else threads::parallel_for(ntasks, task);
+}
+}  // namespace
+
 void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
            int64_t ldb, float beta, float* C, int64_t ldc) {
   if (M <= 0 || N <= 0) return;
@@ -253,20 +328,13 @@ void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, const floa
     return;
   }
   const KernelInfo& ki = *kernel_of(current());
-  const int mr = ki.mr, nr = ki.nr;
-  // Threads only where a task has enough work to repay waking them (≈ 50 µs of single-core work).
-  const double flops = 2.0 * double(M) * double(N) * double(K);
-  const int nt = flops < 4e6 ? 1 : threads::num_threads();
-  const int64_t mblocks = (M + MC - 1) / MC;
+  const int nr = ki.nr;
+  const int nt = threads_for(M, N, K);
   for (int64_t jc = 0; jc < N; jc += NC) {
     const int64_t nc = std::min(NC, N - jc);
     const int64_t panels = (nc + nr - 1) / nr;
-    // Column groups: enough tasks for every thread even when M is a single block (the recurrent-size products).
-    const int64_t groups = std::max<int64_t>(1, std::min<int64_t>(panels, (nt + mblocks - 1) / mblocks * 2));
-    const int64_t per = (panels + groups - 1) / groups;
     for (int64_t pc = 0; pc < K; pc += KC) {
       const int64_t kc = std::min(KC, K - pc);
-      const float b_eff = pc == 0 ? beta : 1.0f;
       // The B block is packed once per (jc, pc) into the caller's buffer and shared read-only by the tasks.
       float* Bp = buffer(1, static_cast<size_t>(kc * panels * nr));
       const int pack_tasks = nt == 1 ? 1 : static_cast<int>(std::min<int64_t>(panels, nt * 4));
@@ -277,18 +345,7 @@ void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, const floa
       };
       if (nt == 1) pack_task(0);
       else threads::parallel_for(pack_tasks, pack_task);
-      auto task = [&](int t) {
-        const int64_t mb = t / groups, g = t % groups;
-        const int64_t i0 = mb * MC, mc = std::min(MC, M - i0);
-        const int64_t p0 = g * per, p1 = std::min(panels, p0 + per);
-        if (p0 >= p1) return;
-        float* Ap = buffer(0, static_cast<size_t>(((mc + mr - 1) / mr) * mr * kc));
-        pack_a(A, lda, K, nullptr, 0, transA, i0, mc, pc, kc, mr, Ap);
-        macro(ki, mc, kc, Ap, Bp, p0, p1, nc, b_eff, C + i0 * ldc + jc, ldc);
-      };
-      const int ntasks = static_cast<int>(mblocks * groups);
-      if (nt == 1) for (int t = 0; t < ntasks; t++) task(t);
-      else threads::parallel_for(ntasks, task);
+      multiply_block(ki, nt, transA, A, lda, K, M, pc, kc, Bp, panels, nc, pc == 0 ? beta : 1.0f, C + jc, ldc);
     }
   }
 }
@@ -311,6 +368,21 @@ PackedB::~PackedB() {
   if (cache.size() > kPackCacheEntries) cache.erase(cache.begin());  // drop the smallest
 }
 
+void PackedB::reserve_storage(size_t need) {
+  if (data_.capacity() < need) {
+    // The smallest cached buffer that is large enough (its old contents are overwritten by the caller).
+    auto& cache = pack_cache();
+    for (size_t i = 0; i < cache.size(); i++) {
+      if (cache[i].capacity() >= need) {
+        data_ = std::move(cache[i]);
+        cache.erase(cache.begin() + static_cast<std::ptrdiff_t>(i));
+        break;
+      }
+    }
+  }
+  data_.resize(need);
+}
+
 void PackedB::pack(bool trans1, int64_t K1, int64_t N, const float* B1, int64_t ldb1, bool trans2, int64_t K2,
                    const float* B2, int64_t ldb2) {
   const Isa isa = current();
@@ -321,19 +393,7 @@ void PackedB::pack(bool trans1, int64_t K1, int64_t N, const float* B1, int64_t 
   K_ = K1 + K2;
   N_ = N;
   npad_ = ((N + nr_ - 1) / nr_) * nr_;
-  const size_t need = static_cast<size_t>(K_ * npad_);
-  if (data_.capacity() < need) {
-    // The smallest cached buffer that is large enough (its old contents are overwritten below).
-    auto& cache = pack_cache();
-    for (size_t i = 0; i < cache.size(); i++) {
-      if (cache[i].capacity() >= need) {
-        data_ = std::move(cache[i]);
-        cache.erase(cache.begin() + static_cast<std::ptrdiff_t>(i));
-        break;
-      }
-    }
-  }
-  data_.resize(need);  // every element, padding included, is written by pack_b
+  reserve_storage(static_cast<size_t>(K_ * npad_));  // every element, padding included, is written by pack_b
   // Block pc (rows pc .. pc+kc) starts at pc·npad; inside it, panels of kc×NR. A block may straddle the two
   // segments, so it is packed row by row from whichever segment holds the row.
   for (int64_t pc = 0; pc < K_; pc += KC) {
@@ -344,6 +404,62 @@ void PackedB::pack(bool trans1, int64_t K1, int64_t N, const float* B1, int64_t 
     if (e1 > pc) pack_b(B1, ldb1, trans1, pc, e1 - pc, 0, N, nr_, kc, blk);
     if (pc + kc > e1) pack_b(B2, ldb2, trans2, e1 - K1, pc + kc - e1, 0, N, nr_, kc, blk + (e1 - pc) * nr_);
   }
+}
+
+void PackedB::alloc(int64_t K, int64_t N) {
+  const Isa isa = current();
+  isa_ = isa;
+  nr_ = kernel_of(isa)->nr;
+  K_ = K;
+  N_ = N;
+  npad_ = ((N + nr_ - 1) / nr_) * nr_;
+  reserve_storage(static_cast<size_t>(K_ * npad_));
+}
+
+void PackedB::set_row(int64_t k, const float* src) {
+  // Row k sits in block pc = ⌊k/KC⌋·KC (depth kc), at depth k − pc in each of the block's micro-panels.
+  const int64_t pc = (k / KC) * KC, kc = std::min(KC, K_ - pc), kk = k - pc;
+  float* blk = data_.data() + pc * npad_ + kk * nr_;
+  for (int64_t j0 = 0; j0 < N_; j0 += nr_) {
+    float* d = blk + (j0 / nr_) * kc * nr_;
+    const int64_t w = std::min<int64_t>(nr_, N_ - j0);
+    std::memcpy(d, src + j0, sizeof(float) * w);
+    for (int64_t c = w; c < nr_; c++) d[c] = 0.0f;
+  }
+}
+
+void PackedB::column_sums(float* out) const {
+  // Rows in ascending order for every column, as a loop over the rows of the unpacked matrix would add them.
+  for (int64_t pc = 0; pc < K_; pc += KC) {
+    const int64_t kc = std::min(KC, K_ - pc);
+    const float* blk = data_.data() + pc * npad_;
+    for (int64_t j0 = 0; j0 < N_; j0 += nr_) {
+      const float* __restrict panel = blk + (j0 / nr_) * kc * nr_;
+      float* __restrict o = out + j0;
+      const int64_t w = std::min<int64_t>(nr_, N_ - j0);
+      for (int64_t k = 0; k < kc; k++)
+        for (int64_t c = 0; c < w; c++) o[c] += panel[k * nr_ + c];
+    }
+  }
+}
+
+void gemm_packed_b(bool transA, int64_t M, const float* A, int64_t lda, const PackedB& Bp, float beta, float* C,
+                   int64_t ldc) {
+  const int64_t K = Bp.K(), N = Bp.N();
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    scale(M, N, beta, C, ldc);
+    return;
+  }
+  if (Bp.isa() != current())
+    throw std::logic_error("gemm_packed_b: B was packed for another micro-kernel (set_isa between pack and use)");
+  const KernelInfo& ki = *kernel_of(Bp.isa());
+  const int nt = threads_for(M, N, K);
+  const int64_t panels = Bp.npad() / ki.nr;
+  // The same K blocks in the same order as sgemm, so the same bits as sgemm of the unpacked B.
+  for (int64_t pc = 0; pc < K; pc += KC)
+    multiply_block(ki, nt, transA, A, lda, K, M, pc, std::min(KC, K - pc), Bp.data() + pc * Bp.npad(), panels, N,
+                   pc == 0 ? beta : 1.0f, C, ldc);
 }
 
 void gemm_packed(int64_t M, const float* A1, int64_t lda1, int64_t K1, const float* A2, int64_t lda2, const PackedB& Bp,

@@ -12,6 +12,7 @@
 // So the same inputs give bit-identical results for every thread count and every split of M or N; results do
 // differ between micro-kernels (FMA vs separate multiply-add, in the generic one).
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -56,6 +57,15 @@ class PackedB {
   /// op(B1) is [K1, N]; op(B2) (optional, B2 == nullptr for none) is [K2, N].
   void pack(bool trans1, int64_t K1, int64_t N, const float* B1, int64_t ldb1, bool trans2 = false, int64_t K2 = 0,
             const float* B2 = nullptr, int64_t ldb2 = 0);
+  /// Storage for a [K, N] B that the caller fills row by row with set_row (the LSTM backward's dZ, produced one
+  /// step at a time), so that a product over all of it (the weight gradients) needs no packing pass of its own.
+  /// Contents are undefined until every row has been set.
+  void alloc(int64_t K, int64_t N);
+  /// Row k of B (N floats) into its place in the panels (padding columns zeroed). Distinct rows may be set from
+  /// different threads at once.
+  void set_row(int64_t k, const float* src);
+  /// out[j] += Σ_k B[k][j], adding the rows in ascending k (the same bits as that loop over the unpacked rows).
+  void column_sums(float* out) const;
   int64_t K() const { return K_; }
   int64_t N() const { return N_; }
   const float* data() const { return data_.data(); }
@@ -64,11 +74,17 @@ class PackedB {
   int64_t npad() const { return npad_; }
 
  private:
+  void reserve_storage(size_t need);
   std::vector<float> data_;
   int64_t K_ = 0, N_ = 0, npad_ = 0;
   int nr_ = 0;
   Isa isa_ = Isa::Generic;
 };
+
+/// C[M,N] = op(A)·Bp + beta·C, with all of B already packed (K = Bp.K()); threaded like sgemm and bit-identical
+/// to sgemm of the unpacked B. op(A) is [M, K]: A is [M, K] (lda) or, transposed, [K, M].
+void gemm_packed_b(bool transA, int64_t M, const float* A, int64_t lda, const PackedB& Bp, float beta, float* C,
+                   int64_t ldc);
 
 /// C[M,N] = [A1 | A2]·Bp + beta·C on the calling thread only (the recurrent kernels split the batch between
 /// threads themselves). A1 is [M, K1] (row stride lda1), A2 is [M, K - K1] (lda2; unused when Bp has one

@@ -166,9 +166,14 @@ Status lstm_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x
     } else {
       Rt.pack(true, G4, H, R, G4);
     }
-    // dZ indexed by time t; not cleared: every (t, b) row is written once below (masked rows zeroed there).
-    float* const dZp = scratch_floats(1, static_cast<size_t>(T * B * G4));
+    // dZ [T·B, 4H] by time t, kept directly in the GEMM's packed-B layout: each step's rows are written into it
+    // while they are in cache, so the weight gradients after the loop read it as it is, instead of a packing pass
+    // over all of dZ per gradient (~6 % of a small training step: 3 MB read cold and rewritten, twice). Every
+    // (t, b) row is set exactly once below (masked rows as zeros).
+    gemm::PackedB dZ;
+    dZ.alloc(T * B, G4);
     cpu::for_each_slice(B, [&](int64_t b0, int64_t nb) {
+      float* const dZrows = scratch_floats(1, static_cast<size_t>(nb * G4));  // this step's rows of dZ, row-major
       std::vector<float> carry(static_cast<size_t>(nb * H), 0.0f);  // dL/d(previous output) from masked steps
       std::vector<float> tmp(static_cast<size_t>(nb * NW));
       std::vector<char> valid(static_cast<size_t>(nb));
@@ -177,7 +182,7 @@ Status lstm_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x
       for (int64_t s = T - 1; s >= 0; s--) {
         const int64_t t = o.goBackwards ? T - 1 - s : s;
         const float* At = A + (t * B + b0) * G4;
-        float* dZt = dZp + (t * B + b0) * G4;
+        float* dZt = dZrows;
         bool any = false;
         for (int64_t r = 0; r < nb; r++) {
           const int64_t b = b0 + r;
@@ -193,6 +198,7 @@ Status lstm_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x
           pointwise_backward(H, At + r * G4, Cp + t * BH + b * H, Tc + t * BH + b * H, dyr, cr, dh + r * H, dc + r * H,
                              dZt + r * G4);
         }
+        for (int64_t r = 0; r < nb; r++) dZ.set_row(t * B + b0 + r, dZt + r * G4);
         if (!any) continue;  // dx_t stays zero (filled above), as dz_t is
         // dL/dh_{prev} = dz_t·Rᵀ for rows that stepped (masked rows keep their state gradient); dx_t = dz_t·Kᵀ
         // (zero for masked rows, whose dz is zero).
@@ -203,8 +209,11 @@ Status lstm_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x
         }
       }
     });
-    const float* dz = dZp;
-    cpu::weight_grads(T * B, I, H, G4, x, K, Hp, dz, dz, false, nullptr, dK, dR, db);  // dK = Xᵀ·dZ, dR = H_prevᵀ·dZ (dx: above)
+    // dK = Xᵀ·dZ, dR = H_prevᵀ·dZ and db = Σ dZ rows (dx: above), the same bits as cpu::weight_grads on the
+    // unpacked dZ (gemm.h: gemm_packed_b blocks K as sgemm does; column_sums adds rows in order).
+    gemm::gemm_packed_b(true, I, x, I, dZ, 0.0f, dK, G4);
+    gemm::gemm_packed_b(true, H, Hp, H, dZ, 0.0f, dR, G4);
+    dZ.column_sums(db);
     return Status::Ok();
   } catch (const std::bad_alloc&) {
     return Status::Error("lstm_cpu_backward: out of memory");

@@ -209,10 +209,23 @@ void pack_a(const float* A1, int64_t lda1, int64_t K1, const float* A2, int64_t 
   }
 }
 
+// Where the columns of C go: [0, n1) to c (row stride ldc) and [n1, N) to c2 (ldc2). Without a split, n1 ≥ N.
+// gemm_packed's split lets the LSTM backward write [dL/dh_{t−1} | dx_t] = dz_t·[Rᵀ | Kᵀ] straight into its two
+// outputs instead of through a buffer.
+struct Dest {
+  float* c;
+  int64_t ldc, n1;
+  float* c2;
+  int64_t ldc2;
+  Dest rows_from(int64_t i) const { return {c + i * ldc, ldc, n1, c2 ? c2 + i * ldc2 : nullptr, ldc2}; }
+  float& at(int64_t r, int64_t j) const { return j < n1 ? c[r * ldc + j] : c2[r * ldc2 + (j - n1)]; }
+};
+
 // Every tile of C[0..mc, panels p0..p1) from a packed A block and the packed B block of the same kc: C += or = .
-// Edge tiles go through a buffer and are merged with the same arithmetic as the micro-kernel's store.
+// Edge tiles (and a tile that straddles the two destinations) go through a buffer and are merged with the same
+// arithmetic as the micro-kernel's store.
 void macro(const KernelInfo& ki, int64_t mc, int64_t kc, const float* Ap, const float* Bp, int64_t p0, int64_t p1,
-           int64_t ncols, float beta, float* C, int64_t ldc) {
+           int64_t ncols, float beta, const Dest& C) {
   const int mr = ki.mr, nr = ki.nr;
   alignas(64) float tile[8 * 32];  // ≥ the largest MR×NR
   const int64_t panel_bytes = kc * nr * int64_t(sizeof(float));
@@ -225,21 +238,23 @@ void macro(const KernelInfo& ki, int64_t mc, int64_t kc, const float* Ap, const 
     const float* bp = Bp + p * kc * nr;
     const char* next = p + 1 < p1 ? reinterpret_cast<const char*>(bp + kc * nr) : nullptr;
     const int64_t j0 = p * nr, w = std::min<int64_t>(nr, ncols - j0);
+    const bool first = j0 + w <= C.n1, second = j0 >= C.n1;  // the panel lies in one destination
+    float* const cbase = second ? C.c2 + (j0 - C.n1) : C.c + j0;
+    const int64_t ldc = second ? C.ldc2 : C.ldc;
     for (int64_t ir = 0; ir < mc; ir += mr) {
       const int64_t h = std::min<int64_t>(mr, mc - ir);
-      float* c = C + ir * ldc + j0;
       const int64_t from = (ir / mr) * share;
       const float* pf = next && from < panel_bytes ? reinterpret_cast<const float*>(next + from) : nullptr;
       const int64_t pf_bytes = std::min(share, panel_bytes - from);
-      if (h == mr && w == nr) {
-        ki.fn(kc, Ap + ir * kc, bp, c, ldc, beta, pf, pf_bytes);
+      if (h == mr && w == nr && (first || second)) {
+        ki.fn(kc, Ap + ir * kc, bp, cbase + ir * ldc, ldc, beta, pf, pf_bytes);
         continue;
       }
       ki.fn(kc, Ap + ir * kc, bp, tile, nr, 0.0f, pf, pf_bytes);
       for (int64_t r = 0; r < h; r++)
         for (int64_t j = 0; j < w; j++) {
           const float t = tile[r * nr + j];
-          float& out = c[r * ldc + j];
+          float& out = C.at(ir + r, j0 + j);
           out = beta == 0.0f ? t : (beta == 1.0f ? t + out : std::fma(beta, out, t));
         }
     }
@@ -312,7 +327,7 @@ void multiply_block(const KernelInfo& ki, int nt, bool transA, const float* A, i
     if (p0 >= p1) return;
     float* Ap = buffer(0, static_cast<size_t>(((mc + mr - 1) / mr) * mr * kc));
     pack_a(A, lda, K, nullptr, 0, transA, i0, mc, pc, kc, mr, Ap);
-    macro(ki, mc, kc, Ap, Bp, p0, p1, nc, b_eff, C + i0 * ldc, ldc);
+    macro(ki, mc, kc, Ap, Bp, p0, p1, nc, b_eff, Dest{C + i0 * ldc, ldc, nc, nullptr, 0});
   };
   const int ntasks = static_cast<int>(mblocks * groups);
   if (nt == 1) for (int t = 0; t < ntasks; t++) task(t);
@@ -463,7 +478,7 @@ void gemm_packed_b(bool transA, int64_t M, const float* A, int64_t lda, const Pa
 }
 
 void gemm_packed(int64_t M, const float* A1, int64_t lda1, int64_t K1, const float* A2, int64_t lda2, const PackedB& Bp,
-                 float beta, float* C, int64_t ldc) {
+                 float beta, float* C, int64_t ldc, int64_t N1, float* C2, int64_t ldc2) {
   if (M <= 0 || Bp.N() <= 0) return;
   const int64_t K = Bp.K(), N = Bp.N();
   if (K <= 0) {
@@ -475,6 +490,8 @@ void gemm_packed(int64_t M, const float* A1, int64_t lda1, int64_t K1, const flo
   const KernelInfo& ki = *kernel_of(Bp.isa());
   const int mr = ki.mr;
   const int64_t panels = Bp.npad() / ki.nr;
+  if (C2 == nullptr || N1 < 0 || N1 > N) N1 = N;  // no split
+  const Dest dest{C, ldc, N1, C2, ldc2};
   float* Ap = buffer(0, static_cast<size_t>(((std::min(M, MC) + mr - 1) / mr) * mr * KC));
   for (int64_t pc = 0; pc < K; pc += KC) {
     const int64_t kc = std::min(KC, K - pc);
@@ -482,7 +499,7 @@ void gemm_packed(int64_t M, const float* A1, int64_t lda1, int64_t K1, const flo
     for (int64_t i0 = 0; i0 < M; i0 += MC) {
       const int64_t mc = std::min(MC, M - i0);
       pack_a(A1, lda1, K1, A2, lda2, false, i0, mc, pc, kc, mr, Ap);
-      macro(ki, mc, kc, Ap, Bp.data() + pc * Bp.npad(), 0, panels, N, b_eff, C + i0 * ldc, ldc);
+      macro(ki, mc, kc, Ap, Bp.data() + pc * Bp.npad(), 0, panels, N, b_eff, dest.rows_from(i0));
     }
   }
 }

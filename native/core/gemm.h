@@ -89,8 +89,9 @@ void gemm_packed_b(bool transA, int64_t M, const float* A, int64_t lda, const Pa
 /// C[M,N] = [A1 | A2]·Bp + beta·C on the calling thread only (the recurrent kernels split the batch between
 /// threads themselves). A1 is [M, K1] (row stride lda1), A2 is [M, K - K1] (lda2; unused when Bp has one
 /// segment, K1 = Bp.K()). Bp must have been packed for the active micro-kernel (it is re-checked).
+/// With C2, C is split by columns: [0, N1) go to C (ldc), [N1, N) to C2 (ldc2), the same values as unsplit.
 void gemm_packed(int64_t M, const float* A1, int64_t lda1, int64_t K1, const float* A2, int64_t lda2, const PackedB& Bp,
-                 float beta, float* C, int64_t ldc);
+                 float beta, float* C, int64_t ldc, int64_t N1 = -1, float* C2 = nullptr, int64_t ldc2 = 0);
 
 }  // namespace gemm
 }  // namespace lstmts

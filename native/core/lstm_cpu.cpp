@@ -41,8 +41,12 @@ using cpu::valid_step;
 // update on the activated gates while they are in L1: 8.4 → 6.9 µs per step of 32 rows × 128 units in one
 // run (docs/benchmarks.md "Pointwise pass in two loops"); every element gets the same operations as before, so
 // the same bits.
-LSTMTS_SIMD_CLONES void pointwise_forward(int64_t H, float* __restrict z, const float* __restrict bias, float* __restrict c,
-                       float* __restrict h, float* __restrict y, float* __restrict tcOut) {
+//
+// cIn and cOut are the same array in inference (the state updated in place) and different ones in training (the
+// state moves from one step's saved slot to the next's), so they are not restrict-qualified: each element is read
+// before it is written at the same index, which is correct either way.
+LSTMTS_SIMD_CLONES void pointwise_forward(int64_t H, float* __restrict z, const float* __restrict bias, const float* cIn,
+                       float* cOut, float* __restrict h, float* __restrict y, float* __restrict tcOut) {
   for (int64_t j = 0; j < H; j++) {
     z[j] = sigmoid_f(z[j] + bias[j]);  // (xK + hR) + b, eq. 1.2
     z[H + j] = sigmoid_f(z[H + j] + bias[H + j]);
@@ -51,10 +55,10 @@ LSTMTS_SIMD_CLONES void pointwise_forward(int64_t H, float* __restrict z, const 
   }
   for (int64_t j = 0; j < H; j++) {
     const float ig = z[j], fg = z[H + j], gg = z[2 * H + j], og = z[3 * H + j];
-    const float cn = fg * c[j] + ig * gg;
+    const float cn = fg * cIn[j] + ig * gg;
     const float tc = tanh_f(cn);
     const float hn = og * tc;
-    c[j] = cn;
+    cOut[j] = cn;
     h[j] = hn;
     y[j] = hn;
     tcOut[j] = tc;
@@ -104,27 +108,47 @@ Status lstm_cpu_forward(const LstmDims& d, const LstmOptions& o, const float* x,
     float* Hp = saved ? saved + T * B * G4 : nullptr;
     float* Cp = saved ? Hp + T * BH : nullptr;
     float* Tc = saved ? Cp + T * BH : nullptr;
+    // Time of processing step s.
+    auto time_of = [&](int64_t s) { return o.goBackwards ? T - 1 - s : s; };
     cpu::for_each_slice(B, [&](int64_t b0, int64_t nb) {
       float* zrows = saved ? nullptr : scratch_floats(0, static_cast<size_t>(nb * G4));
       std::vector<float> tcrow(saved ? 0 : static_cast<size_t>(H));  // tanh(c') when nothing is kept
-      float* h = hT + b0 * H;  // running states live directly in the outputs
-      float* c = cT + b0 * H;
+      // Inference: the running states live in the outputs hT, cT. Training: in the saved slots (H_prev, C_prev by
+      // time), each step reading its own slot and writing the next step's (the last step writes hT, cT), so the
+      // states kept for backward cost no copy per step.
+      if (saved) {
+        std::memcpy(Hp + time_of(0) * BH + b0 * H, hT + b0 * H, sizeof(float) * nb * H);
+        std::memcpy(Cp + time_of(0) * BH + b0 * H, cT + b0 * H, sizeof(float) * nb * H);
+      }
       for (int64_t s = 0; s < T; s++) {
-        const int64_t t = o.goBackwards ? T - 1 - s : s;
+        const int64_t t = time_of(s);
         float* Zt = saved ? saved + (t * B + b0) * G4 : zrows;
+        float* hIn = hT + b0 * H;
+        float* cIn = cT + b0 * H;
+        float* hOut = hIn;
+        float* cOut = cIn;
         if (saved) {
-          std::memcpy(Hp + t * BH + b0 * H, h, sizeof(float) * nb * H);
-          std::memcpy(Cp + t * BH + b0 * H, c, sizeof(float) * nb * H);
+          hIn = Hp + t * BH + b0 * H;
+          cIn = Cp + t * BH + b0 * H;
+          if (s + 1 < T) {
+            hOut = Hp + time_of(s + 1) * BH + b0 * H;
+            cOut = Cp + time_of(s + 1) * BH + b0 * H;
+          }
         }
-        gemm::gemm_packed(nb, x + (t * B + b0) * I, I, I, h, H, W, 0.0f, Zt, G4);  // x_t·K + h·R
+        gemm::gemm_packed(nb, x + (t * B + b0) * I, I, I, hIn, H, W, 0.0f, Zt, G4);  // x_t·K + h·R
         for (int64_t r = 0; r < nb; r++) {
           const int64_t b = b0 + r;
           if (!valid_step(o, t, b)) {
             cpu::masked_output(o, s, B, b, H, y);  // states carried
+            if (hOut != hIn) {
+              std::memcpy(hOut + r * H, hIn + r * H, sizeof(float) * H);
+              std::memcpy(cOut + r * H, cIn + r * H, sizeof(float) * H);
+            }
             continue;
           }
           float* __restrict yr = y + (s * B + b) * H;
-          pointwise_forward(H, Zt + r * G4, bias, c + r * H, h + r * H, yr, saved ? Tc + t * BH + b * H : tcrow.data());
+          pointwise_forward(H, Zt + r * G4, bias, cIn + r * H, cOut + r * H, hOut + r * H, yr,
+                            saved ? Tc + t * BH + b * H : tcrow.data());
         }
       }
     });
@@ -175,7 +199,7 @@ Status lstm_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x
     cpu::for_each_slice(B, [&](int64_t b0, int64_t nb) {
       float* const dZrows = scratch_floats(1, static_cast<size_t>(nb * G4));  // this step's rows of dZ, row-major
       std::vector<float> carry(static_cast<size_t>(nb * H), 0.0f);  // dL/d(previous output) from masked steps
-      std::vector<float> tmp(static_cast<size_t>(nb * NW));
+      std::vector<float> kept(o.seqLengths ? static_cast<size_t>(nb * H) : 0);  // masked rows' dh across the product
       std::vector<char> valid(static_cast<size_t>(nb));
       float* dh = dh0 + b0 * H;  // running dL/dh_s and dL/dc_s (state gradients) live in the outputs
       float* dc = dc0 + b0 * H;
@@ -201,12 +225,16 @@ Status lstm_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x
         for (int64_t r = 0; r < nb; r++) dZ.set_row(t * B + b0 + r, dZt + r * G4);
         if (!any) continue;  // dx_t stays zero (filled above), as dz_t is
         // dL/dh_{prev} = dz_t·Rᵀ for rows that stepped (masked rows keep their state gradient); dx_t = dz_t·Kᵀ
-        // (zero for masked rows, whose dz is zero).
-        gemm::gemm_packed(nb, dZt, G4, G4, nullptr, 0, Rt, 0.0f, tmp.data(), NW);
-        for (int64_t r = 0; r < nb; r++) {
-          if (valid[r]) std::memcpy(dh + r * H, tmp.data() + r * NW, sizeof(float) * H);
-          if (dx) std::memcpy(dx + (t * B + b0 + r) * I, tmp.data() + r * NW + H, sizeof(float) * I);
-        }
+        // (zero for masked rows, whose dz is zero). The product writes both straight into the outputs (its
+        // columns split at H); a masked row's dh is set aside and put back.
+        const bool allValid = std::all_of(valid.begin(), valid.end(), [](char v) { return v != 0; });
+        if (!allValid)
+          for (int64_t r = 0; r < nb; r++)
+            if (!valid[r]) std::memcpy(kept.data() + r * H, dh + r * H, sizeof(float) * H);
+        gemm::gemm_packed(nb, dZt, G4, G4, nullptr, 0, Rt, 0.0f, dh, H, H, dx ? dx + (t * B + b0) * I : nullptr, I);
+        if (!allValid)
+          for (int64_t r = 0; r < nb; r++)
+            if (!valid[r]) std::memcpy(dh + r * H, kept.data() + r * H, sizeof(float) * H);
       }
     });
     // dK = Xᵀ·dZ, dR = H_prevᵀ·dZ and db = Σ dZ rows (dx: above), the same bits as cpu::weight_grads on the

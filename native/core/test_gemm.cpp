@@ -1,7 +1,8 @@
 // C++ test of the GEMM (gemm.h) against a float64 reference, for every micro-kernel this CPU can run:
 //   1. sgemm over random shapes (edge tiles in M and N, K across the KC blocking), leading dimensions larger than
 //      the matrices, all four transposes, beta 0 (C full of NaN: must not be read), 1 and 0.5;
-//   2. PackedB + gemm_packed with one and two K-segments ([A1 | A2]·[B1; B2]);
+//   2. PackedB + gemm_packed with one and two K-segments ([A1 | A2]·[B1; B2]), and with C split by columns
+//      between two outputs (bit-identical to the unsplit product);
 //   2b. a PackedB filled row by row (alloc + set_row, rows set in a shuffled order) + gemm_packed_b, both
 //      transposes of A: against float64, bit-identical to sgemm of the unpacked B at 1 and 2 threads, and
 //      column_sums bit-identical to the plain loop over rows;
@@ -139,6 +140,26 @@ void test_packed(Isa isa, int rounds) {
     std::snprintf(name, sizeof name, "%s gemm_packed M=%lld N=%lld K1=%lld K2=%lld t1=%d t2=%d beta=%g",
                   lstmts::gemm::isa_name(isa), (long long)M, (long long)N, (long long)K1, (long long)K2, t1, t2, beta);
     check(compare(name, M, N, K1 + K2, C, N, ref, mag, c0, beta), name);
+    // The same product with its columns split between two outputs at N1 (any column, mid-panel included):
+    // the same bits in both parts, nothing written outside them.
+    const int64_t N1 = irand(0, N), ldc1 = N1 + irand(0, 3), ldc2 = (N - N1) + irand(0, 3);
+    std::vector<float> S1(static_cast<size_t>(M * ldc1 + 1), -7.0f), S2(static_cast<size_t>(M * ldc2 + 1), -7.0f);
+    for (int64_t i = 0; i < M; i++) {
+      for (int64_t j = 0; j < N1; j++) S1[i * ldc1 + j] = c0[i * N + j];
+      for (int64_t j = N1; j < N; j++) S2[i * ldc2 + j - N1] = c0[i * N + j];
+    }
+    lstmts::gemm::gemm_packed(M, A1.v.data(), A1.ld, K1, A2.v.data(), A2.ld, P, beta, S1.data(), ldc1, N1, S2.data(), ldc2);
+    bool same = true, outside = true;
+    for (int64_t i = 0; i < M; i++) {
+      for (int64_t j = 0; j < N; j++) {
+        const float got = j < N1 ? S1[i * ldc1 + j] : S2[i * ldc2 + j - N1];
+        if (std::memcmp(&got, &C[i * N + j], sizeof(float)) != 0) same = false;
+      }
+      for (int64_t j = N1; j < ldc1; j++) outside = outside && S1[i * ldc1 + j] == -7.0f;
+      for (int64_t j = N - N1; j < ldc2; j++) outside = outside && S2[i * ldc2 + j] == -7.0f;
+    }
+    check(same, "gemm_packed split between two outputs differs from the unsplit product");
+    check(outside, "gemm_packed split wrote outside its two outputs");
   }
 }
 

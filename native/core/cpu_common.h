@@ -1,6 +1,6 @@
 // What the fused CPU kernels (lstm_cpu.cpp, gru_cpu.cpp, srnn_cpu.cpp) share: the branch-free float32 exp,
-// sigmoid and tanh, the sgemm wrapper, the per-thread scratch buffers, the weight gradients
-// after the time loop, and the mask test.
+// sigmoid and tanh, the sgemm wrapper, the per-thread scratch buffers, the mask test, and the forward and
+// backward time loops of the cells whose step needs x·K and h·R apart (GRU, SimpleRNN).
 // Internal to native/core (not part of the kernels' headers).
 #pragma once
 #include <climits>
@@ -72,25 +72,6 @@ inline float* scratch_floats(int slot, size_t n) {
     v.resize(n);
   }
   return v.data();
-}
-
-// What every fused kernel's backward does after its time loop, one GEMM each over all rows = T·B:
-//   dK = Xᵀ·dIn, dR = Hprevᵀ·dRec, dx = dIn·Kᵀ (skipped when dx is nullptr), db += Σ dIn and, with a recurrent
-//   bias half (the GRU's second bias row), db[G..2G) += Σ dRec. dIn / dRec: [rows, G] pre-activation gradients of the
-//   input / recurrent projections by time (the same array for the LSTM and SimpleRNN); Hprev [rows, H] by time.
-inline void weight_grads(int64_t rows, int64_t I, int64_t H, int64_t G, const float* x, const float* K, const float* Hprev,
-                         const float* dIn, const float* dRec, bool recurrentBias, float* dx, float* dK, float* dR, float* db) {
-  sgemm(CblasTrans, CblasNoTrans, I, G, rows, x, I, dIn, G, 0.0f, dK, G);
-  sgemm(CblasTrans, CblasNoTrans, H, G, rows, Hprev, H, dRec, G, 0.0f, dR, G);
-  if (dx) sgemm(CblasNoTrans, CblasTrans, rows, I, G, dIn, G, K, G, 0.0f, dx, I);
-  for (int64_t r = 0; r < rows; r++) {
-    const float* __restrict zr = dIn + r * G;
-    for (int64_t j = 0; j < G; j++) db[j] += zr[j];
-    if (recurrentBias) {
-      const float* __restrict rr = dRec + r * G;
-      for (int64_t j = 0; j < G; j++) db[G + j] += rr[j];
-    }
-  }
 }
 
 // The batch rows [b0, b1) that slice `s` of `n` owns. Rows of a batch never interact in an LSTM, so each thread
@@ -196,19 +177,36 @@ void two_product_forward(const LstmDims& d, const LstmOptions& o, int64_t G, con
   });
 }
 
-/// The backward time loop of those two cells (the mirror of two_product_forward). Rᵀ is packed once; the batch
-/// is split between threads, and each thread walks its rows from the last step to the first. At a valid row,
-/// row(t, b, dy, carry, dh, direct) takes the output gradient dy, the carry from masked steps and the running
-/// dL/dh, and writes the row's gradient into dMH [T·B, G] (the operand of h·R) and, when `withDirect`, the part
-/// of dL/dh_{t−1} that bypasses R into `direct`. Then dL/dh_{t−1} = direct + dM_h,t·Rᵀ for the valid rows;
-/// masked rows pass their output gradient on to the carry and keep dh. dh0 must hold dL/dh_T.
+/// The backward time loop of those two cells (the mirror of two_product_forward), and everything after it.
+/// Rᵀ (and Kᵀ, for dx) are packed once; the batch is split between threads, and each thread walks its rows from
+/// the last step to the first. At a valid row, row(t, b, dy, carry, dh, direct, dmx, dmh) takes the output
+/// gradient dy, the carry from masked steps and the running dL/dh, and writes the row's gradients of the two
+/// products' outputs: dmx (of x·K) and dmh (of h·R; the same row as dmx when !twoArrays, the SimpleRNN) and, when
+/// `withDirect`, the part of dL/dh_{t−1} that bypasses R into `direct`. Then, per step, for the valid rows
+/// dL/dh_{t−1} = direct + dM_h,t·Rᵀ and dx_t = dM_x,t·Kᵀ (zero for masked rows); masked rows pass their output
+/// gradient on to the carry and keep dh.
+///
+/// The rows of dM_x and dM_h are kept for the weight gradients after the loop, dK = Xᵀ·dM_x, dR = Hprevᵀ·dM_h,
+/// db[0, G) = Σ dM_x and, with `recurrentBias` (the GRU's second bias row), db[G, 2G) = Σ dM_h: they are stored
+/// straight into the GEMM's packed-B layout (PackedB::set_row, masked rows as zeros) while they are in cache, so
+/// those products need no packing pass of their own and nothing is zero-filled up front. The same bits as the
+/// unpacked products (gemm.h). Hprev [T·B, H] by time; dh0 must hold dL/dh_T; dx may be nullptr; dK, dR, db
+/// are overwritten.
 template <typename Row>
-void recurrent_backward(const LstmDims& d, const LstmOptions& o, int64_t G, const float* R, const float* dy, const float* dMH,
-                        bool withDirect, float* dh0, Row&& row) {
-  const int64_t T = d.T, B = d.B, H = d.H;
-  gemm::PackedB Rt;
+void recurrent_backward(const LstmDims& d, const LstmOptions& o, int64_t G, const float* x, const float* K, const float* R,
+                        const float* Hprev, const float* dy, bool twoArrays, bool withDirect, bool recurrentBias, float* dx,
+                        float* dh0, float* dK, float* dR, float* db, Row&& row) {
+  const int64_t T = d.T, B = d.B, I = d.I, H = d.H;
+  gemm::PackedB Rt, Kt;
   Rt.pack(true, G, H, R, G);
+  if (dx) Kt.pack(true, G, I, K, G);
+  gemm::PackedB dMX, dMH;
+  dMX.alloc(T * B, G);
+  if (twoArrays) dMH.alloc(T * B, G);
   for_each_slice(B, [&](int64_t b0, int64_t nb) {
+    // This step's rows of dM_x and dM_h, row-major (per-thread scratch, grow-only).
+    float* const MX = scratch_floats(0, static_cast<size_t>(nb * G));
+    float* const MH = twoArrays ? scratch_floats(1, static_cast<size_t>(nb * G)) : MX;
     std::vector<float> carry(static_cast<size_t>(nb * H), 0.0f);
     std::vector<float> direct(withDirect ? static_cast<size_t>(nb * H) : 0);
     std::vector<float> tmp(static_cast<size_t>(nb * H));
@@ -224,13 +222,20 @@ void recurrent_backward(const LstmDims& d, const LstmOptions& o, int64_t G, cons
         valid[r] = valid_step(o, t, b);
         if (!valid[r]) {
           masked_output_grad(o, H, dyr, cr);
+          std::memset(MX + r * G, 0, sizeof(float) * G);
+          if (twoArrays) std::memset(MH + r * G, 0, sizeof(float) * G);
           continue;
         }
         any = true;
-        row(t, b, dyr, cr, dh + r * H, withDirect ? direct.data() + r * H : nullptr);
+        row(t, b, dyr, cr, dh + r * H, withDirect ? direct.data() + r * H : nullptr, MX + r * G, MH + r * G);
       }
-      if (!any) continue;
-      gemm::gemm_packed(nb, dMH + (t * B + b0) * G, G, G, nullptr, 0, Rt, 0.0f, tmp.data(), H);
+      for (int64_t r = 0; r < nb; r++) {
+        dMX.set_row(t * B + b0 + r, MX + r * G);
+        if (twoArrays) dMH.set_row(t * B + b0 + r, MH + r * G);
+      }
+      if (!any) continue;  // dx_t stays zero (filled by the caller)
+      gemm::gemm_packed(nb, MH, G, G, nullptr, 0, Rt, 0.0f, tmp.data(), H);
+      if (dx) gemm::gemm_packed(nb, MX, G, G, nullptr, 0, Kt, 0.0f, dx + (t * B + b0) * I, I);
       for (int64_t r = 0; r < nb; r++) {
         if (!valid[r]) continue;
         if (withDirect)
@@ -240,6 +245,11 @@ void recurrent_backward(const LstmDims& d, const LstmOptions& o, int64_t G, cons
       }
     }
   });
+  const gemm::PackedB& dRec = twoArrays ? dMH : dMX;
+  gemm::gemm_packed_b(true, I, x, I, dMX, 0.0f, dK, G);
+  gemm::gemm_packed_b(true, H, Hprev, H, dRec, 0.0f, dR, G);
+  dMX.column_sums(db);
+  if (recurrentBias) dRec.column_sums(db + G);
 }
 
 }  // namespace cpu

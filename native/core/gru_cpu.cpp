@@ -123,19 +123,14 @@ Status gru_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x,
     if (T == 0 || B == 0 || H == 0) return Status::Ok();
     const float* keepAll = saved;
     const float* hPrevAll = saved + T * B * 4 * H;
-    // dM_x, dM_h by time; rows of masked steps must read as zero in the weight GEMMs.
-    float* const dMX = scratch_floats(0, static_cast<size_t>(T * B * G));
-    float* const dMH = scratch_floats(1, static_cast<size_t>(T * B * G));
-    std::fill(dMX, dMX + T * B * G, 0.0f);
-    std::fill(dMH, dMH + T * B * G, 0.0f);
-    // dL/dh_{t−1} = direct (through the update gate and h itself) + dM_h,t·Rᵀ
-    cpu::recurrent_backward(d, o, G, R, dy, dMH, true, dh0,
-                            [&](int64_t t, int64_t b, const float* dyr, float* cr, float* dhr, float* direct) {
+    // dL/dh_{t−1} = direct (through the update gate and h itself) + dM_h,t·Rᵀ; dK, dR, db (both rows) after the loop
+    cpu::recurrent_backward(d, o, G, x, K, R, hPrevAll, dy, true, true, true, dx, dh0, dK, dR, db,
+                            [&](int64_t t, int64_t b, const float* dyr, float* cr, float* dhr, float* direct, float* dmx,
+                                float* dmh) {
                               const int64_t row = t * B + b;
                               pointwise_backward(H, keepAll + row * 4 * H, hPrevAll + t * BH + b * H, dyr, cr, dhr, direct,
-                                                 dMX + row * G, dMH + row * G);
+                                                 dmx, dmh);
                             });
-    cpu::weight_grads(T * B, I, H, G, x, K, hPrevAll, dMX, dMH, true, dx, dK, dR, db);
     return Status::Ok();
   } catch (const std::bad_alloc&) {
     return Status::Error("gru_cpu_backward: out of memory");

@@ -100,14 +100,11 @@ Status srnn_cpu_backward(const LstmDims& d, const LstmOptions& o, bool relu, con
     if (T == 0 || B == 0 || H == 0) return Status::Ok();
     const float* hPrevAll = saved;
     const float* hNewAll = saved + T * BH;
-    float* const dA = scratch_floats(0, static_cast<size_t>(T * BH));
-    std::fill(dA, dA + T * BH, 0.0f);  // rows of masked steps must read as zero
-    // dL/dh_{t−1} = dA_t·Rᵀ: h reaches the next step only through R
-    cpu::recurrent_backward(d, o, H, R, dy, dA, false, dh0,
-                            [&](int64_t t, int64_t b, const float* dyr, float* cr, float* dhr, float*) {
-                              pointwise_backward(H, relu, hNewAll + t * BH + b * H, dhr, dyr, cr, dA + (t * B + b) * H);
+    // dL/dh_{t−1} = dA_t·Rᵀ: h reaches the next step only through R. dA is the gradient of both products.
+    cpu::recurrent_backward(d, o, H, x, K, R, hPrevAll, dy, false, false, false, dx, dh0, dK, dR, db,
+                            [&](int64_t t, int64_t b, const float* dyr, float* cr, float* dhr, float*, float* da, float*) {
+                              pointwise_backward(H, relu, hNewAll + t * BH + b * H, dhr, dyr, cr, da);
                             });
-    cpu::weight_grads(T * B, I, H, H, x, K, hPrevAll, dA, dA, false, dx, dK, dR, db);
     return Status::Ok();
   } catch (const std::bad_alloc&) {
     return Status::Error("srnn_cpu_backward: out of memory");

@@ -190,8 +190,8 @@ void two_product_forward(const LstmDims& d, const LstmOptions& o, int64_t G, con
 /// db[0, G) = Σ dM_x and, with `recurrentBias` (the GRU's second bias row), db[G, 2G) = Σ dM_h: they are stored
 /// straight into the GEMM's packed-B layout (PackedB::set_row, masked rows as zeros) while they are in cache, so
 /// those products need no packing pass of their own and nothing is zero-filled up front. The same bits as the
-/// unpacked products (gemm.h). Hprev [T·B, H] by time; dh0 must hold dL/dh_T; dx may be nullptr; dK, dR, db
-/// are overwritten.
+/// unpacked products (gemm.h). Hprev [T·B, H] by time; dh0 must hold dL/dh_T; dx may be nullptr; dx, dK and dR
+/// are overwritten; db must be zero on entry (the sums add into it).
 template <typename Row>
 void recurrent_backward(const LstmDims& d, const LstmOptions& o, int64_t G, const float* x, const float* K, const float* R,
                         const float* Hprev, const float* dy, bool twoArrays, bool withDirect, bool recurrentBias, float* dx,
@@ -233,7 +233,10 @@ void recurrent_backward(const LstmDims& d, const LstmOptions& o, int64_t G, cons
         dMX.set_row(t * B + b0 + r, MX + r * G);
         if (twoArrays) dMH.set_row(t * B + b0 + r, MH + r * G);
       }
-      if (!any) continue;  // dx_t stays zero (filled by the caller)
+      if (!any) {  // every row masked: dM_x = 0, so dx_t = 0
+        if (dx) std::memset(dx + (t * B + b0) * I, 0, sizeof(float) * nb * I);
+        continue;
+      }
       gemm::gemm_packed(nb, MH, G, G, nullptr, 0, Rt, 0.0f, tmp.data(), H);
       if (dx) gemm::gemm_packed(nb, MX, G, G, nullptr, 0, Kt, 0.0f, dx + (t * B + b0) * I, I);
       for (int64_t r = 0; r < nb; r++) {

@@ -116,11 +116,14 @@ Status gru_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x,
   const int64_t T = d.T, B = d.B, I = d.I, H = d.H, G = 3 * H, BH = B * H;
   try {
     std::memcpy(dh0, dhT, sizeof(float) * BH);
-    std::fill(dK, dK + I * G, 0.0f);
-    std::fill(dR, dR + H * G, 0.0f);
-    std::fill(db, db + 2 * G, 0.0f);
-    if (dx) std::fill(dx, dx + T * B * I, 0.0f);
-    if (T == 0 || B == 0 || H == 0) return Status::Ok();
+    std::fill(db, db + 2 * G, 0.0f);  // the column sums below add into it
+    if (T == 0 || B == 0 || H == 0) {
+      std::fill(dK, dK + I * G, 0.0f);
+      std::fill(dR, dR + H * G, 0.0f);
+      if (dx) std::fill(dx, dx + T * B * I, 0.0f);
+      return Status::Ok();
+    }
+    // Otherwise dK, dR (products with beta = 0) and dx (every step's rows, below) are written without a fill.
     const float* keepAll = saved;
     const float* hPrevAll = saved + T * B * 4 * H;
     // dL/dh_{t−1} = direct (through the update gate and h itself) + dM_h,t·Rᵀ; dK, dR, db (both rows) after the loop

@@ -167,11 +167,14 @@ Status lstm_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x
   try {
     std::memcpy(dh0, dhT, sizeof(float) * BH);
     std::memcpy(dc0, dcT, sizeof(float) * BH);
-    std::fill(dK, dK + I * G4, 0.0f);
-    std::fill(dR, dR + H * G4, 0.0f);
-    std::fill(db, db + G4, 0.0f);
-    if (dx) std::fill(dx, dx + T * B * I, 0.0f);
-    if (T == 0 || B == 0 || H == 0) return Status::Ok();
+    std::fill(db, db + G4, 0.0f);  // the column sums below add into it
+    if (T == 0 || B == 0 || H == 0) {
+      std::fill(dK, dK + I * G4, 0.0f);
+      std::fill(dR, dR + H * G4, 0.0f);
+      if (dx) std::fill(dx, dx + T * B * I, 0.0f);
+      return Status::Ok();
+    }
+    // Otherwise dK, dR (products with beta = 0) and dx (every step's rows, below) are written without a fill.
     const float* A = saved;
     const float* Hp = saved + T * B * G4;
     const float* Cp = Hp + T * BH;
@@ -223,7 +226,10 @@ Status lstm_cpu_backward(const LstmDims& d, const LstmOptions& o, const float* x
                              dZt + r * G4);
         }
         for (int64_t r = 0; r < nb; r++) dZ.set_row(t * B + b0 + r, dZt + r * G4);
-        if (!any) continue;  // dx_t stays zero (filled above), as dz_t is
+        if (!any) {  // every row masked: dz_t = 0, so dx_t = 0 and the state gradients pass through
+          if (dx) std::memset(dx + (t * B + b0) * I, 0, sizeof(float) * nb * I);
+          continue;
+        }
         // dL/dh_{prev} = dz_t·Rᵀ for rows that stepped (masked rows keep their state gradient); dx_t = dz_t·Kᵀ
         // (zero for masked rows, whose dz is zero). The product writes both straight into the outputs (its
         // columns split at H); a masked row's dh is set aside and put back.

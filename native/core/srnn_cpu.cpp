@@ -93,11 +93,14 @@ Status srnn_cpu_backward(const LstmDims& d, const LstmOptions& o, bool relu, con
   const int64_t T = d.T, B = d.B, I = d.I, H = d.H, BH = B * H;
   try {
     std::memcpy(dh0, dhT, sizeof(float) * BH);
-    std::fill(dK, dK + I * H, 0.0f);
-    std::fill(dR, dR + H * H, 0.0f);
-    std::fill(db, db + H, 0.0f);
-    if (dx) std::fill(dx, dx + T * B * I, 0.0f);
-    if (T == 0 || B == 0 || H == 0) return Status::Ok();
+    std::fill(db, db + H, 0.0f);  // the column sums below add into it
+    if (T == 0 || B == 0 || H == 0) {
+      std::fill(dK, dK + I * H, 0.0f);
+      std::fill(dR, dR + H * H, 0.0f);
+      if (dx) std::fill(dx, dx + T * B * I, 0.0f);
+      return Status::Ok();
+    }
+    // Otherwise dK, dR (products with beta = 0) and dx (every step's rows, below) are written without a fill.
     const float* hPrevAll = saved;
     const float* hNewAll = saved + T * BH;
     // dL/dh_{t−1} = dA_t·Rᵀ: h reaches the next step only through R. dA is the gradient of both products.

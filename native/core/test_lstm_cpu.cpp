@@ -3,12 +3,14 @@
 //     Keras masking: carried states, previous output or zeros at masked steps), max abs diff ≤ 1e-5;
 //  2. backward vs central finite differences of the float64 naive forward, on the scalar
 //     L = Σ wy⊙y + Σ wh⊙hT + Σ wc⊙cT, for sampled coordinates of every input: |an − fd| ≤ 2e-4 + 2e-3·|fd|
-//     (float32 analytic vs float64 numeric with eps = 1e-4).
+//     (float32 analytic vs float64 numeric with eps = 1e-4); the gradient outputs start as NaN, so an element the
+//     kernel leaves unwritten fails the check.
 // The same two checks for the GRU kernel (gru_cpu.h, Keras reset_after = True) on the GRU equations.
 // Exit code 0 = pass. Prints one line per case. Also usable on a GPU machine (no CUDA needed).
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <initializer_list>
 #include <random>
 #include <vector>
 
@@ -30,6 +32,20 @@ struct Inputs {
 };
 
 double sig(double v) { return 1.0 / (1.0 + std::exp(-v)); }
+
+// Every element of every gradient output was written (they start as NaN, the inputs are finite).
+bool all_written(const char* what, std::initializer_list<const std::vector<float>*> outs) {
+  int i = 0;
+  for (const std::vector<float>* v : outs) {
+    for (float e : *v)
+      if (!std::isfinite(e)) {
+        std::printf("  %s backward left output %d (of %zu floats) partly unwritten\n", what, i, v->size());
+        return false;
+      }
+    i++;
+  }
+  return true;
+}
 
 // Naive reference: explicit loops, double precision, no BLAS, no shared code with lstm_cpu.cpp.
 void naive_forward(const Case& c, const Inputs& in, std::vector<double>& y, std::vector<double>& hT,
@@ -113,7 +129,9 @@ int run_case(const Case& c, std::mt19937& rng) {
 
   // 2. backward vs finite differences of L = Σ wy·y + Σ wh·hT + Σ wc·cT
   auto wy = fill(ry.size(), 1.0), wh = fill(rh.size(), 1.0), wc = fill(rc.size(), 1.0);
-  std::vector<float> dx(x.size()), dh0(h0.size()), dc0(c0.size()), dK(K.size()), dR(R.size()), db(bb.size());
+  // Outputs start as NaN: the kernel must write every element (nothing may rely on a zeroed array).
+  std::vector<float> dx(x.size(), NAN), dh0(h0.size(), NAN), dc0(c0.size(), NAN), dK(K.size(), NAN), dR(R.size(), NAN),
+      db(bb.size(), NAN);
   auto fwy = f32(wy), fwh = f32(wh), fwc = f32(wc);
   st = lstm_cpu_backward(d, o, x.data(), K.data(), R.data(), saved.data(), fwy.data(), fwh.data(), fwc.data(),
                          dx.data(), dh0.data(), dc0.data(), dK.data(), dR.data(), db.data());
@@ -121,6 +139,7 @@ int run_case(const Case& c, std::mt19937& rng) {
     std::printf("FAIL backward status: %s\n", st.message.c_str());
     return 1;
   }
+  fails += !all_written("lstm", {&dx, &dh0, &dc0, &dK, &dR, &db});
   auto loss = [&]() {
     std::vector<double> a, bh, bc;
     naive_forward(c, in, a, bh, bc);
@@ -233,7 +252,7 @@ int run_gru_case(const Case& c, std::mt19937& rng) {
   for (size_t i = 0; i < rh.size(); i++) maxd = std::max(maxd, std::fabs(rh[i] - hT[i]));
   int fails = maxd > 1e-5;
   auto wy = fill(ry.size(), 1.0), wh = fill(rh.size(), 1.0);
-  std::vector<float> dx(x.size()), dh0(h0.size()), dK(K.size()), dR(R.size()), db(bb.size());
+  std::vector<float> dx(x.size(), NAN), dh0(h0.size(), NAN), dK(K.size(), NAN), dR(R.size(), NAN), db(bb.size(), NAN);
   auto fwy = f32(wy), fwh = f32(wh);
   st = gru_cpu_backward(d, o, x.data(), K.data(), R.data(), saved.data(), fwy.data(), fwh.data(), dx.data(), dh0.data(),
                         dK.data(), dR.data(), db.data());
@@ -241,6 +260,7 @@ int run_gru_case(const Case& c, std::mt19937& rng) {
     std::printf("FAIL gru backward status: %s\n", st.message.c_str());
     return 1;
   }
+  fails += !all_written("gru", {&dx, &dh0, &dK, &dR, &db});
   auto loss = [&]() {
     std::vector<double> a, bh;
     naive_gru(c, in, a, bh);

@@ -1,0 +1,104 @@
+// Wall time of one fused recurrent kernel call (native/core, no Node), for A/B comparisons of kernel changes:
+// scripts/bench-kernel-ab.sh builds this against two commits' cores and runs the two binaries alternately, so a
+// drift of this shared machine hits both (docs/benchmarks.md "Packed dZ").
+//
+//   kernel_bench <lstm|gru|srnn> <infer|train> B T I H reps        ($LSTM_TS_NUM_THREADS threads, default 1)
+//
+// infer = forward of the whole sequence with nothing kept; train = forward keeping the saved state + backward with
+// every gradient (dx included), dy = 0.01 everywhere. Prints the median and minimum over `reps` calls (after one
+// untimed call), GFLOP/s of the median (2·T·B·(I+H)·G·H-gates per forward, three times that for train), and
+// sums of y and of each gradient, so that two builds can be checked to give the same bits.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "gru_cpu.h"
+#include "lstm_cpu.h"
+#include "srnn_cpu.h"
+#include "threads.h"
+
+using namespace lstmts;
+
+int main(int argc, char** argv) {
+  if (argc != 8) {
+    std::fprintf(stderr, "usage: %s <lstm|gru|srnn> <infer|train> B T I H reps\n", argv[0]);
+    return 2;
+  }
+  const std::string cell = argv[1], mode = argv[2];
+  const bool train = mode == "train";
+  if ((cell != "lstm" && cell != "gru" && cell != "srnn") || (!train && mode != "infer")) {
+    std::fprintf(stderr, "unknown cell '%s' or mode '%s'\n", argv[1], argv[2]);
+    return 2;
+  }
+  const int64_t B = std::atoll(argv[3]), T = std::atoll(argv[4]), I = std::atoll(argv[5]), H = std::atoll(argv[6]);
+  const int reps = std::max(1, std::atoi(argv[7]));
+  const char* nt = std::getenv("LSTM_TS_NUM_THREADS");
+  threads::set_num_threads(nt ? std::atoi(nt) : 1);
+  const int64_t gates = cell == "lstm" ? 4 : cell == "gru" ? 3 : 1, G = gates * H;
+  LstmDims d;
+  d.T = T;
+  d.B = B;
+  d.I = I;
+  d.H = H;
+  LstmOptions o;
+  std::mt19937 rng(1);
+  auto uni = [&](float scale) { return std::uniform_real_distribution<float>(-scale, scale)(rng); };
+  std::vector<float> x(T * B * I), h0(B * H, 0.0f), c0(B * H, 0.0f), K(I * G), R(H * G), bias(2 * G, 0.0f);
+  for (auto& v : x) v = uni(0.5f);
+  for (auto& v : K) v = uni(0.05f);
+  for (auto& v : R) v = uni(0.05f);
+  std::vector<float> y(T * B * H), hT(B * H), cT(B * H), dy(T * B * H, 0.01f), dx(T * B * I), dh0(B * H), dc0(B * H),
+      dK(I * G), dR(H * G), db(2 * G);
+  const int64_t savedFloats = !train ? 0 : cell == "lstm" ? lstm_cpu_saved_floats(d) : cell == "gru" ? gru_cpu_saved_floats(d) : srnn_cpu_saved_floats(d);
+  std::vector<float> saved(savedFloats);
+  float* sv = train ? saved.data() : nullptr;
+  auto once = [&]() {
+    Status st = Status::Ok();
+    if (cell == "lstm") {
+      st = lstm_cpu_forward(d, o, x.data(), h0.data(), c0.data(), K.data(), R.data(), bias.data(), y.data(), hT.data(), cT.data(), sv);
+      if (st.ok && train)
+        st = lstm_cpu_backward(d, o, x.data(), K.data(), R.data(), sv, dy.data(), h0.data(), c0.data(), dx.data(), dh0.data(),
+                               dc0.data(), dK.data(), dR.data(), db.data());
+    } else if (cell == "gru") {
+      st = gru_cpu_forward(d, o, x.data(), h0.data(), K.data(), R.data(), bias.data(), y.data(), hT.data(), sv);
+      if (st.ok && train)
+        st = gru_cpu_backward(d, o, x.data(), K.data(), R.data(), sv, dy.data(), h0.data(), dx.data(), dh0.data(), dK.data(),
+                              dR.data(), db.data());
+    } else {
+      st = srnn_cpu_forward(d, o, false, x.data(), h0.data(), K.data(), R.data(), bias.data(), y.data(), hT.data(), sv);
+      if (st.ok && train)
+        st = srnn_cpu_backward(d, o, false, x.data(), K.data(), R.data(), sv, dy.data(), h0.data(), dx.data(), dh0.data(),
+                               dK.data(), dR.data(), db.data());
+    }
+    if (!st.ok) {
+      std::fprintf(stderr, "kernel failed: %s\n", st.message.c_str());
+      std::exit(1);
+    }
+  };
+  once();
+  std::vector<double> ms;
+  for (int r = 0; r < reps; r++) {
+    const auto t0 = std::chrono::steady_clock::now();
+    once();
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::sort(ms.begin(), ms.end());
+  const double med = ms[ms.size() / 2];
+  const double flops = 2.0 * T * B * (I + H) * G * (train ? 3 : 1);
+  auto sum = [](const std::vector<float>& v) {
+    double s = 0;
+    for (float e : v) s += e;
+    return s;
+  };
+  std::printf("%s %s B%lld T%lld I%lld H%lld: median %.3f ms min %.3f ms %.1f GFLOP/s\n", cell.c_str(), mode.c_str(),
+              (long long)B, (long long)T, (long long)I, (long long)H, med, ms[0], flops / med / 1e6);
+  std::printf("  sums y %.17g", sum(y));
+  if (train) std::printf(" dx %.17g dK %.17g dR %.17g db %.17g", sum(dx), sum(dK), sum(dR), sum(db));
+  std::printf("\n");
+  return 0;
+}

@@ -167,6 +167,36 @@ int64_t pack_rows8(const float* const* rows, int64_t ka, int64_t kb, float* dst)
   return k;
 }
 
+// The same for six rows (the AVX2 kernel's panels, dst[(k − ka)*6 + r]): rows 0..3 by a 4×4 transpose, rows 4
+// and 5 interleaved in pairs.
+int64_t pack_rows6(const float* const* rows, int64_t ka, int64_t kb, float* dst) {
+  int64_t k = ka;
+#if defined(__SSE2__)
+  const float *r0 = rows[0], *r1 = rows[1], *r2 = rows[2], *r3 = rows[3], *r4 = rows[4], *r5 = rows[5];
+  for (; k + 4 <= kb; k += 4) {
+    float* d = dst + (k - ka) * 6;
+    __m128 a0 = _mm_loadu_ps(r0 + k), a1 = _mm_loadu_ps(r1 + k), a2 = _mm_loadu_ps(r2 + k), a3 = _mm_loadu_ps(r3 + k);
+    const __m128 b4 = _mm_loadu_ps(r4 + k), b5 = _mm_loadu_ps(r5 + k);
+    _MM_TRANSPOSE4_PS(a0, a1, a2, a3);        // a_j = rows 0..3 at column k + j
+    const __m128 lo = _mm_unpacklo_ps(b4, b5);  // rows 4, 5 at columns k, k + 1
+    const __m128 hi = _mm_unpackhi_ps(b4, b5);  // rows 4, 5 at columns k + 2, k + 3
+    _mm_storeu_ps(d, a0);
+    _mm_storel_pi(reinterpret_cast<__m64*>(d + 4), lo);
+    _mm_storeu_ps(d + 6, a1);
+    _mm_storeh_pi(reinterpret_cast<__m64*>(d + 10), lo);
+    _mm_storeu_ps(d + 12, a2);
+    _mm_storel_pi(reinterpret_cast<__m64*>(d + 16), hi);
+    _mm_storeu_ps(d + 18, a3);
+    _mm_storeh_pi(reinterpret_cast<__m64*>(d + 22), hi);
+  }
+#else
+  (void)rows;
+  (void)kb;
+  (void)dst;
+#endif
+  return k;
+}
+
 // Rows i0 .. i0+mc of op(A), columns k0 .. k0+kc, into MR-row micro-panels: dst[q*kc*mr + k*mr + r], zero beyond
 // row M (passed as mc ending early). Non-transposed A may come in two column segments: columns < K1 from A1, the
 // rest from A2 (gemm_packed's [x_t | h]).
@@ -200,6 +230,7 @@ void pack_a(const float* A1, int64_t lda1, int64_t K1, const float* A2, int64_t 
         rows[r] = seg == 0 ? A1 + (ib + r) * lda1 : A2 + (ib + r) * lda2 - K1;
       int64_t k = ka;
       if (h == 8 && mr == 8) k = pack_rows8(rows, ka, kb, d + (ka - k0) * 8);  // the AVX-512 kernel's full panels
+      if (h == 6 && mr == 6) k = pack_rows6(rows, ka, kb, d + (ka - k0) * 6);  // the AVX2 kernel's
       for (; k < kb; k++) {
         float* dk = d + (k - k0) * mr;
         for (int64_t r = 0; r < h; r++) dk[r] = rows[r][k];

@@ -22,7 +22,8 @@ struct Shape {
   const char* name;
   bool ta, tb;
   int64_t M, N, K;
-  bool packed;  // ours: B packed once outside the timing (the recurrent kernel), A·B per call
+  bool packed;  // ours: B packed once outside the timing (the recurrent kernel, and dZ, which the backward writes
+                // straight into the packed layout), A·B per call
 };
 
 int main(int argc, char** argv) {
@@ -37,9 +38,13 @@ int main(int argc, char** argv) {
       {"medium step h·R (64x2048x512)", false, false, 64, 2048, 512, false},
       {"medium backward step dz·[Rt|Kt] (64x768x2048), packed", false, false, 64, 768, 2048, true},
       {"medium dK = Xt·dZ (256x2048x6400)", true, false, 256, 2048, 6400, false},
+      {"medium dK = Xt·dZ (256x2048x6400), packed dZ", true, false, 256, 2048, 6400, true},
+      {"medium dR = Ht·dZ (512x2048x6400), packed dZ", true, false, 512, 2048, 6400, true},
       {"medium dx = dZ·Kt (6400x256x2048)", false, true, 6400, 256, 2048, false},
       {"small step [x|h]·[K;R] (32x512x192), packed", false, false, 32, 512, 192, true},
       {"small dR = Ht·dZ (128x512x1600)", true, false, 128, 512, 1600, false},
+      {"small dR = Ht·dZ (128x512x1600), packed dZ", true, false, 128, 512, 1600, true},
+      {"small dK = Xt·dZ (64x512x1600), packed dZ", true, false, 64, 512, 1600, true},
   };
   std::printf("isa %s, %d thread(s)\n", lstmts::gemm::isa_name(lstmts::gemm::active_isa()), threads);
   for (const Shape& s : shapes) {
@@ -52,7 +57,8 @@ int main(int argc, char** argv) {
     const double flop = 2.0 * s.M * s.N * s.K;
     const int reps = std::max(3, int(2e9 / flop));
     auto ours = [&] {
-      if (s.packed) lstmts::gemm::gemm_packed(s.M, A.data(), lda, s.K, nullptr, 0, P, 0.0f, C.data(), s.N);
+      if (s.packed && s.ta) lstmts::gemm::gemm_packed_b(true, s.M, A.data(), lda, P, 0.0f, C.data(), s.N);
+      else if (s.packed) lstmts::gemm::gemm_packed(s.M, A.data(), lda, s.K, nullptr, 0, P, 0.0f, C.data(), s.N);
       else lstmts::gemm::sgemm(s.ta, s.tb, s.M, s.N, s.K, A.data(), lda, B.data(), ldb, 0.0f, C.data(), s.N);
     };
 #ifdef WITH_OPENBLAS

@@ -134,60 +134,43 @@ void pack_b(const float* B, int64_t ldb, bool trans, int64_t k0, int64_t kn, int
   }
 }
 
-// Columns [ka, kb) of eight rows (rows[r][k]) into an 8-row micro-panel, dst[(k - ka)*8 + r], four columns at a
-// time by two 4×4 transposes in SSE registers: 8 vector loads and 8 vector stores per 32 floats instead of 32
-// scalar moves each way (the per-step A operand, [x_t | h] or dz_t, was ~7 % of a small training step when
-// packed element by element). A copy, so the packed values (and the GEMM's bits) are unchanged. Returns the
+// Columns [ka, kb) of R = 8 or 6 rows (rows[r][k]) into an R-row micro-panel, dst[(k - ka)*R + r], four columns
+// at a time in SSE registers: rows 0..3 by a 4×4 transpose, rows 4..7 by another (R = 8) or rows 4, 5 interleaved
+// in pairs (R = 6); for R = 8, 8 vector loads and 8 vector stores per 32 floats instead of 32 scalar moves each
+// way (the per-step A operand, [x_t | h] or dz_t, was ~7 % of a small training step when packed element by
+// element). A copy, so the packed values (and the GEMM's bits) are unchanged. Returns the
 // first column not packed (the caller finishes the kb − ka mod 4 rest); baseline SSE2 on x86-64, none elsewhere.
-int64_t pack_rows8(const float* const* rows, int64_t ka, int64_t kb, float* dst) {
+template <int R>  // 8 (the AVX-512 kernel's panels) or 6 (the AVX2 kernel's)
+int64_t pack_rows(const float* const* rows, int64_t ka, int64_t kb, float* dst) {
+  static_assert(R == 8 || R == 6, "pack_rows: 8 or 6 rows");
   int64_t k = ka;
 #if defined(__SSE2__)
-  const float *r0 = rows[0], *r1 = rows[1], *r2 = rows[2], *r3 = rows[3];
-  const float *r4 = rows[4], *r5 = rows[5], *r6 = rows[6], *r7 = rows[7];
   for (; k + 4 <= kb; k += 4) {
-    float* d = dst + (k - ka) * 8;
-    __m128 a0 = _mm_loadu_ps(r0 + k), a1 = _mm_loadu_ps(r1 + k), a2 = _mm_loadu_ps(r2 + k), a3 = _mm_loadu_ps(r3 + k);
-    __m128 b0 = _mm_loadu_ps(r4 + k), b1 = _mm_loadu_ps(r5 + k), b2 = _mm_loadu_ps(r6 + k), b3 = _mm_loadu_ps(r7 + k);
+    float* d = dst + (k - ka) * R;
+    __m128 a0 = _mm_loadu_ps(rows[0] + k), a1 = _mm_loadu_ps(rows[1] + k), a2 = _mm_loadu_ps(rows[2] + k),
+           a3 = _mm_loadu_ps(rows[3] + k);
     _MM_TRANSPOSE4_PS(a0, a1, a2, a3);  // a_j = rows 0..3 at column k + j
-    _MM_TRANSPOSE4_PS(b0, b1, b2, b3);  // b_j = rows 4..7 at column k + j
     _mm_storeu_ps(d, a0);
-    _mm_storeu_ps(d + 4, b0);
-    _mm_storeu_ps(d + 8, a1);
-    _mm_storeu_ps(d + 12, b1);
-    _mm_storeu_ps(d + 16, a2);
-    _mm_storeu_ps(d + 20, b2);
-    _mm_storeu_ps(d + 24, a3);
-    _mm_storeu_ps(d + 28, b3);
-  }
-#else
-  (void)rows;
-  (void)kb;
-  (void)dst;
-#endif
-  return k;
-}
-
-// The same for six rows (the AVX2 kernel's panels, dst[(k − ka)*6 + r]): rows 0..3 by a 4×4 transpose, rows 4
-// and 5 interleaved in pairs.
-int64_t pack_rows6(const float* const* rows, int64_t ka, int64_t kb, float* dst) {
-  int64_t k = ka;
-#if defined(__SSE2__)
-  const float *r0 = rows[0], *r1 = rows[1], *r2 = rows[2], *r3 = rows[3], *r4 = rows[4], *r5 = rows[5];
-  for (; k + 4 <= kb; k += 4) {
-    float* d = dst + (k - ka) * 6;
-    __m128 a0 = _mm_loadu_ps(r0 + k), a1 = _mm_loadu_ps(r1 + k), a2 = _mm_loadu_ps(r2 + k), a3 = _mm_loadu_ps(r3 + k);
-    const __m128 b4 = _mm_loadu_ps(r4 + k), b5 = _mm_loadu_ps(r5 + k);
-    _MM_TRANSPOSE4_PS(a0, a1, a2, a3);        // a_j = rows 0..3 at column k + j
-    const __m128 lo = _mm_unpacklo_ps(b4, b5);  // rows 4, 5 at columns k, k + 1
-    const __m128 hi = _mm_unpackhi_ps(b4, b5);  // rows 4, 5 at columns k + 2, k + 3
-    _mm_storeu_ps(d, a0);
-    _mm_storel_pi(reinterpret_cast<__m64*>(d + 4), lo);
-    _mm_storeu_ps(d + 6, a1);
-    _mm_storeh_pi(reinterpret_cast<__m64*>(d + 10), lo);
-    _mm_storeu_ps(d + 12, a2);
-    _mm_storel_pi(reinterpret_cast<__m64*>(d + 16), hi);
-    _mm_storeu_ps(d + 18, a3);
-    _mm_storeh_pi(reinterpret_cast<__m64*>(d + 22), hi);
+    _mm_storeu_ps(d + R, a1);
+    _mm_storeu_ps(d + 2 * R, a2);
+    _mm_storeu_ps(d + 3 * R, a3);
+    if constexpr (R == 8) {
+      __m128 b0 = _mm_loadu_ps(rows[4] + k), b1 = _mm_loadu_ps(rows[5] + k), b2 = _mm_loadu_ps(rows[6] + k),
+             b3 = _mm_loadu_ps(rows[7] + k);
+      _MM_TRANSPOSE4_PS(b0, b1, b2, b3);  // b_j = rows 4..7 at column k + j
+      _mm_storeu_ps(d + 4, b0);
+      _mm_storeu_ps(d + 12, b1);
+      _mm_storeu_ps(d + 20, b2);
+      _mm_storeu_ps(d + 28, b3);
+    } else {
+      const __m128 b4 = _mm_loadu_ps(rows[4] + k), b5 = _mm_loadu_ps(rows[5] + k);
+      const __m128 lo = _mm_unpacklo_ps(b4, b5);  // rows 4, 5 at columns k, k + 1
+      const __m128 hi = _mm_unpackhi_ps(b4, b5);  // rows 4, 5 at columns k + 2, k + 3
+      _mm_storel_pi(reinterpret_cast<__m64*>(d + 4), lo);
+      _mm_storeh_pi(reinterpret_cast<__m64*>(d + 10), lo);
+      _mm_storel_pi(reinterpret_cast<__m64*>(d + 16), hi);
+      _mm_storeh_pi(reinterpret_cast<__m64*>(d + 22), hi);
+    }
   }
 #else
   (void)rows;
@@ -229,8 +212,8 @@ void pack_a(const float* A1, int64_t lda1, int64_t K1, const float* A2, int64_t 
       for (int64_t r = 0; r < h; r++)
         rows[r] = seg == 0 ? A1 + (ib + r) * lda1 : A2 + (ib + r) * lda2 - K1;
       int64_t k = ka;
-      if (h == 8 && mr == 8) k = pack_rows8(rows, ka, kb, d + (ka - k0) * 8);  // the AVX-512 kernel's full panels
-      if (h == 6 && mr == 6) k = pack_rows6(rows, ka, kb, d + (ka - k0) * 6);  // the AVX2 kernel's
+      if (h == mr && mr == 8) k = pack_rows<8>(rows, ka, kb, d + (ka - k0) * 8);  // full panels only
+      if (h == mr && mr == 6) k = pack_rows<6>(rows, ka, kb, d + (ka - k0) * 6);
       for (; k < kb; k++) {
         float* dk = d + (k - k0) * mr;
         for (int64_t r = 0; r < h; r++) dk[r] = rows[r][k];

@@ -8,6 +8,11 @@
 // every gradient (dx included), dy = 0.01 everywhere. Prints the median and minimum over `reps` calls (after one
 // untimed call), GFLOP/s of the median (2·T·B·(I+H)·G·H-gates per forward, three times that for train), and
 // sums of y and of each gradient, so that two builds can be checked to give the same bits.
+//
+// Every array starts $KB_MISALIGN_BYTES (default 16) past a 64-byte boundary: glibc's malloc, behind Node's
+// ArrayBuffers, returns 16-byte aligned blocks (a large one 16 bytes past a page), so 16 is what the addon's
+// callers got; 0 shows what a cache-line aligned caller gets (docs/benchmarks.md "Aligned panels").
+// $KB_SAVED_MISALIGN_BYTES sets the saved state's alone.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -23,6 +28,23 @@
 #include "threads.h"
 
 using namespace lstmts;
+
+namespace {
+// n floats starting `misalign` bytes past a 64-byte boundary.
+struct Arr {
+  std::vector<float> store;
+  float* p;
+  size_t n;
+  Arr(size_t count, float fill, size_t misalign) : store(count + 32, fill), n(count) {
+    auto addr = reinterpret_cast<uintptr_t>(store.data());
+    const uintptr_t aligned = (addr + 63) & ~uintptr_t(63);
+    p = reinterpret_cast<float*>(aligned + misalign);
+  }
+  float* data() { return p; }
+  float* begin() { return p; }
+  float* end() { return p + n; }
+};
+}  // namespace
 
 int main(int argc, char** argv) {
   if (argc != 8) {
@@ -48,14 +70,17 @@ int main(int argc, char** argv) {
   LstmOptions o;
   std::mt19937 rng(1);
   auto uni = [&](float scale) { return std::uniform_real_distribution<float>(-scale, scale)(rng); };
-  std::vector<float> x(T * B * I), h0(B * H, 0.0f), c0(B * H, 0.0f), K(I * G), R(H * G), bias(2 * G, 0.0f);
+  const char* mis = std::getenv("KB_MISALIGN_BYTES");
+  const size_t ma = mis ? static_cast<size_t>(std::atoi(mis)) & ~size_t(3) : 16;
+  Arr x(T * B * I, 0, ma), h0(B * H, 0.0f, ma), c0(B * H, 0.0f, ma), K(I * G, 0, ma), R(H * G, 0, ma), bias(2 * G, 0.0f, ma);
   for (auto& v : x) v = uni(0.5f);
   for (auto& v : K) v = uni(0.05f);
   for (auto& v : R) v = uni(0.05f);
-  std::vector<float> y(T * B * H), hT(B * H), cT(B * H), dy(T * B * H, 0.01f), dx(T * B * I), dh0(B * H), dc0(B * H),
-      dK(I * G), dR(H * G), db(2 * G);
+  Arr y(T * B * H, 0, ma), hT(B * H, 0, ma), cT(B * H, 0, ma), dy(T * B * H, 0.01f, ma), dx(T * B * I, 0, ma),
+      dh0(B * H, 0, ma), dc0(B * H, 0, ma), dK(I * G, 0, ma), dR(H * G, 0, ma), db(2 * G, 0, ma);
   const int64_t savedFloats = !train ? 0 : cell == "lstm" ? lstm_cpu_saved_floats(d) : cell == "gru" ? gru_cpu_saved_floats(d) : srnn_cpu_saved_floats(d);
-  std::vector<float> saved(savedFloats);
+  const char* smis = std::getenv("KB_SAVED_MISALIGN_BYTES");  // the saved state alone (default: as the others)
+  Arr saved(static_cast<size_t>(savedFloats), 0, smis ? static_cast<size_t>(std::atoi(smis)) & ~size_t(3) : ma);
   float* sv = train ? saved.data() : nullptr;
   auto once = [&]() {
     Status st = Status::Ok();
@@ -90,7 +115,7 @@ int main(int argc, char** argv) {
   std::sort(ms.begin(), ms.end());
   const double med = ms[ms.size() / 2];
   const double flops = 2.0 * T * B * (I + H) * G * (train ? 3 : 1);
-  auto sum = [](const std::vector<float>& v) {
+  auto sum = [](Arr& v) {
     double s = 0;
     for (float e : v) s += e;
     return s;

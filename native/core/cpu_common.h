@@ -64,8 +64,8 @@ inline void sgemm(Trans ta, Trans tb, int64_t M, int64_t N, int64_t Kd, const fl
 // fresh multi-MB buffers each time (a noticeable share of a small training step). Contents are undefined. Each
 // kernel call uses its slots for one call only; calls on one thread never interleave.
 inline float* scratch_floats(int slot, size_t n) {
-  thread_local std::vector<float> bufs[2];
-  std::vector<float>& v = bufs[slot];
+  thread_local gemm::AlignedFloats bufs[2];  // 64-byte aligned: the GEMM stores its C rows here
+  gemm::AlignedFloats& v = bufs[slot];
   if (v.size() < n) {
     v.clear();
     v.shrink_to_fit();
@@ -209,7 +209,7 @@ void recurrent_backward(const LstmDims& d, const LstmOptions& o, int64_t G, cons
     float* const MH = twoArrays ? scratch_floats(1, static_cast<size_t>(nb * G)) : MX;
     std::vector<float> carry(static_cast<size_t>(nb * H), 0.0f);
     std::vector<float> direct(withDirect ? static_cast<size_t>(nb * H) : 0);
-    std::vector<float> tmp(static_cast<size_t>(nb * H));
+    gemm::AlignedFloats tmp(static_cast<size_t>(nb * H));  // C of the dh product: 64-byte aligned (gemm.h)
     std::vector<char> valid(static_cast<size_t>(nb));
     float* dh = dh0 + b0 * H;
     for (int64_t s = T - 1; s >= 0; s--) {

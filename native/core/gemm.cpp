@@ -383,8 +383,8 @@ namespace {
 // Storage of destroyed PackedB objects, per thread, largest last; a few entries (the LSTM forward and backward
 // each hold one at a time; the GRU and SimpleRNN two), so that no more than their working set stays allocated.
 constexpr size_t kPackCacheEntries = 4;
-std::vector<std::vector<float>>& pack_cache() {
-  thread_local std::vector<std::vector<float>> cache;
+std::vector<AlignedFloats>& pack_cache() {
+  thread_local std::vector<AlignedFloats> cache;
   return cache;
 }
 }  // namespace
@@ -393,7 +393,7 @@ PackedB::~PackedB() {
   if (data_.capacity() == 0) return;
   auto& cache = pack_cache();
   cache.push_back(std::move(data_));
-  std::sort(cache.begin(), cache.end(), [](const std::vector<float>& a, const std::vector<float>& b) { return a.capacity() < b.capacity(); });
+  std::sort(cache.begin(), cache.end(), [](const AlignedFloats& a, const AlignedFloats& b) { return a.capacity() < b.capacity(); });
   if (cache.size() > kPackCacheEntries) cache.erase(cache.begin());  // drop the smallest
 }
 

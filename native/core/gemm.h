@@ -14,6 +14,8 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <new>
 #include <vector>
 
 namespace lstmts {
@@ -41,6 +43,31 @@ int tile_cols();
 /// product is large enough to gain from it.
 void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B,
            int64_t ldb, float beta, float* C, int64_t ldc);
+
+/// Allocator of cache-line (64-byte) aligned storage. The micro-kernels load B and store C 64 bytes at a time;
+/// std::vector's default storage is only 16-byte aligned, and then every one of those loads and stores spans
+/// two cache lines (a split access costs a second L1 access), which made the same product 5–10 % slower
+/// depending on where the heap happened to place the buffer (docs/benchmarks.md "Aligned panels").
+template <class T>
+struct CacheAligned {
+  using value_type = T;
+  CacheAligned() = default;
+  template <class U>
+  CacheAligned(const CacheAligned<U>&) noexcept {}
+  T* allocate(size_t n) {
+    const size_t bytes = ((n * sizeof(T) + 63) / 64) * 64;  // aligned_alloc wants a multiple of the alignment
+    void* p = std::aligned_alloc(64, bytes == 0 ? 64 : bytes);
+    if (!p) throw std::bad_alloc();
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, size_t) noexcept { std::free(p); }
+  template <class U>
+  bool operator==(const CacheAligned<U>&) const noexcept { return true; }
+  template <class U>
+  bool operator!=(const CacheAligned<U>&) const noexcept { return false; }
+};
+/// float storage for packed panels and kernel scratch: 64-byte aligned.
+using AlignedFloats = std::vector<float, CacheAligned<float>>;
 
 /// B packed once into the active micro-kernel's panels, for products repeated with the same B — the recurrent
 /// kernel over T steps. Built from one or two K-segments stacked along K ([B1; B2]), so that [x_t | h]·[K; R]
@@ -75,7 +102,7 @@ class PackedB {
 
  private:
   void reserve_storage(size_t need);
-  std::vector<float> data_;
+  AlignedFloats data_;
   int64_t K_ = 0, N_ = 0, npad_ = 0;
   int nr_ = 0;
   Isa isa_ = Isa::Generic;

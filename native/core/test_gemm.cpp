@@ -167,7 +167,9 @@ void test_row_filled(Isa isa, int rounds) {
   char name[160];
   for (int round = 0; round < rounds; round++) {
     const bool ta = irand(0, 1);
-    const int64_t M = irand(1, 140), N = irand(1, 130), K = irand(0, 1) ? irand(1, 60) : irand(250, 900);
+    // M past 264 (gemm_packed_b's row block) in every fourth round, so that several A blocks meet one B
+    const int64_t M = round % 4 == 0 ? irand(265, 600) : irand(1, 140), N = irand(1, 130);
+    const int64_t K = irand(0, 1) ? irand(1, 60) : irand(250, 900);
     const float beta = irand(0, 1) ? 0.0f : 1.0f;
     Mat A(ta ? K : M, ta ? M : K, irand(0, 3)), B(K, N, 0);
     lstmts::gemm::PackedB P;

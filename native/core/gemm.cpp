@@ -334,18 +334,17 @@ int threads_for(int64_t M, int64_t N, int64_t K) {
 }
 
 // C[0..M, 0..nc) (+)= op(A)[:, pc..pc+kc) · one packed B block (`panels` micro-panels of kc×NR): the tasks are the
-// row blocks of mcMax × groups of panels, each packing its A block and running the micro-kernel over its tiles.
+// MC row blocks × groups of panels, each packing its A block and running the micro-kernel over its tiles.
 void multiply_block(const KernelInfo& ki, int nt, bool transA, const float* A, int64_t lda, int64_t K, int64_t M,
-                    int64_t pc, int64_t kc, const float* Bp, int64_t panels, int64_t nc, float b_eff, float* C, int64_t ldc,
-                    int64_t mcMax = MC) {
+                    int64_t pc, int64_t kc, const float* Bp, int64_t panels, int64_t nc, float b_eff, float* C, int64_t ldc) {
   const int mr = ki.mr;
-  const int64_t mblocks = (M + mcMax - 1) / mcMax;
+  const int64_t mblocks = (M + MC - 1) / MC;
   // Column groups: enough tasks for every thread even when M is a single block (the recurrent-size products).
   const int64_t groups = std::max<int64_t>(1, std::min<int64_t>(panels, (nt + mblocks - 1) / mblocks * 2));
   const int64_t per = (panels + groups - 1) / groups;
   auto task = [&](int t) {
     const int64_t mb = t / groups, g = t % groups;
-    const int64_t i0 = mb * mcMax, mc = std::min(mcMax, M - i0);
+    const int64_t i0 = mb * MC, mc = std::min(MC, M - i0);
     const int64_t p0 = g * per, p1 = std::min(panels, p0 + per);
     if (p0 >= p1) return;
     float* Ap = buffer(0, static_cast<size_t>(((mc + mr - 1) / mr) * mr * kc));
@@ -493,11 +492,31 @@ void gemm_packed_b(bool transA, int64_t M, const float* A, int64_t lda, const Pa
     throw std::logic_error("gemm_packed_b: B was packed for another micro-kernel (set_isa between pack and use)");
   const KernelInfo& ki = *kernel_of(Bp.isa());
   const int nt = threads_for(M, N, K);
+  const int mr = ki.mr;
   const int64_t panels = Bp.npad() / ki.nr;
-  // The same K blocks in the same order as sgemm, so the same bits as sgemm of the unpacked B.
-  for (int64_t pc = 0; pc < K; pc += KC)
-    multiply_block(ki, nt, transA, A, lda, K, M, pc, std::min(KC, K - pc), Bp.data() + pc * Bp.npad(), panels, N,
-                   pc == 0 ? beta : 1.0f, C, ldc, MC_PACKED_B);
+  // Threads split the columns once for the whole product: each runs every K block over its own range of B panels
+  // (packing the A blocks it needs itself), so there is one fork-join per product instead of one per K block,
+  // which at 2 threads cost the small config's weight gradients ~5 % in waiting (docs/benchmarks.md "Aligned
+  // panels"). Every C element still gets the same K blocks in the same order as sgemm, so the same bits as sgemm
+  // of the unpacked B, for any thread count.
+  const int64_t groups = nt == 1 ? 1 : std::min<int64_t>(panels, nt);
+  const int64_t per = (panels + groups - 1) / groups;
+  auto task = [&](int g) {
+    const int64_t p0 = g * per, p1 = std::min(panels, p0 + per);
+    if (p0 >= p1) return;
+    for (int64_t pc = 0; pc < K; pc += KC) {
+      const int64_t kc = std::min(KC, K - pc);
+      for (int64_t i0 = 0; i0 < M; i0 += MC_PACKED_B) {
+        const int64_t mc = std::min(MC_PACKED_B, M - i0);
+        float* Ap = buffer(0, static_cast<size_t>(((mc + mr - 1) / mr) * mr * kc));
+        pack_a(A, lda, K, nullptr, 0, transA, i0, mc, pc, kc, mr, Ap);
+        macro(ki, mc, kc, Ap, Bp.data() + pc * Bp.npad(), p0, p1, N, pc == 0 ? beta : 1.0f,
+              Dest{C + i0 * ldc, ldc, N, nullptr, 0});
+      }
+    }
+  };
+  if (groups == 1) task(0);
+  else threads::parallel_for(static_cast<int>(groups), task);
 }
 
 void gemm_packed(int64_t M, const float* A1, int64_t lda1, int64_t K1, const float* A2, int64_t lda2, const PackedB& Bp,

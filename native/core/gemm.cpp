@@ -467,17 +467,24 @@ void PackedB::set_row(int64_t k, const float* src) {
 
 void PackedB::column_sums(float* out) const {
   // Rows in ascending order for every column, as a loop over the rows of the unpacked matrix would add them.
-  for (int64_t pc = 0; pc < K_; pc += KC) {
-    const int64_t kc = std::min(KC, K_ - pc);
-    const float* blk = data_.data() + pc * npad_;
-    for (int64_t j0 = 0; j0 < N_; j0 += nr_) {
-      const float* __restrict panel = blk + (j0 / nr_) * kc * nr_;
+  // Columns are independent, so threads take whole panels (all of K each): the same bits for any thread count.
+  const int64_t panels = npad_ / std::max(nr_, 1);
+  const int nt = K_ * N_ < (int64_t(1) << 18) ? 1 : std::min<int>(threads::num_threads(), static_cast<int>(panels));
+  const int64_t per = (panels + nt - 1) / std::max(nt, 1);
+  auto task = [&](int g) {
+    for (int64_t q = g * per; q < std::min(panels, (g + 1) * per); q++) {
+      const int64_t j0 = q * nr_, w = std::min<int64_t>(nr_, N_ - j0);
       float* __restrict o = out + j0;
-      const int64_t w = std::min<int64_t>(nr_, N_ - j0);
-      for (int64_t k = 0; k < kc; k++)
-        for (int64_t c = 0; c < w; c++) o[c] += panel[k * nr_ + c];
+      for (int64_t pc = 0; pc < K_; pc += KC) {
+        const int64_t kc = std::min(KC, K_ - pc);
+        const float* __restrict panel = data_.data() + pc * npad_ + q * kc * nr_;
+        for (int64_t k = 0; k < kc; k++)
+          for (int64_t c = 0; c < w; c++) o[c] += panel[k * nr_ + c];
+      }
     }
-  }
+  };
+  if (nt <= 1) task(0);
+  else threads::parallel_for(nt, task);
 }
 
 void gemm_packed_b(bool transA, int64_t M, const float* A, int64_t lda, const PackedB& Bp, float beta, float* C,

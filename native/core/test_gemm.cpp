@@ -212,6 +212,27 @@ void test_row_filled(Isa isa, int rounds) {
   }
 }
 
+// column_sums on a B large enough to be split between threads (K·N ≥ 2^18): the same bits as the row loop at
+// 1 and 2 threads, with a partial last panel.
+void test_column_sums_threads() {
+  const int64_t K = 2100, N = 141;
+  Mat B(K, N, 0);
+  lstmts::gemm::PackedB P;
+  P.alloc(K, N);
+  for (int64_t k = 0; k < K; k++) P.set_row(k, B.v.data() + k * B.ld);
+  std::vector<float> plain(static_cast<size_t>(N), 0.25f);
+  for (int64_t k = 0; k < K; k++)
+    for (int64_t j = 0; j < N; j++) plain[j] += B.at(k, j);
+  for (int nt : {1, 2}) {
+    lstmts::threads::set_num_threads(nt);
+    std::vector<float> sums(static_cast<size_t>(N), 0.25f);
+    P.column_sums(sums.data());
+    check(std::memcmp(sums.data(), plain.data(), sums.size() * sizeof(float)) == 0,
+          "column_sums on a large B differs from the row loop");
+  }
+  lstmts::threads::set_num_threads(0);
+}
+
 void test_determinism(Isa isa) {
   const int64_t M = 203, N = 517, K = 611;
   Mat A(M, K, 3), B(K, N, 1);
@@ -257,6 +278,7 @@ int main() {
     test_sgemm(isa, 60);
     test_packed(isa, 40);
     test_row_filled(isa, 30);
+    test_column_sums_threads();
     test_determinism(isa);
     std::printf("%s %s (tile %dx%d)\n", failures == before ? "ok  " : "FAIL", lstmts::gemm::isa_name(isa),
                 lstmts::gemm::tile_rows(), lstmts::gemm::tile_cols());

@@ -235,18 +235,19 @@ const ORDER: LstmBackendName[] = ['cudnn', 'native-cpu', 'ts'];
  * Below this many multiply-adds per call, T·B·(I+H)·gates·H, 'auto' prefers the fused TS kernel to native-cpu: the
  * addon's fixed cost per call (argument checks, copies into typed arrays, packing the weights) is then more than
  * the whole computation in JS. A call that will be differentiated (`withBackward`: the forward keeps its saved
- * state, then a second addon call runs the backward) pays that cost twice, so it has its own, higher threshold.
+ * state, then a second addon call runs the backward) has its own threshold: it pays that cost twice, but the TS
+ * backward is also dearer per multiply-add than the TS forward (the SimpleRNN's most of all).
  * bench/small-calls.ts measures the crossover side by side (docs/benchmarks.md "Small calls"); it differs by cell
  * because the TS kernels spend different pointwise work per multiply-add (the SimpleRNN's is one tanh per unit).
- * Measured on two machines of the 2-core dev VM class (Zen 3 and an AVX-512 Xeon): LSTM inference native slower
- * up to 1536–2048 and faster from 3840 (1280 on the Zen 3), training slower up to 2048 and level at 3840; GRU
- * inference faster from 960, training level at 960–1536 and faster from 2880; SimpleRNN slower up to 2048
- * (inference) and faster from 5120. Where the two machines disagree the threshold sits between them.
+ * Inference, measured on two machines of the 2-core dev VM class (Zen 3 and an AVX-512 Xeon): LSTM native slower
+ * up to 1536 and faster from 2048; GRU slower up to 384 and faster from 960; SimpleRNN slower up to 2048 and
+ * faster from 5120. Training, three runs on the Xeon (2 and 3 Dec 2026): LSTM slower up to 1280, level at 1536,
+ * faster from 2048; GRU slower up to 384, level or faster from 960; SimpleRNN slower up to 960, faster from 2048.
  */
 export const NATIVE_MIN_MACS = {
-  lstm: { inference: 2048, training: 4096 },
-  gru: { inference: 640, training: 2048 },
-  simpleRnn: { inference: 3072, training: 3072 },
+  lstm: { inference: 2048, training: 2048 },
+  gru: { inference: 640, training: 960 },
+  simpleRnn: { inference: 3072, training: 2048 },
 } as const;
 
 /** Multiply-adds of one fused call: the input and recurrent products of every step. */

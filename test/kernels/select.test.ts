@@ -123,7 +123,7 @@ describe('kernels/select: selectLstmBackend', () => {
     expect(s.reasons).to.include('cudnn: dtype float64 (cudnn computes in float32 only)');
   });
 
-  it('auto keeps calls too small for the addon in TypeScript (NATIVE_MIN_MACS per cell, higher with a backward); forcing native-cpu still runs it', () => {
+  it('auto keeps calls too small for the addon in TypeScript (NATIVE_MIN_MACS per cell, a separate one with a backward); forcing native-cpu still runs it', () => {
     registerLstmBackend(fake('native-cpu', null));
     // T·B·(I+H)·4H: 1·1·(2+2)·8 = 32 multiply-adds, well under the measured crossover (bench/small-calls.ts).
     const tiny = selectLstmBackend({ ...base, dims: { T: 1, B: 1, I: 2, H: 2 } });
@@ -132,16 +132,17 @@ describe('kernels/select: selectLstmBackend', () => {
     // Exactly at the inference threshold the addon is used: 4·4·(4+4)·16 = 2048 ≥ 2048; 2047 would not be.
     expect(callMacs({ T: 4, B: 4, I: 4, H: 4 }, 4)).to.equal(2048);
     expect(selectLstmBackend({ ...base, dims: { T: 4, B: 4, I: 4, H: 4 } }).name).to.equal('native-cpu');
-    // A call with a backward pays the addon's fixed cost twice: 2048 < 4096 stays in TypeScript, 4096 does not.
-    const withBackward = selectLstmBackend({ ...base, dims: { T: 4, B: 4, I: 4, H: 4 }, withBackward: true });
+    // A call with a backward has its own threshold (the LSTM's is also 2048): 1536 stays in TypeScript, 2048 does not.
+    expect(callMacs({ T: 3, B: 1, I: 8, H: 8 }, 4)).to.equal(1536);
+    const withBackward = selectLstmBackend({ ...base, dims: { T: 3, B: 1, I: 8, H: 8 }, withBackward: true });
     expect(withBackward.name).to.equal('ts');
-    expect(withBackward.reasons).to.include('native-cpu: the call is too small for the addon (T·B·(I+H)·4H = 2048 multiply-adds < 4096 for a call with a backward: its fixed cost per call is more than the work, the fused TS kernel is faster)');
-    expect(selectLstmBackend({ ...base, dims: { T: 8, B: 4, I: 4, H: 4 }, withBackward: true }).name).to.equal('native-cpu');
+    expect(withBackward.reasons).to.include('native-cpu: the call is too small for the addon (T·B·(I+H)·4H = 1536 multiply-adds < 2048 for a call with a backward: its fixed cost per call is more than the work, the fused TS kernel is faster)');
+    expect(selectLstmBackend({ ...base, dims: { T: 4, B: 4, I: 4, H: 4 }, withBackward: true }).name).to.equal('native-cpu');
     // Without dims (size unknown) nothing is assumed; forcing the backend bypasses the size rule.
     expect(selectLstmBackend(base).name).to.equal('native-cpu');
     expect(selectLstmBackend({ ...base, dims: { T: 1, B: 1, I: 2, H: 2 }, backend: 'native-cpu' }).name).to.equal('native-cpu');
     expect(NATIVE_MIN_MACS).to.deep.equal({
-      lstm: { inference: 2048, training: 4096 }, gru: { inference: 640, training: 2048 }, simpleRnn: { inference: 3072, training: 3072 },
+      lstm: { inference: 2048, training: 2048 }, gru: { inference: 640, training: 960 }, simpleRnn: { inference: 3072, training: 2048 },
     });
   });
 

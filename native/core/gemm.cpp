@@ -283,6 +283,25 @@ void macro(const KernelInfo& ki, int64_t mc, int64_t kc, const float* Ap, const 
   }
 }
 
+// C (+)= op([A1 | A2]) · B for the B panels [p0, p1) of an already packed B (all of K): every K block in order,
+// op(A) packed per K block and row block of up to mcMax rows, on the calling thread. gemm_packed (the per-step
+// products) and each thread of gemm_packed_b (the weight gradients) run this; the bits are those of sgemm.
+void packed_b_product(const KernelInfo& ki, int64_t M, int64_t mcMax, const float* A1, int64_t lda1, int64_t K1,
+                      const float* A2, int64_t lda2, bool transA, const PackedB& Bp, int64_t p0, int64_t p1, float beta,
+                      const Dest& C) {
+  const int mr = ki.mr;
+  const int64_t K = Bp.K();
+  float* Ap = buffer(0, static_cast<size_t>(((std::min(M, mcMax) + mr - 1) / mr) * mr * KC));
+  for (int64_t pc = 0; pc < K; pc += KC) {
+    const int64_t kc = std::min(KC, K - pc);
+    for (int64_t i0 = 0; i0 < M; i0 += mcMax) {
+      const int64_t mc = std::min(mcMax, M - i0);
+      pack_a(A1, lda1, K1, A2, lda2, transA, i0, mc, pc, kc, mr, Ap);
+      macro(ki, mc, kc, Ap, Bp.data() + pc * Bp.npad(), p0, p1, Bp.N(), pc == 0 ? beta : 1.0f, C.rows_from(i0));
+    }
+  }
+}
+
 void scale(int64_t M, int64_t N, float beta, float* C, int64_t ldc) {
   for (int64_t r = 0; r < M; r++)
     for (int64_t c = 0; c < N; c++) C[r * ldc + c] = beta == 0.0f ? 0.0f : beta * C[r * ldc + c];
@@ -468,9 +487,10 @@ void PackedB::set_row(int64_t k, const float* src) {
 void PackedB::column_sums(float* out) const {
   // Rows in ascending order for every column, as a loop over the rows of the unpacked matrix would add them.
   // Columns are independent, so threads take whole panels (all of K each): the same bits for any thread count.
-  const int64_t panels = npad_ / std::max(nr_, 1);
+  if (N_ <= 0) return;
+  const int64_t panels = npad_ / nr_;
   const int nt = K_ * N_ < (int64_t(1) << 18) ? 1 : std::min<int>(threads::num_threads(), static_cast<int>(panels));
-  const int64_t per = (panels + nt - 1) / std::max(nt, 1);
+  const int64_t per = (panels + nt - 1) / nt;
   auto task = [&](int g) {
     for (int64_t q = g * per; q < std::min(panels, (g + 1) * per); q++) {
       const int64_t j0 = q * nr_, w = std::min<int64_t>(nr_, N_ - j0);
@@ -499,7 +519,6 @@ void gemm_packed_b(bool transA, int64_t M, const float* A, int64_t lda, const Pa
     throw std::logic_error("gemm_packed_b: B was packed for another micro-kernel (set_isa between pack and use)");
   const KernelInfo& ki = *kernel_of(Bp.isa());
   const int nt = threads_for(M, N, K);
-  const int mr = ki.mr;
   const int64_t panels = Bp.npad() / ki.nr;
   // Threads split the columns once for the whole product: each runs every K block over its own range of B panels
   // (packing the A blocks it needs itself), so there is one fork-join per product instead of one per K block,
@@ -510,17 +529,8 @@ void gemm_packed_b(bool transA, int64_t M, const float* A, int64_t lda, const Pa
   const int64_t per = (panels + groups - 1) / groups;
   auto task = [&](int g) {
     const int64_t p0 = g * per, p1 = std::min(panels, p0 + per);
-    if (p0 >= p1) return;
-    for (int64_t pc = 0; pc < K; pc += KC) {
-      const int64_t kc = std::min(KC, K - pc);
-      for (int64_t i0 = 0; i0 < M; i0 += MC_PACKED_B) {
-        const int64_t mc = std::min(MC_PACKED_B, M - i0);
-        float* Ap = buffer(0, static_cast<size_t>(((mc + mr - 1) / mr) * mr * kc));
-        pack_a(A, lda, K, nullptr, 0, transA, i0, mc, pc, kc, mr, Ap);
-        macro(ki, mc, kc, Ap, Bp.data() + pc * Bp.npad(), p0, p1, N, pc == 0 ? beta : 1.0f,
-              Dest{C + i0 * ldc, ldc, N, nullptr, 0});
-      }
-    }
+    if (p0 < p1)
+      packed_b_product(ki, M, MC_PACKED_B, A, lda, K, nullptr, 0, transA, Bp, p0, p1, beta, Dest{C, ldc, N, nullptr, 0});
   };
   if (groups == 1) task(0);
   else threads::parallel_for(static_cast<int>(groups), task);
@@ -537,20 +547,8 @@ void gemm_packed(int64_t M, const float* A1, int64_t lda1, int64_t K1, const flo
   if (Bp.isa() != current())
     throw std::logic_error("gemm_packed: B was packed for another micro-kernel (set_isa between pack and use)");
   const KernelInfo& ki = *kernel_of(Bp.isa());
-  const int mr = ki.mr;
-  const int64_t panels = Bp.npad() / ki.nr;
   if (C2 == nullptr || N1 < 0 || N1 > N) N1 = N;  // no split
-  const Dest dest{C, ldc, N1, C2, ldc2};
-  float* Ap = buffer(0, static_cast<size_t>(((std::min(M, MC) + mr - 1) / mr) * mr * KC));
-  for (int64_t pc = 0; pc < K; pc += KC) {
-    const int64_t kc = std::min(KC, K - pc);
-    const float b_eff = pc == 0 ? beta : 1.0f;
-    for (int64_t i0 = 0; i0 < M; i0 += MC) {
-      const int64_t mc = std::min(MC, M - i0);
-      pack_a(A1, lda1, K1, A2, lda2, false, i0, mc, pc, kc, mr, Ap);
-      macro(ki, mc, kc, Ap, Bp.data() + pc * Bp.npad(), 0, panels, N, b_eff, dest.rows_from(i0));
-    }
-  }
+  packed_b_product(ki, M, MC, A1, lda1, K1, A2, lda2, false, Bp, 0, Bp.npad() / ki.nr, beta, Dest{C, ldc, N1, C2, ldc2});
 }
 
 }  // namespace gemm

@@ -241,7 +241,7 @@ const ORDER: LstmBackendName[] = ['cudnn', 'native-cpu', 'ts'];
  * because the TS kernels spend different pointwise work per multiply-add (the SimpleRNN's is one tanh per unit).
  * Inference, measured on two machines of the 2-core dev VM class (Zen 3 and an AVX-512 Xeon): LSTM native slower
  * up to 1536 and faster from 2048; GRU slower up to 384 and faster from 960; SimpleRNN slower up to 2048 and
- * faster from 5120. Training, three runs on the Xeon (2 and 3 Dec 2026): LSTM slower up to 1280, level at 1536,
+ * faster from 5120. Training, runs on the Xeon of 2 Dec and four of 3 Dec 2026: LSTM slower up to 1280, level at 1536,
  * faster from 2048; GRU slower up to 384, level or faster from 960; SimpleRNN slower up to 960, faster from 2048.
  */
 export const NATIVE_MIN_MACS = {

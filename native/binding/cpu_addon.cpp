@@ -98,6 +98,15 @@ Napi::Value SetIsa(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// setOutputPoison(on): test hook; the kernels' output arrays start as NaN instead of uninitialised (outF32 in
+// validate.h), so that test/native/output-poison.test.ts can prove every element is written. Returns a
+// 4-element output allocated under the new setting, which the test checks is NaN (the hook is live).
+Napi::Value SetOutputPoison(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsBoolean()) throwErr(info.Env(), "lstmts.cpu.setOutputPoison", "expected a boolean");
+  outputPoison() = info[0].As<Napi::Boolean>().Value();
+  return outF32(info.Env(), 4);
+}
+
 // sgemm({A, B, C, M, K, N, transA?, transB?, accumulate?}): C[M,N] (+)= op(A)·op(B) in place on our GEMM (gemm.h),
 // row-major; A is [M,K] ([K,M] with transA), B [K,N] ([N,K] with transB); the arrays must have exactly those
 // lengths (the caller passes subarray views). Used by the matmul ops for large float32 products (src/ops/gemm.ts).
@@ -137,9 +146,9 @@ Napi::Value Forward(const Napi::CallbackInfo& info) {
   Parsed p = parseArgs(a, call, true);
   bool training = info.Length() > 1 && info[1].ToBoolean().Value();
   const int64_t BH = p.d.B * p.d.H;
-  Napi::Float32Array y = newF32(env, p.d.T * BH);
-  Napi::Float32Array hT = newF32(env, BH);
-  Napi::Float32Array cT = newF32(env, BH);
+  Napi::Float32Array y = outF32(env, p.d.T * BH);
+  Napi::Float32Array hT = outF32(env, BH);
+  Napi::Float32Array cT = outF32(env, BH);
   Napi::Value savedVal = env.Null();
   float* saved = nullptr;
   if (training) {
@@ -170,7 +179,7 @@ Napi::Value Backward(const Napi::CallbackInfo& info) {
   const float* dhT = getF32(g, "dhT", BH, call);
   const float* dcT = getF32(g, "dcT", BH, call);
   const bool skipDx = getBool(g, "skipDx", call, false);
-  LstmGradArrays gr(env, p.d.T, p.d.B, p.d.I, p.d.H, skipDx);
+  LstmGradArrays gr(env, p.d.T, p.d.B, p.d.I, p.d.H, skipDx, false, true);
   lstmts::Status st = lstmts::lstm_cpu_backward(p.d, p.o, p.x, p.K, p.R, saved, dy, dhT, dcT,
                                                 skipDx ? nullptr : outData(gr.dx),
                                                 outData(gr.dh0), outData(gr.dc0), outData(gr.dKernel),
@@ -268,8 +277,8 @@ Napi::Value CellForward(const Napi::CallbackInfo& info) {
   CellParsed p = parseCellArgs(argObject(info, 0, call), call, true, *K);
   const bool training = info.Length() > 1 && info[1].ToBoolean().Value();
   const int64_t BH = p.d.B * p.d.H;
-  Napi::Float32Array y = newF32(env, p.d.T * BH);
-  Napi::Float32Array hT = newF32(env, BH);
+  Napi::Float32Array y = outF32(env, p.d.T * BH);
+  Napi::Float32Array hT = outF32(env, BH);
   Napi::Value savedVal = env.Null();
   float* saved = nullptr;
   if (training) {
@@ -298,11 +307,11 @@ Napi::Value CellBackward(const Napi::CallbackInfo& info) {
   const float* dy = getF32(g, "dy", p.d.T * BH, call);
   const float* dhT = getF32(g, "dhT", BH, call);
   const bool skipDx = getBool(g, "skipDx", call, false);
-  Napi::Float32Array dx = newF32(env, skipDx ? 0 : p.d.T * p.d.B * p.d.I);
-  Napi::Float32Array dh0 = newF32(env, BH);
-  Napi::Float32Array dK = newF32(env, p.d.I * G);
-  Napi::Float32Array dR = newF32(env, p.d.H * G);
-  Napi::Float32Array db = newF32(env, K->biasRows * G);
+  Napi::Float32Array dx = outF32(env, skipDx ? 0 : p.d.T * p.d.B * p.d.I);
+  Napi::Float32Array dh0 = outF32(env, BH);
+  Napi::Float32Array dK = outF32(env, p.d.I * G);
+  Napi::Float32Array dR = outF32(env, p.d.H * G);
+  Napi::Float32Array db = outF32(env, K->biasRows * G);
   lstmts::Status st = K->backward(p, saved, dy, dhT, skipDx ? nullptr : outData(dx), outData(dh0), outData(dK), outData(dR),
                                   outData(db));
   if (!st.ok) throwErr(env, call, st.message);
@@ -322,6 +331,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setNumThreads", Napi::Function::New(env, Guard<kAddon, SetNumThreads>, "setNumThreads"));
   exports.Set("getNumThreads", Napi::Function::New(env, Guard<kAddon, GetNumThreads>, "getNumThreads"));
   exports.Set("setIsa", Napi::Function::New(env, Guard<kAddon, SetIsa>, "setIsa"));
+  exports.Set("setOutputPoison", Napi::Function::New(env, Guard<kAddon, SetOutputPoison>, "setOutputPoison"));
   exports.Set("sgemm", Napi::Function::New(env, Guard<kAddon, Sgemm>, "sgemm"));
   exports.Set("savedFloats", Napi::Function::New(env, Guard<kAddon, SavedFloats>, "savedFloats"));
   exports.Set("forward", Napi::Function::New(env, Guard<kAddon, Forward>, "forward"));

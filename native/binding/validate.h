@@ -5,8 +5,10 @@
 #pragma once
 #include <napi.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 
 namespace lstmts_binding {
@@ -109,6 +111,30 @@ inline Napi::Float32Array newF32(Napi::Env env, int64_t len) {
   return Napi::Float32Array::New(env, static_cast<size_t>(len));
 }
 
+/// Test hook of the CPU addon (`setOutputPoison`): arrays from outF32 start as NaN instead of as whatever the
+/// allocator held, so that a test proves every kernel writes every element of its outputs.
+inline bool& outputPoison() {
+  static bool on = false;
+  return on;
+}
+
+/// An output that the kernel writes in full (y, hT, cT and the gradients of the CPU kernels): a Node Buffer's
+/// memory seen as floats, since napi_create_buffer does not zero-fill (Node's Buffer::New allocates under
+/// NoArrayBufferZeroFillScope, as Buffer.allocUnsafe does) while a Float32Array's ArrayBuffer is zeroed first.
+/// That memset was 3 % of a small LSTM inference (`perf`; docs/benchmarks.md "Outputs without zero-fill").
+/// Only for outputs every path of the kernel writes: test/native/output-poison.test.ts runs every kernel with
+/// the arrays NaN-filled and compares bit for bit with zero-filled ones.
+inline Napi::Float32Array outF32(Napi::Env env, int64_t len) {
+  const size_t n = static_cast<size_t>(len);
+  if (n == 0) return Napi::Float32Array::New(env, 0);
+  Napi::Buffer<uint8_t> buf = Napi::Buffer<uint8_t>::New(env, n * sizeof(float));
+  const size_t off = buf.ByteOffset();
+  if (off % alignof(float) != 0) return newF32(env, len);  // not viewable as floats (never seen): zeroed instead
+  Napi::Float32Array a = Napi::Float32Array::New(env, n, buf.ArrayBuffer(), off);
+  if (outputPoison()) std::fill(a.Data(), a.Data() + n, std::numeric_limits<float>::quiet_NaN());
+  return a;
+}
+
 /// The `saved` array of a training forward: the caller's recycled Float32Array when argument `index` is one
 /// (src/kernels/native-cpu.ts's pool of released buffers; its length must be exactly `len`), otherwise a new one.
 /// A recycled array holds an earlier call's values: every kernel writes each element its backward reads
@@ -133,10 +159,16 @@ struct LstmGradArrays {
 
   /// skipDx: dx is returned empty (length 0) because the caller does not need it (LstmBackend opts.skipDx).
   /// gru: the GRU's shapes (kernels [·, 3H], bias [2, 3H], no cell state: dc0 empty).
-  LstmGradArrays(Napi::Env env, int64_t T, int64_t B, int64_t I, int64_t H, bool skipDx = false, bool gru = false)
-      : dx(newF32(env, skipDx ? 0 : T * B * I)), dh0(newF32(env, B * H)), dc0(newF32(env, gru ? 0 : B * H)),
-        dKernel(newF32(env, I * (gru ? 3 : 4) * H)), dRecurrentKernel(newF32(env, H * (gru ? 3 : 4) * H)),
-        dBias(newF32(env, (gru ? 6 : 4) * H)) {}
+  /// written: every path of the kernel writes every element (outF32, not zero-filled); false: zero-filled.
+  LstmGradArrays(Napi::Env env, int64_t T, int64_t B, int64_t I, int64_t H, bool skipDx = false, bool gru = false,
+                 bool written = false)
+      : dx(alloc(env, written, skipDx ? 0 : T * B * I)), dh0(alloc(env, written, B * H)),
+        dc0(alloc(env, written, gru ? 0 : B * H)), dKernel(alloc(env, written, I * (gru ? 3 : 4) * H)),
+        dRecurrentKernel(alloc(env, written, H * (gru ? 3 : 4) * H)), dBias(alloc(env, written, (gru ? 6 : 4) * H)) {}
+
+  static Napi::Float32Array alloc(Napi::Env env, bool written, int64_t len) {
+    return written ? outF32(env, len) : newF32(env, len);
+  }
 
   Napi::Object toObject(Napi::Env env) const {
     Napi::Object r = Napi::Object::New(env);

@@ -23,6 +23,9 @@ export interface CpuAddon {
   /** 1–1024, or 0 for the default. */
   setNumThreads(n: number): void;
   setIsa(isa: string): void;
+  /** Test hook: outputs start as NaN instead of uninitialised memory (test/native/output-poison.test.ts); returns a
+   * 4-element output allocated under the new setting. */
+  setOutputPoison?(on: boolean): Float32Array;
   /** C (+)= op(A)·op(B) in place (native/core/gemm.h); exact lengths. Absent in addons built before issue #14. */
   sgemm?(a: { A: Float32Array; B: Float32Array; C: Float32Array; M: number; K: number; N: number; transA?: boolean; transB?: boolean; accumulate?: boolean }): void;
   getNumThreads(): number;

@@ -127,6 +127,9 @@ inline bool& outputPoison() {
 inline Napi::Float32Array outF32(Napi::Env env, int64_t len) {
   const size_t n = static_cast<size_t>(len);
   if (n == 0) return Napi::Float32Array::New(env, 0);
+  // A Buffer is at most buffer.constants.MAX_LENGTH bytes (4 GiB in Node 20), a Float32Array may be larger; past
+  // 2 GiB the zero-fill is a negligible share of the kernel's work anyway.
+  if (n > (size_t{1} << 31) / sizeof(float)) return newF32(env, len);
   Napi::Buffer<uint8_t> buf = Napi::Buffer<uint8_t>::New(env, n * sizeof(float));
   const size_t off = buf.ByteOffset();
   if (off % alignof(float) != 0) return newF32(env, len);  // not viewable as floats (never seen): zeroed instead

@@ -523,8 +523,8 @@ void gemm_packed_b(bool transA, int64_t M, const float* A, int64_t lda, const Pa
   // Threads split the columns once for the whole product: each runs every K block over its own range of B panels
   // (packing the A blocks it needs itself), so there is one fork-join per product instead of one per K block,
   // which at 2 threads cost the small config's weight gradients ~5 % in waiting (docs/benchmarks.md "Weight
-  // gradients split once between threads"). Every C element still gets the same K blocks in the same order as sgemm, so the same bits as sgemm
-  // of the unpacked B, for any thread count.
+  // gradients split once between threads"). Every C element still gets the same K blocks in the same order as
+  // sgemm, so the same bits as sgemm of the unpacked B, for any thread count.
   const int64_t groups = nt == 1 ? 1 : std::min<int64_t>(panels, nt);
   const int64_t per = (panels + groups - 1) / groups;
   auto task = [&](int g) {

@@ -4,6 +4,7 @@ import type { Context } from 'mocha';
 import type fc from 'fast-check';
 import { Random } from '../../src/index.js';
 import { cpuAddon, cpuUnavailableReason, cudnnUnavailableReason } from '../../src/kernels/native-addon.js';
+import { nativeCpuGruBackend, nativeCpuLstmBackend, nativeCpuSimpleRnnBackend } from '../../src/kernels/native-cpu.js';
 import type { GruSeqArgs, LstmSeqArgs, LstmSeqGrads, LstmSeqResult, SimpleRnnSeqArgs } from '../../src/kernels/types.js';
 import { arbLstmCase, type LstmCase } from '../kernels/lstm-cases.js';
 
@@ -117,3 +118,29 @@ export function compare(
 /** Random cases: sizes, optional right-padded lengths (0 allowed), direction, zero_output_for_mask, seed. */
 export const arbCase: fc.Arbitrary<Case> = arbLstmCase({ T: 9, B: 6, I: 7, H: 9 });
 
+
+/**
+ * Bit equality of two float arrays, compared by value so that NaN never equals NaN: the NaN-fill tests
+ * (saved-pool, output-poison) rely on a NaN left by an unwritten element failing here.
+ */
+export function bitIdentical(a: ArrayLike<number>, b: ArrayLike<number>, what: string, sides: [string, string]): void {
+  if (a.length !== b.length) throw new Error(`${what}: length ${a.length} vs ${b.length}`);
+  for (let i = 0; i < a.length; i++) {
+    if (!(a[i] === b[i])) throw new Error(`${what}[${i}] of ${a.length}: ${a[i]} (${sides[0]}) vs ${b[i]} (${sides[1]})`);
+  }
+}
+
+/** A native-cpu cell backend as the NaN-fill tests drive it, whatever its cell's argument and result types. */
+export interface AnyNativeBackend {
+  forward(a: never, training: boolean): { saved: unknown } & Record<string, unknown>;
+  backward(a: never, f: never, ...rest: never[]): Record<string, unknown>;
+  release?(f: never): void;
+}
+
+/** The four native-cpu cells with their arguments, number of states, output and gradient keys. */
+export const NATIVE_CELLS: { name: string; be: AnyNativeBackend; args: (p: Case) => unknown; states: number; outs: string[]; grads: string[] }[] = [
+  { name: 'LSTM', be: nativeCpuLstmBackend as unknown as AnyNativeBackend, args: makeArgs, states: 2, outs: ['y', 'hT', 'cT'], grads: ['dx', 'dh0', 'dc0', 'dKernel', 'dRecurrentKernel', 'dBias'] },
+  { name: 'GRU', be: nativeCpuGruBackend as unknown as AnyNativeBackend, args: gruArgs, states: 1, outs: ['y', 'hT'], grads: ['dx', 'dh0', 'dKernel', 'dRecurrentKernel', 'dBias'] },
+  { name: 'SimpleRNN tanh', be: nativeCpuSimpleRnnBackend as unknown as AnyNativeBackend, args: (p) => srnnArgs(p, false), states: 1, outs: ['y', 'hT'], grads: ['dx', 'dh0', 'dKernel', 'dRecurrentKernel', 'dBias'] },
+  { name: 'SimpleRNN relu', be: nativeCpuSimpleRnnBackend as unknown as AnyNativeBackend, args: (p) => srnnArgs(p, true), states: 1, outs: ['y', 'hT'], grads: ['dx', 'dh0', 'dKernel', 'dRecurrentKernel', 'dBias'] },
+];

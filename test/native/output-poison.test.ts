@@ -5,29 +5,10 @@
 // runs; the results must be bit-identical to a run without the hook (an unwritten element would show as NaN
 // where the other run has a number; the comparison is by value, so NaN never equals NaN).
 import fc from 'fast-check';
-import { nativeCpuGruBackend, nativeCpuLstmBackend, nativeCpuSimpleRnnBackend } from '../../src/kernels/native-cpu.js';
 import { arbLstmCase } from '../kernels/lstm-cases.js';
-import { gruArgs, makeArgs, requireCpu, seeds, srnnArgs, type Case } from './helpers.js';
+import { bitIdentical, NATIVE_CELLS, requireCpu, seeds, type Case } from './helpers.js';
 
-interface AnyBackend {
-  forward(a: never, training: boolean): Record<string, unknown>;
-  backward(a: never, f: never, ...rest: never[]): Record<string, unknown>;
-}
-
-/** Every element of `a` equals (===) the same element of `b`; a NaN on either side fails. */
-function identical(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
-  if (a.length !== b.length) throw new Error(`${what}: length ${a.length} vs ${b.length}`);
-  for (let i = 0; i < a.length; i++) {
-    if (!(a[i] === b[i])) throw new Error(`${what}[${i}] of ${a.length}: ${a[i]} (NaN-filled output) vs ${b[i]} (other run)`);
-  }
-}
-
-const cells: { name: string; be: AnyBackend; args: (p: Case) => unknown; states: number; outs: string[]; grads: string[] }[] = [
-  { name: 'LSTM', be: nativeCpuLstmBackend as unknown as AnyBackend, args: makeArgs, states: 2, outs: ['y', 'hT', 'cT'], grads: ['dx', 'dh0', 'dc0', 'dKernel', 'dRecurrentKernel', 'dBias'] },
-  { name: 'GRU', be: nativeCpuGruBackend as unknown as AnyBackend, args: gruArgs, states: 1, outs: ['y', 'hT'], grads: ['dx', 'dh0', 'dKernel', 'dRecurrentKernel', 'dBias'] },
-  { name: 'SimpleRNN tanh', be: nativeCpuSimpleRnnBackend as unknown as AnyBackend, args: (p) => srnnArgs(p, false), states: 1, outs: ['y', 'hT'], grads: ['dx', 'dh0', 'dKernel', 'dRecurrentKernel', 'dBias'] },
-  { name: 'SimpleRNN relu', be: nativeCpuSimpleRnnBackend as unknown as AnyBackend, args: (p) => srnnArgs(p, true), states: 1, outs: ['y', 'hT'], grads: ['dx', 'dh0', 'dKernel', 'dRecurrentKernel', 'dBias'] },
-];
+const cells = NATIVE_CELLS;
 
 // Shapes the random cases do not reach: empty dimensions, and sizes past one micro-tile and one K block of the
 // GEMM (8×32 tiles, K blocks of 256) with ragged edges.
@@ -76,7 +57,7 @@ describe('native: outputs are fully written (allocated without zero-fill)', func
   function check(c: (typeof cells)[number], p: Case): void {
     const poisoned = run(c, p, true);
     const plain = run(c, p, false);
-    for (const k of Object.keys(plain)) identical(poisoned[k], plain[k], `${c.name} ${JSON.stringify({ ...p, seed: undefined })} ${k}`);
+    for (const k of Object.keys(plain)) bitIdentical(poisoned[k], plain[k], `${c.name} ${JSON.stringify({ ...p, seed: undefined })} ${k}`, ['NaN-filled output', 'other run']);
   }
 
   it('the hook is live: with it on, a new output is NaN until a kernel writes it', function () {

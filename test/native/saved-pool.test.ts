@@ -10,23 +10,9 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { backward, tensor, type Tensor } from '../../src/index.js';
 import { lstmSequence } from '../../src/kernels/lstm-sequence.js';
-import { nativeCpuGruBackend, nativeCpuLstmBackend, nativeCpuSimpleRnnBackend } from '../../src/kernels/native-cpu.js';
+import { nativeCpuLstmBackend } from '../../src/kernels/native-cpu.js';
 import { SavedPool, nativeSavedPool } from '../../src/kernels/saved-pool.js';
-import { arbCase, gruArgs, makeArgs, requireCpu, seeds, srnnArgs, type Case } from './helpers.js';
-
-/** Bit equality of two float arrays (NaN equal to NaN would hide a poisoned read: compared by value). */
-function identical(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
-  if (a.length !== b.length) throw new Error(`${what}: length ${a.length} vs ${b.length}`);
-  for (let i = 0; i < a.length; i++) {
-    if (!(a[i] === b[i])) throw new Error(`${what}[${i}]: ${a[i]} (recycled) vs ${b[i]} (fresh)`);
-  }
-}
-
-interface AnyBackend {
-  forward(a: never, training: boolean): { saved: unknown } & Record<string, unknown>;
-  backward(a: never, f: never, ...rest: never[]): Record<string, unknown>;
-  release?(f: never): void;
-}
+import { arbCase, bitIdentical, makeArgs, NATIVE_CELLS, requireCpu, seeds, type Case } from './helpers.js';
 
 describe('native: recycled saved state (saved-pool.ts)', function () {
   let reused = 0;
@@ -40,12 +26,7 @@ describe('native: recycled saved state (saved-pool.ts)', function () {
     nativeSavedPool.clear();
   });
 
-  const cells: { name: string; be: AnyBackend; args: (p: Case) => unknown; states: number; outs: string[]; grads: string[] }[] = [
-    { name: 'LSTM', be: nativeCpuLstmBackend as unknown as AnyBackend, args: makeArgs, states: 2, outs: ['y', 'hT', 'cT'], grads: ['dx', 'dh0', 'dc0', 'dKernel', 'dRecurrentKernel', 'dBias'] },
-    { name: 'GRU', be: nativeCpuGruBackend as unknown as AnyBackend, args: gruArgs, states: 1, outs: ['y', 'hT'], grads: ['dx', 'dh0', 'dKernel', 'dRecurrentKernel', 'dBias'] },
-    { name: 'SimpleRNN tanh', be: nativeCpuSimpleRnnBackend as unknown as AnyBackend, args: (p) => srnnArgs(p, false), states: 1, outs: ['y', 'hT'], grads: ['dx', 'dh0', 'dKernel', 'dRecurrentKernel', 'dBias'] },
-    { name: 'SimpleRNN relu', be: nativeCpuSimpleRnnBackend as unknown as AnyBackend, args: (p) => srnnArgs(p, true), states: 1, outs: ['y', 'hT'], grads: ['dx', 'dh0', 'dKernel', 'dRecurrentKernel', 'dBias'] },
-  ];
+  const cells = NATIVE_CELLS;
   for (const c of cells) {
     it(`${c.name}: a NaN-filled recycled array gives bit-identical outputs and gradients`, function () {
       requireCpu(this);
@@ -65,8 +46,8 @@ describe('native: recycled saved state (saved-pool.ts)', function () {
         expect(reused, 'the released array was handed out again').to.equal(before + 1);
         expect(again.saved, 'the same array').to.equal(kept);
         const gAgain = grads(again as never);
-        for (const k of c.outs) identical(again[k] as Float32Array, fresh[k] as Float32Array, `${c.name} ${k}`);
-        for (const k of c.grads) identical(gAgain[k] as Float32Array, gFresh[k] as Float32Array, `${c.name} ${k}`);
+        for (const k of c.outs) bitIdentical(again[k] as Float32Array, fresh[k] as Float32Array, `${c.name} ${k}`, ['recycled', 'fresh']);
+        for (const k of c.grads) bitIdentical(gAgain[k] as Float32Array, gFresh[k] as Float32Array, `${c.name} ${k}`, ['recycled', 'fresh']);
       }), { numRuns: 60, seed: 4242 });
     });
   }
@@ -90,7 +71,7 @@ describe('native: recycled saved state (saved-pool.ts)', function () {
     expect(nativeSavedPool.size.arrays, 'released after backward').to.equal(1);
     const second = step(false);
     expect(reused, 'the second step took the first step\'s array').to.equal(1);
-    second.grads.forEach((g, k) => identical(g, first.grads[k], `grad ${k}`));
+    second.grads.forEach((g, k) => bitIdentical(g, first.grads[k], `grad ${k}`, ['recycled', 'fresh']));
 
     // With retainGraph the node stays alive: nothing goes back to the pool, and a second backward still works.
     nativeSavedPool.clear();

@@ -18,12 +18,6 @@ void ukr_6x16(int64_t kc, const float* __restrict Ap, const float* __restrict Bp
   __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps(), c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
   __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps(), c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
   const char* pfc = reinterpret_cast<const char*>(pf);
-  // beta ≠ 0: the C tile the epilogue reads was written a pass over B ago; request it now (gemm_avx512.cpp).
-  if (beta != 0.0f)
-    for (int r = 0; r < MR; r++) {
-      __builtin_prefetch(C + r * ldc, 1, 3);
-      __builtin_prefetch(C + r * ldc + 8, 1, 3);
-    }
   for (int64_t k = 0; k < kc; k++) {
     if (pfc && k * 64 < pfBytes) __builtin_prefetch(pfc + k * 64, 0, 2);
     const __m256 b0 = _mm256_loadu_ps(Bp), b1 = _mm256_loadu_ps(Bp + 8);

@@ -20,15 +20,6 @@ void ukr_8x32(int64_t kc, const float* __restrict Ap, const float* __restrict Bp
   __m512 c40 = _mm512_setzero_ps(), c41 = _mm512_setzero_ps(), c50 = _mm512_setzero_ps(), c51 = _mm512_setzero_ps();
   __m512 c60 = _mm512_setzero_ps(), c61 = _mm512_setzero_ps(), c70 = _mm512_setzero_ps(), c71 = _mm512_setzero_ps();
   const char* pfc = reinterpret_cast<const char*>(pf);
-  // beta ≠ 0 (every K block after the first): this call ends by reading its C tile, which the previous K block
-  // wrote one pass over all of B ago. For the medium step B is 6 MB, more than L2, so the tile has gone to L3 and
-  // the 16 loads would stall the epilogue. Requesting it now overlaps that with the k loop: −1 to −4 % on a
-  // medium inference, −3.6 % on a medium training step (docs/benchmarks.md "C tile prefetch"). Same bits.
-  if (beta != 0.0f)
-    for (int r = 0; r < MR; r++) {
-      __builtin_prefetch(C + r * ldc, 1, 3);
-      __builtin_prefetch(C + r * ldc + 16, 1, 3);
-    }
   for (int64_t k = 0; k < kc; k++) {
     if (pfc && k * 64 < pfBytes) __builtin_prefetch(pfc + k * 64, 0, 2);
     const __m512 b0 = _mm512_loadu_ps(Bp), b1 = _mm512_loadu_ps(Bp + 16);

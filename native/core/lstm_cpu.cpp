@@ -112,7 +112,7 @@ Status lstm_cpu_forward(const LstmDims& d, const LstmOptions& o, const float* x,
     auto time_of = [&](int64_t s) { return o.goBackwards ? T - 1 - s : s; };
     cpu::for_each_slice(B, [&](int64_t b0, int64_t nb) {
       float* zrows = saved ? nullptr : scratch_floats(0, static_cast<size_t>(nb * G4));
-      std::vector<float> tcrow(saved ? 0 : static_cast<size_t>(H));  // tanh(c') when nothing is kept
+      float* tcrow = saved ? nullptr : scratch_floats(1, static_cast<size_t>(H));  // tanh(c') when nothing is kept
       // Inference: the running states live in the outputs hT, cT. Training: in the saved slots (H_prev, C_prev by
       // time), each step reading its own slot and writing the next step's (the last step writes hT, cT), so the
       // states kept for backward cost no copy per step.
@@ -148,7 +148,7 @@ Status lstm_cpu_forward(const LstmDims& d, const LstmOptions& o, const float* x,
           }
           float* __restrict yr = y + (s * B + b) * H;
           pointwise_forward(H, Zt + r * G4, bias, cIn + r * H, cOut + r * H, hOut + r * H, yr,
-                            saved ? Tc + t * BH + b * H : tcrow.data());
+                            saved ? Tc + t * BH + b * H : tcrow);
         }
       }
     });

@@ -47,7 +47,7 @@ class Pool {
     }
   }
 
-  void run(int n, int nthreads, const std::function<void(int)>& fn) {
+  void run(int n, int nthreads, const TaskRef& fn) {
     ensure(nthreads);
     fn_ = &fn;
     n_ = n;
@@ -111,7 +111,7 @@ class Pool {
   std::condition_variable cv_;
   std::atomic<uint64_t> gen_{0};
   std::atomic<int> next_{0}, pending_{0};
-  const std::function<void(int)>* fn_ = nullptr;
+  const TaskRef* fn_ = nullptr;
   int n_ = 0, active_ = 0;
   bool stop_ = false;
   std::exception_ptr error_;
@@ -149,7 +149,7 @@ int num_threads() {
 
 void set_num_threads(int n) { g_threads.store(n >= 1 ? std::min(n, 1024) : default_num_threads()); }
 
-void parallel_for(int n, const std::function<void(int)>& fn) {
+void parallel_for(int n, TaskRef fn) {
   if (n <= 0) return;
   const int nt = num_threads();
   std::unique_lock<std::mutex> lk(g_busy, std::defer_lock);

@@ -146,9 +146,7 @@ Napi::Value Forward(const Napi::CallbackInfo& info) {
   Parsed p = parseArgs(a, call, true);
   bool training = info.Length() > 1 && info[1].ToBoolean().Value();
   const int64_t BH = p.d.B * p.d.H;
-  Napi::Float32Array y = outF32(env, p.d.T * BH);
-  Napi::Float32Array hT = outF32(env, BH);
-  Napi::Float32Array cT = outF32(env, BH);
+  auto [y, hT, cT] = outF32s<3>(env, {p.d.T * BH, BH, BH});
   Napi::Value savedVal = env.Null();
   float* saved = nullptr;
   if (training) {
@@ -277,8 +275,7 @@ Napi::Value CellForward(const Napi::CallbackInfo& info) {
   CellParsed p = parseCellArgs(argObject(info, 0, call), call, true, *K);
   const bool training = info.Length() > 1 && info[1].ToBoolean().Value();
   const int64_t BH = p.d.B * p.d.H;
-  Napi::Float32Array y = outF32(env, p.d.T * BH);
-  Napi::Float32Array hT = outF32(env, BH);
+  auto [y, hT] = outF32s<2>(env, {p.d.T * BH, BH});
   Napi::Value savedVal = env.Null();
   float* saved = nullptr;
   if (training) {
@@ -307,11 +304,8 @@ Napi::Value CellBackward(const Napi::CallbackInfo& info) {
   const float* dy = getF32(g, "dy", p.d.T * BH, call);
   const float* dhT = getF32(g, "dhT", BH, call);
   const bool skipDx = getBool(g, "skipDx", call, false);
-  Napi::Float32Array dx = outF32(env, skipDx ? 0 : p.d.T * p.d.B * p.d.I);
-  Napi::Float32Array dh0 = outF32(env, BH);
-  Napi::Float32Array dK = outF32(env, p.d.I * G);
-  Napi::Float32Array dR = outF32(env, p.d.H * G);
-  Napi::Float32Array db = outF32(env, K->biasRows * G);
+  auto [dx, dh0, dK, dR, db] =
+      outF32s<5>(env, {skipDx ? 0 : p.d.T * p.d.B * p.d.I, BH, p.d.I * G, p.d.H * G, K->biasRows * G});
   lstmts::Status st = K->backward(p, saved, dy, dhT, skipDx ? nullptr : outData(dx), outData(dh0), outData(dK), outData(dR),
                                   outData(db));
   if (!st.ok) throwErr(env, call, st.message);

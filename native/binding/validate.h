@@ -6,6 +6,7 @@
 #include <napi.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -66,17 +67,22 @@ static float kEmptyF32 = 0.0f;
 static int32_t kEmptyI32 = 0;
 
 /// `v` is a Float32Array of exactly `len` elements (named `key` in errors); returns its data (a valid dummy pointer when len == 0).
+/// One napi_get_typedarray_info call answers type, length and data: node-addon-api's TypedArrayType() and
+/// As<Float32Array>() ask twice, and each answer walks V8's chain of IsInt8Array(), IsUint8Array(), ... checks.
 inline float* getF32Value(Napi::Env env, Napi::Value v, const char* key, int64_t len, const std::string& call) {
   if (!v.IsTypedArray()) throwErr(env, call, std::string(key) + " must be a Float32Array");
-  Napi::TypedArray ta = v.As<Napi::TypedArray>();
-  if (ta.TypedArrayType() != napi_float32_array)
-    throwErr(env, call, std::string(key) + " must be a Float32Array, got " + typeName(ta.TypedArrayType()));
-  Napi::Float32Array a = v.As<Napi::Float32Array>();
-  if (static_cast<int64_t>(a.ElementLength()) != len)
-    throwErr(env, call, std::string(key) + " has " + std::to_string(a.ElementLength()) + " elements, expected " +
-                            std::to_string(len) + (a.ElementLength() == 0 ? " (empty or detached buffer)" : ""));
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr) != napi_ok)
+    throwErr(env, call, std::string(key) + " could not be read as a TypedArray");
+  if (type != napi_float32_array)
+    throwErr(env, call, std::string(key) + " must be a Float32Array, got " + typeName(type));
+  if (static_cast<int64_t>(length) != len)
+    throwErr(env, call, std::string(key) + " has " + std::to_string(length) + " elements, expected " +
+                            std::to_string(len) + (length == 0 ? " (empty or detached buffer)" : ""));
   if (len == 0) return &kEmptyF32;
-  float* p = a.Data();
+  float* p = static_cast<float*>(data);
   if (p == nullptr) throwErr(env, call, std::string(key) + " has a detached buffer");
   return p;
 }
@@ -141,6 +147,35 @@ inline Napi::Float32Array outF32(Napi::Env env, int64_t len) {
   return a;
 }
 
+/// Outputs of one call that the kernel writes in full (outF32's contract), allocated together. When they total
+/// under 16 KB they are views of one zero-filled ArrayBuffer, each starting on a 64-byte boundary: V8 spends three
+/// mallocs, a BackingStore and a sweep after collection on every ArrayBuffer, and for a tiny call (B1 T1 I1 H1,
+/// a few µs in all) the separate arrays of a forward (3) or a backward (6) were a visible share of its time
+/// (docs/benchmarks.md "Tiny calls"). Larger outputs get one allocation each (outF32), so that keeping one small
+/// array alive never pins a large one. Under the poison hook the shared buffer starts as NaN too.
+template <size_t N>
+std::array<Napi::Float32Array, N> outF32s(Napi::Env env, const std::array<int64_t, N>& lens) {
+  constexpr size_t kAlign = 16;  // floats: 64 bytes
+  size_t total = 0;
+  for (int64_t l : lens) total += (static_cast<size_t>(l) + kAlign - 1) / kAlign * kAlign;
+  std::array<Napi::Float32Array, N> out;
+  if (total >= 4096) {
+    for (size_t i = 0; i < N; i++) out[i] = outF32(env, lens[i]);
+    return out;
+  }
+  Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, total * sizeof(float));
+  if (outputPoison() && total > 0) {
+    float* p = static_cast<float*>(ab.Data());
+    std::fill(p, p + total, std::numeric_limits<float>::quiet_NaN());
+  }
+  size_t off = 0;
+  for (size_t i = 0; i < N; i++) {
+    out[i] = Napi::Float32Array::New(env, static_cast<size_t>(lens[i]), ab, off * sizeof(float));
+    off += (static_cast<size_t>(lens[i]) + kAlign - 1) / kAlign * kAlign;
+  }
+  return out;
+}
+
 /// The `saved` array of a training forward: the caller's recycled Float32Array when argument `index` is one
 /// (src/kernels/native-cpu.ts's pool of released buffers; its length must be exactly `len`), otherwise a new one.
 /// A recycled array holds an earlier call's values: every kernel writes each element its backward reads
@@ -165,15 +200,17 @@ struct LstmGradArrays {
 
   /// skipDx: dx is returned empty (length 0) because the caller does not need it (LstmBackend opts.skipDx).
   /// gru: the GRU's shapes (kernels [·, 3H], bias [2, 3H], no cell state: dc0 empty).
-  /// written: every path of the kernel writes every element (outF32, not zero-filled); false: zero-filled.
+  /// written: every path of the kernel writes every element (outF32s, not zero-filled); false: zero-filled.
   LstmGradArrays(Napi::Env env, int64_t T, int64_t B, int64_t I, int64_t H, bool skipDx = false, bool gru = false,
-                 bool written = false)
-      : dx(alloc(env, written, skipDx ? 0 : T * B * I)), dh0(alloc(env, written, B * H)),
-        dc0(alloc(env, written, gru ? 0 : B * H)), dKernel(alloc(env, written, I * (gru ? 3 : 4) * H)),
-        dRecurrentKernel(alloc(env, written, H * (gru ? 3 : 4) * H)), dBias(alloc(env, written, (gru ? 6 : 4) * H)) {}
-
-  static Napi::Float32Array alloc(Napi::Env env, bool written, int64_t len) {
-    return written ? outF32(env, len) : newF32(env, len);
+                 bool written = false) {
+    const int64_t g = gru ? 3 : 4;
+    const std::array<int64_t, 6> lens{skipDx ? 0 : T * B * I, B * H, gru ? 0 : B * H, I * g * H, H * g * H,
+                                      (gru ? 6 : 4) * H};
+    std::array<Napi::Float32Array, 6> a;
+    if (written) a = outF32s<6>(env, lens);
+    else
+      for (size_t i = 0; i < 6; i++) a[i] = newF32(env, lens[i]);
+    dx = a[0], dh0 = a[1], dc0 = a[2], dKernel = a[3], dRecurrentKernel = a[4], dBias = a[5];
   }
 
   Napi::Object toObject(Napi::Env env) const {

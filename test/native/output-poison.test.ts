@@ -3,7 +3,8 @@
 // every element of each output on every path: masked rows, fully masked batches, go_backwards, skipDx, empty
 // dimensions, several GEMM blocks. Here the addon's test hook fills every such output with NaN before the kernel
 // runs; the results must be bit-identical to a run without the hook (an unwritten element would show as NaN
-// where the other run has a number; the comparison is by value, so NaN never equals NaN).
+// where the other run has a number; the comparison is by value, so NaN never equals NaN). Outputs that total under
+// 16 KB are views of one shared ArrayBuffer; a test checks that they never overlap.
 import fc from 'fast-check';
 import { arbLstmCase } from '../kernels/lstm-cases.js';
 import { bitIdentical, NATIVE_CELLS, requireCpu, seeds, type Case } from './helpers.js';
@@ -67,7 +68,37 @@ describe('native: outputs are fully written (allocated without zero-fill)', func
     if (off.length !== 4) throw new Error(`unpoisoned output of length ${off.length}`);
   });
 
+  // Small outputs of one call are views of one ArrayBuffer (validate.h outF32s); each must own its bytes.
+  function checkDisjoint(c: (typeof cells)[number], p: Case): void {
+    const a = c.args(p) as never;
+    const s = seeds(p);
+    const f = c.be.forward(a, true) as Record<string, unknown>;
+    const g = (c.states === 2
+      ? c.be.backward(a, f as never, s.dy as never, s.dhT as never, s.dcT as never)
+      : c.be.backward(a, f as never, s.dy as never, s.dhT as never)) as Record<string, unknown>;
+    const groups = [{ what: 'forward', arrs: [...c.outs, 'saved'].map((k) => [k, f[k]] as const) },
+      { what: 'backward', arrs: c.grads.map((k) => [k, g[k]] as const) }];
+    for (const { what, arrs } of groups) {
+      for (const [k, v] of arrs) {
+        if (!(v instanceof Float32Array)) throw new Error(`${c.name} ${what} ${k}: not a Float32Array`);
+        if (v.byteOffset % 64 !== 0) throw new Error(`${c.name} ${what} ${k}: byteOffset ${v.byteOffset} is not a multiple of 64`);
+      }
+      for (let i = 0; i < arrs.length; i++) {
+        for (let j = i + 1; j < arrs.length; j++) {
+          const [ki, u] = arrs[i] as [string, Float32Array], [kj, v] = arrs[j] as [string, Float32Array];
+          if (u.buffer !== v.buffer || u.length === 0 || v.length === 0) continue;
+          const overlap = u.byteOffset < v.byteOffset + v.byteLength && v.byteOffset < u.byteOffset + u.byteLength;
+          if (overlap) throw new Error(`${c.name} ${JSON.stringify(p)} ${what}: ${ki} [${u.byteOffset}, +${u.byteLength}) overlaps ${kj} [${v.byteOffset}, +${v.byteLength})`);
+        }
+      }
+    }
+  }
+
   for (const c of cells) {
+    it(`${c.name}: the outputs of one call never share bytes (small ones share one buffer), each 64-byte aligned`, function () {
+      fc.assert(fc.property(arbLstmCase({ T: 9, B: 6, I: 7, H: 9 }), (p) => { checkDisjoint(c, p); }), { numRuns: 40, seed: 778 });
+      for (const p of fixed) checkDisjoint(c, p);
+    });
     it(`${c.name}: random sizes, masks and directions give the same bits with NaN-filled outputs`, function () {
       fc.assert(fc.property(arbLstmCase({ T: 9, B: 6, I: 7, H: 9 }), (p) => { check(c, p); }), { numRuns: 40, seed: 777 });
     });

@@ -78,23 +78,40 @@ export const nativeCpuLstmBackend: LstmBackend = {
  * entry points: float32, availability checked against the loaded addon, the same saved-state contract as the LSTM's.
  */
 function singleStateCpuBackend<A extends SingleStateArgs>(
-  kind: string, entry: 'gru' | 'srnn', savedPerH: number, gatesH: number, extra: (a: A) => Record<string, unknown>,
+  kind: string, entry: 'gru' | 'srnn', savedPerH: number, gatesH: number, activationOf: (a: A) => 'tanh' | 'relu' | undefined,
 ): SingleStateBackend<A> {
-  const fns = (): { fwd: CpuAddon['gruForward']; bwd: CpuAddon['gruBackward'] } | null => {
-    const addon = cpuAddon() as unknown as Record<string, unknown> | null;
-    const fwd = addon?.[`${entry}Forward`];
-    const bwd = addon?.[`${entry}Backward`];
-    return typeof fwd === 'function' && typeof bwd === 'function'
-      ? { fwd: (fwd as NonNullable<CpuAddon['gruForward']>).bind(addon), bwd: (bwd as NonNullable<CpuAddon['gruBackward']>).bind(addon) } : null;
+  // The bound entry points, made once per loaded addon: binding them on every call (two closures per call)
+  // was ~3 µs of a 5 µs SimpleRNN call (docs/benchmarks.md "Tiny calls").
+  type Fns = { fwd: NonNullable<CpuAddon['gruForward']>; bwd: NonNullable<CpuAddon['gruBackward']> };
+  let cache: { addon: CpuAddon; fns: Fns | null } | null = null;
+  const fns = (): Fns | null => {
+    const addon = cpuAddon();
+    if (addon === null) return null;
+    if (cache === null || cache.addon !== addon) {
+      const rec = addon as unknown as Record<string, unknown>;
+      const fwd = rec[`${entry}Forward`];
+      const bwd = rec[`${entry}Backward`];
+      cache = {
+        addon,
+        fns: typeof fwd === 'function' && typeof bwd === 'function'
+          ? { fwd: (fwd as Fns['fwd']).bind(addon), bwd: (bwd as Fns['bwd']).bind(addon) } : null,
+      };
+    }
+    return cache.fns;
   };
   const loaded = (): NonNullable<ReturnType<typeof fns>> => {
     const f = fns();
     if (f === null) fail('native-cpu', `the addon's ${kind} kernel is not loaded: ${cpuUnavailableReason() ?? 'rebuild it (npm run build:native)'}`);
     return f;
   };
-  const common = (a: A): CpuAddonArgs => ({
-    T: a.T, B: a.B, I: a.I, H: a.H, x: f32(a.x, 'x'), kernel: f32(a.kernel, 'kernel'), recurrentKernel: f32(a.recurrentKernel, 'recurrentKernel'),
-    seqLengths: a.seqLengths, goBackwards: a.goBackwards, zeroOutputForMask: a.zeroOutputForMask, ...extra(a),
+  // One object literal with every key (states only for forward): an object built by spreading another one
+  // ({ ...common(a), h0, bias }) made the addon's property reads ~3.5 µs slower per call (a 5 µs SimpleRNN
+  // call took 8.5 µs; docs/benchmarks.md "Tiny calls").
+  const addonArgs = (a: A, forward: boolean): CpuAddonArgs & { activation?: 'tanh' | 'relu' } => ({
+    T: a.T, B: a.B, I: a.I, H: a.H, x: f32(a.x, 'x'), h0: forward ? f32(a.h0, 'h0') : undefined,
+    kernel: f32(a.kernel, 'kernel'), recurrentKernel: f32(a.recurrentKernel, 'recurrentKernel'),
+    bias: forward ? f32(a.bias, 'bias') : undefined,
+    seqLengths: a.seqLengths, goBackwards: a.goBackwards, zeroOutputForMask: a.zeroOutputForMask, activation: activationOf(a),
   });
   return {
     name: 'native-cpu',
@@ -111,13 +128,13 @@ function singleStateCpuBackend<A extends SingleStateArgs>(
       return null;
     },
     forward(a: A, training: boolean): SingleStateSeqResult {
-      const r = loaded().fwd!({ ...common(a), h0: f32(a.h0, 'h0'), bias: f32(a.bias, 'bias') }, training,
+      const r = loaded().fwd(addonArgs(a, true), training,
         recycled(training, a.T * a.B * savedPerH * a.H));
       return { y: r.y, hT: r.hT, saved: r.saved };
     },
     backward(a: A, fwd: SingleStateSeqResult, dy: TypedArray, dhT: TypedArray, opts: { skipDx?: boolean } = {}): SingleStateSeqGrads {
       if (!(fwd.saved instanceof Float32Array)) fail('native-cpu', 'backward needs the result of a training forward (forward(args, true))');
-      return loaded().bwd!(common(a), { saved: fwd.saved, dy: f32(dy, 'dy'), dhT: f32(dhT, 'dhT'), skipDx: opts.skipDx === true });
+      return loaded().bwd(addonArgs(a, false), { saved: fwd.saved, dy: f32(dy, 'dy'), dhT: f32(dhT, 'dhT'), skipDx: opts.skipDx === true });
     },
     release: recycle,
   };
@@ -130,7 +147,7 @@ interface SingleStateArgs {
 }
 
 /** native/core/gru_cpu.cpp (Keras reset_after = True); property-tested against gru-ts.ts in test/native/. */
-export const nativeCpuGruBackend: GruBackend = singleStateCpuBackend<GruSeqArgs>('GRU', 'gru', 5, 6, () => ({}));
+export const nativeCpuGruBackend: GruBackend = singleStateCpuBackend<GruSeqArgs>('GRU', 'gru', 5, 6, () => undefined);
 
 /** native/core/srnn_cpu.cpp (tanh / relu); property-tested against simple-rnn-ts.ts in test/native/. */
-export const nativeCpuSimpleRnnBackend: SimpleRnnBackend = singleStateCpuBackend<SimpleRnnSeqArgs>('SimpleRNN', 'srnn', 2, 1, (a) => ({ activation: a.activation }));
+export const nativeCpuSimpleRnnBackend: SimpleRnnBackend = singleStateCpuBackend<SimpleRnnSeqArgs>('SimpleRNN', 'srnn', 2, 1, (a) => a.activation);

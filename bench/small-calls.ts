@@ -1,9 +1,13 @@
 // Where the native CPU kernels stop paying for their fixed cost per call: the fused TS kernel and native-cpu,
 // side by side on tiny calls (LSTM, GRU, SimpleRNN; inference = forward, training step = forward + backward),
 // interleaved (ts block, native block, native block, ts block, ...) so that both see the same machine state.
-// It sets select.ts's NATIVE_MIN_MACS (per cell): 'auto' keeps calls below it in TypeScript.
+// 'auto' keeps a call in TypeScript when its multiply-adds are under select.ts's NATIVE_MIN_MACS (per cell and
+// mode); the last columns say what that picks and whether it is the path this run measured faster. The run ends
+// with the thresholds that would have misplaced the fewest calls (--fit: over the pooled rows of several runs).
 //
-//   npx tsx bench/small-calls.ts [--rounds 9]
+//   npx tsx bench/small-calls.ts [--rounds 9] [--json bench/results/<name>.json]
+//   npx tsx bench/small-calls.ts --fit a.json,b.json,...   (no measuring: the best thresholds over the pooled rows of
+//                                                          earlier runs, and how each run fares under them and under select.ts's)
 import { Random } from '../src/index.js';
 import { tsLstmBackend } from '../src/kernels/ts.js';
 import { tsGruBackend } from '../src/kernels/gru-ts.js';
@@ -11,6 +15,7 @@ import { tsSimpleRnnBackend } from '../src/kernels/simple-rnn-ts.js';
 import { nativeCpuLstmBackend, nativeCpuGruBackend, nativeCpuSimpleRnnBackend } from '../src/kernels/native-cpu.js';
 import { cpuAddon, cpuUnavailableReason } from '../src/kernels/native-addon.js';
 import { callMacs, NATIVE_MIN_MACS } from '../src/kernels/select.js';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { machineInfo, loadAvg } from './peers/common.js';
 
 const argv = process.argv.slice(2);
@@ -18,10 +23,15 @@ const rounds = Number(argv[argv.indexOf('--rounds') + 1] ?? 9) || 9;
 
 type Kind = 'lstm' | 'gru' | 'srnn';
 const GATES: Record<Kind, number> = { lstm: 4, gru: 3, srnn: 1 };
-const MIN: Record<Kind, { inference: number; training: number }> = { lstm: NATIVE_MIN_MACS.lstm, gru: NATIVE_MIN_MACS.gru, srnn: NATIVE_MIN_MACS.simpleRnn };
+type Thresholds = Record<Kind, { inference: number; training: number }>;
+const MIN: Thresholds = { lstm: NATIVE_MIN_MACS.lstm, gru: NATIVE_MIN_MACS.gru, srnn: NATIVE_MIN_MACS.simpleRnn };
+const jsonOut = argv.includes('--json') ? argv[argv.indexOf('--json') + 1] : null;
 const SIZES: [number, number, number, number][] = [
   [1, 1, 1, 1], [1, 2, 2, 2], [1, 4, 4, 4], [1, 1, 8, 8], [1, 3, 8, 8], [2, 5, 4, 4], [1, 10, 4, 4], [1, 4, 8, 8],
   [1, 1, 32, 32], [4, 10, 8, 8], [1, 20, 8, 4],
+  // more steps at a tiny width, and one-step calls of growing width: separate the per-step from the per-MAC cost
+  [1, 8, 2, 2], [1, 16, 4, 4], [1, 30, 2, 2], [2, 2, 8, 8], [8, 4, 4, 4], [1, 2, 16, 16], [2, 1, 16, 16], [1, 6, 16, 16],
+  [1, 1, 24, 24], [1, 40, 4, 8],
 ];
 
 function args(kind: Kind, B: number, T: number, I: number, H: number) {
@@ -47,14 +57,73 @@ function block(fn: () => void): number {
   return ((performance.now() - t0) / n) * 1000;
 }
 
+type Row = { kind: Kind; B: number; T: number; I: number; H: number; macs: number; mode: 'inference' | 'training'; ts: number; native: number; ratio: number };
+/** Whether a row's pick under `th` was the slower path by more than 10 % (within 10 %: the noise of such calls). */
+function misplaced(th: Thresholds, r: Row): boolean {
+  if (r.ratio >= 0.9 && r.ratio <= 1.1) return false;
+  return (r.ratio > 1) !== (r.macs >= th[r.kind][r.mode]);
+}
+
+/** The chosen path's speed relative to the other's (< 1: slower). */
+function chosenSpeed(th: Thresholds, r: Row): number {
+  return r.macs >= th[r.kind][r.mode] ? r.ratio : 1 / r.ratio;
+}
+
+/** Per cell and mode, the threshold among the measured MAC counts that misplaces the fewest calls (then: whose
+ * worst misplaced call is least slow, then the lowest). */
+function bestThresholds(rows: Row[]): Thresholds {
+  const out = {} as Thresholds;
+  for (const kind of ['lstm', 'gru', 'srnn'] as Kind[]) {
+    out[kind] = { inference: 0, training: 0 };
+    for (const mode of ['inference', 'training'] as const) {
+      const sel = rows.filter((r) => r.kind === kind && r.mode === mode);
+      const cands = [...new Set(sel.map((r) => r.macs))].sort((p, q) => p - q);
+      let best = { th: 0, bad: Infinity, worst: 0 };
+      for (const th of cands) {
+        const t = { ...MIN, [kind]: { ...MIN[kind], [mode]: th } } as Thresholds;
+        const bad = sel.filter((r) => misplaced(t, r));
+        const worst = Math.min(1, ...bad.map((r) => chosenSpeed(t, r)));
+        if (bad.length < best.bad || (bad.length === best.bad && worst > best.worst)) best = { th, bad: bad.length, worst };
+      }
+      out[kind][mode] = best.th;
+    }
+  }
+  console.log(`thresholds that misplace the fewest of these calls: ${JSON.stringify({ lstm: out.lstm, gru: out.gru, simpleRnn: out.srnn })}`);
+  return out;
+}
+
+/** The calls that `th` puts on the slower path by more than 10 %. */
+function report(th: Thresholds, name: string, rows: Row[]): void {
+  const bad = rows.filter((r) => misplaced(th, r));
+  const worst = Math.min(...bad.map((r) => chosenSpeed(th, r)));
+  console.log(`${name}: ${bad.length} of ${rows.length} calls on the slower path by more than 10 %${bad.length ? ` (worst: the chosen path at ${worst.toFixed(2)}× the other's speed)` : ''}`);
+  for (const r of bad) console.log(`    ${r.kind} B${r.B} T${r.T} I${r.I} H${r.H} (${r.macs}) ${r.mode}: ts/native ${r.ratio.toFixed(2)}`);
+}
+
+function fitFrom(files: string[]): void {
+  const runs = files.map((f) => JSON.parse(readFileSync(f, 'utf8')) as { rows: Row[] });
+  const best = bestThresholds(runs.flatMap((r) => r.rows));
+  console.log('under those:');
+  runs.forEach((run, i) => report(best, files[i], run.rows));
+  console.log(`under select.ts's NATIVE_MIN_MACS ${JSON.stringify(NATIVE_MIN_MACS)}:`);
+  runs.forEach((run, i) => report(MIN, files[i], run.rows));
+}
+
 function main(): void {
+  if (argv.includes('--fit')) {
+    fitFrom(argv[argv.indexOf('--fit') + 1].split(','));
+    return;
+  }
   if (!cpuAddon()) {
     console.log(`native CPU addon not available: ${cpuUnavailableReason()}`);
     return;
   }
   console.log(`machine: ${JSON.stringify(machineInfo())}`);
-  console.log(`load average at start: ${loadAvg().join(' ')}; NATIVE_MIN_MACS = ${JSON.stringify(NATIVE_MIN_MACS)}`);
-  console.log('kind  B  T  I  H   MACs  what   ts µs  native µs  ts/native  auto picks');
+  const load0 = loadAvg();
+  console.log(`load average at start: ${load0.join(' ')}; native threads: ${cpuAddon()!.getNumThreads()}`);
+  console.log('kind  B  T  I  H   MACs  what   ts µs  native µs  ts/native  auto picks  faster?');
+  const rows: Row[] = [];
+  const med = (v: number[]) => [...v].sort((p, q) => p - q)[v.length >> 1];
   for (const kind of ['lstm', 'gru', 'srnn'] as Kind[]) {
     const [ts, nat] = kind === 'lstm' ? [tsLstmBackend, nativeCpuLstmBackend] : kind === 'gru' ? [tsGruBackend, nativeCpuGruBackend] : [tsSimpleRnnBackend, nativeCpuSimpleRnnBackend];
     for (const [B, T, I, H] of SIZES) {
@@ -73,13 +142,23 @@ function main(): void {
           if (i % 2 === 0) { t = block(fts); n = block(fnat); } else { n = block(fnat); t = block(fts); }
           tsT.push(t); natT.push(n); r.push(t / n);
         }
-        const med = (v: number[]) => [...v].sort((p, q) => p - q)[v.length >> 1];
         const macs = callMacs({ T, B, I, H }, GATES[kind]);
-        console.log(`${kind.padEnd(5)} ${B} ${String(T).padStart(2)} ${String(I).padStart(2)} ${String(H).padStart(2)} ${String(macs).padStart(6)}  ${train ? 'train' : 'infer'}  ${med(tsT).toFixed(1).padStart(6)}  ${med(natT).toFixed(1).padStart(9)}  ${med(r).toFixed(2).padStart(9)}  ${macs < MIN[kind][train ? 'training' : 'inference'] ? 'ts' : 'native-cpu'}`);
+        const row: Row = { kind, B, T, I, H, macs, mode: train ? 'training' : 'inference', ts: med(tsT), native: med(natT), ratio: med(r) };
+        rows.push(row);
+        const pick = macs >= MIN[kind][row.mode] ? 'native-cpu' : 'ts';
+        const right = row.ratio >= 0.9 && row.ratio <= 1.1 ? 'level' : misplaced(MIN, row) ? 'NO' : 'yes';
+        console.log(`${kind.padEnd(5)} ${B} ${String(T).padStart(2)} ${String(I).padStart(2)} ${String(H).padStart(2)} ${String(macs).padStart(6)}  ${train ? 'train' : 'infer'}  ${row.ts.toFixed(1).padStart(6)}  ${row.native.toFixed(1).padStart(9)}  ${row.ratio.toFixed(2).padStart(9)}  ${pick.padEnd(11)}  ${right}`);
       }
     }
   }
-  console.log(`load average at end: ${loadAvg().join(' ')}`);
+  report(MIN, `select.ts's NATIVE_MIN_MACS ${JSON.stringify(NATIVE_MIN_MACS)}`, rows);
+  const best = bestThresholds(rows);
+  const load1 = loadAvg();
+  if (jsonOut) {
+    writeFileSync(jsonOut, JSON.stringify({ date: new Date().toISOString(), machine: machineInfo(), loadStart: load0, loadEnd: load1,
+      command: `npx tsx bench/small-calls.ts ${argv.join(' ')}`, threads: cpuAddon()!.getNumThreads(), rows, thresholds: NATIVE_MIN_MACS, best }, null, 1));
+  }
+  console.log(`load average at end: ${load1.join(' ')}`);
 }
 
 main();

@@ -237,17 +237,20 @@ const ORDER: LstmBackendName[] = ['cudnn', 'native-cpu', 'ts'];
  * the whole computation in JS. A call that will be differentiated (`withBackward`: the forward keeps its saved
  * state, then a second addon call runs the backward) has its own threshold: it pays that cost twice, but the TS
  * backward is also dearer per multiply-add than the TS forward (the SimpleRNN's most of all).
- * bench/small-calls.ts measures the crossover side by side (docs/benchmarks.md "Small calls"); it differs by cell
- * because the TS kernels spend different pointwise work per multiply-add (the SimpleRNN's is one tanh per unit).
- * Inference, measured on two machines of the 2-core dev VM class (Zen 3 and an AVX-512 Xeon): LSTM native slower
- * up to 1536 and faster from 2048; GRU slower up to 384 and faster from 960; SimpleRNN slower up to 2048 and
- * faster from 5120. Training, runs on the Xeon of 2 Dec and four of 3 Dec 2026: LSTM slower up to 1280, level at 1536,
- * faster from 2048; GRU slower up to 384, level or faster from 960; SimpleRNN slower up to 960, faster from 2048.
+ * bench/small-calls.ts measures the crossover side by side (docs/benchmarks.md "Small calls", "Tiny calls"); it
+ * differs by cell because the TS kernels spend different pointwise work per multiply-add (the SimpleRNN's is one
+ * tanh per unit, the GRU's TS loop the most per step). No single count separates the two paths exactly: an
+ * inference costs the addon ~4.5 µs per call against ~1 µs for the TS kernel, but less per step (the GRU's TS
+ * kernel ~0.9 µs per step, the addon 0.2: least-squares fits over the same runs), so at one count a call of many
+ * short steps can be faster native while a one-step call is faster in TS. These are the counts that put
+ * the fewest of 378 measured calls (three runs of 21 shapes × 2 modes × 3 cells, 3 Dec 2026, 2-core AVX-512 Xeon
+ * dev VM, after the addon's per-call cost fell from ~6.5 to ~4.5 µs) on the path slower by more than 10 %: 8 of
+ * them, the worst at 0.73× the other path's speed (`npx tsx bench/small-calls.ts --fit <runs>` recomputes them).
  */
 export const NATIVE_MIN_MACS = {
-  lstm: { inference: 2048, training: 2048 },
-  gru: { inference: 640, training: 960 },
-  simpleRnn: { inference: 3072, training: 2048 },
+  lstm: { inference: 960, training: 1280 },
+  gru: { inference: 192, training: 192 },
+  simpleRnn: { inference: 512, training: 1024 },
 } as const;
 
 /** Multiply-adds of one fused call: the input and recurrent products of every step. */

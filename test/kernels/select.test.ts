@@ -128,21 +128,23 @@ describe('kernels/select: selectLstmBackend', () => {
     // T·B·(I+H)·4H: 1·1·(2+2)·8 = 32 multiply-adds, well under the measured crossover (bench/small-calls.ts).
     const tiny = selectLstmBackend({ ...base, dims: { T: 1, B: 1, I: 2, H: 2 } });
     expect(tiny.name).to.equal('ts');
-    expect(tiny.reasons).to.include('native-cpu: the call is too small for the addon (T·B·(I+H)·4H = 32 multiply-adds < 2048: its fixed cost per call is more than the work, the fused TS kernel is faster)');
-    // Exactly at the inference threshold the addon is used: 4·4·(4+4)·16 = 2048 ≥ 2048; 2047 would not be.
-    expect(callMacs({ T: 4, B: 4, I: 4, H: 4 }, 4)).to.equal(2048);
-    expect(selectLstmBackend({ ...base, dims: { T: 4, B: 4, I: 4, H: 4 } }).name).to.equal('native-cpu');
-    // A call with a backward has its own threshold (the LSTM's is also 2048): 1536 stays in TypeScript, 2048 does not.
-    expect(callMacs({ T: 3, B: 1, I: 8, H: 8 }, 4)).to.equal(1536);
-    const withBackward = selectLstmBackend({ ...base, dims: { T: 3, B: 1, I: 8, H: 8 }, withBackward: true });
+    expect(tiny.reasons).to.include('native-cpu: the call is too small for the addon (T·B·(I+H)·4H = 32 multiply-adds < 960: its fixed cost per call is more than the work, the fused TS kernel is faster)');
+    // Exactly at the inference threshold the addon is used: 30·1·(2+2)·8 = 960 ≥ 960; one step fewer is not.
+    expect(callMacs({ T: 30, B: 1, I: 2, H: 2 }, 4)).to.equal(960);
+    expect(selectLstmBackend({ ...base, dims: { T: 30, B: 1, I: 2, H: 2 } }).name).to.equal('native-cpu');
+    expect(callMacs({ T: 29, B: 1, I: 2, H: 2 }, 4)).to.equal(928);
+    expect(selectLstmBackend({ ...base, dims: { T: 29, B: 1, I: 2, H: 2 } }).name).to.equal('ts');
+    // A call with a backward has its own threshold (the LSTM's is 1280): 960 stays in TypeScript, 1280 does not.
+    const withBackward = selectLstmBackend({ ...base, dims: { T: 30, B: 1, I: 2, H: 2 }, withBackward: true });
     expect(withBackward.name).to.equal('ts');
-    expect(withBackward.reasons).to.include('native-cpu: the call is too small for the addon (T·B·(I+H)·4H = 1536 multiply-adds < 2048 for a call with a backward: its fixed cost per call is more than the work, the fused TS kernel is faster)');
-    expect(selectLstmBackend({ ...base, dims: { T: 4, B: 4, I: 4, H: 4 }, withBackward: true }).name).to.equal('native-cpu');
+    expect(withBackward.reasons).to.include('native-cpu: the call is too small for the addon (T·B·(I+H)·4H = 960 multiply-adds < 1280 for a call with a backward: its fixed cost per call is more than the work, the fused TS kernel is faster)');
+    expect(callMacs({ T: 10, B: 1, I: 4, H: 4 }, 4)).to.equal(1280);
+    expect(selectLstmBackend({ ...base, dims: { T: 10, B: 1, I: 4, H: 4 }, withBackward: true }).name).to.equal('native-cpu');
     // Without dims (size unknown) nothing is assumed; forcing the backend bypasses the size rule.
     expect(selectLstmBackend(base).name).to.equal('native-cpu');
     expect(selectLstmBackend({ ...base, dims: { T: 1, B: 1, I: 2, H: 2 }, backend: 'native-cpu' }).name).to.equal('native-cpu');
     expect(NATIVE_MIN_MACS).to.deep.equal({
-      lstm: { inference: 2048, training: 2048 }, gru: { inference: 640, training: 960 }, simpleRnn: { inference: 3072, training: 2048 },
+      lstm: { inference: 960, training: 1280 }, gru: { inference: 192, training: 192 }, simpleRnn: { inference: 512, training: 1024 },
     });
   });
 

@@ -23,6 +23,7 @@ import {
 
 export { cudnnOptions, cudnnUnavailableReason, cpuUnavailableReason } from './kernels/native-addon.js';
 export type { CpuAddon, CudnnAddon, CudnnProbeResult, CpuAddonArgs, NativeGrads, CudnnLstmHandle, CudnnSavedHandle } from './kernels/native-addon.js';
+export type { CpuLstmArgsV, CpuCellArgsV, CpuCellGradsV } from './kernels/native-addon.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Public API (lt.native)

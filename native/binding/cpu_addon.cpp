@@ -7,6 +7,10 @@
 // skipDx?}) -> {dx, dh0, dKernel, dRecurrentKernel, dBias}; args as above without c0, kernel [I,3H], bias [6H].
 // SimpleRNN (native/core/srnn_cpu): srnnForward / srnnBackward, the same shapes with kernel [I,H], bias [H] and
 // activation 'tanh' | 'relu'.
+// Each kernel entry point also has a positional form, <name>V, which the TS backends call (reading named
+// properties was ~40 % of a tiny call; validate.h ArgSource): the argument object's keys in the order of
+// ArgPos / CellArgPos (absent ones undefined), then training and savedInto (forward) or the gradient
+// object's keys (backward); the result is an array in the order the object form's keys are listed above.
 #include <napi.h>
 
 #include "../core/lstm_cpu.h"
@@ -26,14 +30,18 @@ struct Parsed {
   const float *x, *h0, *c0, *K, *R, *b;
 };
 
+// Positions of the argument object's keys in the positional form (ArgSource::positional).
+enum ArgPos : size_t { kT, kB, kI, kH, kX, kH0, kC0, kKernel, kRecurrentKernel, kBias, kSeqLengths, kGoBackwards,
+                       kZeroOutputForMask, kArgCount };
+
 // Validates every dimension, size product and buffer length before anything touches memory.
-Parsed parseArgs(Napi::Object a, const std::string& call, bool needStates) {
-  Napi::Env env = a.Env();
+Parsed parseArgs(const ArgSource& a, const std::string& call, bool needStates) {
+  Napi::Env env = a.env;
   Parsed p;
-  p.d.T = getDim(a, "T", call);
-  p.d.B = getDim(a, "B", call);
-  p.d.I = getDim(a, "I", call);
-  p.d.H = getDim(a, "H", call);
+  p.d.T = a.dim("T", kT, call);
+  p.d.B = a.dim("B", kB, call);
+  p.d.I = a.dim("I", kI, call);
+  p.d.H = a.dim("H", kH, call);
   const int64_t G4 = checkedProd(env, call, "4H", {4, p.d.H});
   checkedProd(env, call, "x [T,B,I]", {p.d.T, p.d.B, p.d.I});
   checkedProd(env, call, "saved [T,B,7H]", {p.d.T, p.d.B, 7, p.d.H});
@@ -42,19 +50,19 @@ Parsed parseArgs(Napi::Object a, const std::string& call, bool needStates) {
   checkedProd(env, call, "recurrentKernel [H,4H]", {p.d.H, G4});
   lstmts::Status st = lstmts::lstm_cpu_check_dims(p.d);
   if (!st.ok) throwErr(env, call, st.message);
-  p.x = getF32(a, "x", p.d.T * p.d.B * p.d.I, call);
+  p.x = a.f32("x", kX, p.d.T * p.d.B * p.d.I, call);
   if (needStates) {
-    p.h0 = getF32(a, "h0", p.d.B * p.d.H, call);
-    p.c0 = getF32(a, "c0", p.d.B * p.d.H, call);
+    p.h0 = a.f32("h0", kH0, p.d.B * p.d.H, call);
+    p.c0 = a.f32("c0", kC0, p.d.B * p.d.H, call);
   } else {
     p.h0 = p.c0 = nullptr;
   }
-  p.K = getF32(a, "kernel", p.d.I * G4, call);
-  p.R = getF32(a, "recurrentKernel", p.d.H * G4, call);
-  p.b = needStates ? getF32(a, "bias", G4, call) : nullptr;
-  p.o.seqLengths = getLengths(a, "seqLengths", p.d.B, p.d.T, call);
-  p.o.goBackwards = getBool(a, "goBackwards", call, false);
-  p.o.zeroOutputForMask = getBool(a, "zeroOutputForMask", call, false);
+  p.K = a.f32("kernel", kKernel, p.d.I * G4, call);
+  p.R = a.f32("recurrentKernel", kRecurrentKernel, p.d.H * G4, call);
+  p.b = needStates ? a.f32("bias", kBias, G4, call) : nullptr;
+  p.o.seqLengths = a.lengths("seqLengths", kSeqLengths, p.d.B, p.d.T, call);
+  p.o.goBackwards = a.flag("goBackwards", kGoBackwards, call, false);
+  p.o.zeroOutputForMask = a.flag("zeroOutputForMask", kZeroOutputForMask, call, false);
   return p;
 }
 
@@ -139,24 +147,28 @@ Napi::Value SavedFloats(const Napi::CallbackInfo& info) {
       checkedProd(info.Env(), call, "saved", {d.T, d.B, 7, d.H})));
 }
 
+// forward(args, training, savedInto?) -> {y, hT, cT, saved}; forwardV(...args, training, savedInto?) -> [y, hT, cT, saved].
+template <bool Positional>
 Napi::Value Forward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const std::string call = "lstmts.cpu.forward";
-  Napi::Object a = argObject(info, 0, call);
+  const std::string call = Positional ? "lstmts.cpu.forwardV" : "lstmts.cpu.forward";
+  const ArgSource a = Positional ? ArgSource::positional(info, 0) : ArgSource::object(argObject(info, 0, call));
+  const size_t at = Positional ? kArgCount : 1;  // training, then savedInto
   Parsed p = parseArgs(a, call, true);
-  bool training = info.Length() > 1 && info[1].ToBoolean().Value();
+  bool training = info.Length() > at && info[at].ToBoolean().Value();
   const int64_t BH = p.d.B * p.d.H;
   auto [y, hT, cT] = outF32s<3>(env, {p.d.T * BH, BH, BH});
   Napi::Value savedVal = env.Null();
   float* saved = nullptr;
   if (training) {
-    Napi::Float32Array s = savedArray(info, 2, lstmts::lstm_cpu_saved_floats(p.d), call);
+    Napi::Float32Array s = savedArray(info, at + 1, lstmts::lstm_cpu_saved_floats(p.d), call);
     saved = outData(s);
     savedVal = s;
   }
   lstmts::Status st = lstmts::lstm_cpu_forward(p.d, p.o, p.x, p.h0, p.c0, p.K, p.R, p.b, outData(y), outData(hT),
                                                outData(cT), saved);
   if (!st.ok) throwErr(env, call, st.message);
+  if (Positional) return valuesArray(env, y, hT, cT, savedVal);
   Napi::Object r = Napi::Object::New(env);
   r.Set("y", y);
   r.Set("hT", hT);
@@ -165,24 +177,28 @@ Napi::Value Forward(const Napi::CallbackInfo& info) {
   return r;
 }
 
+// backward(args, {saved, dy, dhT, dcT, skipDx?}) -> {dx, dh0, dc0, dKernel, dRecurrentKernel, dBias};
+// backwardV(...args, saved, dy, dhT, dcT, skipDx?) -> [dx, dh0, dc0, dKernel, dRecurrentKernel, dBias].
+template <bool Positional>
 Napi::Value Backward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const std::string call = "lstmts.cpu.backward";
-  Napi::Object a = argObject(info, 0, call);
+  const std::string call = Positional ? "lstmts.cpu.backwardV" : "lstmts.cpu.backward";
+  const ArgSource a = Positional ? ArgSource::positional(info, 0) : ArgSource::object(argObject(info, 0, call));
   Parsed p = parseArgs(a, call, false);
-  Napi::Object g = argObject(info, 1, call);  // {saved, dy, dhT, dcT}
+  const ArgSource g = Positional ? ArgSource::positional(info, kArgCount) : ArgSource::object(argObject(info, 1, call));
   const int64_t BH = p.d.B * p.d.H;
-  const float* saved = getF32(g, "saved", lstmts::lstm_cpu_saved_floats(p.d), call);
-  const float* dy = getF32(g, "dy", p.d.T * BH, call);
-  const float* dhT = getF32(g, "dhT", BH, call);
-  const float* dcT = getF32(g, "dcT", BH, call);
-  const bool skipDx = getBool(g, "skipDx", call, false);
+  const float* saved = g.f32("saved", 0, lstmts::lstm_cpu_saved_floats(p.d), call);
+  const float* dy = g.f32("dy", 1, p.d.T * BH, call);
+  const float* dhT = g.f32("dhT", 2, BH, call);
+  const float* dcT = g.f32("dcT", 3, BH, call);
+  const bool skipDx = g.flag("skipDx", 4, call, false);
   LstmGradArrays gr(env, p.d.T, p.d.B, p.d.I, p.d.H, skipDx, false, true);
   lstmts::Status st = lstmts::lstm_cpu_backward(p.d, p.o, p.x, p.K, p.R, saved, dy, dhT, dcT,
                                                 skipDx ? nullptr : outData(gr.dx),
                                                 outData(gr.dh0), outData(gr.dc0), outData(gr.dKernel),
                                                 outData(gr.dRecurrentKernel), outData(gr.dBias));
   if (!st.ok) throwErr(env, call, st.message);
+  if (Positional) return valuesArray(env, gr.dx, gr.dh0, gr.dc0, gr.dKernel, gr.dRecurrentKernel, gr.dBias);
   return gr.toObject(env);
 }
 
@@ -195,7 +211,7 @@ struct CellParsed {
 
 /// What differs between the single-state kernels behind one pair of entry points (gru*, srnn*).
 struct CellKernel {
-  const char* forwardName;  // the call names errors start with
+  const char* forwardName;  // the call names errors start with (the positional forms' add "V")
   const char* backwardName;
   int64_t gates;      // blocks of H in the kernels' last axis (GRU 3, SimpleRNN 1)
   int64_t biasRows;   // rows of gates·H in the bias (GRU 2: input and recurrent, SimpleRNN 1)
@@ -230,24 +246,30 @@ const CellKernel kSrnn{
       return lstmts::srnn_cpu_backward(p.d, p.o, p.relu, p.x, p.K, p.R, saved, dy, dhT, dx, dh0, dK, dR, db);
     }};
 
-bool getRelu(Napi::Object a, const std::string& call) {
-  Napi::Value v = a.Get("activation");
+// Positions of a single-state cell's argument keys in the positional form.
+enum CellArgPos : size_t {
+  kCellT, kCellB, kCellI, kCellH, kCellX, kCellH0, kCellKernel, kCellRecurrentKernel, kCellBias, kCellSeqLengths,
+  kCellGoBackwards, kCellZeroOutputForMask, kCellActivation, kCellArgCount
+};
+
+bool getRelu(const ArgSource& a, const std::string& call) {
+  Napi::Value v = a.get("activation", kCellActivation);
   if (v.IsUndefined()) return false;
-  if (!v.IsString()) throwErr(a.Env(), call, "activation must be 'tanh' or 'relu'");
+  if (!v.IsString()) throwErr(a.env, call, "activation must be 'tanh' or 'relu'");
   const std::string s = v.As<Napi::String>().Utf8Value();
-  if (s != "tanh" && s != "relu") throwErr(a.Env(), call, "activation must be 'tanh' or 'relu', got '" + s + "'");
+  if (s != "tanh" && s != "relu") throwErr(a.env, call, "activation must be 'tanh' or 'relu', got '" + s + "'");
   return s == "relu";
 }
 
 // The argument object of a single-state kernel, checked as parseArgs does (every size product before any
 // buffer is read); h0 and bias only for forward.
-CellParsed parseCellArgs(Napi::Object a, const std::string& call, bool forward, const CellKernel& k) {
-  Napi::Env env = a.Env();
+CellParsed parseCellArgs(const ArgSource& a, const std::string& call, bool forward, const CellKernel& k) {
+  Napi::Env env = a.env;
   CellParsed p;
-  p.d.T = getDim(a, "T", call);
-  p.d.B = getDim(a, "B", call);
-  p.d.I = getDim(a, "I", call);
-  p.d.H = getDim(a, "H", call);
+  p.d.T = a.dim("T", kCellT, call);
+  p.d.B = a.dim("B", kCellB, call);
+  p.d.I = a.dim("I", kCellI, call);
+  p.d.H = a.dim("H", kCellH, call);
   const int64_t G = checkedProd(env, call, "gates·H", {k.gates, p.d.H});
   checkedProd(env, call, "x [T,B,I]", {p.d.T, p.d.B, p.d.I});
   checkedProd(env, call, "saved", {p.d.T, p.d.B, k.savedPerH, p.d.H});
@@ -255,36 +277,39 @@ CellParsed parseCellArgs(Napi::Object a, const std::string& call, bool forward, 
   checkedProd(env, call, "recurrentKernel [H,gates·H]", {p.d.H, G});
   lstmts::Status st = k.checkDims(p.d);
   if (!st.ok) throwErr(env, call, st.message);
-  p.x = getF32(a, "x", p.d.T * p.d.B * p.d.I, call);
-  p.h0 = forward ? getF32(a, "h0", p.d.B * p.d.H, call) : nullptr;
-  p.K = getF32(a, "kernel", p.d.I * G, call);
-  p.R = getF32(a, "recurrentKernel", p.d.H * G, call);
-  p.b = forward ? getF32(a, "bias", k.biasRows * G, call) : nullptr;
-  p.o.seqLengths = getLengths(a, "seqLengths", p.d.B, p.d.T, call);
-  p.o.goBackwards = getBool(a, "goBackwards", call, false);
-  p.o.zeroOutputForMask = getBool(a, "zeroOutputForMask", call, false);
+  p.x = a.f32("x", kCellX, p.d.T * p.d.B * p.d.I, call);
+  p.h0 = forward ? a.f32("h0", kCellH0, p.d.B * p.d.H, call) : nullptr;
+  p.K = a.f32("kernel", kCellKernel, p.d.I * G, call);
+  p.R = a.f32("recurrentKernel", kCellRecurrentKernel, p.d.H * G, call);
+  p.b = forward ? a.f32("bias", kCellBias, k.biasRows * G, call) : nullptr;
+  p.o.seqLengths = a.lengths("seqLengths", kCellSeqLengths, p.d.B, p.d.T, call);
+  p.o.goBackwards = a.flag("goBackwards", kCellGoBackwards, call, false);
+  p.o.zeroOutputForMask = a.flag("zeroOutputForMask", kCellZeroOutputForMask, call, false);
   p.relu = k.hasActivation && getRelu(a, call);
   return p;
 }
 
-/// {name}Forward(args, training) -> {y, hT, saved|null}.
-template <const CellKernel* K>
+/// {name}Forward(args, training) -> {y, hT, saved|null}; {name}ForwardV(...args, training, savedInto?) -> [y, hT, saved].
+template <const CellKernel* K, bool Positional>
 Napi::Value CellForward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const std::string call = K->forwardName;
-  CellParsed p = parseCellArgs(argObject(info, 0, call), call, true, *K);
-  const bool training = info.Length() > 1 && info[1].ToBoolean().Value();
+  const std::string call = std::string(K->forwardName) + (Positional ? "V" : "");
+  const ArgSource a = Positional ? ArgSource::positional(info, 0) : ArgSource::object(argObject(info, 0, call));
+  const size_t at = Positional ? kCellArgCount : 1;  // training, then savedInto
+  CellParsed p = parseCellArgs(a, call, true, *K);
+  const bool training = info.Length() > at && info[at].ToBoolean().Value();
   const int64_t BH = p.d.B * p.d.H;
   auto [y, hT] = outF32s<2>(env, {p.d.T * BH, BH});
   Napi::Value savedVal = env.Null();
   float* saved = nullptr;
   if (training) {
-    Napi::Float32Array s = savedArray(info, 2, K->savedFloats(p.d), call);
+    Napi::Float32Array s = savedArray(info, at + 1, K->savedFloats(p.d), call);
     saved = outData(s);
     savedVal = s;
   }
   lstmts::Status st = K->forward(p, outData(y), outData(hT), saved);
   if (!st.ok) throwErr(env, call, st.message);
+  if (Positional) return valuesArray(env, y, hT, savedVal);
   Napi::Object r = Napi::Object::New(env);
   r.Set("y", y);
   r.Set("hT", hT);
@@ -292,23 +317,26 @@ Napi::Value CellForward(const Napi::CallbackInfo& info) {
   return r;
 }
 
-/// {name}Backward(args, {saved, dy, dhT, skipDx?}) -> {dx, dh0, dKernel, dRecurrentKernel, dBias}.
-template <const CellKernel* K>
+/// {name}Backward(args, {saved, dy, dhT, skipDx?}) -> {dx, dh0, dKernel, dRecurrentKernel, dBias};
+/// {name}BackwardV(...args, saved, dy, dhT, skipDx?) -> [dx, dh0, dKernel, dRecurrentKernel, dBias].
+template <const CellKernel* K, bool Positional>
 Napi::Value CellBackward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const std::string call = K->backwardName;
-  CellParsed p = parseCellArgs(argObject(info, 0, call), call, false, *K);
-  Napi::Object g = argObject(info, 1, call);
+  const std::string call = std::string(K->backwardName) + (Positional ? "V" : "");
+  const ArgSource a = Positional ? ArgSource::positional(info, 0) : ArgSource::object(argObject(info, 0, call));
+  CellParsed p = parseCellArgs(a, call, false, *K);
+  const ArgSource g = Positional ? ArgSource::positional(info, kCellArgCount) : ArgSource::object(argObject(info, 1, call));
   const int64_t BH = p.d.B * p.d.H, G = K->gates * p.d.H;
-  const float* saved = getF32(g, "saved", K->savedFloats(p.d), call);
-  const float* dy = getF32(g, "dy", p.d.T * BH, call);
-  const float* dhT = getF32(g, "dhT", BH, call);
-  const bool skipDx = getBool(g, "skipDx", call, false);
+  const float* saved = g.f32("saved", 0, K->savedFloats(p.d), call);
+  const float* dy = g.f32("dy", 1, p.d.T * BH, call);
+  const float* dhT = g.f32("dhT", 2, BH, call);
+  const bool skipDx = g.flag("skipDx", 3, call, false);
   auto [dx, dh0, dK, dR, db] =
       outF32s<5>(env, {skipDx ? 0 : p.d.T * p.d.B * p.d.I, BH, p.d.I * G, p.d.H * G, K->biasRows * G});
   lstmts::Status st = K->backward(p, saved, dy, dhT, skipDx ? nullptr : outData(dx), outData(dh0), outData(dK), outData(dR),
                                   outData(db));
   if (!st.ok) throwErr(env, call, st.message);
+  if (Positional) return valuesArray(env, dx, dh0, dK, dR, db);
   Napi::Object r = Napi::Object::New(env);
   r.Set("dx", dx);
   r.Set("dh0", dh0);
@@ -328,12 +356,18 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setOutputPoison", Napi::Function::New(env, Guard<kAddon, SetOutputPoison>, "setOutputPoison"));
   exports.Set("sgemm", Napi::Function::New(env, Guard<kAddon, Sgemm>, "sgemm"));
   exports.Set("savedFloats", Napi::Function::New(env, Guard<kAddon, SavedFloats>, "savedFloats"));
-  exports.Set("forward", Napi::Function::New(env, Guard<kAddon, Forward>, "forward"));
-  exports.Set("backward", Napi::Function::New(env, Guard<kAddon, Backward>, "backward"));
-  exports.Set("gruForward", Napi::Function::New(env, Guard<kAddon, CellForward<&kGru>>, "gruForward"));
-  exports.Set("gruBackward", Napi::Function::New(env, Guard<kAddon, CellBackward<&kGru>>, "gruBackward"));
-  exports.Set("srnnForward", Napi::Function::New(env, Guard<kAddon, CellForward<&kSrnn>>, "srnnForward"));
-  exports.Set("srnnBackward", Napi::Function::New(env, Guard<kAddon, CellBackward<&kSrnn>>, "srnnBackward"));
+  exports.Set("forward", Napi::Function::New(env, Guard<kAddon, Forward<false>>, "forward"));
+  exports.Set("backward", Napi::Function::New(env, Guard<kAddon, Backward<false>>, "backward"));
+  exports.Set("forwardV", Napi::Function::New(env, Guard<kAddon, Forward<true>>, "forwardV"));
+  exports.Set("backwardV", Napi::Function::New(env, Guard<kAddon, Backward<true>>, "backwardV"));
+  exports.Set("gruForward", Napi::Function::New(env, Guard<kAddon, CellForward<&kGru, false>>, "gruForward"));
+  exports.Set("gruBackward", Napi::Function::New(env, Guard<kAddon, CellBackward<&kGru, false>>, "gruBackward"));
+  exports.Set("gruForwardV", Napi::Function::New(env, Guard<kAddon, CellForward<&kGru, true>>, "gruForwardV"));
+  exports.Set("gruBackwardV", Napi::Function::New(env, Guard<kAddon, CellBackward<&kGru, true>>, "gruBackwardV"));
+  exports.Set("srnnForward", Napi::Function::New(env, Guard<kAddon, CellForward<&kSrnn, false>>, "srnnForward"));
+  exports.Set("srnnBackward", Napi::Function::New(env, Guard<kAddon, CellBackward<&kSrnn, false>>, "srnnBackward"));
+  exports.Set("srnnForwardV", Napi::Function::New(env, Guard<kAddon, CellForward<&kSrnn, true>>, "srnnForwardV"));
+  exports.Set("srnnBackwardV", Napi::Function::New(env, Guard<kAddon, CellBackward<&kSrnn, true>>, "srnnBackwardV"));
   return exports;
 }
 

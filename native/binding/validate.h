@@ -24,10 +24,8 @@ inline Napi::Object argObject(const Napi::CallbackInfo& info, size_t idx, const 
   return info[idx].As<Napi::Object>();
 }
 
-/// A non-negative integer dimension ≤ 2^31-1 (BLAS and cuDNN take int dimensions).
-inline int64_t getDim(Napi::Object o, const char* key, const std::string& call) {
-  Napi::Env env = o.Env();
-  Napi::Value v = o.Get(key);
+/// `v` (named `key` in errors) is a non-negative integer dimension ≤ 2^31-1 (BLAS and cuDNN take int dimensions).
+inline int64_t getDimValue(Napi::Env env, Napi::Value v, const char* key, const std::string& call) {
   if (!v.IsNumber()) throwErr(env, call, std::string(key) + " must be a number, got " + v.ToString().Utf8Value());
   double d = v.As<Napi::Number>().DoubleValue();
   if (!std::isfinite(d) || d < 0 || d != std::floor(d) || d > 2147483647.0)
@@ -35,11 +33,19 @@ inline int64_t getDim(Napi::Object o, const char* key, const std::string& call) 
   return static_cast<int64_t>(d);
 }
 
-inline bool getBool(Napi::Object o, const char* key, const std::string& call, bool dflt) {
-  Napi::Value v = o.Get(key);
+/// Property `key` of `o`, checked as getDimValue does.
+inline int64_t getDim(Napi::Object o, const char* key, const std::string& call) {
+  return getDimValue(o.Env(), o.Get(key), key, call);
+}
+
+inline bool getBoolValue(Napi::Env env, Napi::Value v, const char* key, const std::string& call, bool dflt) {
   if (v.IsUndefined() || v.IsNull()) return dflt;
-  if (!v.IsBoolean()) throwErr(o.Env(), call, std::string(key) + " must be a boolean");
+  if (!v.IsBoolean()) throwErr(env, call, std::string(key) + " must be a boolean");
   return v.As<Napi::Boolean>().Value();
+}
+
+inline bool getBool(Napi::Object o, const char* key, const std::string& call, bool dflt) {
+  return getBoolValue(o.Env(), o.Get(key), key, call, dflt);
 }
 
 /// Checked product of sizes; throws when it exceeds `cap` elements.
@@ -93,9 +99,8 @@ inline float* getF32(Napi::Object o, const char* key, int64_t len, const std::st
 }
 
 /// Optional Int32Array of B lengths, each in [0, T]; nullptr when absent.
-inline const int32_t* getLengths(Napi::Object o, const char* key, int64_t B, int64_t T, const std::string& call) {
-  Napi::Env env = o.Env();
-  Napi::Value v = o.Get(key);
+inline const int32_t* getLengthsValue(Napi::Env env, Napi::Value v, const char* key, int64_t B, int64_t T,
+                                      const std::string& call) {
   if (v.IsUndefined() || v.IsNull()) return nullptr;
   if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
     throwErr(env, call, std::string(key) + " must be an Int32Array or null");
@@ -111,6 +116,54 @@ inline const int32_t* getLengths(Napi::Object o, const char* key, int64_t B, int
       throwErr(env, call, std::string(key) + "[" + std::to_string(b) + "] = " + std::to_string(p[b]) +
                               " is outside [0, T=" + std::to_string(T) + "]");
   return p;
+}
+
+inline const int32_t* getLengths(Napi::Object o, const char* key, int64_t B, int64_t T, const std::string& call) {
+  return getLengthsValue(o.Env(), o.Get(key), key, B, T, call);
+}
+
+/// A call's named arguments, from one of two places: the properties of an options object (the documented form,
+/// f({T, B, ...})), or the call's own arguments in a fixed order starting at `first` (f(T, B, ...), the form the
+/// TS backends use). N-API reads a named property by creating and internalizing the key string and running a
+/// generic lookup; with the result's properties set the same way, that was ~40 % of a tiny call (an LSTM B1 T1
+/// I1 H1 inference: 4.7 µs by name, 2.7 µs positional; docs/benchmarks.md "Tiny calls"). Every check is the
+/// same for both: the readers below take the value, whichever way it came.
+struct ArgSource {
+  Napi::Env env;
+  Napi::Object obj;                          // the options object, or empty for positional arguments
+  const Napi::CallbackInfo* info = nullptr;  // positional: the call
+  size_t first = 0;
+
+  static ArgSource object(Napi::Object o) { return {o.Env(), o, nullptr, 0}; }
+  static ArgSource positional(const Napi::CallbackInfo& info, size_t first) {
+    return {info.Env(), Napi::Object(), &info, first};
+  }
+  /// The argument named `key`, at position `pos` of the positional form.
+  Napi::Value get(const char* key, size_t pos) const {
+    if (info == nullptr) return obj.Get(key);
+    return first + pos < info->Length() ? (*info)[first + pos] : env.Undefined();
+  }
+  int64_t dim(const char* key, size_t pos, const std::string& call) const {
+    return getDimValue(env, get(key, pos), key, call);
+  }
+  bool flag(const char* key, size_t pos, const std::string& call, bool dflt) const {
+    return getBoolValue(env, get(key, pos), key, call, dflt);
+  }
+  const float* f32(const char* key, size_t pos, int64_t len, const std::string& call) const {
+    return getF32Value(env, get(key, pos), key, len, call);
+  }
+  const int32_t* lengths(const char* key, size_t pos, int64_t B, int64_t T, const std::string& call) const {
+    return getLengthsValue(env, get(key, pos), key, B, T, call);
+  }
+};
+
+/// A JS array of `n` values (a positional call's result: no named properties to set).
+template <typename... V>
+Napi::Array valuesArray(Napi::Env env, V... vs) {
+  Napi::Array a = Napi::Array::New(env, sizeof...(vs));
+  uint32_t i = 0;
+  (a.Set(i++, vs), ...);
+  return a;
 }
 
 inline Napi::Float32Array newF32(Napi::Env env, int64_t len) {

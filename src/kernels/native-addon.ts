@@ -18,6 +18,22 @@ export interface NativeGrads {
   dx: Float32Array; dh0: Float32Array; dc0: Float32Array;
   dKernel: Float32Array; dRecurrentKernel: Float32Array; dBias: Float32Array;
 }
+/** The positional forms' leading arguments (native/binding/cpu_addon.cpp ArgPos): an LSTM argument object's keys
+ * in order; a backward passes undefined for h0, c0 and bias. */
+export type CpuLstmArgsV = [
+  T: number, B: number, I: number, H: number, x: Float32Array, h0: Float32Array | undefined, c0: Float32Array | undefined,
+  kernel: Float32Array, recurrentKernel: Float32Array, bias: Float32Array | undefined, seqLengths: Int32Array | null,
+  goBackwards: boolean, zeroOutputForMask: boolean,
+];
+/** The same for the GRU and SimpleRNN (CellArgPos): no c0; activation last (the GRU ignores it). */
+export type CpuCellArgsV = [
+  T: number, B: number, I: number, H: number, x: Float32Array, h0: Float32Array | undefined, kernel: Float32Array,
+  recurrentKernel: Float32Array, bias: Float32Array | undefined, seqLengths: Int32Array | null, goBackwards: boolean,
+  zeroOutputForMask: boolean, activation: 'tanh' | 'relu' | undefined,
+];
+/** A single-state cell's gradients from its positional backward (the object form's keys, in order). */
+export type CpuCellGradsV = [dx: Float32Array, dh0: Float32Array, dKernel: Float32Array, dRecurrentKernel: Float32Array, dBias: Float32Array];
+
 export interface CpuAddon {
   buildInfo(): { gemm: string; isa: string; isasSupported: string[]; isaEnvProblem: string; defaultThreads: number; napiVersion: number; compiler: string };
   /** 1–1024, or 0 for the default. */
@@ -32,6 +48,15 @@ export interface CpuAddon {
   savedFloats(d: { T: number; B: number; H: number }): number;
   forward(args: CpuAddonArgs, training: boolean, savedInto?: Float32Array): { y: Float32Array; hT: Float32Array; cT: Float32Array; saved: Float32Array | null };
   backward(args: CpuAddonArgs, g: { saved: Float32Array; dy: Float32Array; dhT: Float32Array; dcT: Float32Array; skipDx?: boolean }): NativeGrads;
+  /** The positional forms of forward / backward (and of the cells' below): the same checks and results, as arrays
+   * in the object form's key order; reading named properties was ~40 % of a tiny call (docs/benchmarks.md "Tiny
+   * calls"). What the backends call; absent in addons built before them. */
+  forwardV?(...a: [...CpuLstmArgsV, training: boolean, savedInto?: Float32Array]): [y: Float32Array, hT: Float32Array, cT: Float32Array, saved: Float32Array | null];
+  backwardV?(...a: [...CpuLstmArgsV, saved: Float32Array, dy: Float32Array, dhT: Float32Array, dcT: Float32Array, skipDx: boolean]): [dx: Float32Array, dh0: Float32Array, dc0: Float32Array, dKernel: Float32Array, dRecurrentKernel: Float32Array, dBias: Float32Array];
+  gruForwardV?(...a: [...CpuCellArgsV, training: boolean, savedInto?: Float32Array]): [y: Float32Array, hT: Float32Array, saved: Float32Array | null];
+  gruBackwardV?(...a: [...CpuCellArgsV, saved: Float32Array, dy: Float32Array, dhT: Float32Array, skipDx: boolean]): CpuCellGradsV;
+  srnnForwardV?(...a: [...CpuCellArgsV, training: boolean, savedInto?: Float32Array]): [y: Float32Array, hT: Float32Array, saved: Float32Array | null];
+  srnnBackwardV?(...a: [...CpuCellArgsV, saved: Float32Array, dy: Float32Array, dhT: Float32Array, skipDx: boolean]): CpuCellGradsV;
   /** GRU (native/core/gru_cpu): bias [6H], no c0. Absent in addons built before the GRU kernel existed. */
   gruForward?(args: CpuAddonArgs, training: boolean, savedInto?: Float32Array): { y: Float32Array; hT: Float32Array; saved: Float32Array | null };
   gruBackward?(args: CpuAddonArgs, g: { saved: Float32Array; dy: Float32Array; dhT: Float32Array; skipDx?: boolean }):

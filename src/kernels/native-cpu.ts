@@ -11,7 +11,7 @@ import type {
 } from './types.js';
 import type { TypedArray } from '../tensor/tensor.js';
 import { fail } from '../tensor/shape.js';
-import { cpuAddon, cpuUnavailableReason, type CpuAddonArgs, type CpuAddon } from './native-addon.js';
+import { cpuAddon, cpuUnavailableReason, type CpuAddon, type CpuCellArgsV, type CpuLstmArgsV } from './native-addon.js';
 import { nativeSavedPool } from './saved-pool.js';
 
 // BLAS takes int dimensions (lstm_cpu_check_dims): T·B rows, 4H columns.
@@ -33,13 +33,31 @@ function recycle(fwd: { saved: unknown }): void {
   fwd.saved = null;  // a backward over a released result now fails loudly instead of reading reused memory
 }
 
-function addonArgs(a: LstmSeqArgs): CpuAddonArgs {
-  return {
-    T: a.T, B: a.B, I: a.I, H: a.H,
-    x: f32(a.x, 'x'), h0: f32(a.h0, 'h0'), c0: f32(a.c0, 'c0'),
-    kernel: f32(a.kernel, 'kernel'), recurrentKernel: f32(a.recurrentKernel, 'recurrentKernel'), bias: f32(a.bias, 'bias'),
-    seqLengths: a.seqLengths, goBackwards: a.goBackwards, zeroOutputForMask: a.zeroOutputForMask,
-  };
+// The addon is called in its positional form (forwardV / backwardV; cpu_addon.cpp): reading the keys of an
+// argument object, and setting those of a result object, was ~40 % of a tiny call (docs/benchmarks.md "Tiny
+// calls"). An addon built before those entry points gets the object form.
+function lstmArgsV(a: LstmSeqArgs, forward: boolean): CpuLstmArgsV {
+  return [a.T, a.B, a.I, a.H, f32(a.x, 'x'), forward ? f32(a.h0, 'h0') : undefined, forward ? f32(a.c0, 'c0') : undefined,
+    f32(a.kernel, 'kernel'), f32(a.recurrentKernel, 'recurrentKernel'), forward ? f32(a.bias, 'bias') : undefined,
+    a.seqLengths, a.goBackwards, a.zeroOutputForMask];
+}
+
+/** The object form of a positional argument list (same keys, same order). */
+function argsObject(v: CpuLstmArgsV | CpuCellArgsV, cell: boolean) {
+  const [T, B, I, H, x, h0] = v;
+  return cell
+    ? (([, , , , , , kernel, recurrentKernel, bias, seqLengths, goBackwards, zeroOutputForMask, activation]: CpuCellArgsV) => ({
+      T, B, I, H, x, h0, kernel, recurrentKernel, bias, seqLengths, goBackwards, zeroOutputForMask, activation,
+    }))(v as CpuCellArgsV)
+    : (([, , , , , , c0, kernel, recurrentKernel, bias, seqLengths, goBackwards, zeroOutputForMask]: CpuLstmArgsV) => ({
+      T, B, I, H, x, h0, c0, kernel, recurrentKernel, bias, seqLengths, goBackwards, zeroOutputForMask,
+    }))(v as CpuLstmArgsV);
+}
+
+function loadedAddon(): CpuAddon {
+  const addon = cpuAddon();
+  if (!addon) fail('native-cpu', `the addon is not loaded: ${cpuUnavailableReason()}`);
+  return addon;
 }
 
 export const nativeCpuLstmBackend: LstmBackend = {
@@ -55,20 +73,26 @@ export const nativeCpuLstmBackend: LstmBackend = {
     return null;
   },
   forward(a: LstmSeqArgs, training: boolean): LstmSeqResult {
-    const addon = cpuAddon();
-    if (!addon) fail('native-cpu', `the addon is not loaded: ${cpuUnavailableReason()}`);
-    const r = addon.forward(addonArgs(a), training, recycled(training, a.T * a.B * 7 * a.H));
+    const addon = loadedAddon();
+    const v = lstmArgsV(a, true);
+    const into = recycled(training, a.T * a.B * 7 * a.H);
+    if (addon.forwardV) {
+      const [y, hT, cT, saved] = addon.forwardV(...v, training, into);
+      return { y, hT, cT, saved };
+    }
+    const r = addon.forward(argsObject(v, false), training, into);
     return { y: r.y, hT: r.hT, cT: r.cT, saved: r.saved };
   },
   backward(a: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArray, dhT: TypedArray, dcT: TypedArray, opts: { skipDx?: boolean } = {}): LstmSeqGrads {
-    const addon = cpuAddon();
-    if (!addon) fail('native-cpu', `the addon is not loaded: ${cpuUnavailableReason()}`);
+    const addon = loadedAddon();
     if (!(fwd.saved instanceof Float32Array)) fail('native-cpu', 'backward needs the result of a training forward (forward(args, true))');
-    const { x, kernel, recurrentKernel, T, B, I, H, seqLengths, goBackwards, zeroOutputForMask } = addonArgs(a);
-    return addon.backward(
-      { T, B, I, H, x, kernel, recurrentKernel, seqLengths, goBackwards, zeroOutputForMask },
-      { saved: fwd.saved, dy: f32(dy, 'dy'), dhT: f32(dhT, 'dhT'), dcT: f32(dcT, 'dcT'), skipDx: opts.skipDx === true },
-    );
+    const v = lstmArgsV(a, false);
+    const g = { saved: fwd.saved, dy: f32(dy, 'dy'), dhT: f32(dhT, 'dhT'), dcT: f32(dcT, 'dcT'), skipDx: opts.skipDx === true };
+    if (addon.backwardV) {
+      const [dx, dh0, dc0, dKernel, dRecurrentKernel, dBias] = addon.backwardV(...v, g.saved, g.dy, g.dhT, g.dcT, g.skipDx);
+      return { dx, dh0, dc0, dKernel, dRecurrentKernel, dBias };
+    }
+    return addon.backward(argsObject(v, false), g);
   },
   release: recycle,
 };
@@ -80,39 +104,54 @@ export const nativeCpuLstmBackend: LstmBackend = {
 function singleStateCpuBackend<A extends SingleStateArgs>(
   kind: string, entry: 'gru' | 'srnn', savedPerH: number, gatesH: number, activationOf: (a: A) => 'tanh' | 'relu' | undefined,
 ): SingleStateBackend<A> {
-  // The bound entry points, made once per loaded addon: binding them on every call (two closures per call)
-  // was ~3 µs of a 5 µs SimpleRNN call (docs/benchmarks.md "Tiny calls").
-  type Fns = { fwd: NonNullable<CpuAddon['gruForward']>; bwd: NonNullable<CpuAddon['gruBackward']> };
+  // The entry points of the loaded addon, looked up once per addon: positional when it has them (`<entry>ForwardV`),
+  // else the object form.
+  type Fns = {
+    fwd: (v: CpuCellArgsV, training: boolean, into: Float32Array | undefined) => SingleStateSeqResult;
+    bwd: (v: CpuCellArgsV, saved: Float32Array, dy: Float32Array, dhT: Float32Array, skipDx: boolean) => SingleStateSeqGrads;
+  };
   let cache: { addon: CpuAddon; fns: Fns | null } | null = null;
   const fns = (): Fns | null => {
     const addon = cpuAddon();
     if (addon === null) return null;
     if (cache === null || cache.addon !== addon) {
-      const rec = addon as unknown as Record<string, unknown>;
-      const fwd = rec[`${entry}Forward`];
-      const bwd = rec[`${entry}Backward`];
-      cache = {
-        addon,
-        fns: typeof fwd === 'function' && typeof bwd === 'function'
-          ? { fwd: (fwd as Fns['fwd']).bind(addon), bwd: (bwd as Fns['bwd']).bind(addon) } : null,
-      };
+      const fwdV = addon[`${entry}ForwardV`], bwdV = addon[`${entry}BackwardV`];
+      const fwd = addon[`${entry}Forward`], bwd = addon[`${entry}Backward`];
+      let f: Fns | null = null;
+      if (fwdV && bwdV) {
+        f = {
+          fwd: (v, training, into) => {
+            const [y, hT, saved] = fwdV.call(addon, ...v, training, into);
+            return { y, hT, saved };
+          },
+          bwd: (v, saved, dy, dhT, skipDx) => {
+            const [dx, dh0, dKernel, dRecurrentKernel, dBias] = bwdV.call(addon, ...v, saved, dy, dhT, skipDx);
+            return { dx, dh0, dKernel, dRecurrentKernel, dBias };
+          },
+        };
+      } else if (fwd && bwd) {
+        // The GRU's and the SimpleRNN's object forms differ only in `activation`, which the GRU ignores.
+        const fo = fwd as (args: unknown, training: boolean, into?: Float32Array) => SingleStateSeqResult;
+        const bo = bwd as (args: unknown, g: unknown) => SingleStateSeqGrads;
+        f = {
+          fwd: (v, training, into) => fo.call(addon, argsObject(v, true), training, into),
+          bwd: (v, saved, dy, dhT, skipDx) => bo.call(addon, argsObject(v, true), { saved, dy, dhT, skipDx }),
+        };
+      }
+      cache = { addon, fns: f };
     }
     return cache.fns;
   };
-  const loaded = (): NonNullable<ReturnType<typeof fns>> => {
+  const loaded = (): Fns => {
     const f = fns();
     if (f === null) fail('native-cpu', `the addon's ${kind} kernel is not loaded: ${cpuUnavailableReason() ?? 'rebuild it (npm run build:native)'}`);
     return f;
   };
-  // One object literal with every key (states only for forward): an object built by spreading another one
-  // ({ ...common(a), h0, bias }) made the addon's property reads ~3.5 µs slower per call (a 5 µs SimpleRNN
-  // call took 8.5 µs; docs/benchmarks.md "Tiny calls").
-  const addonArgs = (a: A, forward: boolean): CpuAddonArgs & { activation?: 'tanh' | 'relu' } => ({
-    T: a.T, B: a.B, I: a.I, H: a.H, x: f32(a.x, 'x'), h0: forward ? f32(a.h0, 'h0') : undefined,
-    kernel: f32(a.kernel, 'kernel'), recurrentKernel: f32(a.recurrentKernel, 'recurrentKernel'),
-    bias: forward ? f32(a.bias, 'bias') : undefined,
-    seqLengths: a.seqLengths, goBackwards: a.goBackwards, zeroOutputForMask: a.zeroOutputForMask, activation: activationOf(a),
-  });
+  const argsV = (a: A, forward: boolean): CpuCellArgsV => [
+    a.T, a.B, a.I, a.H, f32(a.x, 'x'), forward ? f32(a.h0, 'h0') : undefined, f32(a.kernel, 'kernel'),
+    f32(a.recurrentKernel, 'recurrentKernel'), forward ? f32(a.bias, 'bias') : undefined,
+    a.seqLengths, a.goBackwards, a.zeroOutputForMask, activationOf(a),
+  ];
   return {
     name: 'native-cpu',
     availability() {
@@ -128,13 +167,11 @@ function singleStateCpuBackend<A extends SingleStateArgs>(
       return null;
     },
     forward(a: A, training: boolean): SingleStateSeqResult {
-      const r = loaded().fwd(addonArgs(a, true), training,
-        recycled(training, a.T * a.B * savedPerH * a.H));
-      return { y: r.y, hT: r.hT, saved: r.saved };
+      return loaded().fwd(argsV(a, true), training, recycled(training, a.T * a.B * savedPerH * a.H));
     },
     backward(a: A, fwd: SingleStateSeqResult, dy: TypedArray, dhT: TypedArray, opts: { skipDx?: boolean } = {}): SingleStateSeqGrads {
       if (!(fwd.saved instanceof Float32Array)) fail('native-cpu', 'backward needs the result of a training forward (forward(args, true))');
-      return loaded().bwd(addonArgs(a, false), { saved: fwd.saved, dy: f32(dy, 'dy'), dhT: f32(dhT, 'dhT'), skipDx: opts.skipDx === true });
+      return loaded().bwd(argsV(a, false), fwd.saved, f32(dy, 'dy'), f32(dhT, 'dhT'), opts.skipDx === true);
     },
     release: recycle,
   };

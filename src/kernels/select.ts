@@ -240,17 +240,18 @@ const ORDER: LstmBackendName[] = ['cudnn', 'native-cpu', 'ts'];
  * bench/small-calls.ts measures the crossover side by side (docs/benchmarks.md "Small calls", "Tiny calls"); it
  * differs by cell because the TS kernels spend different pointwise work per multiply-add (the SimpleRNN's is one
  * tanh per unit, the GRU's TS loop the most per step). No single count separates the two paths exactly: an
- * inference costs the addon ~4.5 µs per call against ~1 µs for the TS kernel, but less per step (the GRU's TS
+ * inference costs the addon ~2.7 µs per call against ~1 µs for the TS kernel, but less per step (the GRU's TS
  * kernel ~0.9 µs per step, the addon 0.2: least-squares fits over the same runs), so at one count a call of many
- * short steps can be faster native while a one-step call is faster in TS. These are the counts that put
- * the fewest of 378 measured calls (three runs of 21 shapes × 2 modes × 3 cells, 3 Dec 2026, 2-core AVX-512 Xeon
- * dev VM, after the addon's per-call cost fell from ~6.5 to ~4.5 µs) on the path slower by more than 10 %: 8 of
- * them, the worst at 0.73× the other path's speed (`npx tsx bench/small-calls.ts --fit <runs>` recomputes them).
+ * short steps can be faster native while a one-step call is faster in TS. These are the counts that put the
+ * fewest of 378 measured calls (three runs of 21 shapes × 2 modes × 3 cells, 3 Dec 2026, 2-core AVX-512 Xeon dev
+ * VM, with the addon called in its positional form: ~2.7 µs per tiny inference) on the path slower by more than
+ * 10 %: 2 of them, the worst at 0.74× the other path's speed (`npx tsx bench/small-calls.ts --fit <runs>`
+ * recomputes them; docs/benchmarks.md "Tiny calls").
  */
 export const NATIVE_MIN_MACS = {
-  lstm: { inference: 960, training: 1280 },
-  gru: { inference: 192, training: 192 },
-  simpleRnn: { inference: 512, training: 1024 },
+  lstm: { inference: 960, training: 256 },
+  gru: { inference: 48, training: 192 },
+  simpleRnn: { inference: 240, training: 384 },
 } as const;
 
 /** Multiply-adds of one fused call: the input and recurrent products of every step. */

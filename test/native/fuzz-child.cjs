@@ -111,6 +111,37 @@ if (cpuPath) {
     run(`${bwd} dy wrong length`, 'error', () => c[bwd](ga, { ...gg, dy: f32(7) }));
     run(`${bwd} grads missing`, 'error', () => c[bwd](ga));
   }
+  // The positional forms (forwardV, ...; cpu_addon.cpp ArgPos): the same checks on arguments in a fixed order.
+  const LK = ['T', 'B', 'I', 'H', 'x', 'h0', 'c0', 'kernel', 'recurrentKernel', 'bias', 'seqLengths', 'goBackwards', 'zeroOutputForMask'];
+  const pos = (o) => LK.map((k) => o[k]);
+  run('forwardV valid', 'ok', () => c.forwardV(...pos(good), true));
+  run('forwardV no arguments', 'error', () => c.forwardV());
+  run('forwardV an options object instead', 'error', () => c.forwardV(good, true));
+  run('forwardV arguments shifted by one', 'error', () => c.forwardV(3, ...pos(good), true));
+  run('forwardV x one element short', 'error', () => c.forwardV(...pos({ ...good, x: f32(good.x.length - 1) }), true));
+  run('forwardV kernel detached', 'error', () => c.forwardV(...pos({ ...good, kernel: detached(good.kernel.length) }), true));
+  run('forwardV savedInto of the wrong length', 'error', () => c.forwardV(...pos(good), true, f32(3)));
+  run('forwardV absurd: T*B overflows int', 'error', () => c.forwardV(...pos({ ...good, T: 2 ** 20, B: 2 ** 20 }), true));
+  run('forwardV 200 extra arguments (ignored)', 'ok', () => c.forwardV(...pos(good), false, undefined, ...new Array(200).fill(7)));
+  const fv = c.forwardV(...pos(good), true);
+  run('backwardV valid', 'ok', () => c.backwardV(...pos(good), fv[3], g.dy, g.dhT, g.dcT, false));
+  run('backwardV no gradients', 'error', () => c.backwardV(...pos(good)));
+  run('backwardV saved null', 'error', () => c.backwardV(...pos(good), null, g.dy, g.dhT, g.dcT, false));
+  run('backwardV dcT wrong length', 'error', () => c.backwardV(...pos(good), fv[3], g.dy, g.dhT, f32(9), false));
+  run('backwardV skipDx a string', 'error', () => c.backwardV(...pos(good), fv[3], g.dy, g.dhT, g.dcT, 'yes'));
+  const CK = ['T', 'B', 'I', 'H', 'x', 'h0', 'kernel', 'recurrentKernel', 'bias', 'seqLengths', 'goBackwards', 'zeroOutputForMask', 'activation'];
+  for (const [fwd, gates, biasLen, act] of [['gruForwardV', 3, 6, undefined], ['srnnForwardV', 1, 1, 'tanh']]) {
+    const o = { T: 3, B: 2, I: 4, H: 5, x: f32(24), h0: f32(10), kernel: f32(4 * gates * 5), recurrentKernel: f32(5 * gates * 5), bias: f32(biasLen * 5),
+      seqLengths: null, goBackwards: false, zeroOutputForMask: false, activation: act };
+    run(`${fwd} valid`, 'ok', () => c[fwd](...CK.map((k) => o[k]), true));
+    run(`${fwd} no arguments`, 'error', () => c[fwd]());
+    run(`${fwd} bias one element short`, 'error', () => c[fwd](...CK.map((k) => (k === 'bias' ? f32(biasLen * 5 - 1) : o[k])), true));
+    if (act) run(`${fwd} activation sigmoid`, 'error', () => c[fwd](...CK.map((k) => (k === 'activation' ? 'sigmoid' : o[k])), true));
+    const bwd = fwd.replace('ForwardV', 'BackwardV');
+    const r = c[fwd](...CK.map((k) => o[k]), true);
+    run(`${bwd} valid`, 'ok', () => c[bwd](...CK.map((k) => o[k]), r[2], f32(30), f32(10), false));
+    run(`${bwd} no gradients`, 'error', () => c[bwd](...CK.map((k) => o[k])));
+  }
   run('savedFloats overflow', 'error', () => c.savedFloats({ T: 2 ** 31 - 1, B: 2 ** 31 - 1, H: 2 ** 31 - 1 }));
   run('setNumThreads NaN', 'error', () => c.setNumThreads(NaN));
   run('setNumThreads -1', 'error', () => c.setNumThreads(-1));

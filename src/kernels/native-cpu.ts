@@ -35,36 +35,30 @@ function recycle(fwd: { saved: unknown }): void {
 
 // The addon is called in its positional form (forwardV / backwardV; cpu_addon.cpp): reading the keys of an
 // argument object, and setting those of a result object, was ~40 % of a tiny call (docs/benchmarks.md "Tiny
-// calls"). An addon built before those entry points gets the object form.
+// calls"). An addon built before those entry points is reported unavailable (rebuild it), never half used.
 function lstmArgsV(a: LstmSeqArgs, forward: boolean): CpuLstmArgsV {
   return [a.T, a.B, a.I, a.H, f32(a.x, 'x'), forward ? f32(a.h0, 'h0') : undefined, forward ? f32(a.c0, 'c0') : undefined,
     f32(a.kernel, 'kernel'), f32(a.recurrentKernel, 'recurrentKernel'), forward ? f32(a.bias, 'bias') : undefined,
     a.seqLengths, a.goBackwards, a.zeroOutputForMask];
 }
 
-/** The object form of a positional argument list (same keys, same order). */
-function argsObject(v: CpuLstmArgsV | CpuCellArgsV, cell: boolean) {
-  const [T, B, I, H, x, h0] = v;
-  return cell
-    ? (([, , , , , , kernel, recurrentKernel, bias, seqLengths, goBackwards, zeroOutputForMask, activation]: CpuCellArgsV) => ({
-      T, B, I, H, x, h0, kernel, recurrentKernel, bias, seqLengths, goBackwards, zeroOutputForMask, activation,
-    }))(v as CpuCellArgsV)
-    : (([, , , , , , c0, kernel, recurrentKernel, bias, seqLengths, goBackwards, zeroOutputForMask]: CpuLstmArgsV) => ({
-      T, B, I, H, x, h0, c0, kernel, recurrentKernel, bias, seqLengths, goBackwards, zeroOutputForMask,
-    }))(v as CpuLstmArgsV);
-}
+const STALE = 'the loaded addon predates its positional entry points (rebuild it: npm run build:native)';
 
-function loadedAddon(): CpuAddon {
+function loadedAddon(): CpuAddon & Required<Pick<CpuAddon, 'forwardV' | 'backwardV'>> {
   const addon = cpuAddon();
   if (!addon) fail('native-cpu', `the addon is not loaded: ${cpuUnavailableReason()}`);
-  return addon;
+  if (!addon.forwardV || !addon.backwardV) fail('native-cpu', STALE);
+  return addon as CpuAddon & Required<Pick<CpuAddon, 'forwardV' | 'backwardV'>>;
 }
 
 export const nativeCpuLstmBackend: LstmBackend = {
   name: 'native-cpu',
   availability() {
     const why = cpuUnavailableReason();
-    return why === null ? { ok: true } : { ok: false, reason: why };
+    if (why !== null) return { ok: false, reason: why };
+    const addon = cpuAddon();
+    if (!addon?.forwardV || !addon.backwardV) return { ok: false, reason: STALE };
+    return { ok: true };
   },
   rejects(a: LstmSeqArgs): string | null {
     if (a.dtype !== 'float32') return `dtype ${a.dtype} (native-cpu computes in float32 only)`;
@@ -74,25 +68,15 @@ export const nativeCpuLstmBackend: LstmBackend = {
   },
   forward(a: LstmSeqArgs, training: boolean): LstmSeqResult {
     const addon = loadedAddon();
-    const v = lstmArgsV(a, true);
-    const into = recycled(training, a.T * a.B * 7 * a.H);
-    if (addon.forwardV) {
-      const [y, hT, cT, saved] = addon.forwardV(...v, training, into);
-      return { y, hT, cT, saved };
-    }
-    const r = addon.forward(argsObject(v, false), training, into);
-    return { y: r.y, hT: r.hT, cT: r.cT, saved: r.saved };
+    const [y, hT, cT, saved] = addon.forwardV(...lstmArgsV(a, true), training, recycled(training, a.T * a.B * 7 * a.H));
+    return { y, hT, cT, saved };
   },
   backward(a: LstmSeqArgs, fwd: LstmSeqResult, dy: TypedArray, dhT: TypedArray, dcT: TypedArray, opts: { skipDx?: boolean } = {}): LstmSeqGrads {
     const addon = loadedAddon();
     if (!(fwd.saved instanceof Float32Array)) fail('native-cpu', 'backward needs the result of a training forward (forward(args, true))');
-    const v = lstmArgsV(a, false);
-    const g = { saved: fwd.saved, dy: f32(dy, 'dy'), dhT: f32(dhT, 'dhT'), dcT: f32(dcT, 'dcT'), skipDx: opts.skipDx === true };
-    if (addon.backwardV) {
-      const [dx, dh0, dc0, dKernel, dRecurrentKernel, dBias] = addon.backwardV(...v, g.saved, g.dy, g.dhT, g.dcT, g.skipDx);
-      return { dx, dh0, dc0, dKernel, dRecurrentKernel, dBias };
-    }
-    return addon.backward(argsObject(v, false), g);
+    const [dx, dh0, dc0, dKernel, dRecurrentKernel, dBias] = addon.backwardV(...lstmArgsV(a, false), fwd.saved,
+      f32(dy, 'dy'), f32(dhT, 'dhT'), f32(dcT, 'dcT'), opts.skipDx === true);
+    return { dx, dh0, dc0, dKernel, dRecurrentKernel, dBias };
   },
   release: recycle,
 };
@@ -104,8 +88,7 @@ export const nativeCpuLstmBackend: LstmBackend = {
 function singleStateCpuBackend<A extends SingleStateArgs>(
   kind: string, entry: 'gru' | 'srnn', savedPerH: number, gatesH: number, activationOf: (a: A) => 'tanh' | 'relu' | undefined,
 ): SingleStateBackend<A> {
-  // The entry points of the loaded addon, looked up once per addon: positional when it has them (`<entry>ForwardV`),
-  // else the object form.
+  // The positional entry points of the loaded addon (`<entry>ForwardV`), looked up once per addon.
   type Fns = {
     fwd: (v: CpuCellArgsV, training: boolean, into: Float32Array | undefined) => SingleStateSeqResult;
     bwd: (v: CpuCellArgsV, saved: Float32Array, dy: Float32Array, dhT: Float32Array, skipDx: boolean) => SingleStateSeqGrads;
@@ -116,10 +99,9 @@ function singleStateCpuBackend<A extends SingleStateArgs>(
     if (addon === null) return null;
     if (cache === null || cache.addon !== addon) {
       const fwdV = addon[`${entry}ForwardV`], bwdV = addon[`${entry}BackwardV`];
-      const fwd = addon[`${entry}Forward`], bwd = addon[`${entry}Backward`];
-      let f: Fns | null = null;
-      if (fwdV && bwdV) {
-        f = {
+      cache = {
+        addon,
+        fns: fwdV && bwdV ? {
           fwd: (v, training, into) => {
             const [y, hT, saved] = fwdV.call(addon, ...v, training, into);
             return { y, hT, saved };
@@ -128,17 +110,8 @@ function singleStateCpuBackend<A extends SingleStateArgs>(
             const [dx, dh0, dKernel, dRecurrentKernel, dBias] = bwdV.call(addon, ...v, saved, dy, dhT, skipDx);
             return { dx, dh0, dKernel, dRecurrentKernel, dBias };
           },
-        };
-      } else if (fwd && bwd) {
-        // The GRU's and the SimpleRNN's object forms differ only in `activation`, which the GRU ignores.
-        const fo = fwd as (args: unknown, training: boolean, into?: Float32Array) => SingleStateSeqResult;
-        const bo = bwd as (args: unknown, g: unknown) => SingleStateSeqGrads;
-        f = {
-          fwd: (v, training, into) => fo.call(addon, argsObject(v, true), training, into),
-          bwd: (v, saved, dy, dhT, skipDx) => bo.call(addon, argsObject(v, true), { saved, dy, dhT, skipDx }),
-        };
-      }
-      cache = { addon, fns: f };
+        } : null,
+      };
     }
     return cache.fns;
   };
@@ -157,7 +130,7 @@ function singleStateCpuBackend<A extends SingleStateArgs>(
     availability() {
       const why = cpuUnavailableReason();
       if (why !== null) return { ok: false, reason: why };
-      if (fns() === null) return { ok: false, reason: `the loaded addon has no ${kind} kernel (rebuild it: npm run build:native)` };
+      if (fns() === null) return { ok: false, reason: `the loaded addon has no positional ${kind} kernel (rebuild it: npm run build:native)` };
       return { ok: true };
     },
     rejects(a: A): string | null {

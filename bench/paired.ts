@@ -8,7 +8,7 @@
 // machine state, and the spread of the per-pair ratios says how sure the median ratio is.
 //
 //   npx tsx bench/paired.ts [--configs small,medium] [--pairs 25] [--warm 1] [--block 2] [--peers ort,torch]
-//                           [--threads 1] [--ort-spin 1] [--json out.json]
+//                           [--threads 1] [--ort-spin 1] [--torch-spincount <n>] [--json out.json]
 //
 // --peers takes ort, torch and fresh: 'fresh' pairs the native training step against itself without the
 // recycling of saved state (a new saved array per step, src/kernels/saved-pool.ts), to measure that change.
@@ -16,6 +16,17 @@
 // --ort-spin 0 turns off onnxruntime's spinning pool threads (session.intra_op.allow_spinning = 0). With several
 // threads, ORT's threads spin after each of its runs on the cores our next op needs, since both run in this
 // process; neither setting is neutral, so docs/benchmarks.md reports both.
+//
+// --torch-spincount <n> sets GOMP_SPINCOUNT in torch's child process: how many times torch's OpenMP threads (libgomp)
+// poll for work after a parallel region before they sleep. libgomp's default, 300 000 polls, keeps them busy for
+// milliseconds after each torch op, on the two cores that our op, timed next, needs: at 2 threads the native samples
+// taken right after a torch op were the slow ones (bench/results/2026-12-03f-session-2threads-ortnospin.json:
+// 1.3 ms, up to 3.2 ms after torch; 3 warm ops per block did not absorb it). Sleeping at once (0, as
+// OMP_WAIT_POLICY=PASSIVE) is no fair setting for torch: its LSTM opens a parallel region per step and then wakes
+// sleeping threads each time, 5–7× slower at 2 threads (2026-12-03f-small-2threads-nospin.json). Nor is a pause
+// between the sides: after 20 ms asleep both sides ran up to 2× slower (the VM's idle cores clock down;
+// 2026-12-03f-small-2threads-settle20.json). docs/benchmarks.md says which count a run used and shows that torch's
+// own times do not change with it.
 //
 // A pair is a block per side: `warm` untimed ops (so that each side runs with its own data in cache, as in a
 // training loop, instead of right after the other process evicted it), then `block` timed ops whose median is
@@ -54,6 +65,9 @@ const peers = new Set(opt('peers', 'ort,torch').split(','));
 const jsonOut = opt('json', '');
 const threads = Number(opt('threads', '1'));
 const ortSpin = opt('ort-spin', '1') !== '0';
+const torchSpincount = opt('torch-spincount', '');
+if (torchSpincount !== '' && !/^\d+$/.test(torchSpincount)) throw new Error(`--torch-spincount must be a whole number of polls, got ${torchSpincount}`);
+
 if (!Number.isInteger(threads) || threads < 1) throw new Error(`--threads must be a positive integer, got ${opt('threads', '1')}`);
 
 interface Sample { ms: number; cpuMs: number }
@@ -78,7 +92,7 @@ class TorchServer {
   version = '';
   constructor(c: BenchConfig) {
     const py = process.env.TORCH_PYTHON ?? '/opt/torchenv/bin/python';
-    this.proc = spawn(py, [join(here, 'torch_lstm.py'), String(c.B), String(c.T), String(c.I), String(c.H), '1', 'cpu', 'serve'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, LSTM_TS_BENCH_THREADS: String(threads) } });
+    this.proc = spawn(py, [join(here, 'torch_lstm.py'), String(c.B), String(c.T), String(c.I), String(c.H), '1', 'cpu', 'serve'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, LSTM_TS_BENCH_THREADS: String(threads), ...(torchSpincount !== '' ? { GOMP_SPINCOUNT: torchSpincount } : {}) } });
     this.lines = createInterface({ input: this.proc.stdout! })[Symbol.asyncIterator]();
   }
   private async next(): Promise<Record<string, unknown>> {
@@ -88,7 +102,7 @@ class TorchServer {
   }
   async ready(): Promise<void> {
     const j = (await this.next()).ready as { version: string; threads: number };
-    this.version = `torch ${j.version}, ${j.threads} thread(s)`;
+    this.version = `torch ${j.version}, ${j.threads} thread(s), GOMP_SPINCOUNT ${torchSpincount !== '' ? torchSpincount : (process.env.GOMP_SPINCOUNT ?? 'unset (libgomp default 300000)')}`;
   }
   async op(what: 'infer' | 'train'): Promise<Sample> {
     this.proc.stdin!.write(what + '\n');

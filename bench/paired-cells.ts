@@ -16,7 +16,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { CONFIGS, type BenchConfig, fillRandom, machineInfo, loadAvg } from './peers/common.js';
+import { CONFIGS, type BenchConfig, fillRandom, machineInfo, loadAvg, quantile } from './peers/common.js';
 import { createOrtCell } from './onnx-lstm.js';
 import { cpuAddon, cpuUnavailableReason } from '../src/kernels/native-addon.js';
 import * as lt from '../src/index.js';
@@ -47,12 +47,6 @@ async function timeAsync(fn: () => Promise<void> | void): Promise<Sample> {
   const cu = process.cpuUsage(c0);
   return { ms, cpuMs: (cu.user + cu.system) / 1000 };
 }
-const quantile = (a: number[], q: number): number => {
-  const s = [...a].sort((x, y) => x - y);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (pos - lo);
-};
 
 class TorchServer {
   private lines: AsyncIterableIterator<string>;

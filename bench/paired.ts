@@ -42,7 +42,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { CONFIGS, type BenchConfig, lstmWeights, machineInfo, loadAvg } from './peers/common.js';
+import { CONFIGS, type BenchConfig, lstmWeights, machineInfo, loadAvg, quantile, bootstrapMedian } from './peers/common.js';
 import { createOrtLstm } from './onnx-lstm.js';
 import { cpuAddon, cpuUnavailableReason } from '../src/kernels/native-addon.js';
 import { nativeCpuLstmBackend } from '../src/kernels/native-cpu.js';
@@ -115,26 +115,8 @@ class TorchServer {
 }
 
 // ---- statistics over the per-pair ratios (peer / native: > 1 means native is faster)
-const quantile = (a: number[], q: number): number => {
-  const s = [...a].sort((x, y) => x - y);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (pos - lo);
-};
 /** Per-field median of a block's samples (the mean of the middle two for an even count). */
 const medianSample = (ss: Sample[]): Sample => ({ ms: quantile(ss.map((x) => x.ms), 0.5), cpuMs: quantile(ss.map((x) => x.cpuMs), 0.5) });
-
-/** 95 % percentile-bootstrap interval of the median ratio (fixed seed: the same data give the same interval). */
-function bootstrapMedian(a: number[], resamples = 2000): [number, number] {
-  let s = 12345;
-  const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
-  const meds: number[] = [];
-  for (let r = 0; r < resamples; r++) {
-    const b = Array.from({ length: a.length }, () => a[Math.floor(rnd() * a.length)]);
-    meds.push(quantile(b, 0.5));
-  }
-  return [quantile(meds, 0.025), quantile(meds, 0.975)];
-}
 
 function summarize(p: PairResult) {
   const out: Record<string, unknown> = { config: p.config, what: p.what, peer: p.peer, pairs: p.native.length };

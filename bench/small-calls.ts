@@ -2,7 +2,9 @@
 // side by side on tiny calls (LSTM, GRU, SimpleRNN; inference = forward, training step = forward + backward),
 // interleaved (ts block, native block, native block, ts block, ...) so that both see the same machine state.
 // 'auto' keeps a call in TypeScript when its multiply-adds are under select.ts's NATIVE_MIN_MACS (per cell and
-// mode); the last columns say what that picks and whether it is the path this run measured faster. The run ends
+// mode); the last columns say what that picks and whether it is the path this run measured faster. Each ratio comes
+// with its 95 % bootstrap interval over the rounds: a call counts as surely misplaced only when the whole interval
+// is past 10 % on the wrong side (a median past 10 % alone is often one noisy run: docs/benchmarks.md). The run ends
 // with the thresholds that would have misplaced the fewest calls (--fit: over the pooled rows of several runs).
 //
 //   npx tsx bench/small-calls.ts [--rounds 9] [--json bench/results/<name>.json]
@@ -16,7 +18,7 @@ import { nativeCpuLstmBackend, nativeCpuGruBackend, nativeCpuSimpleRnnBackend } 
 import { cpuAddon, cpuUnavailableReason } from '../src/kernels/native-addon.js';
 import { callMacs, NATIVE_MIN_MACS } from '../src/kernels/select.js';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { machineInfo, loadAvg } from './peers/common.js';
+import { machineInfo, loadAvg, bootstrapMedian } from './peers/common.js';
 
 const argv = process.argv.slice(2);
 const rounds = Number(argv[argv.indexOf('--rounds') + 1] ?? 9) || 9;
@@ -57,11 +59,20 @@ function block(fn: () => void): number {
   return ((performance.now() - t0) / n) * 1000;
 }
 
-type Row = { kind: Kind; B: number; T: number; I: number; H: number; macs: number; mode: 'inference' | 'training'; ts: number; native: number; ratio: number };
+/** ratio: the median over rounds of ts time / native time (> 1: native faster); ratioCi95: its 95 % bootstrap
+ * interval over the rounds (rows of runs before it was recorded lack it). */
+type Row = { kind: Kind; B: number; T: number; I: number; H: number; macs: number; mode: 'inference' | 'training'; ts: number; native: number; ratio: number; ratioCi95?: [number, number] };
 /** Whether a row's pick under `th` was the slower path by more than 10 % (within 10 %: the noise of such calls). */
 function misplaced(th: Thresholds, r: Row): boolean {
   if (r.ratio >= 0.9 && r.ratio <= 1.1) return false;
   return (r.ratio > 1) !== (r.macs >= th[r.kind][r.mode]);
+}
+/** Whether the pick was slower by more than 10 % even at the favourable end of the ratio's 95 % interval: then
+ * the rounds of this run agree that the call is on the wrong side, which a median alone does not say. */
+function surelyMisplaced(th: Thresholds, r: Row, margin = 0.1): boolean {
+  if (!r.ratioCi95) return false;
+  const [lo, hi] = r.ratioCi95;
+  return r.macs >= th[r.kind][r.mode] ? hi < 1 - margin : lo > 1 + margin;
 }
 
 /** The chosen path's speed relative to the other's (< 1: slower). */
@@ -96,8 +107,33 @@ function bestThresholds(rows: Row[]): Thresholds {
 function report(th: Thresholds, name: string, rows: Row[]): void {
   const bad = rows.filter((r) => misplaced(th, r));
   const worst = Math.min(...bad.map((r) => chosenSpeed(th, r)));
-  console.log(`${name}: ${bad.length} of ${rows.length} calls on the slower path by more than 10 %${bad.length ? ` (worst: the chosen path at ${worst.toFixed(2)}× the other's speed)` : ''}`);
-  for (const r of bad) console.log(`    ${r.kind} B${r.B} T${r.T} I${r.I} H${r.H} (${r.macs}) ${r.mode}: ts/native ${r.ratio.toFixed(2)}`);
+  const sure = rows.filter((r) => surelyMisplaced(th, r)).length;
+  const slower = rows.filter((r) => surelyMisplaced(th, r, 0)).length;
+  const withCi = rows.every((r) => r.ratioCi95)
+    ? `; ${sure} of them with the whole 95 % interval of the ratio past 10 %; ${slower} calls with the whole interval on the slower side at all`
+    : '';
+  console.log(`${name}: ${bad.length} of ${rows.length} calls on the slower path by more than 10 %${bad.length ? ` (worst: the chosen path at ${worst.toFixed(2)}× the other's speed)` : ''}${withCi}`);
+  const ci = (r: Row) => (r.ratioCi95 ? ` (95 % CI ${r.ratioCi95.map((v) => v.toFixed(2)).join('–')})` : '');
+  for (const r of bad) console.log(`    ${r.kind} B${r.B} T${r.T} I${r.I} H${r.H} (${r.macs}) ${r.mode}: ts/native ${r.ratio.toFixed(2)}${ci(r)}`);
+}
+
+/** Per call shape (cell, mode, B, T, I, H), the median over runs of its ratio: what a call costs beyond one run's
+ * noise. Reports the shapes whose median puts `th`'s pick on the slower path, past 10 % and by less. */
+function reportShapeMedians(th: Thresholds, name: string, runs: { rows: Row[] }[]): void {
+  const byShape = new Map<string, Row[]>();
+  for (const r of runs.flatMap((run) => run.rows)) {
+    const k = `${r.kind} ${r.mode} B${r.B} T${r.T} I${r.I} H${r.H} (${r.macs})`;
+    byShape.set(k, [...(byShape.get(k) ?? []), r]);
+  }
+  const past: string[] = [], within: string[] = [];
+  for (const [k, rs] of byShape) {
+    const s = [...rs.map((r) => r.ratio)].sort((p, q) => p - q);
+    const m = s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    const speed = chosenSpeed(th, { ...rs[0], ratio: m });
+    if (speed < 0.9) past.push(`${k}: ${speed.toFixed(2)}×`);
+    else if (speed < 1) within.push(`${k}: ${speed.toFixed(2)}×`);
+  }
+  console.log(`${name}, per shape (median over ${runs.length} runs): ${past.length} of ${byShape.size} shapes on the slower path by more than 10 %${past.length ? ` (${past.join('; ')})` : ''}; ${within.length} by less${within.length ? ` (${within.join('; ')})` : ''}`);
 }
 
 function fitFrom(files: string[]): void {
@@ -105,8 +141,10 @@ function fitFrom(files: string[]): void {
   const best = bestThresholds(runs.flatMap((r) => r.rows));
   console.log('under those:');
   runs.forEach((run, i) => report(best, files[i], run.rows));
+  reportShapeMedians(best, 'under those', runs);
   console.log(`under select.ts's NATIVE_MIN_MACS ${JSON.stringify(NATIVE_MIN_MACS)}:`);
   runs.forEach((run, i) => report(MIN, files[i], run.rows));
+  reportShapeMedians(MIN, "under select.ts's", runs);
 }
 
 function main(): void {
@@ -121,7 +159,7 @@ function main(): void {
   console.log(`machine: ${JSON.stringify(machineInfo())}`);
   const load0 = loadAvg();
   console.log(`load average at start: ${load0.join(' ')}; native threads: ${cpuAddon()!.getNumThreads()}`);
-  console.log('kind  B  T  I  H   MACs  what   ts µs  native µs  ts/native  auto picks  faster?');
+  console.log('kind  B  T  I  H   MACs  what   ts µs  native µs  ts/native  (95 % CI)    auto picks  faster?');
   const rows: Row[] = [];
   const med = (v: number[]) => [...v].sort((p, q) => p - q)[v.length >> 1];
   for (const kind of ['lstm', 'gru', 'srnn'] as Kind[]) {
@@ -143,11 +181,11 @@ function main(): void {
           tsT.push(t); natT.push(n); r.push(t / n);
         }
         const macs = callMacs({ T, B, I, H }, GATES[kind]);
-        const row: Row = { kind, B, T, I, H, macs, mode: train ? 'training' : 'inference', ts: med(tsT), native: med(natT), ratio: med(r) };
+        const row: Row = { kind, B, T, I, H, macs, mode: train ? 'training' : 'inference', ts: med(tsT), native: med(natT), ratio: med(r), ratioCi95: bootstrapMedian(r) };
         rows.push(row);
         const pick = macs >= MIN[kind][row.mode] ? 'native-cpu' : 'ts';
         const right = row.ratio >= 0.9 && row.ratio <= 1.1 ? 'level' : misplaced(MIN, row) ? 'NO' : 'yes';
-        console.log(`${kind.padEnd(5)} ${B} ${String(T).padStart(2)} ${String(I).padStart(2)} ${String(H).padStart(2)} ${String(macs).padStart(6)}  ${train ? 'train' : 'infer'}  ${row.ts.toFixed(1).padStart(6)}  ${row.native.toFixed(1).padStart(9)}  ${row.ratio.toFixed(2).padStart(9)}  ${pick.padEnd(11)}  ${right}`);
+        console.log(`${kind.padEnd(5)} ${B} ${String(T).padStart(2)} ${String(I).padStart(2)} ${String(H).padStart(2)} ${String(macs).padStart(6)}  ${train ? 'train' : 'infer'}  ${row.ts.toFixed(1).padStart(6)}  ${row.native.toFixed(1).padStart(9)}  ${row.ratio.toFixed(2).padStart(9)}  (${row.ratioCi95!.map((v) => v.toFixed(2)).join('–')})  ${pick.padEnd(11)}  ${right}`);
       }
     }
   }

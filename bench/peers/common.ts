@@ -68,6 +68,26 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/** Linear-interpolated quantile q ∈ [0, 1] of `a` (q = 0.5: the median, the mean of the middle two for an even count). */
+export function quantile(a: readonly number[], q: number): number {
+  const s = [...a].sort((x, y) => x - y);
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (pos - lo);
+}
+
+/** 95 % percentile-bootstrap interval of the median of `a` (fixed seed: the same data give the same interval). */
+export function bootstrapMedian(a: readonly number[], resamples = 2000): [number, number] {
+  let s = 12345;
+  const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
+  const meds: number[] = [];
+  for (let r = 0; r < resamples; r++) {
+    const b = Array.from({ length: a.length }, () => a[Math.floor(rnd() * a.length)]!);
+    meds.push(quantile(b, 0.5));
+  }
+  return [quantile(meds, 0.025), quantile(meds, 0.975)];
+}
+
 /**
  * Warm-up, then the median of `reps` samples. Warm-up is one call, plus a second one when the first was short
  * (< 1 s) so V8 / the wasm module has compiled the hot loops before anything is recorded. If even the first call

@@ -242,15 +242,16 @@ const ORDER: LstmBackendName[] = ['cudnn', 'native-cpu', 'ts'];
  * tanh per unit, the GRU's TS loop the most per step). No single count separates the two paths exactly: an
  * inference costs the addon ~2.7 µs per call against ~1 µs for the TS kernel, but less per step (the GRU's TS
  * kernel ~0.9 µs per step, the addon 0.2: least-squares fits over the same runs), so at one count a call of many
- * short steps can be faster native while a one-step call is faster in TS. These are the counts that put the
- * fewest of 378 measured calls (three runs of 21 shapes × 2 modes × 3 cells, 3 Dec 2026, 2-core AVX-512 Xeon dev
- * VM, with the addon called in its positional form: ~2.7 µs per tiny inference) on the path slower by more than
- * 10 %: 2 of them, the worst at 0.74× the other path's speed (`npx tsx bench/small-calls.ts --fit <runs>`
- * recomputes them; docs/benchmarks.md "Tiny calls").
+ * short steps can be faster native while a one-step call is faster in TS. Measured: 14 runs of 21 shapes × 2
+ * modes × 3 cells (3 Dec 2026, 2-core AVX-512 Xeon dev VM, the addon called in its positional form: ~2.7 µs per
+ * tiny inference). A single run puts 1–5 of its 126 calls on the path slower by more than 10 %, different ones
+ * each run; with these counts no shape's median ratio over the 14 runs is on the slower path by more than 10 %
+ * (4 are by less, the worst at 0.90×). `npx tsx bench/small-calls.ts --fit <runs>` recomputes both;
+ * docs/benchmarks.md "Tiny calls", "'auto' at the crossover, re-checked".
  */
 export const NATIVE_MIN_MACS = {
   lstm: { inference: 960, training: 256 },
-  gru: { inference: 48, training: 192 },
+  gru: { inference: 192, training: 192 },
   simpleRnn: { inference: 240, training: 384 },
 } as const;
 

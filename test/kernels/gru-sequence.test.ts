@@ -96,6 +96,15 @@ describe('kernels/gruSequence: fused TS GRU == composed primitive ops (fast-chec
       expect(selectGruBackend({ ...base, resetAfter: true }).name).to.equal('ts');
       native.enable();
       expect(selectGruBackend({ ...base, resetAfter: true }).name).to.equal(native.info().loaded ? 'native-cpu' : 'ts');
+      if (native.info().loaded) {
+        // The size rule at GRU's inference threshold (192 multiply-adds, T·B·(I+H)·3H): B1 T2 I2 H2 is 48 and stays
+        // in TypeScript, where 14 runs of bench/small-calls.ts measured it faster (the addon at a median 0.89×);
+        // B1 T8 I2 H2 is 192 and goes native (1.4–1.8× faster there). docs/benchmarks.md "'auto' at the crossover".
+        const small = selectGruBackend({ ...base, resetAfter: true, dims: { T: 2, B: 1, I: 2, H: 2 } });
+        expect(small.name).to.equal('ts');
+        expect(small.reasons.join('\n')).to.include('= 48 multiply-adds < 192');
+        expect(selectGruBackend({ ...base, resetAfter: true, dims: { T: 8, B: 1, I: 2, H: 2 } }).name).to.equal('native-cpu');
+      }
     } finally {
       if (was) native.enable(); else native.disable();
     }

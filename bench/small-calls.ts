@@ -118,22 +118,54 @@ function report(th: Thresholds, name: string, rows: Row[]): void {
 }
 
 /** Per call shape (cell, mode, B, T, I, H), the median over runs of its ratio: what a call costs beyond one run's
- * noise. Reports the shapes whose median puts `th`'s pick on the slower path, past 10 % and by less. */
-function reportShapeMedians(th: Thresholds, name: string, runs: { rows: Row[] }[]): void {
+ * noise. */
+function shapeMedians(runs: { rows: Row[] }[]): Row[] {
   const byShape = new Map<string, Row[]>();
   for (const r of runs.flatMap((run) => run.rows)) {
-    const k = `${r.kind} ${r.mode} B${r.B} T${r.T} I${r.I} H${r.H} (${r.macs})`;
+    const k = `${r.kind} ${r.mode} ${r.B} ${r.T} ${r.I} ${r.H}`;
     byShape.set(k, [...(byShape.get(k) ?? []), r]);
   }
-  const past: string[] = [], within: string[] = [];
-  for (const [k, rs] of byShape) {
-    const s = [...rs.map((r) => r.ratio)].sort((p, q) => p - q);
+  return [...byShape.values()].map((rs) => {
+    const s = rs.map((r) => r.ratio).sort((p, q) => p - q);
     const m = s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    const speed = chosenSpeed(th, { ...rs[0], ratio: m });
-    if (speed < 0.9) past.push(`${k}: ${speed.toFixed(2)}×`);
-    else if (speed < 1) within.push(`${k}: ${speed.toFixed(2)}×`);
+    return { ...rs[0], ratio: m, ratioCi95: undefined };
+  });
+}
+
+/** The shapes whose median puts `th`'s pick on the slower path, past 10 % and by less. */
+function reportShapeMedians(th: Thresholds, name: string, runs: { rows: Row[] }[]): void {
+  const med = shapeMedians(runs);
+  const past: string[] = [], within: string[] = [];
+  for (const r of med) {
+    const speed = chosenSpeed(th, r);
+    const k = `${r.kind} ${r.mode} B${r.B} T${r.T} I${r.I} H${r.H} (${r.macs}): ${speed.toFixed(2)}×`;
+    if (speed < 0.9) past.push(k);
+    else if (speed < 1) within.push(k);
   }
-  console.log(`${name}, per shape (median over ${runs.length} runs): ${past.length} of ${byShape.size} shapes on the slower path by more than 10 %${past.length ? ` (${past.join('; ')})` : ''}; ${within.length} by less${within.length ? ` (${within.join('; ')})` : ''}`);
+  console.log(`${name}, per shape (median over ${runs.length} runs): ${past.length} of ${med.length} shapes on the slower path by more than 10 %${past.length ? ` (${past.join('; ')})` : ''}; ${within.length} by less${within.length ? ` (${within.join('; ')})` : ''}`);
+}
+
+/** Per cell and mode, the threshold among the measured MAC counts whose worst shape (by median over the runs) is
+ * least slow; then the one with the fewest shapes on the slower path at all; then the lowest. */
+function bestShapeThresholds(runs: { rows: Row[] }[]): Thresholds {
+  const med = shapeMedians(runs);
+  const out = {} as Thresholds;
+  for (const kind of ['lstm', 'gru', 'srnn'] as Kind[]) {
+    out[kind] = { inference: 0, training: 0 };
+    for (const mode of ['inference', 'training'] as const) {
+      const sel = med.filter((r) => r.kind === kind && r.mode === mode);
+      let best = { th: 0, worst: -Infinity, slower: Infinity };
+      for (const th of [...new Set(sel.map((r) => r.macs))].sort((p, q) => p - q)) {
+        const t = { ...MIN, [kind]: { ...MIN[kind], [mode]: th } } as Thresholds;
+        const speeds = sel.map((r) => chosenSpeed(t, r));
+        const worst = Math.min(...speeds), slower = speeds.filter((v) => v < 1).length;
+        if (worst > best.worst || (worst === best.worst && slower < best.slower)) best = { th, worst, slower };
+      }
+      out[kind][mode] = best.th;
+    }
+  }
+  console.log(`thresholds whose worst shape (median over the runs) is least slow: ${JSON.stringify({ lstm: out.lstm, gru: out.gru, simpleRnn: out.srnn })}`);
+  return out;
 }
 
 function fitFrom(files: string[]): void {
@@ -142,6 +174,7 @@ function fitFrom(files: string[]): void {
   console.log('under those:');
   runs.forEach((run, i) => report(best, files[i], run.rows));
   reportShapeMedians(best, 'under those', runs);
+  reportShapeMedians(bestShapeThresholds(runs), 'under those', runs);
   console.log(`under select.ts's NATIVE_MIN_MACS ${JSON.stringify(NATIVE_MIN_MACS)}:`);
   runs.forEach((run, i) => report(MIN, files[i], run.rows));
   reportShapeMedians(MIN, "under select.ts's", runs);

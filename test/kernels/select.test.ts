@@ -134,20 +134,20 @@ describe('kernels/select: selectLstmBackend', () => {
     expect(selectLstmBackend({ ...base, dims: { T: 30, B: 1, I: 2, H: 2 } }).name).to.equal('native-cpu');
     expect(callMacs({ T: 29, B: 1, I: 2, H: 2 }, 4)).to.equal(928);
     expect(selectLstmBackend({ ...base, dims: { T: 29, B: 1, I: 2, H: 2 } }).name).to.equal('ts');
-    // A call with a backward has its own threshold (the LSTM's is 256): 224 stays in TypeScript, 256 does not.
-    expect(callMacs({ T: 7, B: 1, I: 2, H: 2 }, 4)).to.equal(224);
-    const withBackward = selectLstmBackend({ ...base, dims: { T: 7, B: 1, I: 2, H: 2 }, withBackward: true });
+    // A call with a backward has its own threshold (the LSTM's is 512): 480 stays in TypeScript, 512 does not.
+    expect(callMacs({ T: 15, B: 1, I: 2, H: 2 }, 4)).to.equal(480);
+    const withBackward = selectLstmBackend({ ...base, dims: { T: 15, B: 1, I: 2, H: 2 }, withBackward: true });
     expect(withBackward.name).to.equal('ts');
-    expect(withBackward.reasons).to.include('native-cpu: the call is too small for the addon (T·B·(I+H)·4H = 224 multiply-adds < 256 for a call with a backward: its fixed cost per call is more than the work, the fused TS kernel is faster)');
-    expect(callMacs({ T: 8, B: 1, I: 2, H: 2 }, 4)).to.equal(256);
-    expect(selectLstmBackend({ ...base, dims: { T: 8, B: 1, I: 2, H: 2 }, withBackward: true }).name).to.equal('native-cpu');
+    expect(withBackward.reasons).to.include('native-cpu: the call is too small for the addon (T·B·(I+H)·4H = 480 multiply-adds < 512 for a call with a backward: its fixed cost per call is more than the work, the fused TS kernel is faster)');
+    expect(callMacs({ T: 16, B: 1, I: 2, H: 2 }, 4)).to.equal(512);
+    expect(selectLstmBackend({ ...base, dims: { T: 16, B: 1, I: 2, H: 2 }, withBackward: true }).name).to.equal('native-cpu');
     // ... while inference of that call stays in TypeScript (960 for the LSTM)
-    expect(selectLstmBackend({ ...base, dims: { T: 8, B: 1, I: 2, H: 2 } }).name).to.equal('ts');
+    expect(selectLstmBackend({ ...base, dims: { T: 16, B: 1, I: 2, H: 2 } }).name).to.equal('ts');
     // Without dims (size unknown) nothing is assumed; forcing the backend bypasses the size rule.
     expect(selectLstmBackend(base).name).to.equal('native-cpu');
     expect(selectLstmBackend({ ...base, dims: { T: 1, B: 1, I: 2, H: 2 }, backend: 'native-cpu' }).name).to.equal('native-cpu');
     expect(NATIVE_MIN_MACS).to.deep.equal({
-      lstm: { inference: 960, training: 256 }, gru: { inference: 192, training: 192 }, simpleRnn: { inference: 240, training: 384 },
+      lstm: { inference: 960, training: 512 }, gru: { inference: 192, training: 192 }, simpleRnn: { inference: 240, training: 384 },
     });
   });
 

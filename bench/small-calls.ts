@@ -5,7 +5,9 @@
 // mode); the last columns say what that picks and whether it is the path this run measured faster. Each ratio comes
 // with its 95 % bootstrap interval over the rounds: a call counts as surely misplaced only when the whole interval
 // is past 10 % on the wrong side (a median past 10 % alone is often one noisy run: docs/benchmarks.md). The run ends
-// with the thresholds that would have misplaced the fewest calls (--fit: over the pooled rows of several runs).
+// with the thresholds that would have misplaced the fewest calls (--fit: over the pooled rows of several runs; it
+// also takes each call shape's median ratio over the runs and fits the thresholds whose worst shape is least slow,
+// the rule select.ts's counts follow).
 //
 //   npx tsx bench/small-calls.ts [--rounds 9] [--json bench/results/<name>.json]
 //   npx tsx bench/small-calls.ts --fit a.json,b.json,...   (no measuring: the best thresholds over the pooled rows of
@@ -174,7 +176,7 @@ function fitFrom(files: string[]): void {
   console.log('under those:');
   runs.forEach((run, i) => report(best, files[i], run.rows));
   reportShapeMedians(best, 'under those', runs);
-  reportShapeMedians(bestShapeThresholds(runs), 'under those', runs);
+  reportShapeMedians(bestShapeThresholds(runs), 'under the ones whose worst shape is least slow', runs);
   console.log(`under select.ts's NATIVE_MIN_MACS ${JSON.stringify(NATIVE_MIN_MACS)}:`);
   runs.forEach((run, i) => report(MIN, files[i], run.rows));
   reportShapeMedians(MIN, "under select.ts's", runs);

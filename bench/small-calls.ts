@@ -20,7 +20,7 @@ import { nativeCpuLstmBackend, nativeCpuGruBackend, nativeCpuSimpleRnnBackend } 
 import { cpuAddon, cpuUnavailableReason } from '../src/kernels/native-addon.js';
 import { callMacs, NATIVE_MIN_MACS } from '../src/kernels/select.js';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { machineInfo, loadAvg, bootstrapMedian } from './peers/common.js';
+import { machineInfo, loadAvg, bootstrapMedian, median } from './peers/common.js';
 
 const argv = process.argv.slice(2);
 const rounds = Number(argv[argv.indexOf('--rounds') + 1] ?? 9) || 9;
@@ -82,25 +82,31 @@ function chosenSpeed(th: Thresholds, r: Row): number {
   return r.macs >= th[r.kind][r.mode] ? r.ratio : 1 / r.ratio;
 }
 
-/** Per cell and mode, the threshold among the measured MAC counts that misplaces the fewest calls (then: whose
- * worst misplaced call is least slow, then the lowest). */
-function bestThresholds(rows: Row[]): Thresholds {
+/** Per cell and mode, the threshold among the measured MAC counts of `rows` whose key is least, compared entry by
+ * entry (ties: the lowest threshold). `key(th, sel)`: the rows of that cell and mode judged under `th`. */
+function fitThresholds(rows: Row[], key: (th: Thresholds, sel: Row[]) => number[]): Thresholds {
+  const less = (p: number[], q: number[]) => { const i = p.findIndex((v, j) => v !== q[j]); return i >= 0 && p[i] < q[i]; };
   const out = {} as Thresholds;
   for (const kind of ['lstm', 'gru', 'srnn'] as Kind[]) {
     out[kind] = { inference: 0, training: 0 };
     for (const mode of ['inference', 'training'] as const) {
       const sel = rows.filter((r) => r.kind === kind && r.mode === mode);
-      const cands = [...new Set(sel.map((r) => r.macs))].sort((p, q) => p - q);
-      let best = { th: 0, bad: Infinity, worst: 0 };
-      for (const th of cands) {
-        const t = { ...MIN, [kind]: { ...MIN[kind], [mode]: th } } as Thresholds;
-        const bad = sel.filter((r) => misplaced(t, r));
-        const worst = Math.min(1, ...bad.map((r) => chosenSpeed(t, r)));
-        if (bad.length < best.bad || (bad.length === best.bad && worst > best.worst)) best = { th, bad: bad.length, worst };
+      let best: number[] | null = null;
+      for (const th of [...new Set(sel.map((r) => r.macs))].sort((p, q) => p - q)) {
+        const k = key({ ...MIN, [kind]: { ...MIN[kind], [mode]: th } } as Thresholds, sel);
+        if (best === null || less(k, best)) { best = k; out[kind][mode] = th; }
       }
-      out[kind][mode] = best.th;
     }
   }
+  return out;
+}
+
+/** The thresholds that misplace the fewest calls (then: whose worst misplaced call is least slow). */
+function bestThresholds(rows: Row[]): Thresholds {
+  const out = fitThresholds(rows, (t, sel) => {
+    const bad = sel.filter((r) => misplaced(t, r));
+    return [bad.length, -Math.min(1, ...bad.map((r) => chosenSpeed(t, r)))];
+  });
   console.log(`thresholds that misplace the fewest of these calls: ${JSON.stringify({ lstm: out.lstm, gru: out.gru, simpleRnn: out.srnn })}`);
   return out;
 }
@@ -127,11 +133,7 @@ function shapeMedians(runs: { rows: Row[] }[]): Row[] {
     const k = `${r.kind} ${r.mode} ${r.B} ${r.T} ${r.I} ${r.H}`;
     byShape.set(k, [...(byShape.get(k) ?? []), r]);
   }
-  return [...byShape.values()].map((rs) => {
-    const s = rs.map((r) => r.ratio).sort((p, q) => p - q);
-    const m = s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    return { ...rs[0], ratio: m, ratioCi95: undefined };
-  });
+  return [...byShape.values()].map((rs) => ({ ...rs[0], ratio: median(rs.map((r) => r.ratio)), ratioCi95: undefined }));
 }
 
 /** The shapes whose median puts `th`'s pick on the slower path, past 10 % and by less. */
@@ -147,25 +149,13 @@ function reportShapeMedians(th: Thresholds, name: string, runs: { rows: Row[] }[
   console.log(`${name}, per shape (median over ${runs.length} runs): ${past.length} of ${med.length} shapes on the slower path by more than 10 %${past.length ? ` (${past.join('; ')})` : ''}; ${within.length} by less${within.length ? ` (${within.join('; ')})` : ''}`);
 }
 
-/** Per cell and mode, the threshold among the measured MAC counts whose worst shape (by median over the runs) is
- * least slow; then the one with the fewest shapes on the slower path at all; then the lowest. */
+/** The thresholds whose worst shape (by median over the runs) is least slow; then the ones with the fewest shapes
+ * on the slower path at all. */
 function bestShapeThresholds(runs: { rows: Row[] }[]): Thresholds {
-  const med = shapeMedians(runs);
-  const out = {} as Thresholds;
-  for (const kind of ['lstm', 'gru', 'srnn'] as Kind[]) {
-    out[kind] = { inference: 0, training: 0 };
-    for (const mode of ['inference', 'training'] as const) {
-      const sel = med.filter((r) => r.kind === kind && r.mode === mode);
-      let best = { th: 0, worst: -Infinity, slower: Infinity };
-      for (const th of [...new Set(sel.map((r) => r.macs))].sort((p, q) => p - q)) {
-        const t = { ...MIN, [kind]: { ...MIN[kind], [mode]: th } } as Thresholds;
-        const speeds = sel.map((r) => chosenSpeed(t, r));
-        const worst = Math.min(...speeds), slower = speeds.filter((v) => v < 1).length;
-        if (worst > best.worst || (worst === best.worst && slower < best.slower)) best = { th, worst, slower };
-      }
-      out[kind][mode] = best.th;
-    }
-  }
+  const out = fitThresholds(shapeMedians(runs), (t, sel) => {
+    const speeds = sel.map((r) => chosenSpeed(t, r));
+    return [-Math.min(...speeds), speeds.filter((v) => v < 1).length];
+  });
   console.log(`thresholds whose worst shape (median over the runs) is least slow: ${JSON.stringify({ lstm: out.lstm, gru: out.gru, simpleRnn: out.srnn })}`);
   return out;
 }

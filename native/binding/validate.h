@@ -99,17 +99,21 @@ inline float* getF32(Napi::Object o, const char* key, int64_t len, const std::st
 }
 
 /// Optional Int32Array of B lengths, each in [0, T]; nullptr when absent.
+/// (One napi_get_typedarray_info call, as in getF32Value.)
 inline const int32_t* getLengthsValue(Napi::Env env, Napi::Value v, const char* key, int64_t B, int64_t T,
                                       const std::string& call) {
   if (v.IsUndefined() || v.IsNull()) return nullptr;
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (!v.IsTypedArray() || napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_int32_array)
     throwErr(env, call, std::string(key) + " must be an Int32Array or null");
-  Napi::Int32Array a = v.As<Napi::Int32Array>();
-  if (static_cast<int64_t>(a.ElementLength()) != B)
-    throwErr(env, call, std::string(key) + " has " + std::to_string(a.ElementLength()) + " elements, expected B=" +
+  if (static_cast<int64_t>(length) != B)
+    throwErr(env, call, std::string(key) + " has " + std::to_string(length) + " elements, expected B=" +
                             std::to_string(B));
   if (B == 0) return &kEmptyI32;
-  const int32_t* p = a.Data();
+  const int32_t* p = static_cast<const int32_t*>(data);
   if (p == nullptr) throwErr(env, call, std::string(key) + " has a detached buffer");
   for (int64_t b = 0; b < B; b++)
     if (p[b] < 0 || p[b] > T)
@@ -209,8 +213,9 @@ inline Napi::Float32Array outF32(Napi::Env env, int64_t len) {
 template <size_t N>
 std::array<Napi::Float32Array, N> outF32s(Napi::Env env, const std::array<int64_t, N>& lens) {
   constexpr size_t kAlign = 16;  // floats: 64 bytes
+  auto padded = [](int64_t l) { return (static_cast<size_t>(l) + kAlign - 1) / kAlign * kAlign; };
   size_t total = 0;
-  for (int64_t l : lens) total += (static_cast<size_t>(l) + kAlign - 1) / kAlign * kAlign;
+  for (int64_t l : lens) total += padded(l);
   std::array<Napi::Float32Array, N> out;
   if (total >= 4096) {
     for (size_t i = 0; i < N; i++) out[i] = outF32(env, lens[i]);
@@ -224,7 +229,7 @@ std::array<Napi::Float32Array, N> outF32s(Napi::Env env, const std::array<int64_
   size_t off = 0;
   for (size_t i = 0; i < N; i++) {
     out[i] = Napi::Float32Array::New(env, static_cast<size_t>(lens[i]), ab, off * sizeof(float));
-    off += (static_cast<size_t>(lens[i]) + kAlign - 1) / kAlign * kAlign;
+    off += padded(lens[i]);
   }
   return out;
 }

@@ -241,14 +241,14 @@ const ORDER: LstmBackendName[] = ['cudnn', 'native-cpu', 'ts'];
  * differs by cell because the TS kernels spend different pointwise work per multiply-add (the SimpleRNN's is one
  * tanh per unit, the GRU's TS loop the most per step). No single count separates the two paths exactly: an
  * inference costs the addon ~2.7 µs per call against ~1 µs for the TS kernel, but less per step (the GRU's TS
- * kernel ~0.9 µs per step, the addon 0.2: least-squares fits over the same runs), so at one count a call of many
- * short steps can be faster native while a one-step call is faster in TS. Measured: 14 runs of 21 shapes × 2
- * modes × 3 cells (3 Dec 2026, 2-core AVX-512 Xeon dev VM, the addon called in its positional form: ~2.7 µs per
- * tiny inference). A single run puts 1–5 of its 126 calls on the path slower by more than 10 %, different ones
- * each run, so the counts are chosen on each call shape's median ratio over the runs instead: these are the ones
- * whose worst shape is least slow. Over 16 runs, no shape's median is on the slower path by more than 10 %, and
- * only three SimpleRNN shapes are on it at all, the worst at 0.91× (no single count per cell orders those: their
- * speed also depends on T). `npx tsx bench/small-calls.ts --fit <runs>` recomputes them; docs/benchmarks.md
+ * kernel ~0.9 µs per step, the addon 0.2: least-squares fits over the runs of docs/benchmarks.md "Tiny calls"), so
+ * at one count a call of many short steps can be faster native while a one-step call is faster in TS. Measured:
+ * 18 runs of 21 shapes × 2 modes × 3 cells (3 Dec 2026, 2-core AVX-512 Xeon dev VM, the addon called in its
+ * positional form: ~2.7 µs per tiny inference). A single run puts 1–5 of its 126 calls on the path slower by more
+ * than 10 %, different ones each run, so the counts are chosen on each call shape's median ratio over the runs
+ * instead: these are the ones whose worst shape is least slow. With them no shape's median is on the slower path
+ * by more than 10 %, and only three SimpleRNN shapes are on it at all, the worst at 0.91× (no single count per
+ * cell orders those: their speed also depends on T). `npx tsx bench/small-calls.ts --fit <runs>` recomputes them; docs/benchmarks.md
  * "Tiny calls", "'auto' at the crossover, re-checked".
  */
 export const NATIVE_MIN_MACS = {
